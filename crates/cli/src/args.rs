@@ -1,0 +1,44 @@
+//! Command-line parsing, by hand: three verbs and a few flags don't need a framework.
+
+pub enum Command {
+    Help,
+    Validate,
+    Run { until: Option<String>, explain: bool },
+    ListContainerInstances { filter: String, at: Option<String> },
+}
+
+pub struct Args {
+    pub command: Command,
+    pub file: String,
+    pub seed: Option<u64>,
+}
+
+pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
+    let verb = argv.next().ok_or("missing command")?;
+    if verb == "-h" || verb == "--help" || verb == "help" {
+        return Ok(Args { command: Command::Help, file: String::new(), seed: None });
+    }
+    let mut file = None;
+    let (mut until, mut explain, mut filter, mut at, mut seed) = (None, false, None, None, None);
+    while let Some(arg) = argv.next() {
+        let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--until" => until = Some(value("--until")?),
+            "--at" => at = Some(value("--at")?),
+            "--filter" => filter = Some(value("--filter")?),
+            "--seed" => seed = Some(value("--seed")?.parse::<u64>().map_err(|_| "--seed takes a non-negative integer")?),
+            "--explain" => explain = true,
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            path if file.is_none() => file = Some(path.to_string()),
+            extra => return Err(format!("unexpected argument {extra}")),
+        }
+    }
+    let file = file.ok_or("missing FILE")?;
+    let command = match verb.as_str() {
+        "validate" => Command::Validate,
+        "run" => Command::Run { until, explain },
+        "list-container-instances" => Command::ListContainerInstances { filter: filter.ok_or("list-container-instances needs --filter EXPR")?, at },
+        other => return Err(format!("unknown command {other}")),
+    };
+    Ok(Args { command, file, seed })
+}

@@ -1,0 +1,92 @@
+//! `stevedore`: validate, run and query ECS scenarios from the command line.
+
+mod args;
+
+use args::{Args, Command};
+use std::process::ExitCode;
+use stevedore_sim::report::{describe_container_instance, report, ReportOptions};
+use stevedore_sim::{load, query::Query, time::parse_duration_ms, Sim};
+
+const USAGE: &str = "usage:
+  stevedore validate FILE
+  stevedore run FILE [--until DURATION] [--seed N] [--explain]
+  stevedore list-container-instances FILE --filter EXPR [--at DURATION]
+
+DURATION is seconds or a number with a unit: 90s, 15m, 2h, 1h30m.";
+
+fn main() -> ExitCode {
+    let args = match args::parse(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("stevedore: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("stevedore: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<ExitCode, String> {
+    if let Command::Help = args.command {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file))?;
+    let mut scenario = match load(&text) {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in &errors {
+                println!("{e}");
+            }
+            eprintln!("{} error(s) in {}", errors.len(), args.file);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
+    match args.command {
+        Command::Help => unreachable!("handled above"),
+        Command::Validate => {
+            println!("ok");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { until, explain } => {
+            let until_ms = match until {
+                Some(d) => parse_duration_ms(&d).map_err(|m| format!("--until: {m}"))?,
+                None => scenario.duration,
+            };
+            let mut sim = Sim::new(scenario);
+            sim.explain_full = explain;
+            sim.advance_to(until_ms);
+            let out = report(&sim, &ReportOptions { explain });
+            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ListContainerInstances { filter, at } => {
+            let query = match Query::parse(&filter) {
+                Ok(q) => q,
+                Err(e) => {
+                    eprintln!("stevedore: invalid --filter: {e}\n  {filter}\n  {}^", " ".repeat(e.column.saturating_sub(1)));
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let at_ms = match at {
+                Some(d) => parse_duration_ms(&d).map_err(|m| format!("--at: {m}"))?,
+                None => 0,
+            };
+            let mut sim = Sim::new(scenario);
+            sim.explain_full = false;
+            sim.advance_to(at_ms);
+            let matching: Vec<_> = sim.instances.iter().filter(|i| query.matches(*i)).map(|i| describe_container_instance(&sim, i)).collect();
+            let out = serde_json::json!({"containerInstanceArns": matching.iter().map(|m| m["containerInstanceArn"].clone()).collect::<Vec<_>>(), "containerInstances": matching});
+            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The simulation: a sans-IO state machine. Time comes in through `advance_to`; the engine
+//! says when it next needs to wake (`next_event_time`) and hands out what happened as a
+//! drained list (`drain_log`). Work is scheduled as events, never by stepping every second.
+
+mod actions;
+pub mod instance;
+mod invariants;
+mod lifecycle;
+mod providers;
+mod scheduler;
+pub mod task;
+mod targets;
+
+pub use instance::{Instance, InstanceStatus};
+pub use targets::{Target, TargetState};
+pub use task::{Task, TaskStatus};
+
+use crate::placement::Explanation;
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use rand_core::SeedableRng;
+use rand_pcg::Pcg64;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+/// Scheduled work. Ordered by (time, sequence) in the queue, so equal-time events run in the
+/// order they were scheduled: the run is deterministic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Wake {
+    Action(usize),
+    RunTask(usize),
+    Reconcile(usize),
+    Transition { task: usize, generation: u32 },
+    TargetHealthy { target_group: usize, task: usize },
+    TargetRemoved { target_group: usize, task: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    pub at: SimTime,
+    /// `service`, `task`, `instance`, `targetGroup` or `action`.
+    pub kind: &'static str,
+    /// Service name, task id, EC2 instance id, target group name or action name.
+    pub subject: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceState {
+    pub def: crate::model::ServiceDef,
+    pub desired_count: u32,
+    /// Every task the service ever started (live and stopped), by task index.
+    pub tasks: Vec<usize>,
+    /// Set while the scheduler can't place a task; cleared on the next success.
+    pub unplaced: Option<String>,
+    pub steady: bool,
+    pub created_at: SimTime,
+    /// A pending placement retry, if one is scheduled.
+    retry_at: Option<SimTime>,
+    /// When each distinct event message was last emitted (6-hour duplicate suppression).
+    last_emitted: BTreeMap<String, SimTime>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunTaskFailure {
+    pub at: SimTime,
+    pub task_definition: String,
+    pub arn: Option<String>,
+    pub reason: String,
+    pub detail: String,
+}
+
+pub struct Sim {
+    pub scenario: Scenario,
+    now: SimTime,
+    rng: Pcg64,
+    pub instances: Vec<Instance>,
+    pub tasks: Vec<Task>,
+    pub services: Vec<ServiceState>,
+    /// Registered targets per target group.
+    pub targets: Vec<Vec<Target>>,
+    pub explanations: Vec<Explanation>,
+    pub log: Vec<LogEntry>,
+    pub run_task_failures: Vec<RunTaskFailure>,
+    /// Live tasks per group per instance, for spread and distinctInstance.
+    groups: BTreeMap<String, BTreeMap<usize, u32>>,
+    /// Addresses in use per subnet (offsets from the first usable one).
+    subnet_used: Vec<BTreeSet<u32>>,
+    queue: BinaryHeap<Reverse<(SimTime, u64, Wake)>>,
+    seq: u64,
+    drained: usize,
+    /// Keep a note per instance in every placement explanation (costly at thousands of
+    /// instances: off by default above 500).
+    pub explain_full: bool,
+    /// Largest number of wake-ups one `advance_to` may process (a bound on every loop).
+    pub max_steps: u64,
+}
+
+impl Sim {
+    pub fn new(scenario: Scenario) -> Sim {
+        let rng = Pcg64::seed_from_u64(scenario.seed);
+        let explain_full = scenario.instances.len() <= 500;
+        let mut sim = Sim {
+            rng,
+            now: 0,
+            instances: vec![],
+            tasks: vec![],
+            services: vec![],
+            targets: vec![vec![]; scenario.target_groups.len()],
+            explanations: vec![],
+            log: vec![],
+            run_task_failures: vec![],
+            groups: BTreeMap::new(),
+            subnet_used: vec![BTreeSet::new(); scenario.subnets.len()],
+            queue: BinaryHeap::new(),
+            seq: 0,
+            drained: 0,
+            explain_full,
+            max_steps: 50_000_000,
+            scenario,
+        };
+        for spec in sim.scenario.instances.clone() {
+            sim.register_instance(spec);
+        }
+        for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], unplaced: None, steady: false, created_at: 0, retry_at: None, last_emitted: BTreeMap::new() });
+            sim.schedule(0, Wake::Reconcile(i));
+        }
+        let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();
+        for (i, at) in run_at.into_iter().enumerate() {
+            sim.schedule(at, Wake::RunTask(i));
+        }
+        let action_at: Vec<SimTime> = sim.scenario.timeline.iter().map(|a| a.at).collect();
+        for (i, at) in action_at.into_iter().enumerate() {
+            sim.schedule(at, Wake::Action(i));
+        }
+        sim
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// When the engine next has something to do, if anything.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    /// Runs every event due up to and including `t`, then sets the clock to `t`.
+    /// Going backwards is a no-op: replay by building a new `Sim` (runs are deterministic).
+    pub fn advance_to(&mut self, t: SimTime) {
+        let mut steps = 0u64;
+        while let Some(&Reverse((when, _, wake))) = self.queue.peek() {
+            if when > t || steps >= self.max_steps {
+                break;
+            }
+            self.queue.pop();
+            self.now = when.max(self.now);
+            self.handle(wake);
+            steps += 1;
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Advances until nothing is scheduled or `limit` is reached; returns the final time.
+    pub fn run_until_idle(&mut self, limit: SimTime) -> SimTime {
+        while let Some(t) = self.next_event_time() {
+            if t > limit {
+                break;
+            }
+            self.advance_to(t);
+        }
+        self.now
+    }
+
+    /// Log entries added since the last call.
+    pub fn drain_log(&mut self) -> &[LogEntry] {
+        let from = self.drained;
+        self.drained = self.log.len();
+        &self.log[from..]
+    }
+
+    fn schedule(&mut self, at: SimTime, wake: Wake) {
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, wake)));
+    }
+
+    fn handle(&mut self, wake: Wake) {
+        match wake {
+            Wake::Action(i) => self.apply_action(i),
+            Wake::RunTask(i) => {
+                let def = self.scenario.run_tasks[i].clone();
+                self.run_task(&def);
+            }
+            Wake::Reconcile(s) => self.reconcile(s),
+            Wake::Transition { task, generation } => {
+                if self.tasks[task].generation == generation {
+                    self.advance_task(task);
+                }
+            }
+            Wake::TargetHealthy { target_group, task } => self.target_healthy(target_group, task),
+            Wake::TargetRemoved { target_group, task } => self.target_removed(target_group, task),
+        }
+    }
+
+    fn log(&mut self, kind: &'static str, subject: impl Into<String>, message: impl Into<String>) {
+        self.log.push(LogEntry { at: self.now, kind, subject: subject.into(), message: message.into() });
+    }
+
+    /// Finds a container instance by ARN, container-instance id or EC2 instance id.
+    pub fn find_instance(&self, reference: &str) -> Option<usize> {
+        self.instances.iter().position(|i| i.arn == reference || i.id == reference || i.spec.ec2_instance_id == reference)
+    }
+
+    pub fn find_task(&self, reference: &str) -> Option<usize> {
+        self.tasks.iter().position(|t| t.arn == reference || t.id == reference)
+    }
+
+    fn register_instance(&mut self, spec: crate::model::InstanceSpec) -> usize {
+        let n = self.instances.len();
+        let id = crate::scenario::hex_id(&format!("{}/ci/{n}", self.scenario.arns.cluster), 32);
+        let arn = self.scenario.arns.container_instance(&id);
+        let subnet = self.scenario.subnets.iter().position(|s| s.id == spec.subnet_id);
+        let ip = subnet.and_then(|s| self.allocate_ip(s)).unwrap_or(0);
+        self.instances.push(Instance::new(spec, id, arn, ip));
+        n
+    }
+
+    fn allocate_ip(&mut self, subnet: usize) -> Option<u32> {
+        let s = &self.scenario.subnets[subnet];
+        let used = &mut self.subnet_used[subnet];
+        // Lowest free offset: used sets are small relative to subnets, so walk from the front.
+        let offset = (0..s.usable).find(|o| !used.contains(o))?;
+        used.insert(offset);
+        Some(s.first_host + offset)
+    }
+
+    fn release_ip(&mut self, subnet: usize, ip: u32) {
+        let first = self.scenario.subnets[subnet].first_host;
+        self.subnet_used[subnet].remove(&(ip - first));
+    }
+
+    /// Free addresses left in a subnet.
+    pub fn subnet_free(&self, subnet: usize) -> u32 {
+        self.scenario.subnets[subnet].usable - self.subnet_used[subnet].len() as u32
+    }
+
+    pub fn group_tasks(&self, group: &str) -> Option<&BTreeMap<usize, u32>> {
+        self.groups.get(group)
+    }
+}

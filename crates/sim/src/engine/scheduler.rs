@@ -1,0 +1,332 @@
+//! The service scheduler (replica and daemon) and RunTask (aws-semantics §1, §4.5, §6.1).
+
+use super::lifecycle::{Host, NewTask};
+use super::task::TaskStatus;
+use super::{InstanceStatus, Sim, Wake};
+use crate::model::{Launch, Placement, ProviderShare, Resource, RunTaskDef, SpreadField, Strategy};
+use crate::placement::{self, Batch, Failure, Request};
+use crate::time::SimTime;
+
+/// ECS suppresses a repeated service event for six hours (aws-semantics §6.3).
+const DUPLICATE_EVENT_WINDOW_MS: SimTime = 6 * 3600 * 1000;
+const PLACEMENT_RETRY_MS: SimTime = 30_000;
+
+/// What one placement attempt needs to know, shared by services and RunTask.
+struct Launchable<'a> {
+    task_def: usize,
+    group: &'a str,
+    service: Option<usize>,
+    started_by: Option<String>,
+    launch: &'a Launch,
+    placement: &'a Placement,
+    subnets: &'a [String],
+}
+
+impl Sim {
+    /// A service event that ECS suppresses when repeated (placement failures, stuck
+    /// deployments).
+    pub(super) fn service_event_deduped(&mut self, s: usize, message: String) {
+        let now = self.now;
+        let state = &mut self.services[s];
+        if state.last_emitted.get(&message).is_some_and(|&t| now - t < DUPLICATE_EVENT_WINDOW_MS) {
+            return;
+        }
+        state.last_emitted.insert(message.clone(), now);
+        let name = state.def.name.clone();
+        self.log("service", name, message);
+    }
+
+    /// Brings a service toward its desired state. Scheduled after anything that could change
+    /// the answer: desired count, a task starting or stopping, an instance changing state.
+    pub(super) fn reconcile(&mut self, s: usize) {
+        if self.services[s].def.daemon {
+            return self.reconcile_daemon(s);
+        }
+        let def = self.services[s].def.clone();
+        let desired = self.services[s].desired_count;
+        let live: Vec<usize> = self.services[s].tasks.iter().copied().filter(|&t| self.tasks[t].desired_running).collect();
+        let on_draining = |sim: &Sim, t: usize| sim.tasks[t].instance.is_some_and(|i| sim.instances[i].status != InstanceStatus::Active);
+        let (doomed, keep): (Vec<usize>, Vec<usize>) = live.iter().partition(|&&t| on_draining(self, t));
+        let in_flight = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].live()).count() as u32;
+
+        // Start tasks. Scale-out is bounded only by desired; replacing tasks on draining
+        // instances is also bounded by maximumPercent (rounded down).
+        let missing = desired.saturating_sub(keep.len() as u32);
+        let to_start = if doomed.is_empty() {
+            missing
+        } else {
+            let max_total = desired * def.maximum_percent / 100;
+            missing.min(max_total.saturating_sub(in_flight))
+        };
+        let mut started = Vec::new();
+        if to_start > 0 {
+            let group = format!("service:{}", def.name);
+            let l = Launchable { task_def: def.task_def, group: &group, service: Some(s), started_by: Some(format!("ecs-svc/{}", crate::scenario::hex_id(&def.arn, 19))), launch: &def.launch, placement: &def.placement, subnets: &def.subnets };
+            match self.launch(&l, to_start) {
+                Ok(tasks) => started = tasks,
+                Err((tasks, failure)) => {
+                    started = tasks;
+                    let name = def.name.clone();
+                    self.services[s].unplaced = Some(failure.message.clone());
+                    self.schedule_retry(s);
+                    self.service_event_deduped(s, format!("(service {name}) {}", failure.message));
+                }
+            }
+            if started.len() as u32 == to_start {
+                self.services[s].unplaced = None;
+            }
+        }
+        if !started.is_empty() {
+            self.services[s].tasks.extend(&started);
+            let ids: Vec<String> = started.iter().map(|&t| format!("(task {})", self.tasks[t].id)).collect();
+            self.service_event(s, format!("(service {}) has started {} tasks: {}.", def.name, started.len(), ids.join(" ")));
+        }
+
+        // Stop tasks on draining instances: pending ones at once; running ones while at least
+        // minimumHealthyPercent (rounded up) of desired stays RUNNING.
+        let min_running = (desired * def.minimum_healthy_percent).div_ceil(100);
+        let mut running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.tasks[t].last_status == TaskStatus::Running).count() as u32;
+        let mut stopped = Vec::new();
+        for &t in &doomed {
+            if self.tasks[t].last_status != TaskStatus::Running {
+                stopped.push(t);
+            } else if running > min_running {
+                running -= 1;
+                stopped.push(t);
+            }
+        }
+        if !doomed.is_empty() && stopped.is_empty() && started.is_empty() && def.minimum_healthy_percent >= 100 && def.maximum_percent <= 100 {
+            self.service_event_deduped(s, format!("(service {}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", def.name));
+        }
+        for &t in &stopped {
+            self.stop_task(t, "Task stopped because the container instance is draining", "ServiceSchedulerInitiated");
+        }
+
+        // Scale in.
+        let keep: Vec<usize> = keep.into_iter().filter(|&t| self.tasks[t].desired_running).collect();
+        let excess = (keep.len() as u32).saturating_sub(desired);
+        let mut scaled_in = Vec::new();
+        let mut pool = keep;
+        for _ in 0..excess {
+            let Some(pick) = self.choose_task_to_stop(&pool, &def.placement.strategies) else { break };
+            pool.retain(|&t| t != pick);
+            scaled_in.push(pick);
+        }
+        for &t in &scaled_in {
+            self.stop_task(t, "Scaling activity initiated by (deployment ecs-svc)", "ServiceSchedulerInitiated");
+        }
+        let all_stopped: Vec<usize> = stopped.into_iter().chain(scaled_in).collect();
+        if !all_stopped.is_empty() {
+            let ids: Vec<String> = all_stopped.iter().map(|&t| format!("(task {})", self.tasks[t].id)).collect();
+            self.service_event(s, format!("(service {}) has stopped {} running tasks: {}.", def.name, all_stopped.len(), ids.join(" ")));
+        }
+        self.check_steady(s);
+    }
+
+    /// The scheduler keeps trying to place a service's missing tasks; besides the wake-ups
+    /// that freed capacity triggers, it retries on a fixed period (our choice: 30 s).
+    fn schedule_retry(&mut self, s: usize) {
+        let at = self.now + PLACEMENT_RETRY_MS;
+        if self.services[s].retry_at.is_none_or(|t| t <= self.now) {
+            self.services[s].retry_at = Some(at);
+            self.schedule(at, Wake::Reconcile(s));
+        }
+    }
+
+    pub(super) fn service_event(&mut self, s: usize, message: String) {
+        let name = self.services[s].def.name.clone();
+        self.services[s].steady = false;
+        self.log("service", name, message);
+    }
+
+    fn check_steady(&mut self, s: usize) {
+        let state = &self.services[s];
+        let tasks: Vec<&super::Task> = state.tasks.iter().map(|&t| &self.tasks[t]).filter(|t| t.live()).collect();
+        let all_running = tasks.iter().all(|t| t.desired_running && t.last_status == TaskStatus::Running);
+        let target = if state.def.daemon { tasks.len() } else { state.desired_count as usize };
+        if all_running && tasks.len() == target && state.unplaced.is_none() && !state.steady {
+            let name = state.def.name.clone();
+            self.services[s].steady = true;
+            self.log("service", name.clone(), format!("(service {name}) has reached a steady state."));
+        }
+    }
+
+    /// Daemon: one task on each ACTIVE instance that meets the constraints (aws-semantics §1.3).
+    fn reconcile_daemon(&mut self, s: usize) {
+        let def = self.services[s].def.clone();
+        let group = format!("service:{}", def.name);
+        let td = &self.scenario.task_defs[def.task_def];
+        let req = Request { td, group: &group, constraints: &def.placement.constraints, strategies: &[], capacity_provider: None };
+        let batch = Batch::new(&self.instances, &req, self.groups.get(&group));
+        let mut targets = Vec::new();
+        let mut to_stop = Vec::new();
+        for i in 0..self.instances.len() {
+            let has = self.services[s].tasks.iter().any(|&t| self.tasks[t].desired_running && self.tasks[t].instance == Some(i));
+            let active = self.instances[i].status == InstanceStatus::Active;
+            if !has && active && placement::requirements_ok(&self.instances[i], i, &req, &batch) {
+                targets.push(i);
+            }
+            if has && !active {
+                to_stop.extend(self.services[s].tasks.iter().copied().filter(|&t| self.tasks[t].desired_running && self.tasks[t].instance == Some(i)));
+            }
+        }
+        let mut started = Vec::new();
+        for i in targets {
+            let new = NewTask { task_def: def.task_def, group: group.clone(), service: Some(s), started_by: None, capacity_provider: None, host: Host::Instance(i), explanation: None };
+            if let Some(t) = self.create_task(new) {
+                started.push(t);
+            }
+        }
+        if !started.is_empty() {
+            self.services[s].tasks.extend(&started);
+            let ids: Vec<String> = started.iter().map(|&t| format!("(task {})", self.tasks[t].id)).collect();
+            self.service_event(s, format!("(service {}) has started {} tasks: {}.", def.name, started.len(), ids.join(" ")));
+        }
+        for t in to_stop {
+            self.stop_task(t, "Task stopped because the container instance is draining", "ServiceSchedulerInitiated");
+        }
+        self.check_steady(s);
+    }
+
+    pub(super) fn run_task(&mut self, def: &RunTaskDef) {
+        let l = Launchable { task_def: def.task_def, group: &def.group, service: None, started_by: def.started_by.clone(), launch: &def.launch, placement: &def.placement, subnets: &def.subnets };
+        let family = self.scenario.task_defs[def.task_def].family_revision();
+        match self.launch(&l, def.count) {
+            Ok(tasks) => self.log("action", "RunTask", format!("RunTask {family}: started {} tasks", tasks.len())),
+            Err((tasks, failure)) => {
+                let missing = def.count as usize - tasks.len();
+                for _ in 0..missing {
+                    self.run_task_failures.push(super::RunTaskFailure { at: self.now, task_definition: family.clone(), arn: None, reason: failure.reason.clone(), detail: failure.message.clone() });
+                }
+                self.log("action", "RunTask", format!("RunTask {family}: started {}, {missing} failed: {}", tasks.len(), failure.reason));
+            }
+        }
+    }
+
+    /// Places and creates up to `count` tasks. On failure returns the ones created so far.
+    fn launch(&mut self, l: &Launchable, count: u32) -> Result<Vec<usize>, (Vec<usize>, Failure)> {
+        let mut created = Vec::new();
+        let td_index = l.task_def;
+        let mut batch: Option<(Option<String>, Batch)> = None;
+        for _ in 0..count {
+            let provider = self.pick_provider(l);
+            let provider_name = provider.as_ref().map(|p| p.name.clone());
+            let fargate = match l.launch {
+                Launch::Fargate => true,
+                Launch::Ec2 => false,
+                Launch::Providers(_) => provider_name.as_deref().is_some_and(|n| n.starts_with("FARGATE")),
+            };
+            let result = if fargate {
+                self.place_fargate(l, provider_name.clone().or(Some("FARGATE".into())).filter(|_| !matches!(l.launch, Launch::Fargate)))
+            } else {
+                let cp = provider_name.clone().filter(|_| matches!(l.launch, Launch::Providers(_)));
+                if batch.as_ref().is_none_or(|(p, _)| *p != cp) {
+                    let td = &self.scenario.task_defs[td_index];
+                    let req = Request { td, group: l.group, constraints: &l.placement.constraints, strategies: &l.placement.strategies, capacity_provider: cp.as_deref() };
+                    batch = Some((cp.clone(), Batch::new(&self.instances, &req, self.groups.get(l.group))));
+                }
+                let (_, b) = batch.as_mut().expect("batch was just built");
+                self.place_on_instance(l, cp, b)
+            };
+            match result {
+                Ok(t) => created.push(t),
+                Err(f) => return Err((created, f)),
+            }
+        }
+        Ok(created)
+    }
+
+    fn pick_provider(&self, l: &Launchable) -> Option<ProviderShare> {
+        let Launch::Providers(shares) = l.launch else { return None };
+        let counts: Vec<u32> = shares
+            .iter()
+            .map(|sh| {
+                let tasks: Box<dyn Iterator<Item = &super::Task>> = match l.service {
+                    Some(s) => Box::new(self.services[s].tasks.iter().map(|&t| &self.tasks[t])),
+                    None => Box::new(self.tasks.iter().filter(|t| t.group == l.group)),
+                };
+                tasks.filter(|t| t.desired_running && t.capacity_provider.as_deref() == Some(sh.name.as_str())).count() as u32
+            })
+            .collect();
+        super::providers::choose(shares, &counts).map(|i| shares[i].clone())
+    }
+
+    fn place_on_instance(&mut self, l: &Launchable, cp: Option<String>, batch: &mut Batch) -> Result<usize, Failure> {
+        let td = &self.scenario.task_defs[l.task_def];
+        let req = Request { td, group: l.group, constraints: &l.placement.constraints, strategies: &l.placement.strategies, capacity_provider: cp.as_deref() };
+        let outcome = placement::place(&self.instances, &req, batch, &mut self.rng, self.explain_full);
+        let i = outcome.chosen?;
+        let new = NewTask { task_def: l.task_def, group: l.group.to_string(), service: l.service, started_by: l.started_by.clone(), capacity_provider: cp, host: Host::Instance(i), explanation: Some(outcome.explanation) };
+        match self.create_task(new) {
+            Some(t) => {
+                batch.record(i, 1);
+                Ok(t)
+            }
+            None => Err(Failure { reason: "RESOURCE:IP".into(), message: format!("was unable to place a task because subnet {} has no free IP addresses.", self.instances[i].spec.subnet_id) }),
+        }
+    }
+
+    /// Fargate: no instances; tasks are spread across the Availability Zones of the given
+    /// subnets (fewest tasks of the group first, then subnet order).
+    fn place_fargate(&mut self, l: &Launchable, provider: Option<String>) -> Result<usize, Failure> {
+        let mut options: Vec<(u32, usize, usize)> = Vec::new(); // (tasks in AZ, order, subnet)
+        for (order, id) in l.subnets.iter().enumerate() {
+            let Some(sn) = self.scenario.subnets.iter().position(|x| &x.id == id) else { continue };
+            let az = &self.scenario.subnets[sn].availability_zone;
+            let in_az = self.tasks.iter().filter(|t| t.desired_running && t.group == l.group && &t.availability_zone == az).count() as u32;
+            options.push((in_az, order, sn));
+        }
+        options.sort();
+        let Some(&(_, _, subnet)) = options.iter().find(|o| self.subnet_free(o.2) > 0) else {
+            return Err(Failure { reason: "RESOURCE:IP".into(), message: "was unable to place a task because the subnets have no free IP addresses.".into() });
+        };
+        let new = NewTask { task_def: l.task_def, group: l.group.to_string(), service: l.service, started_by: l.started_by.clone(), capacity_provider: provider, host: Host::Fargate { subnet }, explanation: None };
+        self.create_task(new).ok_or(Failure { reason: "RESOURCE:IP".into(), message: "was unable to place a task because the subnet has no free IP addresses.".into() })
+    }
+
+    /// Scale-in selection (aws-semantics §1.1): with no strategy, the Availability Zone and then
+    /// the instance with the most tasks of the service; `spread` keeps the balance, `binpack`
+    /// frees the instance left with the most resources, `random` picks at random. Ties: the
+    /// newest task (our choice; AWS says "at random" within an AZ).
+    fn choose_task_to_stop(&mut self, pool: &[usize], strategies: &[Strategy]) -> Option<usize> {
+        let mut candidates: Vec<usize> = pool.to_vec();
+        // Tasks not yet RUNNING go first: stopping them loses no serving capacity.
+        if candidates.iter().any(|&t| self.tasks[t].last_status != TaskStatus::Running) {
+            candidates.retain(|&t| self.tasks[t].last_status != TaskStatus::Running);
+        }
+        for strategy in strategies {
+            if candidates.len() <= 1 {
+                break;
+            }
+            let score = |sim: &Sim, t: usize| -> i64 {
+                let task = &sim.tasks[t];
+                let Some(i) = task.instance else { return 0 };
+                let inst = &sim.instances[i];
+                match strategy {
+                    Strategy::Spread(SpreadField::InstanceId) => pool.iter().filter(|&&o| sim.tasks[o].instance == Some(i)).count() as i64,
+                    Strategy::Spread(SpreadField::Attribute(a)) => {
+                        let v = inst.attributes.get(a);
+                        pool.iter().filter(|&&o| sim.tasks[o].instance.is_some_and(|j| sim.instances[j].attributes.get(a) == v)).count() as i64
+                    }
+                    Strategy::Binpack(Resource::Memory) => inst.remaining_memory_mib as i64,
+                    Strategy::Binpack(Resource::Cpu) => inst.remaining_cpu as i64,
+                    Strategy::Random => 0,
+                }
+            };
+            if *strategy == Strategy::Random {
+                use rand_core::RngCore;
+                let k = (self.rng.next_u64() % candidates.len() as u64) as usize;
+                return Some(candidates[k]);
+            }
+            let best = candidates.iter().map(|&t| score(self, t)).max()?;
+            candidates.retain(|&t| score(self, t) == best);
+        }
+        candidates.into_iter().max()
+    }
+
+    pub(super) fn reconcile_all(&mut self) {
+        for s in 0..self.services.len() {
+            self.schedule(self.now, Wake::Reconcile(s));
+        }
+    }
+}

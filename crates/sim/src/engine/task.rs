@@ -1,0 +1,102 @@
+//! A task's live state and its lifecycle (aws-semantics §6.6).
+
+use crate::model::Protocol;
+use crate::time::SimTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStatus {
+    Provisioning,
+    Pending,
+    Activating,
+    Running,
+    Deactivating,
+    Stopping,
+    Deprovisioning,
+    Stopped,
+}
+
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Provisioning => "PROVISIONING",
+            TaskStatus::Pending => "PENDING",
+            TaskStatus::Activating => "ACTIVATING",
+            TaskStatus::Running => "RUNNING",
+            TaskStatus::Deactivating => "DEACTIVATING",
+            TaskStatus::Stopping => "STOPPING",
+            TaskStatus::Deprovisioning => "DEPROVISIONING",
+            TaskStatus::Stopped => "STOPPED",
+        }
+    }
+}
+
+/// How long each lifecycle stage lasts. AWS documents the stages, not their length; these are
+/// typical observed values, chosen so the app can animate each stage.
+pub mod durations {
+    use crate::time::SimTime;
+    /// Fargate finds capacity and attaches the task's ENI.
+    pub const FARGATE_PROVISIONING_MS: SimTime = 15_000;
+    /// The agent attaches an ENI for an awsvpc task on EC2.
+    pub const EC2_AWSVPC_PROVISIONING_MS: SimTime = 5_000;
+    /// Image pull and container start.
+    pub const PENDING_MS: SimTime = 10_000;
+    pub const FARGATE_PENDING_MS: SimTime = 20_000;
+    /// Registering targets with the load balancer.
+    pub const ACTIVATING_MS: SimTime = 1_000;
+    /// SIGTERM to exit for a well-behaved container (SIGKILL would come at stopTimeout, 30 s).
+    pub const STOPPING_MS: SimTime = 2_000;
+    /// Detaching the task ENI.
+    pub const DEPROVISIONING_MS: SimTime = 5_000;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub container_name: String,
+    pub container_port: u16,
+    pub host_port: u16,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub arn: String,
+    pub task_def: usize,
+    pub group: String,
+    pub service: Option<usize>,
+    pub started_by: Option<String>,
+    pub fargate: bool,
+    pub capacity_provider: Option<String>,
+    pub instance: Option<usize>,
+    pub availability_zone: String,
+    pub subnet: Option<usize>,
+    /// Private IPv4 (as u32) of the task's ENI (awsvpc only).
+    pub private_ip: Option<u32>,
+    pub bindings: Vec<Binding>,
+    pub last_status: TaskStatus,
+    pub desired_running: bool,
+    pub created_at: SimTime,
+    pub started_at: Option<SimTime>,
+    pub stopping_at: Option<SimTime>,
+    pub stopped_at: Option<SimTime>,
+    pub stopped_reason: Option<String>,
+    pub stop_code: Option<String>,
+    /// Index into `Sim::explanations`.
+    pub explanation: Option<usize>,
+    /// Bumped on every transition so stale wake-ups are ignored.
+    pub generation: u32,
+}
+
+impl Task {
+    pub fn live(&self) -> bool {
+        self.last_status != TaskStatus::Stopped
+    }
+    pub fn awsvpc(&self) -> bool {
+        self.private_ip.is_some()
+    }
+}
+
+pub fn format_ip(ip: u32) -> String {
+    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
+}

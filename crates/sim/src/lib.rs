@@ -1,0 +1,18 @@
+//! stevedore-sim: a deterministic model of AWS ECS task placement and scheduling.
+//!
+//! Pure Rust, no I/O, no clock, no unseeded randomness: the same scenario and seed give the
+//! same run natively and in wasm. The web app and the CLI are two drivers of this crate.
+
+pub mod catalog;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod placement;
+pub mod query;
+pub mod report;
+pub mod scenario;
+pub mod time;
+
+pub use engine::Sim;
+pub use error::ValidationError;
+pub use scenario::{load, Scenario};

@@ -1,0 +1,96 @@
+//! The resolved, validated model the engine runs on. Built from the scenario file's serde
+//! types by `scenario::load`; nothing here is parsed from text again.
+
+mod task_definition;
+mod service;
+
+pub use service::*;
+pub use task_definition::*;
+
+use crate::time::SimTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Protocol {
+    #[serde(rename = "tcp")]
+    Tcp,
+    #[serde(rename = "udp")]
+    Udp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct InstanceSpec {
+    pub ec2_instance_id: String,
+    pub instance_type: String,
+    pub availability_zone: String,
+    pub subnet_id: String,
+    pub spot: bool,
+    pub attributes: Vec<(String, String)>,
+    pub agent_version: String,
+    pub registered_at_unix_s: i64,
+    pub ami_id: String,
+    pub awsvpc_trunking: bool,
+    pub reserved_ports_tcp: Vec<u16>,
+    pub reserved_ports_udp: Vec<u16>,
+    pub dynamic_port_range: (u16, u16),
+    pub spot_draining: bool,
+    pub reserved_memory_mib: u32,
+    /// The Auto Scaling group capacity provider that launched it, if any.
+    pub capacity_provider: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: String,
+    pub availability_zone: String,
+    /// Addresses usable for tasks: AWS reserves 5 per subnet.
+    pub cidr: String,
+    pub first_host: u32,
+    pub usable: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetGroup {
+    pub name: String,
+    pub arn: String,
+    pub protocol: String,
+    pub port: u16,
+    pub target_type_ip: bool,
+    pub interval_s: u32,
+    pub healthy_threshold: u32,
+    pub deregistration_delay_s: u32,
+    pub health_check_path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadBalancer {
+    pub name: String,
+    pub arn: String,
+    pub kind: String,
+    pub listeners: Vec<(String, u16, Option<usize>)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    UpdateService { service: String, desired_count: Option<u32> },
+    RunTask(RunTaskDef),
+    StopTask { task: String, reason: String },
+    UpdateContainerInstancesState { instances: Vec<String>, draining: bool },
+    DeregisterContainerInstance { instance: String, force: bool },
+    RegisterContainerInstance(Vec<InstanceSpec>),
+}
+
+#[derive(Debug, Clone)]
+pub struct TimedAction {
+    pub at: SimTime,
+    pub action: Action,
+    pub name: String,
+}

@@ -1,0 +1,222 @@
+//! The state of a run as AWS's Describe* outputs would show it. One place owns this shape.
+
+use crate::engine::{Instance, Sim, TargetState, Task, TaskStatus};
+use crate::time::format_iso;
+use serde_json::{json, Value};
+
+/// Services to show per DescribeServices call: the 100 most recent events.
+const SERVICE_EVENTS_SHOWN: usize = 100;
+
+pub struct ReportOptions {
+    pub explain: bool,
+}
+
+pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
+    let mut out = json!({
+        "scenario": sim.scenario.name,
+        "clusterArn": sim.scenario.arns.cluster_arn(),
+        "time": format_iso(iso_at(sim, sim.now())),
+        "elapsedSeconds": sim.now() / 1000,
+        "services": sim.services.iter().enumerate().map(|(i, _)| describe_service(sim, i)).collect::<Vec<_>>(),
+        "tasks": sim.tasks.iter().filter(|t| t.live() || t.stopped_at.is_some_and(|s| sim.now() - s < 3_600_000)).map(|t| describe_task(sim, t)).collect::<Vec<_>>(),
+        "containerInstances": sim.instances.iter().map(|i| describe_container_instance(sim, i)).collect::<Vec<_>>(),
+        "targetGroups": (0..sim.scenario.target_groups.len()).map(|tg| describe_target_health(sim, tg)).collect::<Vec<_>>(),
+        "failures": sim.run_task_failures.iter().map(|f| json!({"at": format_iso(iso_at(sim, f.at)), "taskDefinition": f.task_definition, "reason": f.reason, "detail": f.detail})).collect::<Vec<_>>(),
+    });
+    if options.explain {
+        out["placements"] = serde_json::to_value(&sim.explanations).unwrap_or(Value::Null);
+    }
+    out
+}
+
+fn iso_at(sim: &Sim, t: u64) -> i64 {
+    sim.scenario.start_unix_s + (t / 1000) as i64
+}
+
+pub fn describe_service(sim: &Sim, s: usize) -> Value {
+    let state = &sim.services[s];
+    let def = &state.def;
+    let tasks: Vec<&Task> = state.tasks.iter().map(|&t| &sim.tasks[t]).collect();
+    let running = tasks.iter().filter(|t| t.desired_running && t.last_status == TaskStatus::Running).count();
+    let pending = tasks.iter().filter(|t| t.desired_running && t.last_status < TaskStatus::Running).count();
+    let mut events: Vec<Value> = sim
+        .log
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == "service" && e.subject == def.name)
+        .map(|(k, e)| json!({"id": crate::scenario::hex_id(&format!("{}#{k}", def.name), 32), "createdAt": format_iso(iso_at(sim, e.at)), "message": e.message}))
+        .collect();
+    events.reverse(); // DescribeServices lists the newest first
+    events.truncate(SERVICE_EVENTS_SHOWN);
+    let td = &sim.scenario.task_defs[def.task_def];
+    let mut v = json!({
+        "serviceArn": def.arn,
+        "serviceName": def.name,
+        "clusterArn": sim.scenario.arns.cluster_arn(),
+        "status": "ACTIVE",
+        "desiredCount": if def.daemon { tasks.iter().filter(|t| t.desired_running).count() as u32 } else { state.desired_count },
+        "runningCount": running,
+        "pendingCount": pending,
+        "taskDefinition": td.arn,
+        "schedulingStrategy": if def.daemon { "DAEMON" } else { "REPLICA" },
+        "deploymentConfiguration": {"maximumPercent": def.maximum_percent, "minimumHealthyPercent": def.minimum_healthy_percent},
+        "placementConstraints": def.placement.constraints.iter().map(|c| match c {
+            crate::model::Constraint::DistinctInstance => json!({"type": "distinctInstance"}),
+            crate::model::Constraint::MemberOf(q) => json!({"type": "memberOf", "expression": q.text}),
+        }).collect::<Vec<_>>(),
+        "placementStrategy": def.placement.strategies.iter().map(strategy_json).collect::<Vec<_>>(),
+        "loadBalancers": def.load_balancers.iter().map(|l| json!({"targetGroupArn": sim.scenario.target_groups[l.target_group].arn, "containerName": l.container_name, "containerPort": l.container_port})).collect::<Vec<_>>(),
+        "events": events,
+    });
+    match &def.launch {
+        crate::model::Launch::Ec2 => v["launchType"] = json!("EC2"),
+        crate::model::Launch::Fargate => {
+            v["launchType"] = json!("FARGATE");
+            v["platformVersion"] = json!(def.platform_version);
+        }
+        crate::model::Launch::Providers(p) => {
+            v["capacityProviderStrategy"] = json!(p.iter().map(|x| json!({"capacityProvider": x.name, "weight": x.weight, "base": x.base})).collect::<Vec<_>>())
+        }
+    }
+    if !def.subnets.is_empty() {
+        v["networkConfiguration"] = json!({"awsvpcConfiguration": {"subnets": def.subnets, "assignPublicIp": "DISABLED"}});
+    }
+    v
+}
+
+fn strategy_json(s: &crate::model::Strategy) -> Value {
+    use crate::model::{Resource, SpreadField, Strategy};
+    match s {
+        Strategy::Binpack(Resource::Cpu) => json!({"type": "binpack", "field": "cpu"}),
+        Strategy::Binpack(Resource::Memory) => json!({"type": "binpack", "field": "memory"}),
+        Strategy::Spread(SpreadField::InstanceId) => json!({"type": "spread", "field": "instanceId"}),
+        Strategy::Spread(SpreadField::Attribute(a)) => json!({"type": "spread", "field": format!("attribute:{a}")}),
+        Strategy::Random => json!({"type": "random"}),
+    }
+}
+
+pub fn describe_task(sim: &Sim, t: &Task) -> Value {
+    let td = &sim.scenario.task_defs[t.task_def];
+    let containers: Vec<Value> = td
+        .containers
+        .iter()
+        .map(|c| {
+            let mut v = json!({
+                "name": c.name,
+                "image": c.image,
+                "lastStatus": match t.last_status { TaskStatus::Running => "RUNNING", TaskStatus::Stopped => "STOPPED", _ => "PENDING" },
+                "networkBindings": t.bindings.iter().filter(|b| b.container_name == c.name && t.private_ip.is_none()).map(|b| json!({"bindIP": "0.0.0.0", "containerPort": b.container_port, "hostPort": b.host_port, "protocol": b.protocol.as_str()})).collect::<Vec<_>>(),
+            });
+            if let Some(ip) = t.private_ip {
+                v["networkInterfaces"] = json!([{"attachmentId": crate::scenario::hex_id(&t.id, 32), "privateIpv4Address": crate::engine::task::format_ip(ip)}]);
+            }
+            v
+        })
+        .collect();
+    let mut v = json!({
+        "taskArn": t.arn,
+        "clusterArn": sim.scenario.arns.cluster_arn(),
+        "taskDefinitionArn": td.arn,
+        "group": t.group,
+        "lastStatus": t.last_status.as_str(),
+        "desiredStatus": if t.desired_running { "RUNNING" } else { "STOPPED" },
+        "launchType": if t.fargate { "FARGATE" } else { "EC2" },
+        "availabilityZone": t.availability_zone,
+        "cpu": td.reserved_cpu().to_string(),
+        "memory": td.reserved_memory_mib().to_string(),
+        "createdAt": format_iso(iso_at(sim, t.created_at)),
+        "containers": containers,
+    });
+    if let Some(cp) = &t.capacity_provider {
+        v["capacityProviderName"] = json!(cp);
+    }
+    if let Some(i) = t.instance {
+        v["containerInstanceArn"] = json!(sim.instances[i].arn);
+    }
+    if let Some(by) = &t.started_by {
+        v["startedBy"] = json!(by);
+    }
+    if let Some(at) = t.started_at {
+        v["startedAt"] = json!(format_iso(iso_at(sim, at)));
+    }
+    if let Some(at) = t.stopping_at {
+        v["stoppingAt"] = json!(format_iso(iso_at(sim, at)));
+    }
+    if let Some(at) = t.stopped_at {
+        v["stoppedAt"] = json!(format_iso(iso_at(sim, at)));
+    }
+    if let Some(r) = &t.stopped_reason {
+        v["stoppedReason"] = json!(r);
+        v["stopCode"] = json!(t.stop_code);
+    }
+    if let (Some(ip), Some(sn)) = (t.private_ip, t.subnet) {
+        v["attachments"] = json!([{
+            "id": crate::scenario::hex_id(&t.id, 32),
+            "type": "ElasticNetworkInterface",
+            "status": if t.live() { "ATTACHED" } else { "DELETED" },
+            "details": [
+                {"name": "subnetId", "value": sim.scenario.subnets[sn].id},
+                {"name": "networkInterfaceId", "value": format!("eni-{}", crate::scenario::hex_id(&t.id, 17))},
+                {"name": "privateIPv4Address", "value": crate::engine::task::format_ip(ip)},
+            ],
+        }]);
+    }
+    v
+}
+
+pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
+    let resources = |cpu: u32, memory: u32, ports: Vec<String>, udp: Vec<String>| {
+        json!([
+            {"name": "CPU", "type": "INTEGER", "integerValue": cpu},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": memory},
+            {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ports},
+            {"name": "PORTS_UDP", "type": "STRINGSET", "stringSetValue": udp},
+        ])
+    };
+    let reserved_tcp: Vec<String> = inst.spec.reserved_ports_tcp.iter().map(|p| p.to_string()).collect();
+    let reserved_udp: Vec<String> = inst.spec.reserved_ports_udp.iter().map(|p| p.to_string()).collect();
+    let mut used_tcp: Vec<u16> = inst.spec.reserved_ports_tcp.clone();
+    used_tcp.extend(inst.bound_tcp.iter());
+    used_tcp.sort_unstable();
+    used_tcp.dedup();
+    let mut used_udp: Vec<u16> = inst.spec.reserved_ports_udp.clone();
+    used_udp.extend(inst.bound_udp.iter());
+    used_udp.sort_unstable();
+    used_udp.dedup();
+    let pending = inst.tasks.iter().filter(|&&t| sim.tasks[t].last_status < TaskStatus::Running).count();
+    let mut attributes: Vec<Value> = inst.attributes.iter().map(|(k, v)| if v.is_empty() { json!({"name": k}) } else { json!({"name": k, "value": v}) }).collect();
+    attributes.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let mut v = json!({
+        "containerInstanceArn": inst.arn,
+        "ec2InstanceId": inst.spec.ec2_instance_id,
+        "status": inst.status.as_str(),
+        "agentConnected": inst.status != crate::engine::InstanceStatus::Inactive,
+        "versionInfo": {"agentVersion": inst.spec.agent_version},
+        "registeredAt": format_iso(inst.spec.registered_at_unix_s),
+        "runningTasksCount": inst.tasks.iter().filter(|&&t| sim.tasks[t].last_status == TaskStatus::Running).count(),
+        "pendingTasksCount": pending,
+        "registeredResources": resources(inst.registered_cpu, inst.registered_memory_mib, reserved_tcp, reserved_udp),
+        "remainingResources": resources(inst.remaining_cpu, inst.remaining_memory_mib, used_tcp.iter().map(|p| p.to_string()).collect(), used_udp.iter().map(|p| p.to_string()).collect()),
+        "attributes": attributes,
+    });
+    if let Some(cp) = &inst.spec.capacity_provider {
+        v["capacityProviderName"] = json!(cp);
+    }
+    v
+}
+
+pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
+    let group = &sim.scenario.target_groups[tg];
+    let descriptions: Vec<Value> = sim.targets[tg]
+        .iter()
+        .map(|t| {
+            let mut health = json!({"State": match t.state { TargetState::Initial => "initial", TargetState::Healthy => "healthy", TargetState::Draining => "draining" }});
+            if let Some((reason, description)) = t.reason() {
+                health["Reason"] = json!(reason);
+                health["Description"] = json!(description);
+            }
+            json!({"Target": {"Id": t.id, "Port": t.port}, "HealthCheckPort": t.port.to_string(), "TargetHealth": health})
+        })
+        .collect();
+    json!({"TargetGroupName": group.name, "TargetGroupArn": group.arn, "TargetType": if group.target_type_ip { "ip" } else { "instance" }, "TargetHealthDescriptions": descriptions})
+}

@@ -1,0 +1,422 @@
+//! Subnets, container instances, Auto Scaling groups, capacity providers, target groups and
+//! load balancers.
+
+use super::refs::hex_id;
+use super::types::*;
+use super::{list, valid_name, AutoScalingGroupDef, CapacityProviderDef, Scenario};
+use crate::catalog::{eni, instance_types};
+use crate::error::Errors;
+use crate::model::*;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+/// ECS service quota: container instances per cluster (aws-semantics §10).
+pub const MAX_INSTANCES: usize = 5000;
+/// The agent's default reserved TCP ports on Linux (aws-semantics §5.2).
+pub const DEFAULT_RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
+/// The kernel's default `ip_local_port_range`, which the agent reads when
+/// `ECS_DYNAMIC_HOST_PORT_RANGE` is unset (the guide's "32768 to 61000" example).
+pub const DEFAULT_DYNAMIC_RANGE: (u16, u16) = (32768, 60999);
+
+pub fn load(root: &Map<String, Value>, cluster: &CreateCluster, s: &mut Scenario, errors: &mut Errors) {
+    let instance_inputs: Vec<(String, ContainerInstanceInput)> = list(root, "containerInstances", errors);
+    let asg_inputs: Vec<(String, AutoScalingGroupInput)> = list(root, "autoScalingGroups", errors);
+    let subnet_inputs: Vec<(String, SubnetInput)> = list(root, "subnets", errors);
+
+    load_subnets(&subnet_inputs, &instance_inputs, &asg_inputs, s, errors);
+    load_asgs(&asg_inputs, s, errors);
+    load_capacity_providers(root, cluster, s, errors);
+    for (path, input) in &instance_inputs {
+        let start = s.instances.len();
+        let specs = instances(path, input, None, start, s, errors);
+        s.instances.extend(specs);
+    }
+    launch_asg_instances(s, errors);
+    if s.instances.len() > MAX_INSTANCES {
+        errors.push("$.containerInstances", format!("{} container instances exceed the ECS quota of {MAX_INSTANCES} per cluster", s.instances.len()));
+    }
+    load_target_groups(root, s, errors);
+    load_load_balancers(root, s, errors);
+}
+
+fn load_subnets(inputs: &[(String, SubnetInput)], instances: &[(String, ContainerInstanceInput)], asgs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, errors: &mut Errors) {
+    for (i, (path, input)) in inputs.iter().enumerate() {
+        let id = input.subnet_id.clone().unwrap_or_else(|| format!("subnet-{}", hex_id(&format!("subnet{i}"), 17)));
+        let Some(az) = input.availability_zone.clone() else {
+            errors.push(format!("{path}.AvailabilityZone"), "a subnet needs an AvailabilityZone");
+            continue;
+        };
+        let cidr = input.cidr_block.clone().unwrap_or_else(|| format!("10.0.{}.0/24", i % 256));
+        match parse_cidr(&cidr) {
+            Ok((first_host, usable)) => s.subnets.push(Subnet { id, availability_zone: az, cidr, first_host, usable }),
+            Err(m) => errors.push(format!("{path}.CidrBlock"), m),
+        }
+    }
+    if !inputs.is_empty() {
+        return;
+    }
+    // No `subnets` key: one default subnet per Availability Zone in use, like a default VPC.
+    let mut zones: BTreeSet<String> = instances.iter().filter_map(|(_, i)| i.availability_zone.clone()).collect();
+    zones.extend(asgs.iter().flat_map(|(_, a)| a.availability_zones.clone().unwrap_or_default()));
+    if zones.is_empty() {
+        zones.extend(["a", "b", "c"].map(|z| format!("{}{z}", s.arns.region)));
+    }
+    for (k, az) in zones.into_iter().enumerate() {
+        let cidr = format!("172.31.{}.0/20", (k * 16) % 256);
+        if let Ok((first_host, usable)) = parse_cidr(&cidr) {
+            s.subnets.push(Subnet { id: format!("subnet-{az}"), availability_zone: az, cidr, first_host, usable });
+        }
+    }
+}
+
+/// `10.0.1.0/24` → (first address a task may get, how many): AWS reserves the first four
+/// addresses and the last one of every subnet; subnets are /16 to /28.
+pub fn parse_cidr(cidr: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{cidr}` is not an IPv4 CIDR block such as 10.0.1.0/24");
+    let (addr, prefix) = cidr.split_once('/').ok_or_else(bad)?;
+    let prefix: u32 = prefix.parse().map_err(|_| bad())?;
+    let octets: Vec<u32> = addr.split('.').map(|o| o.parse::<u8>().map(u32::from)).collect::<Result<_, _>>().map_err(|_| bad())?;
+    if octets.len() != 4 {
+        return Err(bad());
+    }
+    if !(16..=28).contains(&prefix) {
+        return Err(format!("subnet CIDR blocks must be between /16 and /28, got /{prefix}"));
+    }
+    let base = octets.iter().fold(0u32, |acc, o| (acc << 8) | o);
+    let mask = u32::MAX << (32 - prefix);
+    Ok(((base & mask) + 4, (1u32 << (32 - prefix)) - 5))
+}
+
+fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, errors: &mut Errors) {
+    for (path, a) in inputs {
+        let Some(name) = a.auto_scaling_group_name.clone() else {
+            errors.push(format!("{path}.AutoScalingGroupName"), "required");
+            continue;
+        };
+        let min = a.min_size.unwrap_or(0);
+        let max = a.max_size.unwrap_or(0);
+        let desired = a.desired_capacity.unwrap_or(min);
+        if min < 0 || max < min || desired < min || desired > max {
+            errors.push(path.clone(), format!("MinSize ≤ DesiredCapacity ≤ MaxSize must hold (got {min} ≤ {desired} ≤ {max})"));
+        }
+        let instance_type = a.instance_type.clone().unwrap_or_else(|| "m5.large".into());
+        if instance_types::lookup(&instance_type).is_none() {
+            errors.push(format!("{path}.InstanceType"), format!("unknown instance type `{instance_type}`"));
+        }
+        let zones = a.availability_zones.clone().unwrap_or_else(|| s.subnets.iter().map(|n| n.availability_zone.clone()).collect());
+        let spot = match a.purchase_option.as_deref() {
+            None | Some("on-demand") => false,
+            Some("spot") => true,
+            Some(o) => {
+                errors.push(format!("{path}.purchaseOption"), format!("`{o}` is not on-demand or spot"));
+                false
+            }
+        };
+        s.auto_scaling_groups.push(AutoScalingGroupDef {
+            name,
+            min_size: min.max(0) as u32,
+            max_size: max.max(0) as u32,
+            desired_capacity: desired.max(0) as u32,
+            instance_type,
+            zones,
+            spot,
+        });
+    }
+}
+
+fn load_capacity_providers(root: &Map<String, Value>, cluster: &CreateCluster, s: &mut Scenario, errors: &mut Errors) {
+    let inputs: Vec<(String, CapacityProviderInput)> = list(root, "capacityProviders", errors);
+    for name in ["FARGATE", "FARGATE_SPOT"] {
+        s.capacity_providers.push(CapacityProviderDef { name: name.into(), asg: None });
+    }
+    for (path, cp) in inputs {
+        let Some(name) = cp.name.clone() else {
+            errors.push(format!("{path}.name"), "required");
+            continue;
+        };
+        let lower = name.to_ascii_lowercase();
+        if ["aws", "ecs", "fargate"].iter().any(|p| lower.starts_with(p)) {
+            errors.push(format!("{path}.name"), "a capacity provider name can't be prefixed with \"aws\", \"ecs\", or \"fargate\"");
+        }
+        if !valid_name(&name, 255) {
+            errors.push(format!("{path}.name"), "up to 255 letters, numbers, underscores and hyphens");
+        }
+        let asg_ref = cp.auto_scaling_group_provider.as_ref().and_then(|p| p.auto_scaling_group_arn.clone());
+        let Some(asg_ref) = asg_ref else {
+            errors.push(format!("{path}.autoScalingGroupProvider.autoScalingGroupArn"), "required");
+            continue;
+        };
+        let asg_name = asg_ref.rsplit("autoScalingGroupName/").next().unwrap_or(&asg_ref);
+        match s.auto_scaling_groups.iter().position(|a| a.name == asg_name) {
+            Some(i) => s.capacity_providers.push(CapacityProviderDef { name, asg: Some(i) }),
+            None => errors.push(format!("{path}.autoScalingGroupProvider.autoScalingGroupArn"), format!("no Auto Scaling group named `{asg_name}` in autoScalingGroups")),
+        }
+    }
+    if let Some(names) = &cluster.capacity_providers {
+        for (i, n) in names.iter().enumerate() {
+            if !s.capacity_providers.iter().any(|c| &c.name == n) {
+                errors.push(format!("$.cluster.capacityProviders[{i}]"), format!("capacity provider `{n}` is not defined (FARGATE, FARGATE_SPOT or one in capacityProviders)"));
+            }
+        }
+        // Only associated providers may be used; FARGATE/FARGATE_SPOT must be listed too.
+        s.capacity_providers.retain(|c| names.contains(&c.name));
+    }
+}
+
+fn instances(path: &str, input: &ContainerInstanceInput, provider: Option<&str>, first_index: usize, s: &Scenario, errors: &mut Errors) -> Vec<InstanceSpec> {
+    let count = input.count.unwrap_or(1);
+    if !(1..=MAX_INSTANCES as i64).contains(&count) {
+        errors.push(format!("{path}.count"), format!("count must be between 1 and {MAX_INSTANCES}"));
+        return vec![];
+    }
+    if count > 1 && input.ec2_instance_id.is_some() {
+        errors.push(format!("{path}.ec2InstanceId"), "an ec2InstanceId names one instance; drop it or use count 1");
+    }
+    let Some(instance_type) = input.instance_type.clone() else {
+        errors.push(format!("{path}.instanceType"), "required (e.g. \"m5.large\")");
+        return vec![];
+    };
+    let Some(catalog) = instance_types::lookup(&instance_type) else {
+        errors.push(format!("{path}.instanceType"), format!("unknown instance type `{instance_type}` (known families include t3, m5, c6g, r6i; see docs/scenario-format.md)"));
+        return vec![];
+    };
+    let subnet = match (&input.subnet_id, &input.availability_zone) {
+        (Some(id), _) => s.subnets.iter().find(|n| &n.id == id).or_else(|| {
+            errors.push(format!("{path}.subnetId"), format!("no subnet `{id}`"));
+            None
+        }),
+        (None, Some(az)) => s.subnets.iter().find(|n| &n.availability_zone == az).or_else(|| {
+            errors.push(format!("{path}.availabilityZone"), format!("no subnet in `{az}`"));
+            None
+        }),
+        (None, None) => {
+            errors.push(format!("{path}.availabilityZone"), "a container instance needs an availabilityZone or a subnetId");
+            None
+        }
+    };
+    let Some(subnet) = subnet else { return vec![] };
+    let spot = match input.purchase_option.as_deref() {
+        None | Some("on-demand") => false,
+        Some("spot") => true,
+        Some(o) => {
+            errors.push(format!("{path}.purchaseOption"), format!("`{o}` is not `on-demand` or `spot`"));
+            false
+        }
+    };
+    let attributes = custom_attributes(path, input.attributes.as_deref().unwrap_or(&[]), errors);
+    let reserved_tcp = ports(&format!("{path}.ECS_RESERVED_PORTS"), input.ecs_reserved_ports.as_deref(), &DEFAULT_RESERVED_PORTS, errors);
+    let reserved_udp = ports(&format!("{path}.ECS_RESERVED_PORTS_UDP"), input.ecs_reserved_ports_udp.as_deref(), &[], errors);
+    let dynamic_port_range = match &input.ecs_dynamic_host_port_range {
+        None => DEFAULT_DYNAMIC_RANGE,
+        Some(text) => parse_port_range(text).unwrap_or_else(|m| {
+            errors.push(format!("{path}.ECS_DYNAMIC_HOST_PORT_RANGE"), m);
+            DEFAULT_DYNAMIC_RANGE
+        }),
+    };
+    let reserved_memory_mib = match input.ecs_reserved_memory {
+        None => 0,
+        Some(m) if (0..i64::from(catalog.registered_memory_mib())).contains(&m) => m as u32,
+        Some(m) => {
+            errors.push(format!("{path}.ECS_RESERVED_MEMORY"), format!("{m} MiB must be ≥ 0 and below the instance's {} MiB", catalog.registered_memory_mib()));
+            0
+        }
+    };
+    let trunking = input.awsvpc_trunking.unwrap_or(false);
+    if trunking && !eni::supports_trunking(&instance_type) {
+        errors.push(format!("{path}.awsvpcTrunking"), format!("{instance_type} does not support ENI trunking"));
+    }
+    let registered_at_unix_s = match &input.registered_at {
+        None => s.start_unix_s,
+        Some(t) => crate::time::parse_iso_seconds(t).unwrap_or_else(|m| {
+            errors.push(format!("{path}.registeredAt"), m);
+            0
+        }),
+    };
+    (0..count as usize)
+        .map(|k| InstanceSpec {
+            ec2_instance_id: input.ec2_instance_id.clone().unwrap_or_else(|| format!("i-{}", hex_id(&format!("{}#{}", s.arns.cluster, first_index + k), 17))),
+            instance_type: catalog.name.to_string(),
+            availability_zone: subnet.availability_zone.clone(),
+            subnet_id: subnet.id.clone(),
+            spot,
+            attributes: attributes.clone(),
+            agent_version: input.agent_version.clone().unwrap_or_else(|| "1.89.0".into()),
+            registered_at_unix_s,
+            ami_id: input.ami_id.clone().unwrap_or_else(|| "ami-0ecs0optimized0".into()),
+            awsvpc_trunking: trunking,
+            reserved_ports_tcp: reserved_tcp.clone(),
+            reserved_ports_udp: reserved_udp.clone(),
+            dynamic_port_range,
+            spot_draining: input.ecs_enable_spot_instance_draining.unwrap_or(false),
+            reserved_memory_mib,
+            capacity_provider: provider.map(str::to_string),
+        })
+        .collect()
+}
+
+/// Instances an Auto Scaling group starts with (DesiredCapacity), balanced across its zones.
+fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
+    for (gi, g) in s.auto_scaling_groups.clone().iter().enumerate() {
+        let provider = s.capacity_providers.iter().find(|c| c.asg == Some(gi)).map(|c| c.name.clone());
+        for k in 0..g.desired_capacity as usize {
+            let Some(az) = g.zones.get(k % g.zones.len().max(1)) else { break };
+            let input = ContainerInstanceInput {
+                instance_type: Some(g.instance_type.clone()),
+                availability_zone: Some(az.clone()),
+                purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
+                ..Default::default()
+            };
+            let path = format!("$.autoScalingGroups[{gi}]");
+            let start = s.instances.len();
+            let specs = instances(&path, &input, provider.as_deref(), start, s, errors);
+            s.instances.extend(specs);
+        }
+    }
+}
+
+fn custom_attributes(path: &str, attrs: &[KeyValue], errors: &mut Errors) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, kv) in attrs.iter().enumerate() {
+        let p = format!("{path}.attributes[{i}]");
+        let name = kv.name.clone().unwrap_or_default();
+        let value = kv.value.clone().unwrap_or_default();
+        let name_ok = (1..=128).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_/\\.".contains(c));
+        if !name_ok {
+            errors.push(format!("{p}.name"), "an attribute name is 1-128 letters, numbers, hyphens, underscores, slashes, backslashes or periods");
+        }
+        let value_ok = (1..=128).contains(&value.len())
+            && value.trim() == value
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/\\: ".contains(c));
+        if !value_ok {
+            errors.push(format!("{p}.value"), "an attribute value is 1-128 letters, numbers, hyphens, underscores, periods, @, /, \\, colons or spaces, with no leading or trailing space");
+        }
+        if name.starts_with("ecs.") {
+            errors.push(format!("{p}.name"), "the ecs. prefix is reserved for built-in attributes");
+        }
+        out.push((name, value));
+    }
+    out
+}
+
+fn ports(path: &str, given: Option<&[i64]>, default: &[u16], errors: &mut Errors) -> Vec<u16> {
+    let Some(given) = given else { return default.to_vec() };
+    let mut out = Vec::new();
+    for (i, &p) in given.iter().enumerate() {
+        match u16::try_from(p) {
+            Ok(p) if p > 0 => out.push(p),
+            _ => errors.push(format!("{path}[{i}]"), format!("{p} is not a port (1-65535)")),
+        }
+    }
+    if out.len() > 100 {
+        errors.push(path.to_string(), "a container instance can have at most 100 reserved ports");
+    }
+    out
+}
+
+pub fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("`{text}` is not a port range such as 100-200");
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    let (a, b): (u16, u16) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    if a == 0 || a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
+    let inputs: Vec<(String, CreateTargetGroup)> = list(root, "targetGroups", errors);
+    for (path, tg) in inputs {
+        let Some(name) = tg.name.clone() else {
+            errors.push(format!("{path}.Name"), "required");
+            continue;
+        };
+        if name.is_empty() || name.len() > 32 || name.starts_with('-') || name.ends_with('-') || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            errors.push(format!("{path}.Name"), "a target group name is 1-32 letters, numbers and hyphens, not starting or ending with a hyphen");
+        }
+        let target_type_ip = match tg.target_type.as_deref() {
+            None | Some("instance") => false,
+            Some("ip") => true,
+            Some(t) => {
+                errors.push(format!("{path}.TargetType"), format!("`{t}` is not one of instance, ip (lambda and alb targets are not modelled)"));
+                false
+            }
+        };
+        let protocol = tg.protocol.clone().unwrap_or_else(|| "HTTP".into());
+        if !["HTTP", "HTTPS", "TCP", "UDP", "TLS", "TCP_UDP"].contains(&protocol.as_str()) {
+            errors.push(format!("{path}.Protocol"), format!("`{protocol}` is not one of HTTP, HTTPS, TCP, UDP, TLS, TCP_UDP"));
+        }
+        let port = ranged(&format!("{path}.Port"), tg.port, 80, 1, 65535, errors) as u16;
+        let interval_s = ranged(&format!("{path}.HealthCheckIntervalSeconds"), tg.health_check_interval_seconds, 30, 5, 300, errors);
+        let _timeout = ranged(&format!("{path}.HealthCheckTimeoutSeconds"), tg.health_check_timeout_seconds, 6, 2, 120, errors);
+        let healthy_threshold = ranged(&format!("{path}.HealthyThresholdCount"), tg.healthy_threshold_count, 5, 2, 10, errors);
+        let _unhealthy = ranged(&format!("{path}.UnhealthyThresholdCount"), tg.unhealthy_threshold_count, 2, 2, 10, errors);
+        let mut deregistration_delay_s = 300;
+        for (i, a) in tg.attributes.iter().flatten().enumerate() {
+            if a.key.as_deref() == Some("deregistration_delay.timeout_seconds") {
+                match a.value.as_deref().and_then(|v| v.parse::<u32>().ok()) {
+                    Some(v) if v <= 3600 => deregistration_delay_s = v,
+                    _ => errors.push(format!("{path}.Attributes[{i}].Value"), "deregistration_delay.timeout_seconds is 0-3600"),
+                }
+            }
+        }
+        let arn = s.arns.target_group(&name);
+        s.target_groups.push(TargetGroup {
+            name,
+            arn,
+            protocol,
+            port,
+            target_type_ip,
+            interval_s,
+            healthy_threshold,
+            deregistration_delay_s,
+            health_check_path: tg.health_check_path.clone().unwrap_or_else(|| "/".into()),
+        });
+    }
+}
+
+pub(crate) fn ranged(path: &str, value: Option<i64>, default: u32, min: u32, max: u32, errors: &mut Errors) -> u32 {
+    match value {
+        None => default,
+        Some(v) if (i64::from(min)..=i64::from(max)).contains(&v) => v as u32,
+        Some(v) => {
+            errors.push(path.to_string(), format!("{v} is outside the allowed range {min}-{max}"));
+            default
+        }
+    }
+}
+
+/// Resolves a target group by ARN or name.
+pub fn find_target_group(groups: &[TargetGroup], reference: &str) -> Option<usize> {
+    groups.iter().position(|g| g.arn == reference || g.name == reference || reference.contains(&format!("targetgroup/{}/", g.name)))
+}
+
+fn load_load_balancers(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
+    let inputs: Vec<(String, CreateLoadBalancer)> = list(root, "loadBalancers", errors);
+    for (path, lb) in inputs {
+        let Some(name) = lb.name.clone() else {
+            errors.push(format!("{path}.Name"), "required");
+            continue;
+        };
+        let kind = lb.kind.clone().unwrap_or_else(|| "application".into());
+        if !["application", "network"].contains(&kind.as_str()) {
+            errors.push(format!("{path}.Type"), format!("`{kind}` is not application or network"));
+        }
+        let mut listeners = Vec::new();
+        for (i, l) in lb.listeners.iter().flatten().enumerate() {
+            let lp = format!("{path}.Listeners[{i}]");
+            let port = ranged(&format!("{lp}.Port"), l.port, 80, 1, 65535, errors) as u16;
+            let protocol = l.protocol.clone().unwrap_or_else(|| "HTTP".into());
+            let tg = l.default_actions.iter().flatten().find_map(|a| a.target_group_arn.clone());
+            let tg_index = tg.as_deref().and_then(|r| {
+                let found = find_target_group(&s.target_groups, r);
+                if found.is_none() {
+                    errors.push(format!("{lp}.DefaultActions"), format!("no target group `{r}`"));
+                }
+                found
+            });
+            listeners.push((protocol, port, tg_index));
+        }
+        let arn = s.arns.load_balancer(&name);
+        s.load_balancers.push(LoadBalancer { name, arn, kind, listeners });
+    }
+}

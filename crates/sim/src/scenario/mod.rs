@@ -1,0 +1,234 @@
+//! Loading a scenario file: JSON text → validated, resolved model. Every violation is
+//! collected with its JSON path; nothing here panics on any input.
+
+mod infrastructure;
+mod refs;
+mod services;
+mod task_definitions;
+mod timeline;
+pub mod types;
+
+pub use refs::{hex_id, name_of, task_definition_ref, Arns};
+
+use crate::error::{Errors, ValidationError};
+use crate::model::*;
+use crate::time::{parse_duration_ms, parse_iso_seconds, SimTime};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use types::*;
+
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "stevedore", "name", "description", "seed", "region", "start", "duration", "cluster",
+    "containerInstances", "subnets", "autoScalingGroups", "capacityProviders", "taskDefinitions",
+    "services", "tasks", "targetGroups", "loadBalancers", "timeline",
+];
+
+#[derive(Debug, Clone)]
+pub struct CapacityProviderDef {
+    pub name: String,
+    /// Index into `Scenario::auto_scaling_groups`; `None` for FARGATE / FARGATE_SPOT.
+    pub asg: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AutoScalingGroupDef {
+    pub name: String,
+    pub min_size: u32,
+    pub max_size: u32,
+    pub desired_capacity: u32,
+    pub instance_type: String,
+    pub zones: Vec<String>,
+    pub spot: bool,
+}
+
+/// A validated scenario, ready for `Sim::new`.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub start_unix_s: i64,
+    pub duration: SimTime,
+    pub arns: Arns,
+    pub instances: Vec<InstanceSpec>,
+    pub subnets: Vec<Subnet>,
+    pub auto_scaling_groups: Vec<AutoScalingGroupDef>,
+    pub capacity_providers: Vec<CapacityProviderDef>,
+    pub default_strategy: Option<Vec<ProviderShare>>,
+    pub task_defs: Vec<TaskDef>,
+    pub services: Vec<ServiceDef>,
+    pub run_tasks: Vec<RunTaskDef>,
+    pub target_groups: Vec<TargetGroup>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub timeline: Vec<TimedAction>,
+}
+
+/// Parses and validates a scenario document. On failure returns *every* violation found.
+pub fn load(text: &str) -> Result<Scenario, Vec<ValidationError>> {
+    let root: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(vec![ValidationError {
+                path: "$".into(),
+                message: format!("not valid JSON: {e} (line {}, column {})", e.line(), e.column()),
+            }])
+        }
+    };
+    let Value::Object(root) = root else {
+        return Err(vec![ValidationError { path: "$".into(), message: "a scenario must be a JSON object".into() }]);
+    };
+    let mut errors = Errors::default();
+    let scenario = build(&root, &mut errors);
+    if errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(errors.list)
+    }
+}
+
+fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
+    for key in root.keys() {
+        if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            errors.push(format!("$.{key}"), format!("unknown key `{key}` (the scenario's keys are: {})", TOP_LEVEL_KEYS.join(", ")));
+        }
+    }
+    match root.get("stevedore") {
+        None => {}
+        Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION as u64) => {}
+        Some(other) => errors.push("$.stevedore", format!("unsupported format version {other}: this build reads version {FORMAT_VERSION}")),
+    }
+    let name = string_field(root, "name", errors).unwrap_or_else(|| "Untitled scenario".into());
+    let description = string_field(root, "description", errors).unwrap_or_default();
+    let seed = match root.get("seed") {
+        None => 1,
+        Some(v) => v.as_u64().unwrap_or_else(|| {
+            errors.push("$.seed", "the seed must be a non-negative integer");
+            1
+        }),
+    };
+    let region = string_field(root, "region", errors).unwrap_or_else(|| "us-east-1".into());
+    let start_unix_s = match string_field(root, "start", errors) {
+        None => 1_704_067_200, // 2024-01-01T00:00:00Z
+        Some(s) => parse_iso_seconds(&s).unwrap_or_else(|m| {
+            errors.push("$.start", m);
+            0
+        }),
+    };
+    let duration = match root.get("duration") {
+        None => 3_600_000,
+        Some(v) => duration_value("$.duration", v, errors).unwrap_or(0),
+    };
+    let cluster: CreateCluster = one(root, "cluster", errors).unwrap_or_default();
+    let cluster_name = cluster.cluster_name.clone().unwrap_or_else(|| "default".into());
+    if !valid_name(&cluster_name, 255) {
+        errors.push("$.cluster.clusterName", "a cluster name is 1-255 letters, numbers, hyphens and underscores");
+    }
+    let arns = Arns::new(&region, &cluster_name);
+
+    let mut scenario = Scenario {
+        name,
+        description,
+        seed,
+        start_unix_s,
+        duration,
+        arns,
+        instances: vec![],
+        subnets: vec![],
+        auto_scaling_groups: vec![],
+        capacity_providers: vec![],
+        default_strategy: None,
+        task_defs: vec![],
+        services: vec![],
+        run_tasks: vec![],
+        target_groups: vec![],
+        load_balancers: vec![],
+        timeline: vec![],
+    };
+    infrastructure::load(root, &cluster, &mut scenario, errors);
+    task_definitions::load(root, &mut scenario, errors);
+    services::load(root, &mut scenario, errors);
+    timeline::load(root, &mut scenario, errors);
+    scenario
+}
+
+fn string_field(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Option<String> {
+    match root.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        _ => {
+            errors.push(format!("$.{key}"), "must be a string");
+            None
+        }
+    }
+}
+
+pub(crate) fn duration_value(path: &str, v: &Value, errors: &mut Errors) -> Option<SimTime> {
+    let parsed = match v {
+        Value::Number(n) => n.as_f64().map(|s| parse_duration_ms(&s.to_string())).unwrap_or(Err("not a number".into())),
+        Value::String(s) => parse_duration_ms(s),
+        _ => Err("a duration is a number of seconds or a string such as \"90s\", \"15m\", \"2h\"".into()),
+    };
+    parsed.map_err(|m| errors.push(path, m)).ok()
+}
+
+pub(crate) fn duration_input(path: &str, d: &DurationInput, errors: &mut Errors) -> Option<SimTime> {
+    let v = match d {
+        DurationInput::Seconds(s) => serde_json::json!(s),
+        DurationInput::Text(t) => Value::String(t.clone()),
+    };
+    duration_value(path, &v, errors)
+}
+
+/// Deserializes one object-valued key, reporting type errors with their JSON path.
+fn one<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Option<T> {
+    let value = root.get(key)?;
+    if value.is_null() {
+        return None;
+    }
+    typed(&format!("$.{key}"), value, errors)
+}
+
+/// Deserializes each entry of a list-valued key on its own, so one bad entry doesn't hide
+/// the errors of the others. Returns `(path, entry)` pairs.
+fn list<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
+    match root.get(key) {
+        None | Some(Value::Null) => vec![],
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let path = format!("$.{key}[{i}]");
+                typed(&path, item, errors).map(|t| (path, t))
+            })
+            .collect(),
+        Some(_) => {
+            errors.push(format!("$.{key}"), "must be a list");
+            vec![]
+        }
+    }
+}
+
+pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value, errors: &mut Errors) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." { path.to_string() } else { format!("{path}.{inner}") };
+            errors.push(full, friendly_serde(&e.into_inner().to_string()));
+            None
+        }
+    }
+}
+
+fn friendly_serde(message: &str) -> String {
+    message.replace("invalid type: ", "wrong type: found ").replace(", expected", ", expected")
+}
+
+/// Letters, numbers, hyphens and underscores, 1..=max characters: the rule for cluster,
+/// service, family and target group names.
+pub(crate) fn valid_name(name: &str, max: usize) -> bool {
+    !name.is_empty() && name.len() <= max && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests;

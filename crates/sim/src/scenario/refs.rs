@@ -1,0 +1,100 @@
+//! ARNs, and resolving the names-or-ARNs users write wherever AWS takes an ARN.
+
+/// Builds deterministic ARNs for one scenario (account 123456789012, the documentation's).
+#[derive(Debug, Clone)]
+pub struct Arns {
+    pub region: String,
+    pub account: String,
+    pub cluster: String,
+}
+
+impl Arns {
+    pub fn new(region: &str, cluster: &str) -> Arns {
+        Arns { region: region.into(), account: "123456789012".into(), cluster: cluster.into() }
+    }
+    fn ecs(&self, rest: &str) -> String {
+        format!("arn:aws:ecs:{}:{}:{rest}", self.region, self.account)
+    }
+    pub fn cluster_arn(&self) -> String {
+        self.ecs(&format!("cluster/{}", self.cluster))
+    }
+    pub fn task_definition(&self, family: &str, revision: u32) -> String {
+        self.ecs(&format!("task-definition/{family}:{revision}"))
+    }
+    pub fn service(&self, name: &str) -> String {
+        self.ecs(&format!("service/{}/{name}", self.cluster))
+    }
+    pub fn task(&self, id: &str) -> String {
+        self.ecs(&format!("task/{}/{id}", self.cluster))
+    }
+    pub fn container_instance(&self, id: &str) -> String {
+        self.ecs(&format!("container-instance/{}/{id}", self.cluster))
+    }
+    pub fn target_group(&self, name: &str) -> String {
+        format!("arn:aws:elasticloadbalancing:{}:{}:targetgroup/{name}/{}", self.region, self.account, hex_id(name, 16))
+    }
+    pub fn load_balancer(&self, name: &str) -> String {
+        format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/app/{name}/{}", self.region, self.account, hex_id(name, 16))
+    }
+}
+
+/// A stable hex id derived from a name (FNV-1a, then mixed), so ARNs are the same on every run.
+pub fn hex_id(seed: &str, len: usize) -> String {
+    let mut out = String::new();
+    let mut round = 0u64;
+    while out.len() < len {
+        let mut h: u64 = 0xcbf29ce484222325 ^ round;
+        for b in seed.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        // splitmix64's finaliser, so similar names give unrelated ids.
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d049bb133111eb);
+        h ^= h >> 31;
+        out.push_str(&format!("{h:016x}"));
+        round += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+/// The last path segment of an ARN (`.../service/cluster/web` → `web`), or the text itself.
+pub fn name_of(reference: &str) -> &str {
+    if reference.starts_with("arn:") {
+        reference.rsplit('/').next().unwrap_or(reference)
+    } else {
+        reference
+    }
+}
+
+/// `family`, `family:3`, or a task-definition ARN → `(family, Some(revision))`.
+pub fn task_definition_ref(reference: &str) -> (String, Option<u32>) {
+    let tail = if reference.starts_with("arn:") {
+        reference.rsplit_once("task-definition/").map_or(reference, |(_, t)| t)
+    } else {
+        reference
+    };
+    match tail.rsplit_once(':') {
+        Some((family, rev)) if rev.parse::<u32>().is_ok() => (family.to_string(), rev.parse().ok()),
+        _ => (tail.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        assert_eq!(task_definition_ref("web"), ("web".into(), None));
+        assert_eq!(task_definition_ref("web:3"), ("web".into(), Some(3)));
+        assert_eq!(task_definition_ref("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7"), ("web".into(), Some(7)));
+        assert_eq!(name_of("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/abc"), "abc");
+        assert_eq!(name_of("web-tg"), "web-tg");
+        let arns = Arns::new("eu-west-1", "prod");
+        assert_eq!(arns.service("web"), "arn:aws:ecs:eu-west-1:123456789012:service/prod/web");
+        assert_eq!(hex_id("x", 32).len(), 32);
+        assert_eq!(hex_id("x", 32), hex_id("x", 32));
+    }
+}

@@ -1,0 +1,122 @@
+//! Timeline entries: `{"at": "5m", "action": "<AWS call name>", "input": {<request body>}}`.
+
+use super::types::*;
+use super::{duration_input, list, typed, Scenario};
+use crate::error::Errors;
+use crate::model::*;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance"];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateServiceInput {
+    service: Option<String>,
+    desired_count: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StopTaskInput {
+    task: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateStateInput {
+    container_instances: Option<Vec<String>>,
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeregisterInput {
+    container_instance: Option<String>,
+    force: Option<bool>,
+}
+
+pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
+    let entries: Vec<(String, TimelineEntry)> = list(root, "timeline", errors);
+    for (path, entry) in entries {
+        let Some(at) = duration_input(&format!("{path}.at"), &entry.at, errors) else { continue };
+        let ip = format!("{path}.input");
+        let action = match entry.action.as_str() {
+            "UpdateService" => update_service(&ip, &entry.input, s, errors),
+            "RunTask" => typed::<RunTask>(&ip, &entry.input, errors).and_then(|mut r| {
+                r.at = None;
+                run_task(&ip, &r, s, errors)
+            }),
+            "StopTask" => typed::<StopTaskInput>(&ip, &entry.input, errors).and_then(|i| match i.task {
+                Some(task) => Some(Action::StopTask { task, reason: i.reason.unwrap_or_else(|| "Task stopped by user".into()) }),
+                None => {
+                    errors.push(format!("{ip}.task"), "required: the task ARN or id");
+                    None
+                }
+            }),
+            "UpdateContainerInstancesState" => typed::<UpdateStateInput>(&ip, &entry.input, errors).and_then(|i| {
+                let draining = match i.status.as_deref() {
+                    Some("DRAINING") => true,
+                    Some("ACTIVE") => false,
+                    o => {
+                        errors.push(format!("{ip}.status"), format!("{}: status is ACTIVE or DRAINING", o.unwrap_or("missing")));
+                        return None;
+                    }
+                };
+                let instances = i.container_instances.unwrap_or_default();
+                if instances.is_empty() || instances.len() > 10 {
+                    errors.push(format!("{ip}.containerInstances"), "1-10 container instance ARNs, ids or EC2 instance ids");
+                    return None;
+                }
+                Some(Action::UpdateContainerInstancesState { instances, draining })
+            }),
+            "DeregisterContainerInstance" => typed::<DeregisterInput>(&ip, &entry.input, errors).and_then(|i| match i.container_instance {
+                Some(instance) => Some(Action::DeregisterContainerInstance { instance, force: i.force.unwrap_or(false) }),
+                None => {
+                    errors.push(format!("{ip}.containerInstance"), "required");
+                    None
+                }
+            }),
+            other => {
+                errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {})", ACTIONS.join(", ")));
+                None
+            }
+        };
+        if let Some(action) = action {
+            s.timeline.push(TimedAction { at, action, name: entry.action.clone() });
+        }
+    }
+    // Stable sort: same-time actions keep file order.
+    s.timeline.sort_by_key(|a| a.at);
+}
+
+fn update_service(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<Action> {
+    let i: UpdateServiceInput = typed(ip, input, errors)?;
+    let Some(service) = i.service else {
+        errors.push(format!("{ip}.service"), "required: the service name or ARN");
+        return None;
+    };
+    let name = super::refs::name_of(&service).to_string();
+    if !s.services.iter().any(|x| x.name == name) {
+        errors.push(format!("{ip}.service"), format!("no service `{service}`"));
+        return None;
+    }
+    if input.get("taskDefinition").is_some() {
+        errors.push(format!("{ip}.taskDefinition"), "rolling deployments to a new task definition are not modelled yet; change desiredCount");
+        return None;
+    }
+    let desired_count = match i.desired_count {
+        None => None,
+        Some(n) if (0..=5000).contains(&n) => Some(n as u32),
+        Some(n) => {
+            errors.push(format!("{ip}.desiredCount"), format!("{n}: desiredCount is 0-5000"));
+            return None;
+        }
+    };
+    Some(Action::UpdateService { service: name, desired_count })
+}
+
+fn run_task(ip: &str, r: &RunTask, s: &Scenario, errors: &mut Errors) -> Option<Action> {
+    super::services::run_task(ip, r, s, errors).map(Action::RunTask)
+}
