@@ -1,1 +1,11 @@
-fn main() {}
+//! stevedore-web: the browser app. It asks the sim and draws; it never decides.
+
+mod app;
+mod layout;
+mod paint;
+mod palette;
+mod scenarios;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

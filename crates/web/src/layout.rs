@@ -1,0 +1,302 @@
+//! The display list: what to draw where, computed from the sim in pure Rust so it is tested
+//! natively ("this task is drawn at this rectangle in this colour"). `paint` issues it.
+
+use crate::palette;
+use std::collections::BTreeSet;
+use stevedore_sim::engine::{InstanceStatus, TargetState, TaskStatus};
+use stevedore_sim::Sim;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    #[cfg_attr(not(test), allow(dead_code))] // hit-testing for task selection
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
+    }
+    fn top_centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    Left,
+    Centre,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Rect { r: Rect, fill: String, stroke: Option<String>, radius: f64 },
+    Text { x: f64, y: f64, text: String, size: f64, colour: String, align: Align, bold: bool },
+    Line { from: (f64, f64), to: (f64, f64), colour: String, width: f64 },
+}
+
+#[derive(Debug, Default)]
+pub struct Scene {
+    pub shapes: Vec<Shape>,
+    /// Task index → where its block is, for hit-testing and tests.
+    pub task_blocks: Vec<(usize, Rect)>,
+    pub instance_cards: Vec<(usize, Rect)>,
+}
+
+/// Sizes in CSS pixels; `text_scale` > 1 for projection mode.
+pub struct View {
+    pub width: f64,
+    pub height: f64,
+    pub text_scale: f64,
+}
+
+const PAD: f64 = 10.0;
+const HEADER_H: f64 = 70.0;
+const LANE_TITLE_H: f64 = 30.0;
+const CARD_MIN_W: f64 = 230.0;
+const CARD_H: f64 = 112.0;
+const BLOCK_W: f64 = 58.0;
+const BLOCK_H: f64 = 30.0;
+
+impl Scene {
+    fn rect(&mut self, r: Rect, fill: &str, stroke: Option<&str>, radius: f64) {
+        self.shapes.push(Shape::Rect { r, fill: fill.to_string(), stroke: stroke.map(str::to_string), radius });
+    }
+    fn text(&mut self, x: f64, y: f64, text: impl Into<String>, size: f64, colour: &str, align: Align, bold: bool) {
+        self.shapes.push(Shape::Text { x, y, text: text.into(), size, colour: colour.to_string(), align, bold });
+    }
+}
+
+pub fn layout(sim: &Sim, view: &View) -> Scene {
+    let mut scene = Scene::default();
+    let ts = view.text_scale;
+    scene.rect(Rect { x: 0.0, y: 0.0, w: view.width, h: view.height }, palette::BACKGROUND, None, 0.0);
+    let alb = draw_load_balancers(sim, view, &mut scene);
+
+    let zones: Vec<String> = {
+        let mut z: BTreeSet<String> = sim.instances.iter().map(|i| i.spec.availability_zone.clone()).collect();
+        z.extend(sim.tasks.iter().filter(|t| t.live() && t.instance.is_none()).map(|t| t.availability_zone.clone()));
+        z.into_iter().collect()
+    };
+    let lanes = zones.len().max(1) as f64;
+    let lane_w = (view.width - PAD) / lanes - PAD;
+    let top = HEADER_H + PAD;
+    let lane_h = view.height - top - PAD;
+    let lane_rect = |k: usize| Rect { x: PAD + k as f64 * (lane_w + PAD), y: top, w: lane_w, h: lane_h };
+    for k in 0..zones.len() {
+        scene.rect(lane_rect(k), palette::LANE, None, 8.0);
+    }
+    // Target lines go under the cards, so text stays readable; blocks get a health ring.
+    let under_cards = scene.shapes.len();
+    for (k, zone) in zones.iter().enumerate() {
+        let lane = lane_rect(k);
+        let members: Vec<usize> = (0..sim.instances.len()).filter(|&i| &sim.instances[i].spec.availability_zone == zone).collect();
+        let tasks_here = sim.tasks.iter().filter(|t| t.live() && &t.availability_zone == zone).count();
+        scene.text(lane.x + 10.0, lane.y + 20.0 * ts.min(1.3), format!("{zone} · {} instances · {tasks_here} tasks", members.len()), 14.0 * ts, palette::LANE_TEXT, Align::Left, true);
+        let fargate: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none() && &sim.tasks[t].availability_zone == zone).collect();
+        let fargate_h = if fargate.is_empty() { 0.0 } else { BLOCK_H + 34.0 };
+        let area = Rect { x: lane.x + PAD, y: lane.y + LANE_TITLE_H * ts.min(1.3), w: lane.w - 2.0 * PAD, h: lane.h - LANE_TITLE_H * ts.min(1.3) - PAD - fargate_h };
+        draw_instances(sim, &members, area, ts, &mut scene);
+        if !fargate.is_empty() {
+            let strip = Rect { x: lane.x + PAD, y: area.y + area.h + 4.0, w: area.w, h: fargate_h - 4.0 };
+            scene.rect(strip, palette::CARD, Some(palette::MUTED_TEXT), 6.0);
+            scene.text(strip.x + 8.0, strip.y + 14.0, "Fargate", 11.0 * ts, palette::MUTED_TEXT, Align::Left, true);
+            draw_task_row(sim, &fargate, Rect { x: strip.x + 6.0, y: strip.y + 20.0, w: strip.w - 12.0, h: BLOCK_H }, ts, &mut scene);
+        }
+    }
+    if let Some(alb) = alb {
+        let lines = target_lines(sim, alb, &scene);
+        scene.shapes.splice(under_cards..under_cards, lines);
+    }
+    scene
+}
+
+/// One box per load balancer listener in the header; returns the ALB's rectangle.
+fn draw_load_balancers(sim: &Sim, view: &View, scene: &mut Scene) -> Option<Rect> {
+    let lb = sim.scenario.load_balancers.first()?;
+    let w = 360.0f64.min(view.width - 2.0 * PAD);
+    let r = Rect { x: (view.width - w) / 2.0, y: PAD, w, h: HEADER_H - 2.0 * PAD };
+    scene.rect(r, palette::CARD, Some(palette::ALB), 8.0);
+    let listeners: Vec<String> = lb
+        .listeners
+        .iter()
+        .map(|(proto, port, tg)| {
+            let target = tg.map(|t| sim.scenario.target_groups[t].name.clone()).unwrap_or_default();
+            let healthy = tg.map_or(0, |t| sim.healthy_targets(t));
+            format!("{proto}:{port} → {target} ({healthy} healthy)")
+        })
+        .collect();
+    scene.text(r.x + r.w / 2.0, r.y + 20.0, format!("ALB {}", lb.name), 15.0, palette::ALB, Align::Centre, true);
+    scene.text(r.x + r.w / 2.0, r.y + 40.0, listeners.join(" · "), 12.0, palette::CARD_TEXT, Align::Centre, false);
+    Some(r)
+}
+
+fn draw_instances(sim: &Sim, members: &[usize], area: Rect, ts: f64, scene: &mut Scene) {
+    if members.is_empty() || area.w <= 0.0 || area.h <= 0.0 {
+        return;
+    }
+    let n = members.len();
+    let cols = ((area.w / CARD_MIN_W).floor() as usize).max(1);
+    let rows = n.div_ceil(cols);
+    let card_w = (area.w - PAD * (cols as f64 - 1.0)) / cols as f64;
+    let card_h = (CARD_H * ts.min(1.4)).min((area.h - PAD * (rows as f64 - 1.0)) / rows as f64);
+    if card_h >= 80.0 {
+        for (k, &i) in members.iter().enumerate() {
+            let r = Rect { x: area.x + (k % cols) as f64 * (card_w + PAD), y: area.y + (k / cols) as f64 * (card_h + PAD), w: card_w, h: card_h };
+            scene.instance_cards.push((i, r));
+            draw_card(sim, i, r, ts, scene);
+        }
+        return;
+    }
+    // Compact: a grid of near-square cells that always fits the lane.
+    let side = (area.w * area.h / n as f64).sqrt();
+    let cols = ((area.w / side).ceil() as usize).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    let (cw, ch) = (area.w / cols as f64, area.h / rows as f64);
+    let gap = (cw.min(ch) * 0.15).min(2.0);
+    for (k, &i) in members.iter().enumerate() {
+        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w: cw - gap, h: ch - gap };
+        scene.instance_cards.push((i, r));
+        draw_compact_card(sim, i, r, scene);
+    }
+}
+
+fn draw_card(sim: &Sim, i: usize, r: Rect, ts: f64, scene: &mut Scene) {
+    let inst = &sim.instances[i];
+    let draining = inst.status != InstanceStatus::Active;
+    scene.rect(r, if draining { palette::CARD_DRAINING } else { palette::CARD }, None, 6.0);
+    let mut title = format!("{} · {}", inst.spec.ec2_instance_id, inst.spec.instance_type);
+    if inst.spec.spot {
+        title.push_str(" · SPOT");
+    }
+    if draining {
+        title.push_str(&format!(" · {}", inst.status.as_str()));
+    }
+    scene.text(r.x + 8.0, r.y + 16.0 * ts.min(1.3), title, 12.0 * ts, palette::CARD_TEXT, Align::Left, true);
+    let bar_w = r.w - 16.0;
+    let bars = [
+        ("CPU", inst.registered_cpu - inst.remaining_cpu, inst.registered_cpu, palette::CPU_BAR),
+        ("MEM", inst.registered_memory_mib - inst.remaining_memory_mib, inst.registered_memory_mib, palette::MEMORY_BAR),
+    ];
+    for (k, (label, used, total, colour)) in bars.iter().enumerate() {
+        let y = r.y + 24.0 * ts.min(1.3) + k as f64 * 16.0;
+        let track = Rect { x: r.x + 46.0, y, w: bar_w - 38.0, h: 8.0 };
+        scene.text(r.x + 8.0, y + 8.0, *label, 10.0 * ts.min(1.2), palette::MUTED_TEXT, Align::Left, false);
+        scene.rect(track, palette::BAR_TRACK, None, 3.0);
+        let frac = if *total == 0 { 0.0 } else { *used as f64 / *total as f64 };
+        scene.rect(Rect { w: track.w * frac.clamp(0.0, 1.0), ..track }, colour, None, 3.0);
+    }
+    let tasks_y = r.y + 24.0 * ts.min(1.3) + 36.0;
+    draw_task_row(sim, &inst.tasks, Rect { x: r.x + 8.0, y: tasks_y, w: r.w - 16.0, h: r.y + r.h - tasks_y - 6.0 }, ts, scene);
+}
+
+fn draw_compact_card(sim: &Sim, i: usize, r: Rect, scene: &mut Scene) {
+    let inst = &sim.instances[i];
+    let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
+    scene.rect(r, if inst.status == InstanceStatus::Active { palette::CARD } else { palette::CARD_DRAINING }, None, 2.0);
+    scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, palette::MEMORY_BAR, None, 2.0);
+    for &t in &inst.tasks {
+        scene.task_blocks.push((t, r));
+    }
+}
+
+/// Task blocks left to right, wrapping; each shows its host port (or IP for awsvpc).
+fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Scene) {
+    let bw = BLOCK_W * ts.min(1.3);
+    let bh = BLOCK_H * ts.min(1.2);
+    let per_row = ((area.w + 4.0) / (bw + 4.0)).floor().max(1.0) as usize;
+    for (n, &t) in tasks.iter().enumerate() {
+        let (row, col) = (n / per_row, n % per_row);
+        let r = Rect { x: area.x + col as f64 * (bw + 4.0), y: area.y + row as f64 * (bh + 4.0), w: bw, h: bh };
+        if r.y + r.h > area.y + area.h + 1.0 {
+            let more = tasks.len() - n;
+            scene.text(area.x + area.w, area.y + area.h, format!("+{more}"), 11.0 * ts, palette::CARD_TEXT, Align::Left, true);
+            break;
+        }
+        let task = &sim.tasks[t];
+        let colour = palette::service(task.service);
+        let health = sim.targets.iter().flatten().find(|x| x.task == t).map(|x| match x.state {
+            TargetState::Healthy => palette::HEALTHY,
+            TargetState::Initial => palette::INITIAL,
+            TargetState::Draining => palette::DRAINING,
+        });
+        let (fill, stroke) = match task.last_status {
+            TaskStatus::Running => (colour, health),
+            s if s < TaskStatus::Running => (palette::CARD, Some(colour)),
+            _ => (palette::CARD, Some(palette::DRAINING)),
+        };
+        scene.rect(r, fill, stroke, 4.0);
+        let label = match (task.private_ip, task.bindings.first()) {
+            (Some(ip), _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
+            (None, Some(b)) => format!(":{}", b.host_port),
+            (None, None) => String::new(),
+        };
+        let text_colour = if task.last_status == TaskStatus::Running { palette::BACKGROUND } else { palette::CARD_TEXT };
+        scene.text(r.x + r.w / 2.0, r.y + r.h / 2.0 + 4.0, label, 11.0 * ts, text_colour, Align::Centre, true);
+        scene.task_blocks.push((t, r));
+    }
+}
+
+/// A line from the ALB to each registered target, coloured by target health.
+fn target_lines(sim: &Sim, alb: Rect, scene: &Scene) -> Vec<Shape> {
+    let from = (alb.x + alb.w / 2.0, alb.y + alb.h);
+    let mut lines = Vec::new();
+    for targets in &sim.targets {
+        for target in targets {
+            let Some(&(_, block)) = scene.task_blocks.iter().find(|(t, _)| *t == target.task) else { continue };
+            let colour = match target.state {
+                TargetState::Healthy => palette::HEALTHY,
+                TargetState::Initial => palette::INITIAL,
+                TargetState::Draining => palette::DRAINING,
+            };
+            lines.push(Shape::Line { from, to: block.top_centre(), colour: colour.to_string(), width: 1.5 });
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_light_at(seconds: u64) -> Sim {
+        let scenario = stevedore_sim::load(crate::scenarios::default().json).expect("built-in scenario loads");
+        let mut sim = Sim::new(scenario);
+        sim.advance_to(seconds * 1000);
+        sim
+    }
+
+    #[test]
+    fn every_live_task_gets_a_block_inside_its_instance_card() {
+        let sim = first_light_at(60);
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0 });
+        let live = sim.tasks.iter().filter(|t| t.live()).count();
+        assert_eq!(scene.task_blocks.len(), live);
+        assert_eq!(live, 6);
+        for (t, block) in &scene.task_blocks {
+            let i = sim.tasks[*t].instance.unwrap();
+            let card = scene.instance_cards.iter().find(|(c, _)| *c == i).unwrap().1;
+            assert!(card.contains(block.x, block.y) && card.contains(block.x + block.w, block.y + block.h), "task {t} block {block:?} outside card {card:?}");
+        }
+    }
+
+    #[test]
+    fn healthy_targets_are_drawn_as_green_lines() {
+        let sim = first_light_at(60);
+        let scene = layout(&sim, &View { width: 1920.0, height: 1080.0, text_scale: 1.0 });
+        let green = scene.shapes.iter().filter(|s| matches!(s, Shape::Line { colour, .. } if colour == palette::HEALTHY)).count();
+        assert_eq!(green, 6);
+    }
+
+    #[test]
+    fn thousands_of_instances_fall_back_to_compact_cards() {
+        let mut doc: serde_json::Value = serde_json::from_str(crate::scenarios::default().json).unwrap();
+        doc["containerInstances"][0]["count"] = serde_json::json!(1500);
+        let sim = Sim::new(stevedore_sim::load(&doc.to_string()).unwrap());
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0 });
+        assert_eq!(scene.instance_cards.len(), 1504);
+        assert!(scene.instance_cards.iter().all(|(_, r)| r.y + r.h <= 720.0 + 0.5), "cards must fit on screen");
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the release app into dist/ (assumes scripts/setup.sh has run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+echo "==> trunk build --release --offline"
+trunk build --release --offline

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: set up, then run every test: native cargo tests for the workspace, the
+# release wasm build, the browser tests in headless Chromium, and the shipped-size report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+echo; echo "==> cargo test --workspace"
+cargo test --workspace
+
+echo; echo "==> release build"
+./scripts/build.sh
+
+echo; echo "==> browser tests (Playwright + Debian Chromium)"
+node --test --test-reporter=spec tests/e2e/
+
+echo
+./scripts/size-report.sh
+echo; echo "screenshots: test-output/screenshots/"

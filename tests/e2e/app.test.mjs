@@ -1,0 +1,94 @@
+// Browser tests: the release dist/ served from 127.0.0.1, driven in Debian Chromium.
+// Every test fails on a console error, a failed request or a request off our origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve-static.mjs';
+
+const SHOTS = 'test-output/screenshots';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+let server, origin, browser;
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  server = await serve('dist', 0);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Opens the app and records every problem the page reports. */
+async function open(viewport = { width: 1280, height: 720 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`off-origin request: ${url}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('#summary[data-tasks]');
+  return { page, problems };
+}
+
+/** Distinct colours in a sample of the canvas: a blank canvas has one. */
+async function canvasColours(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#cluster');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+}
+
+test('first light: the default cluster is placed by the sim and drawn', async () => {
+  const { page, problems } = await open();
+  await page.waitForFunction(() => document.querySelector('#summary').dataset.tasks === '6');
+  const summary = await page.$eval('#summary', (e) => ({ ...e.dataset }));
+  assert.equal(summary.tasks, '6', 'six tasks placed at second 0');
+  assert.equal(summary.instances, '6');
+  assert.ok(await canvasColours(page) > 8, 'the canvas shows a drawn cluster, not a blank fill');
+  await page.screenshot({ path: `${SHOTS}/first-light-1280x720.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('play advances the clock, tasks start and targets turn healthy', async () => {
+  const { page, problems } = await open({ width: 1920, height: 1080 });
+  assert.equal(await page.textContent('#clock'), '00:00:00');
+  await page.selectOption('#speed', '60');
+  await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('#clock').textContent >= '00:00:30', null, { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#summary').dataset.healthyTargets === '6', null, { timeout: 10000 });
+  const first = await page.textContent('#clock');
+  await page.waitForTimeout(300);
+  const second = await page.textContent('#clock');
+  assert.ok(second > first, `clock keeps moving (${first} → ${second})`);
+  await page.click('#play'); // pause
+  const paused = await page.textContent('#clock');
+  await page.waitForTimeout(400);
+  assert.equal(await page.textContent('#clock'), paused, 'pause stops the clock');
+  await page.screenshot({ path: `${SHOTS}/first-light-running-1920x1080.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the app scales out at 5 minutes as the scenario says', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#speed', '600');
+  await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('#summary').dataset.running === '9', null, { timeout: 15000 });
+  await page.screenshot({ path: `${SHOTS}/first-light-scaled-1280x720.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
