@@ -209,7 +209,7 @@ impl Sim {
         let td_index = l.task_def;
         let mut batch: Option<(Option<String>, Batch)> = None;
         for _ in 0..count {
-            let provider = self.pick_provider(l);
+            let provider = self.pick_provider(l, &created);
             let provider_name = provider.as_ref().map(|p| p.name.clone());
             let fargate = match l.launch {
                 Launch::Fargate => true,
@@ -236,13 +236,14 @@ impl Sim {
         Ok(created)
     }
 
-    fn pick_provider(&self, l: &Launchable) -> Option<ProviderShare> {
+    /// `created`: tasks this launch already started (not yet listed on the service).
+    fn pick_provider(&self, l: &Launchable, created: &[usize]) -> Option<ProviderShare> {
         let Launch::Providers(shares) = l.launch else { return None };
         let counts: Vec<u32> = shares
             .iter()
             .map(|sh| {
                 let tasks: Box<dyn Iterator<Item = &super::Task>> = match l.service {
-                    Some(s) => Box::new(self.services[s].tasks.iter().map(|&t| &self.tasks[t])),
+                    Some(s) => Box::new(self.services[s].tasks.iter().chain(created).map(|&t| &self.tasks[t])),
                     None => Box::new(self.tasks.iter().filter(|t| t.group == l.group)),
                 };
                 tasks.filter(|t| t.desired_running && t.capacity_provider.as_deref() == Some(sh.name.as_str())).count() as u32

@@ -229,6 +229,3 @@ fn friendly_serde(message: &str) -> String {
 pub(crate) fn valid_name(name: &str, max: usize) -> bool {
     !name.is_empty() && name.len() <= max && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,88 @@
+//! The `stevedore` command as users script it: exit codes and output shapes.
+
+use std::process::{Command, Output};
+
+fn stevedore(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stevedore")).args(args).output().expect("runs")
+}
+
+fn scenario(name: &str, body: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("stevedore-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const FIRST_LIGHT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/scenarios/first-light.json");
+
+#[test]
+fn validate_ok_and_errors() {
+    let ok = stevedore(&["validate", FIRST_LIGHT]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "ok");
+    let bad = scenario("bad.json", r#"{"services": [{"serviceName": "x", "taskDefinition": "nope", "desiredCount": 1}], "oops": 1}"#);
+    let out = stevedore(&["validate", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("$.oops: unknown key"), "{text}");
+    assert!(text.contains("$.services[0].taskDefinition: task definition `nope` is not registered"), "{text}");
+}
+
+#[test]
+fn run_prints_describe_shaped_json() {
+    let out = stevedore(&["run", FIRST_LIGHT, "--until", "10m", "--explain"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["services"][0]["serviceName"], "web");
+    assert_eq!(report["services"][0]["runningCount"], 9);
+    assert_eq!(report["tasks"].as_array().unwrap().len(), 9);
+    let task = &report["tasks"][0];
+    assert_eq!(task["group"], "service:web");
+    assert_eq!(task["lastStatus"], "RUNNING");
+    assert_eq!(task["launchType"], "EC2");
+    assert!(task["containers"][0]["networkBindings"][0]["hostPort"].as_u64().unwrap() >= 32768);
+    assert_eq!(report["containerInstances"][0]["registeredResources"][1]["name"], "MEMORY");
+    assert_eq!(report["targetGroups"][0]["TargetHealthDescriptions"].as_array().unwrap().len(), 9);
+    assert_eq!(report["placements"].as_array().unwrap().len(), 9);
+    assert!(report["placements"][0]["candidates"].as_array().unwrap().len() == 6);
+}
+
+#[test]
+fn seed_flag_and_until_are_honoured() {
+    let a = stevedore(&["run", FIRST_LIGHT, "--until", "30s", "--seed", "5"]);
+    let b = stevedore(&["run", FIRST_LIGHT, "--until", "30s", "--seed", "5"]);
+    assert_eq!(a.stdout, b.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(report["elapsedSeconds"], 30);
+    assert_eq!(stevedore(&["run", FIRST_LIGHT, "--until", "soon"]).status.code(), Some(2));
+}
+
+#[test]
+fn list_container_instances_filters_like_the_aws_cli() {
+    let out = stevedore(&["list-container-instances", FIRST_LIGHT, "--filter", "attribute:ecs.instance-type == c5.xlarge"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["containerInstances"].as_array().unwrap().len(), 2);
+    assert_eq!(v["containerInstanceArns"].as_array().unwrap().len(), 2);
+    let later = stevedore(&["list-container-instances", FIRST_LIGHT, "--filter", "runningTasksCount >= 2", "--at", "6m"]);
+    let v: serde_json::Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert_eq!(v["containerInstances"].as_array().unwrap().len(), 3, "after scaling to 9, one instance per AZ holds two tasks");
+}
+
+#[test]
+fn a_bad_filter_exits_2_and_points_at_the_column() {
+    let out = stevedore(&["list-container-instances", FIRST_LIGHT, "--filter", "attribute:ecs.instance-type === t2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("column 31"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(stevedore(&[]).status.code(), Some(2));
+    assert_eq!(stevedore(&["frobnicate", FIRST_LIGHT]).status.code(), Some(2));
+    assert_eq!(stevedore(&["run"]).status.code(), Some(2));
+    assert_eq!(stevedore(&["validate", "/does/not/exist.json"]).status.code(), Some(2));
+    assert_eq!(stevedore(&["--help"]).status.code(), Some(0));
+}
