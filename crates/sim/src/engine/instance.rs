@@ -50,6 +50,13 @@ pub struct Instance {
     /// Group of each live task, kept beside `tasks` for the query language.
     pub task_groups: Vec<String>,
     pub attributes: BTreeMap<String, String>,
+    /// Cached from `ecs.cpu-architecture`: placement checks it for every instance.
+    pub arm64: bool,
+    /// Bound ports inside the dynamic range, per protocol (tcp, udp), kept as counters so the
+    /// placement check is O(1).
+    dynamic_bound: [u32; 2],
+    /// Free dynamic ports when nothing is bound (range size minus reserved ports in it).
+    dynamic_capacity: [u32; 2],
 }
 
 impl Instance {
@@ -81,7 +88,13 @@ impl Instance {
         for (k, v) in &spec.attributes {
             attributes.insert(k.clone(), v.clone());
         }
+        let (lo, hi) = spec.dynamic_port_range;
+        let capacity = |reserved: &[u16]| u32::from(hi - lo) + 1 - reserved.iter().filter(|p| (lo..=hi).contains(*p)).count() as u32;
+        let dynamic_capacity = [capacity(&spec.reserved_ports_tcp), capacity(&spec.reserved_ports_udp)];
         Instance {
+            arm64,
+            dynamic_bound: [0, 0],
+            dynamic_capacity,
             last_dynamic_port: spec.dynamic_port_range.0.saturating_sub(1),
             spec,
             id,
@@ -101,10 +114,6 @@ impl Instance {
             task_groups: vec![],
             attributes,
         }
-    }
-
-    pub fn arm64(&self) -> bool {
-        self.attributes.get("ecs.cpu-architecture").is_some_and(|a| a == "arm64")
     }
 
     pub fn reserved(&self, protocol: Protocol) -> &[u16] {
@@ -127,10 +136,12 @@ impl Instance {
 
     /// How many dynamic ports are still free for `protocol`.
     pub fn dynamic_ports_free(&self, protocol: Protocol) -> u32 {
-        let (lo, hi) = self.spec.dynamic_port_range;
-        let size = u32::from(hi - lo) + 1;
-        let taken = self.bound(protocol).range(lo..=hi).count() + self.reserved(protocol).iter().filter(|p| (lo..=hi).contains(*p)).count();
-        size.saturating_sub(taken as u32)
+        let k = protocol as usize;
+        self.dynamic_capacity[k].saturating_sub(self.dynamic_bound[k])
+    }
+
+    fn in_dynamic_range(&self, port: u16) -> bool {
+        (self.spec.dynamic_port_range.0..=self.spec.dynamic_port_range.1).contains(&port)
     }
 
     /// The agent's allocation: scan upward from the last assigned port + 1, skipping reserved and
@@ -145,17 +156,23 @@ impl Instance {
     }
 
     pub fn bind(&mut self, port: u16, protocol: Protocol) {
-        match protocol {
+        let new = match protocol {
             Protocol::Tcp => self.bound_tcp.insert(port),
             Protocol::Udp => self.bound_udp.insert(port),
         };
+        if new && self.in_dynamic_range(port) && !self.reserved(protocol).contains(&port) {
+            self.dynamic_bound[protocol as usize] += 1;
+        }
     }
 
     pub fn unbind(&mut self, port: u16, protocol: Protocol) {
-        match protocol {
+        let was = match protocol {
             Protocol::Tcp => self.bound_tcp.remove(&port),
             Protocol::Udp => self.bound_udp.remove(&port),
         };
+        if was && self.in_dynamic_range(port) && !self.reserved(protocol).contains(&port) {
+            self.dynamic_bound[protocol as usize] -= 1;
+        }
     }
 }
 

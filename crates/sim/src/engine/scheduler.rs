@@ -4,12 +4,14 @@ use super::lifecycle::{Host, NewTask};
 use super::task::TaskStatus;
 use super::{InstanceStatus, Sim, Wake};
 use crate::model::{Launch, Placement, ProviderShare, Resource, RunTaskDef, SpreadField, Strategy};
-use crate::placement::{self, Batch, Failure, Request};
+use crate::placement::{self, Batch, Failure, Index, Request};
 use crate::time::SimTime;
 
 /// ECS suppresses a repeated service event for six hours (aws-semantics §6.3).
 const DUPLICATE_EVENT_WINDOW_MS: SimTime = 6 * 3600 * 1000;
 const PLACEMENT_RETRY_MS: SimTime = 30_000;
+/// Batches at least this large use the placement index instead of a scan per task.
+const INDEX_MIN_BATCH: u32 = 4;
 
 /// What one placement attempt needs to know, shared by services and RunTask.
 struct Launchable<'a> {
@@ -156,7 +158,7 @@ impl Sim {
         let def = self.services[s].def.clone();
         let group = format!("service:{}", def.name);
         let td = &self.scenario.task_defs[def.task_def];
-        let req = Request { td, group: &group, constraints: &def.placement.constraints, strategies: &[], capacity_provider: None };
+        let req = Request::new(td, &group, &def.placement.constraints, &[], None);
         let batch = Batch::new(&self.instances, &req, self.groups.get(&group));
         let mut targets = Vec::new();
         let mut to_stop = Vec::new();
@@ -206,8 +208,8 @@ impl Sim {
     /// Places and creates up to `count` tasks. On failure returns the ones created so far.
     fn launch(&mut self, l: &Launchable, count: u32) -> Result<Vec<usize>, (Vec<usize>, Failure)> {
         let mut created = Vec::new();
-        let td_index = l.task_def;
-        let mut batch: Option<(Option<String>, Batch)> = None;
+        // Facts for the current capacity provider's requests; rebuilt when the provider changes.
+        let mut state: Option<(Option<String>, Batch, Option<Index>)> = None;
         for _ in 0..count {
             let provider = self.pick_provider(l, &created);
             let provider_name = provider.as_ref().map(|p| p.name.clone());
@@ -220,13 +222,15 @@ impl Sim {
                 self.place_fargate(l, provider_name.clone().or(Some("FARGATE".into())).filter(|_| !matches!(l.launch, Launch::Fargate)))
             } else {
                 let cp = provider_name.clone().filter(|_| matches!(l.launch, Launch::Providers(_)));
-                if batch.as_ref().is_none_or(|(p, _)| *p != cp) {
-                    let td = &self.scenario.task_defs[td_index];
-                    let req = Request { td, group: l.group, constraints: &l.placement.constraints, strategies: &l.placement.strategies, capacity_provider: cp.as_deref() };
-                    batch = Some((cp.clone(), Batch::new(&self.instances, &req, self.groups.get(l.group))));
+                if state.as_ref().is_none_or(|(p, _, _)| *p != cp) {
+                    let td = &self.scenario.task_defs[l.task_def];
+                    let req = Request::new(td, l.group, &l.placement.constraints, &l.placement.strategies, cp.as_deref());
+                    let batch = Batch::new(&self.instances, &req, self.groups.get(l.group));
+                    let index = if !self.explain_full && count >= INDEX_MIN_BATCH { Index::build(&self.instances, &req, &batch) } else { None };
+                    state = Some((cp.clone(), batch, index));
                 }
-                let (_, b) = batch.as_mut().expect("batch was just built");
-                self.place_on_instance(l, cp, b)
+                let (_, batch, index) = state.as_mut().expect("state was just built");
+                self.place_on_instance(l, cp, batch, index.as_mut())
             };
             match result {
                 Ok(t) => created.push(t),
@@ -252,19 +256,29 @@ impl Sim {
         super::providers::choose(shares, &counts).map(|i| shares[i].clone())
     }
 
-    fn place_on_instance(&mut self, l: &Launchable, cp: Option<String>, batch: &mut Batch) -> Result<usize, Failure> {
+    fn place_on_instance(&mut self, l: &Launchable, cp: Option<String>, batch: &mut Batch, index: Option<&mut Index>) -> Result<usize, Failure> {
         let td = &self.scenario.task_defs[l.task_def];
-        let req = Request { td, group: l.group, constraints: &l.placement.constraints, strategies: &l.placement.strategies, capacity_provider: cp.as_deref() };
-        let outcome = placement::place(&self.instances, &req, batch, &mut self.rng, self.explain_full);
-        let i = outcome.chosen?;
-        let new = NewTask { task_def: l.task_def, group: l.group.to_string(), service: l.service, started_by: l.started_by.clone(), capacity_provider: cp, host: Host::Instance(i), explanation: Some(outcome.explanation) };
-        match self.create_task(new) {
-            Some(t) => {
-                batch.record(i, 1);
-                Ok(t)
+        let req = Request::new(td, l.group, &l.placement.constraints, &l.placement.strategies, cp.as_deref());
+        let found = index.as_deref().map(|ix| ix.best(&req, batch).map(|i| (i, placement::summarize(&self.instances, &req, ix, i))));
+        let (i, explanation) = match found {
+            Some(Some(hit)) => hit,
+            // No index, or it found nothing: the full scan decides and explains the failure.
+            _ => {
+                let outcome = placement::place(&self.instances, &req, batch, &mut self.rng, self.explain_full);
+                (outcome.chosen?, outcome.explanation)
             }
-            None => Err(Failure { reason: "RESOURCE:IP".into(), message: format!("was unable to place a task because subnet {} has no free IP addresses.", self.instances[i].spec.subnet_id) }),
+        };
+        let new = NewTask { task_def: l.task_def, group: l.group.to_string(), service: l.service, started_by: l.started_by.clone(), capacity_provider: cp.clone(), host: Host::Instance(i), explanation: Some(explanation) };
+        let Some(t) = self.create_task(new) else {
+            return Err(Failure { reason: "RESOURCE:IP".into(), message: format!("was unable to place a task because subnet {} has no free IP addresses.", self.instances[i].spec.subnet_id) });
+        };
+        batch.record(i, 1);
+        if let Some(ix) = index {
+            let td = &self.scenario.task_defs[l.task_def];
+            let req = Request::new(td, l.group, &l.placement.constraints, &l.placement.strategies, cp.as_deref());
+            ix.refresh(&self.instances, i, &req, batch);
         }
+        Ok(t)
     }
 
     /// Fargate: no instances; tasks are spread across the Availability Zones of the given

@@ -11,6 +11,7 @@ use crate::time::SimTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum Protocol {
+    // Discriminants index per-protocol arrays.
     #[serde(rename = "tcp")]
     Tcp,
     #[serde(rename = "udp")]

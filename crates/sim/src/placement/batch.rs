@@ -81,6 +81,14 @@ impl Batch {
         }
     }
 
+    /// Instance `i`'s value id for strategy `k`'s spread attribute (0 for other strategies).
+    pub fn value_id(&self, k: usize, instance: usize) -> u32 {
+        match self.spread.get(k) {
+            Some(Some((values, _))) => values.get(instance).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
     pub fn static_failure(&self, instance: usize) -> Option<usize> {
         self.static_failure.get(instance).copied().flatten()
     }

@@ -8,10 +8,12 @@
 
 mod batch;
 mod explain;
+mod index;
 mod requirements;
 
 pub use batch::Batch;
 pub use explain::{CandidateNote, Explanation};
+pub use index::Index;
 pub use requirements::Stage;
 
 use crate::engine::instance::Instance;
@@ -28,6 +30,15 @@ pub struct Request<'a> {
     pub strategies: &'a [Strategy],
     /// Only instances launched by this Auto Scaling group capacity provider qualify.
     pub capacity_provider: Option<&'a str>,
+    /// `td.reserved_cpu()` and `td.reserved_memory_mib()`, computed once per request.
+    pub need_cpu: u32,
+    pub need_memory_mib: u32,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(td: &'a TaskDef, group: &'a str, constraints: &'a [Constraint], strategies: &'a [Strategy], capacity_provider: Option<&'a str>) -> Request<'a> {
+        Request { td, group, constraints, strategies, capacity_provider, need_cpu: td.reserved_cpu(), need_memory_mib: td.reserved_memory_mib() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +59,8 @@ pub struct Outcome {
 pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn RngCore, explain: bool) -> Outcome {
     let random_at = req.strategies.iter().position(|s| *s == Strategy::Random).unwrap_or(req.strategies.len());
     let ranked = &req.strategies[..random_at];
-    let need_cpu = req.td.reserved_cpu() as i64;
-    let need_memory = req.td.reserved_memory_mib() as i64;
+    let need_cpu = req.need_cpu as i64;
+    let need_memory = req.need_memory_mib as i64;
 
     let mut notes = Vec::new();
     let mut stage_counts = [0u32; Stage::COUNT];
@@ -103,6 +114,12 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
     };
     let explanation = explain::build(instances, req, notes, stage_counts, eligible, &chosen, tied.len(), random_at < req.strategies.len());
     Outcome { chosen, explanation }
+}
+
+/// The explanation for a placement the index made: counts per stage and the winner, without
+/// a note per instance.
+pub fn summarize(instances: &[Instance], req: &Request, index: &Index, chosen: usize) -> Explanation {
+    explain::build(instances, req, Vec::new(), index.stage_counts, index.eligible(), &Ok(chosen), 1, false)
 }
 
 /// Stages 1-2 only (resources and constraints), for the daemon scheduler, which targets every

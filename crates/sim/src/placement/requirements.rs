@@ -59,13 +59,13 @@ pub fn check(inst: &Instance, i: usize, req: &Request, batch: &Batch) -> Result<
             return Err(Stage::CapacityProvider);
         }
     }
-    if req.td.arm64 != inst.arm64() || req.td.windows {
+    if req.td.arm64 != inst.arm64 || req.td.windows {
         return Err(Stage::Attribute);
     }
-    if inst.remaining_cpu < req.td.reserved_cpu() {
+    if inst.remaining_cpu < req.need_cpu {
         return Err(Stage::Cpu);
     }
-    if inst.remaining_memory_mib < req.td.reserved_memory_mib() {
+    if inst.remaining_memory_mib < req.need_memory_mib {
         return Err(Stage::Memory);
     }
     if !ports_fit(inst, req) {

@@ -31,6 +31,12 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
             i += 1;
             continue;
         }
+        if expects_pattern(out.last()) && c != '\'' && c != '"' {
+            let start = i;
+            i = scan_pattern(&chars, i);
+            out.push((Tok::Word(chars[start..i].iter().collect()), column));
+            continue;
+        }
         let single = match c {
             '(' => Some(Tok::LParen),
             ')' => Some(Tok::RParen),
@@ -69,4 +75,40 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
         out.push((Tok::Word(chars[start..i].iter().collect()), column));
     }
     Ok(out)
+}
+
+fn expects_pattern(last: Option<&(Tok, usize)>) -> bool {
+    match last {
+        Some((Tok::Sym(s), _)) => *s == "=~" || *s == "!~",
+        Some((Tok::Word(w), _)) => w == "matches" || w == "not_matches",
+        _ => false,
+    }
+}
+
+/// A regular expression runs to the first whitespace or unmatched `)` outside its own
+/// parentheses and brackets, so `(m5|c5).*` and `t[23].*` need no quotes.
+fn scan_pattern(chars: &[char], mut i: usize) -> usize {
+    let (mut parens, mut in_class) = (0i32, false);
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                i += 2;
+                continue;
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => parens += 1,
+            ')' if !in_class => {
+                if parens == 0 {
+                    break;
+                }
+                parens -= 1;
+            }
+            c if c.is_whitespace() && parens == 0 && !in_class => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    i.min(chars.len())
 }

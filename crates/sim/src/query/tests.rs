@@ -113,6 +113,14 @@ fn word_operators_and_compound_forms() {
 }
 
 #[test]
+fn unquoted_patterns_may_hold_groups_classes_and_alternation() {
+    check("attribute:ecs.instance-type =~ (t2|g2).small", &["i-abcd1234"]);
+    check("attribute:ecs.instance-type =~ t2.(small|medium) and attribute:stack == dev", &["i-wxyx7890"]);
+    check("(attribute:ecs.instance-type =~ g2.[28]xlarge)", &["i-00000003", "i-00000004"]);
+    check("not(attribute:ecs.instance-type matches t2.*)", &["i-00000003", "i-00000004", "i-00000005"]);
+}
+
+#[test]
 fn regex_is_a_whole_value_match() {
     // `t2.*` must not match `mt2.small` (documented choice: Java matches()).
     check("attribute:ecs.instance-type =~ t2.*", &["i-abcd1234", "i-wxyx7890"]);
@@ -128,6 +136,7 @@ fn errors_point_at_the_column() {
         ("attribute:x in a, b", 16),
         ("agentVersion in [1]", 14),
         ("attribute:x =~ '['", 16),
+        ("attribute:x =~ (a", 16),
         ("attribute:x == 'a", 16),
         ("", 1),
         ("attribute:x == a b", 18),
