@@ -92,3 +92,27 @@ test('the app scales out at 5 minutes as the scenario says', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the wasm run places every task exactly where the native CLI does', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const cli = process.env.STEVEDORE_CLI ?? 'target/debug/stevedore';
+  const report = JSON.parse(execFileSync(cli, ['run', 'www/scenarios/first-light.json'], { maxBuffer: 64 << 20 }));
+  const ec2 = new Map(report.containerInstances.map((i) => [i.containerInstanceArn, i.ec2InstanceId]));
+  const expected = report.tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => {
+    const id = t.taskArn.split('/').pop();
+    const port = t.containers[0].networkBindings[0]?.hostPort ?? 0;
+    return `${id}@${ec2.get(t.containerInstanceArn) ?? 'fargate'}:${port}`;
+  }).sort().join(',');
+
+  const { page, problems } = await open();
+  await page.selectOption('#speed', '3600');
+  await page.click('#play');
+  // The app pauses itself at the scenario's end (15 minutes).
+  await page.waitForFunction(() => document.querySelector('#clock').textContent === '00:15:00'
+    && document.querySelector('#play').getAttribute('aria-label') === 'Play', null, { timeout: 15000 });
+  const actual = await page.$eval('#summary', (e) => e.dataset.placements);
+  assert.ok(expected.length > 0);
+  assert.equal(actual, expected);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -150,3 +150,14 @@ fn fargate_tasks_spread_across_the_zones_of_their_subnets() {
     let report = stevedore_sim::report::describe_task(&s, &s.tasks[0]);
     assert_eq!(report["launchType"], "FARGATE");
 }
+
+#[test]
+fn at_most_100_reserved_ports_including_the_defaults() {
+    // 5 default reserved ports + 95 static host ports fit; the 96th does not.
+    let mappings: Vec<Value> = (0..96).map(|k| json!({"containerPort": 10000 + k, "hostPort": 10000 + k})).collect();
+    let s = run(&doc(one_instance(json!({})), json!([td("app", 0, 64, json!(mappings))]), service(1)), 60);
+    assert_eq!(per_instance(&s, "service:s"), vec![0]);
+    let mappings: Vec<Value> = (0..95).map(|k| json!({"containerPort": 10000 + k, "hostPort": 10000 + k})).collect();
+    let s = run(&doc(one_instance(json!({})), json!([td("app", 0, 64, json!(mappings))]), service(1)), 60);
+    assert_eq!(per_instance(&s, "service:s"), vec![1]);
+}

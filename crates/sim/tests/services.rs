@@ -196,3 +196,18 @@ fn first_light_runs_clean_with_invariants_checked_every_event() {
     assert_eq!(s.healthy_targets(0), 9);
     assert!(s.log.iter().any(|e| e.message == "(service web) has reached a steady state."));
 }
+
+#[test]
+fn instances_registered_mid_run_take_waiting_tasks() {
+    let d = json!({
+        "containerInstances": [{"instanceType": "t3.small", "availabilityZone": "us-east-1a"}],
+        "taskDefinitions": [td("app", 0, 1024, json!([]))],
+        "services": [{"serviceName": "s", "taskDefinition": "app", "desiredCount": 3, "launchType": "EC2"}],
+        "timeline": [{"at": "2m", "action": "RegisterContainerInstance", "input": {"instanceType": "m5.large", "availabilityZone": "us-east-1b"}}]
+    });
+    let s = run(&d, 60);
+    assert_eq!(s.tasks.iter().filter(|t| t.live()).count(), 1, "a t3.small holds one 1 GiB task");
+    let s = run(&d, 300);
+    assert_eq!(per_instance(&s, "service:s"), vec![1, 2]);
+    assert!(s.services[0].unplaced.is_none());
+}

@@ -112,7 +112,7 @@ impl Component for App {
         let toggle = link.callback(|_| Msg::TogglePlay);
         let clock = format_clock(self.sim_time_ms as u64);
         let (name, summary) = match &self.sim {
-            Some(sim) => (sim.scenario.name.clone(), summary(sim)),
+            Some(sim) => (sim.scenario.name.clone(), summary(sim, !self.playing)),
             None => ("Scenario failed to load".to_string(), Summary::default()),
         };
         html! {
@@ -134,7 +134,8 @@ impl Component for App {
                     <output id="clock" class="clock">{ clock }</output>
                     <output id="summary" class="summary"
                         data-tasks={summary.tasks.to_string()} data-running={summary.running.to_string()}
-                        data-instances={summary.instances.to_string()} data-healthy-targets={summary.healthy_targets.to_string()}>
+                        data-instances={summary.instances.to_string()} data-healthy-targets={summary.healthy_targets.to_string()}
+                        data-placements={summary.placements}>
                         { format!("{} tasks ({} running) on {} instances · {} healthy targets", summary.tasks, summary.running, summary.instances, summary.healthy_targets) }
                     </output>
                 </header>
@@ -151,10 +152,23 @@ struct Summary {
     running: usize,
     instances: usize,
     healthy_targets: usize,
+    /// `task@ec2-instance:port` for every live task, sorted: lets the browser test compare the
+    /// wasm run with the native CLI's. Filled only while paused (it is not free at scale).
+    placements: String,
 }
 
-fn summary(sim: &Sim) -> Summary {
+fn summary(sim: &Sim, with_placements: bool) -> Summary {
+    let mut placements: Vec<String> = Vec::new();
+    if with_placements {
+        for t in sim.tasks.iter().filter(|t| t.live()) {
+            let host = t.instance.map_or("fargate", |i| sim.instances[i].spec.ec2_instance_id.as_str());
+            let port = t.bindings.first().map_or(0, |b| b.host_port);
+            placements.push(format!("{}@{host}:{port}", t.id));
+        }
+        placements.sort();
+    }
     Summary {
+        placements: placements.join(","),
         tasks: sim.tasks.iter().filter(|t| t.live()).count(),
         running: sim.tasks.iter().filter(|t| t.last_status == TaskStatus::Running).count(),
         instances: sim.instances.len(),

@@ -23,7 +23,16 @@ pub fn load(root: &Map<String, Value>, cluster: &CreateCluster, s: &mut Scenario
     let asg_inputs: Vec<(String, AutoScalingGroupInput)> = list(root, "autoScalingGroups", errors);
     let subnet_inputs: Vec<(String, SubnetInput)> = list(root, "subnets", errors);
 
-    load_subnets(&subnet_inputs, &instance_inputs, &asg_inputs, s, errors);
+    // Zones named by timeline registrations get default subnets too.
+    let later_zones: Vec<String> = root
+        .get("timeline")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.get("action").and_then(Value::as_str) == Some("RegisterContainerInstance"))
+        .filter_map(|e| e.pointer("/input/availabilityZone").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    load_subnets(&subnet_inputs, &instance_inputs, &asg_inputs, &later_zones, s, errors);
     load_asgs(&asg_inputs, s, errors);
     load_capacity_providers(root, cluster, s, errors);
     for (path, input) in &instance_inputs {
@@ -39,7 +48,7 @@ pub fn load(root: &Map<String, Value>, cluster: &CreateCluster, s: &mut Scenario
     load_load_balancers(root, s, errors);
 }
 
-fn load_subnets(inputs: &[(String, SubnetInput)], instances: &[(String, ContainerInstanceInput)], asgs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, errors: &mut Errors) {
+fn load_subnets(inputs: &[(String, SubnetInput)], instances: &[(String, ContainerInstanceInput)], asgs: &[(String, AutoScalingGroupInput)], later_zones: &[String], s: &mut Scenario, errors: &mut Errors) {
     for (i, (path, input)) in inputs.iter().enumerate() {
         let id = input.subnet_id.clone().unwrap_or_else(|| format!("subnet-{}", hex_id(&format!("subnet{i}"), 17)));
         let Some(az) = input.availability_zone.clone() else {
@@ -58,6 +67,7 @@ fn load_subnets(inputs: &[(String, SubnetInput)], instances: &[(String, Containe
     // No `subnets` key: one default subnet per Availability Zone in use, like a default VPC.
     let mut zones: BTreeSet<String> = instances.iter().filter_map(|(_, i)| i.availability_zone.clone()).collect();
     zones.extend(asgs.iter().flat_map(|(_, a)| a.availability_zones.clone().unwrap_or_default()));
+    zones.extend(later_zones.iter().cloned());
     if zones.is_empty() {
         zones.extend(["a", "b", "c"].map(|z| format!("{}{z}", s.arns.region)));
     }
@@ -163,7 +173,7 @@ fn load_capacity_providers(root: &Map<String, Value>, cluster: &CreateCluster, s
     }
 }
 
-fn instances(path: &str, input: &ContainerInstanceInput, provider: Option<&str>, first_index: usize, s: &Scenario, errors: &mut Errors) -> Vec<InstanceSpec> {
+pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Option<&str>, first_index: usize, s: &Scenario, errors: &mut Errors) -> Vec<InstanceSpec> {
     let count = input.count.unwrap_or(1);
     if !(1..=MAX_INSTANCES as i64).contains(&count) {
         errors.push(format!("{path}.count"), format!("count must be between 1 and {MAX_INSTANCES}"));

@@ -9,6 +9,9 @@ use serde_json::{Map, Value};
 
 pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance"];
 
+/// Container instances per cluster (ECS quota), counting those registered by the timeline.
+const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UpdateServiceInput {
@@ -39,6 +42,7 @@ struct DeregisterInput {
 
 pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
     let entries: Vec<(String, TimelineEntry)> = list(root, "timeline", errors);
+    let mut registered = s.instances.len();
     for (path, entry) in entries {
         let Some(at) = duration_input(&format!("{path}.at"), &entry.at, errors) else { continue };
         let ip = format!("{path}.input");
@@ -77,6 +81,17 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
                     errors.push(format!("{ip}.containerInstance"), "required");
                     None
                 }
+            }),
+            // Stevedore's shorthand for launching instances mid-run: the input is a
+            // `containerInstances` entry (instanceType, availabilityZone, count, ...).
+            "RegisterContainerInstance" => typed::<ContainerInstanceInput>(&ip, &entry.input, errors).and_then(|i| {
+                let specs = super::infrastructure::instances(&ip, &i, None, registered, s, errors);
+                registered += specs.len();
+                if registered > MAX_INSTANCES {
+                    errors.push(ip.clone(), format!("the cluster would hold {registered} container instances, over the quota of {MAX_INSTANCES}"));
+                    return None;
+                }
+                (!specs.is_empty()).then_some(Action::RegisterContainerInstance(specs))
             }),
             other => {
                 errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {})", ACTIONS.join(", ")));
