@@ -2,54 +2,12 @@
 // Every test fails on a console error, a failed request or a request off our origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve-static.mjs';
+import { startBrowser, open as openWith, canvasColours, SHOTS } from './harness.mjs';
 
-const SHOTS = 'test-output/screenshots';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
-let server, origin, browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serve('dist', 0);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-/** Opens the app and records every problem the page reports. */
-async function open(viewport = { width: 1280, height: 720 }) {
-  const page = await browser.newPage({ viewport });
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`off-origin request: ${url}`);
-  });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  await page.goto(`${origin}/`);
-  await page.waitForSelector('#summary[data-tasks]');
-  return { page, problems };
-}
-
-/** Distinct colours in a sample of the canvas: a blank canvas has one. */
-async function canvasColours(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('#cluster');
-    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-    return seen.size;
-  });
-}
+let env;
+before(async () => { env = await startBrowser(); });
+after(async () => { await env.stop(); });
+const open = (viewport, query) => openWith(env, viewport, query);
 
 test('first light: the default cluster is placed by the sim and drawn', async () => {
   const { page, problems } = await open();

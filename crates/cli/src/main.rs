@@ -14,6 +14,8 @@ const USAGE: &str = "usage:
 
 DURATION is seconds or a number with a unit: 90s, 15m, 2h, 1h30m.";
 
+const EXPLAIN_FULL_MAX_INSTANCES: usize = 2000;
+
 fn main() -> ExitCode {
     let args = match args::parse(std::env::args().skip(1)) {
         Ok(a) => a,
@@ -61,8 +63,14 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 Some(d) => parse_duration_ms(&d).map_err(|m| format!("--until: {m}"))?,
                 None => scenario.duration,
             };
+            let instances = scenario.instances.len();
             let mut sim = Sim::new(scenario);
-            sim.explain_full = explain;
+            // A note per instance per placement grows as tasks × instances: past this size
+            // explanations keep per-stage counts and the winner only.
+            sim.explain_full = explain && instances <= EXPLAIN_FULL_MAX_INSTANCES;
+            if explain && !sim.explain_full {
+                eprintln!("stevedore: {instances} instances: placement explanations are summarised (per-stage counts and the winner)");
+            }
             sim.advance_to(until_ms);
             let out = report(&sim, &ReportOptions { explain });
             println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);

@@ -1,35 +1,61 @@
-//! The app shell: loads the built-in scenario, drives the sim from requestAnimationFrame and
-//! paints the cluster. Time: wall-clock milliseconds × speed become sim milliseconds; the sim
-//! is event-driven, so a slow frame only means a bigger `advance_to` step, never divergence.
+//! The app shell: owns the sim, drives it from requestAnimationFrame, and routes input.
+//! Time: wall-clock milliseconds × speed become sim milliseconds; the sim is event-driven, so
+//! a slow frame only means a bigger `advance_to` step, never a different run. Going back in
+//! time rebuilds the sim from the scenario and replays (runs are deterministic).
 
-use crate::layout::{layout, View};
-use crate::{paint, scenarios};
+use crate::inspector::{self, Selection};
+use crate::layout::{layout, Hit, Scene, View};
+use crate::{event_log, keys, paint, scenarios};
+use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use stevedore_sim::engine::TaskStatus;
+use stevedore_sim::query::{Query, QueryError};
 use stevedore_sim::time::format_clock;
-use stevedore_sim::Sim;
+use stevedore_sim::{Scenario, Sim};
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
 
-pub const SPEEDS: &[u32] = &[1, 10, 60, 600, 3600];
+pub const SPEEDS: &[u32] = &[1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+const DEFAULT_SPEED: usize = 3; // 10×
 
 pub enum Msg {
     Frame(f64),
     TogglePlay,
-    SetSpeed(u32),
+    SetSpeed(usize),
+    Faster,
+    Slower,
+    Step,
+    Back,
+    Seek(u64),
+    CanvasClick(f64, f64),
+    Select(Selection),
+    Deselect,
+    Query(String),
+    LogFilter(String),
+    ToggleProjection,
+    ToggleHelp,
 }
 
 pub struct App {
+    scenario: Option<Scenario>,
     sim: Option<Sim>,
     load_errors: Vec<String>,
     playing: bool,
-    speed: u32,
+    speed: usize,
     sim_time_ms: f64,
     last_frame_ms: Option<f64>,
     canvas: NodeRef,
     frame: Option<AnimationFrame>,
+    scene: Option<Scene>,
+    selection: Option<Selection>,
+    query: String,
+    query_hits: Result<Option<Vec<bool>>, QueryError>,
+    log_filter: String,
+    projection: bool,
+    help: bool,
     shown_second: u64,
+    _keys: Option<EventListener>,
 }
 
 impl App {
@@ -38,7 +64,7 @@ impl App {
         self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
     }
 
-    fn draw(&self) {
+    fn draw(&mut self) {
         let (Some(sim), Some(canvas)) = (&self.sim, self.canvas.cast::<HtmlCanvasElement>()) else { return };
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
@@ -48,8 +74,39 @@ impl App {
             canvas.set_height(ph);
         }
         let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else { return };
-        let scene = layout(sim, &View { width: w, height: h, text_scale: 1.0 });
+        let highlight = self.query_hits.as_ref().ok().and_then(|h| h.as_deref());
+        let (selected_task, selected_instance) = match self.selection {
+            Some(Selection::Task(t)) => (Some(t), None),
+            Some(Selection::Instance(i)) => (None, Some(i)),
+            None => (None, None),
+        };
+        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance };
+        let scene = layout(sim, &view);
         paint::paint(&ctx, &scene, dpr);
+        self.scene = Some(scene);
+    }
+
+    /// Moves the clock to `t`, replaying from the start when going back.
+    fn seek(&mut self, t: u64) {
+        let Some(scenario) = &self.scenario else { return };
+        let t = t.min(scenario.duration);
+        if self.sim.as_ref().is_none_or(|s| s.now() > t) {
+            self.sim = Some(Sim::new(scenario.clone()));
+        }
+        if let Some(sim) = self.sim.as_mut() {
+            sim.advance_to(t);
+        }
+        self.sim_time_ms = t as f64;
+        self.refresh_query();
+    }
+
+    fn refresh_query(&mut self) {
+        let Some(sim) = &self.sim else { return };
+        self.query_hits = if self.query.trim().is_empty() {
+            Ok(None)
+        } else {
+            Query::parse(&self.query).map(|q| Some(sim.instances.iter().map(|i| q.matches(i)).collect()))
+        };
     }
 }
 
@@ -57,16 +114,35 @@ impl Component for App {
     type Message = Msg;
     type Properties = ();
 
-    fn create(_ctx: &Context<Self>) -> Self {
-        let (sim, load_errors) = match stevedore_sim::load(scenarios::default().json) {
-            Ok(s) => {
-                let mut sim = Sim::new(s);
-                sim.advance_to(0); // what happens at second 0 (initial placements) is on screen at once
-                (Some(sim), vec![])
-            }
+    fn create(ctx: &Context<Self>) -> Self {
+        let (scenario, load_errors) = match stevedore_sim::load(scenarios::default().json) {
+            Ok(s) => (Some(s), vec![]),
             Err(errors) => (None, errors.iter().map(|e| e.to_string()).collect()),
         };
-        App { sim, load_errors, playing: false, speed: 10, sim_time_ms: 0.0, last_frame_ms: None, canvas: NodeRef::default(), frame: None, shown_second: 0 }
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let projection = search.contains("projection=1") || search.contains("dashboard=true");
+        let mut app = App {
+            scenario,
+            sim: None,
+            load_errors,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            sim_time_ms: 0.0,
+            last_frame_ms: None,
+            canvas: NodeRef::default(),
+            frame: None,
+            scene: None,
+            selection: None,
+            query: String::new(),
+            query_hits: Ok(None),
+            log_filter: String::new(),
+            projection,
+            help: false,
+            shown_second: 0,
+            _keys: keys::listen(ctx.link().clone()),
+        };
+        app.seek(0); // what happens at second 0 (initial placements) is on screen at once
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -76,7 +152,7 @@ impl Component for App {
                 self.last_frame_ms = Some(ts);
                 if let (true, Some(sim)) = (self.playing, self.sim.as_mut()) {
                     let end = sim.scenario.duration as f64;
-                    self.sim_time_ms = (self.sim_time_ms + elapsed * self.speed as f64).min(end);
+                    self.sim_time_ms = (self.sim_time_ms + elapsed * SPEEDS[self.speed] as f64).min(end);
                     sim.advance_to(self.sim_time_ms as u64);
                     if self.sim_time_ms >= end {
                         self.playing = false;
@@ -87,14 +163,80 @@ impl Component for App {
                 let second = self.sim_time_ms as u64 / 1000;
                 let changed = second != self.shown_second;
                 self.shown_second = second;
+                if changed && self.query_hits.as_ref().is_ok_and(|h| h.is_some()) {
+                    self.refresh_query();
+                }
                 changed || !self.playing
             }
             Msg::TogglePlay => {
+                if !self.playing && self.sim.as_ref().is_some_and(|s| s.now() >= s.scenario.duration) {
+                    self.seek(0);
+                }
                 self.playing = !self.playing;
                 true
             }
-            Msg::SetSpeed(s) => {
-                self.speed = s;
+            Msg::SetSpeed(i) => {
+                self.speed = i.min(SPEEDS.len() - 1);
+                true
+            }
+            Msg::Faster => {
+                self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+                true
+            }
+            Msg::Slower => {
+                self.speed = self.speed.saturating_sub(1);
+                true
+            }
+            Msg::Step => {
+                self.playing = false;
+                let next = self.sim.as_ref().and_then(|s| s.next_event_time());
+                if let Some(t) = next {
+                    self.seek(t);
+                }
+                true
+            }
+            Msg::Back => {
+                self.playing = false;
+                self.seek((self.sim_time_ms as u64).saturating_sub(10_000));
+                true
+            }
+            Msg::Seek(t) => {
+                self.seek(t);
+                true
+            }
+            Msg::CanvasClick(x, y) => {
+                self.selection = match self.scene.as_ref().and_then(|s| s.hit(x, y)) {
+                    Some(Hit::Task(t)) => Some(Selection::Task(t)),
+                    Some(Hit::Instance(i)) => Some(Selection::Instance(i)),
+                    None => None,
+                };
+                true
+            }
+            Msg::Select(s) => {
+                self.selection = Some(s);
+                true
+            }
+            Msg::Deselect => {
+                let had = self.selection.is_some() || self.help;
+                self.selection = None;
+                self.help = false;
+                had
+            }
+            Msg::Query(q) => {
+                self.query = q;
+                self.refresh_query();
+                true
+            }
+            Msg::LogFilter(f) => {
+                self.log_filter = f;
+                true
+            }
+            Msg::ToggleProjection => {
+                self.projection = !self.projection;
+                true
+            }
+            Msg::ToggleHelp => {
+                self.help = !self.help;
                 true
             }
         }
@@ -109,38 +251,70 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let toggle = link.callback(|_| Msg::TogglePlay);
-        let clock = format_clock(self.sim_time_ms as u64);
-        let (name, summary) = match &self.sim {
-            Some(sim) => (sim.scenario.name.clone(), summary(sim, !self.playing)),
-            None => ("Scenario failed to load".to_string(), Summary::default()),
+        let Some(sim) = &self.sim else {
+            return html! {
+                <div class="app">
+                    <header class="toolbar"><h1 class="brand">{ "Stevedore" }</h1><span>{ "The scenario failed to load" }</span></header>
+                    { for self.load_errors.iter().map(|e| html! { <p class="error">{ e }</p> }) }
+                </div>
+            };
+        };
+        let duration = sim.scenario.duration;
+        let on_click = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
+        let on_seek = link.callback(|e: InputEvent| Msg::Seek(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0)));
+        let on_query = link.callback(|e: InputEvent| Msg::Query(e.target_unchecked_into::<HtmlInputElement>().value()));
+        let summary = summary(sim, !self.playing);
+        // Test hook: where the first task block and instance card are drawn (CSS pixels).
+        let centre = |r: &crate::layout::Rect| format!("{:.0},{:.0}", r.x + r.w / 2.0, r.y + r.h / 2.0);
+        let first_task = self.scene.as_ref().and_then(|s| s.task_blocks.first()).map(|(_, r)| centre(r)).unwrap_or_default();
+        let first_instance = self.scene.as_ref().and_then(|s| s.instance_cards.first()).map(|(_, r)| format!("{:.0},{:.0}", r.x + r.w - 12.0, r.y + 10.0)).unwrap_or_default();
+        let matches = match &self.query_hits {
+            Ok(Some(h)) => html! { <span class="query-count" id="query-count">{ format!("{} of {} instances match", h.iter().filter(|m| **m).count(), h.len()) }</span> },
+            Ok(None) => html! {},
+            Err(e) => html! { <span class="query-error" id="query-error">{ format!("{e}") }<br/><span class="mono caret">{ format!("{}^", " ".repeat(e.column.saturating_sub(1))) }</span></span> },
         };
         html! {
-            <div class="app">
+            <div class={classes!("app", self.projection.then_some("projection"))}>
                 <header class="toolbar">
                     <h1 class="brand">{ "Stevedore" }</h1>
-                    <span class="scenario-name">{ name }</span>
-                    <button id="play" class="play" onclick={toggle} aria-label={ if self.playing { "Pause" } else { "Play" } }>
+                    <span class="scenario-name" title={sim.scenario.description.clone()}>{ &sim.scenario.name }</span>
+                    <button id="back" class="tool" onclick={link.callback(|_| Msg::Back)} title="Back 10 s (←)">{ "◀ 10 s" }</button>
+                    <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
                         { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
+                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next event (→)">{ "Step ▶" }</button>
                     <label class="speed">{ "Speed " }
                         <select id="speed" onchange={link.callback(|e: Event| {
                             let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-                            Msg::SetSpeed(v.parse().unwrap_or(1))
+                            Msg::SetSpeed(SPEEDS.iter().position(|s| s.to_string() == v).unwrap_or(DEFAULT_SPEED))
                         })}>
-                            { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}×") }</option> }) }
+                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={s.to_string()} selected={i == self.speed}>{ format!("{s}×") }</option> }) }
                         </select>
                     </label>
-                    <output id="clock" class="clock">{ clock }</output>
+                    <output id="clock" class="clock">{ format_clock(self.sim_time_ms as u64) }</output>
+                    <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
+                    <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
+                    <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
                     <output id="summary" class="summary"
                         data-tasks={summary.tasks.to_string()} data-running={summary.running.to_string()}
                         data-instances={summary.instances.to_string()} data-healthy-targets={summary.healthy_targets.to_string()}
                         data-placements={summary.placements}>
-                        { format!("{} tasks ({} running) on {} instances · {} healthy targets", summary.tasks, summary.running, summary.instances, summary.healthy_targets) }
+                        { format!("{} tasks ({} running) · {} instances · {} healthy targets", summary.tasks, summary.running, summary.instances, summary.healthy_targets) }
                     </output>
                 </header>
-                { for self.load_errors.iter().map(|e| html! { <p class="error">{ e }</p> }) }
-                <canvas id="cluster" ref={self.canvas.clone()} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
+                <main class="main">
+                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
+                    <aside class="side">
+                        <section class="query">
+                            <label for="query">{ "Cluster query" }</label>
+                            <input id="query" type="text" class="mono" placeholder="attribute:ecs.instance-type =~ m5.*" value={self.query.clone()} oninput={on_query} spellcheck="false" />
+                            { matches }
+                        </section>
+                        { inspector::view(sim, self.selection, &link.callback(Msg::Select)) }
+                        { event_log::view(sim, &self.log_filter, link.callback(Msg::LogFilter), &link.callback(Msg::Seek)) }
+                    </aside>
+                </main>
+                if self.help { { keys::help(link.callback(|_| Msg::ToggleHelp)) } }
             </div>
         }
     }
@@ -159,7 +333,7 @@ struct Summary {
 
 fn summary(sim: &Sim, with_placements: bool) -> Summary {
     let mut placements: Vec<String> = Vec::new();
-    if with_placements {
+    if with_placements && sim.tasks.len() <= 2000 {
         for t in sim.tasks.iter().filter(|t| t.live()) {
             let host = t.instance.map_or("fargate", |i| sim.instances[i].spec.ec2_instance_id.as_str());
             let port = t.bindings.first().map_or(0, |b| b.host_port);

@@ -15,7 +15,6 @@ pub struct Rect {
 }
 
 impl Rect {
-    #[cfg_attr(not(test), allow(dead_code))] // hit-testing for task selection
     pub fn contains(&self, x: f64, y: f64) -> bool {
         x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
     }
@@ -39,6 +38,8 @@ pub enum Shape {
 
 #[derive(Debug, Default)]
 pub struct Scene {
+    /// The task drawn with a selection frame.
+    pub selected_task: Option<usize>,
     pub shapes: Vec<Shape>,
     /// Task index → where its block is, for hit-testing and tests.
     pub task_blocks: Vec<(usize, Rect)>,
@@ -46,10 +47,15 @@ pub struct Scene {
 }
 
 /// Sizes in CSS pixels; `text_scale` > 1 for projection mode.
-pub struct View {
+#[derive(Default)]
+pub struct View<'a> {
     pub width: f64,
     pub height: f64,
     pub text_scale: f64,
+    /// Instances matching the query box, by index (None: no query).
+    pub highlight: Option<&'a [bool]>,
+    pub selected_task: Option<usize>,
+    pub selected_instance: Option<usize>,
 }
 
 const PAD: f64 = 10.0;
@@ -60,6 +66,18 @@ const CARD_H: f64 = 112.0;
 const BLOCK_W: f64 = 58.0;
 const BLOCK_H: f64 = 30.0;
 
+/// Shortens `text` with an ellipsis so it fits `max_w` pixels at `size` (an estimate: 0.6 em
+/// per character for the UI font, generous for digits and lower case).
+pub fn fit(text: &str, max_w: f64, size: f64) -> String {
+    let per_char = 0.6 * size;
+    let room = (max_w / per_char).floor().max(1.0) as usize;
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(room.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
 impl Scene {
     fn rect(&mut self, r: Rect, fill: &str, stroke: Option<&str>, radius: f64) {
         self.shapes.push(Shape::Rect { r, fill: fill.to_string(), stroke: stroke.map(str::to_string), radius });
@@ -69,8 +87,8 @@ impl Scene {
     }
 }
 
-pub fn layout(sim: &Sim, view: &View) -> Scene {
-    let mut scene = Scene::default();
+pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
+    let mut scene = Scene { selected_task: view.selected_task, ..Scene::default() };
     let ts = view.text_scale;
     scene.rect(Rect { x: 0.0, y: 0.0, w: view.width, h: view.height }, palette::BACKGROUND, None, 0.0);
     let alb = draw_load_balancers(sim, view, &mut scene);
@@ -94,11 +112,12 @@ pub fn layout(sim: &Sim, view: &View) -> Scene {
         let lane = lane_rect(k);
         let members: Vec<usize> = (0..sim.instances.len()).filter(|&i| &sim.instances[i].spec.availability_zone == zone).collect();
         let tasks_here = sim.tasks.iter().filter(|t| t.live() && &t.availability_zone == zone).count();
-        scene.text(lane.x + 10.0, lane.y + 20.0 * ts.min(1.3), format!("{zone} · {} instances · {tasks_here} tasks", members.len()), 14.0 * ts, palette::LANE_TEXT, Align::Left, true);
+        let title = fit(&format!("{zone} · {} instances · {tasks_here} tasks", members.len()), lane.w - 20.0, 14.0 * ts);
+        scene.text(lane.x + 10.0, lane.y + 20.0 * ts.min(1.3), title, 14.0 * ts, palette::LANE_TEXT, Align::Left, true);
         let fargate: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none() && &sim.tasks[t].availability_zone == zone).collect();
         let fargate_h = if fargate.is_empty() { 0.0 } else { BLOCK_H + 34.0 };
         let area = Rect { x: lane.x + PAD, y: lane.y + LANE_TITLE_H * ts.min(1.3), w: lane.w - 2.0 * PAD, h: lane.h - LANE_TITLE_H * ts.min(1.3) - PAD - fargate_h };
-        draw_instances(sim, &members, area, ts, &mut scene);
+        draw_instances(sim, &members, area, view, &mut scene);
         if !fargate.is_empty() {
             let strip = Rect { x: lane.x + PAD, y: area.y + area.h + 4.0, w: area.w, h: fargate_h - 4.0 };
             scene.rect(strip, palette::CARD, Some(palette::MUTED_TEXT), 6.0);
@@ -129,11 +148,12 @@ fn draw_load_balancers(sim: &Sim, view: &View, scene: &mut Scene) -> Option<Rect
         })
         .collect();
     scene.text(r.x + r.w / 2.0, r.y + 20.0, format!("ALB {}", lb.name), 15.0, palette::ALB, Align::Centre, true);
-    scene.text(r.x + r.w / 2.0, r.y + 40.0, listeners.join(" · "), 12.0, palette::CARD_TEXT, Align::Centre, false);
+    scene.text(r.x + r.w / 2.0, r.y + 40.0, fit(&listeners.join(" · "), r.w - 16.0, 12.0), 12.0, palette::CARD_TEXT, Align::Centre, false);
     Some(r)
 }
 
-fn draw_instances(sim: &Sim, members: &[usize], area: Rect, ts: f64, scene: &mut Scene) {
+fn draw_instances(sim: &Sim, members: &[usize], area: Rect, view: &View<'_>, scene: &mut Scene) {
+    let ts = view.text_scale;
     if members.is_empty() || area.w <= 0.0 || area.h <= 0.0 {
         return;
     }
@@ -147,6 +167,7 @@ fn draw_instances(sim: &Sim, members: &[usize], area: Rect, ts: f64, scene: &mut
             let r = Rect { x: area.x + (k % cols) as f64 * (card_w + PAD), y: area.y + (k / cols) as f64 * (card_h + PAD), w: card_w, h: card_h };
             scene.instance_cards.push((i, r));
             draw_card(sim, i, r, ts, scene);
+            mark(i, r, view, scene);
         }
         return;
     }
@@ -160,6 +181,21 @@ fn draw_instances(sim: &Sim, members: &[usize], area: Rect, ts: f64, scene: &mut
         let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w: cw - gap, h: ch - gap };
         scene.instance_cards.push((i, r));
         draw_compact_card(sim, i, r, scene);
+        mark(i, r, view, scene);
+    }
+}
+
+/// Query matches get a bright frame, non-matches a dimming veil; the selection a white frame.
+fn mark(i: usize, r: Rect, view: &View<'_>, scene: &mut Scene) {
+    if let Some(hits) = view.highlight {
+        if hits.get(i).copied().unwrap_or(false) {
+            scene.rect(r, "rgba(0,0,0,0)", Some(palette::QUERY_MATCH), 6.0);
+        } else {
+            scene.rect(r, palette::VEIL, None, 6.0);
+        }
+    }
+    if view.selected_instance == Some(i) {
+        scene.rect(r, "rgba(0,0,0,0)", Some(palette::SELECTED), 6.0);
     }
 }
 
@@ -174,7 +210,7 @@ fn draw_card(sim: &Sim, i: usize, r: Rect, ts: f64, scene: &mut Scene) {
     if draining {
         title.push_str(&format!(" · {}", inst.status.as_str()));
     }
-    scene.text(r.x + 8.0, r.y + 16.0 * ts.min(1.3), title, 12.0 * ts, palette::CARD_TEXT, Align::Left, true);
+    scene.text(r.x + 8.0, r.y + 16.0 * ts.min(1.3), fit(&title, r.w - 16.0, 12.0 * ts), 12.0 * ts, palette::CARD_TEXT, Align::Left, true);
     let bar_w = r.w - 16.0;
     let bars = [
         ("CPU", inst.registered_cpu - inst.remaining_cpu, inst.registered_cpu, palette::CPU_BAR),
@@ -228,6 +264,9 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
             _ => (palette::CARD, Some(palette::DRAINING)),
         };
         scene.rect(r, fill, stroke, 4.0);
+        if view_selected(scene, t) {
+            scene.rect(Rect { x: r.x - 3.0, y: r.y - 3.0, w: r.w + 6.0, h: r.h + 6.0 }, "rgba(0,0,0,0)", Some(palette::SELECTED), 6.0);
+        }
         let label = match (task.private_ip, task.bindings.first()) {
             (Some(ip), _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
             (None, Some(b)) => format!(":{}", b.host_port),
@@ -271,7 +310,7 @@ mod tests {
     #[test]
     fn every_live_task_gets_a_block_inside_its_instance_card() {
         let sim = first_light_at(60);
-        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0 });
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, ..View::default() });
         let live = sim.tasks.iter().filter(|t| t.live()).count();
         assert_eq!(scene.task_blocks.len(), live);
         assert_eq!(live, 6);
@@ -285,9 +324,30 @@ mod tests {
     #[test]
     fn healthy_targets_are_drawn_as_green_lines() {
         let sim = first_light_at(60);
-        let scene = layout(&sim, &View { width: 1920.0, height: 1080.0, text_scale: 1.0 });
+        let scene = layout(&sim, &View { width: 1920.0, height: 1080.0, text_scale: 1.0, ..View::default() });
         let green = scene.shapes.iter().filter(|s| matches!(s, Shape::Line { colour, .. } if colour == palette::HEALTHY)).count();
         assert_eq!(green, 6);
+    }
+
+    #[test]
+    fn clicks_find_tasks_then_instances_and_queries_mark_cards() {
+        let sim = first_light_at(60);
+        let hits = vec![true, false, false, false, false, false];
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, highlight: Some(&hits), ..View::default() });
+        let (t, block) = scene.task_blocks[0];
+        assert_eq!(scene.hit(block.x + 2.0, block.y + 2.0), Some(Hit::Task(t)));
+        let (i, card) = scene.instance_cards[0];
+        assert_eq!(scene.hit(card.x + 2.0, card.y + 2.0), Some(Hit::Instance(i)));
+        assert_eq!(scene.hit(-5.0, -5.0), None);
+        let framed = scene.shapes.iter().filter(|s| matches!(s, Shape::Rect { stroke: Some(c), .. } if c == palette::QUERY_MATCH)).count();
+        assert_eq!(framed, 1);
+    }
+
+    #[test]
+    fn long_labels_are_shortened_to_fit() {
+        assert_eq!(fit("short", 100.0, 10.0), "short");
+        let cut = fit("us-east-1a · 2 instances · 3 tasks", 120.0, 14.0);
+        assert!(cut.ends_with('…') && cut.chars().count() <= 14, "{cut}");
     }
 
     #[test]
@@ -295,8 +355,28 @@ mod tests {
         let mut doc: serde_json::Value = serde_json::from_str(crate::scenarios::default().json).unwrap();
         doc["containerInstances"][0]["count"] = serde_json::json!(1500);
         let sim = Sim::new(stevedore_sim::load(&doc.to_string()).unwrap());
-        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0 });
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, ..View::default() });
         assert_eq!(scene.instance_cards.len(), 1504);
         assert!(scene.instance_cards.iter().all(|(_, r)| r.y + r.h <= 720.0 + 0.5), "cards must fit on screen");
     }
+}
+
+fn view_selected(scene: &Scene, task: usize) -> bool {
+    scene.selected_task == Some(task)
+}
+
+impl Scene {
+    /// What is under a point: a task block first, then an instance card.
+    pub fn hit(&self, x: f64, y: f64) -> Option<Hit> {
+        if let Some((t, _)) = self.task_blocks.iter().rev().find(|(_, r)| r.contains(x, y) && r.w > 12.0) {
+            return Some(Hit::Task(*t));
+        }
+        self.instance_cards.iter().find(|(_, r)| r.contains(x, y)).map(|(i, _)| Hit::Instance(*i))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Task(usize),
+    Instance(usize),
 }

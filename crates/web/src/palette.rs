@@ -14,6 +14,9 @@ pub const HEALTHY: &str = "#22c55e";
 pub const INITIAL: &str = "#f59e0b";
 pub const DRAINING: &str = "#94a3b8";
 pub const ALB: &str = "#f97316";
+pub const QUERY_MATCH: &str = "#facc15";
+pub const VEIL: &str = "rgba(15,23,42,0.65)";
+pub const SELECTED: &str = "#ffffff";
 
 const SERVICE_COLOURS: &[&str] = &["#60a5fa", "#f472b6", "#34d399", "#fbbf24", "#c084fc", "#f87171", "#2dd4bf", "#a3e635"];
 

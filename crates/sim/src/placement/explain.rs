@@ -55,10 +55,16 @@ impl CandidateNote {
     }
 }
 
+/// Short labels: binpack keys are what would remain after placing, spread keys the tasks of
+/// the group already there; lower wins in both.
 fn score_label(s: &Strategy) -> String {
+    use crate::model::{Resource, SpreadField};
     match s {
-        Strategy::Binpack(_) => format!("{}: remaining after placing", s.describe()),
-        Strategy::Spread(_) => format!("{}: tasks of the group already there", s.describe()),
+        Strategy::Binpack(Resource::Memory) => "MiB left".into(),
+        Strategy::Binpack(Resource::Cpu) => "CPU left".into(),
+        Strategy::Spread(SpreadField::InstanceId) => "tasks on instance".into(),
+        Strategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone" => "tasks in AZ".into(),
+        Strategy::Spread(SpreadField::Attribute(a)) => format!("tasks with same {a}"),
         Strategy::Random => "random".into(),
     }
 }

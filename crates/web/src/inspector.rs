@@ -1,0 +1,155 @@
+//! The side panel for a selected task or instance: what it is, what it holds, and for a task
+//! "Why here?" — every candidate instance with the stage that dropped it or its rank.
+
+use stevedore_sim::engine::task::format_ip;
+use stevedore_sim::placement::Explanation;
+use stevedore_sim::Sim;
+use yew::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    Task(usize),
+    Instance(usize),
+}
+
+/// Rows of the candidate table shown before "… more".
+const CANDIDATE_ROWS: usize = 60;
+
+pub fn view(sim: &Sim, selection: Option<Selection>, select: &Callback<Selection>) -> Html {
+    match selection {
+        None => html! {
+            <section class="inspector empty">
+                <h2>{ "Inspector" }</h2>
+                <p>{ "Click a task to see its definition and why ECS placed it there, or an instance to see its attributes and resources." }</p>
+            </section>
+        },
+        Some(Selection::Task(t)) if t < sim.tasks.len() => task(sim, t, select),
+        Some(Selection::Instance(i)) if i < sim.instances.len() => instance(sim, i, select),
+        Some(_) => html! {},
+    }
+}
+
+fn task(sim: &Sim, t: usize, select: &Callback<Selection>) -> Html {
+    let task = &sim.tasks[t];
+    let td = &sim.scenario.task_defs[task.task_def];
+    let host = match task.instance {
+        Some(i) => {
+            let on_click = select.reform(move |_| Selection::Instance(i));
+            html! { <button class="link" onclick={on_click}>{ &sim.instances[i].spec.ec2_instance_id }</button> }
+        }
+        None => html! { { "Fargate" } },
+    };
+    let eni = task.private_ip.map(|ip| {
+        let subnet = task.subnet.map(|s| sim.scenario.subnets[s].id.clone()).unwrap_or_default();
+        html! { <><dt>{ "ENI" }</dt><dd>{ format!("{} in {subnet}", format_ip(ip)) }</dd></> }
+    });
+    html! {
+        <section class="inspector" id="inspector" data-kind="task">
+            <h2>{ format!("Task {}", &task.id[..12]) }</h2>
+            <dl class="facts">
+                <dt>{ "Group" }</dt><dd>{ &task.group }</dd>
+                <dt>{ "Status" }</dt><dd>{ format!("{} (desired {})", task.last_status.as_str(), if task.desired_running { "RUNNING" } else { "STOPPED" }) }</dd>
+                <dt>{ "Launch" }</dt><dd>{ if task.fargate { "FARGATE" } else { "EC2" } }{ task.capacity_provider.as_ref().map(|c| format!(" via {c}")).unwrap_or_default() }</dd>
+                <dt>{ "Where" }</dt><dd>{ host }{ format!(" · {}", task.availability_zone) }</dd>
+                <dt>{ "Task definition" }</dt><dd>{ format!("{} · {} · {} CPU units · {} MiB", td.family_revision(), td.network_mode.as_str(), td.reserved_cpu(), td.reserved_memory_mib()) }</dd>
+                { for eni }
+                { for task.stopped_reason.as_ref().map(|r| html! { <><dt>{ "Stopped reason" }</dt><dd>{ r }</dd></> }) }
+            </dl>
+            { for td.containers.iter().map(|c| container(sim, t, c)) }
+            { why_here(task.explanation.map(|e| &sim.explanations[e])) }
+        </section>
+    }
+}
+
+fn container(sim: &Sim, t: usize, c: &stevedore_sim::model::ContainerDef) -> Html {
+    let task = &sim.tasks[t];
+    let ports: Vec<String> = task
+        .bindings
+        .iter()
+        .filter(|b| b.container_name == c.name)
+        .map(|b| if task.private_ip.is_some() { format!("{}/{} on the task ENI", b.container_port, b.protocol.as_str()) } else { format!("{} → host {}/{}", b.container_port, b.host_port, b.protocol.as_str()) })
+        .collect();
+    html! {
+        <div class="container-def">
+            <h3>{ format!("Container {}", c.name) }{ if c.essential { " (essential)" } else { "" } }</h3>
+            <p class="mono">{ &c.image }</p>
+            if !ports.is_empty() { <p>{ format!("Ports: {}", ports.join(", ")) }</p> }
+            if !c.environment.is_empty() {
+                <p class="label">{ "Environment" }</p>
+                <ul class="kv">{ for c.environment.iter().map(|(k, v)| html! { <li><span class="mono">{ k }</span>{ " = " }<span class="mono">{ v }</span></li> }) }</ul>
+            }
+            if !c.secrets.is_empty() {
+                <p class="label">{ "Secrets (injected at start; values never shown)" }</p>
+                <ul class="kv">{ for c.secrets.iter().map(|(k, from)| html! { <li><span class="mono">{ k }</span>{ " ← " }<span class="mono">{ from }</span></li> }) }</ul>
+            }
+        </div>
+    }
+}
+
+fn why_here(explanation: Option<&Explanation>) -> Html {
+    let Some(e) = explanation else {
+        return html! { <div class="why"><h3>{ "Why here?" }</h3><p>{ "Fargate places tasks itself: it spreads them across the Availability Zones of the service's subnets." }</p></div> };
+    };
+    let dropped: Vec<String> = e.dropped.iter().map(|(stage, n)| format!("{n} dropped at {stage}")).collect();
+    let more = e.candidates.len().saturating_sub(CANDIDATE_ROWS);
+    html! {
+        <div class="why" id="why-here">
+            <h3>{ "Why here?" }</h3>
+            <p class="outcome">{ &e.outcome }</p>
+            <p>{ format!("Constraints: {}", if e.constraints.is_empty() { "none".to_string() } else { e.constraints.join(", ") }) }</p>
+            <p>{ format!("Strategies, in order: {}", e.strategies.join(" → ")) }</p>
+            if !dropped.is_empty() { <p>{ dropped.join(" · ") }</p> }
+            if !e.candidates.is_empty() {
+                <table class="candidates">
+                    <thead><tr><th>{ "Instance" }</th><th>{ "Verdict (lower wins)" }</th><th>{ "Rank" }</th></tr></thead>
+                    <tbody>
+                        { for e.candidates.iter().take(CANDIDATE_ROWS).map(|c| {
+                            let verdict = match (&c.dropped_at, &c.reason) {
+                                (Some(stage), Some(reason)) => format!("dropped at {stage}: {reason}"),
+                                _ => c.scores.iter().map(|(s, v)| format!("{s} {v}")).collect::<Vec<_>>().join(" · "),
+                            };
+                            html! {
+                                <tr class={classes!(c.chosen.then_some("chosen"), c.dropped_at.map(|_| "dropped"))}>
+                                    <td><span class="mono">{ &c.ec2_instance_id[..c.ec2_instance_id.len().min(10)] }</span><br/><span class="az">{ &c.availability_zone }</span></td>
+                                    <td>{ verdict }</td>
+                                    <td>{ c.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }{ if c.chosen { " ✔" } else { "" } }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if more > 0 { <p>{ format!("… and {more} more instances") }</p> }
+        </div>
+    }
+}
+
+fn instance(sim: &Sim, i: usize, select: &Callback<Selection>) -> Html {
+    let inst = &sim.instances[i];
+    let ports: Vec<String> = inst.bound_tcp.iter().map(|p| p.to_string()).collect();
+    html! {
+        <section class="inspector" id="inspector" data-kind="instance">
+            <h2>{ format!("Instance {}", inst.spec.ec2_instance_id) }</h2>
+            <dl class="facts">
+                <dt>{ "Type" }</dt><dd>{ format!("{} · {}", inst.spec.instance_type, if inst.spec.spot { "Spot" } else { "On-Demand" }) }</dd>
+                <dt>{ "Status" }</dt><dd>{ inst.status.as_str() }</dd>
+                <dt>{ "Zone" }</dt><dd>{ format!("{} · {} · {}", inst.spec.availability_zone, inst.spec.subnet_id, format_ip(inst.private_ip)) }</dd>
+                <dt>{ "CPU" }</dt><dd>{ format!("{} of {} units free", inst.remaining_cpu, inst.registered_cpu) }</dd>
+                <dt>{ "Memory" }</dt><dd>{ format!("{} of {} MiB free", inst.remaining_memory_mib, inst.registered_memory_mib) }</dd>
+                <dt>{ "Host ports" }</dt><dd>{ if ports.is_empty() { "none bound".to_string() } else { ports.join(", ") } }</dd>
+                <dt>{ "awsvpc ENIs" }</dt><dd>{ format!("{} of {} in use", inst.awsvpc_used, inst.awsvpc_limit) }</dd>
+            </dl>
+            <p class="label">{ "Tasks" }</p>
+            <ul class="tasks">
+                { for inst.tasks.iter().map(|&t| {
+                    let on_click = select.reform(move |_| Selection::Task(t));
+                    html! { <li><button class="link" onclick={on_click}>{ format!("{} · {} · {}", &sim.tasks[t].id[..12], sim.tasks[t].group, sim.tasks[t].last_status.as_str()) }</button></li> }
+                }) }
+            </ul>
+            <p class="label">{ "Attributes" }</p>
+            <table class="attributes">
+                { for inst.attributes.iter().map(|(k, v)| html! { <tr><td class="mono">{ k }</td><td class="mono">{ v }</td></tr> }) }
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,45 @@
+// Shared browser-test harness: serve dist/ from 127.0.0.1, launch Debian Chromium through
+// playwright-core, and record every console error, failed or off-origin request.
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve-static.mjs';
+
+export const SHOTS = 'test-output/screenshots';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export async function startBrowser() {
+  await mkdir(SHOTS, { recursive: true });
+  const server = await serve('dist', 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return { server, origin, browser, stop: async () => { await browser.close(); server.close(); } };
+}
+
+/** Opens the app and records every problem the page reports. */
+export async function open(env, viewport = { width: 1280, height: 720 }, query = '') {
+  const page = await env.browser.newPage({ viewport });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(env.origin) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`off-origin request: ${url}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(`${env.origin}/${query}`);
+  await page.waitForSelector('#summary[data-tasks]', { state: 'attached' });
+  return { page, problems };
+}
+
+/** Distinct colours in a sample of the canvas: a blank canvas has one. */
+export async function canvasColours(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#cluster');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+}
