@@ -5,7 +5,9 @@
 
 use crate::inspector::{self, Selection};
 use crate::layout::{layout, Hit, Scene, View};
-use crate::{event_log, keys, paint, scenarios};
+use crate::editor::{self, EditorCallbacks, EditorProps};
+use crate::{event_log, keys, narrative, paint, scenarios, share, storage};
+use gloo::file::callbacks::FileReader;
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use stevedore_sim::engine::TaskStatus;
@@ -35,6 +37,20 @@ pub enum Msg {
     LogFilter(String),
     ToggleProjection,
     ToggleHelp,
+    Tab(Tab),
+    Lesson(String),
+    EditorInput(String),
+    Apply,
+    Import(web_sys::File),
+    Imported(Result<String, String>),
+    Share,
+    PasteTaskDefinition(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Inspect,
+    Scenario,
 }
 
 pub struct App {
@@ -55,6 +71,17 @@ pub struct App {
     projection: bool,
     help: bool,
     shown_second: u64,
+    tab: Tab,
+    /// The editor's text as typed (saved as a draft on every keystroke).
+    editor_text: String,
+    editor_errors: Vec<String>,
+    /// True while the editor shows exactly the scenario that is running.
+    applied: bool,
+    /// The built-in lesson running, or empty for the user's own scenario.
+    lesson: String,
+    share_link: Option<String>,
+    paste_error: Option<String>,
+    reader: Option<FileReader>,
     _keys: Option<EventListener>,
 }
 
@@ -100,6 +127,53 @@ impl App {
         self.refresh_query();
     }
 
+    /// Validates and runs `text`. On errors the running scenario is kept and the errors are
+    /// shown against the text as typed. Returns whether it applied.
+    fn apply(&mut self, text: &str) -> bool {
+        self.editor_text = text.to_string();
+        match stevedore_sim::load(text) {
+            Ok(scenario) => {
+                self.scenario = Some(scenario);
+                self.sim = None;
+                self.selection = None;
+                self.editor_errors.clear();
+                self.applied = true;
+                self.playing = false;
+                self.seek(0);
+                storage::save_scenario(text);
+                true
+            }
+            Err(errors) => {
+                self.editor_errors = errors.iter().map(|e| e.to_string()).collect();
+                self.applied = false;
+                false
+            }
+        }
+    }
+
+    /// The text of the scenario that is running (the editor may hold unapplied edits).
+    fn editor_text_applied(&self) -> String {
+        if self.applied {
+            self.editor_text.clone()
+        } else {
+            storage::load_scenario().unwrap_or_else(|| self.editor_text.clone())
+        }
+    }
+
+    fn start_lesson(&mut self, id: &str) {
+        if let Some(lesson) = scenarios::find(id) {
+            if self.apply(lesson.json) {
+                self.lesson = id.to_string();
+            }
+        }
+    }
+
+    /// An explicit choice (a lesson, a shared link) replaces the editor text and its draft.
+    fn start_lesson_from_user(&mut self, id: &str) {
+        self.start_lesson(id);
+        storage::save_draft(&self.editor_text);
+    }
+
     fn refresh_query(&mut self) {
         let Some(sim) = &self.sim else { return };
         self.query_hits = if self.query.trim().is_empty() {
@@ -115,16 +189,14 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (scenario, load_errors) = match stevedore_sim::load(scenarios::default().json) {
-            Ok(s) => (Some(s), vec![]),
-            Err(errors) => (None, errors.iter().map(|e| e.to_string()).collect()),
-        };
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let window = web_sys::window();
+        let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let hash = window.as_ref().and_then(|w| w.location().hash().ok()).unwrap_or_default();
         let projection = search.contains("projection=1") || search.contains("dashboard=true");
         let mut app = App {
-            scenario,
+            scenario: None,
             sim: None,
-            load_errors,
+            load_errors: vec![],
             playing: false,
             speed: DEFAULT_SPEED,
             sim_time_ms: 0.0,
@@ -139,9 +211,45 @@ impl Component for App {
             projection,
             help: false,
             shown_second: 0,
+            tab: Tab::Inspect,
+            editor_text: String::new(),
+            editor_errors: vec![],
+            applied: true,
+            lesson: String::new(),
+            share_link: None,
+            paste_error: None,
+            reader: None,
             _keys: keys::listen(ctx.link().clone()),
         };
-        app.seek(0); // what happens at second 0 (initial placements) is on screen at once
+        // Read the draft first: starting a scenario below must not overwrite it.
+        let draft = storage::load_draft();
+        // A shared link wins, then the user's saved scenario, then the default lesson.
+        let mut started = false;
+        let mut from_link = false;
+        match share::from_hash(&hash) {
+            Some(Ok(text)) => {
+                started = app.apply(&text);
+                from_link = started;
+            }
+            Some(Err(e)) => app.load_errors.push(format!("The shared link could not be opened: {e}")),
+            None => {}
+        }
+        if !started {
+            if let Some(text) = storage::load_scenario() {
+                started = app.apply(&text);
+            }
+        }
+        if !started {
+            app.start_lesson(scenarios::default().id);
+        }
+        // Whatever was typed last, valid or not, comes back into the editor.
+        // (A shared link shows its own scenario; the draft stays stored for the next visit.)
+        if let Some(draft) = draft.filter(|_| !from_link) {
+            if draft != app.editor_text {
+                app.editor_text = draft;
+                app.applied = false;
+            }
+        }
         app
     }
 
@@ -239,6 +347,77 @@ impl Component for App {
                 self.help = !self.help;
                 true
             }
+            Msg::Tab(tab) => {
+                self.tab = tab;
+                true
+            }
+            Msg::Lesson(id) => {
+                if id.is_empty() {
+                    self.lesson.clear();
+                } else {
+                    self.start_lesson_from_user(&id);
+                }
+                true
+            }
+            Msg::EditorInput(text) => {
+                storage::save_draft(&text);
+                self.editor_text = text;
+                self.applied = false;
+                true
+            }
+            Msg::Apply => {
+                let text = self.editor_text.clone();
+                storage::save_draft(&text);
+                if self.apply(&text) {
+                    self.lesson.clear();
+                }
+                true
+            }
+            Msg::Import(file) => {
+                let link = ctx.link().clone();
+                self.reader = Some(gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| {
+                    link.send_message(Msg::Imported(result.map_err(|e| e.to_string())));
+                }));
+                false
+            }
+            Msg::Imported(result) => {
+                self.reader = None;
+                match result {
+                    Ok(text) => {
+                        storage::save_draft(&text);
+                        if self.apply(&text) {
+                            self.lesson.clear();
+                        }
+                    }
+                    Err(e) => self.editor_errors = vec![format!("could not read the file: {e}")],
+                }
+                true
+            }
+            Msg::Share => {
+                let fragment = format!("#s={}", share::encode(&self.editor_text_applied()));
+                if let Some(w) = web_sys::window() {
+                    let base = w.location().href().unwrap_or_default();
+                    let base = base.split('#').next().unwrap_or_default().to_string();
+                    if let Ok(history) = w.history() {
+                        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+                    }
+                    self.share_link = Some(format!("{base}{fragment}"));
+                }
+                true
+            }
+            Msg::PasteTaskDefinition(text) => {
+                match add_task_definition(&self.editor_text, &text) {
+                    Ok(updated) => {
+                        self.paste_error = None;
+                        storage::save_draft(&updated);
+                        if self.apply(&updated) {
+                            self.lesson.clear();
+                        }
+                    }
+                    Err(e) => self.paste_error = Some(e),
+                }
+                true
+            }
         }
     }
 
@@ -302,9 +481,31 @@ impl Component for App {
                         { format!("{} tasks ({} running) · {} instances · {} healthy targets", summary.tasks, summary.running, summary.instances, summary.healthy_targets) }
                     </output>
                 </header>
+                { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class="main">
                     <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
                     <aside class="side">
+                        <nav class="tabs" role="tablist">
+                            <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
+                            <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
+                        </nav>
+                        if self.tab == Tab::Scenario {
+                            { editor::view(&EditorProps {
+                                text: &self.editor_text,
+                                errors: &self.editor_errors,
+                                applied: self.applied,
+                                lesson: &self.lesson,
+                                share_link: self.share_link.as_deref(),
+                                paste_error: self.paste_error.as_deref(),
+                            }, &EditorCallbacks {
+                                on_lesson: link.callback(Msg::Lesson),
+                                on_input: link.callback(Msg::EditorInput),
+                                on_apply: link.callback(|_| Msg::Apply),
+                                on_import: link.callback(Msg::Import),
+                                on_share: link.callback(|_| Msg::Share),
+                                on_paste_task_definition: link.callback(Msg::PasteTaskDefinition),
+                            }) }
+                        } else {
                         <section class="query">
                             <label for="query">{ "Cluster query" }</label>
                             <input id="query" type="text" class="mono" placeholder="attribute:ecs.instance-type =~ m5.*" value={self.query.clone()} oninput={on_query} spellcheck="false" />
@@ -312,6 +513,7 @@ impl Component for App {
                         </section>
                         { inspector::view(sim, self.selection, &link.callback(Msg::Select)) }
                         { event_log::view(sim, &self.log_filter, link.callback(Msg::LogFilter), &link.callback(Msg::Seek)) }
+                        }
                     </aside>
                 </main>
                 if self.help { { keys::help(link.callback(|_| Msg::ToggleHelp)) } }
@@ -347,5 +549,34 @@ fn summary(sim: &Sim, with_placements: bool) -> Summary {
         running: sim.tasks.iter().filter(|t| t.last_status == TaskStatus::Running).count(),
         instances: sim.instances.len(),
         healthy_targets: (0..sim.targets.len()).map(|tg| sim.healthy_targets(tg)).sum(),
+    }
+}
+
+/// Appends a pasted task definition (RegisterTaskDefinition body, DescribeTaskDefinition output
+/// or its `{"taskDefinition": ...}` wrapper) to the scenario's `taskDefinitions`.
+fn add_task_definition(scenario: &str, pasted: &str) -> Result<String, String> {
+    let td: serde_json::Value = serde_json::from_str(pasted).map_err(|e| format!("the pasted text is not JSON: {e}"))?;
+    if !td.is_object() {
+        return Err("a task definition is a JSON object".into());
+    }
+    let mut doc: serde_json::Value = serde_json::from_str(scenario).map_err(|e| format!("the scenario itself is not valid JSON yet: {e}"))?;
+    let Some(root) = doc.as_object_mut() else { return Err("the scenario must be a JSON object".into()) };
+    let list = root.entry("taskDefinitions").or_insert_with(|| serde_json::Value::Array(vec![]));
+    let Some(list) = list.as_array_mut() else { return Err("taskDefinitions must be a list".into()) };
+    list.push(td);
+    serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_task_definition;
+
+    #[test]
+    fn pasting_a_task_definition_appends_it() {
+        let out = add_task_definition(r#"{"name": "x"}"#, r#"{"taskDefinition": {"family": "web"}}"#).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["taskDefinitions"][0]["taskDefinition"]["family"], "web");
+        assert!(add_task_definition(r#"{"name": "x"}"#, "not json").is_err());
+        assert!(add_task_definition("[1]", "{}").is_err());
     }
 }

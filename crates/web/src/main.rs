@@ -1,13 +1,17 @@
 //! stevedore-web: the browser app. It asks the sim and draws; it never decides.
 
 mod app;
+mod editor;
 mod event_log;
 mod inspector;
 mod keys;
 mod layout;
+mod narrative;
 mod paint;
 mod palette;
 mod scenarios;
+mod share;
+mod storage;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

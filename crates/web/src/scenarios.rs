@@ -1,13 +1,43 @@
-//! Built-in scenarios, embedded at build time from `www/scenarios/`.
+//! Built-in lessons, embedded at build time from `www/scenarios/`.
 
 pub struct BuiltIn {
-    #[allow(dead_code)] // lesson picker (issue: the visual app) lists built-ins by id
     pub id: &'static str,
+    pub title: &'static str,
     pub json: &'static str,
 }
 
-pub const BUILT_IN: &[BuiltIn] = &[BuiltIn { id: "first-light", json: include_str!("../../../www/scenarios/first-light.json") }];
+macro_rules! lesson {
+    ($id:literal, $title:literal) => {
+        BuiltIn { id: $id, title: $title, json: include_str!(concat!("../../../www/scenarios/", $id, ".json")) }
+    };
+}
+
+pub const BUILT_IN: &[BuiltIn] = &[
+    lesson!("first-light", "Cluster, service, tasks behind an ALB"),
+    lesson!("host-port-conflicts", "Host ports: static, dynamic, host mode"),
+    lesson!("awsvpc-eni-limits", "awsvpc and ENI trunking"),
+    lesson!("placement-strategies", "binpack vs spread vs random"),
+    lesson!("constraints", "distinctInstance and memberOf"),
+    lesson!("fargate-spot-base", "Fargate and Fargate Spot with a base"),
+    lesson!("draining", "Draining an instance"),
+    lesson!("secrets-environment", "Secrets and environment injection"),
+    lesson!("daemon", "Daemon services"),
+];
 
 pub fn default() -> &'static BuiltIn {
     &BUILT_IN[0]
+}
+
+pub fn find(id: &str) -> Option<&'static BuiltIn> {
+    BUILT_IN.iter().find(|b| b.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_built_in_lesson_is_a_valid_scenario() {
+        for b in super::BUILT_IN {
+            stevedore_sim::load(b.json).unwrap_or_else(|e| panic!("{}: {e:?}", b.id));
+        }
+    }
 }

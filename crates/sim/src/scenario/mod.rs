@@ -20,8 +20,16 @@ use types::*;
 const TOP_LEVEL_KEYS: &[&str] = &[
     "stevedore", "name", "description", "seed", "region", "start", "duration", "cluster",
     "containerInstances", "subnets", "autoScalingGroups", "capacityProviders", "taskDefinitions",
-    "services", "tasks", "targetGroups", "loadBalancers", "timeline",
+    "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative",
 ];
+
+/// A lesson's step: what to say at a moment of the run (shown by the app, stepped by a teacher).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NarrativeStep {
+    pub at: SimTime,
+    pub title: String,
+    pub text: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct CapacityProviderDef {
@@ -61,6 +69,7 @@ pub struct Scenario {
     pub target_groups: Vec<TargetGroup>,
     pub load_balancers: Vec<LoadBalancer>,
     pub timeline: Vec<TimedAction>,
+    pub narrative: Vec<NarrativeStep>,
 }
 
 /// Parses and validates a scenario document. On failure returns *every* violation found.
@@ -143,12 +152,30 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
         target_groups: vec![],
         load_balancers: vec![],
         timeline: vec![],
+        narrative: vec![],
     };
     infrastructure::load(root, &cluster, &mut scenario, errors);
     task_definitions::load(root, &mut scenario, errors);
     services::load(root, &mut scenario, errors);
     timeline::load(root, &mut scenario, errors);
+    scenario.narrative = narrative(root, errors);
     scenario
+}
+
+fn narrative(root: &Map<String, Value>, errors: &mut Errors) -> Vec<NarrativeStep> {
+    let steps: Vec<(String, NarrativeInput)> = list(root, "narrative", errors);
+    let mut out: Vec<NarrativeStep> = steps
+        .into_iter()
+        .filter_map(|(path, step)| {
+            let at = duration_input(&format!("{path}.at"), &step.at, errors)?;
+            if step.text.trim().is_empty() {
+                errors.push(format!("{path}.text"), "a narrative step needs text");
+            }
+            Some(NarrativeStep { at, title: step.title.unwrap_or_default(), text: step.text })
+        })
+        .collect();
+    out.sort_by_key(|s| s.at);
+    out
 }
 
 fn string_field(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Option<String> {

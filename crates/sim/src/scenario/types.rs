@@ -324,3 +324,10 @@ pub struct TimelineEntry {
     #[serde(default)]
     pub input: Value,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NarrativeInput {
+    pub at: DurationInput,
+    pub title: Option<String>,
+    pub text: String,
+}

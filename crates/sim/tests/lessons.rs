@@ -1,0 +1,58 @@
+//! Every built-in lesson loads, runs clean, and what its narrative claims is true.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn lesson(name: &str) -> Value {
+    let path = format!("{}/../../www/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn live(s: &stevedore_sim::Sim, group: &str) -> usize {
+    s.tasks.iter().filter(|t| t.live() && t.group == group).count()
+}
+
+#[test]
+fn every_lesson_loads_and_runs_to_its_end_with_invariants_holding() {
+    let dir = format!("{}/../../www/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let scenario = stevedore_sim::load(&doc.to_string()).unwrap_or_else(|e| panic!("{path:?}: {e:?}"));
+        assert!(!scenario.narrative.is_empty(), "{path:?} needs a narrative");
+        run(&doc, scenario.duration / 1000);
+        count += 1;
+    }
+    assert!(count >= 9);
+}
+
+#[test]
+fn narratives_tell_the_truth() {
+    let s = run(&lesson("host-port-conflicts"), 60);
+    assert_eq!((live(&s, "service:static"), live(&s, "service:dynamic"), live(&s, "service:hostmode")), (3, 6, 3));
+
+    let s = run(&lesson("awsvpc-eni-limits"), 60);
+    assert_eq!((live(&s, "service:plain"), live(&s, "service:trunked")), (2, 10));
+
+    let s = run(&lesson("placement-strategies"), 60);
+    let packed = per_instance(&s, "service:packed");
+    assert_eq!(packed.iter().filter(|&&n| n > 0).count(), 1, "{packed:?}");
+    assert!(per_instance(&s, "service:spread").iter().all(|&n| n <= 2));
+
+    let s = run(&lesson("constraints"), 60);
+    assert_eq!(live(&s, "service:cache"), 4);
+    assert_eq!(per_instance(&s, "service:t3-only")[..2].iter().sum::<usize>(), 3);
+
+    let s = run(&lesson("fargate-spot-base"), 120);
+    let on = |cp: &str| s.tasks.iter().filter(|t| t.live() && t.capacity_provider.as_deref() == Some(cp)).count();
+    assert_eq!((on("FARGATE"), on("FARGATE_SPOT")), (4, 6));
+
+    let s = run(&lesson("draining"), 600);
+    assert_eq!(per_instance(&s, "service:web")[0], 0);
+    assert_eq!(live(&s, "nightly-report"), 1);
+
+    let s = run(&lesson("daemon"), 300);
+    assert_eq!(live(&s, "service:log-agent"), 5);
+}
