@@ -62,6 +62,8 @@ const PAD: f64 = 10.0;
 const HEADER_H: f64 = 70.0;
 const LANE_TITLE_H: f64 = 30.0;
 const CARD_MIN_W: f64 = 230.0;
+/// Narrowest card that still shows its details.
+const CARD_NARROW_W: f64 = 150.0;
 const CARD_H: f64 = 112.0;
 const BLOCK_W: f64 = 58.0;
 const BLOCK_H: f64 = 30.0;
@@ -100,7 +102,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     };
     let lanes = zones.len().max(1) as f64;
     let lane_w = (view.width - PAD) / lanes - PAD;
-    let top = HEADER_H + PAD;
+    let top = if alb.is_some() { HEADER_H + PAD } else { PAD };
     let lane_h = view.height - top - PAD;
     let lane_rect = |k: usize| Rect { x: PAD + k as f64 * (lane_w + PAD), y: top, w: lane_w, h: lane_h };
     for k in 0..zones.len() {
@@ -115,14 +117,14 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
         let title = fit(&format!("{zone} · {} instances · {tasks_here} tasks", members.len()), lane.w - 20.0, 14.0 * ts);
         scene.text(lane.x + 10.0, lane.y + 20.0 * ts.min(1.3), title, 14.0 * ts, palette::LANE_TEXT, Align::Left, true);
         let fargate: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none() && &sim.tasks[t].availability_zone == zone).collect();
-        let fargate_h = if fargate.is_empty() { 0.0 } else { BLOCK_H + 34.0 };
+        let fargate_h = fargate_height(fargate.len(), lane.w - 2.0 * PAD, lane.h - LANE_TITLE_H * ts.min(1.3) - PAD, !members.is_empty(), ts);
         let area = Rect { x: lane.x + PAD, y: lane.y + LANE_TITLE_H * ts.min(1.3), w: lane.w - 2.0 * PAD, h: lane.h - LANE_TITLE_H * ts.min(1.3) - PAD - fargate_h };
         draw_instances(sim, &members, area, view, &mut scene);
         if !fargate.is_empty() {
             let strip = Rect { x: lane.x + PAD, y: area.y + area.h + 4.0, w: area.w, h: fargate_h - 4.0 };
             scene.rect(strip, palette::CARD, Some(palette::MUTED_TEXT), 6.0);
             scene.text(strip.x + 8.0, strip.y + 14.0, "Fargate", 11.0 * ts, palette::MUTED_TEXT, Align::Left, true);
-            draw_task_row(sim, &fargate, Rect { x: strip.x + 6.0, y: strip.y + 20.0, w: strip.w - 12.0, h: BLOCK_H }, ts, &mut scene);
+            draw_task_row(sim, &fargate, Rect { x: strip.x + 6.0, y: strip.y + 20.0 * ts.min(1.3), w: strip.w - 12.0, h: strip.h - 20.0 * ts.min(1.3) - 4.0 }, ts, &mut scene);
         }
     }
     if let Some(alb) = alb {
@@ -130,6 +132,19 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
         scene.shapes.splice(under_cards..under_cards, lines);
     }
     scene
+}
+
+/// Height of a lane's Fargate strip: enough rows for its tasks, at most a third of the lane
+/// when instances share it, or all of it when there are none.
+fn fargate_height(tasks: usize, width: f64, available: f64, shared: bool, ts: f64) -> f64 {
+    if tasks == 0 {
+        return 0.0;
+    }
+    let (bw, bh) = (BLOCK_W * ts.min(1.3), BLOCK_H * ts.min(1.2));
+    let per_row = ((width - 12.0 + 4.0) / (bw + 4.0)).floor().max(1.0) as usize;
+    let rows = tasks.div_ceil(per_row) as f64;
+    let wanted = 20.0 * ts.min(1.3) + rows * (bh + 4.0) + 10.0;
+    wanted.min(if shared { available / 3.0 } else { available })
 }
 
 /// One box per load balancer listener in the header; returns the ALB's rectangle.
@@ -158,11 +173,19 @@ fn draw_instances(sim: &Sim, members: &[usize], area: Rect, view: &View<'_>, sce
         return;
     }
     let n = members.len();
-    let cols = ((area.w / CARD_MIN_W).floor() as usize).max(1);
-    let rows = n.div_ceil(cols);
-    let card_w = (area.w - PAD * (cols as f64 - 1.0)) / cols as f64;
-    let card_h = (CARD_H * ts.min(1.4)).min((area.h - PAD * (rows as f64 - 1.0)) / rows as f64);
-    if card_h >= 80.0 {
+    // As many columns as fit at full width; if the cards are then too short for their details,
+    // more and narrower columns, down to the narrowest card that still shows them.
+    // Title, two bars and one row of task blocks.
+    let detail_min_h = 24.0 * ts.min(1.3) + 36.0 + BLOCK_H * ts.min(1.2) + 8.0;
+    let widest = ((area.w / CARD_MIN_W).floor() as usize).max(1);
+    let most = ((area.w / CARD_NARROW_W).floor() as usize).max(widest);
+    let detail = (widest..=most).find_map(|cols| {
+        let rows = n.div_ceil(cols);
+        let card_w = (area.w - PAD * (cols as f64 - 1.0)) / cols as f64;
+        let card_h = (CARD_H * ts.min(1.4)).min((area.h - PAD * (rows as f64 - 1.0)) / rows as f64);
+        (card_h >= detail_min_h).then_some((cols, card_w, card_h))
+    });
+    if let Some((cols, card_w, card_h)) = detail {
         for (k, &i) in members.iter().enumerate() {
             let r = Rect { x: area.x + (k % cols) as f64 * (card_w + PAD), y: area.y + (k / cols) as f64 * (card_h + PAD), w: card_w, h: card_h };
             scene.instance_cards.push((i, r));
@@ -233,6 +256,9 @@ fn draw_compact_card(sim: &Sim, i: usize, r: Rect, scene: &mut Scene) {
     let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
     scene.rect(r, if inst.status == InstanceStatus::Active { palette::CARD } else { palette::CARD_DRAINING }, None, 2.0);
     scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, palette::MEMORY_BAR, None, 2.0);
+    if r.w >= 34.0 && r.h >= 16.0 && !inst.tasks.is_empty() {
+        scene.text(r.x + 4.0, r.y + r.h / 2.0 + 4.0, format!("{}", inst.tasks.len()), 11.0, palette::CARD_TEXT, Align::Left, true);
+    }
     for &t in &inst.tasks {
         scene.task_blocks.push((t, r));
     }
@@ -264,6 +290,11 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
             _ => (palette::CARD, Some(palette::DRAINING)),
         };
         scene.rect(r, fill, stroke, 4.0);
+        let spot = task.capacity_provider.as_deref() == Some("FARGATE_SPOT") || task.instance.is_some_and(|i| sim.instances[i].spec.spot);
+        if spot {
+            // A corner tab marks Spot capacity, which can be interrupted.
+            scene.rect(Rect { x: r.x + r.w - 9.0, y: r.y + 2.0, w: 7.0, h: 7.0 }, palette::ALB, None, 0.0);
+        }
         if view_selected(scene, t) {
             scene.rect(Rect { x: r.x - 3.0, y: r.y - 3.0, w: r.w + 6.0, h: r.h + 6.0 }, "rgba(0,0,0,0)", Some(palette::SELECTED), 6.0);
         }
