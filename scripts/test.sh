@@ -9,8 +9,9 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 echo; echo "==> cargo test --workspace"
 cargo test --workspace
 
-echo; echo "==> release build"
+echo; echo "==> release build (and the single-file build for file://)"
 ./scripts/build.sh
+node scripts/build-single.mjs
 
 echo; echo "==> browser tests (Playwright + Debian Chromium)"
 node --test --test-reporter=spec tests/e2e/

@@ -1,0 +1,46 @@
+// Builds one self-contained HTML file from dist/ (CSS, JS glue and wasm inlined) that opens
+// from a USB stick via file://, where browsers refuse to load module scripts from disk.
+// Usage: node scripts/build-single.mjs [dist] [out.html]
+import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+const [dist = 'dist', out = 'dist-single/stevedore.html'] = process.argv.slice(2);
+const files = await readdir(dist);
+const pick = (re) => {
+  const f = files.find((n) => re.test(n));
+  if (!f) throw new Error(`no file matching ${re} in ${dist}: run the release build first`);
+  return join(dist, f);
+};
+const css = await readFile(pick(/^app-.*\.css$/), 'utf8');
+const glue = await readFile(pick(/^stevedore-web-[0-9a-f]+\.js$/), 'utf8');
+const wasm = await readFile(pick(/^stevedore-web-[0-9a-f]+_bg\.wasm$/));
+const icon = await readFile(join('www', 'icons', 'favicon.svg'));
+
+// The glue's exports are harmless in an inline module; drop the ones that name a default so the
+// module stays valid, then start it with the wasm bytes instead of a URL.
+const inlineGlue = glue.replace(/^export \{[^}]*\};?\s*$/m, '');
+const boot = `
+const wasmBytes = Uint8Array.from(atob(${JSON.stringify(wasm.toString('base64'))}), (c) => c.charCodeAt(0));
+await __wbg_init({ module_or_path: wasmBytes });
+`;
+// `</script` inside inlined text would end the script element early.
+const safe = (text) => text.replace(/<\/script/gi, '<\\/script');
+const html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Stevedore — watch an ECS cluster work (offline edition)</title>
+<link rel="icon" href="data:image/svg+xml;base64,${icon.toString('base64')}">
+<style>${css}</style>
+<script type="module">
+${safe(inlineGlue)}
+${boot}
+</script>
+</head>
+<body></body>
+</html>
+`;
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, html);
+console.log(`single-file build: ${out} (${(html.length / 1024).toFixed(0)} KiB)`);
