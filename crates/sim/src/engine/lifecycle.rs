@@ -157,7 +157,7 @@ impl Sim {
                 self.set_status(task, TaskStatus::Running);
                 self.tasks[task].started_at = Some(self.now);
                 if let Some(s) = self.tasks[task].service {
-                    self.schedule(self.now, Wake::Reconcile(s));
+                    self.reconcile_soon(s);
                 }
             }
             TaskStatus::Running => {}
@@ -257,10 +257,13 @@ impl Sim {
                 inst.task_groups.remove(pos);
             }
         }
+        if let Some(s) = t.service {
+            self.services[s].tasks.retain(|&x| x != task);
+        }
         // Freed capacity may let waiting services place tasks.
         for s in 0..self.services.len() {
             if self.services[s].unplaced.is_some() || t.service == Some(s) {
-                self.schedule(self.now, Wake::Reconcile(s));
+                self.reconcile_soon(s);
             }
         }
     }

@@ -50,7 +50,7 @@ pub struct LogEntry {
 pub struct ServiceState {
     pub def: crate::model::ServiceDef,
     pub desired_count: u32,
-    /// Every task the service ever started (live and stopped), by task index.
+    /// The service's live tasks (not yet STOPPED), by task index.
     pub tasks: Vec<usize>,
     /// Set while the scheduler can't place a task; cleared on the next success.
     pub unplaced: Option<String>,
@@ -58,6 +58,9 @@ pub struct ServiceState {
     pub created_at: SimTime,
     /// A pending placement retry, if one is scheduled.
     retry_at: Option<SimTime>,
+    /// A reconcile is already queued for this instant: triggers in the same instant (hundreds
+    /// of tasks stopping at once) collapse into one pass.
+    reconcile_queued_at: Option<SimTime>,
     /// When each distinct event message was last emitted (6-hour duplicate suppression).
     last_emitted: BTreeMap<String, SimTime>,
 }
@@ -125,7 +128,7 @@ impl Sim {
             sim.register_instance(spec);
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
-            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], unplaced: None, steady: false, created_at: 0, retry_at: None, last_emitted: BTreeMap::new() });
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], unplaced: None, steady: false, created_at: 0, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new() });
             sim.schedule(0, Wake::Reconcile(i));
         }
         let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();
@@ -194,7 +197,12 @@ impl Sim {
                 let def = self.scenario.run_tasks[i].clone();
                 self.run_task(&def);
             }
-            Wake::Reconcile(s) => self.reconcile(s),
+            Wake::Reconcile(s) => {
+                if self.services[s].reconcile_queued_at == Some(self.now) {
+                    self.services[s].reconcile_queued_at = None;
+                }
+                self.reconcile(s)
+            }
             Wake::Transition { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.advance_task(task);
@@ -202,6 +210,14 @@ impl Sim {
             }
             Wake::TargetHealthy { target_group, task } => self.target_healthy(target_group, task),
             Wake::TargetRemoved { target_group, task } => self.target_removed(target_group, task),
+        }
+    }
+
+    /// Queues a reconcile of service `s` now, unless one is already queued for this instant.
+    fn reconcile_soon(&mut self, s: usize) {
+        if self.services[s].reconcile_queued_at != Some(self.now) {
+            self.services[s].reconcile_queued_at = Some(self.now);
+            self.schedule(self.now, Wake::Reconcile(s));
         }
     }
 

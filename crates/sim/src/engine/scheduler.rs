@@ -6,6 +6,7 @@ use super::{InstanceStatus, Sim, Wake};
 use crate::model::{Launch, Placement, ProviderShare, Resource, RunTaskDef, SpreadField, Strategy};
 use crate::placement::{self, Batch, Failure, Index, Request};
 use crate::time::SimTime;
+use std::collections::BTreeMap;
 
 /// ECS suppresses a repeated service event for six hours (aws-semantics §6.3).
 const DUPLICATE_EVENT_WINDOW_MS: SimTime = 6 * 3600 * 1000;
@@ -106,14 +107,8 @@ impl Sim {
 
         // Scale in.
         let keep: Vec<usize> = keep.into_iter().filter(|&t| self.tasks[t].desired_running).collect();
-        let excess = (keep.len() as u32).saturating_sub(desired);
-        let mut scaled_in = Vec::new();
-        let mut pool = keep;
-        for _ in 0..excess {
-            let Some(pick) = self.choose_task_to_stop(&pool, &def.placement.strategies) else { break };
-            pool.retain(|&t| t != pick);
-            scaled_in.push(pick);
-        }
+        let excess = (keep.len() as u32).saturating_sub(desired) as usize;
+        let scaled_in = if excess > 0 { self.choose_tasks_to_stop(&keep, &def.placement.strategies, excess) } else { Vec::new() };
         for &t in &scaled_in {
             self.stop_task(t, "Scaling activity initiated by (deployment ecs-svc)", "ServiceSchedulerInitiated");
         }
@@ -160,16 +155,22 @@ impl Sim {
         let td = &self.scenario.task_defs[def.task_def];
         let req = Request::new(td, &group, &def.placement.constraints, &[], None);
         let batch = Batch::new(&self.instances, &req, self.groups.get(&group));
+        let mut running_on: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &t in &self.services[s].tasks {
+            if let (true, Some(i)) = (self.tasks[t].desired_running, self.tasks[t].instance) {
+                running_on.entry(i).or_default().push(t);
+            }
+        }
         let mut targets = Vec::new();
         let mut to_stop = Vec::new();
         for i in 0..self.instances.len() {
-            let has = self.services[s].tasks.iter().any(|&t| self.tasks[t].desired_running && self.tasks[t].instance == Some(i));
+            let here = running_on.get(&i);
             let active = self.instances[i].status == InstanceStatus::Active;
-            if !has && active && placement::requirements_ok(&self.instances[i], i, &req, &batch) {
+            if here.is_none() && active && placement::requirements_ok(&self.instances[i], i, &req, &batch) {
                 targets.push(i);
             }
-            if has && !active {
-                to_stop.extend(self.services[s].tasks.iter().copied().filter(|&t| self.tasks[t].desired_running && self.tasks[t].instance == Some(i)));
+            if let (Some(tasks), false) = (here, active) {
+                to_stop.extend(tasks);
             }
         }
         let mut started = Vec::new();
@@ -301,47 +302,92 @@ impl Sim {
 
     /// Scale-in selection (aws-semantics §1.1): with no strategy, the Availability Zone and then
     /// the instance with the most tasks of the service; `spread` keeps the balance, `binpack`
-    /// frees the instance left with the most resources, `random` picks at random. Ties: the
-    /// newest task (our choice; AWS says "at random" within an AZ).
-    fn choose_task_to_stop(&mut self, pool: &[usize], strategies: &[Strategy]) -> Option<usize> {
-        let mut candidates: Vec<usize> = pool.to_vec();
-        // Tasks not yet RUNNING go first: stopping them loses no serving capacity.
-        if candidates.iter().any(|&t| self.tasks[t].last_status != TaskStatus::Running) {
-            candidates.retain(|&t| self.tasks[t].last_status != TaskStatus::Running);
+    /// frees the instance left with the most resources, `random` picks at random. Tasks not yet
+    /// RUNNING go first (stopping them loses no serving capacity). Ties: the newest task (our
+    /// choice; AWS says "at random" within an AZ). Picks `n` tasks one by one, updating the
+    /// counts as it goes; everything is indexed up front so each pick is a pass over integers.
+    fn choose_tasks_to_stop(&mut self, pool: &[usize], strategies: &[Strategy], n: usize) -> Vec<usize> {
+        let instance_of: Vec<usize> = pool.iter().map(|&t| self.tasks[t].instance.unwrap_or(usize::MAX)).collect();
+        let mut per_instance = vec![0i64; self.instances.len()];
+        for &i in &instance_of {
+            if let Some(c) = per_instance.get_mut(i) {
+                *c += 1;
+            }
         }
+        // Per strategy: each pool task's value id and the pool's count per value.
+        let mut value_of: Vec<Vec<usize>> = Vec::new();
+        let mut per_value: Vec<Vec<i64>> = Vec::new();
         for strategy in strategies {
-            if candidates.len() <= 1 {
-                break;
-            }
-            let score = |sim: &Sim, t: usize| -> i64 {
-                let task = &sim.tasks[t];
-                let Some(i) = task.instance else { return 0 };
-                let inst = &sim.instances[i];
-                match strategy {
-                    Strategy::Spread(SpreadField::InstanceId) => pool.iter().filter(|&&o| sim.tasks[o].instance == Some(i)).count() as i64,
-                    Strategy::Spread(SpreadField::Attribute(a)) => {
-                        let v = inst.attributes.get(a);
-                        pool.iter().filter(|&&o| sim.tasks[o].instance.is_some_and(|j| sim.instances[j].attributes.get(a) == v)).count() as i64
+            let (mut ids, mut counts): (Vec<usize>, Vec<i64>) = (Vec::new(), Vec::new());
+            if let Strategy::Spread(SpreadField::Attribute(a)) = strategy {
+                let mut names: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+                for &i in &instance_of {
+                    let key = self.instances.get(i).and_then(|inst| inst.attributes.get(a)).map(String::as_str);
+                    let next = names.len();
+                    let id = *names.entry(key).or_insert(next);
+                    if id == counts.len() {
+                        counts.push(0);
                     }
-                    Strategy::Binpack(Resource::Memory) => inst.remaining_memory_mib as i64,
-                    Strategy::Binpack(Resource::Cpu) => inst.remaining_cpu as i64,
-                    Strategy::Random => 0,
+                    counts[id] += 1;
+                    ids.push(id);
                 }
-            };
-            if *strategy == Strategy::Random {
-                use rand_core::RngCore;
-                let k = (self.rng.next_u64() % candidates.len() as u64) as usize;
-                return Some(candidates[k]);
             }
-            let best = candidates.iter().map(|&t| score(self, t)).max()?;
-            candidates.retain(|&t| score(self, t) == best);
+            value_of.push(ids);
+            per_value.push(counts);
         }
-        candidates.into_iter().max()
+        let mut freed_memory = vec![0i64; self.instances.len()];
+        let mut freed_cpu = vec![0i64; self.instances.len()];
+        let mut alive: Vec<usize> = (0..pool.len()).collect();
+        let mut picked = Vec::with_capacity(n);
+        while picked.len() < n && !alive.is_empty() {
+            let not_running: Vec<usize> = alive.iter().copied().filter(|&k| self.tasks[pool[k]].last_status != TaskStatus::Running).collect();
+            let mut candidates = if not_running.is_empty() { alive.clone() } else { not_running };
+            for (s, strategy) in strategies.iter().enumerate() {
+                if candidates.len() <= 1 {
+                    break;
+                }
+                if *strategy == Strategy::Random {
+                    use rand_core::RngCore;
+                    let k = (self.rng.next_u64() % candidates.len() as u64) as usize;
+                    candidates = vec![candidates[k]];
+                    break;
+                }
+                let score = |k: usize| -> i64 {
+                    let i = instance_of[k];
+                    let Some(inst) = self.instances.get(i) else { return 0 };
+                    match strategy {
+                        Strategy::Spread(SpreadField::InstanceId) => per_instance[i],
+                        Strategy::Spread(SpreadField::Attribute(_)) => per_value[s][value_of[s][k]],
+                        Strategy::Binpack(Resource::Memory) => inst.remaining_memory_mib as i64 + freed_memory[i],
+                        Strategy::Binpack(Resource::Cpu) => inst.remaining_cpu as i64 + freed_cpu[i],
+                        Strategy::Random => 0,
+                    }
+                };
+                let best = candidates.iter().map(|&k| score(k)).max().unwrap_or(0);
+                candidates.retain(|&k| score(k) == best);
+            }
+            let Some(&k) = candidates.iter().max_by_key(|&&k| pool[k]) else { break };
+            picked.push(pool[k]);
+            alive.retain(|&x| x != k);
+            let i = instance_of[k];
+            if i != usize::MAX {
+                per_instance[i] -= 1;
+                let td = &self.scenario.task_defs[self.tasks[pool[k]].task_def];
+                freed_memory[i] += td.reserved_memory_mib() as i64;
+                freed_cpu[i] += td.reserved_cpu() as i64;
+            }
+            for (s, ids) in value_of.iter().enumerate() {
+                if let Some(&v) = ids.get(k) {
+                    per_value[s][v] -= 1;
+                }
+            }
+        }
+        picked
     }
 
     pub(super) fn reconcile_all(&mut self) {
         for s in 0..self.services.len() {
-            self.schedule(self.now, Wake::Reconcile(s));
+            self.reconcile_soon(s);
         }
     }
 }
