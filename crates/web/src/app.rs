@@ -82,8 +82,17 @@ pub struct App {
     share_link: Option<String>,
     paste_error: Option<String>,
     reader: Option<FileReader>,
+    /// Tasks seen so far, and the ones still sliding in: (task, wall-clock start in ms).
+    known_tasks: usize,
+    arrivals: Vec<(usize, f64)>,
+    now_wall_ms: f64,
     _keys: Option<EventListener>,
 }
+
+/// How long a new task takes to travel from the pending queue to its instance (wall time).
+const ARRIVAL_MS: f64 = 700.0;
+/// More new tasks than this in one frame appear in place: a burst of thousands is a blur.
+const MAX_ANIMATED_ARRIVALS: usize = 200;
 
 impl App {
     fn request_frame(&mut self, ctx: &Context<Self>) {
@@ -107,7 +116,8 @@ impl App {
             Some(Selection::Instance(i)) => (None, Some(i)),
             None => (None, None),
         };
-        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance };
+        let arriving: Vec<(usize, f64)> = self.arrivals.iter().map(|&(t, start)| (t, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
+        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance, arriving: &arriving };
         let scene = layout(sim, &view);
         paint::paint(&ctx, &scene, dpr);
         self.scene = Some(scene);
@@ -117,14 +127,32 @@ impl App {
     fn seek(&mut self, t: u64) {
         let Some(scenario) = &self.scenario else { return };
         let t = t.min(scenario.duration);
-        if self.sim.as_ref().is_none_or(|s| s.now() > t) {
+        let rebuilt = self.sim.as_ref().is_none_or(|s| s.now() > t);
+        if rebuilt {
             self.sim = Some(Sim::new(scenario.clone()));
         }
         if let Some(sim) = self.sim.as_mut() {
             sim.advance_to(t);
+            if rebuilt {
+                // A replay shows the state at `t`, without animating every task since 0.
+                self.known_tasks = sim.tasks.len();
+                self.arrivals.clear();
+            }
         }
         self.sim_time_ms = t as f64;
         self.refresh_query();
+    }
+
+    /// Notes tasks created since the last frame so they can slide in from the pending queue.
+    fn track_arrivals(&mut self, now_ms: f64) {
+        self.now_wall_ms = now_ms;
+        self.arrivals.retain(|&(_, start)| now_ms - start < ARRIVAL_MS);
+        let Some(sim) = &self.sim else { return };
+        let new = sim.tasks.len().saturating_sub(self.known_tasks);
+        if new > 0 && new <= MAX_ANIMATED_ARRIVALS {
+            self.arrivals.extend((self.known_tasks..sim.tasks.len()).filter(|&t| sim.tasks[t].instance.is_some() || sim.tasks[t].fargate).map(|t| (t, now_ms)));
+        }
+        self.known_tasks = sim.tasks.len();
     }
 
     /// Validates and runs `text`. On errors the running scenario is kept and the errors are
@@ -219,6 +247,9 @@ impl Component for App {
             share_link: None,
             paste_error: None,
             reader: None,
+            known_tasks: 0,
+            arrivals: Vec::new(),
+            now_wall_ms: 0.0,
             _keys: keys::listen(ctx.link().clone()),
         };
         // Read the draft first: starting a scenario below must not overwrite it.
@@ -266,6 +297,7 @@ impl Component for App {
                         self.playing = false;
                     }
                 }
+                self.track_arrivals(ts);
                 self.draw();
                 self.request_frame(ctx);
                 let second = self.sim_time_ms as u64 / 1000;

@@ -40,6 +40,8 @@ pub enum Shape {
 pub struct Scene {
     /// The task drawn with a selection frame.
     pub selected_task: Option<usize>,
+    /// Copied from the view: tasks animating in from the pending queue.
+    arriving: Vec<(usize, f64)>,
     pub shapes: Vec<Shape>,
     /// Task index → where its block is, for hit-testing and tests.
     pub task_blocks: Vec<(usize, Rect)>,
@@ -56,9 +58,14 @@ pub struct View<'a> {
     pub highlight: Option<&'a [bool]>,
     pub selected_task: Option<usize>,
     pub selected_instance: Option<usize>,
+    /// Tasks still travelling from the pending queue to their place, with progress 0..1.
+    pub arriving: &'a [(usize, f64)],
 }
 
 const PAD: f64 = 10.0;
+/// Where the pending queue sits: new tasks travel from here.
+const QUEUE_X: f64 = 14.0;
+const QUEUE_Y: f64 = 14.0;
 const HEADER_H: f64 = 70.0;
 const LANE_TITLE_H: f64 = 30.0;
 const CARD_MIN_W: f64 = 230.0;
@@ -90,10 +97,11 @@ impl Scene {
 }
 
 pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
-    let mut scene = Scene { selected_task: view.selected_task, ..Scene::default() };
+    let mut scene = Scene { selected_task: view.selected_task, arriving: view.arriving.to_vec(), ..Scene::default() };
     let ts = view.text_scale;
     scene.rect(Rect { x: 0.0, y: 0.0, w: view.width, h: view.height }, palette::BACKGROUND, None, 0.0);
     let alb = draw_load_balancers(sim, view, &mut scene);
+    let queued = draw_pending_queue(sim, &mut scene);
 
     let zones: Vec<String> = {
         let mut z: BTreeSet<String> = sim.instances.iter().map(|i| i.spec.availability_zone.clone()).collect();
@@ -102,7 +110,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     };
     let lanes = zones.len().max(1) as f64;
     let lane_w = (view.width - PAD) / lanes - PAD;
-    let top = if alb.is_some() { HEADER_H + PAD } else { PAD };
+    let top = if alb.is_some() || queued { HEADER_H + PAD } else { PAD };
     let lane_h = view.height - top - PAD;
     let lane_rect = |k: usize| Rect { x: PAD + k as f64 * (lane_w + PAD), y: top, w: lane_w, h: lane_h };
     for k in 0..zones.len() {
@@ -132,6 +140,28 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
         scene.shapes.splice(under_cards..under_cards, lines);
     }
     scene
+}
+
+/// The pending queue: services with tasks that can't be placed yet, and how many. Returns
+/// whether it drew anything.
+fn draw_pending_queue(sim: &Sim, scene: &mut Scene) -> bool {
+    let waiting: Vec<String> = sim
+        .services
+        .iter()
+        .filter(|s| s.unplaced.is_some() && !s.def.daemon)
+        .map(|s| {
+            let live = s.tasks.iter().filter(|&&t| sim.tasks[t].desired_running).count() as u32;
+            format!("{} ×{}", s.def.name, s.desired_count.saturating_sub(live))
+        })
+        .collect();
+    if waiting.is_empty() {
+        return false;
+    }
+    let r = Rect { x: PAD, y: PAD, w: 250.0, h: HEADER_H - 2.0 * PAD };
+    scene.rect(r, palette::CARD, Some(palette::INITIAL), 8.0);
+    scene.text(r.x + 10.0, r.y + 20.0, "Waiting to be placed", 13.0, palette::INITIAL, Align::Left, true);
+    scene.text(r.x + 10.0, r.y + 40.0, fit(&waiting.join(" · "), r.w - 20.0, 12.0), 12.0, palette::CARD_TEXT, Align::Left, false);
+    true
 }
 
 /// Height of a lane's Fargate strip: enough rows for its tasks, at most a third of the lane
@@ -279,6 +309,14 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
         }
         let task = &sim.tasks[t];
         let colour = palette::service(task.service);
+        // A new task slides in from the pending queue (top left) to its place.
+        let r = match scene.arriving.iter().find(|(a, _)| *a == t) {
+            Some(&(_, p)) => {
+                let e = 1.0 - (1.0 - p.clamp(0.0, 1.0)).powi(3);
+                Rect { x: QUEUE_X + (r.x - QUEUE_X) * e, y: QUEUE_Y + (r.y - QUEUE_Y) * e, ..r }
+            }
+            None => r,
+        };
         let health = sim.targets.iter().flatten().find(|x| x.task == t).map(|x| match x.state {
             TargetState::Healthy => palette::HEALTHY,
             TargetState::Initial => palette::INITIAL,
@@ -298,10 +336,12 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
         if view_selected(scene, t) {
             scene.rect(Rect { x: r.x - 3.0, y: r.y - 3.0, w: r.w + 6.0, h: r.h + 6.0 }, "rgba(0,0,0,0)", Some(palette::SELECTED), 6.0);
         }
-        let label = match (task.private_ip, task.bindings.first()) {
-            (Some(ip), _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
-            (None, Some(b)) => format!(":{}", b.host_port),
-            (None, None) => String::new(),
+        let countdown = task.next_change_at.filter(|_| task.last_status != TaskStatus::Running).map(|at| at.saturating_sub(sim.now()).div_ceil(1000));
+        let label = match (countdown, task.private_ip, task.bindings.first()) {
+            (Some(s), _, _) => format!("{} {s}s", &task.last_status.as_str()[..4]),
+            (None, Some(ip), _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
+            (None, None, Some(b)) => format!(":{}", b.host_port),
+            (None, None, None) => String::new(),
         };
         let text_colour = if task.last_status == TaskStatus::Running { palette::BACKGROUND } else { palette::CARD_TEXT };
         scene.text(r.x + r.w / 2.0, r.y + r.h / 2.0 + 4.0, label, 11.0 * ts, text_colour, Align::Centre, true);
@@ -372,6 +412,24 @@ mod tests {
         assert_eq!(scene.hit(-5.0, -5.0), None);
         let framed = scene.shapes.iter().filter(|s| matches!(s, Shape::Rect { stroke: Some(c), .. } if c == palette::QUERY_MATCH)).count();
         assert_eq!(framed, 1);
+    }
+
+    #[test]
+    fn new_tasks_travel_from_the_queue_and_waiting_ones_count_down() {
+        let sim = first_light_at(0);
+        let t = sim.tasks[0].instance.map(|_| 0).unwrap();
+        let at = |p: f64| {
+            let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, arriving: &[(t, p)], ..View::default() });
+            scene.task_blocks.iter().find(|(x, _)| *x == t).unwrap().1
+        };
+        let (start, end) = (at(0.0), at(1.0));
+        assert_eq!((start.x, start.y), (QUEUE_X, QUEUE_Y));
+        assert!(end.y > 100.0, "{end:?}");
+        let mid = at(0.5);
+        assert!(mid.x > start.x.min(end.x) - 0.1 && mid.y > start.y && mid.y < end.y);
+        // PENDING for 10 s at second 0: the block says so.
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, ..View::default() });
+        assert!(scene.shapes.iter().any(|s| matches!(s, Shape::Text { text, .. } if text == "PEND 10s")));
     }
 
     #[test]

@@ -115,6 +115,7 @@ impl Sim {
             stop_code: None,
             explanation,
             generation: 0,
+            next_change_at: None,
         });
         let wait = match first {
             TaskStatus::Provisioning if fargate => FARGATE_PROVISIONING_MS,
@@ -128,6 +129,7 @@ impl Sim {
     fn wake_task(&mut self, task: usize, after_ms: u64) {
         let t = &mut self.tasks[task];
         t.generation += 1;
+        t.next_change_at = Some(self.now + after_ms);
         let generation = t.generation;
         self.schedule(self.now + after_ms, Wake::Transition { task, generation });
     }
@@ -156,6 +158,7 @@ impl Sim {
             TaskStatus::Pending | TaskStatus::Activating => {
                 self.set_status(task, TaskStatus::Running);
                 self.tasks[task].started_at = Some(self.now);
+                self.tasks[task].next_change_at = None;
                 if let Some(s) = self.tasks[task].service {
                     self.reconcile_soon(s);
                 }
@@ -234,6 +237,7 @@ impl Sim {
 
     fn finish_stop(&mut self, task: usize) {
         self.tasks[task].generation += 1;
+        self.tasks[task].next_change_at = None;
         self.set_status(task, TaskStatus::Stopped);
         self.tasks[task].stopped_at = Some(self.now);
         let t = self.tasks[task].clone();

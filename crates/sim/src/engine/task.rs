@@ -86,6 +86,8 @@ pub struct Task {
     pub explanation: Option<usize>,
     /// Bumped on every transition so stale wake-ups are ignored.
     pub generation: u32,
+    /// When the current lifecycle stage ends, if it is timed (for countdowns in the app).
+    pub next_change_at: Option<SimTime>,
 }
 
 impl Task {
