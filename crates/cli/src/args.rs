@@ -3,7 +3,7 @@
 pub enum Command {
     Help,
     Validate,
-    Run { until: Option<String>, explain: bool },
+    Run { until: Option<String>, explain: bool, metrics: Option<String> },
     ListContainerInstances { filter: String, at: Option<String> },
 }
 
@@ -19,7 +19,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         return Ok(Args { command: Command::Help, file: String::new(), seed: None });
     }
     let mut file = None;
-    let (mut until, mut explain, mut filter, mut at, mut seed) = (None, false, None, None, None);
+    let (mut until, mut explain, mut filter, mut at, mut seed, mut metrics) = (None, false, None, None, None, None);
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -28,6 +28,13 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--filter" => filter = Some(value("--filter")?),
             "--seed" => seed = Some(value("--seed")?.parse::<u64>().map_err(|_| "--seed takes a non-negative integer")?),
             "--explain" => explain = true,
+            "--metrics" => {
+                let format = value("--metrics")?;
+                if format != "csv" && format != "json" {
+                    return Err(format!("--metrics takes csv or json, not {format}"));
+                }
+                metrics = Some(format);
+            }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             path if file.is_none() => file = Some(path.to_string()),
             extra => return Err(format!("unexpected argument {extra}")),
@@ -36,7 +43,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let file = file.ok_or("missing FILE")?;
     let command = match verb.as_str() {
         "validate" => Command::Validate,
-        "run" => Command::Run { until, explain },
+        "run" => Command::Run { until, explain, metrics },
         "list-container-instances" => Command::ListContainerInstances { filter: filter.ok_or("list-container-instances needs --filter EXPR")?, at },
         other => return Err(format!("unknown command {other}")),
     };

@@ -9,7 +9,7 @@ use stevedore_sim::{load, query::Query, time::parse_duration_ms, Sim};
 
 const USAGE: &str = "usage:
   stevedore validate FILE
-  stevedore run FILE [--until DURATION] [--seed N] [--explain]
+  stevedore run FILE [--until DURATION] [--seed N] [--explain] [--metrics csv|json]
   stevedore list-container-instances FILE --filter EXPR [--at DURATION]
 
 DURATION is seconds or a number with a unit: 90s, 15m, 2h, 1h30m.";
@@ -58,7 +58,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             println!("ok");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { until, explain } => {
+        Command::Run { until, explain, metrics } => {
             let until_ms = match until {
                 Some(d) => parse_duration_ms(&d).map_err(|m| format!("--until: {m}"))?,
                 None => scenario.duration,
@@ -72,6 +72,17 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 eprintln!("stevedore: {instances} instances: placement explanations are summarised (per-stage counts and the winner)");
             }
             sim.advance_to(until_ms);
+            match metrics.as_deref() {
+                Some("csv") => {
+                    print!("{}", stevedore_sim::report::metrics_csv(&sim));
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Some(_) => {
+                    println!("{}", serde_json::to_string_pretty(&stevedore_sim::report::metrics_json(&sim)).map_err(|e| e.to_string())?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                None => {}
+            }
             let out = report(&sim, &ReportOptions { explain });
             println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)

@@ -86,3 +86,19 @@ fn usage_errors_exit_2() {
     assert_eq!(stevedore(&["validate", "/does/not/exist.json"]).status.code(), Some(2));
     assert_eq!(stevedore(&["--help"]).status.code(), Some(0));
 }
+
+#[test]
+fn metrics_come_out_as_csv_and_json() {
+    let lesson = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/scenarios/target-tracking.json");
+    let out = stevedore(&["run", lesson, "--until", "10m", "--metrics", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("time,namespace,metric,dimensions,value\n"));
+    assert!(text.contains(",AWS/ECS,CPUUtilization,\"ClusterName=shop;ServiceName=web\","), "{}", &text[..300.min(text.len())]);
+    let json = stevedore(&["run", lesson, "--until", "10m", "--metrics", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|m| m["MetricName"] == "RequestCountPerTarget" && m["Values"].as_array().unwrap().len() == 9));
+    let report: serde_json::Value = serde_json::from_slice(&stevedore(&["run", lesson, "--until", "20m"]).stdout).unwrap();
+    assert!(report["scalingActivities"][0]["Description"].as_str().unwrap().starts_with("Setting desired count to "));
+    assert_eq!(stevedore(&["run", lesson, "--metrics", "xml"]).status.code(), Some(2));
+}

@@ -23,6 +23,39 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
         "targetGroups": (0..sim.scenario.target_groups.len()).map(|tg| describe_target_health(sim, tg)).collect::<Vec<_>>(),
         "failures": sim.run_task_failures.iter().map(|f| json!({"at": format_iso(iso_at(sim, f.at)), "taskDefinition": f.task_definition, "reason": f.reason, "detail": f.detail})).collect::<Vec<_>>(),
     });
+    if !sim.scenario.scalable_targets.is_empty() {
+        out["scalingActivities"] = scaling_activities(sim);
+        out["scalableTargets"] = json!(sim.scenario.scalable_targets.iter().map(|t| json!({
+            "ServiceNamespace": "ecs", "ResourceId": t.resource_id, "ScalableDimension": crate::scenario::scaling::ECS_DIMENSION,
+            "MinCapacity": t.min, "MaxCapacity": t.max,
+            "SuspendedState": {"DynamicScalingInSuspended": t.scale_in_suspended, "DynamicScalingOutSuspended": t.scale_out_suspended, "ScheduledScalingSuspended": false},
+        })).collect::<Vec<_>>());
+    }
+    if !sim.scenario.alarms.is_empty() {
+        out["alarms"] = json!(sim.scenario.alarms.iter().zip(&sim.alarm_states).map(|(a, st)| json!({
+            "AlarmName": a.name,
+            "StateValue": st.state.as_str(),
+            "StateReason": st.reason,
+            "StateUpdatedTimestamp": format_iso(iso_at(sim, st.since)),
+            "Namespace": a.metric.namespace,
+            "MetricName": a.metric.name,
+            "Dimensions": a.metric.dimensions.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect::<Vec<_>>(),
+            "Period": a.period_s,
+            "EvaluationPeriods": a.evaluation_periods,
+            "DatapointsToAlarm": a.datapoints_to_alarm,
+            "Threshold": a.threshold,
+            "ComparisonOperator": format!("{:?}", a.comparison),
+            "AlarmActions": a.actions.iter().map(|&p| sim.scenario.policies[p].arn.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>());
+    }
+    if !sim.scenario.auto_scaling_groups.is_empty() {
+        out["autoScalingGroups"] = json!(sim.scenario.auto_scaling_groups.iter().map(|g| {
+            let members: Vec<Value> = sim.instances.iter().filter(|i| i.spec.capacity_provider.is_some() && g.zones.contains(&i.spec.availability_zone) && i.spec.instance_type == g.instance_type)
+                .map(|i| json!({"InstanceId": i.spec.ec2_instance_id, "AvailabilityZone": i.spec.availability_zone, "LifecycleState": if i.status == crate::engine::InstanceStatus::Inactive { "Terminated" } else { "InService" }, "InstanceType": i.spec.instance_type}))
+                .collect();
+            json!({"AutoScalingGroupName": g.name, "MinSize": g.min_size, "MaxSize": g.max_size, "DesiredCapacity": g.desired_capacity, "AvailabilityZones": g.zones, "Instances": members})
+        }).collect::<Vec<_>>());
+    }
     if options.explain {
         out["placements"] = serde_json::to_value(&sim.explanations).unwrap_or(Value::Null);
     }
@@ -219,4 +252,38 @@ pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
         })
         .collect();
     json!({"TargetGroupName": group.name, "TargetGroupArn": group.arn, "TargetType": if group.target_type_ip { "ip" } else { "instance" }, "TargetHealthDescriptions": descriptions})
+}
+
+/// DescribeScalingActivities: newest first.
+pub fn scaling_activities(sim: &Sim) -> Value {
+    json!(sim.activities.iter().rev().map(|a| {
+        let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+        v["StartTime"] = json!(format_iso(iso_at(sim, a.at)));
+        v["EndTime"] = json!(format_iso(iso_at(sim, a.at)));
+        v
+    }).collect::<Vec<_>>())
+}
+
+/// Every datapoint as CSV: `time,namespace,metric,dimensions,value` (one row per sample).
+pub fn metrics_csv(sim: &Sim) -> String {
+    let mut out = String::from("time,namespace,metric,dimensions,value\n");
+    for (key, minutes) in &sim.metrics {
+        let dims: Vec<String> = key.dimensions.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for (minute, values) in minutes {
+            for v in values {
+                out.push_str(&format!("{},{},{},\"{}\",{}\n", format_iso(iso_at(sim, minute * 60_000)), key.namespace, key.name, dims.join(";"), v));
+            }
+        }
+    }
+    out
+}
+
+/// Every datapoint as JSON, grouped per metric like GetMetricData's `MetricDataResults`.
+pub fn metrics_json(sim: &Sim) -> Value {
+    json!(sim.metrics.iter().map(|(key, minutes)| {
+        let (times, values): (Vec<String>, Vec<f64>) = minutes.iter().flat_map(|(m, vs)| vs.iter().map(move |v| (format_iso(iso_at(sim, m * 60_000)), *v))).unzip();
+        json!({"Namespace": key.namespace, "MetricName": key.name,
+               "Dimensions": key.dimensions.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect::<Vec<_>>(),
+               "Timestamps": times, "Values": values})
+    }).collect::<Vec<_>>())
 }

@@ -55,4 +55,9 @@ fn narratives_tell_the_truth() {
 
     let s = run(&lesson("daemon"), 300);
     assert_eq!(live(&s, "service:log-agent"), 5);
+
+    let desired_at = |name: &str, t: u64| run(&lesson(name), t).services[0].desired_count;
+    assert_eq!([3, 11, 19, 27, 35].map(|m| desired_at("step-scaling", m * 60 + 30)), [11, 14, 13, 10, 10]);
+    assert!(desired_at("target-tracking", 30 * 60) > 6, "scaled out under 600 requests/s");
+    assert_eq!(desired_at("target-tracking", 60 * 60), 2, "back to MinCapacity after the drop");
 }

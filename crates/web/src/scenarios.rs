@@ -22,6 +22,8 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("draining", "Draining an instance"),
     lesson!("secrets-environment", "Secrets and environment injection"),
     lesson!("daemon", "Daemon services"),
+    lesson!("target-tracking", "Target tracking on CPU"),
+    lesson!("step-scaling", "Step scaling: 10 → 11 → 14 → 13 → 10"),
 ];
 
 pub fn default() -> &'static BuiltIn {

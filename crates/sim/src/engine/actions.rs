@@ -1,6 +1,6 @@
 //! Timeline actions: AWS calls made at a given time.
 
-use super::{InstanceStatus, Sim};
+use super::{metrics, InstanceStatus, Sim};
 use crate::model::Action;
 
 impl Sim {
@@ -58,6 +58,18 @@ impl Sim {
                 let id = self.instances[i].spec.ec2_instance_id.clone();
                 self.log("instance", id, "deregistered (INACTIVE)");
                 self.reconcile_all();
+            }
+            Action::PutMetricData(data) => {
+                let minute = self.now / metrics::MINUTE_MS;
+                for (key, value) in data {
+                    self.record(key, minute, value);
+                }
+            }
+            Action::SetTraffic(traffic) => {
+                let name = self.scenario.target_groups[traffic.target_group].name.clone();
+                self.traffic.retain(|t| t.target_group != traffic.target_group);
+                self.traffic.push(traffic);
+                self.log("action", "SetTraffic", format!("SetTraffic {name}"));
             }
             Action::RegisterContainerInstance(specs) => {
                 for spec in specs {

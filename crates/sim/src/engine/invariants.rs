@@ -48,6 +48,13 @@ impl Sim {
                 }
             }
         }
+        for t in &self.scenario.scalable_targets {
+            let desired = self.services[t.service].desired_count;
+            let scaled = self.activities.iter().any(|a| a.resource_id == t.resource_id);
+            if scaled && !(t.min..=t.max).contains(&desired) {
+                return Err(format!("{}: desired count {desired} outside {}..={}", t.resource_id, t.min, t.max));
+            }
+        }
         let mut ips = BTreeSet::new();
         for t in self.tasks.iter().filter(|t| t.live()) {
             if let Some(ip) = t.private_ip {

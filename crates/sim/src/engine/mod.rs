@@ -3,9 +3,11 @@
 //! drained list (`drain_log`). Work is scheduled as events, never by stepping every second.
 
 mod actions;
+pub mod autoscaling;
 pub mod instance;
 mod invariants;
 mod lifecycle;
+pub mod metrics;
 mod providers;
 mod scheduler;
 pub mod task;
@@ -33,6 +35,7 @@ enum Wake {
     Transition { task: usize, generation: u32 },
     TargetHealthy { target_group: usize, task: usize },
     TargetRemoved { target_group: usize, task: usize },
+    Minute,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -99,6 +102,13 @@ pub struct Sim {
     pub explain_full: bool,
     /// Largest number of wake-ups one `advance_to` may process (a bound on every loop).
     pub max_steps: u64,
+    /// Traffic curves in force (SetTraffic replaces them over time).
+    pub traffic: Vec<crate::model::scaling::TargetGroupTraffic>,
+    pub metrics: metrics::MetricStore,
+    pub alarm_states: Vec<metrics::AlarmStatus>,
+    pub activities: Vec<autoscaling::ScalingActivity>,
+    scaling: Vec<autoscaling::ScalingState>,
+    step_proposals: Vec<autoscaling::StepProposal>,
 }
 
 impl Sim {
@@ -122,8 +132,17 @@ impl Sim {
             drained: 0,
             explain_full,
             max_steps: 50_000_000,
+            traffic: scenario.traffic.clone(),
+            metrics: Default::default(),
+            alarm_states: vec![metrics::AlarmStatus { state: metrics::AlarmState::InsufficientData, reason: "Unchecked: Initial alarm creation".into(), since: 0 }; scenario.alarms.len()],
+            activities: vec![],
+            scaling: vec![Default::default(); scenario.scalable_targets.len()],
+            step_proposals: vec![],
             scenario,
         };
+        if sim.needs_metrics() {
+            sim.schedule(metrics::MINUTE_MS, Wake::Minute);
+        }
         for spec in sim.scenario.instances.clone() {
             sim.register_instance(spec);
         }
@@ -210,6 +229,7 @@ impl Sim {
             }
             Wake::TargetHealthy { target_group, task } => self.target_healthy(target_group, task),
             Wake::TargetRemoved { target_group, task } => self.target_removed(target_group, task),
+            Wake::Minute => self.minute_tick(),
         }
     }
 

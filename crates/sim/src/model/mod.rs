@@ -1,8 +1,9 @@
 //! The resolved, validated model the engine runs on. Built from the scenario file's serde
 //! types by `scenario::load`; nothing here is parsed from text again.
 
-mod task_definition;
+pub mod scaling;
 mod service;
+mod task_definition;
 
 pub use service::*;
 pub use task_definition::*;
@@ -87,6 +88,8 @@ pub enum Action {
     UpdateContainerInstancesState { instances: Vec<String>, draining: bool },
     DeregisterContainerInstance { instance: String, force: bool },
     RegisterContainerInstance(Vec<InstanceSpec>),
+    PutMetricData(Vec<(scaling::MetricKey, f64)>),
+    SetTraffic(scaling::TargetGroupTraffic),
 }
 
 #[derive(Debug, Clone)]

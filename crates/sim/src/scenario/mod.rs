@@ -3,6 +3,8 @@
 
 mod infrastructure;
 mod refs;
+pub mod scaling;
+pub mod scaling_types;
 mod services;
 mod task_definitions;
 mod timeline;
@@ -20,7 +22,8 @@ use types::*;
 const TOP_LEVEL_KEYS: &[&str] = &[
     "stevedore", "name", "description", "seed", "region", "start", "duration", "cluster",
     "containerInstances", "subnets", "autoScalingGroups", "capacityProviders", "taskDefinitions",
-    "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative",
+    "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative", "traffic",
+    "scalableTargets", "scalingPolicies", "alarms",
 ];
 
 /// A lesson's step: what to say at a moment of the run (shown by the app, stepped by a teacher).
@@ -70,6 +73,12 @@ pub struct Scenario {
     pub load_balancers: Vec<LoadBalancer>,
     pub timeline: Vec<TimedAction>,
     pub narrative: Vec<NarrativeStep>,
+    pub traffic: Vec<crate::model::scaling::TargetGroupTraffic>,
+    /// Per service index: what a request costs its tasks.
+    pub service_load: std::collections::BTreeMap<usize, crate::model::scaling::ServiceLoad>,
+    pub scalable_targets: Vec<crate::model::scaling::ScalableTarget>,
+    pub policies: Vec<crate::model::scaling::ScalingPolicy>,
+    pub alarms: Vec<crate::model::scaling::Alarm>,
 }
 
 /// Parses and validates a scenario document. On failure returns *every* violation found.
@@ -153,10 +162,16 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
         load_balancers: vec![],
         timeline: vec![],
         narrative: vec![],
+        traffic: vec![],
+        service_load: Default::default(),
+        scalable_targets: vec![],
+        policies: vec![],
+        alarms: vec![],
     };
     infrastructure::load(root, &cluster, &mut scenario, errors);
     task_definitions::load(root, &mut scenario, errors);
     services::load(root, &mut scenario, errors);
+    scaling::load(root, &mut scenario, errors);
     timeline::load(root, &mut scenario, errors);
     scenario.narrative = narrative(root, errors);
     scenario

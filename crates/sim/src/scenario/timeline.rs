@@ -7,7 +7,7 @@ use crate::model::*;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance"];
+pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic"];
 
 /// Container instances per cluster (ECS quota), counting those registered by the timeline.
 const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
@@ -93,6 +93,21 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
                 }
                 (!specs.is_empty()).then_some(Action::RegisterContainerInstance(specs))
             }),
+            "PutMetricData" => super::scaling::metric_data(&ip, &entry.input, errors).map(Action::PutMetricData),
+            // Replaces a target group's traffic curve from this moment on (curve times stay absolute).
+            "SetTraffic" => {
+                let mut root = Map::new();
+                root.insert("traffic".into(), serde_json::json!({"targetGroups": [entry.input.clone()]}));
+                let mut copy = Scenario { traffic: vec![], ..s.clone() };
+                let mut scratch = Errors::default();
+                if let Some(t) = super::one::<super::scaling_types::TrafficInput>(&root, "traffic", &mut scratch) {
+                    super::scaling::load_traffic_into(&t, &mut copy, &mut scratch);
+                }
+                for e in scratch.list {
+                    errors.push(e.path.replacen("$.traffic.targetGroups[0]", &ip, 1).replacen("$.traffic", &ip, 1), e.message);
+                }
+                copy.traffic.pop().map(Action::SetTraffic)
+            }
             other => {
                 errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {})", ACTIONS.join(", ")));
                 None

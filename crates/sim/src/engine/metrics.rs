@@ -1,0 +1,170 @@
+//! CloudWatch-like metrics: one datapoint per minute for the ECS service metrics (aws-semantics
+//! §7.2: CPU = used units × 100 / (task definition CPU × tasks)), the ALB's RequestCount,
+//! RequestCountPerTarget and HealthyHostCount, and anything PutMetricData sends; alarms on them.
+
+use super::{Sim, TargetState, TaskStatus, Wake};
+use crate::model::scaling::{Alarm, MetricKey, Statistic};
+use crate::scenario::scaling::target_group_dimension;
+use crate::time::SimTime;
+use rand_core::RngCore;
+use std::collections::BTreeMap;
+
+pub const MINUTE_MS: SimTime = 60_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AlarmState {
+    Ok,
+    Alarm,
+    InsufficientData,
+}
+
+impl AlarmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmState::Ok => "OK",
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AlarmStatus {
+    pub state: AlarmState,
+    pub reason: String,
+    pub since: SimTime,
+}
+
+/// Samples per metric per minute (minute index → values).
+pub type MetricStore = BTreeMap<MetricKey, BTreeMap<u64, Vec<f64>>>;
+
+pub fn aggregate(samples: &[f64], statistic: Statistic) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    Some(match statistic {
+        Statistic::Average => samples.iter().sum::<f64>() / samples.len() as f64,
+        Statistic::Sum => samples.iter().sum(),
+        Statistic::Minimum => samples.iter().copied().fold(f64::INFINITY, f64::min),
+        Statistic::Maximum => samples.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Statistic::SampleCount => samples.len() as f64,
+    })
+}
+
+impl Sim {
+    pub(super) fn needs_metrics(&self) -> bool {
+        use crate::model::Action;
+        !self.traffic.is_empty()
+            || !self.scenario.alarms.is_empty()
+            || !self.scenario.policies.is_empty()
+            || !self.scenario.service_load.is_empty()
+            || self.scenario.timeline.iter().any(|a| matches!(a.action, Action::PutMetricData(_) | Action::SetTraffic(_)))
+    }
+
+    /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
+    pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
+        let minutes = self.metrics.get(metric)?;
+        let samples: Vec<f64> = minutes.range(from..to).flat_map(|(_, v)| v.iter().copied()).collect();
+        aggregate(&samples, statistic)
+    }
+
+    pub(super) fn record(&mut self, metric: MetricKey, minute: u64, value: f64) {
+        self.metrics.entry(metric).or_default().entry(minute).or_default().push(value);
+    }
+
+    /// Runs at the end of every minute: publish, evaluate alarms and scaling policies.
+    pub(super) fn minute_tick(&mut self) {
+        let minute = self.now / MINUTE_MS; // the minute that just ended is minute - 1
+        if minute > 0 {
+            self.publish(minute - 1);
+            self.evaluate_alarms(minute);
+            self.apply_step_proposals();
+            self.evaluate_target_tracking(minute);
+        }
+        self.schedule(self.now + MINUTE_MS, Wake::Minute);
+    }
+
+    fn publish(&mut self, minute: u64) {
+        let mid = minute * MINUTE_MS + MINUTE_MS / 2;
+        let mut task_rps: BTreeMap<usize, f64> = BTreeMap::new();
+        for k in 0..self.traffic.len() {
+            let (tg, base, noise) = (self.traffic[k].target_group, self.traffic[k].curve.at(mid), self.traffic[k].noise);
+            let jitter = if noise > 0.0 { (self.rng.next_u64() as f64 / u64::MAX as f64) * 2.0 - 1.0 } else { 0.0 };
+            let rps = (base * (1.0 + noise * jitter)).max(0.0);
+            let healthy: Vec<usize> = self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
+            // Fail open: with no healthy target the ALB routes to all registered ones.
+            let routed: Vec<usize> = if healthy.is_empty() { self.targets[tg].iter().filter(|t| t.state != TargetState::Draining).map(|t| t.task).collect() } else { healthy.clone() };
+            for &t in &routed {
+                *task_rps.entry(t).or_default() += rps / routed.len() as f64;
+            }
+            let dim = vec![("TargetGroup".to_string(), target_group_dimension(&self.scenario.target_groups[tg].arn))];
+            let count = rps * 60.0;
+            self.record(MetricKey::new("AWS/ApplicationELB", "RequestCount", dim.clone()), minute, count);
+            self.record(MetricKey::new("AWS/ApplicationELB", "HealthyHostCount", dim.clone()), minute, healthy.len() as f64);
+            if !routed.is_empty() {
+                // "The only valid statistic is Sum. This represents the average": requests per target.
+                self.record(MetricKey::new("AWS/ApplicationELB", "RequestCountPerTarget", dim), minute, count / routed.len() as f64);
+            }
+        }
+        for s in 0..self.services.len() {
+            let running: Vec<usize> = self.services[s].tasks.iter().copied().filter(|&t| self.tasks[t].last_status == TaskStatus::Running).collect();
+            if running.is_empty() {
+                continue;
+            }
+            let load = self.scenario.service_load.get(&s).cloned().unwrap_or_default();
+            let td = &self.scenario.task_defs[self.services[s].def.task_def];
+            let (cpu, memory) = (td.reserved_cpu() as f64, td.reserved_memory_mib() as f64);
+            let requests: f64 = running.iter().map(|t| task_rps.get(t).copied().unwrap_or(0.0)).sum();
+            let n = running.len() as f64;
+            let used_cpu = n * load.base_cpu_units + load.cpu_units_per_request * requests;
+            let used_memory = n * load.base_memory_mib + load.memory_mib_per_request * requests;
+            let dims = vec![("ClusterName".to_string(), self.scenario.arns.cluster.clone()), ("ServiceName".to_string(), self.services[s].def.name.clone())];
+            if cpu > 0.0 {
+                self.record(MetricKey::new("AWS/ECS", "CPUUtilization", dims.clone()), minute, used_cpu * 100.0 / (cpu * n));
+            }
+            if memory > 0.0 {
+                self.record(MetricKey::new("AWS/ECS", "MemoryUtilization", dims), minute, used_memory * 100.0 / (memory * n));
+            }
+        }
+    }
+
+    fn evaluate_alarms(&mut self, minute: u64) {
+        for a in 0..self.scenario.alarms.len() {
+            let alarm: Alarm = self.scenario.alarms[a].clone();
+            let period_min = (alarm.period_s / 60).max(1) as u64;
+            if minute % period_min != 0 {
+                continue;
+            }
+            // The last `evaluation_periods` whole periods, oldest first.
+            let values: Vec<Option<f64>> = (0..alarm.evaluation_periods as u64)
+                .rev()
+                .map(|k| {
+                    let end = minute.checked_sub(k * period_min)?;
+                    let start = end.checked_sub(period_min)?;
+                    self.metric_value(&alarm.metric, alarm.statistic, start, end)
+                })
+                .collect();
+            let present: Vec<f64> = values.iter().flatten().copied().collect();
+            let breaching = present.iter().filter(|v| alarm.comparison.breaches(**v, alarm.threshold)).count() as u32;
+            let (state, reason) = if present.is_empty() {
+                (super::metrics::AlarmState::InsufficientData, "Insufficient Data: no datapoints were received for the evaluation periods.".to_string())
+            } else if breaching >= alarm.datapoints_to_alarm {
+                (AlarmState::Alarm, format!("Threshold Crossed: {breaching} out of the last {} datapoints were {:?} the threshold ({}).", alarm.evaluation_periods, alarm.comparison, alarm.threshold))
+            } else {
+                (AlarmState::Ok, format!("Threshold Crossed: {breaching} out of the last {} datapoints breached the threshold ({}).", alarm.evaluation_periods, alarm.threshold))
+            };
+            let changed = self.alarm_states[a].state != state;
+            if changed {
+                self.alarm_states[a] = AlarmStatus { state, reason: reason.clone(), since: self.now };
+                self.log("alarm", alarm.name.clone(), format!("{} → {}: {reason}", alarm.name, state.as_str()));
+            }
+            if state == AlarmState::Alarm {
+                let value = present.last().copied().unwrap_or(alarm.threshold);
+                for &p in &alarm.actions {
+                    self.run_step_policy(p, value - alarm.threshold, &alarm.name);
+                }
+            }
+        }
+    }
+}
