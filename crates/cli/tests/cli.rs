@@ -97,7 +97,7 @@ fn metrics_come_out_as_csv_and_json() {
     assert!(text.contains(",AWS/ECS,CPUUtilization,\"ClusterName=shop;ServiceName=web\","), "{}", &text[..300.min(text.len())]);
     let json = stevedore(&["run", lesson, "--until", "10m", "--metrics", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|m| m["MetricName"] == "RequestCountPerTarget" && m["Values"].as_array().unwrap().len() == 9));
+    assert!(v.as_array().unwrap().iter().any(|m| m["MetricName"] == "RequestCountPerTarget" && m["Values"].as_array().unwrap().len() == 10));
     let report: serde_json::Value = serde_json::from_slice(&stevedore(&["run", lesson, "--until", "20m"]).stdout).unwrap();
     assert!(report["scalingActivities"][0]["Description"].as_str().unwrap().starts_with("Setting desired count to "));
     assert_eq!(stevedore(&["run", lesson, "--metrics", "xml"]).status.code(), Some(2));
