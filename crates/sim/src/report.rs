@@ -81,7 +81,6 @@ pub fn describe_service(sim: &Sim, s: usize) -> Value {
         .collect();
     events.reverse(); // DescribeServices lists the newest first
     events.truncate(SERVICE_EVENTS_SHOWN);
-    let td = &sim.scenario.task_defs[def.task_def];
     let mut v = json!({
         "serviceArn": def.arn,
         "serviceName": def.name,
@@ -90,7 +89,7 @@ pub fn describe_service(sim: &Sim, s: usize) -> Value {
         "desiredCount": if def.daemon { tasks.iter().filter(|t| t.desired_running).count() as u32 } else { state.desired_count },
         "runningCount": running,
         "pendingCount": pending,
-        "taskDefinition": td.arn,
+        "taskDefinition": sim.scenario.task_defs[state.deployments.last().map_or(def.task_def, |d| d.task_def)].arn,
         "schedulingStrategy": if def.daemon { "DAEMON" } else { "REPLICA" },
         "deploymentConfiguration": {"maximumPercent": def.maximum_percent, "minimumHealthyPercent": def.minimum_healthy_percent},
         "placementConstraints": def.placement.constraints.iter().map(|c| match c {
@@ -100,6 +99,20 @@ pub fn describe_service(sim: &Sim, s: usize) -> Value {
         "placementStrategy": def.placement.strategies.iter().map(strategy_json).collect::<Vec<_>>(),
         "loadBalancers": def.load_balancers.iter().map(|l| json!({"targetGroupArn": sim.scenario.target_groups[l.target_group].arn, "containerName": l.container_name, "containerPort": l.container_port})).collect::<Vec<_>>(),
         "events": events,
+        "deployments": state.deployments.iter().enumerate().rev().map(|(k, d)| {
+            let mine: Vec<&Task> = tasks.iter().copied().filter(|t| t.deployment == Some(k)).collect();
+            json!({
+                "id": d.id,
+                "status": if k + 1 == state.deployments.len() { "PRIMARY" } else if mine.is_empty() { "INACTIVE" } else { "ACTIVE" },
+                "taskDefinition": sim.scenario.task_defs[d.task_def].arn,
+                "desiredCount": if k + 1 == state.deployments.len() { state.desired_count } else { 0 },
+                "runningCount": mine.iter().filter(|t| t.desired_running && t.last_status == TaskStatus::Running).count(),
+                "pendingCount": mine.iter().filter(|t| t.desired_running && t.last_status < TaskStatus::Running).count(),
+                "failedTasks": d.failed_tasks,
+                "rolloutState": d.rollout,
+                "createdAt": format_iso(iso_at(sim, d.created_at)),
+            })
+        }).collect::<Vec<_>>(),
     });
     match &def.launch {
         crate::model::Launch::Ec2 => v["launchType"] = json!("EC2"),

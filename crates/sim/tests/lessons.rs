@@ -60,4 +60,9 @@ fn narratives_tell_the_truth() {
     assert_eq!([3, 11, 19, 27, 35].map(|m| desired_at("step-scaling", m * 60 + 30)), [11, 14, 13, 10, 10]);
     assert!(desired_at("target-tracking", 30 * 60) > 6, "scaled out under 600 requests/s");
     assert_eq!(desired_at("target-tracking", 60 * 60), 2, "back to MinCapacity after the drop");
+
+    let s = run(&lesson("rolling-deployment"), 30 * 60);
+    let rollouts: Vec<_> = s.services[0].deployments.iter().map(|d| (s.scenario.task_defs[d.task_def].revision, d.rollout)).collect();
+    use stevedore_sim::engine::deployments::RolloutState::*;
+    assert_eq!(rollouts, vec![(1, Completed), (2, Completed), (3, Failed), (2, Completed)]);
 }

@@ -24,6 +24,7 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("daemon", "Daemon services"),
     lesson!("target-tracking", "Target tracking on CPU"),
     lesson!("step-scaling", "Step scaling: 10 → 11 → 14 → 13 → 10"),
+    lesson!("rolling-deployment", "Rolling deployment and the circuit breaker"),
 ];
 
 pub fn default() -> &'static BuiltIn {

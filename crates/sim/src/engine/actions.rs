@@ -7,12 +7,18 @@ impl Sim {
     pub(super) fn apply_action(&mut self, index: usize) {
         let entry = self.scenario.timeline[index].clone();
         match entry.action {
-            Action::UpdateService { service, desired_count } => {
+            Action::UpdateService { service, desired_count, task_def, force_new_deployment } => {
                 let Some(s) = self.services.iter().position(|x| x.def.name == service) else { return };
                 if let Some(n) = desired_count {
                     self.services[s].desired_count = n;
                     self.services[s].steady = false;
                     self.log("action", "UpdateService", format!("UpdateService {service}: desiredCount {n}"));
+                }
+                let current = self.services[s].deployments[self.primary(s)].task_def;
+                match task_def {
+                    Some(td) if td != current => self.start_deployment(s, td, "has started a deployment of"),
+                    _ if force_new_deployment => self.start_deployment(s, current, "has started a forced deployment of"),
+                    _ => {}
                 }
                 self.reconcile(s);
             }

@@ -96,6 +96,7 @@ impl Sim {
             arn,
             task_def: new.task_def,
             group: new.group,
+            deployment: new.service.map(|s| self.services[s].deployments.len() - 1),
             service: new.service,
             started_by: new.started_by,
             fargate,
@@ -159,6 +160,7 @@ impl Sim {
                 self.set_status(task, TaskStatus::Running);
                 self.tasks[task].started_at = Some(self.now);
                 self.tasks[task].next_change_at = None;
+                self.watch_health(task);
                 if let Some(s) = self.tasks[task].service {
                     self.reconcile_soon(s);
                 }

@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod autoscaling;
+pub mod deployments;
 pub mod instance;
 mod invariants;
 mod lifecycle;
@@ -36,6 +37,7 @@ enum Wake {
     TargetHealthy { target_group: usize, task: usize },
     TargetRemoved { target_group: usize, task: usize },
     Minute,
+    HealthCheckFailed { task: usize, generation: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -61,6 +63,8 @@ pub struct ServiceState {
     pub created_at: SimTime,
     /// A pending placement retry, if one is scheduled.
     retry_at: Option<SimTime>,
+    /// Newest last: the last one is PRIMARY.
+    pub deployments: Vec<deployments::Deployment>,
     /// A reconcile is already queued for this instant: triggers in the same instant (hundreds
     /// of tasks stopping at once) collapse into one pass.
     reconcile_queued_at: Option<SimTime>,
@@ -147,7 +151,8 @@ impl Sim {
             sim.register_instance(spec);
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
-            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], unplaced: None, steady: false, created_at: 0, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new() });
+            let first = deployments::Deployment { id: format!("ecs-svc/{:0>19}", i + 1), task_def: def.task_def, rollout: deployments::RolloutState::InProgress, failed_tasks: 0, created_at: 0 };
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, created_at: 0, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new() });
             sim.schedule(0, Wake::Reconcile(i));
         }
         let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();
@@ -230,6 +235,11 @@ impl Sim {
             Wake::TargetHealthy { target_group, task } => self.target_healthy(target_group, task),
             Wake::TargetRemoved { target_group, task } => self.target_removed(target_group, task),
             Wake::Minute => self.minute_tick(),
+            Wake::HealthCheckFailed { task, generation } => {
+                if self.tasks[task].generation == generation {
+                    self.health_check_failed(task);
+                }
+            }
         }
     }
 

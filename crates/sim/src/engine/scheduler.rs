@@ -47,24 +47,29 @@ impl Sim {
         }
         let def = self.services[s].def.clone();
         let desired = self.services[s].desired_count;
+        let primary = self.primary(s);
+        let deployment = self.services[s].deployments[primary].clone();
         let live: Vec<usize> = self.services[s].tasks.iter().copied().filter(|&t| self.tasks[t].desired_running).collect();
-        let on_draining = |sim: &Sim, t: usize| sim.tasks[t].instance.is_some_and(|i| sim.instances[i].status != InstanceStatus::Active);
-        let (doomed, keep): (Vec<usize>, Vec<usize>) = live.iter().partition(|&&t| on_draining(self, t));
+        // Tasks to replace: on a draining instance, or from an older deployment.
+        let replace = |sim: &Sim, t: usize| sim.tasks[t].deployment != Some(primary) || sim.tasks[t].instance.is_some_and(|i| sim.instances[i].status != InstanceStatus::Active);
+        let (doomed, keep): (Vec<usize>, Vec<usize>) = live.iter().partition(|&&t| replace(self, t));
         let in_flight = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].live()).count() as u32;
 
-        // Start tasks. Scale-out is bounded only by desired; replacing tasks on draining
-        // instances is also bounded by maximumPercent (rounded down).
+        // Start tasks. Scale-out is bounded only by desired; replacing tasks (a deployment, a
+        // draining instance) is also bounded by maximumPercent of desired, rounded down, counting
+        // every task that is PENDING, RUNNING or STOPPING. A FAILED deployment starts nothing.
         let missing = desired.saturating_sub(keep.len() as u32);
-        let to_start = if doomed.is_empty() {
-            missing
-        } else {
-            let max_total = desired * def.maximum_percent / 100;
-            missing.min(max_total.saturating_sub(in_flight))
+        let max_total = desired * def.maximum_percent / 100;
+        let to_start = match deployment.rollout {
+            super::deployments::RolloutState::Failed => 0,
+            _ if doomed.is_empty() => missing,
+            _ => missing.min(max_total.saturating_sub(in_flight)),
         };
         let mut started = Vec::new();
         if to_start > 0 {
             let group = format!("service:{}", def.name);
-            let l = Launchable { task_def: def.task_def, group: &group, service: Some(s), started_by: Some(format!("ecs-svc/{}", crate::scenario::hex_id(&def.arn, 19))), launch: &def.launch, placement: &def.placement, subnets: &def.subnets };
+            let started_by = Some(deployment.id.clone());
+            let l = Launchable { task_def: deployment.task_def, group: &group, service: Some(s), started_by, launch: &def.launch, placement: &def.placement, subnets: &def.subnets };
             match self.launch(&l, to_start) {
                 Ok(tasks) => started = tasks,
                 Err((tasks, failure)) => {
@@ -85,24 +90,35 @@ impl Sim {
             self.service_event(s, format!("(service {}) has started {} tasks: {}.", def.name, started.len(), ids.join(" ")));
         }
 
-        // Stop tasks on draining instances: pending ones at once; running ones while at least
-        // minimumHealthyPercent (rounded up) of desired stays RUNNING.
+        // Stop replaced tasks: those not yet RUNNING at once; RUNNING ones while at least
+        // minimumHealthyPercent of desired, rounded up, stays RUNNING. A failed deployment's own
+        // tasks are not replaced by themselves: only older ones give way to the primary.
         let min_running = (desired * def.minimum_healthy_percent).div_ceil(100);
-        let mut running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.tasks[t].last_status == TaskStatus::Running).count() as u32;
+        // "Healthy" counts (RUNNING, past container health checks): an unhealthy new task must
+        // not let a healthy old one go.
+        let mut running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.task_healthy(&self.tasks[t])).count() as u32;
         let mut stopped = Vec::new();
+        let new_running = keep.iter().filter(|&&t| self.task_healthy(&self.tasks[t])).count() as u32;
         for &t in &doomed {
-            if self.tasks[t].last_status != TaskStatus::Running {
+            if deployment.rollout == super::deployments::RolloutState::Failed && self.tasks[t].deployment != Some(primary) && new_running == 0 {
+                continue; // nothing healthy to replace it with
+            }
+            if !self.task_healthy(&self.tasks[t]) {
                 stopped.push(t);
             } else if running > min_running {
                 running -= 1;
                 stopped.push(t);
             }
         }
-        if !doomed.is_empty() && stopped.is_empty() && started.is_empty() && def.minimum_healthy_percent >= 100 && def.maximum_percent <= 100 {
+        // Stuck: nothing is starting or stopping, and the limits allow neither.
+        let settled = self.services[s].tasks.iter().all(|&t| self.tasks[t].desired_running && self.tasks[t].last_status == TaskStatus::Running);
+        if !doomed.is_empty() && stopped.is_empty() && started.is_empty() && settled && running <= min_running && in_flight >= max_total {
             self.service_event_deduped(s, format!("(service {}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", def.name));
         }
         for &t in &stopped {
-            self.stop_task(t, "Task stopped because the container instance is draining", "ServiceSchedulerInitiated");
+            let on_draining = self.tasks[t].instance.is_some_and(|i| self.instances[i].status != InstanceStatus::Active);
+            let reason = if on_draining { "Task stopped because the container instance is draining" } else { "Task stopped by a deployment: replaced by a task of the new deployment" };
+            self.stop_task(t, reason, "ServiceSchedulerInitiated");
         }
 
         // Scale in.
@@ -117,6 +133,7 @@ impl Sim {
             let ids: Vec<String> = all_stopped.iter().map(|&t| format!("(task {})", self.tasks[t].id)).collect();
             self.service_event(s, format!("(service {}) has stopped {} running tasks: {}.", def.name, all_stopped.len(), ids.join(" ")));
         }
+        self.check_deployment_done(s);
         self.check_steady(s);
     }
 

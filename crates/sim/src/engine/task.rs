@@ -65,6 +65,8 @@ pub struct Task {
     pub task_def: usize,
     pub group: String,
     pub service: Option<usize>,
+    /// The service deployment that started it.
+    pub deployment: Option<usize>,
     pub started_by: Option<String>,
     pub fargate: bool,
     pub capacity_provider: Option<String>,

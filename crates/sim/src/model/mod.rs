@@ -82,7 +82,7 @@ pub struct LoadBalancer {
 
 #[derive(Debug, Clone)]
 pub enum Action {
-    UpdateService { service: String, desired_count: Option<u32> },
+    UpdateService { service: String, desired_count: Option<u32>, task_def: Option<usize>, force_new_deployment: bool },
     RunTask(RunTaskDef),
     StopTask { task: String, reason: String },
     UpdateContainerInstancesState { instances: Vec<String>, draining: bool },

@@ -87,6 +87,8 @@ pub struct ServiceDef {
     pub maximum_percent: u32,
     pub health_check_grace_period_s: u32,
     pub platform_version: String,
+    /// `deploymentCircuitBreaker`: `Some(rollback)` when enabled.
+    pub circuit_breaker: Option<bool>,
 }
 
 #[derive(Debug, Clone)]

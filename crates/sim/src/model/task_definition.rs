@@ -43,6 +43,25 @@ pub struct ContainerDef {
     pub cpu: u32,
     pub memory_mib: Option<u32>,
     pub memory_reservation_mib: Option<u32>,
+    pub health_check: Option<ContainerHealthCheck>,
+}
+
+/// A container health check. Stevedore can't run the command, so it reads it: a command that
+/// contains `exit 1` always fails (how a lesson models a broken release); any other passes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerHealthCheck {
+    pub command: Vec<String>,
+    pub interval_s: u32,
+    pub retries: u32,
+    pub start_period_s: u32,
+    pub fails: bool,
+}
+
+impl ContainerHealthCheck {
+    /// How long after RUNNING an always-failing check marks the container UNHEALTHY.
+    pub fn time_to_unhealthy_ms(&self) -> u64 {
+        (self.start_period_s as u64 + self.interval_s as u64 * self.retries as u64) * 1000
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +115,11 @@ impl TaskDef {
         self.task_memory_mib.unwrap_or_else(|| {
             self.containers.iter().map(|c| c.memory_reservation_mib.or(c.memory_mib).unwrap_or(0)).sum()
         })
+    }
+
+    /// The first essential container whose health check always fails, if any.
+    pub fn failing_health_check(&self) -> Option<&ContainerHealthCheck> {
+        self.containers.iter().filter(|c| c.essential).filter_map(|c| c.health_check.as_ref()).find(|h| h.fails)
     }
 
     pub fn ports(&self) -> impl Iterator<Item = (&ContainerDef, &PortSpec)> {

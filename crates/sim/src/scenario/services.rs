@@ -125,6 +125,7 @@ fn service(path: &str, input: &CreateService, s: &Scenario, errors: &mut Errors)
         maximum_percent,
         health_check_grace_period_s: grace.max(0) as u32,
         platform_version,
+        circuit_breaker: circuit_breaker(path, input.deployment_configuration.as_ref(), errors),
     })
 }
 
@@ -297,6 +298,17 @@ fn network(path: &str, config: Option<&NetworkConfiguration>, td: Option<&TaskDe
                 }
             }
             subnets
+        }
+    }
+}
+
+fn circuit_breaker(path: &str, config: Option<&DeploymentConfiguration>, errors: &mut Errors) -> Option<bool> {
+    let cb = config?.deployment_circuit_breaker.as_ref()?;
+    match (cb.enable, cb.rollback) {
+        (Some(enable), Some(rollback)) => enable.then_some(rollback),
+        _ => {
+            errors.push(format!("{path}.deploymentConfiguration.deploymentCircuitBreaker"), "enable and rollback are both required");
+            None
         }
     }
 }

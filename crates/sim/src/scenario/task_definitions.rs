@@ -256,6 +256,7 @@ fn containers(path: &str, input: &TaskDefinitionInput, mode: NetworkMode, fargat
             cpu,
             memory_mib,
             memory_reservation_mib,
+            health_check: c.health_check.as_ref().and_then(|h| health_check(&format!("{cp}.healthCheck"), h, errors)),
         });
     }
     let total_cpu: u32 = out.iter().map(|c| c.cpu).sum();
@@ -276,6 +277,23 @@ fn containers(path: &str, input: &TaskDefinitionInput, mode: NetworkMode, fargat
         }
     }
     out
+}
+
+/// Container health check limits (aws-semantics §6.4): interval 5-300 (30), timeout 2-60 (5),
+/// retries 1-10 (3), startPeriod 0-300 (0); the command starts with CMD or CMD-SHELL.
+fn health_check(path: &str, h: &HealthCheck, errors: &mut Errors) -> Option<ContainerHealthCheck> {
+    let command = h.command.clone().unwrap_or_default();
+    if !matches!(command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || command.len() < 2 {
+        errors.push(format!("{path}.command"), "required: [\"CMD\", ...] or [\"CMD-SHELL\", \"...\"]");
+        return None;
+    }
+    let r = super::infrastructure::ranged;
+    let interval_s = r(&format!("{path}.interval"), h.interval, 30, 5, 300, errors);
+    let _timeout = r(&format!("{path}.timeout"), h.timeout, 5, 2, 60, errors);
+    let retries = r(&format!("{path}.retries"), h.retries, 3, 1, 10, errors);
+    let start_period_s = r(&format!("{path}.startPeriod"), h.start_period, 0, 0, 300, errors);
+    let fails = command[1..].join(" ").contains("exit 1");
+    Some(ContainerHealthCheck { command, interval_s, retries, start_period_s, fails })
 }
 
 fn positive(path: &str, v: Option<i64>, errors: &mut Errors) -> Option<u32> {

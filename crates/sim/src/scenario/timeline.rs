@@ -17,6 +17,8 @@ const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
 struct UpdateServiceInput {
     service: Option<String>,
     desired_count: Option<i64>,
+    task_definition: Option<String>,
+    force_new_deployment: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -132,10 +134,10 @@ fn update_service(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) ->
         errors.push(format!("{ip}.service"), format!("no service `{service}`"));
         return None;
     }
-    if input.get("taskDefinition").is_some() {
-        errors.push(format!("{ip}.taskDefinition"), "rolling deployments to a new task definition are not modelled yet; change desiredCount");
-        return None;
-    }
+    let task_def = match &i.task_definition {
+        None => None,
+        Some(r) => Some(super::services::resolve_task_definition(&format!("{ip}.taskDefinition"), Some(r), s, errors)?),
+    };
     let desired_count = match i.desired_count {
         None => None,
         Some(n) if (0..=5000).contains(&n) => Some(n as u32),
@@ -144,7 +146,7 @@ fn update_service(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) ->
             return None;
         }
     };
-    Some(Action::UpdateService { service: name, desired_count })
+    Some(Action::UpdateService { service: name, desired_count, task_def, force_new_deployment: i.force_new_deployment.unwrap_or(false) })
 }
 
 fn run_task(ip: &str, r: &RunTask, s: &Scenario, errors: &mut Errors) -> Option<Action> {

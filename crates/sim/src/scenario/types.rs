@@ -160,6 +160,7 @@ pub struct ContainerDefinition {
     pub entry_point: Option<Vec<String>>,
     pub stop_timeout: Option<i64>,
     pub start_timeout: Option<i64>,
+    pub health_check: Option<HealthCheck>,
     // Present only to reject them on Fargate (aws-semantics §4.1).
     pub links: Option<Value>,
     pub privileged: Option<Value>,
@@ -169,6 +170,16 @@ pub struct ContainerDefinition {
     pub docker_security_options: Option<Value>,
     pub extra_hosts: Option<Value>,
     pub system_controls: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheck {
+    pub command: Option<Vec<String>>,
+    pub interval: Option<i64>,
+    pub timeout: Option<i64>,
+    pub retries: Option<i64>,
+    pub start_period: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,6 +240,13 @@ pub struct LoadBalancerRef {
 pub struct DeploymentConfiguration {
     pub maximum_percent: Option<i64>,
     pub minimum_healthy_percent: Option<i64>,
+    pub deployment_circuit_breaker: Option<CircuitBreaker>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CircuitBreaker {
+    pub enable: Option<bool>,
+    pub rollback: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
