@@ -53,6 +53,12 @@ fn narratives_tell_the_truth() {
     assert_eq!(per_instance(&s, "service:web")[0], 0);
     assert_eq!(live(&s, "nightly-report"), 1);
 
+    let s = run(&lesson("ec2-spot-draining"), 15 * 60);
+    assert_eq!(per_instance(&s, "service:api"), vec![0, 0, 6]);
+    assert_eq!(s.tasks.iter().filter(|t| t.stopped_reason.as_deref() == Some("Host EC2 (instance i-0spotplain000002) terminated.")).count(), 2);
+    let s = run(&lesson("fargate-spot-base"), 15 * 60);
+    assert_eq!(s.tasks.iter().filter(|t| t.stop_code.as_deref() == Some("TerminationNotice")).count(), 3);
+
     let s = run(&lesson("daemon"), 300);
     assert_eq!(live(&s, "service:log-agent"), 5);
 

@@ -20,6 +20,7 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("constraints", "distinctInstance and memberOf"),
     lesson!("fargate-spot-base", "Fargate and Fargate Spot with a base"),
     lesson!("draining", "Draining an instance"),
+    lesson!("ec2-spot-draining", "EC2 Spot: interruption and draining"),
     lesson!("secrets-environment", "Secrets and environment injection"),
     lesson!("daemon", "Daemon services"),
     lesson!("target-tracking", "Target tracking on CPU"),

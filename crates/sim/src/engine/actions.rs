@@ -65,6 +65,7 @@ impl Sim {
                 self.log("instance", id, "deregistered (INACTIVE)");
                 self.reconcile_all();
             }
+            Action::SpotInterruption { ec2_instance_id, task, count } => self.spot_interruption(ec2_instance_id.as_deref(), task.as_deref(), count),
             Action::PutMetricData(data) => {
                 let minute = self.now / metrics::MINUTE_MS;
                 for (key, value) in data {

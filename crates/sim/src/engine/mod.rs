@@ -11,6 +11,7 @@ mod lifecycle;
 pub mod metrics;
 mod providers;
 mod scheduler;
+mod spot;
 pub mod task;
 mod targets;
 
@@ -38,6 +39,7 @@ enum Wake {
     TargetRemoved { target_group: usize, task: usize },
     Minute,
     HealthCheckFailed { task: usize, generation: u32 },
+    SpotTerminate(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -235,6 +237,7 @@ impl Sim {
             Wake::TargetHealthy { target_group, task } => self.target_healthy(target_group, task),
             Wake::TargetRemoved { target_group, task } => self.target_removed(target_group, task),
             Wake::Minute => self.minute_tick(),
+            Wake::SpotTerminate(i) => self.spot_terminate(i),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);

@@ -90,6 +90,8 @@ pub enum Action {
     RegisterContainerInstance(Vec<InstanceSpec>),
     PutMetricData(Vec<(scaling::MetricKey, f64)>),
     SetTraffic(scaling::TargetGroupTraffic),
+    /// An EC2 Spot instance's two-minute notice, or Fargate Spot tasks interrupted.
+    SpotInterruption { ec2_instance_id: Option<String>, task: Option<String>, count: u32 },
 }
 
 #[derive(Debug, Clone)]

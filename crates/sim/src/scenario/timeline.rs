@@ -7,7 +7,7 @@ use crate::model::*;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic"];
+pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic", "SpotInterruption"];
 
 /// Container instances per cluster (ECS quota), counting those registered by the timeline.
 const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
@@ -19,6 +19,14 @@ struct UpdateServiceInput {
     desired_count: Option<i64>,
     task_definition: Option<String>,
     force_new_deployment: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SpotInput {
+    ec2_instance_id: Option<String>,
+    task_arn: Option<String>,
+    count: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +102,24 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
                     return None;
                 }
                 (!specs.is_empty()).then_some(Action::RegisterContainerInstance(specs))
+            }),
+            "SpotInterruption" => typed::<SpotInput>(&ip, &entry.input, errors).and_then(|i| {
+                let count = i.count.unwrap_or(1);
+                match (&i.ec2_instance_id, &i.task_arn) {
+                    (None, None) if i.count.is_none() => {
+                        errors.push(ip.clone(), "give ec2InstanceId (an EC2 Spot instance), taskArn or count (Fargate Spot tasks)");
+                        None
+                    }
+                    (Some(_), Some(_)) => {
+                        errors.push(ip.clone(), "give either ec2InstanceId or taskArn, not both");
+                        None
+                    }
+                    _ if !(1..=1000).contains(&count) => {
+                        errors.push(format!("{ip}.count"), "1-1000 tasks");
+                        None
+                    }
+                    _ => Some(Action::SpotInterruption { ec2_instance_id: i.ec2_instance_id, task: i.task_arn, count: count as u32 }),
+                }
             }),
             "PutMetricData" => super::scaling::metric_data(&ip, &entry.input, errors).map(Action::PutMetricData),
             // Replaces a target group's traffic curve from this moment on (curve times stay absolute).

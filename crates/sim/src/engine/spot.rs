@@ -1,0 +1,66 @@
+//! Spot interruptions (aws-semantics §4.4-4.5). EC2 Spot: a two-minute notice; with
+//! ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent sets the instance DRAINING at once (so the
+//! service scheduler replaces tasks within its deployment limits), otherwise the tasks simply
+//! die when the instance terminates. Fargate Spot: SIGTERM, stopCode TerminationNotice.
+
+use super::{InstanceStatus, Sim, Wake};
+use rand_core::RngCore;
+
+/// The Spot interruption notice comes two minutes before the capacity is taken back.
+pub const NOTICE_MS: u64 = 120_000;
+
+impl Sim {
+    pub(super) fn spot_interruption(&mut self, ec2_instance_id: Option<&str>, task: Option<&str>, count: u32) {
+        match (ec2_instance_id, task) {
+            (Some(id), _) => self.spot_notice(id),
+            (None, Some(t)) => match self.find_task(t) {
+                Some(k) if self.tasks[k].capacity_provider.as_deref() == Some("FARGATE_SPOT") && self.tasks[k].desired_running => self.interrupt_fargate_task(k),
+                _ => self.log("action", "SpotInterruption", format!("no running FARGATE_SPOT task {t}")),
+            },
+            (None, None) => {
+                // `count` tasks picked at random (seeded) among the running FARGATE_SPOT ones.
+                let mut pool: Vec<usize> = (0..self.tasks.len()).filter(|&k| self.tasks[k].desired_running && self.tasks[k].capacity_provider.as_deref() == Some("FARGATE_SPOT")).collect();
+                for _ in 0..count.min(pool.len() as u32) {
+                    let k = (self.rng.next_u64() % pool.len() as u64) as usize;
+                    let task = pool.swap_remove(k);
+                    self.interrupt_fargate_task(task);
+                }
+            }
+        }
+    }
+
+    fn interrupt_fargate_task(&mut self, task: usize) {
+        let id = self.tasks[task].id.clone();
+        self.log("task", id, "Spot interruption: SIGTERM (two-minute warning)");
+        self.stop_task(task, "Your Spot Task was interrupted.", "TerminationNotice");
+    }
+
+    fn spot_notice(&mut self, ec2_instance_id: &str) {
+        let Some(i) = self.find_instance(ec2_instance_id) else {
+            return self.log("action", "SpotInterruption", format!("no container instance {ec2_instance_id}"));
+        };
+        if !self.instances[i].spec.spot || self.instances[i].status == InstanceStatus::Inactive {
+            return self.log("action", "SpotInterruption", format!("{ec2_instance_id} is not a running Spot instance"));
+        }
+        let draining = self.instances[i].spec.spot_draining;
+        self.log("instance", ec2_instance_id.to_string(), if draining { "Spot interruption notice: the agent sets DRAINING (ECS_ENABLE_SPOT_INSTANCE_DRAINING)" } else { "Spot interruption notice: the instance terminates in two minutes (Spot draining is off)" });
+        if draining {
+            self.instances[i].status = InstanceStatus::Draining;
+            self.reconcile_all();
+        }
+        self.schedule(self.now + NOTICE_MS, Wake::SpotTerminate(i));
+    }
+
+    pub(super) fn spot_terminate(&mut self, i: usize) {
+        let reason = format!("Host EC2 (instance {}) terminated.", self.instances[i].spec.ec2_instance_id);
+        for t in self.instances[i].tasks.clone() {
+            self.kill_task(t, &reason);
+            self.tasks[t].stopped_reason = Some(reason.clone());
+            self.tasks[t].stop_code = Some("TerminationNotice".into());
+        }
+        self.instances[i].status = InstanceStatus::Inactive;
+        let id = self.instances[i].spec.ec2_instance_id.clone();
+        self.log("instance", id, "Spot instance terminated (INACTIVE)");
+        self.reconcile_all();
+    }
+}
