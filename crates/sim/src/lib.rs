@@ -11,6 +11,7 @@ pub mod placement;
 pub mod query;
 pub mod report;
 pub mod scenario;
+pub mod schedule;
 pub mod time;
 
 pub use engine::Sim;

@@ -25,10 +25,15 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
     });
     if !sim.scenario.scalable_targets.is_empty() {
         out["scalingActivities"] = scaling_activities(sim);
-        out["scalableTargets"] = json!(sim.scenario.scalable_targets.iter().map(|t| json!({
+        out["scalableTargets"] = json!(sim.scenario.scalable_targets.iter().zip(&sim.bounds).map(|(t, (min, max))| json!({
             "ServiceNamespace": "ecs", "ResourceId": t.resource_id, "ScalableDimension": crate::scenario::scaling::ECS_DIMENSION,
-            "MinCapacity": t.min, "MaxCapacity": t.max,
-            "SuspendedState": {"DynamicScalingInSuspended": t.scale_in_suspended, "DynamicScalingOutSuspended": t.scale_out_suspended, "ScheduledScalingSuspended": false},
+            "MinCapacity": min, "MaxCapacity": max,
+            "SuspendedState": {"DynamicScalingInSuspended": t.scale_in_suspended, "DynamicScalingOutSuspended": t.scale_out_suspended, "ScheduledScalingSuspended": t.scheduled_suspended},
+        })).collect::<Vec<_>>());
+        out["scheduledActions"] = json!(sim.scenario.scheduled_actions.iter().map(|a| json!({
+            "ScheduledActionName": a.name, "ServiceNamespace": "ecs",
+            "ResourceId": sim.scenario.scalable_targets[a.target].resource_id, "ScalableDimension": crate::scenario::scaling::ECS_DIMENSION,
+            "ScalableTargetAction": {"MinCapacity": a.min, "MaxCapacity": a.max},
         })).collect::<Vec<_>>());
     }
     if !sim.scenario.alarms.is_empty() {

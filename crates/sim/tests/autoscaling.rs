@@ -167,3 +167,53 @@ fn scaling_rules_are_validated() {
     d["scalingPolicies"] = json!([]);
     assert_error(&d, "$.traffic.targetGroups[0].requestsPerSecond.end", "must end after it starts");
 }
+
+fn scheduled(name: &str, schedule: &str, zone: Option<&str>, min: Option<u32>, max: Option<u32>) -> Value {
+    let mut action = json!({});
+    if let Some(m) = min {
+        action["MinCapacity"] = json!(m);
+    }
+    if let Some(m) = max {
+        action["MaxCapacity"] = json!(m);
+    }
+    let mut a = json!({"ServiceNamespace": "ecs", "ScheduledActionName": name, "ResourceId": RESOURCE, "ScalableDimension": "ecs:service:DesiredCount",
+                       "Schedule": schedule, "ScalableTargetAction": action});
+    if let Some(z) = zone {
+        a["Timezone"] = json!(z);
+    }
+    a
+}
+
+#[test]
+fn scheduled_actions_move_capacity_inside_the_new_bounds() {
+    // Start 2024-05-06 07:00 UTC (a Monday). Business hours in New York: min 8 at 08:00 EDT
+    // (12:00 UTC), back to max 3 at 18:00 EDT (22:00 UTC).
+    let mut d = base(2);
+    d["start"] = json!("2024-05-06T07:00:00Z");
+    d["scheduledActions"] = json!([
+        scheduled("morning", "cron(0 8 ? * MON-FRI *)", Some("America/New_York"), Some(8), None),
+        scheduled("evening", "cron(0 18 ? * MON-FRI *)", Some("America/New_York"), Some(1), Some(3))
+    ]);
+    assert_eq!(desired_after(&d, 4 * 3600 + 60), 2, "still before 08:00 in New York");
+    assert_eq!(desired_after(&d, 5 * 3600 + 60), 8, "current < new min: scale out to min");
+    let s = run(&d, 16 * 3600);
+    assert_eq!(s.services[0].desired_count, 3, "current > new max: scale in to max");
+    assert_eq!(s.bounds[0], (1, 3), "the new bounds stay: no revert after the action");
+    assert!(s.activities.iter().any(|a| a.cause == "scheduled action name morning was triggered"));
+}
+
+#[test]
+fn at_and_rate_schedules() {
+    let mut d = base(2);
+    d["scheduledActions"] = json!([scheduled("once", "at(2024-01-01T00:10:00)", None, Some(5), None)]);
+    assert_eq!(desired_after(&d, 9 * 60), 2);
+    assert_eq!(desired_after(&d, 11 * 60), 5);
+    let mut d = base(6);
+    d["scheduledActions"] = json!([scheduled("tick", "rate(10 minutes)", None, None, Some(4))]);
+    assert_eq!(desired_after(&d, 9 * 60), 6);
+    assert_eq!(desired_after(&d, 11 * 60), 4);
+    let mut d = base(2);
+    d["scheduledActions"] = json!([scheduled("x", "cron(0 8 * * MON *)", Some("Moon/Base"), Some(5), None)]);
+    assert_error(&d, "$.scheduledActions[0].Schedule", "either Day-of-month or Day-of-week");
+    assert_error(&d, "$.scheduledActions[0].Timezone", "not known to Stevedore");
+}

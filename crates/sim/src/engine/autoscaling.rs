@@ -86,13 +86,15 @@ impl Sim {
     /// Sets a scalable target's desired count (clamped to min/max) and records the activity.
     fn scale_to(&mut self, target: usize, wanted: i64, cause: String) -> bool {
         let t = self.scenario.scalable_targets[target].clone();
-        let new = wanted.clamp(t.min as i64, t.max as i64) as u32;
+        let (min, max) = self.bounds[target];
+        let new = wanted.clamp(min as i64, max as i64) as u32;
         let old = self.services[t.service].desired_count;
         if new == old {
             return false;
         }
         let scale_out = new > old;
-        if (scale_out && t.scale_out_suspended) || (!scale_out && t.scale_in_suspended) {
+        let scheduled = cause.starts_with("scheduled action");
+        if !scheduled && ((scale_out && t.scale_out_suspended) || (!scale_out && t.scale_in_suspended)) {
             return false;
         }
         if scale_out {
@@ -117,6 +119,45 @@ impl Sim {
         self.activities.push(activity);
         self.reconcile_soon(t.service);
         true
+    }
+
+    /// When scheduled action `k` next fires strictly after `after` (Unix seconds), in sim time.
+    fn next_firing(&self, k: usize, after: i64) -> Option<SimTime> {
+        let a = &self.scenario.scheduled_actions[k];
+        let next = a.schedule.next_after(after, a.zone, a.start_unix_s)?;
+        if a.end_unix_s.is_some_and(|end| next > end) || next < self.scenario.start_unix_s {
+            return None;
+        }
+        Some(((next - self.scenario.start_unix_s) * 1000) as SimTime)
+    }
+
+    /// Queues the first firing of scheduled action `k` (one due at second 0 counts).
+    pub(super) fn schedule_next_action(&mut self, k: usize) {
+        if let Some(at) = self.next_firing(k, self.scenario.start_unix_s - 1) {
+            self.schedule(at, super::Wake::Scheduled(k));
+        }
+    }
+
+    /// A scheduled action sets new bounds; capacity outside them moves inside
+    /// (aws-semantics §7.4). Scheduled actions ignore cooldowns.
+    pub(super) fn run_scheduled_action(&mut self, k: usize) {
+        let a = self.scenario.scheduled_actions[k].clone();
+        let t = self.scenario.scalable_targets[a.target].clone();
+        if !t.scheduled_suspended {
+            let (min, max) = self.bounds[a.target];
+            let bounds = (a.min.unwrap_or(min), a.max.unwrap_or(max));
+            self.bounds[a.target] = (bounds.0, bounds.1.max(bounds.0));
+            self.log("scaling", t.resource_id.clone(), format!("scheduled action {} set MinCapacity {} MaxCapacity {}", a.name, bounds.0, bounds.1));
+            let desired = self.services[t.service].desired_count;
+            let wanted = desired.clamp(bounds.0, bounds.1.max(bounds.0));
+            if wanted != desired {
+                self.scale_to(a.target, wanted as i64, format!("scheduled action name {} was triggered", a.name));
+            }
+        }
+        let now_unix = self.scenario.start_unix_s + (self.now / 1000) as i64;
+        if let Some(at) = self.next_firing(k, now_unix) {
+            self.schedule(at.max(self.now + 1), super::Wake::Scheduled(k));
+        }
     }
 
     /// Step scaling, invoked by an alarm in ALARM with `delta` = metric − threshold.

@@ -48,11 +48,12 @@ impl Sim {
                 }
             }
         }
-        for t in &self.scenario.scalable_targets {
+        for (k, t) in self.scenario.scalable_targets.iter().enumerate() {
             let desired = self.services[t.service].desired_count;
             let scaled = self.activities.iter().any(|a| a.resource_id == t.resource_id);
-            if scaled && !(t.min..=t.max).contains(&desired) {
-                return Err(format!("{}: desired count {desired} outside {}..={}", t.resource_id, t.min, t.max));
+            let (min, max) = self.bounds[k];
+            if scaled && !(min..=max).contains(&desired) {
+                return Err(format!("{}: desired count {desired} outside {min}..={max}", t.resource_id));
             }
         }
         let mut ips = BTreeSet::new();

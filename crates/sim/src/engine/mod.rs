@@ -40,6 +40,7 @@ enum Wake {
     Minute,
     HealthCheckFailed { task: usize, generation: u32 },
     SpotTerminate(usize),
+    Scheduled(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -115,6 +116,8 @@ pub struct Sim {
     pub activities: Vec<autoscaling::ScalingActivity>,
     scaling: Vec<autoscaling::ScalingState>,
     step_proposals: Vec<autoscaling::StepProposal>,
+    /// Each scalable target's (min, max) in force: scheduled actions change them.
+    pub bounds: Vec<(u32, u32)>,
 }
 
 impl Sim {
@@ -144,8 +147,12 @@ impl Sim {
             activities: vec![],
             scaling: vec![Default::default(); scenario.scalable_targets.len()],
             step_proposals: vec![],
+            bounds: scenario.scalable_targets.iter().map(|t| (t.min, t.max)).collect(),
             scenario,
         };
+        for k in 0..sim.scenario.scheduled_actions.len() {
+            sim.schedule_next_action(k);
+        }
         if sim.needs_metrics() {
             sim.schedule(metrics::MINUTE_MS, Wake::Minute);
         }
@@ -238,6 +245,7 @@ impl Sim {
             Wake::TargetRemoved { target_group, task } => self.target_removed(target_group, task),
             Wake::Minute => self.minute_tick(),
             Wake::SpotTerminate(i) => self.spot_terminate(i),
+            Wake::Scheduled(k) => self.run_scheduled_action(k),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);

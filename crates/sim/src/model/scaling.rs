@@ -137,6 +137,7 @@ pub struct ScalableTarget {
     pub max: u32,
     pub scale_in_suspended: bool,
     pub scale_out_suspended: bool,
+    pub scheduled_suspended: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +158,19 @@ pub struct StepAdjustment {
 pub enum PolicyKind {
     TargetTracking { target: f64, metric: MetricKey, statistic: Statistic, scale_out_cooldown_s: u32, scale_in_cooldown_s: u32, disable_scale_in: bool },
     Step { adjustment_type: AdjustmentType, steps: Vec<StepAdjustment>, min_adjustment_magnitude: Option<i64>, cooldown_s: u32 },
+}
+
+#[derive(Debug, Clone)]
+pub struct ScheduledAction {
+    pub name: String,
+    pub target: usize,
+    pub schedule: crate::schedule::Schedule,
+    pub zone: crate::schedule::Zone,
+    /// Unix seconds: when the schedule starts (rate() counts from here) and stops.
+    pub start_unix_s: i64,
+    pub end_unix_s: Option<i64>,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
 }
 
 #[derive(Debug, Clone)]

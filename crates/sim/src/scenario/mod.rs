@@ -23,7 +23,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "stevedore", "name", "description", "seed", "region", "start", "duration", "cluster",
     "containerInstances", "subnets", "autoScalingGroups", "capacityProviders", "taskDefinitions",
     "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative", "traffic",
-    "scalableTargets", "scalingPolicies", "alarms",
+    "scalableTargets", "scalingPolicies", "scheduledActions", "alarms",
 ];
 
 /// A lesson's step: what to say at a moment of the run (shown by the app, stepped by a teacher).
@@ -79,6 +79,7 @@ pub struct Scenario {
     pub scalable_targets: Vec<crate::model::scaling::ScalableTarget>,
     pub policies: Vec<crate::model::scaling::ScalingPolicy>,
     pub alarms: Vec<crate::model::scaling::Alarm>,
+    pub scheduled_actions: Vec<crate::model::scaling::ScheduledAction>,
 }
 
 /// Parses and validates a scenario document. On failure returns *every* violation found.
@@ -167,6 +168,7 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
         scalable_targets: vec![],
         policies: vec![],
         alarms: vec![],
+        scheduled_actions: vec![],
     };
     infrastructure::load(root, &cluster, &mut scenario, errors);
     task_definitions::load(root, &mut scenario, errors);

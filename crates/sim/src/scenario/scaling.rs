@@ -32,6 +32,15 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
             s.policies.push(policy);
         }
     }
+    let scheduled: Vec<(String, PutScheduledAction)> = list(root, "scheduledActions", errors);
+    for (path, a) in scheduled {
+        if let Some(action) = scheduled_action(&path, &a, s, errors) {
+            if s.scheduled_actions.iter().any(|x| x.name == action.name && x.target == action.target) {
+                errors.push(format!("{path}.ScheduledActionName"), "scheduled action names are unique per scalable target");
+            }
+            s.scheduled_actions.push(action);
+        }
+    }
     let alarms: Vec<(String, PutMetricAlarm)> = list(root, "alarms", errors);
     for (path, a) in alarms {
         if let Some(alarm) = alarm(&path, &a, s, errors) {
@@ -158,6 +167,7 @@ fn scalable_target(path: &str, t: &RegisterScalableTarget, s: &Scenario, errors:
         max: max as u32,
         scale_in_suspended: suspended.dynamic_scaling_in_suspended.unwrap_or(false),
         scale_out_suspended: suspended.dynamic_scaling_out_suspended.unwrap_or(false),
+        scheduled_suspended: suspended.scheduled_scaling_suspended.unwrap_or(false),
     })
 }
 
@@ -448,4 +458,56 @@ pub fn metric_data(path: &str, input: &Value, errors: &mut Errors) -> Option<Vec
         out.push((MetricKey::new(&ns, name, dims), value));
     }
     (!out.is_empty()).then_some(out)
+}
+
+fn scheduled_action(path: &str, a: &PutScheduledAction, s: &Scenario, errors: &mut Errors) -> Option<ScheduledAction> {
+    let before = errors.list.len();
+    let name = a.scheduled_action_name.clone().unwrap_or_default();
+    if name.is_empty() || name.len() > 256 {
+        errors.push(format!("{path}.ScheduledActionName"), "required: 1-256 characters");
+    }
+    let service = resolve_resource(path, a.service_namespace.as_deref(), a.resource_id.as_deref(), a.scalable_dimension.as_deref(), s, errors);
+    let target = service.and_then(|svc| {
+        let t = s.scalable_targets.iter().position(|t| t.service == svc);
+        if t.is_none() {
+            errors.push(format!("{path}.ResourceId"), "register the service as a scalable target (scalableTargets) first");
+        }
+        t
+    });
+    let zone = match &a.timezone {
+        None => crate::schedule::Zone::Fixed(0),
+        Some(z) => crate::schedule::parse_zone(z).map_err(|e| errors.push(format!("{path}.Timezone"), e)).unwrap_or(crate::schedule::Zone::Fixed(0)),
+    };
+    let schedule = match &a.schedule {
+        None => {
+            errors.push(format!("{path}.Schedule"), "required: at(...), rate(...) or cron(...)");
+            None
+        }
+        Some(text) => crate::schedule::parse(text, zone).map_err(|e| errors.push(format!("{path}.Schedule"), e)).ok(),
+    };
+    let time = |field: &str, v: &Option<String>, errors: &mut Errors| v.as_ref().and_then(|t| crate::time::parse_iso_seconds(t).map_err(|e| errors.push(format!("{path}.{field}"), e)).ok());
+    let start_unix_s = time("StartTime", &a.start_time, errors).unwrap_or(s.start_unix_s);
+    let end_unix_s = time("EndTime", &a.end_time, errors);
+    let action = a.scalable_target_action.clone();
+    let capacity = |v: Option<i64>, field: &str, errors: &mut Errors| match v {
+        None => None,
+        Some(n) if (0..=5000).contains(&n) => Some(n as u32),
+        Some(n) => {
+            errors.push(format!("{path}.ScalableTargetAction.{field}"), format!("{n}: 0-5000"));
+            None
+        }
+    };
+    let (min, max) = match &action {
+        Some(act) => (capacity(act.min_capacity, "MinCapacity", errors), capacity(act.max_capacity, "MaxCapacity", errors)),
+        None => (None, None),
+    };
+    if min.is_none() && max.is_none() {
+        errors.push(format!("{path}.ScalableTargetAction"), "give MinCapacity, MaxCapacity or both");
+    }
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            errors.push(format!("{path}.ScalableTargetAction"), "MinCapacity can't exceed MaxCapacity");
+        }
+    }
+    (errors.list.len() == before).then(|| ScheduledAction { name, target: target.unwrap_or(0), schedule: schedule.expect("no errors"), zone, start_unix_s, end_unix_s, min, max })
 }

@@ -162,3 +162,24 @@ pub struct MetricDatum {
     pub dimensions: Option<Vec<Dimension>>,
     pub value: Option<f64>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutScheduledAction {
+    pub service_namespace: Option<String>,
+    pub scheduled_action_name: Option<String>,
+    pub resource_id: Option<String>,
+    pub scalable_dimension: Option<String>,
+    pub schedule: Option<String>,
+    pub timezone: Option<String>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub scalable_target_action: Option<ScalableTargetAction>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScalableTargetAction {
+    pub min_capacity: Option<i64>,
+    pub max_capacity: Option<i64>,
+}
