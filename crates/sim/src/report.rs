@@ -54,11 +54,12 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
         })).collect::<Vec<_>>());
     }
     if !sim.scenario.auto_scaling_groups.is_empty() {
-        out["autoScalingGroups"] = json!(sim.scenario.auto_scaling_groups.iter().map(|g| {
-            let members: Vec<Value> = sim.instances.iter().filter(|i| i.spec.capacity_provider.is_some() && g.zones.contains(&i.spec.availability_zone) && i.spec.instance_type == g.instance_type)
+        out["autoScalingGroups"] = json!(sim.scenario.auto_scaling_groups.iter().enumerate().map(|(k, g)| {
+            let cp = sim.scenario.capacity_providers.iter().find(|c| c.asg == Some(k)).map(|c| c.name.as_str());
+            let members: Vec<Value> = sim.instances.iter().filter(|i| cp.is_some() && i.spec.capacity_provider.as_deref() == cp && i.status != crate::engine::InstanceStatus::Inactive)
                 .map(|i| json!({"InstanceId": i.spec.ec2_instance_id, "AvailabilityZone": i.spec.availability_zone, "LifecycleState": if i.status == crate::engine::InstanceStatus::Inactive { "Terminated" } else { "InService" }, "InstanceType": i.spec.instance_type}))
                 .collect();
-            json!({"AutoScalingGroupName": g.name, "MinSize": g.min_size, "MaxSize": g.max_size, "DesiredCapacity": g.desired_capacity, "AvailabilityZones": g.zones, "Instances": members})
+            json!({"AutoScalingGroupName": g.name, "MinSize": g.min_size, "MaxSize": g.max_size, "DesiredCapacity": sim.groups_state[k].desired, "AvailabilityZones": g.zones, "Instances": members})
         }).collect::<Vec<_>>());
     }
     if options.explain {

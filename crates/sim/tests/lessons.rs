@@ -59,6 +59,12 @@ fn narratives_tell_the_truth() {
     let s = run(&lesson("fargate-spot-base"), 15 * 60);
     assert_eq!(s.tasks.iter().filter(|t| t.stop_code.as_deref() == Some("TerminationNotice")).count(), 3);
 
+    let fleet = |t: u64| {
+        let s = run(&lesson("cluster-auto-scaling"), t * 60);
+        (s.instances.iter().filter(|i| i.status == stevedore_sim::engine::InstanceStatus::Active).count(), s.tasks.iter().filter(|t| t.live()).count())
+    };
+    assert_eq!([fleet(1), fleet(4), fleet(20), fleet(60)], [(0, 0), (2, 4), (6, 18), (2, 3)]);
+
     let s = run(&lesson("daemon"), 300);
     assert_eq!(live(&s, "service:log-agent"), 5);
 

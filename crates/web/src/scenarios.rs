@@ -26,6 +26,7 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("target-tracking", "Target tracking on CPU"),
     lesson!("step-scaling", "Step scaling: 10 → 11 → 14 → 13 → 10"),
     lesson!("rolling-deployment", "Rolling deployment and the circuit breaker"),
+    lesson!("cluster-auto-scaling", "Cluster auto scaling from zero"),
 ];
 
 pub fn default() -> &'static BuiltIn {

@@ -59,6 +59,7 @@ impl Sim {
             || !self.scenario.alarms.is_empty()
             || !self.scenario.policies.is_empty()
             || !self.scenario.service_load.is_empty()
+            || self.scenario.capacity_providers.iter().any(|c| c.managed.is_some())
             || self.scenario.timeline.iter().any(|a| matches!(a.action, Action::PutMetricData(_) | Action::SetTraffic(_)))
     }
 
@@ -81,6 +82,7 @@ impl Sim {
             self.evaluate_alarms(minute);
             self.apply_step_proposals();
             self.evaluate_target_tracking(minute);
+            self.cluster_autoscaling(minute);
         }
         self.schedule(self.now + MINUTE_MS, Wake::Minute);
     }

@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod autoscaling;
+pub mod cluster_scaling;
 pub mod deployments;
 pub mod instance;
 mod invariants;
@@ -41,6 +42,7 @@ enum Wake {
     HealthCheckFailed { task: usize, generation: u32 },
     SpotTerminate(usize),
     Scheduled(usize),
+    AsgLaunch(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -118,6 +120,8 @@ pub struct Sim {
     step_proposals: Vec<autoscaling::StepProposal>,
     /// Each scalable target's (min, max) in force: scheduled actions change them.
     pub bounds: Vec<(u32, u32)>,
+    /// Auto Scaling groups as cluster auto scaling runs them.
+    pub groups_state: Vec<cluster_scaling::GroupState>,
 }
 
 impl Sim {
@@ -148,6 +152,7 @@ impl Sim {
             scaling: vec![Default::default(); scenario.scalable_targets.len()],
             step_proposals: vec![],
             bounds: scenario.scalable_targets.iter().map(|t| (t.min, t.max)).collect(),
+            groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario,
         };
         for k in 0..sim.scenario.scheduled_actions.len() {
@@ -246,6 +251,7 @@ impl Sim {
             Wake::Minute => self.minute_tick(),
             Wake::SpotTerminate(i) => self.spot_terminate(i),
             Wake::Scheduled(k) => self.run_scheduled_action(k),
+            Wake::AsgLaunch(asg) => self.asg_instance_ready(asg),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);
@@ -275,7 +281,7 @@ impl Sim {
         self.tasks.iter().position(|t| t.arn == reference || t.id == reference)
     }
 
-    fn register_instance(&mut self, spec: crate::model::InstanceSpec) -> usize {
+    pub(super) fn register_instance(&mut self, spec: crate::model::InstanceSpec) -> usize {
         let n = self.instances.len();
         let id = crate::scenario::hex_id(&format!("{}/ci/{n}", self.scenario.arns.cluster), 32);
         let arn = self.scenario.arns.container_instance(&id);

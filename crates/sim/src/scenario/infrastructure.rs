@@ -130,6 +130,8 @@ fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, error
             instance_type,
             zones,
             spot,
+            protect_from_scale_in: a.new_instances_protected_from_scale_in.unwrap_or(false),
+            templates: vec![],
         });
     }
 }
@@ -137,7 +139,7 @@ fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, error
 fn load_capacity_providers(root: &Map<String, Value>, cluster: &CreateCluster, s: &mut Scenario, errors: &mut Errors) {
     let inputs: Vec<(String, CapacityProviderInput)> = list(root, "capacityProviders", errors);
     for name in ["FARGATE", "FARGATE_SPOT"] {
-        s.capacity_providers.push(CapacityProviderDef { name: name.into(), asg: None });
+        s.capacity_providers.push(CapacityProviderDef { name: name.into(), asg: None, managed: None, managed_termination_protection: false });
     }
     for (path, cp) in inputs {
         let Some(name) = cp.name.clone() else {
@@ -157,8 +159,23 @@ fn load_capacity_providers(root: &Map<String, Value>, cluster: &CreateCluster, s
             continue;
         };
         let asg_name = asg_ref.rsplit("autoScalingGroupName/").next().unwrap_or(&asg_ref);
+        let provider = cp.auto_scaling_group_provider.as_ref();
+        let managed = provider.and_then(|p| p.managed_scaling.as_ref()).and_then(|m| managed_scaling(&format!("{path}.autoScalingGroupProvider.managedScaling"), m, errors));
+        let protection = match provider.and_then(|p| p.managed_termination_protection.as_deref()) {
+            None | Some("DISABLED") => false,
+            Some("ENABLED") => true,
+            Some(o) => {
+                errors.push(format!("{path}.autoScalingGroupProvider.managedTerminationProtection"), format!("`{o}` is not ENABLED or DISABLED"));
+                false
+            }
+        };
         match s.auto_scaling_groups.iter().position(|a| a.name == asg_name) {
-            Some(i) => s.capacity_providers.push(CapacityProviderDef { name, asg: Some(i) }),
+            Some(i) => {
+                if protection && (managed.is_none() || !s.auto_scaling_groups[i].protect_from_scale_in) {
+                    errors.push(format!("{path}.autoScalingGroupProvider.managedTerminationProtection"), "managed termination protection needs managed scaling and an Auto Scaling group with NewInstancesProtectedFromScaleIn");
+                }
+                s.capacity_providers.push(CapacityProviderDef { name, asg: Some(i), managed, managed_termination_protection: protection })
+            }
             None => errors.push(format!("{path}.autoScalingGroupProvider.autoScalingGroupArn"), format!("no Auto Scaling group named `{asg_name}` in autoScalingGroups")),
         }
     }
@@ -264,10 +281,22 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
         .collect()
 }
 
-/// Instances an Auto Scaling group starts with (DesiredCapacity), balanced across its zones.
+/// Instances an Auto Scaling group starts with (DesiredCapacity), balanced across its zones,
+/// and a template per zone for the instances cluster auto scaling launches later.
 fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
     for (gi, g) in s.auto_scaling_groups.clone().iter().enumerate() {
         let provider = s.capacity_providers.iter().find(|c| c.asg == Some(gi)).map(|c| c.name.clone());
+        let mut templates = Vec::new();
+        for az in &g.zones {
+            let input = ContainerInstanceInput {
+                instance_type: Some(g.instance_type.clone()),
+                availability_zone: Some(az.clone()),
+                purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
+                ..Default::default()
+            };
+            templates.extend(instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors));
+        }
+        s.auto_scaling_groups[gi].templates = templates;
         for k in 0..g.desired_capacity as usize {
             let Some(az) = g.zones.get(k % g.zones.len().max(1)) else { break };
             let input = ContainerInstanceInput {
@@ -382,6 +411,27 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
             health_check_path: tg.health_check_path.clone().unwrap_or_else(|| "/".into()),
         });
     }
+}
+
+fn managed_scaling(path: &str, m: &ManagedScaling, errors: &mut Errors) -> Option<super::ManagedScalingDef> {
+    match m.status.as_deref() {
+        Some("ENABLED") => {}
+        None | Some("DISABLED") => return None,
+        Some(o) => {
+            errors.push(format!("{path}.status"), format!("`{o}` is not ENABLED or DISABLED"));
+            return None;
+        }
+    }
+    let def = super::ManagedScalingDef {
+        target_capacity: ranged(&format!("{path}.targetCapacity"), m.target_capacity, 100, 1, 100, errors),
+        min_step: ranged(&format!("{path}.minimumScalingStepSize"), m.minimum_scaling_step_size, 1, 1, 10_000, errors),
+        max_step: ranged(&format!("{path}.maximumScalingStepSize"), m.maximum_scaling_step_size, 10_000, 1, 10_000, errors),
+        warmup_s: ranged(&format!("{path}.instanceWarmupPeriod"), m.instance_warmup_period, 300, 0, 10_000, errors),
+    };
+    if def.min_step > def.max_step {
+        errors.push(format!("{path}.minimumScalingStepSize"), "can't exceed maximumScalingStepSize");
+    }
+    Some(def)
 }
 
 pub(crate) fn ranged(path: &str, value: Option<i64>, default: u32, min: u32, max: u32, errors: &mut Errors) -> u32 {

@@ -39,6 +39,17 @@ pub struct CapacityProviderDef {
     pub name: String,
     /// Index into `Scenario::auto_scaling_groups`; `None` for FARGATE / FARGATE_SPOT.
     pub asg: Option<usize>,
+    /// Cluster auto scaling (managedScaling ENABLED).
+    pub managed: Option<ManagedScalingDef>,
+    pub managed_termination_protection: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagedScalingDef {
+    pub target_capacity: u32,
+    pub min_step: u32,
+    pub max_step: u32,
+    pub warmup_s: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +61,9 @@ pub struct AutoScalingGroupDef {
     pub instance_type: String,
     pub zones: Vec<String>,
     pub spot: bool,
+    pub protect_from_scale_in: bool,
+    /// One instance spec per zone, to launch more instances at run time.
+    pub templates: Vec<crate::model::InstanceSpec>,
 }
 
 /// A validated scenario, ready for `Sim::new`.

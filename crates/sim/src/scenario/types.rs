@@ -109,8 +109,18 @@ pub struct CapacityProviderInput {
 #[serde(rename_all = "camelCase")]
 pub struct AutoScalingGroupProvider {
     pub auto_scaling_group_arn: Option<String>,
-    pub managed_scaling: Option<Value>,
+    pub managed_scaling: Option<ManagedScaling>,
     pub managed_termination_protection: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedScaling {
+    pub status: Option<String>,
+    pub target_capacity: Option<i64>,
+    pub minimum_scaling_step_size: Option<i64>,
+    pub maximum_scaling_step_size: Option<i64>,
+    pub instance_warmup_period: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

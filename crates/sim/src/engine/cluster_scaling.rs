@@ -1,0 +1,169 @@
+//! Cluster auto scaling: Auto Scaling group capacity providers with managed scaling
+//! (aws-semantics §3.2). Every minute, per provider, CapacityProviderReservation =
+//! instances needed / instances running × 100; above targetCapacity the group grows (two
+//! instances from zero; otherwise the computed count bounded by the step sizes, waiting out
+//! the instance warm-up), below it for 15 minutes the group shrinks by at most half a minute,
+//! terminating empty instances (only empty ones under managed termination protection).
+//!
+//! A known simplification: tasks that wait for capacity stay with the service as unplaced
+//! (shown in the app's pending queue) rather than as PROVISIONING tasks.
+
+use super::{InstanceStatus, Sim, TaskStatus, Wake};
+use crate::model::scaling::MetricKey;
+use crate::model::{Launch, NetworkMode};
+use crate::time::SimTime;
+
+/// From RunInstances to a registered container instance.
+pub const INSTANCE_LAUNCH_MS: SimTime = 90_000;
+const SCALE_IN_MINUTES: u32 = 15;
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupState {
+    pub desired: u32,
+    pub launching: u32,
+    pub launched_at: Vec<SimTime>,
+    pub last_scale_out: Option<SimTime>,
+    pub low_minutes: u32,
+    pub launches: u64,
+}
+
+impl Sim {
+    fn group_instances(&self, asg: usize) -> Vec<usize> {
+        let cp = self.scenario.capacity_providers.iter().find(|c| c.asg == Some(asg)).map(|c| c.name.as_str());
+        (0..self.instances.len()).filter(|&i| self.instances[i].status == InstanceStatus::Active && cp.is_some() && self.instances[i].spec.capacity_provider.as_deref() == cp).collect()
+    }
+
+    /// Instances that run at least one task that isn't a daemon's.
+    fn busy(&self, i: usize) -> bool {
+        self.instances[i].tasks.iter().any(|&t| self.tasks[t].service.is_none_or(|s| !self.services[s].def.daemon))
+    }
+
+    /// Extra instances the waiting tasks of services using provider `cp` need.
+    fn extra_instances_needed(&self, cp: &str, asg: usize) -> u32 {
+        let Some(template) = self.scenario.auto_scaling_groups[asg].templates.first() else { return 0 };
+        let probe = super::Instance::new(template.clone(), String::new(), String::new(), 0);
+        let mut extra = 0;
+        for s in &self.services {
+            let uses = matches!(&s.def.launch, Launch::Providers(p) if p.iter().any(|x| x.name == cp));
+            if !uses || s.unplaced.is_none() {
+                continue;
+            }
+            let live = s.tasks.iter().filter(|&&t| self.tasks[t].desired_running).count() as u32;
+            let waiting = s.desired_count.saturating_sub(live);
+            let td = &self.scenario.task_defs[s.def.task_def];
+            let by = |have: u32, need: u32| if need == 0 { u32::MAX } else { have / need };
+            let mut per_instance = by(probe.registered_cpu, td.reserved_cpu()).min(by(probe.registered_memory_mib, td.reserved_memory_mib()));
+            if td.network_mode == NetworkMode::Awsvpc {
+                per_instance = per_instance.min(probe.awsvpc_limit);
+            }
+            if td.ports().any(|(_, p)| p.host_port.is_some()) && td.network_mode != NetworkMode::Awsvpc {
+                per_instance = per_instance.min(1);
+            }
+            // A task that fits no instance of this type is excluded, as ECS does.
+            if per_instance > 0 {
+                extra += waiting.div_ceil(per_instance);
+            }
+        }
+        extra
+    }
+
+    pub(super) fn cluster_autoscaling(&mut self, minute: u64) {
+        for k in 0..self.scenario.capacity_providers.len() {
+            let cp = self.scenario.capacity_providers[k].clone();
+            let (Some(asg), Some(managed)) = (cp.asg, cp.managed.clone()) else { continue };
+            let members = self.group_instances(asg);
+            let launching = self.groups_state[asg].launching;
+            let n = members.len() as u32 + launching;
+            let busy = members.iter().filter(|&&i| self.busy(i)).count() as u32;
+            let extra = self.extra_instances_needed(&cp.name, asg);
+            let m = busy + extra;
+            let reservation = match (n, m) {
+                (0, 0) => 100.0,
+                (0, _) => 200.0, // no instances yet: "scales out to two instances initially"
+                _ => m as f64 * 100.0 / n as f64,
+            };
+            let dims = vec![("CapacityProviderName".to_string(), cp.name.clone()), ("ClusterName".to_string(), self.scenario.arns.cluster.clone())];
+            self.record(MetricKey::new("AWS/ECS/ManagedScaling", "CapacityProviderReservation", dims), minute.saturating_sub(1), reservation);
+            let target = managed.target_capacity as f64;
+            let group = self.scenario.auto_scaling_groups[asg].clone();
+            if reservation > target {
+                self.groups_state[asg].low_minutes = 0;
+                let warming = self.groups_state[asg].launched_at.iter().any(|&at| self.now < at + managed.warmup_s as u64 * 1000);
+                if warming || launching > 0 {
+                    continue;
+                }
+                let wanted = if n == 0 { 2 } else { ((m as f64 * 100.0 / target).ceil() as u32).saturating_sub(n) };
+                let step = if wanted < managed.min_step { managed.min_step } else { wanted.min(managed.max_step) };
+                let new = (n + step).min(group.max_size);
+                if new > n {
+                    self.launch_instances(asg, new - n, &cp.name, reservation);
+                }
+            } else if reservation < target {
+                self.groups_state[asg].low_minutes += 1;
+                let recent_out = self.groups_state[asg].last_scale_out.is_some_and(|at| self.now < at + SCALE_IN_MINUTES as u64 * 60_000);
+                if self.groups_state[asg].low_minutes >= SCALE_IN_MINUTES && !recent_out {
+                    let floor = ((m as f64 * 100.0 / target).ceil() as u32).max(group.min_size);
+                    let remove = n.saturating_sub(floor).min((n / 2).max(1));
+                    self.terminate_instances(asg, &members, remove, cp.managed_termination_protection, &cp.name);
+                }
+            } else {
+                self.groups_state[asg].low_minutes = 0;
+            }
+        }
+    }
+
+    fn launch_instances(&mut self, asg: usize, count: u32, cp: &str, reservation: f64) {
+        let state = &mut self.groups_state[asg];
+        state.launching += count;
+        state.desired += count;
+        state.last_scale_out = Some(self.now);
+        let name = self.scenario.auto_scaling_groups[asg].name.clone();
+        self.log("instance", name.clone(), format!("{cp}: CapacityProviderReservation {reservation:.0} > target: Auto Scaling group {name} launches {count} instance(s)"));
+        for _ in 0..count {
+            self.schedule(self.now + INSTANCE_LAUNCH_MS, Wake::AsgLaunch(asg));
+        }
+    }
+
+    pub(super) fn asg_instance_ready(&mut self, asg: usize) {
+        let group = &self.scenario.auto_scaling_groups[asg];
+        let state = &mut self.groups_state[asg];
+        state.launching = state.launching.saturating_sub(1);
+        state.launches += 1;
+        if group.templates.is_empty() {
+            return;
+        }
+        let mut spec = group.templates[(state.launches as usize) % group.templates.len()].clone();
+        spec.ec2_instance_id = format!("i-{}", crate::scenario::hex_id(&format!("{}#asg{asg}#{}", self.scenario.arns.cluster, state.launches), 17));
+        spec.registered_at_unix_s = self.scenario.start_unix_s + (self.now / 1000) as i64;
+        self.groups_state[asg].launched_at.push(self.now);
+        let i = self.register_instance(spec);
+        let id = self.instances[i].spec.ec2_instance_id.clone();
+        self.log("instance", id, "registered (ACTIVE) by cluster auto scaling");
+        self.reconcile_all();
+    }
+
+    fn terminate_instances(&mut self, asg: usize, members: &[usize], count: u32, protected: bool, cp: &str) {
+        // Empty instances first (newest first); without protection, busy ones after them.
+        let mut order: Vec<usize> = members.iter().copied().filter(|&i| !self.busy(i)).rev().collect();
+        if !protected {
+            order.extend(members.iter().copied().filter(|&i| self.busy(i)).rev());
+        }
+        let name = self.scenario.auto_scaling_groups[asg].name.clone();
+        for &i in order.iter().take(count as usize) {
+            let reason = format!("Host EC2 (instance {}) terminated.", self.instances[i].spec.ec2_instance_id);
+            for t in self.instances[i].tasks.clone() {
+                if self.tasks[t].last_status != TaskStatus::Stopped {
+                    self.kill_task(t, &reason);
+                }
+            }
+            self.instances[i].status = InstanceStatus::Inactive;
+            self.groups_state[asg].desired = self.groups_state[asg].desired.saturating_sub(1);
+            let id = self.instances[i].spec.ec2_instance_id.clone();
+            self.log("instance", id, format!("{cp}: scale-in: Auto Scaling group {name} terminated the instance"));
+        }
+        if count > 0 {
+            self.groups_state[asg].low_minutes = 0;
+            self.reconcile_all();
+        }
+    }
+}
