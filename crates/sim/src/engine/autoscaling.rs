@@ -225,16 +225,14 @@ impl Sim {
             let mut out: Option<(i64, String)> = None;
             let mut ins: Vec<(i64, String)> = Vec::new();
             let mut voters = 0;
-            for p in 0..self.scenario.policies.len() {
+            for &p in &self.tracking[target] {
                 let policy = &self.scenario.policies[p];
                 let PolicyKind::TargetTracking { target: value, metric, statistic, disable_scale_in, .. } = &policy.kind else { continue };
-                if policy.target != target {
-                    continue;
-                }
-                let series: Vec<Option<f64>> = (1..=SCALE_IN_DATAPOINTS).map(|k| minute.checked_sub(k).and_then(|m| self.metric_value(metric, *statistic, m, m + 1))).collect();
-                let Some(latest) = series[0] else { continue }; // insufficient data: no action
+                let point = |k: u64| minute.checked_sub(k).and_then(|m| self.metric_value(metric, *statistic, m, m + 1));
+                let Some(latest) = point(1) else { continue }; // insufficient data: no action
                 let proportional = if running == 0 { 1 } else { (running as f64 * latest / value).ceil() as i64 };
-                let high = series[..SCALE_OUT_DATAPOINTS as usize].iter().all(|v| v.is_some_and(|v| v > *value));
+                // Read only as many datapoints as the decision needs.
+                let high = latest > *value && (2..=SCALE_OUT_DATAPOINTS).all(|k| point(k).is_some_and(|v| v > *value));
                 if high && proportional > running as i64 {
                     let cause = format!("monitor alarm TargetTracking-{}-AlarmHigh in state ALARM triggered policy {}", self.scenario.scalable_targets[target].resource_id, policy.name);
                     if out.as_ref().is_none_or(|(n, _)| proportional > *n) {
@@ -243,7 +241,7 @@ impl Sim {
                 }
                 if !disable_scale_in {
                     voters += 1;
-                    let low = series.iter().all(|v| v.is_some_and(|v| v < value * SCALE_IN_MARGIN));
+                    let low = latest < value * SCALE_IN_MARGIN && (2..=SCALE_IN_DATAPOINTS).all(|k| point(k).is_some_and(|v| v < value * SCALE_IN_MARGIN));
                     if low && proportional < running as i64 {
                         ins.push((proportional.max(1), format!("monitor alarm TargetTracking-{}-AlarmLow in state ALARM triggered policy {}", self.scenario.scalable_targets[target].resource_id, policy.name)));
                     }

@@ -220,7 +220,8 @@ impl Sim {
         if self.tasks[task].desired_running {
             self.stop_task(task, reason, "UserInitiated");
         }
-        for tg in 0..self.targets.len() {
+        let groups: Vec<usize> = self.tasks[task].service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
+        for tg in groups {
             self.targets[tg].retain(|x| x.task != task);
         }
         self.finish_stop(task);

@@ -39,6 +39,16 @@ pub struct AlarmStatus {
 /// Samples per metric per minute (minute index → values).
 pub type MetricStore = BTreeMap<MetricKey, BTreeMap<u64, Vec<f64>>>;
 
+/// Adds a sample, cloning the key only the first time the metric appears.
+fn record_into(store: &mut MetricStore, metric: &MetricKey, minute: u64, value: f64) {
+    match store.get_mut(metric) {
+        Some(minutes) => minutes.entry(minute).or_default().push(value),
+        None => {
+            store.entry(metric.clone()).or_default().entry(minute).or_default().push(value);
+        }
+    }
+}
+
 pub fn aggregate(samples: &[f64], statistic: Statistic) -> Option<f64> {
     if samples.is_empty() {
         return None;
@@ -66,12 +76,50 @@ impl Sim {
     /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
     pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
         let minutes = self.metrics.get(metric)?;
-        let samples: Vec<f64> = minutes.range(from..to).flat_map(|(_, v)| v.iter().copied()).collect();
-        aggregate(&samples, statistic)
+        let mut samples = minutes.range(from..to).flat_map(|(_, v)| v.iter().copied());
+        // One pass, no allocation: this runs for every policy every minute.
+        let first = samples.next()?;
+        let (mut sum, mut count, mut min, mut max) = (first, 1.0, first, first);
+        for v in samples {
+            sum += v;
+            count += 1.0;
+            min = min.min(v);
+            max = max.max(v);
+        }
+        Some(match statistic {
+            Statistic::Average => sum / count,
+            Statistic::Sum => sum,
+            Statistic::Minimum => min,
+            Statistic::Maximum => max,
+            Statistic::SampleCount => count,
+        })
+    }
+
+    /// The metric keys ECS and the ALB publish, built once: (CPU, memory) per service and
+    /// (RequestCount, HealthyHostCount, RequestCountPerTarget) per target group.
+    pub(super) fn build_metric_keys(&mut self) {
+        let cluster = self.scenario.arns.cluster.clone();
+        self.service_keys = self
+            .services
+            .iter()
+            .map(|s| {
+                let dims = vec![("ClusterName".to_string(), cluster.clone()), ("ServiceName".to_string(), s.def.name.clone())];
+                [MetricKey::new("AWS/ECS", "CPUUtilization", dims.clone()), MetricKey::new("AWS/ECS", "MemoryUtilization", dims)]
+            })
+            .collect();
+        self.tg_keys = self
+            .scenario
+            .target_groups
+            .iter()
+            .map(|g| {
+                let dim = vec![("TargetGroup".to_string(), target_group_dimension(&g.arn))];
+                ["RequestCount", "HealthyHostCount", "RequestCountPerTarget"].map(|n| MetricKey::new("AWS/ApplicationELB", n, dim.clone()))
+            })
+            .collect();
     }
 
     pub(super) fn record(&mut self, metric: MetricKey, minute: u64, value: f64) {
-        self.metrics.entry(metric).or_default().entry(minute).or_default().push(value);
+        record_into(&mut self.metrics, &metric, minute, value);
     }
 
     /// Runs at the end of every minute: publish, evaluate alarms and scaling policies.
@@ -89,7 +137,8 @@ impl Sim {
 
     fn publish(&mut self, minute: u64) {
         let mid = minute * MINUTE_MS + MINUTE_MS / 2;
-        let mut task_rps: BTreeMap<usize, f64> = BTreeMap::new();
+        // Requests per second reaching each service's tasks, summed over target groups.
+        let mut service_rps = vec![0.0f64; self.services.len()];
         for k in 0..self.traffic.len() {
             let (tg, base, noise) = (self.traffic[k].target_group, self.traffic[k].curve.at(mid), self.traffic[k].noise);
             let jitter = if noise > 0.0 { (self.rng.next_u64() as f64 / u64::MAX as f64) * 2.0 - 1.0 } else { 0.0 };
@@ -98,35 +147,39 @@ impl Sim {
             // Fail open: with no healthy target the ALB routes to all registered ones.
             let routed: Vec<usize> = if healthy.is_empty() { self.targets[tg].iter().filter(|t| t.state != TargetState::Draining).map(|t| t.task).collect() } else { healthy.clone() };
             for &t in &routed {
-                *task_rps.entry(t).or_default() += rps / routed.len() as f64;
+                if let Some(s) = self.tasks[t].service {
+                    if self.tasks[t].last_status == TaskStatus::Running {
+                        service_rps[s] += rps / routed.len() as f64;
+                    }
+                }
             }
-            let dim = vec![("TargetGroup".to_string(), target_group_dimension(&self.scenario.target_groups[tg].arn))];
+            let [request_count, healthy_hosts, per_target] = &self.tg_keys[tg];
             let count = rps * 60.0;
-            self.record(MetricKey::new("AWS/ApplicationELB", "RequestCount", dim.clone()), minute, count);
-            self.record(MetricKey::new("AWS/ApplicationELB", "HealthyHostCount", dim.clone()), minute, healthy.len() as f64);
+            record_into(&mut self.metrics, request_count, minute, count);
+            record_into(&mut self.metrics, healthy_hosts, minute, healthy.len() as f64);
             if !routed.is_empty() {
                 // "The only valid statistic is Sum. This represents the average": requests per target.
-                self.record(MetricKey::new("AWS/ApplicationELB", "RequestCountPerTarget", dim), minute, count / routed.len() as f64);
+                record_into(&mut self.metrics, per_target, minute, count / routed.len() as f64);
             }
         }
         for s in 0..self.services.len() {
-            let running: Vec<usize> = self.services[s].tasks.iter().copied().filter(|&t| self.tasks[t].last_status == TaskStatus::Running).collect();
-            if running.is_empty() {
+            let running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].last_status == TaskStatus::Running).count();
+            if running == 0 {
                 continue;
             }
             let load = self.scenario.service_load.get(&s).cloned().unwrap_or_default();
             let td = &self.scenario.task_defs[self.services[s].def.task_def];
             let (cpu, memory) = (td.reserved_cpu() as f64, td.reserved_memory_mib() as f64);
-            let requests: f64 = running.iter().map(|t| task_rps.get(t).copied().unwrap_or(0.0)).sum();
-            let n = running.len() as f64;
+            let requests = service_rps[s];
+            let n = running as f64;
             let used_cpu = n * load.base_cpu_units + load.cpu_units_per_request * requests;
             let used_memory = n * load.base_memory_mib + load.memory_mib_per_request * requests;
-            let dims = vec![("ClusterName".to_string(), self.scenario.arns.cluster.clone()), ("ServiceName".to_string(), self.services[s].def.name.clone())];
+            let [cpu_key, memory_key] = &self.service_keys[s];
             if cpu > 0.0 {
-                self.record(MetricKey::new("AWS/ECS", "CPUUtilization", dims.clone()), minute, used_cpu * 100.0 / (cpu * n));
+                record_into(&mut self.metrics, cpu_key, minute, used_cpu * 100.0 / (cpu * n));
             }
             if memory > 0.0 {
-                self.record(MetricKey::new("AWS/ECS", "MemoryUtilization", dims), minute, used_memory * 100.0 / (memory * n));
+                record_into(&mut self.metrics, memory_key, minute, used_memory * 100.0 / (memory * n));
             }
         }
     }

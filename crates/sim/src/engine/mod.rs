@@ -122,6 +122,10 @@ pub struct Sim {
     pub bounds: Vec<(u32, u32)>,
     /// Auto Scaling groups as cluster auto scaling runs them.
     pub groups_state: Vec<cluster_scaling::GroupState>,
+    service_keys: Vec<[crate::model::scaling::MetricKey; 2]>,
+    tg_keys: Vec<[crate::model::scaling::MetricKey; 3]>,
+    /// Target tracking policies per scalable target.
+    tracking: Vec<Vec<usize>>,
 }
 
 impl Sim {
@@ -152,15 +156,12 @@ impl Sim {
             scaling: vec![Default::default(); scenario.scalable_targets.len()],
             step_proposals: vec![],
             bounds: scenario.scalable_targets.iter().map(|t| (t.min, t.max)).collect(),
+            service_keys: vec![],
+            tg_keys: vec![],
+            tracking: (0..scenario.scalable_targets.len()).map(|t| (0..scenario.policies.len()).filter(|&p| scenario.policies[p].target == t && matches!(scenario.policies[p].kind, crate::model::scaling::PolicyKind::TargetTracking { .. })).collect()).collect(),
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario,
         };
-        for k in 0..sim.scenario.scheduled_actions.len() {
-            sim.schedule_next_action(k);
-        }
-        if sim.needs_metrics() {
-            sim.schedule(metrics::MINUTE_MS, Wake::Minute);
-        }
         for spec in sim.scenario.instances.clone() {
             sim.register_instance(spec);
         }
@@ -176,6 +177,13 @@ impl Sim {
         let action_at: Vec<SimTime> = sim.scenario.timeline.iter().map(|a| a.at).collect();
         for (i, at) in action_at.into_iter().enumerate() {
             sim.schedule(at, Wake::Action(i));
+        }
+        sim.build_metric_keys();
+        for k in 0..sim.scenario.scheduled_actions.len() {
+            sim.schedule_next_action(k);
+        }
+        if sim.needs_metrics() {
+            sim.schedule(metrics::MINUTE_MS, Wake::Minute);
         }
         sim
     }

@@ -69,7 +69,9 @@ impl Sim {
     /// Starts draining every target of the task; true if it had any.
     pub(super) fn deregister_targets(&mut self, task: usize) -> bool {
         let mut any = false;
-        for tg in 0..self.targets.len() {
+        // Only the target groups of the task's service can hold it.
+        let groups: Vec<usize> = self.tasks[task].service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
+        for tg in groups {
             let now = self.now;
             let mut hit = false;
             for t in self.targets[tg].iter_mut().filter(|t| t.task == task && t.state != TargetState::Draining) {
