@@ -262,7 +262,7 @@ pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
     let descriptions: Vec<Value> = sim.targets[tg]
         .iter()
         .map(|t| {
-            let mut health = json!({"State": match t.state { TargetState::Initial => "initial", TargetState::Healthy => "healthy", TargetState::Draining => "draining" }});
+            let mut health = json!({"State": match t.state { TargetState::Initial => "initial", TargetState::Healthy => "healthy", TargetState::Unhealthy => "unhealthy", TargetState::Draining => "draining" }});
             if let Some((reason, description)) = t.reason() {
                 health["Reason"] = json!(reason);
                 health["Description"] = json!(description);

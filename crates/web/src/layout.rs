@@ -320,6 +320,7 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
         let health = sim.targets.iter().flatten().find(|x| x.task == t).map(|x| match x.state {
             TargetState::Healthy => palette::HEALTHY,
             TargetState::Initial => palette::INITIAL,
+            TargetState::Unhealthy => palette::UNHEALTHY,
             TargetState::Draining => palette::DRAINING,
         });
         let (fill, stroke) = match task.last_status {
@@ -359,6 +360,7 @@ fn target_lines(sim: &Sim, alb: Rect, scene: &Scene) -> Vec<Shape> {
             let colour = match target.state {
                 TargetState::Healthy => palette::HEALTHY,
                 TargetState::Initial => palette::INITIAL,
+                TargetState::Unhealthy => palette::UNHEALTHY,
                 TargetState::Draining => palette::DRAINING,
             };
             lines.push(Shape::Line { from, to: block.top_centre(), colour: colour.to_string(), width: 1.5 });

@@ -13,6 +13,7 @@ pub const BAR_TRACK: &str = "#0f172a";
 pub const HEALTHY: &str = "#22c55e";
 pub const INITIAL: &str = "#f59e0b";
 pub const DRAINING: &str = "#94a3b8";
+pub const UNHEALTHY: &str = "#ef4444";
 pub const ALB: &str = "#f97316";
 pub const QUERY_MATCH: &str = "#facc15";
 pub const VEIL: &str = "rgba(15,23,42,0.65)";

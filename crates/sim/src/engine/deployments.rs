@@ -84,7 +84,7 @@ impl Sim {
         }
     }
 
-    fn count_failure(&mut self, s: usize, d: usize) {
+    pub(super) fn count_failure(&mut self, s: usize, d: usize) {
         let Some(rollback) = self.services[s].def.circuit_breaker else { return };
         let desired = self.services[s].desired_count;
         let dep = &mut self.services[s].deployments[d];

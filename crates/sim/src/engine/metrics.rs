@@ -146,10 +146,16 @@ impl Sim {
             let healthy: Vec<usize> = self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
             // Fail open: with no healthy target the ALB routes to all registered ones.
             let routed: Vec<usize> = if healthy.is_empty() { self.targets[tg].iter().filter(|t| t.state != TargetState::Draining).map(|t| t.task).collect() } else { healthy.clone() };
-            for &t in &routed {
+            // Round robin and least outstanding requests split evenly over identical tasks;
+            // slow start ramps a new target's share.
+            let ramp_ms = self.scenario.target_groups[tg].slow_start_s as u64 * 1000;
+            let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && (ramp_ms == 0 || self.now >= t.since + ramp_ms));
+            let weights: Vec<f64> = routed.iter().map(|&t| self.targets[tg].iter().find(|x| x.task == t).map_or(1.0, |x| self.routing_weight(tg, x, any_full))).collect();
+            let total: f64 = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+            for (&t, w) in routed.iter().zip(&weights) {
                 if let Some(s) = self.tasks[t].service {
                     if self.tasks[t].last_status == TaskStatus::Running {
-                        service_rps[s] += rps / routed.len() as f64;
+                        service_rps[s] += rps * w / total;
                     }
                 }
             }

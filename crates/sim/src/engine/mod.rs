@@ -43,6 +43,7 @@ enum Wake {
     SpotTerminate(usize),
     Scheduled(usize),
     AsgLaunch(usize),
+    TargetUnhealthyVerdict { target_group: usize, task: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -260,6 +261,7 @@ impl Sim {
             Wake::SpotTerminate(i) => self.spot_terminate(i),
             Wake::Scheduled(k) => self.run_scheduled_action(k),
             Wake::AsgLaunch(asg) => self.asg_instance_ready(asg),
+            Wake::TargetUnhealthyVerdict { target_group, task } => self.replace_unhealthy_target(target_group, task),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);

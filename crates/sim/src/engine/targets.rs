@@ -9,6 +9,7 @@ use crate::time::SimTime;
 pub enum TargetState {
     Initial,
     Healthy,
+    Unhealthy,
     Draining,
 }
 
@@ -27,6 +28,7 @@ impl Target {
         match self.state {
             TargetState::Initial => Some(("Elb.InitialHealthChecking", "Initial health checks in progress")),
             TargetState::Healthy => None,
+            TargetState::Unhealthy => Some(("Target.FailedHealthChecks", "Health checks failed")),
             TargetState::Draining => Some(("Target.DeregistrationInProgress", "Target deregistration is in progress")),
         }
     }
@@ -49,21 +51,63 @@ impl Sim {
             self.targets[link.target_group].push(Target { task, id: id.clone(), port, state: TargetState::Initial, since: self.now });
             let tg = &self.scenario.target_groups[link.target_group];
             let (arn, interval) = (tg.arn.clone(), tg.interval_s as u64 * 1000);
+            // A new target needs one passing check to be healthy; a failing app fails
+            // UnhealthyThresholdCount checks in a row (aws-semantics §6.5).
+            let fails = self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some();
+            let wait = if fails { interval * tg.unhealthy_threshold as u64 } else { interval };
             let name = self.services[s].def.name.clone();
             self.service_event(s, format!("(service {name}) registered 1 targets in (target-group {arn})"));
-            self.schedule(self.now + interval, Wake::TargetHealthy { target_group: link.target_group, task });
+            self.schedule(self.now + wait, Wake::TargetHealthy { target_group: link.target_group, task });
         }
     }
 
+    /// The health check verdict for a target in `initial`: healthy, or (a failing app)
+    /// unhealthy, after which ECS replaces the task once its grace period is over.
     pub(super) fn target_healthy(&mut self, tg: usize, task: usize) {
         let now = self.now;
-        if let Some(t) = self.targets[tg].iter_mut().find(|t| t.task == task && t.state == TargetState::Initial) {
-            t.state = TargetState::Healthy;
-            t.since = now;
-            let (id, port) = (t.id.clone(), t.port);
-            let name = self.scenario.target_groups[tg].name.clone();
-            self.log("targetGroup", name, format!("target {id}:{port} is healthy"));
+        let fails = self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some();
+        let Some(t) = self.targets[tg].iter_mut().find(|t| t.task == task && t.state == TargetState::Initial) else { return };
+        t.state = if fails { TargetState::Unhealthy } else { TargetState::Healthy };
+        t.since = now;
+        let (id, port) = (t.id.clone(), t.port);
+        let group = self.scenario.target_groups[tg].clone();
+        self.log("targetGroup", group.name.clone(), format!("target {id}:{port} is {}", if fails { "unhealthy (Target.FailedHealthChecks)" } else { "healthy" }));
+        if !fails {
+            return;
         }
+        let Some(s) = self.tasks[task].service else { return };
+        let grace_end = self.tasks[task].started_at.unwrap_or(now) + self.services[s].def.health_check_grace_period_s as u64 * 1000;
+        if now < grace_end {
+            // healthCheckGracePeriodSeconds: ECS ignores ELB health checks until it ends.
+            self.schedule(grace_end, Wake::TargetUnhealthyVerdict { target_group: tg, task });
+            return;
+        }
+        self.replace_unhealthy_target(tg, task);
+    }
+
+    pub(super) fn replace_unhealthy_target(&mut self, tg: usize, task: usize) {
+        if !self.tasks[task].desired_running || !self.targets[tg].iter().any(|t| t.task == task && t.state == TargetState::Unhealthy) {
+            return;
+        }
+        let arn = self.scenario.target_groups[tg].arn.clone();
+        if let Some(s) = self.tasks[task].service {
+            let name = self.services[s].def.name.clone();
+            self.service_event(s, format!("(service {name}) (task {}) failed ELB health checks in (target-group {arn})", self.tasks[task].id));
+        }
+        self.stop_task(task, &format!("Task failed ELB health checks in (target-group {arn})"), "ServiceSchedulerInitiated");
+        if let (Some(s), Some(d)) = (self.tasks[task].service, self.tasks[task].deployment) {
+            self.count_failure(s, d);
+        }
+    }
+
+    /// A target's weight for routing: 1, or under slow start a linear ramp from 0 after it
+    /// turns healthy (only while another healthy target is not ramping, as the ALB does).
+    pub(super) fn routing_weight(&self, tg: usize, target: &Target, any_full: bool) -> f64 {
+        let ramp = self.scenario.target_groups[tg].slow_start_s as u64 * 1000;
+        if ramp == 0 || !any_full || target.state != TargetState::Healthy {
+            return 1.0;
+        }
+        ((self.now.saturating_sub(target.since)) as f64 / ramp as f64).clamp(0.0, 1.0)
     }
 
     /// Starts draining every target of the task; true if it had any.

@@ -68,8 +68,12 @@ pub struct TargetGroup {
     pub target_type_ip: bool,
     pub interval_s: u32,
     pub healthy_threshold: u32,
+    pub unhealthy_threshold: u32,
     pub deregistration_delay_s: u32,
     pub health_check_path: String,
+    /// `slow_start.duration_seconds` (0 = off).
+    pub slow_start_s: u32,
+    pub least_outstanding_requests: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -388,15 +388,31 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
         let interval_s = ranged(&format!("{path}.HealthCheckIntervalSeconds"), tg.health_check_interval_seconds, 30, 5, 300, errors);
         let _timeout = ranged(&format!("{path}.HealthCheckTimeoutSeconds"), tg.health_check_timeout_seconds, 6, 2, 120, errors);
         let healthy_threshold = ranged(&format!("{path}.HealthyThresholdCount"), tg.healthy_threshold_count, 5, 2, 10, errors);
-        let _unhealthy = ranged(&format!("{path}.UnhealthyThresholdCount"), tg.unhealthy_threshold_count, 2, 2, 10, errors);
-        let mut deregistration_delay_s = 300;
+        let unhealthy_threshold = ranged(&format!("{path}.UnhealthyThresholdCount"), tg.unhealthy_threshold_count, 2, 2, 10, errors);
+        let (mut deregistration_delay_s, mut slow_start_s, mut least_outstanding_requests) = (300, 0, false);
         for (i, a) in tg.attributes.iter().flatten().enumerate() {
-            if a.key.as_deref() == Some("deregistration_delay.timeout_seconds") {
-                match a.value.as_deref().and_then(|v| v.parse::<u32>().ok()) {
-                    Some(v) if v <= 3600 => deregistration_delay_s = v,
-                    _ => errors.push(format!("{path}.Attributes[{i}].Value"), "deregistration_delay.timeout_seconds is 0-3600"),
-                }
+            let value = a.value.as_deref().unwrap_or_default();
+            let vp = format!("{path}.Attributes[{i}].Value");
+            match a.key.as_deref() {
+                Some("deregistration_delay.timeout_seconds") => match value.parse::<u32>() {
+                    Ok(v) if v <= 3600 => deregistration_delay_s = v,
+                    _ => errors.push(vp, "deregistration_delay.timeout_seconds is 0-3600"),
+                },
+                Some("slow_start.duration_seconds") => match value.parse::<u32>() {
+                    Ok(v) if v == 0 || (30..=900).contains(&v) => slow_start_s = v,
+                    _ => errors.push(vp, "slow_start.duration_seconds is 30-900, or 0 to turn it off"),
+                },
+                Some("load_balancing.algorithm.type") => match value {
+                    "round_robin" => least_outstanding_requests = false,
+                    "least_outstanding_requests" => least_outstanding_requests = true,
+                    "weighted_random" => {}
+                    _ => errors.push(vp, "load_balancing.algorithm.type is round_robin, least_outstanding_requests or weighted_random"),
+                },
+                _ => {}
             }
+        }
+        if slow_start_s > 0 && least_outstanding_requests {
+            errors.push(format!("{path}.Attributes"), "slow start can't be combined with the least outstanding requests algorithm");
         }
         let arn = s.arns.target_group(&name);
         s.target_groups.push(TargetGroup {
@@ -407,7 +423,10 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
             target_type_ip,
             interval_s,
             healthy_threshold,
+            unhealthy_threshold,
             deregistration_delay_s,
+            slow_start_s,
+            least_outstanding_requests,
             health_check_path: tg.health_check_path.clone().unwrap_or_else(|| "/".into()),
         });
     }

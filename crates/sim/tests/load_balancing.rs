@@ -1,0 +1,77 @@
+//! ALB target health (aws-semantics §6.5): thresholds, failed health checks replaced by ECS
+//! after the grace period, fail-open routing, and target group attributes.
+
+mod common;
+use common::*;
+use serde_json::{json, Value};
+use stevedore_sim::engine::TargetState;
+
+fn service_behind_alb(broken: bool, grace_s: u32, interval: u32) -> Value {
+    let mut app = td("app", 128, 256, json!([{"containerPort": 80}]));
+    if broken {
+        // Broken app: the container check fails too, but only after 10 minutes.
+        app["containerDefinitions"][0]["healthCheck"] = json!({"command": ["CMD-SHELL", "curl -f localhost || exit 1"], "interval": 300, "retries": 2});
+    }
+    let mut d = doc(json!([{"instanceType": "m5.large", "availabilityZone": "us-east-1a", "count": 2}]), json!([app]),
+        json!([{"serviceName": "s", "taskDefinition": "app", "desiredCount": 2, "launchType": "EC2", "healthCheckGracePeriodSeconds": grace_s,
+                "loadBalancers": [{"targetGroupArn": "tg", "containerName": "app", "containerPort": 80}]}]));
+    d["targetGroups"] = json!([{"Name": "tg", "HealthCheckIntervalSeconds": interval, "UnhealthyThresholdCount": 2,
+                                 "Attributes": [{"Key": "deregistration_delay.timeout_seconds", "Value": "0"}]}]);
+    d
+}
+
+fn elb_failures(s: &stevedore_sim::Sim) -> Vec<u64> {
+    s.tasks.iter().filter(|t| t.stopped_reason.as_deref().is_some_and(|r| r.starts_with("Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:"))).map(|t| t.stopping_at.unwrap() / 1000).collect()
+}
+
+#[test]
+fn unhealthy_threshold_times_interval_before_ecs_replaces_the_task() {
+    // "unhealthy threshold 2 × interval 30 ⇒ 60 seconds to respond": registered when the task
+    // turns ACTIVATING at 10 s, unhealthy at 70 s.
+    let d = service_behind_alb(true, 0, 30);
+    let s = run(&d, 69);
+    assert!(elb_failures(&s).is_empty());
+    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Initial));
+    let s = run(&d, 71);
+    assert_eq!(elb_failures(&s), vec![70, 70]);
+    assert!(s.log.iter().any(|e| e.message.ends_with("is unhealthy (Target.FailedHealthChecks)")));
+    assert!(run(&d, 200).tasks.iter().filter(|t| t.live()).count() >= 2, "the service keeps replacing them");
+}
+
+#[test]
+fn the_grace_period_holds_off_replacement() {
+    let d = service_behind_alb(true, 120, 10);
+    // Unhealthy at 30 s, but ECS waits until 120 s after the task started (RUNNING at 11 s).
+    let s = run(&d, 130);
+    assert!(elb_failures(&s).is_empty());
+    let report = stevedore_sim::report::describe_target_health(&s, 0);
+    assert_eq!(report["TargetHealthDescriptions"][0]["TargetHealth"], json!({"State": "unhealthy", "Reason": "Target.FailedHealthChecks", "Description": "Health checks failed"}));
+    assert_eq!(elb_failures(&run(&d, 132)), vec![131, 131]);
+}
+
+#[test]
+fn healthy_apps_stay_and_all_unhealthy_fails_open() {
+    let s = run(&service_behind_alb(false, 0, 10), 300);
+    assert!(elb_failures(&s).is_empty());
+    assert_eq!(s.healthy_targets(0), 2);
+    let mut d = service_behind_alb(true, 600, 10);
+    d["traffic"] = json!({"targetGroups": [{"targetGroup": "tg", "requestsPerSecond": {"type": "constant", "value": 10}}]});
+    let s = run(&d, 300);
+    assert_eq!(s.healthy_targets(0), 0);
+    let key = s.metrics.keys().find(|k| k.name == "RequestCountPerTarget").expect("with every target unhealthy the ALB routes to all of them");
+    assert_eq!(s.metric_value(key, stevedore_sim::model::scaling::Statistic::Sum, 3, 4), Some(300.0));
+}
+
+#[test]
+fn target_group_attributes_are_validated() {
+    let mut d = service_behind_alb(false, 0, 10);
+    d["targetGroups"][0]["Attributes"] = json!([{"Key": "slow_start.duration_seconds", "Value": "10"}]);
+    assert_error(&d, "$.targetGroups[0].Attributes[0].Value", "30-900");
+    d["targetGroups"][0]["Attributes"] = json!([{"Key": "slow_start.duration_seconds", "Value": "60"}, {"Key": "load_balancing.algorithm.type", "Value": "least_outstanding_requests"}]);
+    assert_error(&d, "$.targetGroups[0].Attributes", "slow start can't be combined");
+    d["targetGroups"][0]["Attributes"] = json!([{"Key": "load_balancing.algorithm.type", "Value": "fastest"}]);
+    assert_error(&d, "$.targetGroups[0].Attributes[0].Value", "round_robin");
+    d["targetGroups"][0]["Attributes"] = json!([]);
+    d["targetGroups"][0]["UnhealthyThresholdCount"] = json!(1);
+    assert_error(&d, "$.targetGroups[0].UnhealthyThresholdCount", "2-10");
+}
