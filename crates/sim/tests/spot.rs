@@ -59,3 +59,21 @@ fn fargate_spot_tasks_get_a_termination_notice() {
     assert_eq!(report["stopCode"], "TerminationNotice");
     assert_error(&json!({"timeline": [{"at": "1m", "action": "SpotInterruption", "input": {}}]}), "$.timeline[0].input", "give ec2InstanceId");
 }
+
+#[test]
+fn seeded_random_interruptions() {
+    let mut d = ec2_spot(true);
+    d["timeline"] = json!([]);
+    d["containerInstances"][0]["count"] = json!(6);
+    d["containerInstances"][0].as_object_mut().unwrap().remove("ec2InstanceId");
+    d["spotInterruptions"] = json!({"spot-instances": {"perHour": 6}});
+    let count = |seed: u64| {
+        let mut d = d.clone();
+        d["seed"] = json!(seed);
+        run(&d, 3600).instances.iter().filter(|i| i.status == InstanceStatus::Inactive).count()
+    };
+    assert_eq!(count(4), count(4), "the same seed interrupts the same instances");
+    let total: usize = (1..=5).map(count).sum();
+    assert!((10..=50).contains(&total), "about 6 an hour each run (capped by 6 instances): {total}");
+    assert_error(&json!({"spotInterruptions": {"nope": {"perHour": 1}}}), "$.spotInterruptions.nope", "is not FARGATE_SPOT");
+}

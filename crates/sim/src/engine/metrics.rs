@@ -70,6 +70,7 @@ impl Sim {
             || !self.scenario.policies.is_empty()
             || !self.scenario.service_load.is_empty()
             || self.scenario.capacity_providers.iter().any(|c| c.managed.is_some())
+            || !self.scenario.spot_rates.is_empty()
             || self.scenario.timeline.iter().any(|a| matches!(a.action, Action::PutMetricData(_) | Action::SetTraffic(_)))
     }
 
@@ -131,6 +132,7 @@ impl Sim {
             self.apply_step_proposals();
             self.evaluate_target_tracking(minute);
             self.cluster_autoscaling(minute);
+            self.random_spot_interruptions();
         }
         self.schedule(self.now + MINUTE_MS, Wake::Minute);
     }

@@ -64,3 +64,35 @@ impl Sim {
         self.reconcile_all();
     }
 }
+
+impl Sim {
+    /// Seeded random interruptions: each minute, each pool is hit with probability rate / 60.
+    pub(super) fn random_spot_interruptions(&mut self) {
+        for (pool, per_hour) in self.scenario.spot_rates.clone() {
+            let roll = self.rng.next_u64() as f64 / u64::MAX as f64;
+            if roll >= per_hour / 60.0 {
+                continue;
+            }
+            match pool {
+                crate::scenario::SpotPool::FargateSpot => self.spot_interruption(None, None, 1),
+                other => {
+                    let candidates: Vec<usize> = (0..self.instances.len())
+                        .filter(|&i| {
+                            let inst = &self.instances[i];
+                            inst.spec.spot && inst.status == InstanceStatus::Active && match &other {
+                                crate::scenario::SpotPool::Provider(cp) => inst.spec.capacity_provider.as_deref() == Some(cp.as_str()),
+                                _ => true,
+                            }
+                        })
+                        .collect();
+                    if candidates.is_empty() {
+                        continue;
+                    }
+                    let i = candidates[(self.rng.next_u64() % candidates.len() as u64) as usize];
+                    let id = self.instances[i].spec.ec2_instance_id.clone();
+                    self.spot_notice(&id);
+                }
+            }
+        }
+    }
+}

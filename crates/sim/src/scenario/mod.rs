@@ -23,7 +23,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "stevedore", "name", "description", "seed", "region", "start", "duration", "cluster",
     "containerInstances", "subnets", "autoScalingGroups", "capacityProviders", "taskDefinitions",
     "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative", "traffic",
-    "scalableTargets", "scalingPolicies", "scheduledActions", "alarms",
+    "scalableTargets", "scalingPolicies", "scheduledActions", "alarms", "spotInterruptions",
 ];
 
 /// A lesson's step: what to say at a moment of the run (shown by the app, stepped by a teacher).
@@ -94,6 +94,18 @@ pub struct Scenario {
     pub policies: Vec<crate::model::scaling::ScalingPolicy>,
     pub alarms: Vec<crate::model::scaling::Alarm>,
     pub scheduled_actions: Vec<crate::model::scaling::ScheduledAction>,
+    /// Seeded random Spot interruptions: (who, expected interruptions per hour).
+    pub spot_rates: Vec<(SpotPool, f64)>,
+}
+
+/// Whose capacity a random Spot interruption takes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpotPool {
+    FargateSpot,
+    /// EC2 Spot instances launched by this capacity provider's Auto Scaling group.
+    Provider(String),
+    /// Every EC2 Spot container instance.
+    AllSpotInstances,
 }
 
 /// Parses and validates a scenario document. On failure returns *every* violation found.
@@ -183,6 +195,7 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
         policies: vec![],
         alarms: vec![],
         scheduled_actions: vec![],
+        spot_rates: vec![],
     };
     infrastructure::load(root, &cluster, &mut scenario, errors);
     task_definitions::load(root, &mut scenario, errors);
@@ -190,7 +203,35 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
     scaling::load(root, &mut scenario, errors);
     timeline::load(root, &mut scenario, errors);
     scenario.narrative = narrative(root, errors);
+    scenario.spot_rates = spot_rates(root, &scenario, errors);
     scenario
+}
+
+/// `"spotInterruptions": {"FARGATE_SPOT": {"perHour": 2}, "<provider>": {...}, "spot-instances": {...}}`
+fn spot_rates(root: &Map<String, Value>, s: &Scenario, errors: &mut Errors) -> Vec<(SpotPool, f64)> {
+    let Some(v) = root.get("spotInterruptions") else { return vec![] };
+    let Some(map) = v.as_object() else {
+        errors.push("$.spotInterruptions", "an object: {\"FARGATE_SPOT\": {\"perHour\": 2}, ...}");
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (name, rate) in map {
+        let path = format!("$.spotInterruptions.{name}");
+        let pool = match name.as_str() {
+            "FARGATE_SPOT" => SpotPool::FargateSpot,
+            "spot-instances" => SpotPool::AllSpotInstances,
+            n if s.capacity_providers.iter().any(|c| c.name == n && c.asg.is_some()) => SpotPool::Provider(n.to_string()),
+            n => {
+                errors.push(path, format!("`{n}` is not FARGATE_SPOT, spot-instances or an Auto Scaling group capacity provider"));
+                continue;
+            }
+        };
+        match rate.get("perHour").and_then(Value::as_f64) {
+            Some(r) if (0.0..=60.0).contains(&r) => out.push((pool, r)),
+            _ => errors.push(format!("{path}.perHour"), "expected interruptions per hour, 0-60"),
+        }
+    }
+    out
 }
 
 fn narrative(root: &Map<String, Value>, errors: &mut Errors) -> Vec<NarrativeStep> {
