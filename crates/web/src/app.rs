@@ -45,11 +45,13 @@ pub enum Msg {
     Imported(Result<String, String>),
     Share,
     PasteTaskDefinition(String),
+    ChartService(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Inspect,
+    Charts,
     Scenario,
 }
 
@@ -82,6 +84,7 @@ pub struct App {
     share_link: Option<String>,
     paste_error: Option<String>,
     reader: Option<FileReader>,
+    chart_service: usize,
     /// Tasks seen so far, and the ones still sliding in: (task, wall-clock start in ms).
     known_tasks: usize,
     arrivals: Vec<(usize, f64)>,
@@ -141,6 +144,18 @@ impl App {
         }
         self.sim_time_ms = t as f64;
         self.refresh_query();
+    }
+
+    fn draw_charts(&self) {
+        let (Some(sim), Some(document)) = (&self.sim, web_sys::window().and_then(|w| w.document())) else { return };
+        if self.chart_service >= sim.services.len() {
+            return;
+        }
+        for chart in crate::chart_data::service_charts(sim, self.chart_service) {
+            if let Some(canvas) = document.get_element_by_id(&chart.id).and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok()) {
+                crate::charts::draw(canvas, &chart, self.projection);
+            }
+        }
     }
 
     /// Notes tasks created since the last frame so they can slide in from the pending queue.
@@ -247,6 +262,7 @@ impl Component for App {
             share_link: None,
             paste_error: None,
             reader: None,
+            chart_service: 0,
             known_tasks: 0,
             arrivals: Vec::new(),
             now_wall_ms: 0.0,
@@ -437,6 +453,10 @@ impl Component for App {
                 }
                 true
             }
+            Msg::ChartService(s) => {
+                self.chart_service = s;
+                true
+            }
             Msg::PasteTaskDefinition(text) => {
                 match add_task_definition(&self.editor_text, &text) {
                     Ok(updated) => {
@@ -457,6 +477,9 @@ impl Component for App {
         if first_render {
             self.draw();
             self.request_frame(ctx);
+        }
+        if self.tab == Tab::Charts {
+            self.draw_charts();
         }
     }
 
@@ -519,9 +542,12 @@ impl Component for App {
                     <aside class="side">
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
+                            <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
                             <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
                         </nav>
-                        if self.tab == Tab::Scenario {
+                        if self.tab == Tab::Charts {
+                            { self.charts_view(ctx) }
+                        } else if self.tab == Tab::Scenario {
                             { editor::view(&EditorProps {
                                 text: &self.editor_text,
                                 errors: &self.editor_errors,
@@ -550,6 +576,29 @@ impl Component for App {
                 </main>
                 if self.help { { keys::help(link.callback(|_| Msg::ToggleHelp)) } }
             </div>
+        }
+    }
+}
+
+impl App {
+    fn charts_view(&self, ctx: &Context<Self>) -> Html {
+        let Some(sim) = &self.sim else { return html! {} };
+        if sim.services.is_empty() {
+            return html! { <p>{ "No services to chart." }</p> };
+        }
+        let charts = crate::chart_data::service_charts(sim, self.chart_service.min(sim.services.len() - 1));
+        let (w, h) = if self.projection { (340, 220) } else { (370, 180) };
+        let on_pick = ctx.link().callback(|e: Event| Msg::ChartService(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(0)));
+        html! {
+            <section class="charts" id="charts">
+                <label for="chart-service">{ "Service" }</label>
+                <select id="chart-service" onchange={on_pick}>
+                    { for sim.services.iter().enumerate().map(|(k, s)| html! { <option value={k.to_string()} selected={k == self.chart_service}>{ &s.def.name }</option> }) }
+                </select>
+                if charts.iter().all(|c| c.lines.iter().all(|l| l.points.is_empty())) { <p>{ "Datapoints arrive once a minute: play the scenario." }</p> }
+                { for charts.iter().map(|c| html! { <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas> }) }
+                <p class="label">{ "Orange verticals: scaling activities." }</p>
+            </section>
         }
     }
 }

@@ -1,6 +1,8 @@
 //! stevedore-web: the browser app. It asks the sim and draws; it never decides.
 
 mod app;
+mod chart_data;
+mod charts;
 mod editor;
 mod event_log;
 mod inspector;

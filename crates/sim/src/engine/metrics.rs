@@ -63,17 +63,6 @@ pub fn aggregate(samples: &[f64], statistic: Statistic) -> Option<f64> {
 }
 
 impl Sim {
-    pub(super) fn needs_metrics(&self) -> bool {
-        use crate::model::Action;
-        !self.traffic.is_empty()
-            || !self.scenario.alarms.is_empty()
-            || !self.scenario.policies.is_empty()
-            || !self.scenario.service_load.is_empty()
-            || self.scenario.capacity_providers.iter().any(|c| c.managed.is_some())
-            || !self.scenario.spot_rates.is_empty()
-            || self.scenario.timeline.iter().any(|a| matches!(a.action, Action::PutMetricData(_) | Action::SetTraffic(_)))
-    }
-
     /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
     pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
         let minutes = self.metrics.get(metric)?;
@@ -106,6 +95,14 @@ impl Sim {
             .map(|s| {
                 let dims = vec![("ClusterName".to_string(), cluster.clone()), ("ServiceName".to_string(), s.def.name.clone())];
                 [MetricKey::new("AWS/ECS", "CPUUtilization", dims.clone()), MetricKey::new("AWS/ECS", "MemoryUtilization", dims)]
+            })
+            .collect();
+        self.count_keys = self
+            .services
+            .iter()
+            .map(|s| {
+                let dims = vec![("ClusterName".to_string(), cluster.clone()), ("ServiceName".to_string(), s.def.name.clone())];
+                ["DesiredTaskCount", "RunningTaskCount", "PendingTaskCount"].map(|n| MetricKey::new("ECS/ContainerInsights", n, dims.clone()))
             })
             .collect();
         self.tg_keys = self
@@ -172,6 +169,12 @@ impl Sim {
         }
         for s in 0..self.services.len() {
             let running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].last_status == TaskStatus::Running).count();
+            let pending = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.tasks[t].last_status < TaskStatus::Running).count();
+            // Container Insights' task counts, for charts.
+            let [desired_key, running_key, pending_key] = &self.count_keys[s];
+            record_into(&mut self.metrics, desired_key, minute, self.services[s].desired_count as f64);
+            record_into(&mut self.metrics, running_key, minute, running as f64);
+            record_into(&mut self.metrics, pending_key, minute, pending as f64);
             if running == 0 {
                 continue;
             }

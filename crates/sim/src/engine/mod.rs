@@ -124,6 +124,7 @@ pub struct Sim {
     /// Auto Scaling groups as cluster auto scaling runs them.
     pub groups_state: Vec<cluster_scaling::GroupState>,
     service_keys: Vec<[crate::model::scaling::MetricKey; 2]>,
+    count_keys: Vec<[crate::model::scaling::MetricKey; 3]>,
     tg_keys: Vec<[crate::model::scaling::MetricKey; 3]>,
     /// Target tracking policies per scalable target.
     tracking: Vec<Vec<usize>>,
@@ -158,6 +159,7 @@ impl Sim {
             step_proposals: vec![],
             bounds: scenario.scalable_targets.iter().map(|t| (t.min, t.max)).collect(),
             service_keys: vec![],
+            count_keys: vec![],
             tg_keys: vec![],
             tracking: (0..scenario.scalable_targets.len()).map(|t| (0..scenario.policies.len()).filter(|&p| scenario.policies[p].target == t && matches!(scenario.policies[p].kind, crate::model::scaling::PolicyKind::TargetTracking { .. })).collect()).collect(),
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
@@ -183,9 +185,8 @@ impl Sim {
         for k in 0..sim.scenario.scheduled_actions.len() {
             sim.schedule_next_action(k);
         }
-        if sim.needs_metrics() {
-            sim.schedule(metrics::MINUTE_MS, Wake::Minute);
-        }
+        // Metrics every minute, always: charts show task counts even without traffic.
+        sim.schedule(metrics::MINUTE_MS, Wake::Minute);
         sim
     }
 

@@ -1,0 +1,128 @@
+//! What the charts show, extracted from the sim's metrics in pure Rust (tested natively):
+//! per service utilisation against the scaling target, task counts, requests and healthy hosts,
+//! and the cluster's CapacityProviderReservation, with scaling activities marked.
+
+use stevedore_sim::model::scaling::{MetricKey, PolicyKind, Statistic};
+use stevedore_sim::Sim;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    pub colour: &'static str,
+    /// (minute, value)
+    pub points: Vec<(f64, f64)>,
+    /// A flat reference line (a scaling target) rather than data.
+    pub reference: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub lines: Vec<Line>,
+    /// Minutes at which a scaling activity happened.
+    pub marks: Vec<f64>,
+}
+
+fn series(sim: &Sim, key: &MetricKey, statistic: Statistic) -> Vec<(f64, f64)> {
+    let Some(minutes) = sim.metrics.get(key) else { return vec![] };
+    minutes.keys().filter_map(|&m| sim.metric_value(key, statistic, m, m + 1).map(|v| (m as f64, v))).collect()
+}
+
+fn find<'a>(sim: &'a Sim, namespace: &str, name: &str, dim: (&str, &str)) -> Option<&'a MetricKey> {
+    sim.metrics.keys().find(|k| k.namespace == namespace && k.name == name && k.dimensions.iter().any(|(n, v)| n == dim.0 && v == dim.1))
+}
+
+pub fn service_charts(sim: &Sim, service: usize) -> Vec<Chart> {
+    let name = sim.services[service].def.name.as_str();
+    let resource = format!("service/{}/{name}", sim.scenario.arns.cluster);
+    let marks: Vec<f64> = sim.activities.iter().filter(|a| a.resource_id == resource).map(|a| a.at as f64 / 60_000.0).collect();
+    let mut charts = Vec::new();
+
+    let mut util = Vec::new();
+    for (metric, colour) in [("CPUUtilization", "#38bdf8"), ("MemoryUtilization", "#a78bfa")] {
+        if let Some(k) = find(sim, "AWS/ECS", metric, ("ServiceName", name)) {
+            util.push(Line { label: format!("{metric} %"), colour, points: series(sim, k, Statistic::Average), reference: false });
+        }
+    }
+    let target = sim.scenario.policies.iter().find_map(|p| match &p.kind {
+        PolicyKind::TargetTracking { target, metric, .. } if sim.scenario.scalable_targets[p.target].service == service && metric.namespace == "AWS/ECS" => Some(*target),
+        _ => None,
+    });
+    if let (Some(t), Some(first)) = (target, util.first()) {
+        let span: Vec<(f64, f64)> = first.points.iter().map(|(m, _)| (*m, t)).collect();
+        util.push(Line { label: format!("target {t}"), colour: "#f97316", points: span, reference: true });
+    }
+    if !util.is_empty() {
+        charts.push(Chart { id: "chart-utilisation".into(), title: format!("{name}: CPU and memory utilisation (%)"), lines: util, marks: marks.clone() });
+    }
+
+    let counts: Vec<Line> = [("DesiredTaskCount", "desired", "#f97316"), ("RunningTaskCount", "running", "#22c55e"), ("PendingTaskCount", "pending", "#facc15")]
+        .iter()
+        .filter_map(|(metric, label, colour)| find(sim, "ECS/ContainerInsights", metric, ("ServiceName", name)).map(|k| Line { label: label.to_string(), colour, points: series(sim, k, Statistic::Average), reference: false }))
+        .collect();
+    if !counts.is_empty() {
+        charts.push(Chart { id: "chart-tasks".into(), title: format!("{name}: tasks"), lines: counts, marks: marks.clone() });
+    }
+
+    for link in &sim.services[service].def.load_balancers {
+        let tg = &sim.scenario.target_groups[link.target_group];
+        let dim = stevedore_sim::scenario::scaling::target_group_dimension(&tg.arn);
+        let per_minute = |metric: &str, label: &str, colour: &'static str, per_second: bool| {
+            find(sim, "AWS/ApplicationELB", metric, ("TargetGroup", &dim)).map(|k| Line {
+                label: label.to_string(),
+                colour,
+                points: series(sim, k, Statistic::Sum).into_iter().map(|(m, v)| (m, if per_second { v / 60.0 } else { v })).collect(),
+                reference: false,
+            })
+        };
+        let requests: Vec<Line> = [per_minute("RequestCount", "requests/s", "#60a5fa", true), per_minute("RequestCountPerTarget", "per target (requests/s)", "#f472b6", true)].into_iter().flatten().collect();
+        if !requests.is_empty() {
+            charts.push(Chart { id: "chart-requests".into(), title: format!("{}: request rate", tg.name), lines: requests, marks: marks.clone() });
+        }
+        if let Some(h) = per_minute("HealthyHostCount", "healthy hosts", "#22c55e", false) {
+            charts.push(Chart { id: "chart-healthy".into(), title: format!("{}: healthy hosts", tg.name), lines: vec![h], marks: marks.clone() });
+        }
+    }
+    let reservations: Vec<Line> = sim
+        .metrics
+        .keys()
+        .filter(|k| k.name == "CapacityProviderReservation")
+        .map(|k| Line { label: k.dimensions.iter().find(|(n, _)| n == "CapacityProviderName").map_or("reservation".into(), |d| d.1.clone()), colour: "#c084fc", points: series(sim, k, Statistic::Average), reference: false })
+        .collect();
+    if !reservations.is_empty() {
+        charts.push(Chart { id: "chart-reservation".into(), title: "CapacityProviderReservation (%)".into(), lines: reservations, marks: vec![] });
+    }
+    charts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson_at(id: &str, minutes: u64) -> Sim {
+        let mut sim = Sim::new(stevedore_sim::load(crate::scenarios::find(id).unwrap().json).unwrap());
+        sim.advance_to(minutes * 60_000);
+        sim
+    }
+
+    #[test]
+    fn target_tracking_lesson_charts_utilisation_against_its_target_and_marks_activities() {
+        let sim = lesson_at("target-tracking", 30);
+        let charts = service_charts(&sim, 0);
+        let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["chart-utilisation", "chart-tasks", "chart-requests", "chart-healthy"]);
+        let util = &charts[0];
+        assert!(util.lines.iter().any(|l| l.reference && l.points.iter().all(|p| p.1 == 50.0)));
+        assert_eq!(util.lines[0].points.len(), 30);
+        assert!(!util.marks.is_empty(), "scaling activities are marked");
+        let desired = &charts[1].lines[0];
+        assert!(desired.points.last().unwrap().1 > 2.0);
+    }
+
+    #[test]
+    fn cluster_auto_scaling_charts_the_reservation() {
+        let sim = lesson_at("cluster-auto-scaling", 20);
+        assert!(service_charts(&sim, 0).iter().any(|c| c.id == "chart-reservation" && c.lines[0].points.iter().any(|p| p.1 > 100.0)));
+    }
+}
