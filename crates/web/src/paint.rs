@@ -6,8 +6,17 @@ use web_sys::CanvasRenderingContext2d;
 
 pub fn paint(ctx: &CanvasRenderingContext2d, scene: &Scene, device_pixel_ratio: f64) {
     let _ = ctx.set_transform(device_pixel_ratio, 0.0, 0.0, device_pixel_ratio, 0.0, 0.0);
+    let mut current_fill: Option<String> = None;
     for shape in &scene.shapes {
         match shape {
+            Shape::Rect { r, fill, stroke: None, radius } if *radius == 0.0 => {
+                // The cheap path: no path object, and the fill style only when it changes.
+                if current_fill.as_deref() != Some(fill.as_str()) {
+                    ctx.set_fill_style_str(fill);
+                    current_fill = Some(fill.clone());
+                }
+                ctx.fill_rect(r.x, r.y, r.w, r.h);
+            }
             Shape::Rect { r, fill, stroke, radius } => {
                 ctx.begin_path();
                 if *radius > 0.0 && r.w > 2.0 * radius && r.h > 2.0 * radius {
@@ -16,6 +25,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, scene: &Scene, device_pixel_ratio: 
                     ctx.rect(r.x, r.y, r.w, r.h);
                 }
                 ctx.set_fill_style_str(fill);
+                current_fill = Some(fill.clone());
                 ctx.fill();
                 if let Some(stroke) = stroke {
                     ctx.set_stroke_style_str(stroke);
@@ -30,6 +40,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, scene: &Scene, device_pixel_ratio: 
                     Align::Centre => "center",
                 });
                 ctx.set_fill_style_str(colour);
+                current_fill = Some(colour.clone());
                 let _ = ctx.fill_text(text, *x, *y);
             }
             Shape::Line { from, to, colour, width } => {
