@@ -22,6 +22,10 @@ pub struct Deployment {
     pub created_at: SimTime,
 }
 
+/// Without a load balancer or container health check, ECS counts a task healthy 40 s after
+/// it reaches RUNNING (aws-semantics §6.1).
+pub const NO_HEALTH_CHECK_HEALTHY_MS: SimTime = 40_000;
+
 /// Circuit breaker threshold: half the desired count, rounded up, clamped to [3, 200] (the
 /// current API model's minimum; the 2023 guide said 10).
 pub fn failure_threshold(desired: u32) -> u32 {
@@ -43,8 +47,9 @@ impl Sim {
         self.services[s].deployments.len() - 1
     }
 
-    /// Healthy for the scheduler (aws-semantics §6.1): RUNNING, and with a container health
-    /// check, past its first passing check; a check that always fails never gets there.
+    /// Healthy for the scheduler (aws-semantics §6.1): RUNNING, and then with a load balancer
+    /// its targets healthy; with a container health check, past its first passing check (a check
+    /// that always fails never gets there); with neither, 40 seconds after RUNNING.
     pub fn task_healthy(&self, t: &super::Task) -> bool {
         if t.last_status != TaskStatus::Running {
             return false;
@@ -53,8 +58,14 @@ impl Sim {
         if td.failing_health_check().is_some() {
             return false;
         }
-        let first_pass_ms = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| (h.start_period_s.max(h.interval_s)) as u64 * 1000).max().unwrap_or(0);
-        t.started_at.is_some_and(|at| self.now >= at + first_pass_ms)
+        let behind_lb = t.service.is_some_and(|s| !self.services[s].def.load_balancers.is_empty());
+        if behind_lb {
+            let task = self.tasks.iter().position(|x| std::ptr::eq(x, t));
+            return task.is_some_and(|k| self.targets.iter().flatten().filter(|x| x.task == k).all(|x| x.state == super::TargetState::Healthy) && self.targets.iter().flatten().any(|x| x.task == k));
+        }
+        let checked = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| (h.start_period_s.max(h.interval_s)) as u64 * 1000).max();
+        let wait_ms = checked.unwrap_or(NO_HEALTH_CHECK_HEALTHY_MS);
+        t.started_at.is_some_and(|at| self.now >= at + wait_ms)
     }
 
     /// After a task reaches RUNNING: an always-failing container health check stops it later.
@@ -65,10 +76,10 @@ impl Sim {
             self.schedule(self.now + check.time_to_unhealthy_ms(), Wake::HealthCheckFailed { task, generation });
             return;
         }
-        // A passing check makes the task healthy after its first interval: look again then.
-        let first_pass_ms = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| h.start_period_s.max(h.interval_s) as u64 * 1000).max();
-        if let (Some(ms), Some(s)) = (first_pass_ms, self.tasks[task].service) {
-            self.schedule(self.now + ms, Wake::Reconcile(s));
+        // The task turns healthy later (first passing check, or 40 s): look again then.
+        let first_pass_ms = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| h.start_period_s.max(h.interval_s) as u64 * 1000).max().unwrap_or(NO_HEALTH_CHECK_HEALTHY_MS);
+        if let Some(s) = self.tasks[task].service {
+            self.schedule(self.now + first_pass_ms, Wake::Reconcile(s));
         }
     }
 

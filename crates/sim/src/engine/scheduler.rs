@@ -60,9 +60,11 @@ impl Sim {
         // every task that is PENDING, RUNNING or STOPPING. A FAILED deployment starts nothing.
         let missing = desired.saturating_sub(keep.len() as u32);
         let max_total = desired * def.maximum_percent / 100;
+        // Replacement is under way while any live task (stopping ones included) is being replaced.
+        let replacing = self.services[s].tasks.iter().any(|&t| replace(self, t));
         let to_start = match deployment.rollout {
             super::deployments::RolloutState::Failed => 0,
-            _ if doomed.is_empty() => missing,
+            _ if !replacing => missing,
             _ => missing.min(max_total.saturating_sub(in_flight)),
         };
         let mut started = Vec::new();

@@ -73,6 +73,10 @@ impl Sim {
         let group = self.scenario.target_groups[tg].clone();
         self.log("targetGroup", group.name.clone(), format!("target {id}:{port} is {}", if fails { "unhealthy (Target.FailedHealthChecks)" } else { "healthy" }));
         if !fails {
+            // A healthy target may let a deployment or draining move on.
+            if let Some(s) = self.tasks[task].service {
+                self.reconcile_soon(s);
+            }
             return;
         }
         let Some(s) = self.tasks[task].service else { return };

@@ -180,3 +180,25 @@ pub struct ScalingPolicy {
     pub target: usize,
     pub kind: PolicyKind,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Curve;
+
+    #[test]
+    fn curves() {
+        let min = |m: u64| m * 60_000;
+        let sine = Curve::Sine { mean: 500.0, amplitude: 400.0, period: min(24 * 60), peak_at: min(14 * 60) };
+        assert!((sine.at(min(14 * 60)) - 900.0).abs() < 1e-9, "peak at 14:00");
+        assert!((sine.at(min(2 * 60)) - 100.0).abs() < 1e-9, "trough twelve hours later");
+        let spike = Curve::Spike { base: 100.0, peak: 2000.0, at: min(10), duration: min(5) };
+        assert_eq!([spike.at(min(9)), spike.at(min(10)), spike.at(min(14)), spike.at(min(15))], [100.0, 2000.0, 2000.0, 100.0]);
+        let ramp = Curve::Ramp { from: 100.0, to: 300.0, start: min(0), end: min(10) };
+        assert_eq!([ramp.at(0), ramp.at(min(5)), ramp.at(min(20))], [100.0, 200.0, 300.0]);
+        let points = Curve::Points(vec![(min(0), 0.0), (min(10), 100.0)]);
+        assert_eq!([points.at(min(5)), points.at(min(30))], [50.0, 100.0]);
+        let steps = Curve::Steps(vec![(min(0), 5.0), (min(10), 7.0)]);
+        assert_eq!([steps.at(min(9)), steps.at(min(10))], [5.0, 7.0]);
+        assert_eq!(Curve::Constant(-3.0).at(0), 0.0, "never negative");
+    }
+}
