@@ -29,7 +29,12 @@ fn running(s: &stevedore_sim::Sim) -> usize {
 #[test]
 fn from_zero_it_launches_two_instances_first() {
     let d = cluster(4, 1024, 100, false);
-    assert_eq!(active(&run(&d, 60)), 0);
+    let s = run(&d, 60);
+    assert_eq!(active(&s), 0);
+    assert!(s.tasks.len() == 4 && s.tasks.iter().all(|t| t.last_status == stevedore_sim::engine::TaskStatus::Provisioning && t.instance.is_none()), "the tasks wait in PROVISIONING");
+    let report = stevedore_sim::report::describe_task(&s, &s.tasks[0]);
+    assert_eq!(report["lastStatus"], "PROVISIONING");
+    assert!(report.get("containerInstanceArn").is_none());
     let s = run(&d, 4 * 60);
     assert_eq!(active(&s), 2, "CapacityProviderReservation 200 with no instances: two instances");
     assert_eq!(running(&s), 4);

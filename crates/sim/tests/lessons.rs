@@ -63,7 +63,7 @@ fn narratives_tell_the_truth() {
         let s = run(&lesson("cluster-auto-scaling"), t * 60);
         (s.instances.iter().filter(|i| i.status == stevedore_sim::engine::InstanceStatus::Active).count(), s.tasks.iter().filter(|t| t.live()).count())
     };
-    assert_eq!([fleet(1), fleet(4), fleet(20), fleet(60)], [(0, 0), (2, 4), (6, 18), (2, 3)]);
+    assert_eq!([fleet(1), fleet(4), fleet(20), fleet(60)], [(0, 4), (2, 4), (6, 18), (2, 3)], "(instances, live tasks): at first the tasks wait in PROVISIONING");
 
     let s = run(&lesson("daemon"), 300);
     assert_eq!(live(&s, "service:log-agent"), 5);

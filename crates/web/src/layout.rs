@@ -148,10 +148,12 @@ fn draw_pending_queue(sim: &Sim, scene: &mut Scene) -> bool {
     let waiting: Vec<String> = sim
         .services
         .iter()
-        .filter(|s| s.unplaced.is_some() && !s.def.daemon)
-        .map(|s| {
+        .filter(|s| !s.def.daemon)
+        .filter_map(|s| {
             let live = s.tasks.iter().filter(|&&t| sim.tasks[t].desired_running).count() as u32;
-            format!("{} ×{}", s.def.name, s.desired_count.saturating_sub(live))
+            let provisioning = s.tasks.iter().filter(|&&t| sim.tasks[t].awaiting_capacity).count() as u32;
+            let unplaced = if s.unplaced.is_some() { s.desired_count.saturating_sub(live) } else { 0 };
+            (unplaced + provisioning > 0).then(|| format!("{} ×{}", s.def.name, unplaced + provisioning))
         })
         .collect();
     if waiting.is_empty() {

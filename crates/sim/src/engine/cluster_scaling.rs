@@ -5,12 +5,12 @@
 //! the instance warm-up), below it for 15 minutes the group shrinks by at most half a minute,
 //! terminating empty instances (only empty ones under managed termination protection).
 //!
-//! A known simplification: tasks that wait for capacity stay with the service as unplaced
-//! (shown in the app's pending queue) rather than as PROVISIONING tasks.
+//! Tasks that find no room wait in PROVISIONING (no instance yet) and are placed as soon as
+//! an instance with room registers.
 
 use super::{InstanceStatus, Sim, TaskStatus, Wake};
 use crate::model::scaling::MetricKey;
-use crate::model::{Launch, NetworkMode};
+use crate::model::NetworkMode;
 use crate::time::SimTime;
 
 /// From RunInstances to a registered container instance.
@@ -38,19 +38,18 @@ impl Sim {
         self.instances[i].tasks.iter().any(|&t| self.tasks[t].service.is_none_or(|s| !self.services[s].def.daemon))
     }
 
-    /// Extra instances the waiting tasks of services using provider `cp` need.
+    /// Extra instances the tasks waiting in PROVISIONING for provider `cp` need, packed onto
+    /// the group's instance type; a task that fits no such instance is left out, as ECS does.
     fn extra_instances_needed(&self, cp: &str, asg: usize) -> u32 {
         let Some(template) = self.scenario.auto_scaling_groups[asg].templates.first() else { return 0 };
         let probe = super::Instance::new(template.clone(), String::new(), String::new(), 0);
+        let mut waiting: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
+        for t in self.tasks.iter().filter(|t| t.awaiting_capacity && t.desired_running && t.capacity_provider.as_deref() == Some(cp)) {
+            *waiting.entry(t.task_def).or_default() += 1;
+        }
         let mut extra = 0;
-        for s in &self.services {
-            let uses = matches!(&s.def.launch, Launch::Providers(p) if p.iter().any(|x| x.name == cp));
-            if !uses || s.unplaced.is_none() {
-                continue;
-            }
-            let live = s.tasks.iter().filter(|&&t| self.tasks[t].desired_running).count() as u32;
-            let waiting = s.desired_count.saturating_sub(live);
-            let td = &self.scenario.task_defs[s.def.task_def];
+        for (td, count) in waiting {
+            let td = &self.scenario.task_defs[td];
             let by = |have: u32, need: u32| if need == 0 { u32::MAX } else { have / need };
             let mut per_instance = by(probe.registered_cpu, td.reserved_cpu()).min(by(probe.registered_memory_mib, td.reserved_memory_mib()));
             if td.network_mode == NetworkMode::Awsvpc {
@@ -59,9 +58,8 @@ impl Sim {
             if td.ports().any(|(_, p)| p.host_port.is_some()) && td.network_mode != NetworkMode::Awsvpc {
                 per_instance = per_instance.min(1);
             }
-            // A task that fits no instance of this type is excluded, as ECS does.
             if per_instance > 0 {
-                extra += waiting.div_ceil(per_instance);
+                extra += count.div_ceil(per_instance);
             }
         }
         extra
@@ -139,6 +137,7 @@ impl Sim {
         let i = self.register_instance(spec);
         let id = self.instances[i].spec.ec2_instance_id.clone();
         self.log("instance", id, "registered (ACTIVE) by cluster auto scaling");
+        self.place_waiting();
         self.reconcile_all();
     }
 

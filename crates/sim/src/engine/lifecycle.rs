@@ -11,6 +11,8 @@ use crate::scenario::hex_id;
 pub enum Host {
     Instance(usize),
     Fargate { subnet: usize },
+    /// No instance has room yet: the task waits in PROVISIONING for cluster auto scaling.
+    Waiting,
 }
 
 pub struct NewTask {
@@ -24,73 +26,28 @@ pub struct NewTask {
 }
 
 impl Sim {
-    /// Creates a placed task, reserving what it needs. Returns `None` (and changes nothing)
-    /// when an awsvpc task can't get an address in its subnet.
+    /// Creates a task: placed on an instance (reserving what it needs), on Fargate, or
+    /// waiting for capacity in PROVISIONING. Returns `None` (and changes nothing) when an awsvpc
+    /// task can't get an address in its subnet.
     pub(super) fn create_task(&mut self, new: NewTask) -> Option<usize> {
         let index = self.tasks.len();
         let id = hex_id(&format!("{}/task/{index}", self.scenario.arns.cluster), 32);
         let arn = self.scenario.arns.task(&id);
         let td = &self.scenario.task_defs[new.task_def];
         let awsvpc = td.network_mode == NetworkMode::Awsvpc;
-        let (instance, subnet, fargate) = match new.host {
-            Host::Instance(i) => (Some(i), self.scenario.subnets.iter().position(|s| s.id == self.instances[i].spec.subnet_id), false),
-            Host::Fargate { subnet } => (None, Some(subnet), true),
+        let (fargate, subnet) = match new.host {
+            Host::Fargate { subnet } => (true, Some(subnet)),
+            _ => (false, None),
         };
-        let private_ip = if awsvpc {
-            let s = subnet?;
-            Some(self.allocate_ip(s)?)
-        } else {
-            None
+        let private_ip = match subnet {
+            Some(s) if awsvpc => Some(self.allocate_ip(s)?),
+            _ => None,
         };
         let td = &self.scenario.task_defs[new.task_def];
-        let az = match instance {
-            Some(i) => self.instances[i].spec.availability_zone.clone(),
-            None => subnet.map(|s| self.scenario.subnets[s].availability_zone.clone()).unwrap_or_default(),
-        };
-        let mut bindings = Vec::new();
-        if let Some(i) = instance {
-            let (cpu, memory) = (td.reserved_cpu(), td.reserved_memory_mib());
-            let inst = &mut self.instances[i];
-            inst.remaining_cpu -= cpu;
-            inst.remaining_memory_mib -= memory;
-            if awsvpc {
-                inst.awsvpc_used += 1;
-            } else {
-                for (c, p) in td.ports() {
-                    let host_port = match p.host_port {
-                        Some(h) => {
-                            inst.static_port_count += 1;
-                            h
-                        }
-                        None => {
-                            let taken: Vec<u16> = bindings.iter().filter(|b: &&Binding| b.protocol == p.protocol).map(|b| b.host_port).collect();
-                            // Placement checked that enough dynamic ports are free.
-                            let port = inst.next_dynamic_port(p.protocol, &taken).unwrap_or(0);
-                            inst.last_dynamic_port = port;
-                            port
-                        }
-                    };
-                    inst.bind(host_port, p.protocol);
-                    bindings.push(Binding { container_name: c.name.clone(), container_port: p.container_port, host_port, protocol: p.protocol });
-                }
-            }
-            inst.tasks.push(index);
-            inst.task_groups.push(new.group.clone());
-        } else {
-            for (c, p) in td.ports() {
-                bindings.push(Binding { container_name: c.name.clone(), container_port: p.container_port, host_port: p.container_port, protocol: p.protocol });
-            }
-        }
-        if let Some(i) = instance {
-            *self.groups.entry(new.group.clone()).or_default().entry(i).or_default() += 1;
-        }
-        let explanation = new.explanation.map(|mut e| {
-            e.at = crate::time::format_clock(self.now);
-            e.task_arn = arn.clone();
-            self.explanations.push(e);
-            self.explanations.len() - 1
-        });
-        let first = if fargate || awsvpc { TaskStatus::Provisioning } else { TaskStatus::Pending };
+        let az = subnet.map(|s| self.scenario.subnets[s].availability_zone.clone()).unwrap_or_default();
+        let bindings = if fargate { td.ports().map(|(c, p)| Binding { container_name: c.name.clone(), container_port: p.container_port, host_port: p.container_port, protocol: p.protocol }).collect() } else { Vec::new() };
+        let waiting = matches!(new.host, Host::Waiting);
+        let first = if fargate || awsvpc || waiting { TaskStatus::Provisioning } else { TaskStatus::Pending };
         self.tasks.push(Task {
             id,
             arn,
@@ -101,23 +58,36 @@ impl Sim {
             started_by: new.started_by,
             fargate,
             capacity_provider: new.capacity_provider,
-            instance,
+            instance: None,
             availability_zone: az,
             subnet,
             private_ip,
             bindings,
             last_status: first,
             desired_running: true,
+            awaiting_capacity: waiting,
             created_at: self.now,
             started_at: None,
             stopping_at: None,
             stopped_at: None,
             stopped_reason: None,
             stop_code: None,
-            explanation,
+            explanation: None,
             generation: 0,
             next_change_at: None,
         });
+        if let Host::Instance(i) = new.host {
+            if self.bind_to_instance(index, i).is_none() {
+                self.tasks.pop();
+                return None;
+            }
+        }
+        self.tasks[index].explanation = new.explanation.map(|e| self.store_explanation(index, e));
+        if waiting {
+            let id = self.tasks[index].id.clone();
+            self.log("task", id, "PROVISIONING: waiting for capacity from the capacity provider");
+            return Some(index);
+        }
         let wait = match first {
             TaskStatus::Provisioning if fargate => FARGATE_PROVISIONING_MS,
             TaskStatus::Provisioning => EC2_AWSVPC_PROVISIONING_MS,
@@ -125,6 +95,93 @@ impl Sim {
         };
         self.wake_task(index, wait);
         Some(index)
+    }
+
+    fn store_explanation(&mut self, task: usize, mut e: crate::placement::Explanation) -> usize {
+        e.at = crate::time::format_clock(self.now);
+        e.task_arn = self.tasks[task].arn.clone();
+        self.explanations.push(e);
+        self.explanations.len() - 1
+    }
+
+    /// Puts a task on an instance: CPU, memory, host ports (the agent's allocation), an ENI and
+    /// address for awsvpc. `None` (nothing changed) when the subnet has no free address.
+    fn bind_to_instance(&mut self, task: usize, i: usize) -> Option<()> {
+        let td = &self.scenario.task_defs[self.tasks[task].task_def];
+        let awsvpc = td.network_mode == NetworkMode::Awsvpc;
+        let subnet = self.scenario.subnets.iter().position(|s| s.id == self.instances[i].spec.subnet_id);
+        let private_ip = if awsvpc { Some(self.allocate_ip(subnet?)?) } else { None };
+        let td = &self.scenario.task_defs[self.tasks[task].task_def];
+        let group = self.tasks[task].group.clone();
+        let mut bindings = Vec::new();
+        let inst = &mut self.instances[i];
+        inst.remaining_cpu -= td.reserved_cpu();
+        inst.remaining_memory_mib -= td.reserved_memory_mib();
+        if awsvpc {
+            inst.awsvpc_used += 1;
+            for (c, p) in td.ports() {
+                bindings.push(Binding { container_name: c.name.clone(), container_port: p.container_port, host_port: p.container_port, protocol: p.protocol });
+            }
+        } else {
+            for (c, p) in td.ports() {
+                let host_port = match p.host_port {
+                    Some(h) => {
+                        inst.static_port_count += 1;
+                        h
+                    }
+                    None => {
+                        let taken: Vec<u16> = bindings.iter().filter(|b: &&Binding| b.protocol == p.protocol).map(|b| b.host_port).collect();
+                        // Placement checked that enough dynamic ports are free.
+                        let port = inst.next_dynamic_port(p.protocol, &taken).unwrap_or(0);
+                        inst.last_dynamic_port = port;
+                        port
+                    }
+                };
+                inst.bind(host_port, p.protocol);
+                bindings.push(Binding { container_name: c.name.clone(), container_port: p.container_port, host_port, protocol: p.protocol });
+            }
+        }
+        inst.tasks.push(task);
+        inst.task_groups.push(group.clone());
+        let az = inst.spec.availability_zone.clone();
+        *self.groups.entry(group).or_default().entry(i).or_default() += 1;
+        let t = &mut self.tasks[task];
+        t.instance = Some(i);
+        t.subnet = subnet;
+        t.private_ip = private_ip;
+        t.bindings = bindings;
+        t.availability_zone = az;
+        Some(())
+    }
+
+    /// Tasks waiting in PROVISIONING get an instance as soon as one fits (after a launch, or
+    /// when capacity frees up), oldest first.
+    pub(super) fn place_waiting(&mut self) {
+        let waiting: Vec<usize> = (0..self.tasks.len()).filter(|&t| self.tasks[t].awaiting_capacity && self.tasks[t].desired_running).collect();
+        for t in waiting {
+            let Some(s) = self.tasks[t].service else { continue };
+            let def = self.services[s].def.clone();
+            let td = &self.scenario.task_defs[self.tasks[t].task_def];
+            let group = self.tasks[t].group.clone();
+            let cp = self.tasks[t].capacity_provider.clone();
+            let req = crate::placement::Request::new(td, &group, &def.placement.constraints, &def.placement.strategies, cp.as_deref());
+            let batch = crate::placement::Batch::new(&self.instances, &req, self.groups.get(&group));
+            let outcome = crate::placement::place(&self.instances, &req, &batch, &mut self.rng, self.explain_full);
+            let Ok(i) = outcome.chosen else { continue };
+            if self.bind_to_instance(t, i).is_none() {
+                continue;
+            }
+            let explanation = self.store_explanation(t, outcome.explanation);
+            let task = &mut self.tasks[t];
+            task.awaiting_capacity = false;
+            task.explanation = Some(explanation);
+            if task.private_ip.is_some() {
+                self.wake_task(t, EC2_AWSVPC_PROVISIONING_MS);
+            } else {
+                self.set_status(t, TaskStatus::Pending);
+                self.wake_task(t, PENDING_MS);
+            }
+        }
     }
 
     fn wake_task(&mut self, task: usize, after_ms: u64) {
@@ -190,6 +247,7 @@ impl Sim {
             return;
         }
         t.desired_running = false;
+        t.awaiting_capacity = false;
         t.stopped_reason = Some(reason.to_string());
         t.stop_code = Some(stop_code.to_string());
         t.stopping_at = Some(self.now);
@@ -267,7 +325,10 @@ impl Sim {
         if let Some(s) = t.service {
             self.services[s].tasks.retain(|&x| x != task);
         }
-        // Freed capacity may let waiting services place tasks.
+        // Freed capacity may let waiting tasks and services place tasks.
+        if t.instance.is_some() && self.tasks.iter().any(|x| x.awaiting_capacity && x.desired_running) {
+            self.place_waiting();
+        }
         for s in 0..self.services.len() {
             if self.services[s].unplaced.is_some() || t.service == Some(s) {
                 self.reconcile_soon(s);

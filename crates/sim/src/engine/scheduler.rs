@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 /// ECS suppresses a repeated service event for six hours (aws-semantics §6.3).
 const DUPLICATE_EVENT_WINDOW_MS: SimTime = 6 * 3600 * 1000;
 const PLACEMENT_RETRY_MS: SimTime = 30_000;
+/// ECS quota: tasks in the PROVISIONING state per cluster (aws-semantics §3.2).
+const MAX_PROVISIONING: usize = 300;
 /// Batches at least this large use the placement index instead of a scan per task.
 const INDEX_MIN_BATCH: u32 = 4;
 
@@ -238,10 +240,10 @@ impl Sim {
                 Launch::Ec2 => false,
                 Launch::Providers(_) => provider_name.as_deref().is_some_and(|n| n.starts_with("FARGATE")),
             };
+            let cp = provider_name.clone().filter(|_| matches!(l.launch, Launch::Providers(_)));
             let result = if fargate {
                 self.place_fargate(l, provider_name.clone().or(Some("FARGATE".into())).filter(|_| !matches!(l.launch, Launch::Fargate)))
             } else {
-                let cp = provider_name.clone().filter(|_| matches!(l.launch, Launch::Providers(_)));
                 if state.as_ref().is_none_or(|(p, _, _)| *p != cp) {
                     let td = &self.scenario.task_defs[l.task_def];
                     let req = Request::new(td, l.group, &l.placement.constraints, &l.placement.strategies, cp.as_deref());
@@ -250,7 +252,16 @@ impl Sim {
                     state = Some((cp.clone(), batch, index));
                 }
                 let (_, batch, index) = state.as_mut().expect("state was just built");
-                self.place_on_instance(l, cp, batch, index.as_mut())
+                self.place_on_instance(l, cp.clone(), batch, index.as_mut())
+            };
+            // With cluster auto scaling the task exists and waits in PROVISIONING (up to the
+            // quota of 300 per cluster) instead of failing.
+            let result = match result {
+                Err(f) if !fargate && self.managed_provider(cp.as_deref()) && self.tasks.iter().filter(|t| t.awaiting_capacity).count() < MAX_PROVISIONING => {
+                    let new = NewTask { task_def: l.task_def, group: l.group.to_string(), service: l.service, started_by: l.started_by.clone(), capacity_provider: cp.clone(), host: Host::Waiting, explanation: None };
+                    self.create_task(new).ok_or(f)
+                }
+                other => other,
             };
             match result {
                 Ok(t) => created.push(t),
@@ -258,6 +269,10 @@ impl Sim {
             }
         }
         Ok(created)
+    }
+
+    fn managed_provider(&self, cp: Option<&str>) -> bool {
+        cp.is_some_and(|name| self.scenario.capacity_providers.iter().any(|c| c.name == name && c.managed.is_some()))
     }
 
     /// `created`: tasks this launch already started (not yet listed on the service).

@@ -78,6 +78,8 @@ pub struct Task {
     pub bindings: Vec<Binding>,
     pub last_status: TaskStatus,
     pub desired_running: bool,
+    /// In PROVISIONING without an instance, until cluster auto scaling brings one.
+    pub awaiting_capacity: bool,
     pub created_at: SimTime,
     pub started_at: Option<SimTime>,
     pub stopping_at: Option<SimTime>,
