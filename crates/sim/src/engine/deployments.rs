@@ -34,7 +34,9 @@ pub fn failure_threshold(desired: u32) -> u32 {
 
 impl Sim {
     pub(super) fn start_deployment(&mut self, s: usize, task_def: usize, reason: &str) {
-        let id = format!("ecs-svc/{}", crate::scenario::hex_id(&format!("{}#{}", self.services[s].def.arn, self.services[s].deployments.len()), 19).chars().filter(|c| c.is_ascii_digit()).chain("0000000000000000000".chars()).take(19).collect::<String>());
+        // ECS deployment ids are `ecs-svc/` and 19 digits.
+        let hash = u64::from_str_radix(&crate::scenario::hex_id(&format!("{}#{}", self.services[s].def.arn, self.services[s].deployments.len()), 15), 16).unwrap_or(0);
+        let id = format!("ecs-svc/{:019}", hash % 10_000_000_000_000_000_000);
         let name = self.services[s].def.name.clone();
         let family = self.scenario.task_defs[task_def].family_revision();
         self.services[s].deployments.push(Deployment { id: id.clone(), task_def, rollout: RolloutState::InProgress, failed_tasks: 0, created_at: self.now });
@@ -50,7 +52,8 @@ impl Sim {
     /// Healthy for the scheduler (aws-semantics §6.1): RUNNING, and then with a load balancer
     /// its targets healthy; with a container health check, past its first passing check (a check
     /// that always fails never gets there); with neither, 40 seconds after RUNNING.
-    pub fn task_healthy(&self, t: &super::Task) -> bool {
+    pub fn task_healthy(&self, k: usize) -> bool {
+        let t = &self.tasks[k];
         if t.last_status != TaskStatus::Running {
             return false;
         }
@@ -58,10 +61,11 @@ impl Sim {
         if td.failing_health_check().is_some() {
             return false;
         }
-        let behind_lb = t.service.is_some_and(|s| !self.services[s].def.load_balancers.is_empty());
-        if behind_lb {
-            let task = self.tasks.iter().position(|x| std::ptr::eq(x, t));
-            return task.is_some_and(|k| self.targets.iter().flatten().filter(|x| x.task == k).all(|x| x.state == super::TargetState::Healthy) && self.targets.iter().flatten().any(|x| x.task == k));
+        let groups: Vec<usize> = t.service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
+        if !groups.is_empty() {
+            // Every registration of the task healthy in its target groups.
+            let mine = || groups.iter().flat_map(|&g| self.targets[g].iter()).filter(|x| x.task == k);
+            return mine().next().is_some() && mine().all(|x| x.state == super::TargetState::Healthy);
         }
         let checked = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| (h.start_period_s.max(h.interval_s)) as u64 * 1000).max();
         let wait_ms = checked.unwrap_or(NO_HEALTH_CHECK_HEALTHY_MS);
@@ -124,8 +128,8 @@ impl Sim {
             return;
         }
         let desired = self.services[s].desired_count as usize;
-        let tasks: Vec<&super::Task> = self.services[s].tasks.iter().map(|&t| &self.tasks[t]).collect();
-        let done = tasks.len() == desired && tasks.iter().all(|t| t.deployment == Some(p) && t.desired_running && self.task_healthy(t));
+        let tasks = &self.services[s].tasks;
+        let done = tasks.len() == desired && tasks.iter().all(|&t| self.tasks[t].deployment == Some(p) && self.tasks[t].desired_running && self.task_healthy(t));
         if done {
             self.services[s].deployments[p].rollout = RolloutState::Completed;
             let (id, name) = (self.services[s].deployments[p].id.clone(), self.services[s].def.name.clone());

@@ -100,14 +100,14 @@ impl Sim {
         let min_running = (desired * def.minimum_healthy_percent).div_ceil(100);
         // "Healthy" counts (RUNNING, past container health checks): an unhealthy new task must
         // not let a healthy old one go.
-        let mut running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.task_healthy(&self.tasks[t])).count() as u32;
+        let mut running = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.task_healthy(t)).count() as u32;
         let mut stopped = Vec::new();
-        let new_running = keep.iter().filter(|&&t| self.task_healthy(&self.tasks[t])).count() as u32;
+        let new_running = keep.iter().filter(|&&t| self.task_healthy(t)).count() as u32;
         for &t in &doomed {
             if deployment.rollout == super::deployments::RolloutState::Failed && self.tasks[t].deployment != Some(primary) && new_running == 0 {
                 continue; // nothing healthy to replace it with
             }
-            if !self.task_healthy(&self.tasks[t]) {
+            if !self.task_healthy(t) {
                 stopped.push(t);
             } else if running > min_running {
                 running -= 1;
