@@ -217,3 +217,13 @@ fn at_and_rate_schedules() {
     assert_error(&d, "$.scheduledActions[0].Schedule", "either Day-of-month or Day-of-week");
     assert_error(&d, "$.scheduledActions[0].Timezone", "not known to Stevedore");
 }
+
+#[test]
+fn set_traffic_replaces_the_curve_from_then_on() {
+    let mut d = tracking(json!({"type": "constant", "value": 50}));
+    d["timeline"] = json!([{"at": "10m", "action": "SetTraffic", "input": {"targetGroup": "web-tg", "requestsPerSecond": {"type": "constant", "value": 300}}}]);
+    assert_eq!(desired_after(&d, 9 * 60), 2);
+    assert_eq!(desired_after(&d, 20 * 60), 6, "300 rps needs 6 tasks at 50 %");
+    d["timeline"][0]["input"]["targetGroup"] = json!("nope");
+    assert_error(&d, "$.timeline[0].input.targetGroup", "no target group `nope`");
+}

@@ -12,7 +12,9 @@ pub const PREDEFINED: &[&str] = &["ECSServiceAverageCPUUtilization", "ECSService
 
 pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
     if let Some(traffic) = one::<TrafficInput>(root, "traffic", errors) {
-        load_traffic_into(&traffic, s, errors);
+        let (curves, loads) = parse_traffic("$.traffic", &traffic, s, errors);
+        s.traffic = curves;
+        s.service_load = loads;
     }
     let targets: Vec<(String, RegisterScalableTarget)> = list(root, "scalableTargets", errors);
     for (path, t) in targets {
@@ -49,9 +51,11 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
     }
 }
 
-pub(super) fn load_traffic_into(t: &TrafficInput, s: &mut Scenario, errors: &mut Errors) {
+/// `traffic` → curves per target group and request costs per service.
+pub(super) fn parse_traffic(path: &str, t: &TrafficInput, s: &Scenario, errors: &mut Errors) -> (Vec<crate::model::scaling::TargetGroupTraffic>, std::collections::BTreeMap<usize, ServiceLoad>) {
+    let (mut curves, mut loads) = (Vec::new(), std::collections::BTreeMap::new());
     for (i, tg) in t.target_groups.iter().flatten().enumerate() {
-        let p = format!("$.traffic.targetGroups[{i}]");
+        let p = format!("{path}.targetGroups[{i}]");
         let Some(name) = &tg.target_group else {
             errors.push(format!("{p}.targetGroup"), "required: a target group name or ARN");
             continue;
@@ -70,10 +74,10 @@ pub(super) fn load_traffic_into(t: &TrafficInput, s: &mut Scenario, errors: &mut
         if !(0.0..=1.0).contains(&noise) {
             errors.push(format!("{p}.noise"), "noise is a fraction from 0 to 1 (0.05 = ±5 %)");
         }
-        s.traffic.push(crate::model::scaling::TargetGroupTraffic { target_group, curve, noise });
+        curves.push(crate::model::scaling::TargetGroupTraffic { target_group, curve, noise });
     }
     for (i, l) in t.services.iter().flatten().enumerate() {
-        let p = format!("$.traffic.services[{i}]");
+        let p = format!("{path}.services[{i}]");
         let name = l.service.as_deref().map(super::name_of).unwrap_or_default();
         let Some(service) = s.services.iter().position(|x| x.name == name) else {
             errors.push(format!("{p}.service"), format!("no service `{name}`"));
@@ -90,8 +94,22 @@ pub(super) fn load_traffic_into(t: &TrafficInput, s: &mut Scenario, errors: &mut
                 errors.push(format!("{p}.{field}"), "must be a number ≥ 0");
             }
         }
-        s.service_load.insert(service, load);
+        loads.insert(service, load);
     }
+    (curves, loads)
+}
+
+/// SetTraffic's input: one `traffic.targetGroups` entry.
+pub(super) fn set_traffic(path: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<crate::model::scaling::TargetGroupTraffic> {
+    let entry: super::scaling_types::TargetGroupTraffic = typed(path, input, errors)?;
+    let t = TrafficInput { target_groups: Some(vec![entry]), services: None };
+    let before = errors.list.len();
+    let mut scratch = Errors::default();
+    let (mut curves, _) = parse_traffic("$", &t, s, &mut scratch);
+    for e in scratch.list {
+        errors.push(e.path.replacen("$.targetGroups[0]", path, 1), e.message);
+    }
+    (errors.list.len() == before).then(|| curves.pop()).flatten()
 }
 
 pub fn curve(path: &str, c: &CurveInput, errors: &mut Errors) -> Option<Curve> {

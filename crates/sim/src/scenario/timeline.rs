@@ -123,19 +123,7 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
             }),
             "PutMetricData" => super::scaling::metric_data(&ip, &entry.input, errors).map(Action::PutMetricData),
             // Replaces a target group's traffic curve from this moment on (curve times stay absolute).
-            "SetTraffic" => {
-                let mut root = Map::new();
-                root.insert("traffic".into(), serde_json::json!({"targetGroups": [entry.input.clone()]}));
-                let mut copy = Scenario { traffic: vec![], ..s.clone() };
-                let mut scratch = Errors::default();
-                if let Some(t) = super::one::<super::scaling_types::TrafficInput>(&root, "traffic", &mut scratch) {
-                    super::scaling::load_traffic_into(&t, &mut copy, &mut scratch);
-                }
-                for e in scratch.list {
-                    errors.push(e.path.replacen("$.traffic.targetGroups[0]", &ip, 1).replacen("$.traffic", &ip, 1), e.message);
-                }
-                copy.traffic.pop().map(Action::SetTraffic)
-            }
+            "SetTraffic" => super::scaling::set_traffic(&ip, &entry.input, s, errors).map(Action::SetTraffic),
             other => {
                 errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {})", ACTIONS.join(", ")));
                 None
