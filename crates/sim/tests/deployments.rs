@@ -58,6 +58,7 @@ fn max_200_desired_4_starts_four_before_stopping_four() {
     assert_eq!(fewest, 4);
     assert_eq!(revisions(&s), vec![2, 2, 2, 2]);
     assert!(s.log.iter().any(|e| e.message.contains("deployment completed.")));
+    assert!(!s.log.iter().any(|e| e.message.contains("was unable to stop or start tasks")), "a deployment that progresses is not stuck");
 }
 
 #[test]

@@ -114,8 +114,9 @@ impl Sim {
                 stopped.push(t);
             }
         }
-        // Stuck: nothing is starting or stopping, and the limits allow neither.
-        let settled = self.services[s].tasks.iter().all(|&t| self.tasks[t].desired_running && self.tasks[t].last_status == TaskStatus::Running);
+        // Stuck: nothing is starting, stopping or waiting to turn healthy, and the limits allow
+        // neither a start nor a stop.
+        let settled = self.services[s].tasks.iter().all(|&t| self.tasks[t].desired_running && self.task_healthy(t));
         if !doomed.is_empty() && stopped.is_empty() && started.is_empty() && settled && running <= min_running && in_flight >= max_total {
             self.service_event_deduped(s, format!("(service {}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", def.name));
         }
