@@ -61,11 +61,9 @@ impl Sim {
         if td.failing_health_check().is_some() {
             return false;
         }
-        let groups: Vec<usize> = t.service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
-        if !groups.is_empty() {
+        if t.service.is_some_and(|s| !self.services[s].def.load_balancers.is_empty()) {
             // Every registration of the task healthy in its target groups.
-            let mine = || groups.iter().flat_map(|&g| self.targets[g].iter()).filter(|x| x.task == k);
-            return mine().next().is_some() && mine().all(|x| x.state == super::TargetState::Healthy);
+            return t.registrations > 0 && t.healthy_registrations == t.registrations;
         }
         let checked = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| (h.start_period_s.max(h.interval_s)) as u64 * 1000).max();
         let wait_ms = checked.unwrap_or(NO_HEALTH_CHECK_HEALTHY_MS);

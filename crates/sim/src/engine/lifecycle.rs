@@ -66,6 +66,8 @@ impl Sim {
             last_status: first,
             desired_running: true,
             awaiting_capacity: waiting,
+            registrations: 0,
+            healthy_registrations: 0,
             created_at: self.now,
             started_at: None,
             stopping_at: None,
@@ -326,7 +328,8 @@ impl Sim {
             self.services[s].tasks.retain(|&x| x != task);
         }
         // Freed capacity may let waiting tasks and services place tasks.
-        if t.instance.is_some() && self.tasks.iter().any(|x| x.awaiting_capacity && x.desired_running) {
+        let managed = self.scenario.capacity_providers.iter().any(|c| c.managed.is_some());
+        if managed && t.instance.is_some() && self.tasks.iter().any(|x| x.awaiting_capacity && x.desired_running) {
             self.place_waiting();
         }
         for s in 0..self.services.len() {

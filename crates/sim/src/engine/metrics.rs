@@ -144,12 +144,13 @@ impl Sim {
             let rps = (base * (1.0 + noise * jitter)).max(0.0);
             let healthy: Vec<usize> = self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
             // Fail open: with no healthy target the ALB routes to all registered ones.
-            let routed: Vec<usize> = if healthy.is_empty() { self.targets[tg].iter().filter(|t| t.state != TargetState::Draining).map(|t| t.task).collect() } else { healthy.clone() };
+            let routed_set = |healthy: &[usize], t: &super::Target| if healthy.is_empty() { t.state != TargetState::Draining } else { t.state == TargetState::Healthy };
+            let routed: Vec<usize> = self.targets[tg].iter().filter(|t| routed_set(&healthy, t)).map(|t| t.task).collect();
             // Round robin and least outstanding requests split evenly over identical tasks;
             // slow start ramps a new target's share.
             let ramp_ms = self.scenario.target_groups[tg].slow_start_s as u64 * 1000;
             let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && (ramp_ms == 0 || self.now >= t.since + ramp_ms));
-            let weights: Vec<f64> = routed.iter().map(|&t| self.targets[tg].iter().find(|x| x.task == t).map_or(1.0, |x| self.routing_weight(tg, x, any_full))).collect();
+            let weights: Vec<f64> = self.targets[tg].iter().filter(|x| routed_set(&healthy, x)).map(|x| self.routing_weight(tg, x, any_full)).collect();
             let total: f64 = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
             for (&t, w) in routed.iter().zip(&weights) {
                 if let Some(s) = self.tasks[t].service {

@@ -49,6 +49,7 @@ impl Sim {
             };
             let port = binding.host_port;
             self.targets[link.target_group].push(Target { task, id: id.clone(), port, state: TargetState::Initial, since: self.now });
+            self.tasks[task].registrations += 1;
             let tg = &self.scenario.target_groups[link.target_group];
             let (arn, interval) = (tg.arn.clone(), tg.interval_s as u64 * 1000);
             // A new target needs one passing check to be healthy; a failing app fails
@@ -69,6 +70,9 @@ impl Sim {
         let Some(t) = self.targets[tg].iter_mut().find(|t| t.task == task && t.state == TargetState::Initial) else { return };
         t.state = if fails { TargetState::Unhealthy } else { TargetState::Healthy };
         t.since = now;
+        if !fails {
+            self.tasks[task].healthy_registrations += 1;
+        }
         let (id, port) = (t.id.clone(), t.port);
         let group = self.scenario.target_groups[tg].clone();
         self.log("targetGroup", group.name.clone(), format!("target {id}:{port} is {}", if fails { "unhealthy (Target.FailedHealthChecks)" } else { "healthy" }));
@@ -122,11 +126,14 @@ impl Sim {
         for tg in groups {
             let now = self.now;
             let mut hit = false;
+            let mut was_healthy = 0;
             for t in self.targets[tg].iter_mut().filter(|t| t.task == task && t.state != TargetState::Draining) {
+                was_healthy += u8::from(t.state == TargetState::Healthy);
                 t.state = TargetState::Draining;
                 t.since = now;
                 hit = true;
             }
+            self.tasks[task].healthy_registrations -= was_healthy;
             if hit {
                 any = true;
                 let delay = self.scenario.target_groups[tg].deregistration_delay_s as u64 * 1000;

@@ -80,6 +80,9 @@ pub struct Task {
     pub desired_running: bool,
     /// In PROVISIONING without an instance, until cluster auto scaling brings one.
     pub awaiting_capacity: bool,
+    /// Target group registrations, and how many of them are healthy (kept by `targets.rs`).
+    pub registrations: u8,
+    pub healthy_registrations: u8,
     pub created_at: SimTime,
     pub started_at: Option<SimTime>,
     pub stopping_at: Option<SimTime>,
