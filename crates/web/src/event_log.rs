@@ -31,7 +31,11 @@ pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callbac
                     html! {
                         <li class={classes!("entry", e.kind)}>
                             <button class="time" {onclick} title="Jump to this moment">{ format_clock(e.at) }</button>
-                            <span class="message">{ &e.message }</span>
+                            <span class="message">
+                                // Service events name their service; others need their subject.
+                                if e.kind != "service" { <strong>{ format!("{}: ", e.subject) }</strong> }
+                                { &e.message }
+                            </span>
                         </li>
                     }
                 }) }

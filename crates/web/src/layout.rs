@@ -122,7 +122,8 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
         let lane = lane_rect(k);
         let members: Vec<usize> = (0..sim.instances.len()).filter(|&i| &sim.instances[i].spec.availability_zone == zone).collect();
         let tasks_here = sim.tasks.iter().filter(|t| t.live() && &t.availability_zone == zone).count();
-        let title = fit(&format!("{zone} · {} instances · {tasks_here} tasks", members.len()), lane.w - 20.0, 14.0 * ts);
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let title = fit(&format!("{zone} · {} · {}", plural(members.len(), "instance"), plural(tasks_here, "task")), lane.w - 20.0, 14.0 * ts);
         scene.text(lane.x + 10.0, lane.y + 20.0 * ts.min(1.3), title, 14.0 * ts, palette::LANE_TEXT, Align::Left, true);
         let fargate: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none() && &sim.tasks[t].availability_zone == zone).collect();
         let fargate_h = fargate_height(fargate.len(), lane.w - 2.0 * PAD, lane.h - LANE_TITLE_H * ts.min(1.3) - PAD, !members.is_empty(), ts);
