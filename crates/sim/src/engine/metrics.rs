@@ -49,19 +49,6 @@ fn record_into(store: &mut MetricStore, metric: &MetricKey, minute: u64, value: 
     }
 }
 
-pub fn aggregate(samples: &[f64], statistic: Statistic) -> Option<f64> {
-    if samples.is_empty() {
-        return None;
-    }
-    Some(match statistic {
-        Statistic::Average => samples.iter().sum::<f64>() / samples.len() as f64,
-        Statistic::Sum => samples.iter().sum(),
-        Statistic::Minimum => samples.iter().copied().fold(f64::INFINITY, f64::min),
-        Statistic::Maximum => samples.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        Statistic::SampleCount => samples.len() as f64,
-    })
-}
-
 impl Sim {
     /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
     pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {

@@ -66,7 +66,6 @@ pub struct ServiceState {
     /// Set while the scheduler can't place a task; cleared on the next success.
     pub unplaced: Option<String>,
     pub steady: bool,
-    pub created_at: SimTime,
     /// A pending placement retry, if one is scheduled.
     retry_at: Option<SimTime>,
     /// Newest last: the last one is PRIMARY.
@@ -170,7 +169,7 @@ impl Sim {
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
             let first = deployments::Deployment { id: format!("ecs-svc/{:0>19}", i + 1), task_def: def.task_def, rollout: deployments::RolloutState::InProgress, failed_tasks: 0, created_at: 0 };
-            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, created_at: 0, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new() });
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new() });
             sim.schedule(0, Wake::Reconcile(i));
         }
         let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();
@@ -319,9 +318,5 @@ impl Sim {
     /// Free addresses left in a subnet.
     pub fn subnet_free(&self, subnet: usize) -> u32 {
         self.scenario.subnets[subnet].usable - self.subnet_used[subnet].len() as u32
-    }
-
-    pub fn group_tasks(&self, group: &str) -> Option<&BTreeMap<usize, u32>> {
-        self.groups.get(group)
     }
 }
