@@ -4,8 +4,10 @@
 //! same run natively and in wasm. The web app and the CLI are two drivers of this crate.
 
 pub mod catalog;
+pub mod ecr;
 pub mod engine;
 pub mod error;
+pub mod iam;
 pub mod model;
 pub mod placement;
 pub mod query;

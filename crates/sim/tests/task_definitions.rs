@@ -14,6 +14,17 @@ fn with_td(td: Value) -> Value {
     json!({"stevedore": 1, "taskDefinitions": [td]})
 }
 
+/// Fixture 4 (ecspresso's test file) has secrets but no executionRoleArn: RegisterTaskDefinition
+/// refuses that with a ClientException, so it gets a role before it can load.
+fn registrable(file: &str) -> Value {
+    let mut td = fixture(file);
+    if file.starts_with("4-") {
+        assert_error(&with_td(td.clone()), "$.taskDefinitions[0].executionRoleArn", "you must also specify a value for 'executionRoleArn'");
+        td["executionRoleArn"] = json!("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
+    }
+    td
+}
+
 /// `(file, family, network mode, reserved cpu, reserved memory MiB, fargate)`
 #[test]
 fn real_task_definitions_load() {
@@ -29,7 +40,7 @@ fn real_task_definitions_load() {
         ("9-aws-doc-webserver.json", "fargate-task-definition", NetworkMode::Awsvpc, 256, 512, true),
     ];
     for (file, family, mode, cpu, memory, fargate) in table {
-        let doc = with_td(fixture(file));
+        let doc = with_td(registrable(file));
         let scenario = stevedore_sim::load(&doc.to_string()).unwrap_or_else(|e| panic!("{file}: {e:?}"));
         let td = &scenario.task_defs[0];
         assert_eq!((td.family.as_str(), td.network_mode, td.reserved_cpu(), td.reserved_memory_mib(), td.requires_fargate), (*family, *mode, *cpu, *memory, *fargate), "{file}");
@@ -42,7 +53,7 @@ fn dynamic_port_mapping_is_left_to_the_agent_and_secrets_keep_their_source() {
     let doc = with_td(fixture("5-bridge-dynamic-ports.json"));
     let s = stevedore_sim::load(&doc.to_string()).unwrap();
     assert_eq!(s.task_defs[0].containers[0].ports[0].host_port, None);
-    let doc = with_td(fixture("4-ec2-host-daemon.json"));
+    let doc = with_td(registrable("4-ec2-host-daemon.json"));
     let s = stevedore_sim::load(&doc.to_string()).unwrap();
     let secrets = &s.task_defs[0].containers[0].secrets;
     assert_eq!(secrets.len(), 3);

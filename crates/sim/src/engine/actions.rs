@@ -23,6 +23,9 @@ impl Sim {
                 self.reconcile(s);
             }
             Action::RunTask(def) => self.run_task(&def),
+            Action::PutImage { repository, image } => self.put_image(repository, image),
+            Action::PutLifecyclePolicy { repository, policy } => self.put_lifecycle_policy(repository, policy),
+            Action::CallAwsApi { service, task, action, resource } => self.call_aws_api(service, task, &action, &resource),
             Action::StopTask { task, reason } => match self.find_task(&task) {
                 Some(t) if self.tasks[t].desired_running => {
                     self.log("action", "StopTask", format!("StopTask {}: {reason}", self.tasks[t].id));

@@ -52,6 +52,8 @@ pub struct Instance {
     pub attributes: BTreeMap<String, String>,
     /// Cached from `ecs.cpu-architecture`: placement checks it for every instance.
     pub arm64: bool,
+    /// Image digests whose layers are on the instance (the agent's image cache).
+    pub image_cache: BTreeSet<String>,
     /// Bound ports inside the dynamic range, per protocol (tcp, udp), kept as counters so the
     /// placement check is O(1).
     dynamic_bound: [u32; 2],
@@ -93,6 +95,7 @@ impl Instance {
         let dynamic_capacity = [capacity(&spec.reserved_ports_tcp), capacity(&spec.reserved_ports_udp)];
         Instance {
             arm64,
+            image_cache: BTreeSet::new(),
             dynamic_bound: [0, 0],
             dynamic_capacity,
             last_dynamic_port: spec.dynamic_port_range.0.saturating_sub(1),

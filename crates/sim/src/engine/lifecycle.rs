@@ -77,6 +77,9 @@ impl Sim {
             explanation: None,
             generation: 0,
             next_change_at: None,
+            pulls: vec![],
+            start_failure: None,
+            exited: None,
         });
         if let Host::Instance(i) = new.host {
             if self.bind_to_instance(index, i).is_none() {
@@ -90,12 +93,11 @@ impl Sim {
             self.log("task", id, "PROVISIONING: waiting for capacity from the capacity provider");
             return Some(index);
         }
-        let wait = match first {
-            TaskStatus::Provisioning if fargate => FARGATE_PROVISIONING_MS,
-            TaskStatus::Provisioning => EC2_AWSVPC_PROVISIONING_MS,
-            _ => PENDING_MS,
-        };
-        self.wake_task(index, wait);
+        match first {
+            TaskStatus::Provisioning if fargate => self.wake_task(index, FARGATE_PROVISIONING_MS),
+            TaskStatus::Provisioning => self.wake_task(index, EC2_AWSVPC_PROVISIONING_MS),
+            _ => self.start_pending(index),
+        }
         Some(index)
     }
 
@@ -181,12 +183,12 @@ impl Sim {
                 self.wake_task(t, EC2_AWSVPC_PROVISIONING_MS);
             } else {
                 self.set_status(t, TaskStatus::Pending);
-                self.wake_task(t, PENDING_MS);
+                self.start_pending(t);
             }
         }
     }
 
-    fn wake_task(&mut self, task: usize, after_ms: u64) {
+    pub(super) fn wake_task(&mut self, task: usize, after_ms: u64) {
         let t = &mut self.tasks[task];
         t.generation += 1;
         t.next_change_at = Some(self.now + after_ms);
@@ -207,24 +209,31 @@ impl Sim {
         match t.last_status {
             TaskStatus::Provisioning => {
                 self.set_status(task, TaskStatus::Pending);
-                let wait = if self.tasks[task].fargate { FARGATE_PENDING_MS } else { PENDING_MS };
-                self.wake_task(task, wait);
+                self.start_pending(task);
             }
             TaskStatus::Pending if has_targets => {
+                self.cache_images(task);
                 self.set_status(task, TaskStatus::Activating);
                 self.register_targets(task);
                 self.wake_task(task, ACTIVATING_MS);
             }
             TaskStatus::Pending | TaskStatus::Activating => {
+                self.cache_images(task);
                 self.set_status(task, TaskStatus::Running);
                 self.tasks[task].started_at = Some(self.now);
                 self.tasks[task].next_change_at = None;
+                // Batch work: the essential container's exit is the next step (before the
+                // health watch, which keys on the generation this bumps).
+                if let Some((_, ms)) = self.scenario.task_defs[self.tasks[task].task_def].essential_exit() {
+                    self.wake_task(task, ms);
+                }
                 self.watch_health(task);
+                self.register_discovery(task);
                 if let Some(s) = self.tasks[task].service {
                     self.reconcile_soon(s);
                 }
             }
-            TaskStatus::Running => {}
+            TaskStatus::Running => self.essential_container_exited(task),
             TaskStatus::Deactivating => {
                 self.set_status(task, TaskStatus::Stopping);
                 self.wake_task(task, STOPPING_MS);
@@ -257,6 +266,7 @@ impl Sim {
         if let Some(i) = instance {
             self.uncount_group(&group, i);
         }
+        self.deregister_discovery(task);
         let registered = self.deregister_targets(task);
         if registered {
             self.set_status(task, TaskStatus::Deactivating);

@@ -118,6 +118,9 @@ impl Sim {
             self.cluster_autoscaling(minute);
             self.random_spot_interruptions();
         }
+        if !self.scenario.service_calls.is_empty() {
+            self.check_service_calls();
+        }
         self.schedule(self.now + MINUTE_MS, Wake::Minute);
     }
 

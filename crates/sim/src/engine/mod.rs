@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod autoscaling;
+pub mod discovery;
 pub mod cluster_scaling;
 pub mod deployments;
 pub mod instance;
@@ -12,7 +13,9 @@ mod lifecycle;
 pub mod metrics;
 mod providers;
 mod scheduler;
+mod schedules;
 mod spot;
+pub mod startup;
 pub mod task;
 mod targets;
 
@@ -44,6 +47,11 @@ enum Wake {
     Scheduled(usize),
     AsgLaunch(usize),
     TargetUnhealthyVerdict { target_group: usize, task: usize },
+    StartFailed { task: usize, generation: u32 },
+    /// An ECR lifecycle policy runs on a repository.
+    Lifecycle(usize),
+    /// An EventBridge Scheduler schedule fires for its scheduled time (unix seconds).
+    Schedule { k: usize, nominal: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -127,6 +135,14 @@ pub struct Sim {
     tg_keys: Vec<[crate::model::scaling::MetricKey; 3]>,
     /// Target tracking policies per scalable target.
     tracking: Vec<Vec<usize>>,
+    /// ECR repositories as pushes and lifecycle policies change them.
+    pub repositories: Vec<crate::ecr::Repository>,
+    /// Containers' AWS calls (CallAwsApi) and what IAM decided.
+    pub api_calls: Vec<discovery::ApiCall>,
+    /// Cloud Map instances per discovery service.
+    pub discovery: Vec<Vec<discovery::DiscoveryInstance>>,
+    /// Endpoints each service call resolved to at the last minute (to log changes).
+    call_endpoints: Vec<Option<usize>>,
 }
 
 impl Sim {
@@ -161,6 +177,10 @@ impl Sim {
             count_keys: vec![],
             tg_keys: vec![],
             tracking: (0..scenario.scalable_targets.len()).map(|t| (0..scenario.policies.len()).filter(|&p| scenario.policies[p].target == t && matches!(scenario.policies[p].kind, crate::model::scaling::PolicyKind::TargetTracking { .. })).collect()).collect(),
+            repositories: scenario.repositories.clone(),
+            api_calls: vec![],
+            discovery: vec![vec![]; scenario.discovery_services.len()],
+            call_endpoints: vec![None; scenario.service_calls.len()],
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario,
         };
@@ -181,6 +201,14 @@ impl Sim {
             sim.schedule(at, Wake::Action(i));
         }
         sim.build_metric_keys();
+        for r in 0..sim.repositories.len() {
+            if sim.repositories[r].lifecycle.is_some() {
+                sim.schedule(schedules::LIFECYCLE_FIRST_RUN_MS, Wake::Lifecycle(r));
+            }
+        }
+        for k in 0..sim.scenario.schedules.len() {
+            sim.schedule_next_run(k, sim.scenario.start_unix_s - 1);
+        }
         for k in 0..sim.scenario.scheduled_actions.len() {
             sim.schedule_next_action(k);
         }
@@ -262,6 +290,13 @@ impl Sim {
             Wake::Scheduled(k) => self.run_scheduled_action(k),
             Wake::AsgLaunch(asg) => self.asg_instance_ready(asg),
             Wake::TargetUnhealthyVerdict { target_group, task } => self.replace_unhealthy_target(target_group, task),
+            Wake::StartFailed { task, generation } => {
+                if self.tasks[task].generation == generation {
+                    self.start_failed(task);
+                }
+            }
+            Wake::Lifecycle(r) => self.run_lifecycle(r),
+            Wake::Schedule { k, nominal } => self.fire_schedule(k, nominal),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);

@@ -35,6 +35,12 @@ impl Target {
 }
 
 impl Sim {
+    /// Whether the target group's health check fails for this task: an application that fails
+    /// its container health check also fails an HTTP check; a TCP check only sees the port open.
+    fn target_fails_checks(&self, tg: usize, task: usize) -> bool {
+        self.scenario.target_groups[tg].health_check_protocol != "TCP" && self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some()
+    }
+
     pub(super) fn register_targets(&mut self, task: usize) {
         let t = &self.tasks[task];
         let Some(s) = t.service else { return };
@@ -54,7 +60,7 @@ impl Sim {
             let (arn, interval) = (tg.arn.clone(), tg.interval_s as u64 * 1000);
             // A new target needs one passing check to be healthy; a failing app fails
             // UnhealthyThresholdCount checks in a row (aws-semantics §6.5).
-            let fails = self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some();
+            let fails = self.target_fails_checks(link.target_group, task);
             let wait = if fails { interval * tg.unhealthy_threshold as u64 } else { interval };
             let name = self.services[s].def.name.clone();
             self.service_event(s, format!("(service {name}) registered 1 targets in (target-group {arn})"));
@@ -66,7 +72,7 @@ impl Sim {
     /// unhealthy, after which ECS replaces the task once its grace period is over.
     pub(super) fn target_healthy(&mut self, tg: usize, task: usize) {
         let now = self.now;
-        let fails = self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some();
+        let fails = self.target_fails_checks(tg, task);
         let Some(t) = self.targets[tg].iter_mut().find(|t| t.task == task && t.state == TargetState::Initial) else { return };
         t.state = if fails { TargetState::Unhealthy } else { TargetState::Healthy };
         t.since = now;

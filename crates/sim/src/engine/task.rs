@@ -95,6 +95,12 @@ pub struct Task {
     pub generation: u32,
     /// When the current lifecycle stage ends, if it is timed (for countdowns in the app).
     pub next_change_at: Option<SimTime>,
+    /// Per container: how its image was obtained (set on entering PENDING).
+    pub pulls: Vec<super::startup::Pull>,
+    /// Why the task can't start (CannotPullContainerError, ResourceInitializationError).
+    pub start_failure: Option<String>,
+    /// The essential container that exited by itself, and its exit code.
+    pub exited: Option<(usize, i32)>,
 }
 
 impl Task {

@@ -1,6 +1,7 @@
 //! The resolved, validated model the engine runs on. Built from the scenario file's serde
 //! types by `scenario::load`; nothing here is parsed from text again.
 
+pub mod platform;
 pub mod scaling;
 mod service;
 mod task_definition;
@@ -47,6 +48,8 @@ pub struct InstanceSpec {
     pub reserved_memory_mib: u32,
     /// The Auto Scaling group capacity provider that launched it, if any.
     pub capacity_provider: Option<String>,
+    /// The instance profile name (not ARN) the instance runs as, if any.
+    pub iam_instance_profile: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +77,15 @@ pub struct TargetGroup {
     /// `slow_start.duration_seconds` (0 = off).
     pub slow_start_s: u32,
     pub least_outstanding_requests: bool,
+    /// HTTP, HTTPS or TCP. A TCP check passes once the port accepts connections: it can't see
+    /// an application that answers with errors.
+    pub health_check_protocol: String,
+}
+
+impl TargetGroup {
+    pub fn network(&self) -> bool {
+        ["TCP", "UDP", "TLS", "TCP_UDP"].contains(&self.protocol.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +108,11 @@ pub enum Action {
     SetTraffic(scaling::TargetGroupTraffic),
     /// An EC2 Spot instance's two-minute notice, or Fargate Spot tasks interrupted.
     SpotInterruption { ec2_instance_id: Option<String>, task: Option<String>, count: u32 },
+    /// ECR PutImage: a new image (or tag) in a repository.
+    PutImage { repository: usize, image: crate::ecr::Image },
+    PutLifecyclePolicy { repository: usize, policy: crate::ecr::lifecycle::LifecyclePolicy },
+    /// A container's AWS SDK call, from every RUNNING task of a service or from one task.
+    CallAwsApi { service: Option<usize>, task: Option<String>, action: String, resource: String },
 }
 
 #[derive(Debug, Clone)]

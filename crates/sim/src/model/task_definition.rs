@@ -44,6 +44,9 @@ pub struct ContainerDef {
     pub memory_mib: Option<u32>,
     pub memory_reservation_mib: Option<u32>,
     pub health_check: Option<ContainerHealthCheck>,
+    /// Batch work: the container exits this long after the task starts running.
+    pub exit_after_ms: Option<u64>,
+    pub exit_code: i32,
 }
 
 /// A container health check. Stevedore can't run the command, so it reads it: a command that
@@ -120,6 +123,12 @@ impl TaskDef {
     /// The first essential container whose health check always fails, if any.
     pub fn failing_health_check(&self) -> Option<&ContainerHealthCheck> {
         self.containers.iter().filter(|c| c.essential).filter_map(|c| c.health_check.as_ref()).find(|h| h.fails)
+    }
+
+    /// When the task ends by itself: the first essential container to exit (its index and
+    /// run time). Non-essential exits don't end the task.
+    pub fn essential_exit(&self) -> Option<(usize, u64)> {
+        self.containers.iter().enumerate().filter(|(_, c)| c.essential).filter_map(|(i, c)| c.exit_after_ms.map(|ms| (i, ms))).min_by_key(|&(i, ms)| (ms, i))
     }
 
     pub fn ports(&self) -> impl Iterator<Item = (&ContainerDef, &PortSpec)> {

@@ -132,6 +132,7 @@ fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, error
             spot,
             protect_from_scale_in: a.new_instances_protected_from_scale_in.unwrap_or(false),
             templates: vec![],
+            iam_instance_profile: a.iam_instance_profile.clone(),
         });
     }
 }
@@ -277,6 +278,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             spot_draining: input.ecs_enable_spot_instance_draining.unwrap_or(false),
             reserved_memory_mib,
             capacity_provider: provider.map(str::to_string),
+            iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
         })
         .collect()
 }
@@ -292,6 +294,7 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
                 instance_type: Some(g.instance_type.clone()),
                 availability_zone: Some(az.clone()),
                 purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
+                iam_instance_profile: g.iam_instance_profile.clone(),
                 ..Default::default()
             };
             templates.extend(instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors));
@@ -303,6 +306,7 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
                 instance_type: Some(g.instance_type.clone()),
                 availability_zone: Some(az.clone()),
                 purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
+                iam_instance_profile: g.iam_instance_profile.clone(),
                 ..Default::default()
             };
             let path = format!("$.autoScalingGroups[{gi}]");
@@ -411,6 +415,17 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
                 _ => {}
             }
         }
+        let tcp_family = ["TCP", "UDP", "TLS", "TCP_UDP"].contains(&protocol.as_str());
+        let health_check_protocol = tg.health_check_protocol.clone().unwrap_or_else(|| if tcp_family { "TCP".into() } else { protocol.clone() });
+        if !["HTTP", "HTTPS", "TCP"].contains(&health_check_protocol.as_str()) || (!tcp_family && health_check_protocol == "TCP") {
+            errors.push(format!("{path}.HealthCheckProtocol"), format!("`{health_check_protocol}`: HTTP or HTTPS for {protocol} target groups{}", if tcp_family { ", or TCP" } else { "" }));
+        }
+        if health_check_protocol == "TCP" && tg.health_check_path.is_some() {
+            errors.push(format!("{path}.HealthCheckPath"), "a TCP health check only opens a connection: it has no path");
+        }
+        if tcp_family && (slow_start_s > 0 || least_outstanding_requests) {
+            errors.push(format!("{path}.Attributes"), "slow start and the least outstanding requests algorithm are Application Load Balancer features; network load balancers route by flow hash");
+        }
         if slow_start_s > 0 && least_outstanding_requests {
             errors.push(format!("{path}.Attributes"), "slow start can't be combined with the least outstanding requests algorithm");
         }
@@ -428,6 +443,7 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
             slow_start_s,
             least_outstanding_requests,
             health_check_path: tg.health_check_path.clone().unwrap_or_else(|| "/".into()),
+            health_check_protocol,
         });
     }
 }
@@ -480,11 +496,17 @@ fn load_load_balancers(root: &Map<String, Value>, s: &mut Scenario, errors: &mut
         if !["application", "network"].contains(&kind.as_str()) {
             errors.push(format!("{path}.Type"), format!("`{kind}` is not application or network"));
         }
+        let network = kind == "network";
         let mut listeners = Vec::new();
         for (i, l) in lb.listeners.iter().flatten().enumerate() {
             let lp = format!("{path}.Listeners[{i}]");
             let port = ranged(&format!("{lp}.Port"), l.port, 80, 1, 65535, errors) as u16;
-            let protocol = l.protocol.clone().unwrap_or_else(|| "HTTP".into());
+            let protocol = l.protocol.clone().unwrap_or_else(|| if network { "TCP" } else { "HTTP" }.into());
+            // ELBv2: an ALB listens on HTTP/HTTPS, an NLB on TCP/UDP/TLS/TCP_UDP.
+            let allowed: &[&str] = if network { &["TCP", "UDP", "TLS", "TCP_UDP"] } else { &["HTTP", "HTTPS"] };
+            if !allowed.contains(&protocol.as_str()) {
+                errors.push(format!("{lp}.Protocol"), format!("`{protocol}`: a{} load balancer's listeners use {}", if network { " network" } else { "n application" }, allowed.join(", ")));
+            }
             let tg = l.default_actions.iter().flatten().find_map(|a| a.target_group_arn.clone());
             let tg_index = tg.as_deref().and_then(|r| {
                 let found = find_target_group(&s.target_groups, r);
@@ -493,9 +515,17 @@ fn load_load_balancers(root: &Map<String, Value>, s: &mut Scenario, errors: &mut
                 }
                 found
             });
+            if let Some(g) = tg_index.map(|t| &s.target_groups[t]) {
+                let tcp_family = ["TCP", "UDP", "TLS", "TCP_UDP"].contains(&g.protocol.as_str());
+                if tcp_family != network {
+                    errors.push(format!("{lp}.DefaultActions"), format!("target group {} uses {}: {} target groups belong to {} load balancers", g.name, g.protocol, g.protocol, if tcp_family { "network" } else { "application" }));
+                } else if network && protocol != g.protocol && !(protocol == "TLS" && g.protocol == "TCP") {
+                    errors.push(format!("{lp}.Protocol"), format!("a {protocol} listener forwards to a {protocol} target group, not {}", g.protocol));
+                }
+            }
             listeners.push((protocol, port, tg_index));
         }
-        let arn = s.arns.load_balancer(&name);
+        let arn = s.arns.load_balancer(&name, network);
         s.load_balancers.push(LoadBalancer { name, arn, kind, listeners });
     }
 }

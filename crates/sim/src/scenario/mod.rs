@@ -2,6 +2,7 @@
 //! collected with its JSON path; nothing here panics on any input.
 
 mod infrastructure;
+pub mod platform;
 mod refs;
 pub mod scaling;
 pub mod scaling_types;
@@ -24,6 +25,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "containerInstances", "subnets", "autoScalingGroups", "capacityProviders", "taskDefinitions",
     "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative", "traffic",
     "scalableTargets", "scalingPolicies", "scheduledActions", "alarms", "spotInterruptions",
+    "repositories", "roles", "ssmParameters", "secretsManagerSecrets", "namespaces",
+    "discoveryServices", "schedules", "serviceCalls",
 ];
 
 /// A lesson's step: what to say at a moment of the run (shown by the app, stepped by a teacher).
@@ -64,6 +67,7 @@ pub struct AutoScalingGroupDef {
     pub protect_from_scale_in: bool,
     /// One instance spec per zone, to launch more instances at run time.
     pub templates: Vec<crate::model::InstanceSpec>,
+    pub iam_instance_profile: Option<String>,
 }
 
 /// A validated scenario, ready for `Sim::new`.
@@ -96,6 +100,21 @@ pub struct Scenario {
     pub scheduled_actions: Vec<crate::model::scaling::ScheduledAction>,
     /// Seeded random Spot interruptions: (who, expected interruptions per hour).
     pub spot_rates: Vec<(SpotPool, f64)>,
+    pub repositories: Vec<crate::ecr::Repository>,
+    /// `repositories` given: ECR-hosted images must exist in them.
+    pub ecr_modelled: bool,
+    /// `roles` given: IAM decides what tasks and the agent may do. `None`: everything is allowed.
+    pub roles: Option<Vec<crate::iam::Role>>,
+    /// SSM parameter names, when `ssmParameters` is given (else every parameter exists).
+    pub ssm_parameters: Option<Vec<String>>,
+    pub secrets_manager: Option<Vec<crate::model::platform::SecretDef>>,
+    pub namespaces: Vec<crate::model::platform::Namespace>,
+    pub discovery_services: Vec<crate::model::platform::DiscoveryService>,
+    pub registrations: Vec<crate::model::platform::Registration>,
+    /// (service, namespace): services with Service Connect enabled, clients included.
+    pub service_connect_members: Vec<(usize, usize)>,
+    pub schedules: Vec<crate::model::platform::ScheduleDef>,
+    pub service_calls: Vec<crate::model::platform::ServiceCall>,
 }
 
 /// Whose capacity a random Spot interruption takes back.
@@ -196,11 +215,23 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
         alarms: vec![],
         scheduled_actions: vec![],
         spot_rates: vec![],
+        repositories: vec![],
+        ecr_modelled: false,
+        roles: None,
+        ssm_parameters: None,
+        secrets_manager: None,
+        namespaces: vec![],
+        discovery_services: vec![],
+        registrations: vec![],
+        service_connect_members: vec![],
+        schedules: vec![],
+        service_calls: vec![],
     };
     infrastructure::load(root, &cluster, &mut scenario, errors);
     task_definitions::load(root, &mut scenario, errors);
     services::load(root, &mut scenario, errors);
     scaling::load(root, &mut scenario, errors);
+    platform::load(root, &mut scenario, errors);
     timeline::load(root, &mut scenario, errors);
     scenario.narrative = narrative(root, errors);
     scenario.spot_rates = spot_rates(root, &scenario, errors);

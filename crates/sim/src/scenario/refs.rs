@@ -33,8 +33,9 @@ impl Arns {
     pub fn target_group(&self, name: &str) -> String {
         format!("arn:aws:elasticloadbalancing:{}:{}:targetgroup/{name}/{}", self.region, self.account, hex_id(name, 16))
     }
-    pub fn load_balancer(&self, name: &str) -> String {
-        format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/app/{name}/{}", self.region, self.account, hex_id(name, 16))
+    pub fn load_balancer(&self, name: &str, network: bool) -> String {
+        let kind = if network { "net" } else { "app" };
+        format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{kind}/{name}/{}", self.region, self.account, hex_id(name, 16))
     }
 }
 

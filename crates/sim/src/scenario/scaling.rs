@@ -301,6 +301,10 @@ fn target_tracking(path: &str, c: &TargetTrackingConfig, service: Option<usize>,
                 // app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>
                 let tg_name = label.split('/').nth(4).unwrap_or_default();
                 match s.target_groups.iter().find(|t| t.name == tg_name) {
+                    Some(t) if t.network() || label.starts_with("net/") => {
+                        errors.push(format!("{path}.PredefinedMetricSpecification.ResourceLabel"), format!("target group {} belongs to a network load balancer: ALBRequestCountPerTarget counts Application Load Balancer requests (track ECSServiceAverageCPUUtilization instead)", t.name));
+                        return None;
+                    }
                     Some(t) => Some(target_group_dimension(&t.arn)),
                     None => {
                         errors.push(format!("{path}.PredefinedMetricSpecification.ResourceLabel"), "ALBRequestCountPerTarget needs ResourceLabel app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id> naming a target group of the scenario");

@@ -81,6 +81,10 @@ fn task_definition(path: &str, input: &TaskDefinitionInput, source: &Value, s: &
     if requires_fargate && !constraints.is_empty() {
         errors.push(format!("{path}.placementConstraints"), "placement constraints aren't supported on Fargate");
     }
+    // The execution role is what reads secrets at task start (RegisterTaskDefinition's ClientException).
+    if input.execution_role_arn.as_deref().unwrap_or_default().is_empty() && containers.iter().any(|c| !c.secrets.is_empty()) {
+        errors.push(format!("{path}.executionRoleArn"), "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+    }
     if errors.list.len() > before {
         return None;
     }
@@ -257,6 +261,15 @@ fn containers(path: &str, input: &TaskDefinitionInput, mode: NetworkMode, fargat
             memory_mib,
             memory_reservation_mib,
             health_check: c.health_check.as_ref().and_then(|h| health_check(&format!("{cp}.healthCheck"), h, errors)),
+            exit_after_ms: c.exit_after.as_ref().and_then(|d| super::duration_input(&format!("{cp}.exitAfter"), d, errors)),
+            exit_code: match c.exit_code {
+                None => 0,
+                Some(code) if (0..=255).contains(&code) => code as i32,
+                Some(_) => {
+                    errors.push(format!("{cp}.exitCode"), "an exit code is 0-255");
+                    0
+                }
+            },
         });
     }
     let total_cpu: u32 = out.iter().map(|c| c.cpu).sum();

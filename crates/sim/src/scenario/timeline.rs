@@ -7,7 +7,7 @@ use crate::model::*;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic", "SpotInterruption"];
+pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic", "SpotInterruption", "PutImage", "PutLifecyclePolicy", "CallAwsApi"];
 
 /// Container instances per cluster (ECS quota), counting those registered by the timeline.
 const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
@@ -124,6 +124,9 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
             "PutMetricData" => super::scaling::metric_data(&ip, &entry.input, errors).map(Action::PutMetricData),
             // Replaces a target group's traffic curve from this moment on (curve times stay absolute).
             "SetTraffic" => super::scaling::set_traffic(&ip, &entry.input, s, errors).map(Action::SetTraffic),
+            "PutImage" => put_image(&ip, &entry.input, s, errors),
+            "PutLifecyclePolicy" => put_lifecycle_policy(&ip, &entry.input, s, errors),
+            "CallAwsApi" => call_aws_api(&ip, &entry.input, s, errors),
             other => {
                 errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {})", ACTIONS.join(", ")));
                 None
@@ -165,4 +168,67 @@ fn update_service(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) ->
 
 fn run_task(ip: &str, r: &RunTask, s: &Scenario, errors: &mut Errors) -> Option<Action> {
     super::services::run_task(ip, r, s, errors).map(Action::RunTask)
+}
+
+fn repository(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<usize> {
+    let name = input.get("repositoryName").and_then(Value::as_str).unwrap_or_default();
+    let found = s.repositories.iter().position(|r| r.name == name);
+    if found.is_none() {
+        errors.push(format!("{ip}.repositoryName"), format!("RepositoryNotFoundException: The repository with name '{name}' does not exist in the registry with id '{}'", s.arns.account));
+    }
+    found
+}
+
+/// `{"repositoryName", "imageTag", "imageDigest"?, "imageSizeInBytes"?, "architecture"?,
+/// "imageScanFindingsSummary"?}`: PutImage with the image's DescribeImages facts.
+fn put_image(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<Action> {
+    let repository = repository(ip, input, s, errors)?;
+    let mut body = input.clone();
+    if let (Some(obj), Some(tag)) = (body.as_object_mut(), input.get("imageTag").cloned()) {
+        obj.insert("imageTags".into(), Value::Array(vec![tag]));
+    }
+    let parsed: super::platform::ImageInput = typed(ip, &body, errors)?;
+    let image = super::platform::image(ip, &parsed, &s.repositories[repository].name, s.start_unix_s, errors)?;
+    Some(Action::PutImage { repository, image })
+}
+
+fn put_lifecycle_policy(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<Action> {
+    let repository = repository(ip, input, s, errors)?;
+    let text = input.get("lifecyclePolicyText").cloned().unwrap_or(Value::Null);
+    let policy = crate::ecr::lifecycle::parse(&format!("{ip}.lifecyclePolicyText"), &text, errors)?;
+    Some(Action::PutLifecyclePolicy { repository, policy })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CallInput {
+    service: Option<String>,
+    task: Option<String>,
+    action: Option<String>,
+    resource: Option<String>,
+}
+
+/// `{"service": "orders", "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key"}`
+fn call_aws_api(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<Action> {
+    let c: CallInput = typed(ip, input, errors)?;
+    let action = c.action.unwrap_or_default();
+    let ok = action.split_once(':').is_some_and(|(svc, op)| !svc.is_empty() && !op.is_empty() && !op.contains('*'));
+    if !ok {
+        errors.push(format!("{ip}.action"), "an IAM action such as s3:GetObject or dynamodb:PutItem");
+    }
+    let resource = c.resource.unwrap_or_else(|| "*".into());
+    let service = match &c.service {
+        Some(name) => {
+            let found = s.services.iter().position(|x| &x.name == super::refs::name_of(name));
+            if found.is_none() {
+                errors.push(format!("{ip}.service"), format!("no service `{name}`"));
+            }
+            found
+        }
+        None => None,
+    };
+    if c.service.is_none() && c.task.is_none() {
+        errors.push(ip.to_string(), "give service (its RUNNING tasks call) or task (one task's id or ARN)");
+    }
+    ok.then_some(Action::CallAwsApi { service, task: c.task, action, resource })
 }

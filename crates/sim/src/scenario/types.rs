@@ -71,6 +71,9 @@ pub struct ContainerInstanceInput {
     pub ecs_enable_spot_instance_draining: Option<bool>,
     #[serde(rename = "ECS_RESERVED_MEMORY")]
     pub ecs_reserved_memory: Option<i64>,
+    /// RunInstances' `IamInstanceProfile` (name or ARN): the role the instance runs as.
+    #[serde(alias = "IamInstanceProfile")]
+    pub iam_instance_profile: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,6 +99,8 @@ pub struct AutoScalingGroupInput {
     /// Stevedore shorthand for a MixedInstancesPolicy: `on-demand` or `spot`.
     #[serde(rename = "purchaseOption")]
     pub purchase_option: Option<String>,
+    /// The launch template's `IamInstanceProfile` (name or ARN).
+    pub iam_instance_profile: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -171,6 +176,10 @@ pub struct ContainerDefinition {
     pub stop_timeout: Option<i64>,
     pub start_timeout: Option<i64>,
     pub health_check: Option<HealthCheck>,
+    /// Stevedore: the container exits this long after it starts (batch work); absent = runs on.
+    pub exit_after: Option<DurationInput>,
+    /// Stevedore: the exit code it exits with (default 0).
+    pub exit_code: Option<i64>,
     // Present only to reject them on Fargate (aws-semantics §4.1).
     pub links: Option<Value>,
     pub privileged: Option<Value>,
@@ -307,6 +316,7 @@ pub struct CreateTargetGroup {
     pub healthy_threshold_count: Option<i64>,
     pub unhealthy_threshold_count: Option<i64>,
     pub health_check_path: Option<String>,
+    pub health_check_protocol: Option<String>,
     /// ModifyTargetGroupAttributes pairs, e.g. `deregistration_delay.timeout_seconds`.
     pub attributes: Option<Vec<TargetGroupAttribute>>,
 }
