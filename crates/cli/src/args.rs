@@ -1,10 +1,12 @@
-//! Command-line parsing, by hand: three verbs and a few flags don't need a framework.
+//! Command-line parsing, by hand: four verbs and a few flags don't need a framework.
 
 pub enum Command {
     Help,
     Validate,
     Run { until: Option<String>, explain: bool, metrics: Option<String> },
     ListContainerInstances { filter: String, at: Option<String> },
+    /// `aws ecr get-lifecycle-policy-preview`: which images a repository's policy expires.
+    GetLifecyclePolicyPreview { repository: String, at: Option<String> },
 }
 
 pub struct Args {
@@ -19,13 +21,14 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         return Ok(Args { command: Command::Help, file: String::new(), seed: None });
     }
     let mut file = None;
-    let (mut until, mut explain, mut filter, mut at, mut seed, mut metrics) = (None, false, None, None, None, None);
+    let (mut until, mut explain, mut filter, mut at, mut seed, mut metrics, mut repository) = (None, false, None, None, None, None, None);
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
             "--until" => until = Some(value("--until")?),
             "--at" => at = Some(value("--at")?),
             "--filter" => filter = Some(value("--filter")?),
+            "--repository-name" => repository = Some(value("--repository-name")?),
             "--seed" => seed = Some(value("--seed")?.parse::<u64>().map_err(|_| "--seed takes a non-negative integer")?),
             "--explain" => explain = true,
             "--metrics" => {
@@ -45,6 +48,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         "validate" => Command::Validate,
         "run" => Command::Run { until, explain, metrics },
         "list-container-instances" => Command::ListContainerInstances { filter: filter.ok_or("list-container-instances needs --filter EXPR")?, at },
+        "get-lifecycle-policy-preview" => Command::GetLifecyclePolicyPreview { repository: repository.ok_or("get-lifecycle-policy-preview needs --repository-name NAME")?, at },
         other => return Err(format!("unknown command {other}")),
     };
     Ok(Args { command, file, seed })

@@ -11,6 +11,7 @@ const USAGE: &str = "usage:
   stevedore validate FILE
   stevedore run FILE [--until DURATION] [--seed N] [--explain] [--metrics csv|json]
   stevedore list-container-instances FILE --filter EXPR [--at DURATION]
+  stevedore get-lifecycle-policy-preview FILE --repository-name NAME [--at DURATION]
 
 DURATION is seconds or a number with a unit: 90s, 15m, 2h, 1h30m.";
 
@@ -104,6 +105,32 @@ fn run(args: Args) -> Result<ExitCode, String> {
             sim.advance_to(at_ms);
             let matching: Vec<_> = sim.instances.iter().filter(|i| query.matches(*i)).map(|i| describe_container_instance(&sim, i)).collect();
             let out = serde_json::json!({"containerInstanceArns": matching.iter().map(|m| m["containerInstanceArn"].clone()).collect::<Vec<_>>(), "containerInstances": matching});
+            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::GetLifecyclePolicyPreview { repository, at } => {
+            let at_ms = match at {
+                Some(d) => parse_duration_ms(&d).map_err(|m| format!("--at: {m}"))?,
+                None => 0,
+            };
+            let mut sim = Sim::new(scenario);
+            sim.advance_to(at_ms);
+            let Some(r) = sim.repositories.iter().position(|x| x.name == repository) else {
+                eprintln!("stevedore: RepositoryNotFoundException: The repository with name '{repository}' does not exist in the scenario");
+                return Ok(ExitCode::from(1));
+            };
+            if sim.repositories[r].lifecycle.is_none() {
+                eprintln!("stevedore: LifecyclePolicyNotFoundException: Lifecycle policy does not exist for the repository with name '{repository}'");
+                return Ok(ExitCode::from(1));
+            }
+            let results = sim.lifecycle_preview(r);
+            let repo = &sim.repositories[r];
+            let out = serde_json::json!({
+                "registryId": sim.scenario.arns.account, "repositoryName": repo.name,
+                "lifecyclePolicyText": repo.lifecycle.as_ref().map(|p| p.text.clone()),
+                "status": "COMPLETE", "previewResults": results,
+                "summary": {"expiringImageTotalCount": results.len()},
+            });
             println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }

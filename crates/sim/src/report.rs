@@ -62,13 +62,46 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
             json!({"AutoScalingGroupName": g.name, "MinSize": g.min_size, "MaxSize": g.max_size, "DesiredCapacity": sim.groups_state[k].desired, "AvailabilityZones": g.zones, "Instances": members})
         }).collect::<Vec<_>>());
     }
+    if !sim.repositories.is_empty() {
+        out["repositories"] = repositories(sim);
+    }
+    if !sim.scenario.discovery_services.is_empty() {
+        out["serviceDiscovery"] = service_discovery(sim);
+    }
+    if !sim.api_calls.is_empty() {
+        out["apiCalls"] = json!(sim.api_calls.iter().map(|c| {
+            let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+            v["at"] = json!(format_iso(iso_at(sim, c.at)));
+            v
+        }).collect::<Vec<_>>());
+    }
+    if !sim.scenario.schedules.is_empty() {
+        out["schedules"] = json!(sim.scenario.schedules.iter().map(|d| json!({
+            "Name": d.name, "State": if d.enabled { "ENABLED" } else { "DISABLED" },
+            "Target": {"Arn": sim.scenario.arns.cluster_arn(), "RoleArn": d.role_arn, "EcsParameters": {"TaskDefinitionArn": sim.scenario.task_defs[d.run.task_def].arn, "TaskCount": d.run.count}},
+            "TasksStarted": sim.tasks.iter().filter(|t| t.started_by.as_deref() == Some(&format!("scheduler/{}", d.name))).count(),
+        })).collect::<Vec<_>>());
+    }
     if options.explain {
         out["placements"] = serde_json::to_value(&sim.explanations).unwrap_or(Value::Null);
     }
     out
 }
 
-fn iso_at(sim: &Sim, t: u64) -> i64 {
+/// `1.2 GiB`, `350 MiB`, `12 KiB`.
+pub fn format_bytes(n: u64) -> String {
+    let mib = n as f64 / (1024.0 * 1024.0);
+    if mib >= 1024.0 {
+        format!("{:.1} GiB", mib / 1024.0)
+    } else if mib >= 1.0 {
+        format!("{mib:.0} MiB")
+    } else {
+        format!("{} KiB", n.div_ceil(1024))
+    }
+}
+
+/// Unix seconds at sim time `t`.
+pub fn iso_at(sim: &Sim, t: u64) -> i64 {
     sim.scenario.start_unix_s + (t / 1000) as i64
 }
 
@@ -152,13 +185,24 @@ pub fn describe_task(sim: &Sim, t: &Task) -> Value {
     let containers: Vec<Value> = td
         .containers
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(k, c)| {
+            let (status, exit_code) = container_state(sim, t, k);
             let mut v = json!({
                 "name": c.name,
                 "image": c.image,
-                "lastStatus": match t.last_status { TaskStatus::Running => "RUNNING", TaskStatus::Stopped => "STOPPED", _ => "PENDING" },
+                "lastStatus": status,
                 "networkBindings": t.bindings.iter().filter(|b| b.container_name == c.name && t.private_ip.is_none()).map(|b| json!({"bindIP": "0.0.0.0", "containerPort": b.container_port, "hostPort": b.host_port, "protocol": b.protocol.as_str()})).collect::<Vec<_>>(),
             });
+            if let Some(code) = exit_code {
+                v["exitCode"] = json!(code);
+            }
+            if let Some(d) = t.pulls.get(k).and_then(|p| p.digest.clone()) {
+                v["imageDigest"] = json!(d);
+            }
+            if let (Some(r), TaskStatus::Stopped) = (&t.start_failure, t.last_status) {
+                v["reason"] = json!(r);
+            }
             if let Some(ip) = t.private_ip {
                 v["networkInterfaces"] = json!([{"attachmentId": crate::scenario::hex_id(&t.id, 32), "privateIpv4Address": crate::engine::task::format_ip(ip)}]);
             }
@@ -214,6 +258,71 @@ pub fn describe_task(sim: &Sim, t: &Task) -> Value {
         }]);
     }
     v
+}
+
+/// A container's lastStatus and exit code: a container with `exitAfter` stops on its own (its
+/// code); the others stop with the task and exit 0 on SIGTERM; a container that never started
+/// has no exit code.
+pub fn container_state(sim: &Sim, t: &Task, k: usize) -> (&'static str, Option<i32>) {
+    let c = &sim.scenario.task_defs[t.task_def].containers[k];
+    let ran_out = match (t.started_at, c.exit_after_ms) {
+        (Some(start), Some(ms)) => start + ms <= t.stopping_at.unwrap_or(sim.now()),
+        _ => false,
+    };
+    match t.last_status {
+        _ if ran_out => ("STOPPED", Some(c.exit_code)),
+        TaskStatus::Stopped if t.started_at.is_some() => ("STOPPED", Some(0)),
+        TaskStatus::Stopped => ("STOPPED", None),
+        TaskStatus::Running | TaskStatus::Deactivating | TaskStatus::Stopping => ("RUNNING", None),
+        _ => ("PENDING", None),
+    }
+}
+
+/// DescribeRepositories with each repository's DescribeImages and lifecycle preview.
+pub fn repositories(sim: &Sim) -> Value {
+    json!(sim.repositories.iter().enumerate().map(|(r, repo)| {
+        let preview = sim.lifecycle_preview(r);
+        let mut v = json!({
+            "repositoryName": repo.name,
+            "repositoryArn": repo.arn,
+            "repositoryUri": repo.uri,
+            "imageTagMutability": repo.tag_mutability,
+            "imageScanningConfiguration": {"scanOnPush": repo.scan_on_push},
+            "imageDetails": repo.images.iter().map(|i| {
+                let mut d = json!({"imageDigest": i.digest, "imageTags": i.tags, "imageSizeInBytes": i.size_bytes, "imagePushedAt": format_iso(i.pushed_at_unix_s), "architecture": i.architecture});
+                if i.scanned {
+                    d["imageScanStatus"] = json!({"status": "COMPLETE"});
+                    d["imageScanFindingsSummary"] = json!({"findingSeverityCounts": i.findings});
+                }
+                d
+            }).collect::<Vec<_>>(),
+        });
+        if let Some(p) = &repo.lifecycle {
+            v["lifecyclePolicyText"] = json!(p.text);
+            v["lifecyclePolicyPreview"] = json!({"status": "COMPLETE", "previewResults": preview, "summary": {"expiringImageTotalCount": preview.len()}});
+        }
+        v
+    }).collect::<Vec<_>>())
+}
+
+/// Cloud Map: each service's DNS records and DiscoverInstances output.
+pub fn service_discovery(sim: &Sim) -> Value {
+    json!(sim.scenario.discovery_services.iter().enumerate().map(|(ds, d)| {
+        let ns = &sim.scenario.namespaces[d.namespace];
+        json!({
+            "Id": d.id, "Arn": d.arn, "Name": d.name, "NamespaceName": ns.name, "NamespaceType": ns.kind,
+            "DnsRecords": sim.dns_records(ds),
+            "Instances": sim.discovery[ds].iter().map(|i| {
+                let t = &sim.tasks[i.task];
+                let svc = t.service.map(|s| sim.services[s].def.name.clone()).unwrap_or_default();
+                let mut attrs = json!({"AWS_INSTANCE_IPV4": i.ipv4, "AVAILABILITY_ZONE": i.availability_zone, "ECS_CLUSTER_NAME": sim.scenario.arns.cluster, "ECS_SERVICE_NAME": svc, "ECS_TASK_DEFINITION_FAMILY": sim.scenario.task_defs[t.task_def].family, "AWS_INIT_HEALTH_STATUS": "HEALTHY"});
+                if let Some(p) = i.port {
+                    attrs["AWS_INSTANCE_PORT"] = json!(p.to_string());
+                }
+                json!({"InstanceId": i.instance_id, "NamespaceName": ns.name, "ServiceName": d.name, "HealthStatus": "HEALTHY", "Attributes": attrs})
+            }).collect::<Vec<_>>(),
+        })
+    }).collect::<Vec<_>>())
 }
 
 pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {

@@ -52,6 +52,7 @@ pub enum Msg {
 pub enum Tab {
     Inspect,
     Charts,
+    Platform,
     Scenario,
 }
 
@@ -120,7 +121,7 @@ impl App {
             None => (None, None),
         };
         let arriving: Vec<(usize, f64)> = self.arrivals.iter().map(|&(t, start)| (t, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
-        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance, arriving: &arriving };
+        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance, arriving: &arriving, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 } };
         let scene = layout(sim, &view);
         paint::paint(&ctx, &scene, dpr);
         self.scene = Some(scene);
@@ -543,10 +544,13 @@ impl Component for App {
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
                             <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
+                            <button id="tab-platform" role="tab" class={classes!("tab", (self.tab == Tab::Platform).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Platform))}>{ "Platform" }</button>
                             <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
                         </nav>
                         if self.tab == Tab::Charts {
                             { self.charts_view(ctx) }
+                        } else if self.tab == Tab::Platform {
+                            { crate::platform::view(sim) }
                         } else if self.tab == Tab::Scenario {
                             { editor::view(&EditorProps {
                                 text: &self.editor_text,

@@ -1,7 +1,12 @@
 //! The side panel for a selected task or instance: what it is, what it holds, and for a task
 //! "Why here?" — every candidate instance with the stage that dropped it or its rank.
 
+use stevedore_sim::engine::discovery::ApiCall;
 use stevedore_sim::engine::task::format_ip;
+use stevedore_sim::iam::CallIdentity;
+use stevedore_sim::report::container_state;
+use stevedore_sim::scenario::name_of;
+use stevedore_sim::time::format_clock;
 use stevedore_sim::placement::Explanation;
 use stevedore_sim::Sim;
 use yew::prelude::*;
@@ -53,16 +58,60 @@ fn task(sim: &Sim, t: usize, select: &Callback<Selection>) -> Html {
                 <dt>{ "Where" }</dt><dd>{ host }{ format!(" · {}", task.availability_zone) }</dd>
                 <dt>{ "Task definition" }</dt><dd>{ format!("{} · {} · {} CPU units · {} MiB", td.family_revision(), td.network_mode.as_str(), td.reserved_cpu(), td.reserved_memory_mib()) }</dd>
                 { for eni }
-                { for task.stopped_reason.as_ref().map(|r| html! { <><dt>{ "Stopped reason" }</dt><dd>{ r }</dd></> }) }
+                { for task.stopped_reason.as_ref().map(|r| html! { <><dt>{ "Stopped reason" }</dt><dd id="stopped-reason">{ r }{ task.stop_code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default() }</dd></> }) }
             </dl>
-            { for td.containers.iter().map(|c| container(sim, t, c)) }
+            { identity(sim, t) }
+            { for td.containers.iter().enumerate().map(|(k, c)| container(sim, t, k, c)) }
             { why_here(task.explanation.map(|e| &sim.explanations[e])) }
         </section>
     }
 }
 
-fn container(sim: &Sim, t: usize, c: &stevedore_sim::model::ContainerDef) -> Html {
+/// Which identities the task involves: who its containers' AWS calls run as, and who started it.
+fn identity(sim: &Sim, t: usize) -> Html {
+    let td = &sim.scenario.task_defs[sim.tasks[t].task_def];
+    let calls = match sim.call_identity(t) {
+        CallIdentity::TaskRole { role_arn } => format!("task role {}", name_of(&role_arn)),
+        CallIdentity::InstanceProfile { instance_profile, role_arn } => format!(
+            "no task role: the EC2 instance profile {instance_profile}{} (every task on the instance shares it)",
+            role_arn.map(|a| format!(" → role {}", name_of(&a))).unwrap_or_default()
+        ),
+        CallIdentity::None => "no credentials: no task role, and Fargate tasks can't use an instance profile".to_string(),
+    };
+    let exec = match td.execution_role_arn.as_deref() {
+        Some(a) if !a.is_empty() => format!("{} (pulls the image, reads the secrets)", name_of(a)),
+        _ if sim.tasks[t].fargate => "none: a private ECR image or a secret would fail".to_string(),
+        _ => "none: the agent pulls with the instance profile".to_string(),
+    };
+    let recent: Vec<&ApiCall> = sim.api_calls.iter().rev().filter(|c| c.task_arn == sim.tasks[t].arn).take(4).collect();
+    html! {
+        <div class="identity" id="identity">
+            <h3>{ "Identity" }</h3>
+            <dl class="facts">
+                <dt>{ "AWS calls from containers" }</dt><dd id="call-identity">{ calls }</dd>
+                <dt>{ "Execution role" }</dt><dd>{ exec }</dd>
+            </dl>
+            if !recent.is_empty() {
+                <ul class="api-calls">
+                    { for recent.iter().map(|c| html! {
+                        <li class={if c.allowed { "allowed" } else { "denied" }}>
+                            <span class="mono">{ &c.action }</span>{ " " }{ if c.allowed { "allowed" } else { "denied" } }<br/>
+                            <span class="detail">{ &c.message }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+fn container(sim: &Sim, t: usize, k: usize, c: &stevedore_sim::model::ContainerDef) -> Html {
     let task = &sim.tasks[t];
+    let (status, exit_code) = container_state(sim, task, k);
+    let pull = task.pulls.get(k).and_then(|p| {
+        let size = p.size_bytes? as f64 / (1024.0 * 1024.0);
+        Some(if p.cached { format!("{size:.0} MiB image already on the instance: started in {:.0} s", p.ms as f64 / 1000.0) } else { format!("pulled {size:.0} MiB in {:.0} s", p.ms as f64 / 1000.0) })
+    });
     let ports: Vec<String> = task
         .bindings
         .iter()
@@ -73,6 +122,8 @@ fn container(sim: &Sim, t: usize, c: &stevedore_sim::model::ContainerDef) -> Htm
         <div class="container-def">
             <h3>{ format!("Container {}", c.name) }{ if c.essential { " (essential)" } else { "" } }</h3>
             <p class="mono">{ &c.image }</p>
+            <p>{ status }{ exit_code.map(|code| format!(" · exit code {code}")).unwrap_or_default() }{ c.exit_after_ms.map(|ms| format!(" · exits {} after start", format_clock(ms))).unwrap_or_default() }</p>
+            if let Some(p) = pull { <p class="pull">{ p }</p> }
             if !ports.is_empty() { <p>{ format!("Ports: {}", ports.join(", ")) }</p> }
             if !c.environment.is_empty() {
                 <p class="label">{ "Environment" }</p>
@@ -80,7 +131,10 @@ fn container(sim: &Sim, t: usize, c: &stevedore_sim::model::ContainerDef) -> Htm
             }
             if !c.secrets.is_empty() {
                 <p class="label">{ "Secrets (injected at start; values never shown)" }</p>
-                <ul class="kv">{ for c.secrets.iter().map(|(k, from)| html! { <li><span class="mono">{ k }</span>{ " ← " }<span class="mono">{ from }</span></li> }) }</ul>
+                <ul class="kv secrets">{ for c.secrets.iter().map(|(k, from)| {
+                    let store = if from.starts_with("arn:aws:secretsmanager:") { "Secrets Manager" } else { "SSM Parameter Store" };
+                    html! { <li><span class="mono">{ k }</span>{ " ← " }<span class="store">{ store }</span>{ " " }<span class="mono">{ from }</span></li> }
+                }) }</ul>
             }
         </div>
     }
@@ -138,6 +192,8 @@ fn instance(sim: &Sim, i: usize, select: &Callback<Selection>) -> Html {
                 <dt>{ "Memory" }</dt><dd>{ format!("{} of {} MiB free", inst.remaining_memory_mib, inst.registered_memory_mib) }</dd>
                 <dt>{ "Host ports" }</dt><dd>{ if ports.is_empty() { "none bound".to_string() } else { ports.join(", ") } }</dd>
                 <dt>{ "awsvpc ENIs" }</dt><dd>{ format!("{} of {} in use", inst.awsvpc_used, inst.awsvpc_limit) }</dd>
+                <dt>{ "Instance profile" }</dt><dd>{ inst.spec.iam_instance_profile.clone().unwrap_or_else(|| "none".into()) }</dd>
+                <dt>{ "Image cache" }</dt><dd>{ if inst.image_cache.is_empty() { "empty".to_string() } else { format!("{} image(s) on disk", inst.image_cache.len()) } }</dd>
             </dl>
             <p class="label">{ "Tasks" }</p>
             <ul class="tasks">

@@ -60,6 +60,8 @@ pub struct View<'a> {
     pub selected_instance: Option<usize>,
     /// Tasks still travelling from the pending queue to their place, with progress 0..1.
     pub arriving: &'a [(usize, f64)],
+    /// Wall-clock seconds while playing: moves the request-flow dots (0 when paused).
+    pub phase_s: f64,
 }
 
 const PAD: f64 = 10.0;
@@ -100,7 +102,8 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let mut scene = Scene { selected_task: view.selected_task, arriving: view.arriving.to_vec(), ..Scene::default() };
     let ts = view.text_scale;
     scene.rect(Rect { x: 0.0, y: 0.0, w: view.width, h: view.height }, palette::BACKGROUND, None, 0.0);
-    let alb = draw_load_balancers(sim, view, &mut scene);
+    let lbs = draw_load_balancers(sim, view, &mut scene);
+    let alb = lbs.first().map(|(r, _)| *r);
     let queued = draw_pending_queue(sim, &mut scene);
 
     let zones: Vec<String> = {
@@ -136,11 +139,48 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
             draw_task_row(sim, &fargate, Rect { x: strip.x + 6.0, y: strip.y + 20.0 * ts.min(1.3), w: strip.w - 12.0, h: strip.h - 20.0 * ts.min(1.3) - 4.0 }, ts, &mut scene);
         }
     }
-    if let Some(alb) = alb {
-        let lines = target_lines(sim, alb, &scene);
-        scene.shapes.splice(under_cards..under_cards, lines);
-    }
+    let (lines, dots) = target_lines(sim, &lbs, &scene, view.phase_s);
+    scene.shapes.splice(under_cards..under_cards, lines);
+    // Dots and service-to-service calls go on top: they move across the cards.
+    scene.shapes.extend(dots);
+    let calls = call_lines(sim, &scene, view.phase_s);
+    scene.shapes.extend(calls);
     scene
+}
+
+/// Dots per line at most, and lines that get dots at most (beyond, a blur that costs frames).
+const MAX_DOTS_PER_LINE: usize = 5;
+const MAX_DOTTED_LINES: usize = 300;
+/// Requests per second one dot stands for, and how fast dots travel (line lengths per second).
+const RPS_PER_DOT: f64 = 10.0;
+const DOT_SPEED: f64 = 0.6;
+
+/// Evenly spaced dots moving from `from` to `to`: `n` of them, advanced by `phase_s`.
+fn flow_dots(from: (f64, f64), to: (f64, f64), n: usize, phase_s: f64, colour: &str, out: &mut Vec<Shape>) {
+    for k in 0..n {
+        let f = (phase_s * DOT_SPEED + k as f64 / n as f64).fract();
+        let (x, y) = (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f);
+        out.push(Shape::Rect { r: Rect { x: x - 2.5, y: y - 2.5, w: 5.0, h: 5.0 }, fill: colour.to_string(), stroke: None, radius: 2.5 });
+    }
+}
+
+/// A line from each caller task to the task its service call resolves to (Cloud Map or
+/// Service Connect), with dots for the requests.
+fn call_lines(sim: &Sim, scene: &Scene, phase_s: f64) -> Vec<Shape> {
+    let edges = sim.call_edges();
+    let mut out = Vec::new();
+    let centre = |r: &Rect| (r.x + r.w / 2.0, r.y + r.h / 2.0);
+    for (n, e) in edges.iter().enumerate() {
+        let find = |t: usize| scene.task_blocks.iter().find(|(x, _)| *x == t).map(|(_, r)| centre(r));
+        let (Some(from), Some(to)) = (find(e.from), find(e.to)) else { continue };
+        out.push(Shape::Line { from, to, colour: palette::CALL.to_string(), width: 2.0 });
+        if n < MAX_DOTTED_LINES {
+            let rps = sim.scenario.service_calls[e.call].per_task_per_s;
+            let dots = ((rps / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
+            flow_dots(from, to, dots, phase_s, palette::CALL, &mut out);
+        }
+    }
+    out
 }
 
 /// The pending queue: services with tasks that can't be placed yet, and how many. Returns
@@ -180,24 +220,66 @@ fn fargate_height(tasks: usize, width: f64, available: f64, shared: bool, ts: f6
     wanted.min(if shared { available / 3.0 } else { available })
 }
 
-/// One box per load balancer listener in the header; returns the ALB's rectangle.
-fn draw_load_balancers(sim: &Sim, view: &View, scene: &mut Scene) -> Option<Rect> {
-    let lb = sim.scenario.load_balancers.first()?;
-    let w = 360.0f64.min(view.width - 2.0 * PAD);
-    let r = Rect { x: (view.width - w) / 2.0, y: PAD, w, h: HEADER_H - 2.0 * PAD };
-    scene.rect(r, palette::CARD, Some(palette::ALB), 8.0);
-    let listeners: Vec<String> = lb
-        .listeners
-        .iter()
-        .map(|(proto, port, tg)| {
-            let target = tg.map(|t| sim.scenario.target_groups[t].name.clone()).unwrap_or_default();
-            let healthy = tg.map_or(0, |t| sim.healthy_targets(t));
-            format!("{proto}:{port} → {target} ({healthy} healthy)")
-        })
-        .collect();
-    scene.text(r.x + r.w / 2.0, r.y + 20.0, format!("ALB {}", lb.name), 15.0, palette::ALB, Align::Centre, true);
-    scene.text(r.x + r.w / 2.0, r.y + 40.0, fit(&listeners.join(" · "), r.w - 16.0, 12.0), 12.0, palette::CARD_TEXT, Align::Centre, false);
-    Some(r)
+/// One box per load balancer in the header, side by side; returns each box and the target
+/// groups its listeners forward to.
+fn draw_load_balancers(sim: &Sim, view: &View, scene: &mut Scene) -> Vec<(Rect, Vec<usize>)> {
+    let lbs = &sim.scenario.load_balancers;
+    if lbs.is_empty() {
+        return vec![];
+    }
+    let n = lbs.len() as f64;
+    let w = 360.0f64.min((view.width - PAD * (n + 1.0)) / n).max(60.0);
+    let left = (view.width - (w * n + PAD * (n - 1.0))) / 2.0;
+    let mut out = Vec::new();
+    for (k, lb) in lbs.iter().enumerate() {
+        let r = Rect { x: left + k as f64 * (w + PAD), y: PAD, w, h: HEADER_H - 2.0 * PAD };
+        let network = lb.kind == "network";
+        let colour = if network { palette::NLB } else { palette::ALB };
+        scene.rect(r, palette::CARD, Some(colour), 8.0);
+        let listeners: Vec<String> = lb
+            .listeners
+            .iter()
+            .map(|(proto, port, tg)| {
+                let target = tg.map(|t| sim.scenario.target_groups[t].name.clone()).unwrap_or_default();
+                let healthy = tg.map_or(0, |t| sim.healthy_targets(t));
+                format!("{proto}:{port} → {target} ({healthy} healthy)")
+            })
+            .collect();
+        let title = format!("{} {}", if network { "NLB" } else { "ALB" }, lb.name);
+        scene.text(r.x + r.w / 2.0, r.y + 20.0, fit(&title, r.w - 16.0, 15.0), 15.0, colour, Align::Centre, true);
+        scene.text(r.x + r.w / 2.0, r.y + 40.0, fit(&listeners.join(" · "), r.w - 16.0, 12.0), 12.0, palette::CARD_TEXT, Align::Centre, false);
+        out.push((r, lb.listeners.iter().filter_map(|(_, _, tg)| *tg).collect()));
+    }
+    out
+}
+
+/// A line from each load balancer to each registered target of its target groups, coloured
+/// by target health, and dots moving along healthy lines in proportion to the traffic.
+fn target_lines(sim: &Sim, lbs: &[(Rect, Vec<usize>)], scene: &Scene, phase_s: f64) -> (Vec<Shape>, Vec<Shape>) {
+    let mut lines = Vec::new();
+    let mut dots = Vec::new();
+    for (lb, groups) in lbs {
+        let from = (lb.x + lb.w / 2.0, lb.y + lb.h);
+        for &tg in groups {
+            let healthy = sim.healthy_targets(tg);
+            let per_target = if healthy > 0 { sim.traffic_rps(tg) / healthy as f64 } else { 0.0 };
+            for target in &sim.targets[tg] {
+                let Some(&(_, block)) = scene.task_blocks.iter().find(|(t, _)| *t == target.task) else { continue };
+                let colour = match target.state {
+                    TargetState::Healthy => palette::HEALTHY,
+                    TargetState::Initial => palette::INITIAL,
+                    TargetState::Unhealthy => palette::UNHEALTHY,
+                    TargetState::Draining => palette::DRAINING,
+                };
+                lines.push(Shape::Line { from, to: block.top_centre(), colour: colour.to_string(), width: 1.5 });
+                if target.state == TargetState::Healthy && per_target > 0.0 && lines.len() <= MAX_DOTTED_LINES {
+                    let n = ((per_target / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
+                    flow_dots(from, block.top_centre(), n, phase_s, palette::REQUEST, &mut dots);
+                }
+            }
+        }
+    }
+    (lines, dots)
 }
 
 fn draw_instances(sim: &Sim, members: &[usize], area: Rect, view: &View<'_>, scene: &mut Scene) {
@@ -352,25 +434,6 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
         scene.text(r.x + r.w / 2.0, r.y + r.h / 2.0 + 4.0, label, 11.0 * ts, text_colour, Align::Centre, true);
         scene.task_blocks.push((t, r));
     }
-}
-
-/// A line from the ALB to each registered target, coloured by target health.
-fn target_lines(sim: &Sim, alb: Rect, scene: &Scene) -> Vec<Shape> {
-    let from = (alb.x + alb.w / 2.0, alb.y + alb.h);
-    let mut lines = Vec::new();
-    for targets in &sim.targets {
-        for target in targets {
-            let Some(&(_, block)) = scene.task_blocks.iter().find(|(t, _)| *t == target.task) else { continue };
-            let colour = match target.state {
-                TargetState::Healthy => palette::HEALTHY,
-                TargetState::Initial => palette::INITIAL,
-                TargetState::Unhealthy => palette::UNHEALTHY,
-                TargetState::Draining => palette::DRAINING,
-            };
-            lines.push(Shape::Line { from, to: block.top_centre(), colour: colour.to_string(), width: 1.5 });
-        }
-    }
-    lines
 }
 
 #[cfg(test)]

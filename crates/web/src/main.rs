@@ -11,6 +11,7 @@ mod layout;
 mod narrative;
 mod paint;
 mod palette;
+mod platform;
 mod scenarios;
 mod share;
 mod storage;

@@ -15,6 +15,11 @@ pub const INITIAL: &str = "#f59e0b";
 pub const DRAINING: &str = "#94a3b8";
 pub const UNHEALTHY: &str = "#ef4444";
 pub const ALB: &str = "#f97316";
+pub const NLB: &str = "#2dd4bf";
+/// Requests travelling from a load balancer to a target.
+pub const REQUEST: &str = "#fde68a";
+/// Service-to-service calls resolved through Cloud Map or Service Connect.
+pub const CALL: &str = "#e879f9";
 pub const QUERY_MATCH: &str = "#facc15";
 pub const VEIL: &str = "rgba(15,23,42,0.65)";
 pub const SELECTED: &str = "#ffffff";

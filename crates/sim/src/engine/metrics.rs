@@ -74,6 +74,11 @@ impl Sim {
 
     /// The metric keys ECS and the ALB publish, built once: (CPU, memory) per service and
     /// (RequestCount, HealthyHostCount, RequestCountPerTarget) per target group.
+    /// Requests per second a target group receives now (the traffic curve, without noise).
+    pub fn traffic_rps(&self, tg: usize) -> f64 {
+        self.traffic.iter().filter(|t| t.target_group == tg).map(|t| t.curve.at(self.now).max(0.0)).sum()
+    }
+
     pub(super) fn build_metric_keys(&mut self) {
         let cluster = self.scenario.arns.cluster.clone();
         self.service_keys = self
@@ -98,7 +103,13 @@ impl Sim {
             .iter()
             .map(|g| {
                 let dim = vec![("TargetGroup".to_string(), target_group_dimension(&g.arn))];
-                ["RequestCount", "HealthyHostCount", "RequestCountPerTarget"].map(|n| MetricKey::new("AWS/ApplicationELB", n, dim.clone()))
+                if g.network() {
+                    // An NLB counts flows, not requests: each request is modelled as a new flow.
+                    // AWS has no per-target flow metric; Stevedore's own namespace says so.
+                    [MetricKey::new("AWS/NetworkELB", "NewFlowCount", dim.clone()), MetricKey::new("AWS/NetworkELB", "HealthyHostCount", dim.clone()), MetricKey::new("Stevedore/NetworkELB", "NewFlowCountPerTarget", dim)]
+                } else {
+                    ["RequestCount", "HealthyHostCount", "RequestCountPerTarget"].map(|n| MetricKey::new("AWS/ApplicationELB", n, dim.clone()))
+                }
             })
             .collect();
     }

@@ -13,7 +13,7 @@ mod lifecycle;
 pub mod metrics;
 mod providers;
 mod scheduler;
-mod schedules;
+pub mod schedules;
 mod spot;
 pub mod startup;
 pub mod task;
