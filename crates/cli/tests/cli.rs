@@ -102,3 +102,27 @@ fn metrics_come_out_as_csv_and_json() {
     assert!(report["scalingActivities"][0]["Description"].as_str().unwrap().starts_with("Setting desired count to "));
     assert_eq!(stevedore(&["run", lesson, "--metrics", "xml"]).status.code(), Some(2));
 }
+
+#[test]
+fn get_lifecycle_policy_preview_lists_what_expires_and_why() {
+    let lesson = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/scenarios/ecr-images.json");
+    let out = stevedore(&["get-lifecycle-policy-preview", lesson, "--repository-name", "shop/orders"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["previewResults"].as_array().unwrap();
+    // Rule 1 takes the two untagged images (older than 14 days); rule 2 keeps the 3 youngest
+    // images and may expire only 1.0 (the untagged ones match rule 1's selection). Oldest first.
+    let by_rule = |p: i64| results.iter().filter(|r| r["appliedRulePriority"] == p).map(|r| r["imageTags"].clone()).collect::<Vec<_>>();
+    assert_eq!(by_rule(1), vec![serde_json::json!([]), serde_json::json!([])]);
+    assert_eq!(by_rule(2), vec![serde_json::json!(["1.0"])]);
+    assert_eq!(results[0]["imageTags"], serde_json::json!(["1.0"]));
+    assert_eq!(v["summary"]["expiringImageTotalCount"], 3);
+    assert_eq!(results[0]["action"]["type"], "EXPIRE");
+    // After 1.4 is pushed (15m), 1.1 falls out of the newest three as well.
+    let later = stevedore(&["get-lifecycle-policy-preview", lesson, "--repository-name", "shop/orders", "--at", "20m"]);
+    let v: serde_json::Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert_eq!(v["summary"]["expiringImageTotalCount"], 4);
+    let missing = stevedore(&["get-lifecycle-policy-preview", lesson, "--repository-name", "nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("RepositoryNotFoundException"));
+}

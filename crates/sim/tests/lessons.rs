@@ -77,4 +77,79 @@ fn narratives_tell_the_truth() {
     let rollouts: Vec<_> = s.services[0].deployments.iter().map(|d| (s.scenario.task_defs[d.task_def].revision, d.rollout)).collect();
     use stevedore_sim::engine::deployments::RolloutState::*;
     assert_eq!(rollouts, vec![(1, Completed), (2, Completed), (3, Failed), (2, Completed)]);
+
+}
+
+/// The platform lessons (ECR, IAM, secrets, discovery, NLB, batch, lift and shift) show what
+/// their narratives say.
+#[test]
+fn platform_lessons_tell_the_truth() {
+    use stevedore_sim::engine::deployments::RolloutState::*;
+    use stevedore_sim::engine::TaskStatus;
+    // ECR: cold pulls then cache hits; 1.4 missing at 8m fails and rolls back; the re-push of
+    // 1.3 is refused; the lifecycle policy expires five images an hour in.
+    let s = run(&lesson("ecr-images"), 75 * 60);
+    let first: Vec<_> = s.tasks.iter().filter(|t| t.deployment == Some(0)).collect();
+    assert_eq!(first.iter().filter(|t| !t.pulls[0].cached).count(), 5, "the first five pull (sharing a download per instance)");
+    assert_eq!(first.iter().filter(|t| t.pulls[0].cached).count(), 1, "the sixth, at 2m, finds the image cached");
+    let cold: Vec<u64> = first.iter().filter(|t| !t.pulls[0].cached).map(|t| t.pulls[0].ms).collect();
+    assert!(cold.iter().all(|&ms| ms == cold[0]), "tasks sharing a pull wait as long as it takes: {cold:?}");
+    let rollouts: Vec<_> = s.services[0].deployments.iter().map(|d| (s.scenario.task_defs[d.task_def].revision, d.rollout)).collect();
+    assert_eq!(rollouts, vec![(1, Completed), (2, Completed), (3, Failed), (2, Completed), (3, Completed)]);
+    assert!(s.tasks.iter().any(|t| t.stopped_reason.as_deref().is_some_and(|r| r.starts_with("CannotPullContainerError") && r.contains("shop/orders:1.4: not found"))));
+    assert!(s.log.iter().any(|l| l.message.contains("ImageTagAlreadyExistsException: The image tag '1.3' already exists in the 'shop/orders' repository")));
+    let tags: Vec<Vec<String>> = s.repositories[0].images.iter().map(|i| i.tags.clone()).collect();
+    assert_eq!(tags, vec![vec!["1.2".to_string()], vec!["1.3".into(), "latest".into()], vec!["1.4".into()]]);
+
+    // IAM: the six calls and their outcomes, in order.
+    let s = run(&lesson("iam-roles"), 8 * 60);
+    let outcomes: Vec<(String, bool)> = s.api_calls.iter().map(|c| (c.action.clone(), c.allowed)).collect();
+    let expect = [("dynamodb:PutItem", true), ("s3:GetObject", false), ("s3:GetObject", true), ("dynamodb:PutItem", false), ("s3:GetObject", false), ("dynamodb:DeleteTable", false)];
+    let mut dedup = outcomes.clone();
+    dedup.dedup();
+    assert_eq!(dedup, expect.map(|(a, b)| (a.to_string(), b)).to_vec());
+
+    // Secrets: orders starts (its secrets are readable), billing never does.
+    let s = run(&lesson("secrets-environment"), 8 * 60);
+    assert_eq!(s.services[0].tasks.iter().filter(|&&t| s.tasks[t].last_status == TaskStatus::Running).count(), 2);
+    let billing: Vec<_> = s.tasks.iter().filter(|t| t.group == "service:billing").collect();
+    assert!(billing.iter().all(|t| t.started_at.is_none()));
+    assert!(billing.iter().filter(|t| t.last_status == TaskStatus::Stopped).all(|t| t.stopped_reason.as_deref().unwrap().contains("ssm:GetParameters")));
+    assert!(billing.len() <= 8, "the service throttle logic spaces the retries out: {}", billing.len());
+    assert!(s.log.iter().any(|l| l.message == "(service billing) is unable to consistently start tasks successfully."));
+
+    // Service discovery: 5 orders SRV targets after 4m; payments gone at 8m, back at 12m.
+    let at = |m: u64| run(&lesson("service-discovery"), m * 60);
+    let s = at(6);
+    assert_eq!((s.discovery[0].len(), s.discovery[1].len()), (5, 2));
+    assert_eq!(s.call_edges().iter().filter(|e| e.call == 0).count(), 2);
+    assert_eq!(at(8).discovery[1].len(), 0);
+    assert_eq!(at(8).call_edges().iter().filter(|e| e.call == 1).count(), 0);
+    assert_eq!(at(12).discovery[1].len(), 2);
+
+    // NLB: at 2m the ALB's targets are unhealthy, the NLB's healthy.
+    let s = run(&lesson("network-load-balancer"), 120);
+    use stevedore_sim::engine::TargetState;
+    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Unhealthy));
+    assert!(s.targets[1].iter().all(|t| t.state == TargetState::Healthy));
+    let s = run(&lesson("network-load-balancer"), 6 * 60);
+    assert!(s.tasks.iter().any(|t| t.group == "service:api-behind-nlb" && t.stopped_reason.as_deref() == Some("Task failed container health checks")));
+
+    // Batch: 4 backfill reports exit 0; etl every 5 minutes exits 1; 3 reports at 02:00; the
+    // misconfigured schedule starts nothing.
+    let s = run(&lesson("batch-scheduled"), 30 * 60);
+    let group = |g: &str| s.tasks.iter().filter(|t| t.group == g).collect::<Vec<_>>();
+    assert!(group("backfill").iter().all(|t| t.exited == Some((0, 0)) && t.stop_code.as_deref() == Some("EssentialContainerExited")));
+    assert_eq!(group("etl").len(), 12, "2 tasks at 5, 10, 15, 20, 25 and 30 minutes");
+    assert!(group("etl").iter().filter(|t| !t.live()).all(|t| t.exited == Some((0, 1))));
+    assert_eq!(group("nightly").len(), 3);
+    assert!(group("nightly").iter().all(|t| t.created_at == 10 * 60_000));
+    assert!(s.log.iter().any(|l| l.subject == "schedule/cleanup-at-2-15" && l.message.contains("not authorized to perform: ecs:RunTask")));
+
+    // Lift and shift: one lifted task, then the service takes over and scales out.
+    let s = run(&lesson("lift-and-shift"), 8 * 60);
+    assert_eq!(s.tasks.iter().filter(|t| t.live()).count(), 3);
+    let s = run(&lesson("lift-and-shift"), 40 * 60);
+    assert!(s.tasks.iter().filter(|t| t.group == "lifted-vm").all(|t| !t.live()));
+    assert!(s.services[0].desired_count >= 5, "scaled out: {}", s.services[0].desired_count);
 }

@@ -304,3 +304,16 @@ fn network_load_balancer_rules() {
         "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 100, "PredefinedMetricSpecification": {"PredefinedMetricType": "ALBRequestCountPerTarget", "ResourceLabel": "net/orders-nlb/0123456789abcdef/targetgroup/orders-tcp/0123456789abcdef"}}}]);
     assert_error(&doc, "$.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.ResourceLabel", "network load balancer");
 }
+
+#[test]
+fn stevedore_shapes_refuse_unknown_keys() {
+    // `traffic` is Stevedore's own shape: a key it doesn't know is a typo, never ignored.
+    let mut doc = nlb_doc(None);
+    doc["traffic"] = json!({"orders-tcp": {"constant": 10}});
+    assert_error(&doc, "$.traffic.orders-tcp", "unknown field `orders-tcp`, expected `targetGroups` or `services`");
+    doc["traffic"] = json!({"services": [{"service": "orders", "baseMemoryMiB": 64, "cpuPerRequest": 1}]});
+    assert_error(&doc, "$.traffic.services[0].cpuPerRequest", "unknown field");
+    let mut doc = discovery_doc();
+    doc["serviceCalls"][0]["rps"] = json!(5);
+    assert_error(&doc, "$.serviceCalls[0].rps", "unknown field");
+}

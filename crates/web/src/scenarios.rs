@@ -27,6 +27,12 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("step-scaling", "Step scaling: 10 → 11 → 14 → 13 → 10"),
     lesson!("rolling-deployment", "Rolling deployment and the circuit breaker"),
     lesson!("cluster-auto-scaling", "Cluster auto scaling from zero"),
+    lesson!("ecr-images", "ECR images: pulls, cache, tags, lifecycle"),
+    lesson!("iam-roles", "Task role vs instance role"),
+    lesson!("service-discovery", "Service discovery: Cloud Map, Service Connect"),
+    lesson!("network-load-balancer", "NLB beside ALB: TCP health checks"),
+    lesson!("batch-scheduled", "Batch and scheduled tasks"),
+    lesson!("lift-and-shift", "Lift and shift: VM → service → scale"),
 ];
 
 pub fn default() -> &'static BuiltIn {

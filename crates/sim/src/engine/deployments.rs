@@ -41,6 +41,9 @@ impl Sim {
         let family = self.scenario.task_defs[task_def].family_revision();
         self.services[s].deployments.push(Deployment { id: id.clone(), task_def, rollout: RolloutState::InProgress, failed_tasks: 0, created_at: self.now });
         self.services[s].steady = false;
+        // "If you update your service to use a new task definition, your service returns to a
+        // normal, non-throttled state immediately."
+        self.unthrottle(s);
         self.log("service", name.clone(), format!("(service {name}) (deployment {id}) {reason} {family}."));
         self.reconcile_soon(s);
     }
@@ -92,6 +95,10 @@ impl Sim {
         let id = self.tasks[task].id.clone();
         self.log("task", id, "essential container UNHEALTHY");
         self.stop_task(task, "Task failed container health checks", "ServiceSchedulerInitiated");
+        // The scheduler replaces it now: a stopping task no longer counts toward desired.
+        if let Some(s) = self.tasks[task].service {
+            self.reconcile_soon(s);
+        }
         if let (Some(s), Some(d)) = (self.tasks[task].service, self.tasks[task].deployment) {
             self.count_failure(s, d);
         }

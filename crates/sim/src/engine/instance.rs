@@ -54,6 +54,9 @@ pub struct Instance {
     pub arm64: bool,
     /// Image digests whose layers are on the instance (the agent's image cache).
     pub image_cache: BTreeSet<String>,
+    /// Image pulls under way: digest → when the layers are down. A second task needing the
+    /// same image waits for that pull rather than starting another.
+    pub pulls_in_flight: BTreeMap<String, u64>,
     /// Bound ports inside the dynamic range, per protocol (tcp, udp), kept as counters so the
     /// placement check is O(1).
     dynamic_bound: [u32; 2],
@@ -96,6 +99,7 @@ impl Instance {
         Instance {
             arm64,
             image_cache: BTreeSet::new(),
+            pulls_in_flight: BTreeMap::new(),
             dynamic_bound: [0, 0],
             dynamic_capacity,
             last_dynamic_port: spec.dynamic_port_range.0.saturating_sub(1),

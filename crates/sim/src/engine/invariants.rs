@@ -7,6 +7,12 @@ use std::collections::BTreeSet;
 impl Sim {
     /// Verifies the resource books. Returns the first broken invariant, described.
     pub fn check_invariants(&self) -> Result<(), String> {
+        // Cloud Map answers only with tasks that are RUNNING and meant to stay.
+        for (ds, list) in self.discovery.iter().enumerate() {
+            if let Some(d) = list.iter().find(|d| self.tasks[d.task].last_status != super::TaskStatus::Running || !self.tasks[d.task].desired_running) {
+                return Err(format!("{}: task {} registered while {}", self.discovery_name(ds), d.instance_id, self.tasks[d.task].last_status.as_str()));
+            }
+        }
         for (i, inst) in self.instances.iter().enumerate() {
             let live: Vec<&super::Task> = self.tasks.iter().filter(|t| t.live() && t.instance == Some(i)).collect();
             let cpu: u32 = live.iter().map(|t| self.scenario.task_defs[t.task_def].reserved_cpu()).sum();

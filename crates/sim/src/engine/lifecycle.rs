@@ -230,6 +230,9 @@ impl Sim {
                 self.watch_health(task);
                 self.register_discovery(task);
                 if let Some(s) = self.tasks[task].service {
+                    self.unthrottle(s);
+                }
+                if let Some(s) = self.tasks[task].service {
                     self.reconcile_soon(s);
                 }
             }

@@ -83,6 +83,10 @@ pub struct ServiceState {
     reconcile_queued_at: Option<SimTime>,
     /// When each distinct event message was last emitted (6-hour duplicate suppression).
     last_emitted: BTreeMap<String, SimTime>,
+    /// Tasks that went from PENDING to STOPPED in a row (the service throttle logic).
+    pub start_failures: u32,
+    /// No new task before this time while throttled.
+    pub throttled_until: Option<SimTime>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -189,7 +193,7 @@ impl Sim {
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
             let first = deployments::Deployment { id: format!("ecs-svc/{:0>19}", i + 1), task_def: def.task_def, rollout: deployments::RolloutState::InProgress, failed_tasks: 0, created_at: 0 };
-            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new() });
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new(), start_failures: 0, throttled_until: None });
             sim.schedule(0, Wake::Reconcile(i));
         }
         let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();

@@ -64,11 +64,18 @@ impl Sim {
         let max_total = desired * def.maximum_percent / 100;
         // Replacement is under way while any live task (stopping ones included) is being replaced.
         let replacing = self.services[s].tasks.iter().any(|&t| replace(self, t));
-        let to_start = match deployment.rollout {
+        let mut to_start = match deployment.rollout {
             super::deployments::RolloutState::Failed => 0,
             _ if !replacing => missing,
             _ => missing.min(max_total.saturating_sub(in_flight)),
         };
+        // Service throttle logic: after tasks repeatedly fail to start, wait before the next.
+        if let Some(until) = self.services[s].throttled_until.filter(|&u| u > self.now) {
+            if to_start > 0 {
+                to_start = 0;
+                self.schedule(until, super::Wake::Reconcile(s));
+            }
+        }
         let mut started = Vec::new();
         if to_start > 0 {
             let group = format!("service:{}", def.name);

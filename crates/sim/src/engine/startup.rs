@@ -16,6 +16,10 @@ pub const FARGATE_START_MS: u64 = 10_000;
 /// How long the agent retries a failing secret or pull before giving up (the messages say
 /// "retried 1 time(s)").
 pub const START_FAILURE_MS: u64 = 5_000;
+/// Throttle from the second failure in a row: 15 s, doubling, at most 27 minutes.
+const THROTTLE_AFTER: u32 = 2;
+const THROTTLE_FIRST_MS: u64 = 15_000;
+const THROTTLE_MAX_MS: u64 = 27 * 60_000;
 
 /// How one container image was obtained, for DescribeTasks and the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +35,16 @@ impl Sim {
     pub(super) fn start_pending(&mut self, task: usize) {
         match self.start_check(task) {
             Ok((ms, pulls)) => {
+                if let Some(i) = self.tasks[task].instance {
+                    let now = self.now;
+                    let inst = &mut self.instances[i];
+                    inst.pulls_in_flight.retain(|_, done| *done > now);
+                    for p in pulls.iter().filter(|p| !p.cached) {
+                        if let Some(d) = &p.digest {
+                            inst.pulls_in_flight.entry(d.clone()).or_insert(now + p.ms);
+                        }
+                    }
+                }
                 self.tasks[task].pulls = pulls;
                 self.wake_task(task, ms);
             }
@@ -55,7 +69,30 @@ impl Sim {
         self.stop_task(task, &reason, "TaskFailedToStart");
         if let (Some(s), Some(d)) = (self.tasks[task].service, self.tasks[task].deployment) {
             self.count_failure(s, d);
+            self.throttle(s);
         }
+    }
+
+    /// The service throttle logic: when tasks repeatedly go from PENDING to STOPPED, the time
+    /// between restart attempts grows, up to 27 minutes (ECS developer guide). AWS doesn't give
+    /// the steps: Stevedore waits 15 s after the second failure in a row and doubles it each time.
+    fn throttle(&mut self, s: usize) {
+        let svc = &mut self.services[s];
+        svc.start_failures += 1;
+        if svc.start_failures < THROTTLE_AFTER {
+            return;
+        }
+        let step = (svc.start_failures - THROTTLE_AFTER).min(16);
+        let delay = (THROTTLE_FIRST_MS << step).min(THROTTLE_MAX_MS);
+        svc.throttled_until = Some(self.now + delay);
+        let name = svc.def.name.clone();
+        self.service_event_deduped(s, format!("(service {name}) is unable to consistently start tasks successfully."));
+    }
+
+    /// A task reached RUNNING, or the service got a new deployment: back to normal.
+    pub(super) fn unthrottle(&mut self, s: usize) {
+        self.services[s].start_failures = 0;
+        self.services[s].throttled_until = None;
     }
 
     /// How long PENDING lasts, or why the task can't start.
@@ -128,7 +165,12 @@ impl Sim {
         }
         // Fargate starts every task on fresh capacity: it always pulls.
         let cached = t.instance.is_some_and(|i| self.instances[i].image_cache.contains(&img.digest));
-        let ms = if cached { ecr::CACHED_PULL_MS } else { ecr::pull_time_ms(img.size_bytes) };
+        let joined = t.instance.and_then(|i| self.instances[i].pulls_in_flight.get(&img.digest)).filter(|&&done| done > self.now);
+        let ms = match (cached, joined) {
+            (true, _) => ecr::CACHED_PULL_MS,
+            (false, Some(&done)) => (done - self.now).max(ecr::CACHED_PULL_MS),
+            (false, None) => ecr::pull_time_ms(img.size_bytes),
+        };
         Ok(Pull { digest: Some(img.digest.clone()), size_bytes: Some(img.size_bytes), cached, ms })
     }
 
@@ -150,7 +192,10 @@ impl Sim {
                 }
                 if let Some(list) = &self.scenario.secrets_manager {
                     // A full ARN ends in the six random characters; a partial ARN is the name.
-                    let Some(secret) = list.iter().find(|x| x.name == name || x.arn.ends_with(&format!(":secret:{name}"))) else {
+                    // A full ARN ends in "-" and six characters Secrets Manager chose; a partial
+                    // ARN or a name stops at the secret's name.
+                    let full = |x: &crate::model::platform::SecretDef| name.strip_prefix(x.name.as_str()).and_then(|r| r.strip_prefix('-')).is_some_and(|r| r.len() == 6 && r.chars().all(|c| c.is_ascii_alphanumeric()));
+                    let Some(secret) = list.iter().find(|x| x.name == name || full(x)) else {
                         return Err(format!("{prefix} unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret {arn} from secrets manager: ResourceNotFoundException: Secrets Manager can't find the specified secret."));
                     };
                     if let Some(key) = json_key {
@@ -198,5 +243,9 @@ impl Sim {
         let id = self.tasks[task].id.clone();
         self.log("task", id, format!("essential container {name} exited with code {code}"));
         self.stop_task(task, "Essential container in task exited", "EssentialContainerExited");
+        // The scheduler replaces it now: a stopping task no longer counts toward desired.
+        if let Some(s) = self.tasks[task].service {
+            self.reconcile_soon(s);
+        }
     }
 }

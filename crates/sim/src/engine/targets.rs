@@ -109,6 +109,10 @@ impl Sim {
             self.service_event(s, format!("(service {name}) (task {}) failed ELB health checks in (target-group {arn})", self.tasks[task].id));
         }
         self.stop_task(task, &format!("Task failed ELB health checks in (target-group {arn})"), "ServiceSchedulerInitiated");
+        // The scheduler replaces it now: a stopping task no longer counts toward desired.
+        if let Some(s) = self.tasks[task].service {
+            self.reconcile_soon(s);
+        }
         if let (Some(s), Some(d)) = (self.tasks[task].service, self.tasks[task].deployment) {
             self.count_failure(s, d);
         }

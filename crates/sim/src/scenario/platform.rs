@@ -216,7 +216,7 @@ struct ScheduleTarget {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ServiceCallInput {
     from: Option<String>,
     to: Option<String>,

@@ -6,14 +6,16 @@ use super::types::DurationInput;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+// Stevedore's own shape: an unknown key is a typo, not a field of some AWS request.
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrafficInput {
     pub target_groups: Option<Vec<TargetGroupTraffic>>,
     pub services: Option<Vec<ServiceLoadInput>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+// Stevedore's own shape: an unknown key is a typo, not a field of some AWS request.
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TargetGroupTraffic {
     pub target_group: Option<String>,
     pub requests_per_second: Option<CurveInput>,
@@ -40,12 +42,16 @@ pub struct CurvePoint {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+// Stevedore's own shape: an unknown key is a typo, not a field of some AWS request.
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceLoadInput {
     pub service: Option<String>,
     pub cpu_units_per_request: Option<f64>,
+    /// Documented as `memoryMiBPerRequest` / `baseMemoryMiB` (MiB's capital B).
+    #[serde(rename = "memoryMiBPerRequest", alias = "memoryMibPerRequest")]
     pub memory_mib_per_request: Option<f64>,
     pub base_cpu_units: Option<f64>,
+    #[serde(rename = "baseMemoryMiB", alias = "baseMemoryMib")]
     pub base_memory_mib: Option<f64>,
 }
 
