@@ -76,6 +76,7 @@ fn identity(sim: &Sim, t: usize) -> Html {
             "no task role: the EC2 instance profile {instance_profile}{} (every task on the instance shares it)",
             role_arn.map(|a| format!(" → role {}", name_of(&a))).unwrap_or_default()
         ),
+        CallIdentity::None if !sim.tasks[t].fargate => "no credentials".to_string(),
         CallIdentity::None => "no credentials: no task role, and Fargate tasks can't use an instance profile".to_string(),
     };
     let exec = match td.execution_role_arn.as_deref() {
@@ -192,7 +193,7 @@ fn instance(sim: &Sim, i: usize, select: &Callback<Selection>) -> Html {
                 <dt>{ "Memory" }</dt><dd>{ format!("{} of {} MiB free", inst.remaining_memory_mib, inst.registered_memory_mib) }</dd>
                 <dt>{ "Host ports" }</dt><dd>{ if ports.is_empty() { "none bound".to_string() } else { ports.join(", ") } }</dd>
                 <dt>{ "awsvpc ENIs" }</dt><dd>{ format!("{} of {} in use", inst.awsvpc_used, inst.awsvpc_limit) }</dd>
-                <dt>{ "Instance profile" }</dt><dd>{ inst.spec.iam_instance_profile.clone().unwrap_or_else(|| "none".into()) }</dd>
+                <dt>{ "Instance profile" }</dt><dd>{ sim.instance_profile(i) }{ if inst.spec.iam_instance_profile.is_none() { " (assumed: the agent needs one to register)" } else { "" } }</dd>
                 <dt>{ "Image cache" }</dt><dd>{ if inst.image_cache.is_empty() { "empty".to_string() } else { format!("{} image(s) on disk", inst.image_cache.len()) } }</dd>
             </dl>
             <p class="label">{ "Tasks" }</p>

@@ -139,10 +139,11 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
             draw_task_row(sim, &fargate, Rect { x: strip.x + 6.0, y: strip.y + 20.0 * ts.min(1.3), w: strip.w - 12.0, h: strip.h - 20.0 * ts.min(1.3) - 4.0 }, ts, &mut scene);
         }
     }
-    let (lines, dots) = target_lines(sim, &lbs, &scene, view.phase_s);
+    let (mut lines, dots) = target_lines(sim, &lbs, &scene, view.phase_s);
+    // Request dots travel with their lines, under the cards (they show between them).
+    lines.extend(dots);
     scene.shapes.splice(under_cards..under_cards, lines);
-    // Dots and service-to-service calls go on top: they move across the cards.
-    scene.shapes.extend(dots);
+    // Service-to-service calls go on top: both ends sit inside cards.
     let calls = call_lines(sim, &scene, view.phase_s);
     scene.shapes.extend(calls);
     scene
@@ -169,11 +170,12 @@ fn flow_dots(from: (f64, f64), to: (f64, f64), n: usize, phase_s: f64, colour: &
 fn call_lines(sim: &Sim, scene: &Scene, phase_s: f64) -> Vec<Shape> {
     let edges = sim.call_edges();
     let mut out = Vec::new();
-    let centre = |r: &Rect| (r.x + r.w / 2.0, r.y + r.h / 2.0);
+    // From and to the blocks' bottom edges: the port labels in the middle stay readable.
+    let anchor = |r: &Rect| (r.x + r.w / 2.0, r.y + r.h);
     for (n, e) in edges.iter().enumerate() {
-        let find = |t: usize| scene.task_blocks.iter().find(|(x, _)| *x == t).map(|(_, r)| centre(r));
+        let find = |t: usize| scene.task_blocks.iter().find(|(x, _)| *x == t).map(|(_, r)| anchor(r));
         let (Some(from), Some(to)) = (find(e.from), find(e.to)) else { continue };
-        out.push(Shape::Line { from, to, colour: palette::CALL.to_string(), width: 2.0 });
+        out.push(Shape::Line { from, to, colour: palette::CALL.to_string(), width: 1.5 });
         if n < MAX_DOTTED_LINES {
             let rps = sim.scenario.service_calls[e.call].per_task_per_s;
             let dots = ((rps / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
@@ -261,8 +263,12 @@ fn target_lines(sim: &Sim, lbs: &[(Rect, Vec<usize>)], scene: &Scene, phase_s: f
     for (lb, groups) in lbs {
         let from = (lb.x + lb.w / 2.0, lb.y + lb.h);
         for &tg in groups {
+            // Requests go to healthy targets; with none healthy the load balancer fails open
+            // and routes to every registered target that isn't draining.
             let healthy = sim.healthy_targets(tg);
-            let per_target = if healthy > 0 { sim.traffic_rps(tg) / healthy as f64 } else { 0.0 };
+            let routed = |t: &stevedore_sim::engine::Target| if healthy > 0 { t.state == TargetState::Healthy } else { t.state != TargetState::Draining };
+            let n_routed = sim.targets[tg].iter().filter(|t| routed(t)).count();
+            let per_target = if n_routed > 0 { sim.traffic_rps(tg) / n_routed as f64 } else { 0.0 };
             for target in &sim.targets[tg] {
                 let Some(&(_, block)) = scene.task_blocks.iter().find(|(t, _)| *t == target.task) else { continue };
                 let colour = match target.state {
@@ -272,7 +278,7 @@ fn target_lines(sim: &Sim, lbs: &[(Rect, Vec<usize>)], scene: &Scene, phase_s: f
                     TargetState::Draining => palette::DRAINING,
                 };
                 lines.push(Shape::Line { from, to: block.top_centre(), colour: colour.to_string(), width: 1.5 });
-                if target.state == TargetState::Healthy && per_target > 0.0 && lines.len() <= MAX_DOTTED_LINES {
+                if routed(target) && per_target > 0.0 && lines.len() <= MAX_DOTTED_LINES {
                     let n = ((per_target / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
                     flow_dots(from, block.top_centre(), n, phase_s, palette::REQUEST, &mut dots);
                 }
@@ -424,12 +430,20 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
             scene.rect(Rect { x: r.x - 3.0, y: r.y - 3.0, w: r.w + 6.0, h: r.h + 6.0 }, "rgba(0,0,0,0)", Some(palette::SELECTED), 6.0);
         }
         let countdown = task.next_change_at.filter(|_| task.last_status != TaskStatus::Running).map(|at| at.saturating_sub(sim.now()).div_ceil(1000));
-        let label = match (countdown, task.private_ip, task.bindings.first()) {
-            (Some(s), _, _) => format!("{} {s}s", &task.last_status.as_str()[..4]),
-            (None, Some(ip), _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
-            (None, None, Some(b)) => format!(":{}", b.host_port),
-            (None, None, None) => String::new(),
+        // A batch task counts down to its essential container's exit.
+        let exit_in = task.next_change_at.filter(|_| task.last_status == TaskStatus::Running).map(|at| at.saturating_sub(sim.now()).div_ceil(1000));
+        let label = match (countdown, task.private_ip, task.bindings.first(), exit_in) {
+            (Some(s), _, _, _) => format!("{} {s}s", &task.last_status.as_str()[..4]),
+            (None, _, _, Some(s)) => format!("exit {}:{:02}", s / 60, s % 60),
+            (None, Some(ip), _, _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
+            (None, None, Some(b), _) => format!(":{}", b.host_port),
+            (None, None, None, _) => String::new(),
         };
+        // A container's AWS call in the last minute: a green (allowed) or red (denied) dot.
+        if let Some(c) = sim.api_calls.iter().rev().take_while(|c| c.at + 60_000 >= sim.now()).find(|c| c.task_arn == task.arn) {
+            let colour = if c.allowed { palette::HEALTHY } else { palette::UNHEALTHY };
+            scene.rect(Rect { x: r.x + 2.0, y: r.y + r.h - 9.0, w: 7.0, h: 7.0 }, colour, Some(palette::BACKGROUND), 3.5);
+        }
         let text_colour = if task.last_status == TaskStatus::Running { palette::BACKGROUND } else { palette::CARD_TEXT };
         scene.text(r.x + r.w / 2.0, r.y + r.h / 2.0 + 4.0, label, 11.0 * ts, text_colour, Align::Centre, true);
         scene.task_blocks.push((t, r));
@@ -445,6 +459,52 @@ mod tests {
         let mut sim = Sim::new(scenario);
         sim.advance_to(seconds * 1000);
         sim
+    }
+
+    fn lesson_at(id: &str, seconds: u64) -> Sim {
+        let scenario = stevedore_sim::load(crate::scenarios::find(id).expect("lesson exists").json).expect("lesson loads");
+        let mut sim = Sim::new(scenario);
+        sim.advance_to(seconds * 1000);
+        sim
+    }
+
+    fn count(scene: &Scene, colour: &str, line: bool) -> usize {
+        scene.shapes.iter().filter(|s| match s {
+            Shape::Line { colour: c, .. } => line && c == colour,
+            Shape::Rect { fill, .. } => !line && fill == colour,
+            _ => false,
+        }).count()
+    }
+
+    #[test]
+    fn request_dots_follow_traffic_and_calls_are_drawn_between_tasks() {
+        let sim = lesson_at("service-discovery", 6 * 60);
+        let view = |phase_s: f64| View { width: 1280.0, height: 720.0, text_scale: 1.0, phase_s, ..View::default() };
+        let scene = layout(&sim, &view(0.0));
+        // 120 requests/s over 2 healthy targets = 60 per target: 5 dots per line (at most 5).
+        assert_eq!(count(&scene, palette::REQUEST, false), 2 * MAX_DOTS_PER_LINE);
+        // One pink line per caller task: 2 web → orders, 5 orders → payments.
+        assert_eq!(count(&scene, palette::CALL, true), sim.call_edges().len());
+        assert_eq!(sim.call_edges().len(), 7);
+        // The dots move with the phase.
+        let dots = |scene: &Scene| scene.shapes.iter().filter_map(|s| match s { Shape::Rect { r, fill, .. } if fill == palette::REQUEST => Some((r.x, r.y)), _ => None }).collect::<Vec<_>>();
+        assert_ne!(dots(&scene), dots(&layout(&sim, &view(0.4))));
+        // With payments scaled to zero, orders' calls resolve nowhere: no lines for them.
+        let sim = lesson_at("service-discovery", 8 * 60);
+        assert_eq!(count(&layout(&sim, &view(0.0)), palette::CALL, true), 2);
+    }
+
+    #[test]
+    fn each_load_balancer_gets_a_box_and_its_own_lines() {
+        let sim = lesson_at("network-load-balancer", 120);
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, ..View::default() });
+        let titles: Vec<&str> = scene.shapes.iter().filter_map(|s| match s { Shape::Text { text, .. } if text.starts_with("ALB ") || text.starts_with("NLB ") => Some(text.as_str()), _ => None }).collect();
+        assert_eq!(titles, vec!["ALB api-alb", "NLB api-nlb"]);
+        // The ALB's two targets are unhealthy (red lines), the NLB's healthy (green).
+        assert_eq!(count(&scene, palette::UNHEALTHY, true), 2);
+        assert_eq!(count(&scene, palette::HEALTHY, true), 2);
+        // Both fail-open ALB targets and healthy NLB targets carry request dots.
+        assert!(count(&scene, palette::REQUEST, false) >= 4);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! preview, IAM roles, Cloud Map names and records, schedules, and containers' AWS calls.
 //! Everything shown is read from the sim; nothing is decided here.
 
-use stevedore_sim::engine::schedules::short_digest;
 use stevedore_sim::iam::Effect;
+use stevedore_sim::model::platform::{NamespaceKind, RecordType};
 use stevedore_sim::report::{format_bytes, iso_at};
 use stevedore_sim::time::format_iso;
 use stevedore_sim::Sim;
@@ -48,7 +48,7 @@ fn repositories(sim: &Sim) -> Html {
                                 html! {
                                     <tr class={classes!(rule.map(|_| "expiring"))}>
                                         <td class="mono">{ if img.tags.is_empty() { "<untagged>".to_string() } else { img.tags.join(", ") } }</td>
-                                        <td class="mono">{ short_digest(&img.digest) }</td>
+                                        <td class="mono">{ img.digest.get(7..19).unwrap_or(&img.digest) }</td>
                                         <td>{ format_bytes(img.size_bytes) }</td>
                                         <td>{ format_iso(img.pushed_at_unix_s).get(..10).unwrap_or_default().to_string() }</td>
                                         <td>{ if findings.is_empty() { "none".to_string() } else { findings } }</td>
@@ -87,12 +87,19 @@ fn discovery(sim: &Sim) -> Html {
                         None => format!("{svc} via serviceRegistries"),
                     }
                 }).collect::<Vec<_>>().join("; ");
-                let records = sim.dns_records(ds);
+                let kinds: Vec<String> = d.records.iter().map(|(k, ttl)| format!("{} (TTL {ttl} s)", match k { RecordType::A => "A", RecordType::Srv => "SRV" })).collect();
                 html! {
                     <div class="discovery-service">
-                        <p><span class="mono">{ sim.discovery_name(ds) }</span>{ format!(" · {} namespace · {} instance(s) · {via}", if ns.kind == stevedore_sim::model::platform::NamespaceKind::Http { "HTTP (API only, no DNS)" } else { "private DNS" }, sim.discovery[ds].len()) }</p>
-                        if !records.is_empty() {
-                            <ul class="records mono">{ for records.iter().take(12).map(|r| html! { <li>{ r }</li> }) }</ul>
+                        <p><span class="mono">{ sim.discovery_name(ds) }</span>{ format!(" · {} · {via}", if ns.kind == NamespaceKind::Http { "HTTP namespace (API only, no DNS)".to_string() } else { format!("private DNS: {}", kinds.join(", ")) }) }</p>
+                        if !sim.discovery[ds].is_empty() {
+                            <table class="records">
+                                <thead><tr><th>{ "Instance (task)" }</th><th>{ "AWS_INSTANCE_IPV4" }</th><th>{ "Port" }</th><th>{ "Zone" }</th></tr></thead>
+                                <tbody>{ for sim.discovery[ds].iter().map(|i| html! {
+                                    <tr><td class="mono">{ format!("{}…", i.instance_id.get(..8).unwrap_or(&i.instance_id)) }</td><td class="mono">{ &i.ipv4 }</td><td class="mono">{ i.port.map(|p| p.to_string()).unwrap_or_else(|| "—".into()) }</td><td>{ &i.availability_zone }</td></tr>
+                                }) }</tbody>
+                            </table>
+                        } else {
+                            <p class="label">{ "No instances registered: the name doesn't resolve." }</p>
                         }
                     </div>
                 }

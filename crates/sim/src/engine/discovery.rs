@@ -166,8 +166,8 @@ impl Sim {
         if let Some(arn) = td.task_role_arn.as_deref().filter(|a| !a.is_empty()) {
             return CallIdentity::TaskRole { role_arn: arn.to_string() };
         }
-        match t.instance.and_then(|i| self.instances[i].spec.iam_instance_profile.clone().map(|p| (i, p))) {
-            Some((i, profile)) => CallIdentity::InstanceProfile { instance_profile: profile, role_arn: self.instance_role(i).map(|r| r.arn.clone()) },
+        match t.instance {
+            Some(i) => CallIdentity::InstanceProfile { instance_profile: self.instance_profile(i), role_arn: self.instance_role(i).map(|r| r.arn.clone()) },
             None => CallIdentity::None,
         }
     }
@@ -197,6 +197,7 @@ impl Sim {
             let (allowed, message) = match (&self.scenario.roles, role_name, &identity) {
                 (_, _, CallIdentity::None) => (false, "NoCredentialProviders: Unable to locate credentials (no task role, and Fargate has no instance profile)".to_string()),
                 (None, Some(r), _) => (true, format!("allowed as role {r} (this scenario has no roles key, so IAM is not checked)")),
+                (None, None, CallIdentity::InstanceProfile { instance_profile, .. }) => (true, format!("allowed as instance profile {instance_profile} (this scenario has no roles key, so IAM is not checked)")),
                 (Some(roles), Some(r), _) => match roles.iter().find(|x| x.name == r) {
                     Some(role) => {
                         let d = role.evaluate(action, resource);
@@ -208,7 +209,8 @@ impl Sim {
                     }
                     None => (false, format!("role {r} does not exist")),
                 },
-                (_, None, _) => (false, "the instance profile holds no role: Unable to locate credentials".to_string()),
+                (_, None, CallIdentity::InstanceProfile { instance_profile, .. }) => (false, format!("instance profile {instance_profile} holds no role in roles: Unable to locate credentials")),
+                (_, None, _) => (false, "Unable to locate credentials".to_string()),
             };
             let who = match &identity {
                 CallIdentity::TaskRole { .. } => "task role",

@@ -9,6 +9,8 @@ use super::{Sim, Wake};
 use crate::ecr::{self, Registry};
 use crate::model::platform::SecretSource;
 
+pub const DEFAULT_INSTANCE_PROFILE: &str = "ecsInstanceRole";
+
 /// Container start after the pull (create, start, first process).
 pub const CONTAINER_START_MS: u64 = 3_000;
 /// Fargate's own work in PENDING besides the pull (ENI ready, runtime start).
@@ -222,9 +224,16 @@ impl Sim {
         })
     }
 
+    /// The instance profile a container instance runs as. The ECS agent needs one to register
+    /// at all, so an instance without `iamInstanceProfile` is taken to have the console's
+    /// default, `ecsInstanceRole`.
+    pub fn instance_profile(&self, i: usize) -> String {
+        self.instances[i].spec.iam_instance_profile.clone().unwrap_or_else(|| DEFAULT_INSTANCE_PROFILE.to_string())
+    }
+
     pub(super) fn instance_role(&self, i: usize) -> Option<&crate::iam::Role> {
-        let profile = self.instances[i].spec.iam_instance_profile.as_ref()?;
-        self.scenario.roles.as_ref()?.iter().find(|r| r.instance_profiles.contains(profile))
+        let profile = self.instance_profile(i);
+        self.scenario.roles.as_ref()?.iter().find(|r| r.instance_profiles.contains(&profile))
     }
 
     /// The layers stay on the instance once pulled: later tasks of the same image start faster.
