@@ -93,7 +93,7 @@ fn discovery(sim: &Sim) -> Html {
                         <p><span class="mono">{ sim.discovery_name(ds) }</span>{ format!(" · {} · {via}", if ns.kind == NamespaceKind::Http { "HTTP namespace (API only, no DNS)".to_string() } else { format!("private DNS: {}", kinds.join(", ")) }) }</p>
                         if !sim.discovery[ds].is_empty() {
                             <table class="records">
-                                <thead><tr><th>{ "Instance (task)" }</th><th>{ "AWS_INSTANCE_IPV4" }</th><th>{ "Port" }</th><th>{ "Zone" }</th></tr></thead>
+                                <thead><tr><th title="Cloud Map instance id: the task id">{ "Task" }</th><th title="AWS_INSTANCE_IPV4">{ "IPv4" }</th><th title="AWS_INSTANCE_PORT">{ "Port" }</th><th>{ "Zone" }</th></tr></thead>
                                 <tbody>{ for sim.discovery[ds].iter().map(|i| html! {
                                     <tr><td class="mono">{ format!("{}…", i.instance_id.get(..8).unwrap_or(&i.instance_id)) }</td><td class="mono">{ &i.ipv4 }</td><td class="mono">{ i.port.map(|p| p.to_string()).unwrap_or_else(|| "—".into()) }</td><td>{ &i.availability_zone }</td></tr>
                                 }) }</tbody>

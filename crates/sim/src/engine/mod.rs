@@ -58,7 +58,8 @@ enum Wake {
 #[serde(rename_all = "camelCase")]
 pub struct LogEntry {
     pub at: SimTime,
-    /// `service`, `task`, `instance`, `targetGroup` or `action`.
+    /// `service`, `task`, `taskStopped` (a start failure or an essential container's exit),
+    /// `instance`, `targetGroup`, `action` or `iam` (a container's AWS call).
     pub kind: &'static str,
     /// Service name, task id, EC2 instance id, target group name or action name.
     pub subject: String,

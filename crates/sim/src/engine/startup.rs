@@ -67,7 +67,7 @@ impl Sim {
             return;
         }
         let id = self.tasks[task].id.clone();
-        self.log("task", id, reason.clone());
+        self.log("taskStopped", id, reason.clone());
         self.stop_task(task, &reason, "TaskFailedToStart");
         if let (Some(s), Some(d)) = (self.tasks[task].service, self.tasks[task].deployment) {
             self.count_failure(s, d);
@@ -250,7 +250,7 @@ impl Sim {
         let (name, code) = (td.containers[c].name.clone(), td.containers[c].exit_code);
         self.tasks[task].exited = Some((c, code));
         let id = self.tasks[task].id.clone();
-        self.log("task", id, format!("essential container {name} exited with code {code}"));
+        self.log("taskStopped", id, format!("essential container {name} exited with code {code}"));
         self.stop_task(task, "Essential container in task exited", "EssentialContainerExited");
         // The scheduler replaces it now: a stopping task no longer counts toward desired.
         if let Some(s) = self.tasks[task].service {
