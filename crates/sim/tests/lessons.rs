@@ -153,3 +153,28 @@ fn platform_lessons_tell_the_truth() {
     assert!(s.tasks.iter().filter(|t| t.group == "lifted-vm").all(|t| !t.live()));
     assert!(s.services[0].desired_count >= 5, "scaled out: {}", s.services[0].desired_count);
 }
+
+/// The app slices a burst of sim work over frames (`advance_within` with a time budget): however
+/// the run is sliced, it is the same run.
+#[test]
+fn slicing_the_run_over_frames_changes_nothing() {
+    use stevedore_sim::report::{report, ReportOptions};
+    for name in ["ecr-images", "service-discovery", "target-tracking", "batch-scheduled"] {
+        let doc = lesson(name);
+        let whole = run(&doc, 30 * 60);
+        let mut sliced = sim(&doc);
+        let mut budget = 0u32;
+        let mut t = 0;
+        while t < 30 * 60_000 {
+            t = (t + 60_000).min(30 * 60_000);
+            // Stop after every 7 events, like a frame running out of time, until caught up.
+            while !sliced.advance_within(t, || {
+                budget += 1;
+                budget % 7 != 0
+            }) {}
+        }
+        let a = report(&whole, &ReportOptions { explain: true });
+        let b = report(&sliced, &ReportOptions { explain: true });
+        assert_eq!(a, b, "{name}: the sliced run differs");
+    }
+}

@@ -84,7 +84,7 @@ impl Sim {
         // The task turns healthy later (first passing check, or 40 s): look again then.
         let first_pass_ms = td.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| h.start_period_s.max(h.interval_s) as u64 * 1000).max().unwrap_or(NO_HEALTH_CHECK_HEALTHY_MS);
         if let Some(s) = self.tasks[task].service {
-            self.schedule(self.now + first_pass_ms, Wake::Reconcile(s));
+            self.reconcile_at(s, self.now + first_pass_ms);
         }
     }
 

@@ -79,9 +79,10 @@ pub struct ServiceState {
     retry_at: Option<SimTime>,
     /// Newest last: the last one is PRIMARY.
     pub deployments: Vec<deployments::Deployment>,
-    /// A reconcile is already queued for this instant: triggers in the same instant (hundreds
-    /// of tasks stopping at once) collapse into one pass.
-    reconcile_queued_at: Option<SimTime>,
+    /// Instants a reconcile is already queued for: triggers for the same instant (hundreds of
+    /// tasks stopping at once, or turning healthy 40 s after starting together) collapse into
+    /// one pass.
+    reconcile_queued: BTreeSet<SimTime>,
     /// When each distinct event message was last emitted (6-hour duplicate suppression).
     last_emitted: BTreeMap<String, SimTime>,
     /// Tasks that went from PENDING to STOPPED in a row (the service throttle logic).
@@ -194,7 +195,7 @@ impl Sim {
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
             let first = deployments::Deployment { id: format!("ecs-svc/{:0>19}", i + 1), task_def: def.task_def, rollout: deployments::RolloutState::InProgress, failed_tasks: 0, created_at: 0 };
-            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued_at: None, last_emitted: BTreeMap::new(), start_failures: 0, throttled_until: None });
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued: BTreeSet::new(), last_emitted: BTreeMap::new(), start_failures: 0, throttled_until: None });
             sim.schedule(0, Wake::Reconcile(i));
         }
         let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();
@@ -234,10 +235,21 @@ impl Sim {
     /// Runs every event due up to and including `t`, then sets the clock to `t`.
     /// Going backwards is a no-op: replay by building a new `Sim` (runs are deterministic).
     pub fn advance_to(&mut self, t: SimTime) {
+        self.advance_within(t, || true);
+    }
+
+    /// Like `advance_to`, but between events asks `more()` whether to go on (a driver's time
+    /// budget: the app spreads a burst of work over several frames). Runs at least one event.
+    /// Returns whether it got to `t`; if not, the clock stays at the last event run, and calling
+    /// again continues exactly where it stopped (the run is the same however it is sliced).
+    pub fn advance_within(&mut self, t: SimTime, mut more: impl FnMut() -> bool) -> bool {
         let mut steps = 0u64;
         while let Some(&Reverse((when, _, wake))) = self.queue.peek() {
             if when > t || steps >= self.max_steps {
                 break;
+            }
+            if steps > 0 && !more() {
+                return false;
             }
             self.queue.pop();
             self.now = when.max(self.now);
@@ -245,6 +257,7 @@ impl Sim {
             steps += 1;
         }
         self.now = self.now.max(t);
+        true
     }
 
     /// Advances until nothing is scheduled or `limit` is reached; returns the final time.
@@ -278,9 +291,7 @@ impl Sim {
                 self.run_task(&def);
             }
             Wake::Reconcile(s) => {
-                if self.services[s].reconcile_queued_at == Some(self.now) {
-                    self.services[s].reconcile_queued_at = None;
-                }
+                self.services[s].reconcile_queued.remove(&self.now);
                 self.reconcile(s)
             }
             Wake::Transition { task, generation } => {
@@ -312,9 +323,13 @@ impl Sim {
 
     /// Queues a reconcile of service `s` now, unless one is already queued for this instant.
     fn reconcile_soon(&mut self, s: usize) {
-        if self.services[s].reconcile_queued_at != Some(self.now) {
-            self.services[s].reconcile_queued_at = Some(self.now);
-            self.schedule(self.now, Wake::Reconcile(s));
+        self.reconcile_at(s, self.now);
+    }
+
+    /// Queues a reconcile of service `s` at `at`, unless one is already queued for then.
+    fn reconcile_at(&mut self, s: usize, at: SimTime) {
+        if self.services[s].reconcile_queued.insert(at) {
+            self.schedule(at, Wake::Reconcile(s));
         }
     }
 

@@ -379,11 +379,15 @@ impl Sim {
         }
         let mut freed_memory = vec![0i64; self.instances.len()];
         let mut freed_cpu = vec![0i64; self.instances.len()];
-        let mut alive: Vec<usize> = (0..pool.len()).collect();
+        // Tasks not yet RUNNING go first; each list stays in pool order (Random indexes into it).
+        let (mut alive_not_running, mut alive_running): (Vec<usize>, Vec<usize>) = (0..pool.len()).partition(|&k| self.tasks[pool[k]].last_status != TaskStatus::Running);
+        let remaining: Vec<(i64, i64)> = self.instances.iter().map(|i| (i.remaining_memory_mib as i64, i.remaining_cpu as i64)).collect();
         let mut picked = Vec::with_capacity(n);
-        while picked.len() < n && !alive.is_empty() {
-            let not_running: Vec<usize> = alive.iter().copied().filter(|&k| self.tasks[pool[k]].last_status != TaskStatus::Running).collect();
-            let mut candidates = if not_running.is_empty() { alive.clone() } else { not_running };
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut scores: Vec<i64> = Vec::new();
+        while picked.len() < n && !(alive_not_running.is_empty() && alive_running.is_empty()) {
+            candidates.clear();
+            candidates.extend_from_slice(if alive_not_running.is_empty() { &alive_running } else { &alive_not_running });
             for (s, strategy) in strategies.iter().enumerate() {
                 if candidates.len() <= 1 {
                     break;
@@ -394,23 +398,25 @@ impl Sim {
                     candidates = vec![candidates[k]];
                     break;
                 }
-                let score = |k: usize| -> i64 {
-                    let i = instance_of[k];
-                    let Some(inst) = self.instances.get(i) else { return 0 };
-                    match strategy {
-                        Strategy::Spread(SpreadField::InstanceId) => per_instance[i],
-                        Strategy::Spread(SpreadField::Attribute(_)) => per_value[s][value_of[s][k]],
-                        Strategy::Binpack(Resource::Memory) => inst.remaining_memory_mib as i64 + freed_memory[i],
-                        Strategy::Binpack(Resource::Cpu) => inst.remaining_cpu as i64 + freed_cpu[i],
-                        Strategy::Random => 0,
-                    }
-                };
-                let best = candidates.iter().map(|&k| score(k)).max().unwrap_or(0);
-                candidates.retain(|&k| score(k) == best);
+                // One pass per strategy, the strategy matched once (this runs for every task of
+                // a pool of thousands, for every task picked).
+                let on = |k: usize| instance_of[k];
+                scores.clear();
+                match strategy {
+                    Strategy::Spread(SpreadField::InstanceId) => scores.extend(candidates.iter().map(|&k| per_instance.get(on(k)).copied().unwrap_or(0))),
+                    Strategy::Spread(SpreadField::Attribute(_)) => scores.extend(candidates.iter().map(|&k| if on(k) == usize::MAX { 0 } else { per_value[s][value_of[s][k]] })),
+                    Strategy::Binpack(Resource::Memory) => scores.extend(candidates.iter().map(|&k| remaining.get(on(k)).map_or(0, |r| r.0 + freed_memory[on(k)]))),
+                    Strategy::Binpack(Resource::Cpu) => scores.extend(candidates.iter().map(|&k| remaining.get(on(k)).map_or(0, |r| r.1 + freed_cpu[on(k)]))),
+                    Strategy::Random => unreachable!("handled above"),
+                }
+                let best = scores.iter().copied().max().unwrap_or(0);
+                let mut keep = scores.iter().map(|&v| v == best);
+                candidates.retain(|_| keep.next().unwrap_or(false));
             }
             let Some(&k) = candidates.iter().max_by_key(|&&k| pool[k]) else { break };
             picked.push(pool[k]);
-            alive.retain(|&x| x != k);
+            alive_not_running.retain(|&x| x != k);
+            alive_running.retain(|&x| x != k);
             let i = instance_of[k];
             if i != usize::MAX {
                 per_instance[i] -= 1;
