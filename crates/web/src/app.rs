@@ -91,6 +91,8 @@ pub struct App {
     /// Tasks seen so far, and the ones still sliding in: (task, wall-clock start in ms).
     known_tasks: usize,
     arrivals: Vec<(usize, f64)>,
+    /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
+    departures: Vec<(crate::layout::Rect, &'static str, f64)>,
     now_wall_ms: f64,
     _keys: Option<EventListener>,
 }
@@ -133,7 +135,8 @@ impl App {
             None => (None, None),
         };
         let arriving: Vec<(usize, f64)> = self.arrivals.iter().map(|&(t, start)| (t, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
-        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance, arriving: &arriving, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 } };
+        let departing: Vec<(crate::layout::Rect, &str, f64)> = self.departures.iter().map(|&(r, c, start)| (r, c, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
+        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance, arriving: &arriving, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 } };
         let scene = layout(sim, &view);
         paint::paint(&ctx, &scene, dpr);
         self.scene = Some(scene);
@@ -161,6 +164,7 @@ impl App {
                 // A replay shows the state at `t`, without animating every task since 0.
                 self.known_tasks = sim.tasks.len();
                 self.arrivals.clear();
+                self.departures.clear();
             }
         }
         self.sim_time_ms = t as f64;
@@ -189,6 +193,12 @@ impl App {
             self.arrivals.extend((self.known_tasks..sim.tasks.len()).filter(|&t| sim.tasks[t].instance.is_some() || sim.tasks[t].fargate).map(|t| (t, now_ms)));
         }
         self.known_tasks = sim.tasks.len();
+        // Tasks drawn last frame that have stopped since fade out where they stood.
+        self.departures.retain(|&(_, _, start)| now_ms - start < ARRIVAL_MS);
+        if let Some(scene) = &self.scene {
+            let gone: Vec<_> = scene.task_blocks.iter().filter(|(t, _)| !sim.tasks[*t].live()).take(MAX_ANIMATED_ARRIVALS).map(|&(t, r)| (r, crate::palette::service(sim.tasks[t].service), now_ms)).collect();
+            self.departures.extend(gone);
+        }
     }
 
     /// Validates and runs `text`. On errors the running scenario is kept and the errors are
@@ -287,6 +297,7 @@ impl Component for App {
             chart_service: 0,
             known_tasks: 0,
             arrivals: Vec::new(),
+            departures: Vec::new(),
             now_wall_ms: 0.0,
             _keys: keys::listen(ctx.link().clone()),
         };

@@ -60,6 +60,8 @@ pub struct View<'a> {
     pub selected_instance: Option<usize>,
     /// Tasks still travelling from the pending queue to their place, with progress 0..1.
     pub arriving: &'a [(usize, f64)],
+    /// Tasks that just stopped, fading out where they stood: (block, colour, progress 0..1).
+    pub departing: &'a [(Rect, &'a str, f64)],
     /// Wall-clock seconds while playing: moves the request-flow dots (0 when paused).
     pub phase_s: f64,
 }
@@ -143,6 +145,13 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     // Request dots travel with their lines, under the cards (they show between them).
     lines.extend(dots);
     scene.shapes.splice(under_cards..under_cards, lines);
+    // Stopped tasks shrink and fade where they stood, so scale-in is seen, not just missed.
+    for &(r, colour, p) in view.departing {
+        let p = p.clamp(0.0, 1.0);
+        let (w, h) = (r.w * (1.0 - 0.6 * p), r.h * (1.0 - 0.6 * p));
+        let shrunk = Rect { x: r.x + (r.w - w) / 2.0, y: r.y + (r.h - h) / 2.0 + 12.0 * p, w, h };
+        scene.rect(shrunk, &palette::with_alpha(colour, 0.8 * (1.0 - p)), None, 4.0);
+    }
     // Service-to-service calls go on top: both ends sit inside cards.
     let calls = call_lines(sim, &scene, view.phase_s);
     scene.shapes.extend(calls);
@@ -492,6 +501,18 @@ mod tests {
         // With payments scaled to zero, orders' calls resolve nowhere: no lines for them.
         let sim = lesson_at("service-discovery", 8 * 60);
         assert_eq!(count(&layout(&sim, &view(0.0)), palette::CALL, true), 2);
+    }
+
+    #[test]
+    fn stopped_tasks_fade_out_where_they_stood() {
+        let sim = first_light_at(60);
+        let block = Rect { x: 100.0, y: 200.0, w: 58.0, h: 30.0 };
+        let scene = layout(&sim, &View { width: 1280.0, height: 720.0, text_scale: 1.0, departing: &[(block, "#22c55e", 0.5)], ..View::default() });
+        let ghost = scene.shapes.iter().find_map(|s| match s { Shape::Rect { r, fill, .. } if fill.starts_with("rgba(34,197,94,") => Some((*r, fill.clone())), _ => None });
+        let (r, fill) = ghost.expect("the departing task is drawn");
+        assert_eq!(fill, "rgba(34,197,94,0.40)", "half-way: 40 % opaque");
+        assert!(r.w < block.w && r.x > block.x, "and shrinking: {r:?}");
+        assert_eq!(palette::with_alpha("not a colour", 0.5), "not a colour");
     }
 
     #[test]

@@ -33,3 +33,12 @@ pub fn service(index: Option<usize>) -> &'static str {
         None => "#e2e8f0",
     }
 }
+
+/// `#rrggbb` with an alpha, as `rgba(r,g,b,a)`; anything else comes back unchanged.
+pub fn with_alpha(hex: &str, alpha: f64) -> String {
+    let channel = |i: usize| hex.get(i..i + 2).and_then(|c| u8::from_str_radix(c, 16).ok());
+    match (hex.len(), channel(1), channel(3), channel(5)) {
+        (7, Some(r), Some(g), Some(b)) => format!("rgba({r},{g},{b},{alpha:.2})"),
+        _ => hex.to_string(),
+    }
+}

@@ -231,8 +231,6 @@ impl Sim {
                 self.register_discovery(task);
                 if let Some(s) = self.tasks[task].service {
                     self.unthrottle(s);
-                }
-                if let Some(s) = self.tasks[task].service {
                     self.reconcile_soon(s);
                 }
             }
