@@ -395,9 +395,9 @@ pub fn scaling_activities(sim: &Sim) -> Value {
 /// Every datapoint as CSV: `time,namespace,metric,dimensions,value` (one row per sample).
 pub fn metrics_csv(sim: &Sim) -> String {
     let mut out = String::from("time,namespace,metric,dimensions,value\n");
-    for (key, minutes) in &sim.metrics {
+    for (key, minutes) in sim.metrics.iter() {
         let dims: Vec<String> = key.dimensions.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        for (minute, values) in minutes {
+        for (minute, values) in minutes.iter() {
             for v in values {
                 out.push_str(&format!("{},{},{},\"{}\",{}\n", format_iso(iso_at(sim, minute * 60_000)), key.namespace, key.name, dims.join(";"), v));
             }

@@ -26,7 +26,7 @@ pub struct Chart {
 
 fn series(sim: &Sim, key: &MetricKey, statistic: Statistic) -> Vec<(f64, f64)> {
     let Some(minutes) = sim.metrics.get(key) else { return vec![] };
-    minutes.keys().filter_map(|&m| sim.metric_value(key, statistic, m, m + 1).map(|v| (m as f64, v))).collect()
+    minutes.minutes().filter_map(|m| sim.metric_value(key, statistic, m, m + 1).map(|v| (m as f64, v))).collect()
 }
 
 fn find<'a>(sim: &'a Sim, namespace: &str, name: &str, dim: (&str, &str)) -> Option<&'a MetricKey> {

@@ -228,7 +228,8 @@ impl Sim {
             for &p in &self.tracking[target] {
                 let policy = &self.scenario.policies[p];
                 let PolicyKind::TargetTracking { target: value, metric, statistic, disable_scale_in, .. } = &policy.kind else { continue };
-                let point = |k: u64| minute.checked_sub(k).and_then(|m| self.metric_value(metric, *statistic, m, m + 1));
+                let Some(id) = self.metrics.id(metric) else { continue }; // no datapoints yet
+                let point = |k: u64| minute.checked_sub(k).and_then(|m| self.metric_value_by_id(id, *statistic, m, m + 1));
                 let Some(latest) = point(1) else { continue }; // insufficient data: no action
                 let proportional = if running == 0 { 1 } else { (running as f64 * latest / value).ceil() as i64 };
                 // Read only as many datapoints as the decision needs.

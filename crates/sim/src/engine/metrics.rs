@@ -36,24 +36,96 @@ pub struct AlarmStatus {
     pub since: SimTime,
 }
 
-/// Samples per metric per minute (minute index → values).
-pub type MetricStore = BTreeMap<MetricKey, BTreeMap<u64, Vec<f64>>>;
+/// Samples per metric per minute. Metrics are interned: the engine records by id (an index),
+/// so the once-a-minute publishing of hundreds of series compares no strings; lookups by key
+/// (charts, reports, alarms on custom metrics) go through a sorted map.
+#[derive(Debug, Clone, Default)]
+pub struct MetricStore {
+    ids: BTreeMap<MetricKey, usize>,
+    keys: Vec<MetricKey>,
+    /// Per metric: (minute, samples), minutes ascending.
+    series: Vec<Vec<(u64, Vec<f64>)>>,
+}
 
-/// Adds a sample, cloning the key only the first time the metric appears.
-fn record_into(store: &mut MetricStore, metric: &MetricKey, minute: u64, value: f64) {
-    match store.get_mut(metric) {
-        Some(minutes) => minutes.entry(minute).or_default().push(value),
-        None => {
-            store.entry(metric.clone()).or_default().entry(minute).or_default().push(value);
+/// One metric's datapoints, oldest first.
+#[derive(Debug, Clone, Copy)]
+pub struct Series<'a>(&'a [(u64, Vec<f64>)]);
+
+impl<'a> Series<'a> {
+    pub fn minutes(self) -> impl Iterator<Item = u64> + 'a {
+        self.0.iter().map(|(m, _)| *m)
+    }
+    pub fn iter(self) -> impl Iterator<Item = (u64, &'a [f64])> {
+        self.0.iter().map(|(m, v)| (*m, v.as_slice()))
+    }
+    /// Samples in the minutes `[from, to)`.
+    pub fn range(self, from: u64, to: u64) -> impl Iterator<Item = f64> + 'a {
+        let start = self.0.partition_point(|(m, _)| *m < from);
+        self.0[start..].iter().take_while(move |(m, _)| *m < to).flat_map(|(_, v)| v.iter().copied())
+    }
+}
+
+impl MetricStore {
+    /// The id of a metric, creating it (without datapoints) the first time.
+    pub fn intern(&mut self, key: &MetricKey) -> usize {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
         }
+        let id = self.keys.len();
+        self.ids.insert(key.clone(), id);
+        self.keys.push(key.clone());
+        self.series.push(Vec::new());
+        id
+    }
+
+    pub fn id(&self, key: &MetricKey) -> Option<usize> {
+        self.ids.get(key).copied()
+    }
+
+    pub fn record(&mut self, id: usize, minute: u64, value: f64) {
+        let series = &mut self.series[id];
+        match series.last_mut() {
+            Some((m, values)) if *m == minute => values.push(value),
+            Some((m, _)) if *m > minute => {
+                // A late sample (PutMetricData for an earlier minute): insert in order.
+                let at = series.partition_point(|(x, _)| *x < minute);
+                match series.get_mut(at) {
+                    Some((x, values)) if *x == minute => values.push(value),
+                    _ => series.insert(at, (minute, vec![value])),
+                }
+            }
+            _ => series.push((minute, vec![value])),
+        }
+    }
+
+    /// A metric's datapoints, if it has any.
+    pub fn get(&self, key: &MetricKey) -> Option<Series<'_>> {
+        self.id(key).map(|id| Series(&self.series[id])).filter(|s| !s.0.is_empty())
+    }
+
+    /// Metrics with datapoints, in key order.
+    pub fn keys(&self) -> impl Iterator<Item = &MetricKey> {
+        self.iter().map(|(k, _)| k)
+    }
+
+    /// Metrics with datapoints and their series, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&MetricKey, Series<'_>)> {
+        self.ids.iter().map(|(k, &id)| (k, Series(&self.series[id]))).filter(|(_, s)| !s.0.is_empty())
+    }
+
+    fn series(&self, id: usize) -> Series<'_> {
+        Series(&self.series[id])
     }
 }
 
 impl Sim {
     /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
     pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
-        let minutes = self.metrics.get(metric)?;
-        let mut samples = minutes.range(from..to).flat_map(|(_, v)| v.iter().copied());
+        self.metric_value_by_id(self.metrics.id(metric)?, statistic, from, to)
+    }
+
+    pub(super) fn metric_value_by_id(&self, id: usize, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
+        let mut samples = self.metrics.series(id).range(from, to);
         // One pass, no allocation: this runs for every policy every minute.
         let first = samples.next()?;
         let (mut sum, mut count, mut min, mut max) = (first, 1.0, first, first);
@@ -88,6 +160,9 @@ impl Sim {
                 let dims = vec![("ClusterName".to_string(), cluster.clone()), ("ServiceName".to_string(), s.def.name.clone())];
                 [MetricKey::new("AWS/ECS", "CPUUtilization", dims.clone()), MetricKey::new("AWS/ECS", "MemoryUtilization", dims)]
             })
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|keys| keys.each_ref().map(|k| self.metrics.intern(k)))
             .collect();
         self.count_keys = self
             .services
@@ -96,6 +171,9 @@ impl Sim {
                 let dims = vec![("ClusterName".to_string(), cluster.clone()), ("ServiceName".to_string(), s.def.name.clone())];
                 ["DesiredTaskCount", "RunningTaskCount", "PendingTaskCount"].map(|n| MetricKey::new("ECS/ContainerInsights", n, dims.clone()))
             })
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|keys| keys.each_ref().map(|k| self.metrics.intern(k)))
             .collect();
         self.tg_keys = self
             .scenario
@@ -111,11 +189,15 @@ impl Sim {
                     ["RequestCount", "HealthyHostCount", "RequestCountPerTarget"].map(|n| MetricKey::new("AWS/ApplicationELB", n, dim.clone()))
                 }
             })
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|keys| keys.each_ref().map(|k| self.metrics.intern(k)))
             .collect();
     }
 
     pub(super) fn record(&mut self, metric: MetricKey, minute: u64, value: f64) {
-        record_into(&mut self.metrics, &metric, minute, value);
+        let id = self.metrics.intern(&metric);
+        self.metrics.record(id, minute, value);
     }
 
     /// Runs at the end of every minute: publish, evaluate alarms and scaling policies.
@@ -162,11 +244,11 @@ impl Sim {
             }
             let [request_count, healthy_hosts, per_target] = &self.tg_keys[tg];
             let count = rps * 60.0;
-            record_into(&mut self.metrics, request_count, minute, count);
-            record_into(&mut self.metrics, healthy_hosts, minute, healthy.len() as f64);
+            self.metrics.record(*request_count, minute, count);
+            self.metrics.record(*healthy_hosts, minute, healthy.len() as f64);
             if !routed.is_empty() {
                 // "The only valid statistic is Sum. This represents the average": requests per target.
-                record_into(&mut self.metrics, per_target, minute, count / routed.len() as f64);
+                self.metrics.record(*per_target, minute, count / routed.len() as f64);
             }
         }
         for s in 0..self.services.len() {
@@ -174,9 +256,9 @@ impl Sim {
             let pending = self.services[s].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.tasks[t].last_status < TaskStatus::Running).count();
             // Container Insights' task counts, for charts.
             let [desired_key, running_key, pending_key] = &self.count_keys[s];
-            record_into(&mut self.metrics, desired_key, minute, self.services[s].desired_count as f64);
-            record_into(&mut self.metrics, running_key, minute, running as f64);
-            record_into(&mut self.metrics, pending_key, minute, pending as f64);
+            self.metrics.record(*desired_key, minute, self.services[s].desired_count as f64);
+            self.metrics.record(*running_key, minute, running as f64);
+            self.metrics.record(*pending_key, minute, pending as f64);
             if running == 0 {
                 continue;
             }
@@ -189,10 +271,10 @@ impl Sim {
             let used_memory = n * load.base_memory_mib + load.memory_mib_per_request * requests;
             let [cpu_key, memory_key] = &self.service_keys[s];
             if cpu > 0.0 {
-                record_into(&mut self.metrics, cpu_key, minute, used_cpu * 100.0 / (cpu * n));
+                self.metrics.record(*cpu_key, minute, used_cpu * 100.0 / (cpu * n));
             }
             if memory > 0.0 {
-                record_into(&mut self.metrics, memory_key, minute, used_memory * 100.0 / (memory * n));
+                self.metrics.record(*memory_key, minute, used_memory * 100.0 / (memory * n));
             }
         }
     }

@@ -136,9 +136,11 @@ pub struct Sim {
     pub bounds: Vec<(u32, u32)>,
     /// Auto Scaling groups as cluster auto scaling runs them.
     pub groups_state: Vec<cluster_scaling::GroupState>,
-    service_keys: Vec<[crate::model::scaling::MetricKey; 2]>,
-    count_keys: Vec<[crate::model::scaling::MetricKey; 3]>,
-    tg_keys: Vec<[crate::model::scaling::MetricKey; 3]>,
+    /// Interned metric ids (see `metrics::MetricStore`): CPU and memory per service, task
+    /// counts per service, RequestCount / HealthyHostCount / per-target per target group.
+    service_keys: Vec<[usize; 2]>,
+    count_keys: Vec<[usize; 3]>,
+    tg_keys: Vec<[usize; 3]>,
     /// Target tracking policies per scalable target.
     tracking: Vec<Vec<usize>>,
     /// ECR repositories as pushes and lifecycle policies change them.
