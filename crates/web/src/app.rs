@@ -109,6 +109,8 @@ fn now_ms() -> f64 {
 
 /// How long a new task takes to travel from the pending queue to its instance (wall time).
 const ARRIVAL_MS: f64 = 700.0;
+/// Stopped tasks fading out at once, at most (each costs a translucent fill per frame).
+const MAX_ANIMATED_DEPARTURES: usize = 60;
 /// More new tasks than this in one frame appear in place: a burst of thousands is a blur.
 const MAX_ANIMATED_ARRIVALS: usize = 200;
 
@@ -165,6 +167,8 @@ impl App {
                 self.known_tasks = sim.tasks.len();
                 self.arrivals.clear();
                 self.departures.clear();
+                // The last frame's scene belongs to the run just replaced.
+                self.scene = None;
             }
         }
         self.sim_time_ms = t as f64;
@@ -195,8 +199,14 @@ impl App {
         self.known_tasks = sim.tasks.len();
         // Tasks drawn last frame that have stopped since fade out where they stood.
         self.departures.retain(|&(_, _, start)| now_ms - start < ARRIVAL_MS);
-        if let Some(scene) = &self.scene {
-            let gone: Vec<_> = scene.task_blocks.iter().filter(|(t, _)| !sim.tasks[*t].live()).take(MAX_ANIMATED_ARRIVALS).map(|&(t, r)| (r, crate::palette::service(sim.tasks[t].service), now_ms)).collect();
+        if let Some(scene) = self.scene.as_ref().filter(|_| self.departures.len() < MAX_ANIMATED_DEPARTURES) {
+            // `get`: a scene drawn from a previous run may name tasks this run doesn't have.
+            let gone: Vec<_> = scene
+                .task_blocks
+                .iter()
+                .filter_map(|&(t, r)| sim.tasks.get(t).filter(|task| !task.live()).map(|task| (r, crate::palette::service(task.service), now_ms)))
+                .take(MAX_ANIMATED_DEPARTURES - self.departures.len())
+                .collect();
             self.departures.extend(gone);
         }
     }

@@ -443,7 +443,8 @@ fn draw_task_row(sim: &Sim, tasks: &[usize], area: Rect, ts: f64, scene: &mut Sc
         let exit_in = task.next_change_at.filter(|_| task.last_status == TaskStatus::Running).map(|at| at.saturating_sub(sim.now()).div_ceil(1000));
         let label = match (countdown, task.private_ip, task.bindings.first(), exit_in) {
             (Some(s), _, _, _) => format!("{} {s}s", &task.last_status.as_str()[..4]),
-            (None, _, _, Some(s)) => format!("exit {}:{:02}", s / 60, s % 60),
+            // m:ss until the essential container exits (the inspector says so in words).
+            (None, _, _, Some(s)) => format!("{}:{:02}", s / 60, s % 60),
             (None, Some(ip), _, _) => format!(".{}.{}", (ip >> 8) & 255, ip & 255),
             (None, None, Some(b), _) => format!(":{}", b.host_port),
             (None, None, None, _) => String::new(),

@@ -1,5 +1,5 @@
-// Ad-hoc screenshots while developing: node tests/e2e/shoot.mjs <lesson> <clock hh:mm:ss> <tab> [projection]
-import { startBrowser, open } from './harness.mjs';
+// Screenshot a lesson at a moment (for looking at it while developing): node scripts/screenshot-lesson.mjs <lesson> <clock hh:mm:ss> <tab> [projection]
+import { startBrowser, open } from '../tests/e2e/harness.mjs';
 const [lesson, clock, tab = 'inspect', projection] = process.argv.slice(2);
 const env = await startBrowser();
 const { page, problems } = await open(env, { width: 1280, height: 720 }, projection ? '?projection=1' : '');
