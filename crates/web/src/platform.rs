@@ -18,6 +18,7 @@ pub fn view(sim: &Sim) -> Html {
             { repositories(sim) }
             { discovery(sim) }
             { schedules(sim) }
+            { api_calls(sim) }
             { roles(sim) }
         </section>
     }
@@ -145,12 +146,20 @@ fn roles(sim: &Sim) -> Html {
                     }) }</ul>
                 </div>
             }) }
-            if !sim.api_calls.is_empty() {
-                <p class="label">{ "Containers' AWS calls" }</p>
-                <ul class="api-calls" id="api-calls">{ for sim.api_calls.iter().rev().take(20).map(|c| html! {
-                    <li class={if c.allowed { "allowed" } else { "denied" }}><span class="mono">{ &c.action }</span>{ format!(" {} · ", if c.allowed { "allowed" } else { "DENIED" }) }<span class="detail">{ &c.message }</span></li>
-                }) }</ul>
-            }
+        </div>
+    }
+}
+
+fn api_calls(sim: &Sim) -> Html {
+    if sim.api_calls.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div id="calls">
+            <h3>{ "Containers' AWS calls" }</h3>
+            <ul class="api-calls" id="api-calls">{ for sim.api_calls.iter().rev().take(20).map(|c| html! {
+                <li class={if c.allowed { "allowed" } else { "denied" }}><span class="mono">{ &c.action }</span>{ format!(" {} · ", if c.allowed { "allowed" } else { "DENIED" }) }<span class="detail">{ &c.message }</span></li>
+            }) }</ul>
         </div>
     }
 }
