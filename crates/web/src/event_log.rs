@@ -33,7 +33,7 @@ pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callbac
                             <button class="time" {onclick} title="Jump to this moment">{ format_clock(e.at) }</button>
                             <span class="message">
                                 // Service events name their service; others need their subject.
-                                if e.kind != "service" { <strong>{ format!("{}: ", e.subject) }</strong> }
+                                if e.kind != "service" { <strong>{ format!("{}: ", short_subject(&e.subject)) }</strong> }
                                 { &e.message }
                             </span>
                         </li>
@@ -41,5 +41,14 @@ pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callbac
                 }) }
             </ol>
         </section>
+    }
+}
+
+/// Task ids are 32 hex digits: the first 12 name a task well enough in a log line.
+fn short_subject(subject: &str) -> &str {
+    if subject.len() == 32 && subject.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &subject[..12]
+    } else {
+        subject
     }
 }
