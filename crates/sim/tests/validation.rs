@@ -134,3 +134,57 @@ fn hostile_inputs_never_panic() {
         let _ = stevedore_sim::load(s); // must return, not panic
     }
 }
+
+/// Every value of every lesson, replaced in turn by a hostile one: loading returns errors or a
+/// scenario, and a scenario that loads runs (briefly) without panicking. Catches a validation
+/// gap anywhere a user can type.
+#[test]
+fn every_lesson_value_replaced_by_junk_never_panics() {
+    fn paths(v: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(at.clone());
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    at.push(k.clone());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    at.push(i.to_string());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    fn at_mut<'a>(v: &'a mut serde_json::Value, path: &[String]) -> &'a mut serde_json::Value {
+        path.iter().fold(v, |v, k| match v {
+            serde_json::Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+            other => &mut other[k.as_str()],
+        })
+    }
+    let junk = [json!(null), json!(-1), json!(0), json!(1e18), json!("x"), json!(""), json!([]), json!({}), json!("-"), json!([null])];
+    let dir = format!("{}/../../www/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let (mut loads, mut runs) = (0, 0);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+        let mut all = Vec::new();
+        paths(&doc, &mut Vec::new(), &mut all);
+        for (n, path) in all.iter().enumerate().skip(1) {
+            // Every node gets one junk value (rotating), so each run stays quick.
+            let mut d = doc.clone();
+            *at_mut(&mut d, path) = junk[n % junk.len()].clone();
+            loads += 1;
+            if let Ok(scenario) = stevedore_sim::load(&d.to_string()) {
+                runs += 1;
+                let mut sim = stevedore_sim::Sim::new(scenario);
+                sim.advance_to(10 * 60_000);
+            }
+        }
+    }
+    assert!(loads > 2000, "{loads} mutated scenarios");
+    assert!(runs > 100, "some mutations are harmless and run: {runs}");
+}
