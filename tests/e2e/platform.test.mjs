@@ -48,6 +48,7 @@ test('ECR lesson: the lifecycle preview marks what expires and why; a missing ta
   const rows = await page.$$eval('#ecr tr.expiring td:last-child', (t) => t.map((x) => x.textContent));
   assert.deepEqual(rows.sort(), ['expires (rule 1)', 'expires (rule 1)', 'expires (rule 2)', 'expires (rule 2)']);
   assert.match(await page.textContent('#ecr'), /IMMUTABLE tags/);
+  assert.match(await page.textContent('#ecr'), /public\.ecr\.aws\/shopco\/orders-cli · public/);
   await page.screenshot({ path: `${SHOTS}/ecr-lifecycle-preview-1280x720.png` });
   const failures = await filterLog(page, 'CannotPullContainerError');
   assert.ok(failures.some((m) => m.includes('shop/orders:1.4: not found')), failures.join('\n'));
@@ -59,7 +60,7 @@ test('ECR lesson: the lifecycle preview marks what expires and why; a missing ta
   const at = await page.$eval('#cluster', (c) => c.dataset.firstTask);
   const [x, y] = at.split(',').map(Number);
   await page.click('#cluster', { position: { x, y } });
-  assert.match(await page.textContent('.pull'), /pulled 320 MiB|already on the instance/);
+  assert.match(await page.textContent('.pull'), /(pulled 320 MiB|already on the instance).* · scan: 2 MEDIUM/);
   assert.deepEqual(problems, []);
   await page.close();
 });

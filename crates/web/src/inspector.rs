@@ -111,7 +111,19 @@ fn container(sim: &Sim, t: usize, k: usize, c: &stevedore_sim::model::ContainerD
     let (status, exit_code) = container_state(sim, task, k);
     let pull = task.pulls.get(k).and_then(|p| {
         let size = p.size_bytes? as f64 / (1024.0 * 1024.0);
-        Some(if p.cached { format!("{size:.0} MiB image already on the instance: started in {:.0} s", p.ms as f64 / 1000.0) } else { format!("pulled {size:.0} MiB in {:.0} s", p.ms as f64 / 1000.0) })
+        let how = if p.cached { format!("{size:.0} MiB image already on the instance: started in {:.0} s", p.ms as f64 / 1000.0) } else { format!("pulled {size:.0} MiB in {:.0} s", p.ms as f64 / 1000.0) };
+        // What ECR's scan found in that image (it may have been re-tagged or expired since).
+        let digest = p.digest.as_deref()?;
+        let image = sim.repositories.iter().flat_map(|r| r.images.iter()).find(|i| i.digest == digest);
+        let scan = match image {
+            Some(i) if i.scanned => {
+                let found: Vec<String> = i.findings.iter().filter(|(_, n)| **n > 0).map(|(s, n)| format!("{n} {s}")).collect();
+                format!(" · scan: {}", if found.is_empty() { "no findings".to_string() } else { found.join(", ") })
+            }
+            Some(_) => " · not scanned".to_string(),
+            None => " · no longer in the repository".to_string(),
+        };
+        Some(format!("{how} · {}{scan}", digest.get(..19).unwrap_or(digest)))
     });
     let ports: Vec<String> = task
         .bindings
