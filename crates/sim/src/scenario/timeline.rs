@@ -219,7 +219,7 @@ fn call_aws_api(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> O
     let resource = c.resource.unwrap_or_else(|| "*".into());
     let service = match &c.service {
         Some(name) => {
-            let found = s.services.iter().position(|x| &x.name == super::refs::name_of(name));
+            let found = s.services.iter().position(|x| x.name == super::refs::name_of(name));
             if found.is_none() {
                 errors.push(format!("{ip}.service"), format!("no service `{name}`"));
             }
