@@ -110,6 +110,10 @@ fn container_calls_use_the_task_role_else_the_instance_profile() {
     let mut doc = iam_doc(&format!("{DB}:password::"), Some("arn:aws:iam::123456789012:role/ghost"));
     doc["services"] = json!([]);
     assert_error(&doc, "$.taskDefinitions[0].taskRoleArn", "is not in roles");
+    // A Condition can't be evaluated: refused rather than ignored.
+    let mut doc = iam_doc("/prod/orders/api-key", Some(TASK_ROLE));
+    doc["roles"][1]["Policies"][0]["PolicyDocument"]["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:SourceVpce": "vpce-1"}});
+    assert_error(&doc, "$.roles[1].Policies[0].PolicyDocument.Statement[0].Condition", "not modelled");
     // Secrets without an execution role: RegisterTaskDefinition's ClientException.
     let mut doc = iam_doc("/prod/orders/api-key", None);
     doc["taskDefinitions"][0].as_object_mut().unwrap().remove("executionRoleArn");

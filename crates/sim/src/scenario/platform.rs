@@ -104,6 +104,7 @@ struct StatementInput {
     effect: Option<String>,
     action: Option<OneOrMany<String>>,
     resource: Option<OneOrMany<String>>,
+    condition: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -386,6 +387,11 @@ fn load_roles(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) 
                         continue;
                     }
                 };
+                if st.condition.is_some() {
+                    // Ignoring a condition would allow what AWS may deny: refuse it instead.
+                    errors.push(format!("{sp}.Condition"), "conditions are not modelled: Stevedore can't evaluate them, so it won't pretend to (drop the Condition or split the statement)");
+                    continue;
+                }
                 let (Some(actions), Some(resources)) = (st.action, st.resource) else {
                     errors.push(sp, "a statement needs Action and Resource (NotAction and NotResource are not modelled)");
                     continue;
