@@ -287,6 +287,7 @@ pub fn repositories(sim: &Sim) -> Value {
             "repositoryArn": repo.arn,
             "repositoryUri": repo.uri,
             "imageTagMutability": repo.tag_mutability,
+            "imageTagMutabilityExclusionFilters": repo.mutability_exclusions.iter().map(|f| json!({"filterType": "WILDCARD", "filter": f})).collect::<Vec<_>>(),
             "imageScanningConfiguration": {"scanOnPush": repo.scan_on_push},
             "imageDetails": repo.images.iter().map(|i| {
                 let mut d = json!({"imageDigest": i.digest, "imageTags": i.tags, "imageSizeInBytes": i.size_bytes, "imagePushedAt": format_iso(i.pushed_at_unix_s), "architecture": i.architecture});

@@ -251,3 +251,29 @@ fn lifecycle_policy_expires_in_the_run_and_new_tasks_then_fail_to_pull() {
     assert_eq!(s.tasks[0].last_status, TaskStatus::Running);
     assert!(s.tasks.iter().any(|t| t.stopped_reason.as_deref().is_some_and(|r| r.contains("not found"))));
 }
+
+#[test]
+fn tag_mutability_exclusions() {
+    let push = |mutability: &str, filter: &str, tag: &str| {
+        let mut doc = ecr_doc("1.0", 1, 0);
+        doc["repositories"][0]["imageTagMutability"] = json!(mutability);
+        doc["repositories"][0]["imageTagMutabilityExclusionFilters"] = json!([{"filterType": "WILDCARD", "filter": filter}]);
+        doc["repositories"][0]["images"] = json!([{"imageTags": ["1.0", "latest", "release-1"], "imagePushedAt": "-1d"}]);
+        doc["timeline"] = json!([{"at": "1m", "action": "PutImage", "input": {"repositoryName": "orders", "imageTag": tag, "imageSizeInBytes": 1000}}]);
+        let s = run(&doc, 90);
+        !s.log.iter().any(|l| l.message.contains("ImageTagAlreadyExistsException"))
+    };
+    // Immutable except `latest`: latest moves, 1.0 doesn't.
+    assert!(push("IMMUTABLE_WITH_EXCLUSION", "latest", "latest"));
+    assert!(!push("IMMUTABLE_WITH_EXCLUSION", "latest", "1.0"));
+    // Mutable except release-*: release tags are fixed, the rest move.
+    assert!(!push("MUTABLE_WITH_EXCLUSION", "release-*", "release-1"));
+    assert!(push("MUTABLE_WITH_EXCLUSION", "release-*", "latest"));
+    // The exclusion settings need filters; the plain ones take none.
+    let mut doc = ecr_doc("1.0", 1, 0);
+    doc["repositories"][0]["imageTagMutability"] = json!("IMMUTABLE_WITH_EXCLUSION");
+    assert_error(&doc, "$.repositories[0].imageTagMutabilityExclusionFilters", "needs at least one exclusion filter");
+    doc["repositories"][0]["imageTagMutability"] = json!("IMMUTABLE");
+    doc["repositories"][0]["imageTagMutabilityExclusionFilters"] = json!([{"filterType": "WILDCARD", "filter": "latest"}]);
+    assert_error(&doc, "$.repositories[0].imageTagMutabilityExclusionFilters", "apply only with");
+}

@@ -38,7 +38,7 @@ fn repositories(sim: &Sim) -> Html {
                 order.sort_by_key(|&i| std::cmp::Reverse(repo.images[i].pushed_at_unix_s));
                 html! {
                     <div class="repository">
-                        <p><span class="mono">{ &repo.uri }</span>{ format!(" · {}{}", if repo.public { "public · " } else { "" }, match repo.tag_mutability { stevedore_sim::ecr::TagMutability::Immutable => "IMMUTABLE tags", _ => "MUTABLE tags" }) }{ if repo.scan_on_push { " · scan on push" } else { "" } }</p>
+                        <p><span class="mono">{ &repo.uri }</span>{ format!(" · {}{}", if repo.public { "public · " } else { "" }, format!("{} tags{}", repo.tag_mutability.as_str(), if repo.mutability_exclusions.is_empty() { String::new() } else { format!(" (except {})", repo.mutability_exclusions.join(", ")) })) }{ if repo.scan_on_push { " · scan on push" } else { "" } }</p>
                         <table class="images">
                             <thead><tr><th>{ "Tags" }</th><th>{ "Digest" }</th><th>{ "Size" }</th><th>{ "Pushed" }</th><th>{ "Findings" }</th><th>{ "Lifecycle" }</th></tr></thead>
                             <tbody>

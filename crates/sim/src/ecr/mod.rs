@@ -10,6 +10,21 @@ use std::collections::BTreeMap;
 pub enum TagMutability {
     Mutable,
     Immutable,
+    /// Immutable, except tags matching an exclusion filter (e.g. `latest`).
+    ImmutableWithExclusion,
+    /// Mutable, except tags matching an exclusion filter (e.g. `release-*`).
+    MutableWithExclusion,
+}
+
+impl TagMutability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TagMutability::Mutable => "MUTABLE",
+            TagMutability::Immutable => "IMMUTABLE",
+            TagMutability::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
+            TagMutability::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +50,8 @@ pub struct Repository {
     pub uri: String,
     pub public: bool,
     pub tag_mutability: TagMutability,
+    /// `imageTagMutabilityExclusionFilters` (WILDCARD filters) for the *_WITH_EXCLUSION settings.
+    pub mutability_exclusions: Vec<String>,
     pub scan_on_push: bool,
     pub images: Vec<Image>,
     pub lifecycle: Option<lifecycle::LifecyclePolicy>,
@@ -147,6 +164,17 @@ pub fn pull_time_ms(size_bytes: u64) -> u64 {
 }
 
 impl Repository {
+    /// Whether a tag, once pushed, may not move to another image.
+    pub fn immutable(&self, tag: &str) -> bool {
+        let excluded = self.mutability_exclusions.iter().any(|f| lifecycle::wildcard_match(f, tag));
+        match self.tag_mutability {
+            TagMutability::Mutable => false,
+            TagMutability::Immutable => true,
+            TagMutability::ImmutableWithExclusion => !excluded,
+            TagMutability::MutableWithExclusion => excluded,
+        }
+    }
+
     /// The image a reference names: by digest, or by tag.
     pub fn find(&self, r: &ImageRef) -> Option<usize> {
         match (&r.digest, &r.tag) {
@@ -160,8 +188,8 @@ impl Repository {
     /// with AWS's ImageTagAlreadyExistsException (IMMUTABLE). Pushing an existing digest adds
     /// the tags to that image.
     pub fn push(&mut self, mut image: Image) -> Result<usize, String> {
-        if self.tag_mutability == TagMutability::Immutable {
-            if let Some(tag) = image.tags.iter().find(|t| self.images.iter().any(|i| i.digest != image.digest && i.tags.contains(t))) {
+        if self.tag_mutability != TagMutability::Mutable {
+            if let Some(tag) = image.tags.iter().filter(|t| self.immutable(t)).find(|t| self.images.iter().any(|i| i.digest != image.digest && i.tags.contains(t))) {
                 return Err(format!(
                     "ImageTagAlreadyExistsException: The image tag '{tag}' already exists in the '{}' repository and cannot be overwritten because the repository is immutable.",
                     self.name

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 struct RepositoryInput {
     repository_name: Option<String>,
     image_tag_mutability: Option<String>,
+    image_tag_mutability_exclusion_filters: Option<Vec<ExclusionFilter>>,
     image_scanning_configuration: Option<ScanConfig>,
     /// Stevedore: an ECR Public repository, with the registry's gallery alias.
     public: Option<bool>,
@@ -30,6 +31,13 @@ struct RepositoryInput {
     images: Option<Vec<ImageInput>>,
     /// PutLifecyclePolicy's `lifecyclePolicyText` (a string), or the same JSON as an object.
     lifecycle_policy_text: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExclusionFilter {
+    filter_type: Option<String>,
+    filter: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -248,11 +256,30 @@ fn load_repositories(root: &Map<String, Value>, s: &mut Scenario, errors: &mut E
         let tag_mutability = match r.image_tag_mutability.as_deref() {
             None | Some("MUTABLE") => TagMutability::Mutable,
             Some("IMMUTABLE") => TagMutability::Immutable,
+            Some("IMMUTABLE_WITH_EXCLUSION") => TagMutability::ImmutableWithExclusion,
+            Some("MUTABLE_WITH_EXCLUSION") => TagMutability::MutableWithExclusion,
             Some(o) => {
-                errors.push(format!("{path}.imageTagMutability"), format!("`{o}` is not MUTABLE or IMMUTABLE"));
+                errors.push(format!("{path}.imageTagMutability"), format!("`{o}` is not MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"));
                 TagMutability::Mutable
             }
         };
+        let mut mutability_exclusions = Vec::new();
+        for (k, f) in r.image_tag_mutability_exclusion_filters.iter().flatten().enumerate() {
+            let fp = format!("{path}.imageTagMutabilityExclusionFilters[{k}]");
+            if f.filter_type.as_deref() != Some("WILDCARD") {
+                errors.push(format!("{fp}.filterType"), "filterType is WILDCARD");
+            }
+            match f.filter.as_deref() {
+                Some(x) if !x.is_empty() && x.len() <= 128 && x.chars().all(|c| c.is_ascii_alphanumeric() || "._-*".contains(c)) => mutability_exclusions.push(x.to_string()),
+                _ => errors.push(format!("{fp}.filter"), "a filter is 1-128 letters, digits, `.`, `_`, `-` and `*` wildcards"),
+            }
+        }
+        let with_exclusion = matches!(tag_mutability, TagMutability::ImmutableWithExclusion | TagMutability::MutableWithExclusion);
+        if with_exclusion && mutability_exclusions.is_empty() {
+            errors.push(format!("{path}.imageTagMutabilityExclusionFilters"), format!("{} needs at least one exclusion filter", tag_mutability.as_str()));
+        } else if !with_exclusion && !mutability_exclusions.is_empty() {
+            errors.push(format!("{path}.imageTagMutabilityExclusionFilters"), "exclusion filters apply only with IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION");
+        }
         let public = r.public.unwrap_or(false);
         let uri = if public {
             match &r.gallery_alias {
@@ -272,6 +299,7 @@ fn load_repositories(root: &Map<String, Value>, s: &mut Scenario, errors: &mut E
             uri,
             public,
             tag_mutability,
+            mutability_exclusions,
             scan_on_push: r.image_scanning_configuration.and_then(|c| c.scan_on_push).unwrap_or(false),
             images: vec![],
             lifecycle: None,
