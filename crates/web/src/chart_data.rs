@@ -68,17 +68,26 @@ pub fn service_charts(sim: &Sim, service: usize) -> Vec<Chart> {
     for link in &sim.services[service].def.load_balancers {
         let tg = &sim.scenario.target_groups[link.target_group];
         let dim = stevedore_sim::scenario::scaling::target_group_dimension(&tg.arn);
+        // An NLB publishes flows under AWS/NetworkELB (and Stevedore's per-target flows).
+        let network = tg.network();
         let per_minute = |metric: &str, label: &str, colour: &'static str, per_second: bool| {
-            find(sim, "AWS/ApplicationELB", metric, ("TargetGroup", &dim)).map(|k| Line {
+            let (namespace, metric) = match (network, metric) {
+                (false, m) => ("AWS/ApplicationELB", m),
+                (true, "RequestCount") => ("AWS/NetworkELB", "NewFlowCount"),
+                (true, "RequestCountPerTarget") => ("Stevedore/NetworkELB", "NewFlowCountPerTarget"),
+                (true, m) => ("AWS/NetworkELB", m),
+            };
+            find(sim, namespace, metric, ("TargetGroup", &dim)).map(|k| Line {
                 label: label.to_string(),
                 colour,
                 points: series(sim, k, Statistic::Sum).into_iter().map(|(m, v)| (m, if per_second { v / 60.0 } else { v })).collect(),
                 reference: false,
             })
         };
-        let requests: Vec<Line> = [per_minute("RequestCount", "requests/s", "#60a5fa", true), per_minute("RequestCountPerTarget", "per target (requests/s)", "#f472b6", true)].into_iter().flatten().collect();
+        let unit = if network { "flows" } else { "requests" };
+        let requests: Vec<Line> = [per_minute("RequestCount", &format!("{unit}/s"), "#60a5fa", true), per_minute("RequestCountPerTarget", &format!("per target ({unit}/s)"), "#f472b6", true)].into_iter().flatten().collect();
         if !requests.is_empty() {
-            charts.push(Chart { id: "chart-requests".into(), title: format!("{}: request rate", tg.name), lines: requests, marks: marks.clone() });
+            charts.push(Chart { id: "chart-requests".into(), title: format!("{}: {} rate", tg.name, if network { "new flow" } else { "request" }), lines: requests, marks: marks.clone() });
         }
         if let Some(h) = per_minute("HealthyHostCount", "healthy hosts", "#22c55e", false) {
             charts.push(Chart { id: "chart-healthy".into(), title: format!("{}: healthy hosts", tg.name), lines: vec![h], marks: marks.clone() });
@@ -118,6 +127,18 @@ mod tests {
         assert!(!util.marks.is_empty(), "scaling activities are marked");
         let desired = &charts[1].lines[0];
         assert!(desired.points.last().unwrap().1 > 2.0);
+    }
+
+    #[test]
+    fn an_nlb_target_group_charts_its_flows() {
+        let scenario = stevedore_sim::load(crate::scenarios::find("network-load-balancer").unwrap().json).unwrap();
+        let mut sim = Sim::new(scenario);
+        sim.advance_to(5 * 60_000);
+        let charts = service_charts(&sim, 1);
+        let flows = charts.iter().find(|c| c.id == "chart-requests").expect("the NLB's flows are charted");
+        assert_eq!(flows.title, "api-tcp: new flow rate");
+        // 80 requests/s, modelled as 80 new flows/s.
+        assert!(flows.lines[0].points.iter().any(|(_, v)| (*v - 80.0).abs() < 1e-6), "{:?}", flows.lines[0].points);
     }
 
     #[test]
