@@ -76,8 +76,9 @@ impl Sim {
     }
 
     /// The service throttle logic: when tasks repeatedly go from PENDING to STOPPED, the time
-    /// between restart attempts grows, up to 27 minutes (ECS developer guide). AWS doesn't give
-    /// the steps: Stevedore waits 15 s after the second failure in a row and doubles it each time.
+    /// between restart attempts grows, up to 27 minutes (the current ECS developer guide; the
+    /// 2023 guide in aws-semantics §6.3 said 15). AWS doesn't give the steps: Stevedore waits
+    /// 15 s after the second failure in a row and doubles it each time.
     fn throttle(&mut self, s: usize) {
         let svc = &mut self.services[s];
         svc.start_failures += 1;
