@@ -160,14 +160,16 @@ impl App {
         if rebuilt {
             self.sim = Some(Sim::new(scenario.clone()));
         }
+        // A jump (back in time, or more than a minute ahead) shows the state at `t` without
+        // animating every task that came and went on the way; a step animates.
+        let jump = rebuilt || (t as f64 - self.sim_time_ms).abs() > 60_000.0;
         if let Some(sim) = self.sim.as_mut() {
             sim.advance_to(t);
-            if rebuilt {
-                // A replay shows the state at `t`, without animating every task since 0.
+            if jump {
                 self.known_tasks = sim.tasks.len();
                 self.arrivals.clear();
                 self.departures.clear();
-                // The last frame's scene belongs to the run just replaced.
+                // The last frame's scene may belong to the run just replaced.
                 self.scene = None;
             }
         }
