@@ -12,6 +12,7 @@ mod invariants;
 mod lifecycle;
 pub mod metrics;
 mod providers;
+mod scale_in;
 mod scheduler;
 pub mod schedules;
 mod spot;

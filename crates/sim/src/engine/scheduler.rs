@@ -3,7 +3,7 @@
 use super::lifecycle::{Host, NewTask};
 use super::task::TaskStatus;
 use super::{InstanceStatus, Sim, Wake};
-use crate::model::{Launch, Placement, ProviderShare, Resource, RunTaskDef, SpreadField, Strategy};
+use crate::model::{Launch, Placement, ProviderShare, RunTaskDef};
 use crate::placement::{self, Batch, Failure, Index, Request};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
@@ -340,97 +340,6 @@ impl Sim {
         };
         let new = NewTask { task_def: l.task_def, group: l.group.to_string(), service: l.service, started_by: l.started_by.clone(), capacity_provider: provider, host: Host::Fargate { subnet }, explanation: None };
         self.create_task(new).ok_or(Failure { reason: "RESOURCE:IP".into(), message: "was unable to place a task because the subnet has no free IP addresses.".into() })
-    }
-
-    /// Scale-in selection (aws-semantics §1.1): with no strategy, the Availability Zone and then
-    /// the instance with the most tasks of the service; `spread` keeps the balance, `binpack`
-    /// frees the instance left with the most resources, `random` picks at random. Tasks not yet
-    /// RUNNING go first (stopping them loses no serving capacity). Ties: the newest task (our
-    /// choice; AWS says "at random" within an AZ). Picks `n` tasks one by one, updating the
-    /// counts as it goes; everything is indexed up front so each pick is a pass over integers.
-    fn choose_tasks_to_stop(&mut self, pool: &[usize], strategies: &[Strategy], n: usize) -> Vec<usize> {
-        let instance_of: Vec<usize> = pool.iter().map(|&t| self.tasks[t].instance.unwrap_or(usize::MAX)).collect();
-        let mut per_instance = vec![0i64; self.instances.len()];
-        for &i in &instance_of {
-            if let Some(c) = per_instance.get_mut(i) {
-                *c += 1;
-            }
-        }
-        // Per strategy: each pool task's value id and the pool's count per value.
-        let mut value_of: Vec<Vec<usize>> = Vec::new();
-        let mut per_value: Vec<Vec<i64>> = Vec::new();
-        for strategy in strategies {
-            let (mut ids, mut counts): (Vec<usize>, Vec<i64>) = (Vec::new(), Vec::new());
-            if let Strategy::Spread(SpreadField::Attribute(a)) = strategy {
-                let mut names: BTreeMap<Option<&str>, usize> = BTreeMap::new();
-                for &i in &instance_of {
-                    let key = self.instances.get(i).and_then(|inst| inst.attributes.get(a)).map(String::as_str);
-                    let next = names.len();
-                    let id = *names.entry(key).or_insert(next);
-                    if id == counts.len() {
-                        counts.push(0);
-                    }
-                    counts[id] += 1;
-                    ids.push(id);
-                }
-            }
-            value_of.push(ids);
-            per_value.push(counts);
-        }
-        let mut freed_memory = vec![0i64; self.instances.len()];
-        let mut freed_cpu = vec![0i64; self.instances.len()];
-        // Tasks not yet RUNNING go first; each list stays in pool order (Random indexes into it).
-        let (mut alive_not_running, mut alive_running): (Vec<usize>, Vec<usize>) = (0..pool.len()).partition(|&k| self.tasks[pool[k]].last_status != TaskStatus::Running);
-        let remaining: Vec<(i64, i64)> = self.instances.iter().map(|i| (i.remaining_memory_mib as i64, i.remaining_cpu as i64)).collect();
-        let mut picked = Vec::with_capacity(n);
-        let mut candidates: Vec<usize> = Vec::new();
-        let mut scores: Vec<i64> = Vec::new();
-        while picked.len() < n && !(alive_not_running.is_empty() && alive_running.is_empty()) {
-            candidates.clear();
-            candidates.extend_from_slice(if alive_not_running.is_empty() { &alive_running } else { &alive_not_running });
-            for (s, strategy) in strategies.iter().enumerate() {
-                if candidates.len() <= 1 {
-                    break;
-                }
-                if *strategy == Strategy::Random {
-                    use rand_core::RngCore;
-                    let k = (self.rng.next_u64() % candidates.len() as u64) as usize;
-                    candidates = vec![candidates[k]];
-                    break;
-                }
-                // One pass per strategy, the strategy matched once (this runs for every task of
-                // a pool of thousands, for every task picked).
-                let on = |k: usize| instance_of[k];
-                scores.clear();
-                match strategy {
-                    Strategy::Spread(SpreadField::InstanceId) => scores.extend(candidates.iter().map(|&k| per_instance.get(on(k)).copied().unwrap_or(0))),
-                    Strategy::Spread(SpreadField::Attribute(_)) => scores.extend(candidates.iter().map(|&k| if on(k) == usize::MAX { 0 } else { per_value[s][value_of[s][k]] })),
-                    Strategy::Binpack(Resource::Memory) => scores.extend(candidates.iter().map(|&k| remaining.get(on(k)).map_or(0, |r| r.0 + freed_memory[on(k)]))),
-                    Strategy::Binpack(Resource::Cpu) => scores.extend(candidates.iter().map(|&k| remaining.get(on(k)).map_or(0, |r| r.1 + freed_cpu[on(k)]))),
-                    Strategy::Random => unreachable!("handled above"),
-                }
-                let best = scores.iter().copied().max().unwrap_or(0);
-                let mut keep = scores.iter().map(|&v| v == best);
-                candidates.retain(|_| keep.next().unwrap_or(false));
-            }
-            let Some(&k) = candidates.iter().max_by_key(|&&k| pool[k]) else { break };
-            picked.push(pool[k]);
-            alive_not_running.retain(|&x| x != k);
-            alive_running.retain(|&x| x != k);
-            let i = instance_of[k];
-            if i != usize::MAX {
-                per_instance[i] -= 1;
-                let td = &self.scenario.task_defs[self.tasks[pool[k]].task_def];
-                freed_memory[i] += td.reserved_memory_mib() as i64;
-                freed_cpu[i] += td.reserved_cpu() as i64;
-            }
-            for (s, ids) in value_of.iter().enumerate() {
-                if let Some(&v) = ids.get(k) {
-                    per_value[s][v] -= 1;
-                }
-            }
-        }
-        picked
     }
 
     pub(super) fn reconcile_all(&mut self) {
