@@ -321,3 +321,17 @@ fn stevedore_shapes_refuse_unknown_keys() {
     doc["serviceCalls"][0]["rps"] = json!(5);
     assert_error(&doc, "$.serviceCalls[0].rps", "unknown field");
 }
+
+#[test]
+fn instance_profiles_must_hold_a_role() {
+    let mut doc = iam_doc("/prod/orders/api-key", Some(TASK_ROLE));
+    doc["containerInstances"][0]["iamInstanceProfile"] = json!("arn:aws:iam::123456789012:instance-profile/ghost");
+    assert_error(&doc, "$.containerInstances", "instance profile `ghost` holds no role");
+    let mut doc = iam_doc("/prod/orders/api-key", Some(TASK_ROLE));
+    doc["autoScalingGroups"] = json!([{"AutoScalingGroupName": "asg", "MinSize": 0, "MaxSize": 2, "DesiredCapacity": 1, "InstanceType": "m5.large", "AvailabilityZones": ["us-east-1a"], "IamInstanceProfile": "nobody"}]);
+    assert_error(&doc, "$.autoScalingGroups[0].IamInstanceProfile", "holds no role");
+    // The same profile by ARN resolves to the role.
+    let mut doc = iam_doc("/prod/orders/api-key", Some(TASK_ROLE));
+    doc["containerInstances"][0]["iamInstanceProfile"] = json!("arn:aws:iam::123456789012:instance-profile/ecsInstanceProfile");
+    assert!(errors(&doc).is_empty(), "{:?}", errors(&doc));
+}

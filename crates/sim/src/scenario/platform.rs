@@ -441,11 +441,18 @@ fn load_roles(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) 
             }
         }
     }
-    let profiles: Vec<&String> = s.instances.iter().filter_map(|i| i.iam_instance_profile.as_ref()).chain(s.auto_scaling_groups.iter().filter_map(|g| g.iam_instance_profile.as_ref())).collect();
-    for p in profiles {
-        if !roles.iter().any(|r| r.instance_profiles.iter().any(|x| x == super::name_of(p))) {
-            errors.push("$.containerInstances", format!("instance profile `{p}` holds no role in roles (a role's InstanceProfileName, or its RoleName)"));
-        }
+    let known = |p: &str| roles.iter().any(|r| r.instance_profiles.iter().any(|x| x == super::name_of(p)));
+    let mut missing: Vec<(String, &String)> = Vec::new();
+    for p in s.instances.iter().filter(|i| i.capacity_provider.is_none()).filter_map(|i| i.iam_instance_profile.as_ref()) {
+        missing.push(("$.containerInstances".into(), p));
+    }
+    for (g, p) in s.auto_scaling_groups.iter().enumerate().filter_map(|(g, a)| a.iam_instance_profile.as_ref().map(|p| (g, p))) {
+        missing.push((format!("$.autoScalingGroups[{g}].IamInstanceProfile"), p));
+    }
+    missing.retain(|(_, p)| !known(p));
+    missing.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    for (path, p) in missing {
+        errors.push(path, format!("instance profile `{p}` holds no role in roles (a role's InstanceProfileName, or its RoleName)"));
     }
     s.roles = Some(roles);
 }
