@@ -128,8 +128,12 @@ impl Sim {
             }
             let Some(&k) = candidates.iter().max_by_key(|&&k| pool[k]) else { break };
             picked.push(pool[k]);
-            alive_not_running.retain(|&x| x != k);
-            alive_running.retain(|&x| x != k);
+            // Both lists are sorted: remove by position rather than rescanning.
+            for list in [&mut alive_not_running, &mut alive_running] {
+                if let Ok(pos) = list.binary_search(&k) {
+                    list.remove(pos);
+                }
+            }
             tally.remove(self, pool, k);
         }
         picked
