@@ -1,5 +1,5 @@
 // Screenshot a lesson at a moment (for looking at it while developing): node scripts/screenshot-lesson.mjs <lesson> <clock hh:mm:ss> <tab> [projection]
-import { startBrowser, open } from '../tests/e2e/harness.mjs';
+import { startBrowser, open, SHOTS } from '../tests/e2e/harness.mjs';
 const [lesson, clock, tab = 'inspect', projection] = process.argv.slice(2);
 const env = await startBrowser();
 const { page, problems } = await open(env, { width: 1280, height: 720 }, projection ? '?projection=1' : '');
@@ -16,6 +16,8 @@ if (tab === 'inspect') {
   if (at) { const [x, y] = at.split(',').map(Number); await page.click('#cluster', { position: { x, y } }); }
 }
 await page.waitForTimeout(300);
-await page.screenshot({ path: `/tmp/shots/${lesson}-${tab}${projection ? '-p' : ''}.png` });
+const file = `${SHOTS}/dev-${lesson}-${tab}${projection ? '-projection' : ''}.png`;
+await page.screenshot({ path: file });
+console.log(file);
 console.log(problems);
 await env.stop();
