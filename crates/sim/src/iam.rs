@@ -77,26 +77,11 @@ pub fn managed_policy(arn: &str) -> Option<&'static [&'static str]> {
 
 /// `*` matches any run of characters, `?` any one character.
 pub fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let norm = |s: &str| if case_insensitive { s.to_ascii_lowercase() } else { s.to_string() };
-    let (p, t): (Vec<char>, Vec<char>) = (norm(pattern).chars().collect(), norm(text).chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
+    if case_insensitive {
+        crate::wildcard::matches(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase(), true)
+    } else {
+        crate::wildcard::matches(pattern, text, true)
     }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 impl Role {

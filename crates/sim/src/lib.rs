@@ -15,6 +15,7 @@ pub mod report;
 pub mod scenario;
 pub mod schedule;
 pub mod time;
+pub mod wildcard;
 
 pub use engine::Sim;
 pub use error::ValidationError;
