@@ -288,27 +288,23 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
 fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
     for (gi, g) in s.auto_scaling_groups.clone().iter().enumerate() {
         let provider = s.capacity_providers.iter().find(|c| c.asg == Some(gi)).map(|c| c.name.clone());
+        // What the group's launch template makes in one zone.
+        let input = |az: &String| ContainerInstanceInput {
+            instance_type: Some(g.instance_type.clone()),
+            availability_zone: Some(az.clone()),
+            purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
+            iam_instance_profile: g.iam_instance_profile.clone(),
+            ..Default::default()
+        };
         let mut templates = Vec::new();
         for az in &g.zones {
-            let input = ContainerInstanceInput {
-                instance_type: Some(g.instance_type.clone()),
-                availability_zone: Some(az.clone()),
-                purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
-                iam_instance_profile: g.iam_instance_profile.clone(),
-                ..Default::default()
-            };
+            let input = input(az);
             templates.extend(instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors));
         }
         s.auto_scaling_groups[gi].templates = templates;
         for k in 0..g.desired_capacity as usize {
             let Some(az) = g.zones.get(k % g.zones.len().max(1)) else { break };
-            let input = ContainerInstanceInput {
-                instance_type: Some(g.instance_type.clone()),
-                availability_zone: Some(az.clone()),
-                purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
-                iam_instance_profile: g.iam_instance_profile.clone(),
-                ..Default::default()
-            };
+            let input = input(az);
             let path = format!("$.autoScalingGroups[{gi}]");
             let start = s.instances.len();
             let specs = instances(&path, &input, provider.as_deref(), start, s, errors);
