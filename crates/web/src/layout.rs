@@ -272,11 +272,9 @@ fn target_lines(sim: &Sim, lbs: &[(Rect, Vec<usize>)], scene: &Scene, phase_s: f
     for (lb, groups) in lbs {
         let from = (lb.x + lb.w / 2.0, lb.y + lb.h);
         for &tg in groups {
-            // Requests go to healthy targets; with none healthy the load balancer fails open
-            // and routes to every registered target that isn't draining.
-            let healthy = sim.healthy_targets(tg);
-            let routed = |t: &stevedore_sim::engine::Target| if healthy > 0 { t.state == TargetState::Healthy } else { t.state != TargetState::Draining };
-            let n_routed = sim.targets[tg].iter().filter(|t| routed(t)).count();
+            // The sim says which targets get requests (fail-open included).
+            let any_healthy = sim.healthy_targets(tg) > 0;
+            let n_routed = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).count();
             let per_target = if n_routed > 0 { sim.traffic_rps(tg) / n_routed as f64 } else { 0.0 };
             for target in &sim.targets[tg] {
                 let Some(&(_, block)) = scene.task_blocks.iter().find(|(t, _)| *t == target.task) else { continue };
@@ -287,7 +285,7 @@ fn target_lines(sim: &Sim, lbs: &[(Rect, Vec<usize>)], scene: &Scene, phase_s: f
                     TargetState::Draining => palette::DRAINING,
                 };
                 lines.push(Shape::Line { from, to: block.top_centre(), colour: colour.to_string(), width: 1.5 });
-                if routed(target) && per_target > 0.0 && lines.len() <= MAX_DOTTED_LINES {
+                if target.routed(any_healthy) && per_target > 0.0 && lines.len() <= MAX_DOTTED_LINES {
                     let n = ((per_target / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
                     flow_dots(from, block.top_centre(), n, phase_s, palette::REQUEST, &mut dots);
                 }

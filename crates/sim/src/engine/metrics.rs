@@ -226,14 +226,12 @@ impl Sim {
             let jitter = if noise > 0.0 { (self.rng.next_u64() as f64 / u64::MAX as f64) * 2.0 - 1.0 } else { 0.0 };
             let rps = (base * (1.0 + noise * jitter)).max(0.0);
             let healthy: Vec<usize> = self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
-            // Fail open: with no healthy target the ALB routes to all registered ones.
-            let routed_set = |healthy: &[usize], t: &super::Target| if healthy.is_empty() { t.state != TargetState::Draining } else { t.state == TargetState::Healthy };
-            let routed: Vec<usize> = self.targets[tg].iter().filter(|t| routed_set(&healthy, t)).map(|t| t.task).collect();
+            let routed: Vec<usize> = self.targets[tg].iter().filter(|t| t.routed(!healthy.is_empty())).map(|t| t.task).collect();
             // Round robin and least outstanding requests split evenly over identical tasks;
             // slow start ramps a new target's share.
             let ramp_ms = self.scenario.target_groups[tg].slow_start_s as u64 * 1000;
             let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && (ramp_ms == 0 || self.now >= t.since + ramp_ms));
-            let weights: Vec<f64> = self.targets[tg].iter().filter(|x| routed_set(&healthy, x)).map(|x| self.routing_weight(tg, x, any_full)).collect();
+            let weights: Vec<f64> = self.targets[tg].iter().filter(|x| x.routed(!healthy.is_empty())).map(|x| self.routing_weight(tg, x, any_full)).collect();
             let total: f64 = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
             for (&t, w) in routed.iter().zip(&weights) {
                 if let Some(s) = self.tasks[t].service {

@@ -24,6 +24,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// Whether the load balancer sends this target requests: healthy targets do; with none
+    /// healthy it fails open and routes to every registered target that isn't draining.
+    pub fn routed(&self, any_healthy: bool) -> bool {
+        if any_healthy {
+            self.state == TargetState::Healthy
+        } else {
+            self.state != TargetState::Draining
+        }
+    }
+
     pub fn reason(&self) -> Option<(&'static str, &'static str)> {
         match self.state {
             TargetState::Initial => Some(("Elb.InitialHealthChecking", "Initial health checks in progress")),
