@@ -44,23 +44,25 @@ impl Sim {
     /// A task that reached RUNNING registers in each Cloud Map service its service uses.
     pub(super) fn register_discovery(&mut self, task: usize) {
         let Some(s) = self.tasks[task].service else { return };
-        for (k, reg) in self.scenario.registrations.clone().iter().enumerate() {
+        for k in 0..self.scenario.registrations.len() {
+            let reg = &self.scenario.registrations[k];
             if reg.service != s {
                 continue;
             }
+            let (ds, container, fixed_port) = (reg.discovery_service, reg.container.clone(), reg.port);
             let t = &self.tasks[task];
             let ipv4 = match (t.private_ip, t.instance) {
                 (Some(ip), _) => format_ip(ip),
                 (None, Some(i)) => format_ip(self.instances[i].private_ip),
                 (None, None) => continue,
             };
-            let port = match &reg.container {
+            let port = match &container {
                 Some((name, cport)) => t.bindings.iter().find(|b| &b.container_name == name && b.container_port == *cport).map(|b| b.host_port),
-                None => reg.port,
+                None => fixed_port,
             };
             let inst = DiscoveryInstance { task, instance_id: t.id.clone(), ipv4: ipv4.clone(), port, availability_zone: t.availability_zone.clone(), registration: k };
-            self.discovery[reg.discovery_service].push(inst);
-            let name = self.discovery_name(reg.discovery_service);
+            self.discovery[ds].push(inst);
+            let name = self.discovery_name(ds);
             let svc = self.services[s].def.name.clone();
             let at = port.map_or(ipv4.clone(), |p| format!("{ipv4}:{p}"));
             self.service_event(s, format!("(service {svc}) registered task {} ({at}) in Cloud Map service {name}", self.tasks[task].id));
