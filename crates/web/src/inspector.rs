@@ -94,12 +94,7 @@ fn identity(sim: &Sim, t: usize) -> Html {
             </dl>
             if !recent.is_empty() {
                 <ul class="api-calls">
-                    { for recent.iter().map(|c| html! {
-                        <li class={if c.allowed { "allowed" } else { "denied" }}>
-                            <span class="mono">{ &c.action }</span>{ " " }{ if c.allowed { "allowed" } else { "denied" } }<br/>
-                            <span class="detail">{ &c.message }</span>
-                        </li>
-                    }) }
+                    { for recent.iter().map(|c| crate::platform::api_call_item(c)) }
                 </ul>
             }
         </div>

@@ -2,6 +2,7 @@
 //! preview, IAM roles, Cloud Map names and records, schedules, and containers' AWS calls.
 //! Everything shown is read from the sim; nothing is decided here.
 
+use stevedore_sim::engine::discovery::ApiCall;
 use stevedore_sim::iam::Effect;
 use stevedore_sim::model::platform::{NamespaceKind, RecordType};
 use stevedore_sim::report::{format_bytes, iso_at};
@@ -157,9 +158,14 @@ fn api_calls(sim: &Sim) -> Html {
     html! {
         <div id="calls">
             <h3>{ "Containers' AWS calls" }</h3>
-            <ul class="api-calls" id="api-calls">{ for sim.api_calls.iter().rev().take(20).map(|c| html! {
-                <li class={if c.allowed { "allowed" } else { "denied" }}><span class="mono">{ &c.action }</span>{ format!(" {} · ", if c.allowed { "allowed" } else { "DENIED" }) }<span class="detail">{ &c.message }</span></li>
-            }) }</ul>
+            <ul class="api-calls" id="api-calls">{ for sim.api_calls.iter().rev().take(20).map(api_call_item) }</ul>
         </div>
+    }
+}
+
+/// One container call: the action, IAM's answer, and AWS's message (Platform tab and inspector).
+pub fn api_call_item(c: &ApiCall) -> Html {
+    html! {
+        <li class={if c.allowed { "allowed" } else { "denied" }}><span class="mono">{ &c.action }</span>{ format!(" {} · ", if c.allowed { "allowed" } else { "DENIED" }) }<span class="detail">{ &c.message }</span></li>
     }
 }
