@@ -115,7 +115,9 @@ impl Sim {
         let mut out = Vec::new();
         for (ds, d) in self.scenario.discovery_services.iter().enumerate() {
             let ns = &self.scenario.namespaces[d.namespace];
-            let dns = ns.kind == NamespaceKind::DnsPrivate && !d.records.is_empty() && host == self.discovery_name(ds);
+            // `<service>.<namespace>`, compared in place: this runs for every call every frame.
+            let named = host.strip_prefix(d.name.as_str()).and_then(|r| r.strip_prefix('.')) == Some(ns.name.as_str());
+            let dns = ns.kind == NamespaceKind::DnsPrivate && !d.records.is_empty() && named;
             let alias = member_of(d.namespace)
                 && self.scenario.registrations.iter().any(|r| r.discovery_service == ds && r.client_alias.as_ref().is_some_and(|(h, p)| h == host && port.is_none_or(|x| x == *p)));
             if dns || alias {
