@@ -21,7 +21,7 @@ apt_install() {
     apt_updated=1
   fi
   step "apt-get install $*"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" || die "could not install $* from Debian's packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" || die "could not install $* from Debian's packages"
 }
 
 step "Rust toolchain"
