@@ -227,3 +227,76 @@ fn set_traffic_replaces_the_curve_from_then_on() {
     d["timeline"][0]["input"]["targetGroup"] = json!("nope");
     assert_error(&d, "$.timeline[0].input.targetGroup", "no target group `nope`");
 }
+
+// Desired count outside [MinCapacity, MaxCapacity] when an alarm fires
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html,
+// "Considerations"): "If a service's desired count is set below its minimum capacity value, and an
+// alarm triggers a scale-out activity, Application Auto Scaling scales the desired count up to the
+// minimum capacity value and then continues to scale out as required … However, a scale-in
+// activity does not adjust the desired count, because it is already below the minimum capacity
+// value." Above the maximum, the mirror image.
+fn outside(desired: u32, min: u32, max: u32, adjustment: i64) -> Value {
+    let mut d = base(desired);
+    d["scalableTargets"][0]["MinCapacity"] = json!(min);
+    d["scalableTargets"][0]["MaxCapacity"] = json!(max);
+    let (op, value) = if adjustment > 0 { ("GreaterThanThreshold", 60.0) } else { ("LessThanThreshold", 40.0) };
+    d["scalingPolicies"] = json!([step_policy("p", "ChangeInCapacity", json!([if adjustment > 0 {
+        json!({"MetricIntervalLowerBound": 0, "ScalingAdjustment": adjustment})
+    } else {
+        json!({"MetricIntervalUpperBound": 0, "ScalingAdjustment": adjustment})
+    }]), json!({}))]);
+    d["alarms"] = json!([alarm("a", op, 50.0, "p")]);
+    d["timeline"] = json!([put("2m", value)]);
+    d
+}
+
+#[test]
+fn step_scaling_below_the_minimum_moves_up_to_it_and_continues_but_never_scales_in() {
+    assert_eq!(desired_after(&outside(2, 5, 40, 1), 4 * 60), 6, "up to the minimum 5, then +1");
+    assert_eq!(desired_after(&outside(2, 5, 40, 3), 4 * 60), 8, "up to the minimum 5, then +3");
+    let s = run(&outside(2, 5, 40, -1), 10 * 60);
+    assert_eq!(s.services[0].desired_count, 2, "a scale-in below the minimum does not adjust the desired count");
+    assert!(s.activities.is_empty());
+}
+
+#[test]
+fn step_scaling_above_the_maximum_moves_down_to_it_and_continues_but_never_scales_out() {
+    assert_eq!(desired_after(&outside(12, 1, 8, -1), 4 * 60), 7, "down to the maximum 8, then -1");
+    let s = run(&outside(12, 1, 8, 2), 10 * 60);
+    assert_eq!(s.services[0].desired_count, 12, "a scale-out above the maximum does not adjust the desired count");
+    assert!(s.activities.is_empty());
+}
+
+#[test]
+fn target_tracking_outside_the_range_only_moves_toward_it() {
+    let tt = |desired: u32, min: u32, max: u32, rps: u32| {
+        let mut d = tracking(json!({"type": "constant", "value": rps}));
+        d["services"][0]["desiredCount"] = json!(desired);
+        d["scalableTargets"][0]["MinCapacity"] = json!(min);
+        d["scalableTargets"][0]["MaxCapacity"] = json!(max);
+        run(&d, 30 * 60).services[0].desired_count
+    };
+    // 2 tasks at 300 rps: 150 % against 50 % wants ceil(2 × 3) = 6.
+    assert_eq!(tt(2, 3, 40, 300), 6, "below the minimum, scale-out goes past it as the policy needs");
+    assert_eq!(tt(2, 1, 1, 300), 2, "above the maximum, scale-out does nothing");
+    // 2 tasks at 10 rps: 5 % of CPU, far below the target: a scale-in.
+    assert_eq!(tt(2, 4, 40, 10), 2, "below the minimum, scale-in does nothing");
+    // 6 tasks at 60 rps: 10 % wants ceil(6 × 10 / 50) = 2.
+    assert_eq!(tt(6, 1, 4, 60), 2, "above the maximum, scale-in goes to it and continues");
+}
+
+#[test]
+fn a_scheduled_action_moves_an_out_of_range_count_into_its_new_bounds_either_way() {
+    // PutScheduledAction ScalableTargetAction: "if the current capacity is below the minimum
+    // capacity, Application Auto Scaling scales out to the minimum capacity. If the current
+    // capacity is above the maximum capacity, Application Auto Scaling scales in to the maximum".
+    let mut d = base(20);
+    d["scheduledActions"] = json!([scheduled("cap", "at(2024-01-01T00:05:00)", None, None, Some(10)), scheduled("floor", "at(2024-01-01T00:10:00)", None, Some(15), Some(30))]);
+    assert_eq!(desired_after(&d, 6 * 60), 10);
+    assert_eq!(desired_after(&d, 11 * 60), 15);
+    let mut d = base(6);
+    d["scheduledActions"] = json!([scheduled("widen", "at(2024-01-01T00:05:00)", Some("UTC"), Some(2), Some(30))]);
+    let s = run(&d, 6 * 60);
+    assert_eq!(s.services[0].desired_count, 6, "inside the new bounds: unchanged");
+    assert!(s.activities.is_empty());
+}

@@ -43,6 +43,9 @@ pub struct ScalingState {
     pub last_in: Option<SimTime>,
     /// Per step policy: the last adjustment and when (for the cooldown rule).
     pub step_last: Vec<Option<(SimTime, i64)>>,
+    /// The desired count the last scaling activity set (the invariant holds it inside the bounds
+    /// while no one else has changed the count since).
+    pub last_set: Option<u32>,
 }
 
 /// `PercentChangeInCapacity` rounding (aws-semantics §7.3): above 1 round down, between 0 and 1
@@ -78,6 +81,21 @@ pub fn find_step(steps: &[StepAdjustment], delta: f64) -> Option<&StepAdjustment
     })
 }
 
+/// Where a dynamic scaling policy starts when the desired count lies outside [min, max]
+/// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html,
+/// "Considerations"): below the minimum a scale-out first raises the count to the minimum and then
+/// continues from there, while a scale-in "does not adjust the desired count"; above the maximum
+/// the mirror image. `None` means the policy does nothing; `Some(base)` replaces the starting
+/// capacity (inside the range the caller's own starting point, the RUNNING count, stands).
+pub fn out_of_range_base(desired: u32, min: u32, max: u32, scale_out: bool) -> Option<Option<u32>> {
+    match (desired < min, desired > max, scale_out) {
+        (true, _, true) => Some(Some(min)),
+        (true, _, false) | (_, true, true) => None,
+        (_, true, false) => Some(Some(max)),
+        _ => Some(None),
+    }
+}
+
 impl Sim {
     fn running_count(&self, service: usize) -> u32 {
         self.services[service].tasks.iter().filter(|&&t| self.tasks[t].desired_running && self.tasks[t].last_status == TaskStatus::Running).count() as u32
@@ -104,6 +122,7 @@ impl Sim {
         }
         self.services[t.service].desired_count = new;
         self.services[t.service].steady = false;
+        self.scaling[target].last_set = Some(new);
         let activity = ScalingActivity {
             activity_id: crate::scenario::hex_id(&format!("{}#{}", t.resource_id, self.activities.len()), 32),
             service_namespace: "ecs",
@@ -167,15 +186,22 @@ impl Sim {
         let Some(step) = find_step(steps, delta) else { return };
         let target = policy.target;
         let service = self.scenario.scalable_targets[target].service;
-        let current = self.running_count(service);
-        let change = match adjustment_type {
+        let running = self.running_count(service);
+        let change_from = |current: u32| match adjustment_type {
             AdjustmentType::ChangeInCapacity => step.adjustment,
             AdjustmentType::ExactCapacity => step.adjustment - current as i64,
             AdjustmentType::PercentChangeInCapacity => percent_adjustment(current, step.adjustment, *min_adjustment_magnitude),
         };
+        let change = change_from(running);
         if change == 0 {
             return;
         }
+        let (min, max) = self.bounds[target];
+        let Some(base) = out_of_range_base(self.services[service].desired_count, min, max, change > 0) else { return };
+        let (current, change) = match base {
+            Some(b) => (b, change_from(b)),
+            None => (running, change),
+        };
         let slot = self.step_slot(target, p);
         let cooldown_ms = *cooldown_s as u64 * 1000;
         let last = self.scaling[target].step_last[slot].filter(|(at, _)| self.now < at + cooldown_ms);
@@ -234,7 +260,11 @@ impl Sim {
                 let proportional = if running == 0 { 1 } else { (running as f64 * latest / value).ceil() as i64 };
                 // Read only as many datapoints as the decision needs.
                 let high = latest > *value && (2..=SCALE_OUT_DATAPOINTS).all(|k| point(k).is_some_and(|v| v > *value));
-                if high && proportional > running as i64 {
+                let desired = self.services[service].desired_count;
+                let (min, max) = self.bounds[target];
+                // Outside [min, max] only the direction toward the range acts (out_of_range_base);
+                // the proportional capacity then applies, clamped into the range by scale_to.
+                if high && proportional > running as i64 && out_of_range_base(desired, min, max, true).is_some() {
                     let cause = format!("monitor alarm TargetTracking-{}-AlarmHigh in state ALARM triggered policy {}", self.scenario.scalable_targets[target].resource_id, policy.name);
                     if out.as_ref().is_none_or(|(n, _)| proportional > *n) {
                         out = Some((proportional, cause));
@@ -243,7 +273,7 @@ impl Sim {
                 if !disable_scale_in {
                     voters += 1;
                     let low = latest < value * SCALE_IN_MARGIN && (2..=SCALE_IN_DATAPOINTS).all(|k| point(k).is_some_and(|v| v < value * SCALE_IN_MARGIN));
-                    if low && proportional < running as i64 {
+                    if low && proportional < running as i64 && out_of_range_base(desired, min, max, false).is_some() {
                         ins.push((proportional.max(1), format!("monitor alarm TargetTracking-{}-AlarmLow in state ALARM triggered policy {}", self.scenario.scalable_targets[target].resource_id, policy.name)));
                     }
                 }

@@ -56,7 +56,9 @@ impl Sim {
         }
         for (k, t) in self.scenario.scalable_targets.iter().enumerate() {
             let desired = self.services[t.service].desired_count;
-            let scaled = self.activities.iter().any(|a| a.resource_id == t.resource_id);
+            // A count set outside the range by someone else (UpdateService) may stay there: the
+            // policies only move it toward the range (autoscaling::out_of_range_base).
+            let scaled = self.scaling[k].last_set == Some(desired);
             let (min, max) = self.bounds[k];
             if scaled && !(min..=max).contains(&desired) {
                 return Err(format!("{}: desired count {desired} outside {min}..={max}", t.resource_id));
