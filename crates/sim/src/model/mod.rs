@@ -46,6 +46,12 @@ pub struct InstanceSpec {
     pub dynamic_port_range: (u16, u16),
     pub spot_draining: bool,
     pub reserved_memory_mib: u32,
+    /// `ECS_AWSVPC_BLOCK_IMDS`: awsvpc tasks can't reach the instance metadata (no profile fallback).
+    pub awsvpc_block_imds: bool,
+    /// `ECS_ENABLE_TASK_IAM_ROLE` / `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST`: whether the agent
+    /// serves task role credentials to bridge/awsvpc and to host-network tasks.
+    pub task_iam_role: bool,
+    pub task_iam_role_network_host: bool,
     /// The Auto Scaling group capacity provider that launched it, if any.
     pub capacity_provider: Option<String>,
     /// The instance profile name (not ARN) the instance runs as, if any.

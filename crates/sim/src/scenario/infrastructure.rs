@@ -133,6 +133,7 @@ fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, error
             protect_from_scale_in: a.new_instances_protected_from_scale_in.unwrap_or(false),
             templates: vec![],
             iam_instance_profile: a.iam_instance_profile.clone(),
+            ecs_config: a.ecs_config.clone(),
         });
     }
 }
@@ -232,23 +233,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
         }
     };
     let attributes = custom_attributes(path, input.attributes.as_deref().unwrap_or(&[]), errors);
-    let reserved_tcp = ports(&format!("{path}.ECS_RESERVED_PORTS"), input.ecs_reserved_ports.as_deref(), &DEFAULT_RESERVED_PORTS, errors);
-    let reserved_udp = ports(&format!("{path}.ECS_RESERVED_PORTS_UDP"), input.ecs_reserved_ports_udp.as_deref(), &[], errors);
-    let dynamic_port_range = match &input.ecs_dynamic_host_port_range {
-        None => DEFAULT_DYNAMIC_RANGE,
-        Some(text) => parse_port_range(text).unwrap_or_else(|m| {
-            errors.push(format!("{path}.ECS_DYNAMIC_HOST_PORT_RANGE"), m);
-            DEFAULT_DYNAMIC_RANGE
-        }),
-    };
-    let reserved_memory_mib = match input.ecs_reserved_memory {
-        None => 0,
-        Some(m) if (0..i64::from(catalog.registered_memory_mib())).contains(&m) => m as u32,
-        Some(m) => {
-            errors.push(format!("{path}.ECS_RESERVED_MEMORY"), format!("{m} MiB must be ≥ 0 and below the instance's {} MiB", catalog.registered_memory_mib()));
-            0
-        }
-    };
+    let agent = super::agent_config::settings(path, input, catalog.registered_memory_mib(), errors);
     let trunking = input.awsvpc_trunking.unwrap_or(false);
     if trunking && !eni::supports_trunking(&instance_type) {
         errors.push(format!("{path}.awsvpcTrunking"), format!("{instance_type} does not support ENI trunking"));
@@ -272,11 +257,14 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             registered_at_unix_s,
             ami_id: input.ami_id.clone().unwrap_or_else(|| "ami-0ecs0optimized0".into()),
             awsvpc_trunking: trunking,
-            reserved_ports_tcp: reserved_tcp.clone(),
-            reserved_ports_udp: reserved_udp.clone(),
-            dynamic_port_range,
-            spot_draining: input.ecs_enable_spot_instance_draining.unwrap_or(false),
-            reserved_memory_mib,
+            reserved_ports_tcp: agent.reserved_ports_tcp.clone(),
+            reserved_ports_udp: agent.reserved_ports_udp.clone(),
+            dynamic_port_range: agent.dynamic_port_range,
+            spot_draining: agent.spot_draining,
+            reserved_memory_mib: agent.reserved_memory_mib,
+            awsvpc_block_imds: agent.awsvpc_block_imds,
+            task_iam_role: agent.task_iam_role,
+            task_iam_role_network_host: agent.task_iam_role_network_host,
             capacity_provider: provider.map(str::to_string),
             iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
         })
@@ -296,10 +284,24 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
             iam_instance_profile: g.iam_instance_profile.clone(),
             ..Default::default()
         };
+        // The launch template's ecs.config, read once for the group (each zone's template and
+        // each instance carry it) so a bad line is reported once, at the group.
+        let agent = g.ecs_config.as_ref().map(|text| {
+            let with_config = ContainerInstanceInput { ecs_config: Some(text.clone()), ..input(&String::new()) };
+            let memory = instance_types::lookup(&g.instance_type).map_or(u32::MAX, |c| c.registered_memory_mib());
+            super::agent_config::settings(&format!("$.autoScalingGroups[{gi}]"), &with_config, memory, errors)
+        });
+        let apply = |specs: &mut Vec<InstanceSpec>| {
+            if let Some(a) = &agent {
+                specs.iter_mut().for_each(|spec| super::agent_config::apply(spec, a));
+            }
+        };
         let mut templates = Vec::new();
         for az in &g.zones {
             let input = input(az);
-            templates.extend(instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors));
+            let mut specs = instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors);
+            apply(&mut specs);
+            templates.extend(specs);
         }
         s.auto_scaling_groups[gi].templates = templates;
         for k in 0..g.desired_capacity as usize {
@@ -307,7 +309,8 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
             let input = input(az);
             let path = format!("$.autoScalingGroups[{gi}]");
             let start = s.instances.len();
-            let specs = instances(&path, &input, provider.as_deref(), start, s, errors);
+            let mut specs = instances(&path, &input, provider.as_deref(), start, s, errors);
+            apply(&mut specs);
             s.instances.extend(specs);
         }
     }
@@ -333,21 +336,6 @@ fn custom_attributes(path: &str, attrs: &[KeyValue], errors: &mut Errors) -> Vec
             errors.push(format!("{p}.name"), "the ecs. prefix is reserved for built-in attributes");
         }
         out.push((name, value));
-    }
-    out
-}
-
-fn ports(path: &str, given: Option<&[i64]>, default: &[u16], errors: &mut Errors) -> Vec<u16> {
-    let Some(given) = given else { return default.to_vec() };
-    let mut out = Vec::new();
-    for (i, &p) in given.iter().enumerate() {
-        match u16::try_from(p) {
-            Ok(p) if p > 0 => out.push(p),
-            _ => errors.push(format!("{path}[{i}]"), format!("{p} is not a port (1-65535)")),
-        }
-    }
-    if out.len() > 100 {
-        errors.push(path.to_string(), "a container instance can have at most 100 reserved ports");
     }
     out
 }

@@ -1,6 +1,7 @@
 //! Loading a scenario file: JSON text → validated, resolved model. Every violation is
 //! collected with its JSON path; nothing here panics on any input.
 
+mod agent_config;
 mod infrastructure;
 pub mod platform;
 mod refs;
@@ -68,6 +69,7 @@ pub struct AutoScalingGroupDef {
     /// One instance spec per zone, to launch more instances at run time.
     pub templates: Vec<crate::model::InstanceSpec>,
     pub iam_instance_profile: Option<String>,
+    pub ecs_config: Option<String>,
 }
 
 /// A validated scenario, ready for `Sim::new`.

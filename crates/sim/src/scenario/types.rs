@@ -61,16 +61,25 @@ pub struct ContainerInstanceInput {
     pub registered_at: Option<String>,
     pub ami_id: Option<String>,
     pub awsvpc_trunking: Option<bool>,
+    /// `/etc/ecs/ecs.config` as text: `KEY=value` lines (see `agent_config.rs`).
+    pub ecs_config: Option<String>,
+    // Agent settings one at a time: the agent's string or the JSON value it stands for.
     #[serde(rename = "ECS_RESERVED_PORTS")]
-    pub ecs_reserved_ports: Option<Vec<i64>>,
+    pub ecs_reserved_ports: Option<Value>,
     #[serde(rename = "ECS_RESERVED_PORTS_UDP")]
-    pub ecs_reserved_ports_udp: Option<Vec<i64>>,
+    pub ecs_reserved_ports_udp: Option<Value>,
     #[serde(rename = "ECS_DYNAMIC_HOST_PORT_RANGE")]
-    pub ecs_dynamic_host_port_range: Option<String>,
+    pub ecs_dynamic_host_port_range: Option<Value>,
     #[serde(rename = "ECS_ENABLE_SPOT_INSTANCE_DRAINING")]
-    pub ecs_enable_spot_instance_draining: Option<bool>,
+    pub ecs_enable_spot_instance_draining: Option<Value>,
     #[serde(rename = "ECS_RESERVED_MEMORY")]
-    pub ecs_reserved_memory: Option<i64>,
+    pub ecs_reserved_memory: Option<Value>,
+    #[serde(rename = "ECS_AWSVPC_BLOCK_IMDS")]
+    pub ecs_awsvpc_block_imds: Option<Value>,
+    #[serde(rename = "ECS_ENABLE_TASK_IAM_ROLE")]
+    pub ecs_enable_task_iam_role: Option<Value>,
+    #[serde(rename = "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST")]
+    pub ecs_enable_task_iam_role_network_host: Option<Value>,
     /// RunInstances' `IamInstanceProfile` (name or ARN): the role the instance runs as.
     #[serde(alias = "IamInstanceProfile")]
     pub iam_instance_profile: Option<String>,
@@ -101,6 +110,9 @@ pub struct AutoScalingGroupInput {
     pub purchase_option: Option<String>,
     /// The launch template's `IamInstanceProfile` (name or ARN).
     pub iam_instance_profile: Option<String>,
+    /// The launch template user data's `/etc/ecs/ecs.config` lines.
+    #[serde(rename = "ecsConfig")]
+    pub ecs_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
