@@ -163,17 +163,36 @@ impl Sim {
         }
     }
 
-    /// Which identity an AWS SDK call from this task's containers uses.
+    /// Which identity an AWS SDK call from this task's containers uses. On EC2 the agent serves
+    /// the task role only where enabled (`ECS_ENABLE_TASK_IAM_ROLE` for bridge/awsvpc,
+    /// `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST` for host); otherwise "the task uses the Amazon EC2
+    /// instance role" (https://repost.aws/knowledge-center/ecs-iam-task-roles-config-errors),
+    /// which the SDK reaches through the instance metadata, unless `ECS_AWSVPC_BLOCK_IMDS` blocks
+    /// that for awsvpc tasks (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html;
+    /// host-network tasks share the host's network and always reach it).
     pub fn call_identity(&self, task: usize) -> CallIdentity {
         let t = &self.tasks[task];
         let td = &self.scenario.task_defs[t.task_def];
-        if let Some(arn) = td.task_role_arn.as_deref().filter(|a| !a.is_empty()) {
-            return CallIdentity::TaskRole { role_arn: arn.to_string() };
+        let role = td.task_role_arn.as_deref().filter(|a| !a.is_empty());
+        let Some(i) = t.instance else {
+            return role.map_or(CallIdentity::None, |arn| CallIdentity::TaskRole { role_arn: arn.to_string() });
+        };
+        let spec = &self.instances[i].spec;
+        let served = match td.network_mode {
+            crate::model::NetworkMode::Host => spec.task_iam_role_network_host,
+            _ => spec.task_iam_role,
+        };
+        match role {
+            Some(arn) if served => CallIdentity::TaskRole { role_arn: arn.to_string() },
+            _ if self.imds_blocked(task) => CallIdentity::None,
+            _ => CallIdentity::InstanceProfile { instance_profile: self.instance_profile(i), role_arn: self.instance_role(i).map(|r| r.arn.clone()) },
         }
-        match t.instance {
-            Some(i) => CallIdentity::InstanceProfile { instance_profile: self.instance_profile(i), role_arn: self.instance_role(i).map(|r| r.arn.clone()) },
-            None => CallIdentity::None,
-        }
+    }
+
+    /// An awsvpc task on an instance whose agent has `ECS_AWSVPC_BLOCK_IMDS` set.
+    fn imds_blocked(&self, task: usize) -> bool {
+        let t = &self.tasks[task];
+        t.instance.is_some_and(|i| self.instances[i].spec.awsvpc_block_imds) && self.scenario.task_defs[t.task_def].network_mode == crate::model::NetworkMode::Awsvpc
     }
 
     /// CallAwsApi: each calling task's call, allowed or denied.
@@ -199,6 +218,7 @@ impl Sim {
                 CallIdentity::None => None,
             };
             let (allowed, message) = match (&self.scenario.roles, role_name, &identity) {
+                (_, _, CallIdentity::None) if self.imds_blocked(t) => (false, "NoCredentialProviders: Unable to locate credentials (no task role, and ECS_AWSVPC_BLOCK_IMDS blocks awsvpc tasks from the instance metadata)".to_string()),
                 (_, _, CallIdentity::None) => (false, "NoCredentialProviders: Unable to locate credentials (no task role, and Fargate has no instance profile)".to_string()),
                 (None, Some(r), _) => (true, format!("allowed as role {r} (this scenario has no roles key, so IAM is not checked)")),
                 (None, None, CallIdentity::InstanceProfile { instance_profile, .. }) => (true, format!("allowed as instance profile {instance_profile} (this scenario has no roles key, so IAM is not checked)")),
