@@ -314,12 +314,7 @@ pub fn service_discovery(sim: &Sim) -> Value {
             "Id": d.id, "Arn": d.arn, "Name": d.name, "NamespaceName": ns.name, "NamespaceType": ns.kind,
             "DnsRecords": sim.dns_records(ds),
             "Instances": sim.discovery[ds].iter().map(|i| {
-                let t = &sim.tasks[i.task];
-                let svc = t.service.map(|s| sim.services[s].def.name.clone()).unwrap_or_default();
-                let mut attrs = json!({"AWS_INSTANCE_IPV4": i.ipv4, "AVAILABILITY_ZONE": i.availability_zone, "ECS_CLUSTER_NAME": sim.scenario.arns.cluster, "ECS_SERVICE_NAME": svc, "ECS_TASK_DEFINITION_FAMILY": sim.scenario.task_defs[t.task_def].family, "AWS_INIT_HEALTH_STATUS": "HEALTHY"});
-                if let Some(p) = i.port {
-                    attrs["AWS_INSTANCE_PORT"] = json!(p.to_string());
-                }
+                let attrs: serde_json::Map<String, Value> = sim.discovery_attributes(i).into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
                 json!({"InstanceId": i.instance_id, "NamespaceName": ns.name, "ServiceName": d.name, "HealthStatus": "HEALTHY", "Attributes": attrs})
             }).collect::<Vec<_>>(),
         })

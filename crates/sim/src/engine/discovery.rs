@@ -69,6 +69,34 @@ impl Sim {
         }
     }
 
+    /// The attributes ECS puts on a task's Cloud Map instance
+    /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html,
+    /// "Service discovery considerations"): `AWS_INSTANCE_IPV4`, `AWS_INSTANCE_PORT` (SRV),
+    /// `AVAILABILITY_ZONE`, `REGION`, `ECS_SERVICE_NAME`, `ECS_CLUSTER_NAME`, `EC2_INSTANCE_ID`
+    /// ("not added if the task is using Fargate"), `ECS_TASK_DEFINITION_FAMILY`, and
+    /// `AWS_INIT_HEALTH_STATUS`. `ECS_TASK_SET_EXTERNAL_ID` belongs to external deployments'
+    /// task sets, which Stevedore doesn't model. Sorted by name, as a string map prints.
+    pub fn discovery_attributes(&self, inst: &DiscoveryInstance) -> Vec<(&'static str, String)> {
+        let t = &self.tasks[inst.task];
+        let mut out = vec![
+            ("AVAILABILITY_ZONE", inst.availability_zone.clone()),
+            ("AWS_INIT_HEALTH_STATUS", "HEALTHY".to_string()),
+            ("AWS_INSTANCE_IPV4", inst.ipv4.clone()),
+            ("ECS_CLUSTER_NAME", self.scenario.arns.cluster.clone()),
+            ("ECS_SERVICE_NAME", t.service.map(|s| self.services[s].def.name.clone()).unwrap_or_default()),
+            ("ECS_TASK_DEFINITION_FAMILY", self.scenario.task_defs[t.task_def].family.clone()),
+            ("REGION", self.scenario.arns.region.clone()),
+        ];
+        if let Some(p) = inst.port {
+            out.push(("AWS_INSTANCE_PORT", p.to_string()));
+        }
+        if let Some(i) = t.instance {
+            out.push(("EC2_INSTANCE_ID", self.instances[i].spec.ec2_instance_id.clone()));
+        }
+        out.sort();
+        out
+    }
+
     /// Deregistration starts with the stop, so callers stop resolving the task at once.
     pub(super) fn deregister_discovery(&mut self, task: usize) {
         for ds in 0..self.discovery.len() {
