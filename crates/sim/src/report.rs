@@ -363,7 +363,6 @@ pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
 }
 
 pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
-    let group = &sim.scenario.target_groups[tg];
     let descriptions: Vec<Value> = sim.targets[tg]
         .iter()
         .map(|t| {
@@ -375,7 +374,32 @@ pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
             json!({"Target": {"Id": t.id, "Port": t.port}, "HealthCheckPort": t.port.to_string(), "TargetHealth": health})
         })
         .collect();
-    json!({"TargetGroupName": group.name, "TargetGroupArn": group.arn, "TargetType": if group.target_type_ip { "ip" } else { "instance" }, "TargetHealthDescriptions": descriptions})
+    let mut v = describe_target_group(sim, tg);
+    v["TargetHealthDescriptions"] = json!(descriptions);
+    v
+}
+
+/// DescribeTargetGroups' fields for one target group, defaults filled in per protocol
+/// (`scenario::target_groups`): a TCP health check has no path and no matcher.
+pub fn describe_target_group(sim: &Sim, tg: usize) -> Value {
+    let group = &sim.scenario.target_groups[tg];
+    let hc = &group.health_check;
+    let load_balancers: Vec<&str> = sim.scenario.load_balancers.iter().filter(|lb| lb.listeners.iter().any(|l| l.2 == Some(tg))).map(|lb| lb.arn.as_str()).collect();
+    let mut v = json!({
+        "TargetGroupName": group.name, "TargetGroupArn": group.arn, "Protocol": group.protocol, "Port": group.port,
+        "TargetType": if group.target_type_ip { "ip" } else { "instance" },
+        "HealthCheckProtocol": hc.protocol, "HealthCheckPort": hc.port, "HealthCheckEnabled": true,
+        "HealthCheckIntervalSeconds": hc.interval_s, "HealthCheckTimeoutSeconds": hc.timeout_s,
+        "HealthyThresholdCount": hc.healthy_threshold, "UnhealthyThresholdCount": hc.unhealthy_threshold,
+        "LoadBalancerArns": load_balancers,
+    });
+    if let Some(p) = &hc.path {
+        v["HealthCheckPath"] = json!(p);
+    }
+    if let Some(m) = &hc.matcher {
+        v["Matcher"] = json!({"HttpCode": m});
+    }
+    v
 }
 
 /// DescribeScalingActivities: newest first.

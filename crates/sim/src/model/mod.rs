@@ -86,6 +86,8 @@ pub struct TargetGroup {
     /// HTTP, HTTPS or TCP. A TCP check passes once the port accepts connections: it can't see
     /// an application that answers with errors.
     pub health_check_protocol: String,
+    /// Every health check setting with its defaults filled in, as DescribeTargetGroups shows it.
+    pub health_check: crate::scenario::target_groups::HealthCheck,
 }
 
 impl TargetGroup {

@@ -373,10 +373,7 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
             errors.push(format!("{path}.Protocol"), format!("`{protocol}` is not one of HTTP, HTTPS, TCP, UDP, TLS, TCP_UDP"));
         }
         let port = ranged(&format!("{path}.Port"), tg.port, 80, 1, 65535, errors) as u16;
-        let interval_s = ranged(&format!("{path}.HealthCheckIntervalSeconds"), tg.health_check_interval_seconds, 30, 5, 300, errors);
-        let _timeout = ranged(&format!("{path}.HealthCheckTimeoutSeconds"), tg.health_check_timeout_seconds, 6, 2, 120, errors);
-        let healthy_threshold = ranged(&format!("{path}.HealthyThresholdCount"), tg.healthy_threshold_count, 5, 2, 10, errors);
-        let unhealthy_threshold = ranged(&format!("{path}.UnhealthyThresholdCount"), tg.unhealthy_threshold_count, 2, 2, 10, errors);
+        let health_check = super::target_groups::health_check(&path, &tg, &protocol, errors);
         let (mut deregistration_delay_s, mut slow_start_s, mut least_outstanding_requests) = (300, 0, false);
         for (i, a) in tg.attributes.iter().flatten().enumerate() {
             let value = a.value.as_deref().unwrap_or_default();
@@ -399,14 +396,7 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
                 _ => {}
             }
         }
-        let tcp_family = ["TCP", "UDP", "TLS", "TCP_UDP"].contains(&protocol.as_str());
-        let health_check_protocol = tg.health_check_protocol.clone().unwrap_or_else(|| if tcp_family { "TCP".into() } else { protocol.clone() });
-        if !["HTTP", "HTTPS", "TCP"].contains(&health_check_protocol.as_str()) || (!tcp_family && health_check_protocol == "TCP") {
-            errors.push(format!("{path}.HealthCheckProtocol"), format!("`{health_check_protocol}`: HTTP or HTTPS for {protocol} target groups{}", if tcp_family { ", or TCP" } else { "" }));
-        }
-        if health_check_protocol == "TCP" && tg.health_check_path.is_some() {
-            errors.push(format!("{path}.HealthCheckPath"), "a TCP health check only opens a connection: it has no path");
-        }
+        let tcp_family = super::target_groups::network_protocol(&protocol);
         if tcp_family && (slow_start_s > 0 || least_outstanding_requests) {
             errors.push(format!("{path}.Attributes"), "slow start and the least outstanding requests algorithm are Application Load Balancer features; network load balancers route by flow hash");
         }
@@ -420,14 +410,15 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
             protocol,
             port,
             target_type_ip,
-            interval_s,
-            healthy_threshold,
-            unhealthy_threshold,
+            interval_s: health_check.interval_s,
+            healthy_threshold: health_check.healthy_threshold,
+            unhealthy_threshold: health_check.unhealthy_threshold,
             deregistration_delay_s,
             slow_start_s,
             least_outstanding_requests,
-            health_check_path: tg.health_check_path.clone().unwrap_or_else(|| "/".into()),
-            health_check_protocol,
+            health_check_path: health_check.path.clone().unwrap_or_default(),
+            health_check_protocol: health_check.protocol.clone(),
+            health_check,
         });
     }
 }

@@ -8,6 +8,7 @@ mod refs;
 pub mod scaling;
 pub mod scaling_types;
 mod services;
+pub mod target_groups;
 mod task_definitions;
 mod timeline;
 pub mod types;

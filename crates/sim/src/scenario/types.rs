@@ -329,8 +329,17 @@ pub struct CreateTargetGroup {
     pub unhealthy_threshold_count: Option<i64>,
     pub health_check_path: Option<String>,
     pub health_check_protocol: Option<String>,
+    /// `traffic-port` or a port number (string or number).
+    pub health_check_port: Option<Value>,
+    pub matcher: Option<MatcherInput>,
     /// ModifyTargetGroupAttributes pairs, e.g. `deregistration_delay.timeout_seconds`.
     pub attributes: Option<Vec<TargetGroupAttribute>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MatcherInput {
+    pub http_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
