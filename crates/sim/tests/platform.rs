@@ -170,12 +170,13 @@ fn batch_tasks_exit_when_their_essential_container_does() {
 #[test]
 fn schedules_launch_tasks_and_need_their_role() {
     let s = run(&batch_doc(), 25 * 60);
-    // rate(10 minutes) counts from the start: one interval in, at 10 and 20 minutes, 2 tasks each.
+    // rate(10 minutes) without a StartDate "starts invoking the target immediately": at 0, 10
+    // and 20 minutes, 2 tasks each.
     let scheduled: Vec<_> = s.tasks.iter().filter(|t| t.group == "scheduled").collect();
-    assert_eq!(scheduled.len(), 4);
+    assert_eq!(scheduled.len(), 6);
     assert!(scheduled.iter().all(|t| t.started_by.as_deref() == Some("scheduler/every-10-min")));
     let starts: Vec<u64> = scheduled.iter().map(|t| t.created_at / 60_000).collect();
-    assert_eq!(starts, vec![10, 10, 20, 20]);
+    assert_eq!(starts, vec![0, 0, 10, 10, 20, 20]);
     // The 02:00 schedule's role may not call ecs:RunTask: the invocation fails, nothing runs.
     assert!(s.log.iter().any(|l| l.subject == "schedule/nightly-2am" && l.message.contains("is not authorized to perform: ecs:RunTask")));
     assert!(!s.tasks.iter().any(|t| t.started_by.as_deref() == Some("scheduler/nightly-2am")));

@@ -143,7 +143,7 @@ impl Sim {
     /// When scheduled action `k` next fires strictly after `after` (Unix seconds), in sim time.
     fn next_firing(&self, k: usize, after: i64) -> Option<SimTime> {
         let a = &self.scenario.scheduled_actions[k];
-        let next = a.schedule.next_after(after, a.zone, a.start_unix_s)?;
+        let next = a.schedule.next_after(after, a.zone, a.start_unix_s, false)?;
         if a.end_unix_s.is_some_and(|end| next > end) || next < self.scenario.start_unix_s {
             return None;
         }

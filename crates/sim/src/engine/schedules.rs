@@ -17,8 +17,11 @@ impl Sim {
         if !d.enabled {
             return;
         }
-        let Some(next) = d.schedule.next_after(after, d.zone, d.start_unix_s) else { return };
-        if d.end_unix_s.is_some_and(|end| next > end) || next < self.scenario.start_unix_s {
+        let Some(next) = d.schedule.next_after(after, d.zone, d.start_unix_s, true) else { return };
+        // "EventBridge Scheduler ignores EndDate for one-time schedules"; recurring ones stop
+        // "on, or before, the EndDate".
+        let one_time = matches!(d.schedule, crate::schedule::Schedule::At(_));
+        if (!one_time && d.end_unix_s.is_some_and(|end| next > end)) || next < self.scenario.start_unix_s {
             return;
         }
         let mut at = ((next - self.scenario.start_unix_s) * 1000) as SimTime;
