@@ -140,7 +140,7 @@ fn platform_lessons_tell_the_truth() {
     let s = run(&lesson("batch-scheduled"), 30 * 60);
     let group = |g: &str| s.tasks.iter().filter(|t| t.group == g).collect::<Vec<_>>();
     assert!(group("backfill").iter().all(|t| t.exited == Some((0, 0)) && t.stop_code.as_deref() == Some("EssentialContainerExited")));
-    assert_eq!(group("etl").len(), 12, "2 tasks at 5, 10, 15, 20, 25 and 30 minutes");
+    assert_eq!(group("etl").len(), 14, "2 tasks at 0 (no StartDate: at once), 5, 10, 15, 20, 25 and 30 minutes");
     assert!(group("etl").iter().filter(|t| !t.live()).all(|t| t.exited == Some((0, 1))));
     assert_eq!(group("nightly").len(), 3);
     assert!(group("nightly").iter().all(|t| t.created_at == 10 * 60_000));
