@@ -130,7 +130,7 @@ test('batch lesson: schedules start tasks on time and tasks end with their exit 
   await page.click('#tab-platform');
   const schedules = await page.textContent('#schedules');
   assert.match(schedules, /report-at-2am → RunTask nightly-report:1 ×3 · 3 tasks started/);
-  assert.match(schedules, /etl-every-5-minutes → RunTask etl:1 ×2 · 4 tasks started/);
+  assert.match(schedules, /etl-every-5-minutes → RunTask etl:1 ×2 · 6 tasks started/);
   const exits = await filterLog(page, 'exited with code');
   assert.ok(exits.some((m) => m.includes('etl exited with code 1')) && exits.some((m) => m.includes('report exited with code 0')), exits.join('\n'));
   assert.deepEqual(problems, []);
