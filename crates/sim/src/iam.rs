@@ -97,6 +97,15 @@ impl Role {
     }
 }
 
+/// A role's ARN from an ARN or a bare role name.
+pub fn role_arn(account: &str, role: &str) -> String {
+    if role.starts_with("arn:") {
+        role.to_string()
+    } else {
+        format!("arn:aws:iam::{account}:role/{role}")
+    }
+}
+
 /// AWS's AccessDenied wording for a denied call by an assumed role.
 pub fn access_denied(account: &str, role: &str, session: &str, action: &str, resource: &str, d: &Decision) -> String {
     let why = if d.basis == "explicitDeny" {

@@ -90,3 +90,46 @@ fn cron_l_w_and_hash_forms() {
     let d = scenario("2024-05-01T00:00:00Z", json!({"ScheduleExpression": "cron(0 12 ? * 3#1,6#3 *)"}));
     assert_error(&d, "$.schedules[0].ScheduleExpression", "one expression only");
 }
+
+/// A schedule whose task definition has a task role and an execution role, run by a scheduler
+/// role with the given statements.
+fn passing(statements: Value) -> Value {
+    let mut d = scenario("2024-05-01T09:00:00Z", json!({"ScheduleExpression": "at(2024-05-01T09:05:00)"}));
+    d["taskDefinitions"][0]["taskRoleArn"] = json!("arn:aws:iam::123456789012:role/job-task");
+    d["taskDefinitions"][0]["executionRoleArn"] = json!("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
+    d["roles"] = json!([
+        {"RoleName": "scheduler-run", "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": statements}}]},
+        {"RoleName": "job-task", "allowedActions": ["s3:GetObject"]},
+        {"RoleName": "ecsTaskExecutionRole", "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]}
+    ]);
+    d
+}
+
+fn failure(d: &Value) -> Option<String> {
+    let s = run(d, 10 * 60);
+    s.log.iter().find(|l| l.subject == "schedule/job" && l.message.contains("invocation failed")).map(|l| l.message.clone())
+}
+
+#[test]
+fn the_scheduler_role_must_pass_the_task_and_execution_roles() {
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html: "you must
+    // add iam:PassRole permissions for each task execution role, task role, or task role override".
+    let run_task = json!({"Effect": "Allow", "Action": "ecs:RunTask", "Resource": "*"});
+    let pass = |role: &str| json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": format!("arn:aws:iam::123456789012:role/{role}")});
+    let m = failure(&passing(json!([run_task]))).expect("no PassRole: the invocation fails");
+    assert!(m.contains("AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/scheduler-run/") && m.contains("is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/job-task"), "{m}");
+    let m = failure(&passing(json!([run_task, pass("job-task")]))).expect("the execution role is not passable");
+    assert!(m.contains("iam:PassRole on resource: arn:aws:iam::123456789012:role/ecsTaskExecutionRole"), "{m}");
+    let d = passing(json!([run_task, pass("job-task"), pass("ecsTaskExecutionRole")]));
+    assert_eq!(failure(&d), None);
+    assert_eq!(invocations(&d, 10 * 60), vec!["2024-05-01T09:05:00Z"]);
+    // An explicit deny on passing one of them wins over a wildcard allow.
+    let m = failure(&passing(json!([run_task, {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"}]))).unwrap();
+    assert!(m.contains("with an explicit deny"), "{m}");
+    // No roles on the task definition: nothing to pass.
+    let mut d = passing(json!([run_task]));
+    for key in ["taskRoleArn", "executionRoleArn"] {
+        d["taskDefinitions"][0].as_object_mut().unwrap().remove(key);
+    }
+    assert_eq!(failure(&d), None);
+}

@@ -37,14 +37,26 @@ impl Sim {
         let d = self.scenario.schedules[k].clone();
         let mut run = d.run.clone();
         run.started_by = Some(format!("scheduler/{}", d.name));
-        // The scheduler assumes RoleArn to call ecs:RunTask on the task definition.
-        let td_arn = self.scenario.task_defs[run.task_def].arn.clone();
+        // The scheduler assumes RoleArn to call ecs:RunTask on the task definition, and RunTask
+        // passes the task definition's roles: "If your scheduled tasks require the use of the
+        // task execution role, a task role, or a task role override, then you must add
+        // iam:PassRole permissions for each … to the EventBridge IAM role"
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html).
+        let td = &self.scenario.task_defs[run.task_def];
+        let td_arn = td.arn.clone();
+        let mut checks = vec![("ecs:RunTask", td_arn.clone())];
+        for role in [&td.task_role_arn, &td.execution_role_arn].into_iter().flatten().filter(|r| !r.is_empty()) {
+            let arn = crate::iam::role_arn(&self.scenario.arns.account, role);
+            if !checks.iter().any(|(_, r)| *r == arn) {
+                checks.push(("iam:PassRole", arn));
+            }
+        }
         let denied = self.scenario.roles.as_ref().map(|roles| match roles.iter().find(|r| r.name == crate::scenario::name_of(&d.role_arn)) {
             None => Some(format!("role {} does not exist", d.role_arn)),
-            Some(role) => {
-                let dec = role.evaluate("ecs:RunTask", &td_arn);
-                (!dec.allowed).then(|| crate::iam::access_denied(&self.scenario.arns.account, &role.name, "scheduler", "ecs:RunTask", &td_arn, &dec))
-            }
+            Some(role) => checks.iter().find_map(|(action, resource)| {
+                let dec = role.evaluate(action, resource);
+                (!dec.allowed).then(|| crate::iam::access_denied(&self.scenario.arns.account, &role.name, "scheduler", action, resource, &dec))
+            }),
         });
         match denied.flatten() {
             Some(msg) => self.log("action", format!("schedule/{}", d.name), format!("invocation failed: {msg}")),
