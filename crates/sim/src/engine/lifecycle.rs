@@ -229,6 +229,7 @@ impl Sim {
                 }
                 self.watch_health(task);
                 self.register_discovery(task);
+                self.note_undeliverable_logs(task);
                 if let Some(s) = self.tasks[task].service {
                     self.unthrottle(s);
                     self.reconcile_soon(s);

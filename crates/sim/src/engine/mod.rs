@@ -10,6 +10,7 @@ pub mod deployments;
 pub mod instance;
 mod invariants;
 mod lifecycle;
+mod logging;
 pub mod metrics;
 mod providers;
 mod scale_in;

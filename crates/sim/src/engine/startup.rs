@@ -136,6 +136,8 @@ impl Sim {
             slowest = slowest.max(pull.ms);
             pulls.push(pull);
         }
+        // The logging driver starts with the container, after the pull.
+        self.check_logging(task)?;
         let known = pulls.iter().any(|p| p.size_bytes.is_some());
         let ms = match (t.fargate, known) {
             (true, true) => FARGATE_START_MS + slowest,

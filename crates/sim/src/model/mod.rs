@@ -52,6 +52,9 @@ pub struct InstanceSpec {
     /// serves task role credentials to bridge/awsvpc and to host-network tasks.
     pub task_iam_role: bool,
     pub task_iam_role_network_host: bool,
+    /// `ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE`: awslogs uses the task's execution role (else
+    /// the instance profile).
+    pub awslogs_execution_role_override: bool,
     /// The Auto Scaling group capacity provider that launched it, if any.
     pub capacity_provider: Option<String>,
     /// The instance profile name (not ARN) the instance runs as, if any.

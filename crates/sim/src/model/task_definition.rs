@@ -47,6 +47,20 @@ pub struct ContainerDef {
     /// Batch work: the container exits this long after the task starts running.
     pub exit_after_ms: Option<u64>,
     pub exit_code: i32,
+    pub log_configuration: Option<LogConfig>,
+}
+
+/// A container's logConfiguration: the driver and its options (sorted by name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogConfig {
+    pub driver: String,
+    pub options: Vec<(String, String)>,
+}
+
+impl LogConfig {
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
 }
 
 /// A container health check. Stevedore can't run the command, so it reads it: a command that

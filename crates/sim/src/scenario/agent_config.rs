@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 /// The settings Stevedore models; other `ECS_*` lines of a pasted file are accepted and ignored,
 /// as the agent ignores variables it doesn't know.
-pub const MODELLED: [&str; 8] = [
+pub const MODELLED: [&str; 9] = [
     "ECS_RESERVED_PORTS",
     "ECS_RESERVED_PORTS_UDP",
     "ECS_DYNAMIC_HOST_PORT_RANGE",
@@ -20,6 +20,7 @@ pub const MODELLED: [&str; 8] = [
     "ECS_AWSVPC_BLOCK_IMDS",
     "ECS_ENABLE_TASK_IAM_ROLE",
     "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST",
+    "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE",
 ];
 
 /// One instance's settings: for each key, the JSON path to blame and the value.
@@ -154,6 +155,7 @@ pub struct AgentSettings {
     pub awsvpc_block_imds: bool,
     pub task_iam_role: bool,
     pub task_iam_role_network_host: bool,
+    pub awslogs_execution_role_override: bool,
 }
 
 /// Resolves an instance's agent settings. `registered_memory_mib` bounds `ECS_RESERVED_MEMORY`.
@@ -167,6 +169,7 @@ pub fn settings(path: &str, input: &ContainerInstanceInput, registered_memory_mi
         ("ECS_AWSVPC_BLOCK_IMDS", input.ecs_awsvpc_block_imds.as_ref()),
         ("ECS_ENABLE_TASK_IAM_ROLE", input.ecs_enable_task_iam_role.as_ref()),
         ("ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST", input.ecs_enable_task_iam_role_network_host.as_ref()),
+        ("ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE", input.ecs_enable_awslogs_executionrole_override.as_ref()),
     ];
     let c = AgentConfig::collect(path, input.ecs_config.as_deref(), &keys, errors);
     let ports = |key: &str, default: &[u16], errors: &mut Errors| match c.numbers(key, errors) {
@@ -201,6 +204,8 @@ pub fn settings(path: &str, input: &ContainerInstanceInput, registered_memory_mi
         // The ECS-optimized AMI's ecs-init turns both on (the agent's own default is false).
         task_iam_role: c.bool("ECS_ENABLE_TASK_IAM_ROLE", true, errors),
         task_iam_role_network_host: c.bool("ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST", true, errors),
+        // The same AMI turns this on too: awslogs uses the task's execution role when it has one.
+        awslogs_execution_role_override: c.bool("ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE", true, errors),
     }
 }
 
@@ -214,6 +219,7 @@ pub fn apply(spec: &mut crate::model::InstanceSpec, a: &AgentSettings) {
     spec.awsvpc_block_imds = a.awsvpc_block_imds;
     spec.task_iam_role = a.task_iam_role;
     spec.task_iam_role_network_host = a.task_iam_role_network_host;
+    spec.awslogs_execution_role_override = a.awslogs_execution_role_override;
 }
 
 fn ports(path: &str, given: &[i64], errors: &mut Errors) -> Vec<u16> {

@@ -265,6 +265,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             awsvpc_block_imds: agent.awsvpc_block_imds,
             task_iam_role: agent.task_iam_role,
             task_iam_role_network_host: agent.task_iam_role_network_host,
+            awslogs_execution_role_override: agent.awslogs_execution_role_override,
             capacity_provider: provider.map(str::to_string),
             iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
         })

@@ -3,6 +3,7 @@
 
 mod agent_config;
 mod infrastructure;
+mod log_configuration;
 pub mod platform;
 mod refs;
 pub mod scaling;

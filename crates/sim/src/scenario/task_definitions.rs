@@ -85,6 +85,10 @@ fn task_definition(path: &str, input: &TaskDefinitionInput, source: &Value, s: &
     if input.execution_role_arn.as_deref().unwrap_or_default().is_empty() && containers.iter().any(|c| !c.secrets.is_empty()) {
         errors.push(format!("{path}.executionRoleArn"), "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
     }
+    // RegisterTaskDefinition's ClientException for awslogs on Fargate without an execution role.
+    if requires_fargate && input.execution_role_arn.as_deref().unwrap_or_default().is_empty() && containers.iter().any(|c| c.log_configuration.as_ref().is_some_and(|l| l.driver == "awslogs")) {
+        errors.push(format!("{path}.executionRoleArn"), "Fargate requires task definition to have execution role ARN to support log driver awslogs.");
+    }
     if errors.list.len() > before {
         return None;
     }
@@ -262,6 +266,7 @@ fn containers(path: &str, input: &TaskDefinitionInput, mode: NetworkMode, fargat
             memory_reservation_mib,
             health_check: c.health_check.as_ref().and_then(|h| health_check(&format!("{cp}.healthCheck"), h, errors)),
             exit_after_ms: c.exit_after.as_ref().and_then(|d| super::duration_input(&format!("{cp}.exitAfter"), d, errors)),
+            log_configuration: c.log_configuration.as_ref().and_then(|l| super::log_configuration::log_configuration(&format!("{cp}.logConfiguration"), l, fargate, errors)),
             exit_code: match c.exit_code {
                 None => 0,
                 Some(code) if (0..=255).contains(&code) => code as i32,

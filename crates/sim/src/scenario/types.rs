@@ -80,6 +80,8 @@ pub struct ContainerInstanceInput {
     pub ecs_enable_task_iam_role: Option<Value>,
     #[serde(rename = "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST")]
     pub ecs_enable_task_iam_role_network_host: Option<Value>,
+    #[serde(rename = "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE")]
+    pub ecs_enable_awslogs_executionrole_override: Option<Value>,
     /// RunInstances' `IamInstanceProfile` (name or ARN): the role the instance runs as.
     #[serde(alias = "IamInstanceProfile")]
     pub iam_instance_profile: Option<String>,
@@ -188,6 +190,7 @@ pub struct ContainerDefinition {
     pub stop_timeout: Option<i64>,
     pub start_timeout: Option<i64>,
     pub health_check: Option<HealthCheck>,
+    pub log_configuration: Option<LogConfigurationInput>,
     /// Stevedore: the container exits this long after it starts (batch work); absent = runs on.
     pub exit_after: Option<DurationInput>,
     /// Stevedore: the exit code it exits with (default 0).
@@ -201,6 +204,14 @@ pub struct ContainerDefinition {
     pub docker_security_options: Option<Value>,
     pub extra_hosts: Option<Value>,
     pub system_controls: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogConfigurationInput {
+    pub log_driver: Option<String>,
+    pub options: Option<std::collections::BTreeMap<String, String>>,
+    pub secret_options: Option<Vec<Secret>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
