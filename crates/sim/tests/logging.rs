@@ -98,10 +98,9 @@ fn log_configuration_is_validated() {
     assert_error(&d, &format!("{path}.logDriver"), "awslogs, splunk, and awsfirelens");
     let d = fargate(Some(managed.clone()), json!({"logDriver": "stdout"}));
     assert_error(&d, &format!("{path}.logDriver"), "is not one of");
-    let d = fargate(Some(managed.clone()), json!({"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-regoin": "us-east-1"}}));
+    let d = fargate(Some(managed.clone()), json!({"logDriver": "awslogs", "options": {"awslogs-regoin": "us-east-1"}}));
     assert_error(&d, &format!("{path}.options.awslogs-regoin"), "unknown log opt 'awslogs-regoin' for awslogs log driver");
-    assert_error(&d, &format!("{path}.options"), "awslogs needs awslogs-region");
-    assert_error(&d, &format!("{path}.options"), "on Fargate awslogs needs awslogs-stream-prefix");
+    assert_error(&d, &format!("{path}.options"), "awslogs needs awslogs-group");
     let d = fargate(Some(managed), awslogs(json!({"mode": "fast", "awslogs-create-group": "yes"})));
     assert_error(&d, &format!("{path}.options.mode"), "non-blocking");
     assert_error(&d, &format!("{path}.options.awslogs-create-group"), "\"true\" or \"false\"");

@@ -52,15 +52,13 @@ pub fn log_configuration(path: &str, input: &LogConfigurationInput, fargate: boo
                 _ => {}
             }
         }
+        // The group is where the logs go: without it there is nothing to model. AWS lists
+        // awslogs-region (and, on Fargate, awslogs-stream-prefix) as required too, but
+        // RegisterTaskDefinition takes task definitions without them (console exports do):
+        // Stevedore's choice is to default the region to the scenario's and, without a prefix,
+        // name the stream after the task.
         if !has("awslogs-group") {
             errors.push(format!("{path}.options"), "awslogs needs awslogs-group");
-        }
-        if !has("awslogs-region") {
-            errors.push(format!("{path}.options"), "awslogs needs awslogs-region");
-        }
-        // "awslogs-stream-prefix … Required: Yes, when using Fargate."
-        if fargate && !has("awslogs-stream-prefix") {
-            errors.push(format!("{path}.options"), "on Fargate awslogs needs awslogs-stream-prefix");
         }
     }
     Some(LogConfig { driver, options })
