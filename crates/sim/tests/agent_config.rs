@@ -74,6 +74,9 @@ fn bad_agent_values_error_at_their_path() {
     assert_error(&d, "$.containerInstances[0].ecsConfig", "line 2: `JUNK` is not KEY=value");
     let d = spot_instance(json!({"ecsConfig": "ECS_RESERVED_MEMORY=10", "ECS_RESERVED_MEMORY": 10}));
     assert_error(&d, "$.containerInstances[0].ecsConfig", "also set as a key of its own");
+    // The agent joins the cluster ECS_CLUSTER names (unset: `default`).
+    let d = spot_instance(json!({"ecsConfig": "ECS_CLUSTER=prod"}));
+    assert_error(&d, "$.containerInstances[0].ecsConfig", "would register in cluster prod, not this scenario's cluster default");
     let d = spot_instance(json!({"ECS_RESERVED_PORTS": [22, 70000]}));
     assert_error(&d, "$.containerInstances[0].ECS_RESERVED_PORTS[1]", "not a port");
 }

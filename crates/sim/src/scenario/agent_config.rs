@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 /// The settings Stevedore models; other `ECS_*` lines of a pasted file are accepted and ignored,
 /// as the agent ignores variables it doesn't know.
-pub const MODELLED: [&str; 9] = [
+pub const MODELLED: [&str; 10] = [
+    "ECS_CLUSTER",
     "ECS_RESERVED_PORTS",
     "ECS_RESERVED_PORTS_UDP",
     "ECS_DYNAMIC_HOST_PORT_RANGE",
@@ -158,8 +159,9 @@ pub struct AgentSettings {
     pub awslogs_execution_role_override: bool,
 }
 
-/// Resolves an instance's agent settings. `registered_memory_mib` bounds `ECS_RESERVED_MEMORY`.
-pub fn settings(path: &str, input: &ContainerInstanceInput, registered_memory_mib: u32, errors: &mut Errors) -> AgentSettings {
+/// Resolves an instance's agent settings. `registered_memory_mib` bounds `ECS_RESERVED_MEMORY`;
+/// `ECS_CLUSTER`, when a pasted file sets it, must be this scenario's cluster.
+pub fn settings(path: &str, input: &ContainerInstanceInput, registered_memory_mib: u32, cluster: &str, errors: &mut Errors) -> AgentSettings {
     let keys = [
         ("ECS_RESERVED_PORTS", input.ecs_reserved_ports.as_ref()),
         ("ECS_RESERVED_PORTS_UDP", input.ecs_reserved_ports_udp.as_ref()),
@@ -172,6 +174,11 @@ pub fn settings(path: &str, input: &ContainerInstanceInput, registered_memory_mi
         ("ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE", input.ecs_enable_awslogs_executionrole_override.as_ref()),
     ];
     let c = AgentConfig::collect(path, input.ecs_config.as_deref(), &keys, errors);
+    if let Some((p, name)) = c.text("ECS_CLUSTER", errors) {
+        if name != cluster && !(name.is_empty() && cluster == "default") {
+            errors.push(p, format!("ECS_CLUSTER={name}: this instance would register in cluster {name}, not this scenario's cluster {cluster}"));
+        }
+    }
     let ports = |key: &str, default: &[u16], errors: &mut Errors| match c.numbers(key, errors) {
         None => default.to_vec(),
         Some((p, list)) => ports(&p, &list, errors),

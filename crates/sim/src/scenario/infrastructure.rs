@@ -233,7 +233,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
         }
     };
     let attributes = custom_attributes(path, input.attributes.as_deref().unwrap_or(&[]), errors);
-    let agent = super::agent_config::settings(path, input, catalog.registered_memory_mib(), errors);
+    let agent = super::agent_config::settings(path, input, catalog.registered_memory_mib(), &s.arns.cluster, errors);
     let trunking = input.awsvpc_trunking.unwrap_or(false);
     if trunking && !eni::supports_trunking(&instance_type) {
         errors.push(format!("{path}.awsvpcTrunking"), format!("{instance_type} does not support ENI trunking"));
@@ -290,7 +290,7 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
         let agent = g.ecs_config.as_ref().map(|text| {
             let with_config = ContainerInstanceInput { ecs_config: Some(text.clone()), ..input(&String::new()) };
             let memory = instance_types::lookup(&g.instance_type).map_or(u32::MAX, |c| c.registered_memory_mib());
-            super::agent_config::settings(&format!("$.autoScalingGroups[{gi}]"), &with_config, memory, errors)
+            super::agent_config::settings(&format!("$.autoScalingGroups[{gi}]"), &with_config, memory, &s.arns.cluster, errors)
         });
         let apply = |specs: &mut Vec<InstanceSpec>| {
             if let Some(a) = &agent {
