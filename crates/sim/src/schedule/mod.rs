@@ -83,6 +83,11 @@ impl Schedule {
                     for h in &c.hours {
                         for min in &c.minutes {
                             let local = day * 86400 + *h as i64 * 3600 + *min as i64 * 60;
+                            // Offsets move by at most an hour, so a wall-clock time two hours
+                            // before `after`'s can't be later than it: skip the zone arithmetic.
+                            if local <= local_after - 7200 {
+                                continue;
+                            }
                             // A wall-clock time that doesn't exist is skipped; one that happens
                             // twice runs at its first instant only.
                             let first = match zone {
