@@ -80,6 +80,12 @@ impl Schedule {
                     if !c.months.contains(&m) || c.years.as_ref().is_some_and(|ys| !ys.contains(&y)) || !c.day_matches(y as i64, m, d, dow) {
                         continue;
                     }
+                    // Zones change offset at most twice a year, months apart: the same offset a
+                    // day and a half either side of this local day means none changes within it.
+                    let steady = match zone {
+                        Zone::Fixed(o) => Some(o),
+                        _ => Some(zone.offset_at(day * 86400 - 129_600)).filter(|&o| o == zone.offset_at(day * 86400 + 216_000)),
+                    };
                     for h in &c.hours {
                         for min in &c.minutes {
                             let local = day * 86400 + *h as i64 * 3600 + *min as i64 * 60;
@@ -90,9 +96,9 @@ impl Schedule {
                             }
                             // A wall-clock time that doesn't exist is skipped; one that happens
                             // twice runs at its first instant only.
-                            let first = match zone {
-                                Zone::Fixed(o) => Some(local - o),
-                                _ => zone.instants(local).first().copied(),
+                            let first = match steady {
+                                Some(o) => Some(local - o),
+                                None => zone.instants(local).first().copied(),
                             };
                             if let Some(utc) = first.filter(|&utc| utc > after) {
                                 return Some(utc);
