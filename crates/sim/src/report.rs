@@ -82,6 +82,7 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
             "TasksStarted": sim.tasks.iter().filter(|t| t.started_by.as_deref() == Some(&format!("scheduler/{}", d.name))).count(),
         })).collect::<Vec<_>>());
     }
+    out["cost"] = crate::cost::report::section(sim);
     if options.explain {
         out["placements"] = serde_json::to_value(&sim.explanations).unwrap_or(Value::Null);
     }

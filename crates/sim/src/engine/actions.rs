@@ -64,6 +64,7 @@ impl Sim {
                     self.kill_task(t, "Container instance deregistration forced by user");
                 }
                 self.instances[i].status = InstanceStatus::Inactive;
+                self.instances[i].terminated_at = Some(self.now);
                 let id = self.instances[i].spec.ec2_instance_id.clone();
                 self.log("instance", id, "deregistered (INACTIVE)");
                 self.reconcile_all();

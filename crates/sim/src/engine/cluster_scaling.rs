@@ -156,6 +156,7 @@ impl Sim {
                 }
             }
             self.instances[i].status = InstanceStatus::Inactive;
+            self.instances[i].terminated_at = Some(self.now);
             self.groups_state[asg].desired = self.groups_state[asg].desired.saturating_sub(1);
             let id = self.instances[i].spec.ec2_instance_id.clone();
             self.log("instance", id, format!("{cp}: scale-in: Auto Scaling group {name} terminated the instance"));

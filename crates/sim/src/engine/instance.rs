@@ -62,6 +62,9 @@ pub struct Instance {
     dynamic_bound: [u32; 2],
     /// Free dynamic ports when nothing is bound (range size minus reserved ports in it).
     dynamic_capacity: [u32; 2],
+    /// Sim time the instance joined the cluster and left it (INACTIVE): its billed span.
+    pub launched_at: u64,
+    pub terminated_at: Option<u64>,
 }
 
 impl Instance {
@@ -120,6 +123,8 @@ impl Instance {
             tasks: vec![],
             task_groups: vec![],
             attributes,
+            launched_at: 0,
+            terminated_at: None,
         }
     }
 

@@ -70,6 +70,7 @@ impl Sim {
             healthy_registrations: 0,
             created_at: self.now,
             started_at: None,
+            pending_at: (first == TaskStatus::Pending).then_some(self.now),
             stopping_at: None,
             stopped_at: None,
             stopped_reason: None,
@@ -198,6 +199,9 @@ impl Sim {
 
     fn set_status(&mut self, task: usize, status: TaskStatus) {
         self.tasks[task].last_status = status;
+        if status == TaskStatus::Pending {
+            self.tasks[task].pending_at = Some(self.now);
+        }
         let id = self.tasks[task].id.clone();
         self.log("task", id, format!("lastStatus {}", status.as_str()));
     }

@@ -357,6 +357,7 @@ impl Sim {
         let subnet = self.scenario.subnets.iter().position(|s| s.id == spec.subnet_id);
         let ip = subnet.and_then(|s| self.allocate_ip(s)).unwrap_or(0);
         self.instances.push(Instance::new(spec, id, arn, ip));
+        self.instances[n].launched_at = self.now;
         n
     }
 

@@ -59,6 +59,7 @@ impl Sim {
             self.tasks[t].stop_code = Some("TerminationNotice".into());
         }
         self.instances[i].status = InstanceStatus::Inactive;
+        self.instances[i].terminated_at = Some(self.now);
         let id = self.instances[i].spec.ec2_instance_id.clone();
         self.log("instance", id, "Spot instance terminated (INACTIVE)");
         self.reconcile_all();

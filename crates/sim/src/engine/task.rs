@@ -85,6 +85,8 @@ pub struct Task {
     pub healthy_registrations: u8,
     pub created_at: SimTime,
     pub started_at: Option<SimTime>,
+    /// When the task entered PENDING (image pulls begin): Fargate bills from here.
+    pub pending_at: Option<SimTime>,
     pub stopping_at: Option<SimTime>,
     pub stopped_at: Option<SimTime>,
     pub stopped_reason: Option<String>,
