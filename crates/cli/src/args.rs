@@ -1,9 +1,11 @@
-//! Command-line parsing, by hand: four verbs and a few flags don't need a framework.
+//! Command-line parsing, by hand: five verbs and a few flags don't need a framework.
 
 pub enum Command {
     Help,
     Validate,
-    Run { until: Option<String>, explain: bool, metrics: Option<String> },
+    Run { until: Option<String>, explain: bool, metrics: Option<String>, cost: bool },
+    /// Runs the base scenario and each of its `variants`; prints one table (or JSON).
+    Compare { until: Option<String>, json: bool },
     ListContainerInstances { filter: String, at: Option<String> },
     /// `aws ecr get-lifecycle-policy-preview`: which images a repository's policy expires.
     GetLifecyclePolicyPreview { repository: String, at: Option<String> },
@@ -22,6 +24,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let mut file = None;
     let (mut until, mut explain, mut filter, mut at, mut seed, mut metrics, mut repository) = (None, false, None, None, None, None, None);
+    let (mut cost, mut json) = (false, false);
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -31,6 +34,8 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--repository-name" => repository = Some(value("--repository-name")?),
             "--seed" => seed = Some(value("--seed")?.parse::<u64>().map_err(|_| "--seed takes a non-negative integer")?),
             "--explain" => explain = true,
+            "--cost" => cost = true,
+            "--json" => json = true,
             "--metrics" => {
                 let format = value("--metrics")?;
                 if format != "csv" && format != "json" {
@@ -46,7 +51,8 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let file = file.ok_or("missing FILE")?;
     let command = match verb.as_str() {
         "validate" => Command::Validate,
-        "run" => Command::Run { until, explain, metrics },
+        "run" => Command::Run { until, explain, metrics, cost },
+        "compare" => Command::Compare { until, json },
         "list-container-instances" => Command::ListContainerInstances { filter: filter.ok_or("list-container-instances needs --filter EXPR")?, at },
         "get-lifecycle-policy-preview" => Command::GetLifecyclePolicyPreview { repository: repository.ok_or("get-lifecycle-policy-preview needs --repository-name NAME")?, at },
         other => return Err(format!("unknown command {other}")),

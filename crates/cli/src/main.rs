@@ -1,6 +1,8 @@
 //! `stevedore`: validate, run and query ECS scenarios from the command line.
 
 mod args;
+mod bill;
+mod table;
 
 use args::{Args, Command};
 use std::process::ExitCode;
@@ -9,7 +11,8 @@ use stevedore_sim::{load, query::Query, time::parse_duration_ms, Sim};
 
 const USAGE: &str = "usage:
   stevedore validate FILE
-  stevedore run FILE [--until DURATION] [--seed N] [--explain] [--metrics csv|json]
+  stevedore run FILE [--until DURATION] [--seed N] [--explain] [--metrics csv|json] [--cost]
+  stevedore compare FILE [--until DURATION] [--json]
   stevedore list-container-instances FILE --filter EXPR [--at DURATION]
   stevedore get-lifecycle-policy-preview FILE --repository-name NAME [--at DURATION]
 
@@ -59,7 +62,8 @@ fn run(args: Args) -> Result<ExitCode, String> {
             println!("ok");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { until, explain, metrics } => {
+        Command::Compare { until, json } => compare(&text, until, json),
+        Command::Run { until, explain, metrics, cost } => {
             let until_ms = match until {
                 Some(d) => parse_duration_ms(&d).map_err(|m| format!("--until: {m}"))?,
                 None => scenario.duration,
@@ -83,6 +87,10 @@ fn run(args: Args) -> Result<ExitCode, String> {
                     return Ok(ExitCode::SUCCESS);
                 }
                 None => {}
+            }
+            if cost {
+                print!("{}", bill::render(&sim));
+                return Ok(ExitCode::SUCCESS);
             }
             let out = report(&sim, &ReportOptions { explain });
             println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
@@ -135,4 +143,26 @@ fn run(args: Args) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `compare`: the base and every variant to the same time, one column each.
+fn compare(text: &str, until: Option<String>, json: bool) -> Result<ExitCode, String> {
+    let until_ms = until.map(|d| parse_duration_ms(&d).map_err(|m| format!("--until: {m}"))).transpose()?;
+    let runs = match stevedore_sim::compare::compare(text, until_ms) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in &errors {
+                println!("{e}");
+            }
+            eprintln!("{} error(s)", errors.len());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if json {
+        let out = serde_json::json!({"elapsedSeconds": runs[0].elapsed_seconds, "runs": runs});
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    } else {
+        print!("{}", table::render(&runs));
+    }
+    Ok(ExitCode::SUCCESS)
 }

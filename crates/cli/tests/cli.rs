@@ -126,3 +126,82 @@ fn get_lifecycle_policy_preview_lists_what_expires_and_why() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("RepositoryNotFoundException"));
 }
+
+const FARGATE_SPOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/scenarios/fargate-spot-base.json");
+
+/// fargate-spot-base with two variants: all On-Demand, and all Spot.
+fn with_variants(variants: serde_json::Value) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(FARGATE_SPOT).unwrap()).unwrap();
+    doc["variants"] = variants;
+    doc.to_string()
+}
+
+#[test]
+fn run_cost_prints_a_readable_bill() {
+    let out = stevedore(&["run", FIRST_LIGHT, "--until", "1h", "--cost"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("after 01:00:00"), "{text}");
+    assert!(text.contains("as of 2026-12-01"), "{text}");
+    // 4 × m5.large ($0.096) + 2 × c5.xlarge ($0.17) for an hour, and the ALB's hour.
+    let m5 = text.lines().filter(|l| l.contains("m5.large") && l.contains("1.0000 instance-hours") && l.ends_with("$0.096000")).count();
+    assert_eq!(m5, 4, "{text}");
+    assert!(text.contains("TOTAL") && text.contains("$0.746500"), "{text}");
+}
+
+#[test]
+fn compare_prints_one_table_with_a_column_per_variant() {
+    let file = scenario("variants.json", &with_variants(serde_json::json!([
+        {"name": "On-Demand", "patch": [{"op": "replace", "path": "/services/0/capacityProviderStrategy", "value": [{"capacityProvider": "FARGATE", "weight": 1}]}]},
+        {"name": "All Spot", "patch": [
+            {"op": "replace", "path": "/services/0/capacityProviderStrategy", "value": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]},
+            {"op": "test", "path": "/services/0/desiredCount", "value": 10}
+        ]}
+    ])));
+    let out = stevedore(&["compare", &file, "--until", "20m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header = text.lines().next().unwrap();
+    for name in ["base", "On-Demand", "All Spot"] {
+        assert!(header.contains(name), "{text}");
+    }
+    for row in ["cost", "tasks running min/avg/max", "unplaced task-minutes", "p95 CPU", "requests served", "requests failed (5xx)", "scaling activities", "interruptions"] {
+        assert!(text.lines().any(|l| l.starts_with(row)), "no row {row}: {text}");
+    }
+    let json = stevedore(&["compare", &file, "--until", "20m", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.iter().map(|r| r["name"].as_str().unwrap()).collect::<Vec<_>>(), ["base", "On-Demand", "All Spot"]);
+    assert_eq!(v["elapsedSeconds"], 1200);
+    let cost = |k: usize| runs[k]["costUsd"].as_f64().unwrap();
+    assert!(cost(2) < cost(0) && cost(0) < cost(1), "Spot < mixed < On-Demand: {runs:?}");
+    // The timeline interrupts 3 Fargate Spot tasks at 5 minutes; On-Demand has none to interrupt.
+    assert_eq!(runs[0]["interruptions"], 3);
+    assert_eq!(runs[1]["interruptions"], 0);
+    assert_eq!(runs[1]["tasksRunningMax"], 10.0);
+}
+
+#[test]
+fn a_bad_patch_is_an_error_at_its_path() {
+    let file = scenario("bad-variants.json", &with_variants(serde_json::json!([
+        {"name": "ok", "patch": []},
+        {"name": "Broken", "patch": [{"op": "replace", "path": "/services/3", "value": {}}]},
+        {"name": "ok", "patch": [{"op": "frob", "path": "/seed"}]},
+        {"name": "Seed", "patch": [{"op": "replace", "path": "/seed", "value": 9}]}
+    ])));
+    for verb in ["validate", "compare"] {
+        let out = stevedore(&[verb, &file]);
+        assert_eq!(out.status.code(), Some(1), "{verb}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("$.variants[1].patch[0].path: /services/3 does not exist"), "{text}");
+        assert!(text.contains("$.variants[2].name: `ok` is taken"), "{text}");
+        assert!(text.contains("$.variants[3].patch[0].path: `/seed`: variants share the base's seed and traffic"), "{text}");
+    }
+    let invalid = scenario("invalid-variant.json", &with_variants(serde_json::json!([
+        {"name": "Zero CPU", "patch": [{"op": "replace", "path": "/services/0/desiredCount", "value": -1}]}
+    ])));
+    let out = stevedore(&["compare", &invalid]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("$.variants[0]: the patched scenario is invalid at $.services[0].desiredCount"), "{text}");
+}

@@ -4,12 +4,14 @@
 //! same run natively and in wasm. The web app and the CLI are two drivers of this crate.
 
 pub mod catalog;
+pub mod compare;
 pub mod cost;
 pub mod ecr;
 pub mod engine;
 pub mod error;
 pub mod iam;
 pub mod model;
+pub mod patch;
 pub mod placement;
 pub mod query;
 pub mod report;

@@ -29,7 +29,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "services", "tasks", "targetGroups", "loadBalancers", "timeline", "narrative", "traffic",
     "scalableTargets", "scalingPolicies", "scheduledActions", "alarms", "spotInterruptions",
     "repositories", "roles", "ssmParameters", "secretsManagerSecrets", "namespaces",
-    "discoveryServices", "schedules", "serviceCalls",
+    "discoveryServices", "schedules", "serviceCalls", "variants",
 ];
 
 /// A lesson's step: what to say at a moment of the run (shown by the app, stepped by a teacher).
@@ -239,6 +239,7 @@ fn build(root: &Map<String, Value>, errors: &mut Errors) -> Scenario {
     timeline::load(root, &mut scenario, errors);
     scenario.narrative = narrative(root, errors);
     scenario.spot_rates = spot_rates(root, &scenario, errors);
+    crate::compare::variants(root, errors);
     scenario
 }
 
