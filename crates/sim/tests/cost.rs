@@ -109,3 +109,28 @@ fn the_report_has_a_cost_section() {
     assert!(cost["totalUsd"].as_f64().unwrap() > 0.0);
     assert!(cost["byCapacityProvider"].is_object());
 }
+
+#[test]
+fn the_meter_agrees_with_the_bill_at_every_moment() {
+    for lesson in ["cluster-auto-scaling", "fargate-spot-base", "target-tracking", "network-load-balancer", "ec2-spot-draining"] {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(format!("{}/../../www/scenarios/{lesson}.json", env!("CARGO_MANIFEST_DIR"))).unwrap()).unwrap();
+        let mut sim = common::sim(&doc);
+        let mut meter = stevedore_sim::cost::Meter::default();
+        let end = sim.scenario.duration.max(3 * 3_600_000 + 1);
+        let mut t = 0;
+        let mut last = 0.0;
+        while t <= end {
+            sim.advance_to(t);
+            let (total, rate) = meter.totals(&sim);
+            let b = bill(&sim);
+            assert!(close(total, b.total_usd), "{lesson} at {t} ms: meter {total} vs bill {}", b.total_usd);
+            assert!(close(rate, b.rate_usd_per_hour), "{lesson} at {t} ms: rate {rate} vs {}", b.rate_usd_per_hour);
+            assert!(total >= last, "{lesson}: cost never goes down");
+            last = total;
+            t += 97_000;
+        }
+        // A replay from the start resets the meter.
+        let fresh = common::sim(&doc);
+        assert_eq!(meter.totals(&fresh), fresh.cost_totals());
+    }
+}

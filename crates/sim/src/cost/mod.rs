@@ -6,14 +6,17 @@
 //! its state changes), and the bill is a pure function of those spans and the per-minute request
 //! counts: asking costs one pass over the resources, and asking twice gives the same answer.
 
+pub mod balancers;
 pub mod billing;
 pub mod lcu;
+mod meter;
 pub mod prices;
 pub mod report;
 
 use crate::engine::{Instance, Sim, Task};
 use billing::{FargateSize, Usage};
 use lcu::Balancer;
+pub use meter::Meter;
 
 /// One billed resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -71,17 +74,36 @@ impl Bill {
     }
 }
 
-/// The price and billed charge of an instance up to `now`.
-fn instance_charge(sim: &Sim, inst: &Instance) -> (f64, u64, f64) {
-    let spec = &inst.spec;
-    let price = if spec.spot { prices::ec2_spot(&spec.instance_type, &spec.availability_zone, sim.scenario.seed) } else { prices::ec2_on_demand(&spec.instance_type) };
+/// Hourly prices per pool, memoised for one pass: a cluster has thousands of instances but few
+/// (type, zone, purchase option) pools, and a catalogue lookup costs a string search.
+#[derive(Default)]
+pub(crate) struct PoolPrices<'a> {
+    pools: Vec<(&'a str, &'a str, bool, f64)>,
+}
+
+impl<'a> PoolPrices<'a> {
+    fn price(&mut self, sim: &Sim, inst: &'a Instance) -> f64 {
+        let spec = &inst.spec;
+        let key = (spec.instance_type.as_str(), spec.availability_zone.as_str(), spec.spot);
+        if let Some(p) = self.pools.iter().find(|p| (p.0, p.1, p.2) == key) {
+            return p.3;
+        }
+        let price = if spec.spot { prices::ec2_spot(key.0, key.1, sim.scenario.seed) } else { prices::ec2_on_demand(key.0) }.usd_per_hour;
+        self.pools.push((key.0, key.1, key.2, price));
+        price
+    }
+}
+
+/// The hourly price and billed charge of an instance up to `now`.
+pub(crate) fn instance_charge<'a>(sim: &Sim, inst: &'a Instance, pools: &mut PoolPrices<'a>) -> (f64, u64, f64) {
+    let per_hour = pools.price(sim, inst);
     let end = inst.terminated_at.unwrap_or(sim.now());
-    let (s, usd) = billing::ec2_charge(price.usd_per_hour, inst.launched_at, end);
-    (price.usd_per_hour, s, usd)
+    let (s, usd) = billing::ec2_charge(per_hour, inst.launched_at, end);
+    (per_hour, s, usd)
 }
 
 /// A Fargate task's rates and size; `None` for tasks on EC2.
-fn fargate_terms(sim: &Sim, t: &Task) -> Option<(prices::FargateRates, FargateSize)> {
+pub(crate) fn fargate_terms(sim: &Sim, t: &Task) -> Option<(prices::FargateRates, FargateSize)> {
     if !t.fargate {
         return None;
     }
@@ -92,59 +114,23 @@ fn fargate_terms(sim: &Sim, t: &Task) -> Option<(prices::FargateRates, FargateSi
     Some((prices::fargate(td.windows, td.arm64, spot), size))
 }
 
-fn fargate_rate_per_hour(rates: &prices::FargateRates, size: FargateSize) -> f64 {
+pub(crate) fn fargate_rate_per_hour(rates: &prices::FargateRates, size: FargateSize) -> f64 {
     let extra = (size.storage_gb - prices::FARGATE_FREE_STORAGE_GIB as f64).max(0.0);
     size.vcpu * (rates.usd_per_vcpu_hour + rates.os_licence_usd_per_vcpu_hour) + size.memory_gb * rates.usd_per_gb_hour + extra * prices::FARGATE_STORAGE_USD_PER_GB_HOUR
 }
 
-/// A load balancer's traffic: requests per billed hour, and the last minute's requests.
-fn balancer_traffic(sim: &Sim, lb: &crate::model::LoadBalancer) -> (Balancer, Vec<f64>, f64) {
-    let kind = if lb.kind == "network" { Balancer::Network } else { Balancer::Application };
-    let (namespace, metric) = match kind {
-        Balancer::Network => ("AWS/NetworkELB", "NewFlowCount"),
-        Balancer::Application => ("AWS/ApplicationELB", "RequestCount"),
-    };
-    let mut groups: Vec<usize> = lb.listeners.iter().filter_map(|l| l.2).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    let hours = billing::load_balancer_hours(0, sim.now()) as usize;
-    let mut per_hour = vec![0.0; hours];
-    let mut last_minute = 0.0;
-    let last = (sim.now() / crate::engine::metrics::MINUTE_MS).checked_sub(1);
-    for tg in groups {
-        let arn = &sim.scenario.target_groups[tg].arn;
-        let key = crate::model::scaling::MetricKey::new(namespace, metric, vec![("TargetGroup".into(), crate::scenario::scaling::target_group_dimension(arn))]);
-        let Some(series) = sim.metrics.get(&key) else { continue };
-        for (minute, values) in series.iter() {
-            let n: f64 = values.iter().sum();
-            if let Some(slot) = per_hour.get_mut((minute / 60) as usize) {
-                *slot += n;
-            }
-            if Some(minute) == last {
-                last_minute += n;
-            }
-        }
-    }
-    (kind, per_hour, last_minute)
-}
-
-fn balancer_line(sim: &Sim, lb: &crate::model::LoadBalancer) -> (Line, f64, f64) {
-    let (kind, per_hour, last_minute) = balancer_traffic(sim, lb);
-    let rates = if kind == Balancer::Network { prices::NLB } else { prices::ALB };
-    let units: Vec<(f64, &'static str)> = per_hour.iter().map(|&r| lcu::capacity_units(kind, r)).collect();
-    let unit_hours: f64 = units.iter().map(|u| u.0).sum();
-    let (unit_name, resource_type) = match kind {
+fn balancer_line(sim: &Sim, lb: &crate::model::LoadBalancer) -> (Line, balancers::Account) {
+    let traffic = balancers::traffic(sim, lb);
+    let a = balancers::account(sim, &traffic, &mut Default::default());
+    let rates = balancers::rates(traffic.kind);
+    let (unit_name, resource_type) = match traffic.kind {
         Balancer::Network => ("NLCU-hours", "NetworkLoadBalancer"),
         Balancer::Application => ("LCU-hours", "ApplicationLoadBalancer"),
     };
     let usage = vec![
-        billing::usage("load balancer", per_hour.len() as f64, "LB-hours", rates.usd_per_hour),
-        billing::usage("capacity units", unit_hours, unit_name, rates.usd_per_capacity_unit_hour),
+        billing::usage("load balancer", a.billed_hours as f64, "LB-hours", rates.usd_per_hour),
+        billing::usage("capacity units", a.unit_hours, unit_name, rates.usd_per_capacity_unit_hour),
     ];
-    let busiest = units.iter().fold((0.0, "new connections"), |b, u| if u.0 > b.0 { *u } else { b });
-    let requests: f64 = per_hour.iter().sum();
-    let usd = usage.iter().map(|u| u.usd).sum();
-    let rate = rates.usd_per_hour + lcu::capacity_units(kind, last_minute * 60.0).0 * rates.usd_per_capacity_unit_hour;
     let line = Line {
         resource_type,
         resource_id: lb.name.clone(),
@@ -152,13 +138,13 @@ fn balancer_line(sim: &Sim, lb: &crate::model::LoadBalancer) -> (Line, f64, f64)
         pricing: "OnDemand",
         service: None,
         capacity_provider: None,
-        billed_seconds: per_hour.len() as u64 * 3600,
+        billed_seconds: a.billed_hours * 3600,
         usage,
-        usd,
+        usd: a.usd,
         running: true,
-        note: Some(format!("{requests:.0} requests; busiest hour set by {}", busiest.1)),
+        note: Some(format!("{:.0} requests; busiest hour set by {}", a.requests, a.busiest_dimension)),
     };
-    (line, rate, requests)
+    (line, a)
 }
 
 /// The bill of `sim` at its current time: a line per instance, per Fargate task that reached
@@ -166,8 +152,9 @@ fn balancer_line(sim: &Sim, lb: &crate::model::LoadBalancer) -> (Line, f64, f64)
 pub fn bill(sim: &Sim) -> Bill {
     let mut lines = Vec::new();
     let mut rate = 0.0;
+    let mut pools = PoolPrices::default();
     for inst in &sim.instances {
-        let (per_hour, s, usd) = instance_charge(sim, inst);
+        let (per_hour, s, usd) = instance_charge(sim, inst, &mut pools);
         let running = inst.terminated_at.is_none();
         if running {
             rate += per_hour;
@@ -219,9 +206,9 @@ pub fn bill(sim: &Sim) -> Bill {
     }
     let mut requests = 0.0;
     for lb in &sim.scenario.load_balancers {
-        let (line, lb_rate, lb_requests) = balancer_line(sim, lb);
-        requests += lb_requests;
-        rate += lb_rate;
+        let (line, account) = balancer_line(sim, lb);
+        requests += account.requests;
+        rate += account.rate_usd_per_hour;
         lines.push(line);
     }
     let total_usd = lines.iter().map(|l| l.usd).sum();
@@ -229,8 +216,8 @@ pub fn bill(sim: &Sim) -> Bill {
 }
 
 impl Sim {
-    /// What the run has cost so far, in USD (the app's cost meter). One pass over instances,
-    /// tasks and load balancers' per-minute request counts; no allocation per task.
+    /// What the run has cost so far, in USD. A full pass: a driver asking every frame keeps a
+    /// `cost::Meter`, which gives the same numbers reading only what changed.
     pub fn cost_so_far(&self) -> f64 {
         self.cost_totals().0
     }
@@ -242,27 +229,6 @@ impl Sim {
 
     /// `(total so far, rate per hour)` in one pass.
     pub fn cost_totals(&self) -> (f64, f64) {
-        let (mut total, mut rate) = (0.0, 0.0);
-        for inst in &self.instances {
-            let (per_hour, _, usd) = instance_charge(self, inst);
-            total += usd;
-            if inst.terminated_at.is_none() {
-                rate += per_hour;
-            }
-        }
-        for t in &self.tasks {
-            let (Some((rates, size)), Some(start)) = (fargate_terms(self, t), t.pending_at) else { continue };
-            let s = billing::billed_seconds(start, t.stopped_at.unwrap_or(self.now()), rates.minimum_s);
-            total += fargate_rate_per_hour(&rates, size) * s as f64 / 3600.0;
-            if t.stopped_at.is_none() {
-                rate += fargate_rate_per_hour(&rates, size);
-            }
-        }
-        for lb in &self.scenario.load_balancers {
-            let (line, lb_rate, _) = balancer_line(self, lb);
-            total += line.usd;
-            rate += lb_rate;
-        }
-        (total, rate)
+        Meter::default().totals(self)
     }
 }

@@ -1,0 +1,74 @@
+//! The running cost meter: the bill's total and rate per hour, kept up as the sim advances by
+//! reading only what changed. Resources that have stopped (terminated instances, STOPPED
+//! Fargate tasks, load balancers' closed hours) are summed once and remembered; each call reads
+//! the live ones and the hour in progress. Same numbers as `bill()`, at a frame's cost.
+
+use super::{balancers, billing, fargate_rate_per_hour, fargate_terms, instance_charge, PoolPrices};
+use crate::engine::Sim;
+
+/// One meter per `Sim`; it starts over by itself if handed an earlier time (a replay).
+#[derive(Debug, Clone, Default)]
+pub struct Meter {
+    at_ms: u64,
+    closed_usd: f64,
+    instances_seen: usize,
+    tasks_seen: usize,
+    /// Live instances and their hourly price (looked up once).
+    open_instances: Vec<(usize, f64)>,
+    open_tasks: Vec<usize>,
+    balancers: Vec<(balancers::Traffic, balancers::HourCache)>,
+}
+
+impl Meter {
+    /// `(total so far, rate per hour)` in USD at the sim's current time.
+    pub fn totals(&mut self, sim: &Sim) -> (f64, f64) {
+        if sim.now() < self.at_ms || self.instances_seen > sim.instances.len() || self.tasks_seen > sim.tasks.len() {
+            *self = Meter::default();
+        }
+        self.at_ms = sim.now();
+        let mut pools = PoolPrices::default();
+        for i in self.instances_seen..sim.instances.len() {
+            self.open_instances.push((i, instance_charge(sim, &sim.instances[i], &mut pools).0));
+        }
+        self.instances_seen = sim.instances.len();
+        self.open_tasks.extend((self.tasks_seen..sim.tasks.len()).filter(|&k| sim.tasks[k].fargate));
+        self.tasks_seen = sim.tasks.len();
+        let (mut open_usd, mut rate) = (0.0, 0.0);
+        let closed = &mut self.closed_usd;
+        self.open_instances.retain(|&(i, per_hour)| {
+            let inst = &sim.instances[i];
+            let usd = billing::ec2_charge(per_hour, inst.launched_at, inst.terminated_at.unwrap_or(sim.now())).1;
+            if inst.terminated_at.is_some() {
+                *closed += usd;
+                return false;
+            }
+            open_usd += usd;
+            rate += per_hour;
+            true
+        });
+        self.open_tasks.retain(|&k| {
+            let t = &sim.tasks[k];
+            let Some((rates, size)) = fargate_terms(sim, t) else { return false };
+            let per_hour = fargate_rate_per_hour(&rates, size);
+            let usd = t.pending_at.map_or(0.0, |start| per_hour * billing::billed_seconds(start, t.stopped_at.unwrap_or(sim.now()), rates.minimum_s) as f64 / 3600.0);
+            if t.stopped_at.is_some() {
+                *closed += usd;
+                return false;
+            }
+            if t.pending_at.is_some() {
+                open_usd += usd;
+                rate += per_hour;
+            }
+            true
+        });
+        if self.balancers.len() != sim.scenario.load_balancers.len() {
+            self.balancers = sim.scenario.load_balancers.iter().map(|lb| (balancers::traffic(sim, lb), Default::default())).collect();
+        }
+        for (traffic, cache) in &mut self.balancers {
+            let a = balancers::account(sim, traffic, cache);
+            open_usd += a.usd;
+            rate += a.rate_usd_per_hour;
+        }
+        (self.closed_usd + open_usd, rate)
+    }
+}
