@@ -178,3 +178,43 @@ fn slicing_the_run_over_frames_changes_nothing() {
         assert_eq!(a, b, "{name}: the sliced run differs");
     }
 }
+
+/// The cost lessons' variants, compared as `stevedore compare` does.
+fn compared(name: &str) -> Vec<stevedore_sim::compare::Summary> {
+    let text = std::fs::read_to_string(format!("{}/../../www/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    stevedore_sim::compare::compare(&text, None).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+#[test]
+fn cost_lessons_tell_the_truth() {
+    let runs = compared("cost-spot-ondemand-fargate");
+    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["base", "EC2 Spot", "Fargate", "Fargate Spot"]);
+    let (on_demand, ec2_spot, fargate, fargate_spot) = (&runs[0], &runs[1], &runs[2], &runs[3]);
+    // "Three instances cost $0.288 an hour": a day of them, plus the ALB.
+    assert!(on_demand.cost_usd > 0.288 * 24.0 && on_demand.cost_usd < 0.288 * 24.0 + 1.5, "{}", on_demand.cost_usd);
+    // "Spot instances cost about 70% less, but an interrupted instance is gone".
+    assert!(ec2_spot.interruptions > 0 && ec2_spot.unplaced_task_minutes > 0.0 && ec2_spot.requests_failed > 0.0);
+    assert_eq!((on_demand.interruptions, on_demand.unplaced_task_minutes), (0, 0.0));
+    assert!(fargate_spot.interruptions > 0 && fargate_spot.requests_failed == 0.0);
+    assert!(fargate_spot.unplaced_task_minutes < 10.0 * fargate_spot.interruptions as f64, "replaced within a few minutes");
+    assert!(fargate_spot.cost_usd < fargate.cost_usd && fargate.cost_usd < on_demand.cost_usd);
+    assert!(ec2_spot.cost_usd < on_demand.cost_usd * 0.4);
+
+    let runs = compared("cost-binpack-vs-spread");
+    let (binpack, spread) = (&runs[0], &runs[1]);
+    // "the group grows to six instances"; after the scale-in binpack keeps one, spread three.
+    assert_eq!((binpack.instances_launched, spread.instances_launched), (6, 6));
+    assert!((binpack.cost_per_hour_usd - 0.096).abs() < 1e-9, "{}", binpack.cost_per_hour_usd);
+    assert!((spread.cost_per_hour_usd - 3.0 * 0.096).abs() < 1e-9, "{}", spread.cost_per_hour_usd);
+    assert!(binpack.cost_usd < spread.cost_usd);
+
+    let runs = compared("cost-target-tracking-vs-step");
+    let (tracking, step) = (&runs[0], &runs[1]);
+    assert_eq!(step.name, "step scaling");
+    // Target tracking holds CPU near its 50% target; the step policy lets it run hot.
+    assert!(tracking.p95_cpu_percent.unwrap() < 60.0, "{:?}", tracking.p95_cpu_percent);
+    assert!(step.p95_cpu_percent.unwrap() > 80.0, "{:?}", step.p95_cpu_percent);
+    assert!(step.scaling_activities > tracking.scaling_activities);
+    assert!(tracking.tasks_running_max >= 10.0 && step.tasks_running_max >= 10.0);
+}

@@ -33,6 +33,9 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("network-load-balancer", "NLB beside ALB: TCP health checks"),
     lesson!("batch-scheduled", "Batch and scheduled tasks"),
     lesson!("lift-and-shift", "Lift and shift: VM → service → scale"),
+    lesson!("cost-spot-ondemand-fargate", "Spot vs On-Demand vs Fargate: cost"),
+    lesson!("cost-binpack-vs-spread", "binpack vs spread: instances and cost"),
+    lesson!("cost-target-tracking-vs-step", "Target tracking vs step scaling"),
 ];
 
 pub fn default() -> &'static BuiltIn {
