@@ -81,3 +81,15 @@ fn errors_name_the_operation_and_the_rule() {
     // The second operation fails: the first is undone too.
     check(services, json!([{"op": "remove", "path": "/services/0"}, {"op": "remove", "path": "/nope"}]), Err("$.patch[1].path: /nope does not exist"));
 }
+
+#[test]
+fn the_loader_checks_variants_with_every_other_error() {
+    let doc = json!({"seed": 3, "oops": 1, "variants": [{"patch": []}, {"name": "x", "patch": {"op": "add"}}, {"name": "y", "patch": [{"op": "copy", "from": "/seed", "path": "/name"}]}]});
+    let errors: Vec<String> = stevedore_sim::load(&doc.to_string()).unwrap_err().iter().map(|e| e.to_string()).collect();
+    assert!(errors.iter().any(|e| e.starts_with("$.oops: unknown key")), "{errors:?}");
+    assert!(errors.contains(&"$.variants[0].name: a variant needs a name (a non-empty string)".to_string()), "{errors:?}");
+    assert!(errors.iter().any(|e| e.starts_with("$.variants[1].patch: a patch is a list")), "{errors:?}");
+    assert_eq!(errors.len(), 3, "copying from /seed is allowed: {errors:?}");
+    let not_a_list = stevedore_sim::load(&json!({"variants": {}}).to_string()).unwrap_err();
+    assert_eq!(not_a_list[0].path, "$.variants");
+}

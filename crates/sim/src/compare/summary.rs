@@ -70,11 +70,11 @@ impl Summary {
         Summary {
             name: name.to_string(),
             elapsed_seconds: sim.now() / 1000,
-            cost_usd: bill.total_usd,
-            cost_per_hour_usd: bill.rate_usd_per_hour,
-            usd_per_1000_requests: (served > 0.0).then(|| bill.total_usd * 1000.0 / served),
+            cost_usd: micro(bill.total_usd),
+            cost_per_hour_usd: micro(bill.rate_usd_per_hour),
+            usd_per_1000_requests: (served > 0.0).then(|| micro(bill.total_usd * 1000.0 / served)),
             tasks_running_min: if running.is_empty() { 0.0 } else { running.iter().copied().fold(f64::INFINITY, f64::min) },
-            tasks_running_avg: if running.is_empty() { 0.0 } else { running.iter().sum::<f64>() / running.len() as f64 },
+            tasks_running_avg: if running.is_empty() { 0.0 } else { (running.iter().sum::<f64>() / running.len() as f64 * 100.0).round() / 100.0 },
             tasks_running_max: running.iter().copied().fold(0.0, f64::max),
             unplaced_task_minutes: unplaced,
             pending_task_minutes: pending,
@@ -87,6 +87,11 @@ impl Summary {
             instances_launched: sim.instances.len(),
         }
     }
+}
+
+/// Money to a millionth of a dollar, as the report's `cost` section gives it.
+fn micro(usd: f64) -> f64 {
+    (usd * 1e6).round() / 1e6
 }
 
 /// (served, failed): a minute's requests fail when its target group routed to no target.

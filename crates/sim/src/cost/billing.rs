@@ -101,7 +101,9 @@ mod tests {
 
     #[test]
     fn fargate_pricing_page_example_linux_x86() {
-        // aws.amazon.com/fargate/pricing/, pricing example: 5 tasks, 1 vCPU and 2 GB each,
+        // aws.amazon.com/fargate/pricing/, pricing example (its inputs and totals; the stored copy
+        // of the page searched lacked the example text, its per-second rate $0.000011244 is
+        // confirmed on aws.amazon.com/ecs/pricing/): 5 tasks, 1 vCPU and 2 GB each,
         // Linux/X86, us-east-1, running 10 minutes (600 s) every day for 30 days:
         //   vCPU   5 × 1 × $0.000011244 × 600 × 30 = $1.01
         //   memory 5 × 2 × $0.000001235 × 600 × 30 = $0.22   → $1.23 a month.

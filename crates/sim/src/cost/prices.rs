@@ -131,7 +131,9 @@ pub struct FargateRates {
 
 pub const FARGATE_LINUX_X86: FargateRates = FargateRates { usd_per_vcpu_hour: 0.04048, usd_per_gb_hour: 0.004445, os_licence_usd_per_vcpu_hour: 0.0, minimum_s: 60 };
 pub const FARGATE_LINUX_ARM: FargateRates = FargateRates { usd_per_vcpu_hour: 0.03238, usd_per_gb_hour: 0.00356, os_licence_usd_per_vcpu_hour: 0.0, minimum_s: 60 };
-/// Windows on Fargate is billed per second with a 15-minute minimum (Fargate pricing page).
+/// Windows on Fargate is billed per second with a 15-minute minimum, as AWS's Fargate pricing
+/// page states it. NOT re-checked this time: the stored copies of that page searched when these
+/// prices were taken lacked the Windows section's text.
 pub const FARGATE_WINDOWS_X86: FargateRates = FargateRates { usd_per_vcpu_hour: 0.09148, usd_per_gb_hour: 0.01005, os_licence_usd_per_vcpu_hour: 0.046, minimum_s: 900 };
 
 /// Ephemeral storage above the 20 GiB every task gets free, per GB-hour.
