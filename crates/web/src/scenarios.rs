@@ -33,6 +33,7 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("network-load-balancer", "NLB beside ALB: TCP health checks"),
     lesson!("batch-scheduled", "Batch and scheduled tasks"),
     lesson!("lift-and-shift", "Lift and shift: VM → service → scale"),
+    lesson!("lose-an-az", "Lose an Availability Zone (FIS)"),
 ];
 
 pub fn default() -> &'static BuiltIn {
