@@ -165,6 +165,9 @@ pub struct Sim {
     call_endpoints: Vec<Option<usize>>,
     /// Fault injection in force (subnets cut off, capacity errors) and what to undo.
     pub faults: faults::FaultState,
+    /// Container instances per Availability Zone, in registration order (rebalancing asks
+    /// which zones can take a task on every reconcile: this keeps that O(zones)).
+    zone_instances: BTreeMap<String, Vec<usize>>,
 }
 
 impl Sim {
@@ -203,6 +206,7 @@ impl Sim {
             api_calls: vec![],
             discovery: vec![vec![]; scenario.discovery_services.len()],
             call_endpoints: vec![None; scenario.service_calls.len()],
+            zone_instances: BTreeMap::new(),
             faults: faults::FaultState { cut: vec![(0, 0); scenario.subnets.len()], ..Default::default() },
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario,
@@ -371,6 +375,7 @@ impl Sim {
         let arn = self.scenario.arns.container_instance(&id);
         let subnet = self.scenario.subnets.iter().position(|s| s.id == spec.subnet_id);
         let ip = subnet.and_then(|s| self.allocate_ip(s)).unwrap_or(0);
+        self.zone_instances.entry(spec.availability_zone.clone()).or_default().push(n);
         self.instances.push(Instance::new(spec, id, arn, ip));
         n
     }

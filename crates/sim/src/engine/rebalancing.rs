@@ -40,12 +40,9 @@ impl Sim {
                 Launch::Providers(p) => Some(p.iter().map(|x| x.name.as_str()).collect()),
                 _ => None,
             };
-            self.instances
-                .iter()
-                .filter(|i| i.status == InstanceStatus::Active && i.agent_connected)
-                .filter(|i| providers.as_ref().is_none_or(|p| i.spec.capacity_provider.as_deref().is_some_and(|c| p.contains(&c))))
-                .map(|i| i.spec.availability_zone.clone())
-                .collect()
+            let usable = |i: &super::Instance| i.status == InstanceStatus::Active && i.agent_connected && providers.as_ref().is_none_or(|p| i.spec.capacity_provider.as_deref().is_some_and(|c| p.contains(&c)));
+            // Usually a zone's first instance answers.
+            self.zone_instances.iter().filter(|(_, list)| list.iter().any(|&i| usable(&self.instances[i]))).map(|(z, _)| z.clone()).collect()
         };
         zones.sort();
         zones.dedup();
@@ -57,6 +54,9 @@ impl Sim {
         let state = &self.services[s];
         let primary = &state.deployments[state.deployments.len() - 1];
         if !state.def.az_rebalancing || state.def.daemon || state.unplaced.is_some() || primary.rollout != super::deployments::RolloutState::Completed {
+            return;
+        }
+        if state.rebalance_started.is_empty() && state.tasks.len() as u32 != state.desired_count {
             return;
         }
         // Only from a settled service: nothing starting, stopping or waiting to turn healthy.
