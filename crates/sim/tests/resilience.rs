@@ -299,9 +299,47 @@ fn invariants_hold_through_zone_failures_and_recovery_over_many_seeds() {
         d["seed"] = json!(seed);
         if next(2) == 0 {
             d["autoScalingGroups"] = json!([{"AutoScalingGroupName": "asg", "MinSize": 1, "MaxSize": 6, "DesiredCapacity": 3, "InstanceType": "m5.large", "AvailabilityZones": ZONES}]);
+            if next(2) == 0 {
+                // The service runs on the group through a managed capacity provider.
+                d["capacityProviders"] = json!([{"name": "cp", "autoScalingGroupProvider": {"autoScalingGroupArn": "asg", "managedScaling": {"status": "ENABLED", "targetCapacity": 100}}}]);
+                d["services"][0]["capacityProviderStrategy"] = json!([{"capacityProvider": "cp", "weight": 1}]);
+            }
         }
         // common::run checks the invariants after every event.
         let s = run(&d, 60 * 60);
         assert!(s.instances.iter().filter(|i| i.status != InstanceStatus::Inactive).all(|i| i.agent_connected), "seed {seed}: everything reconnects");
     }
+}
+
+#[test]
+fn percentages_round_as_written_down() {
+    // Stevedore's choices (FIS documents no rounding): PERCENT(n) rounds down, drainagePercentage up.
+    let mut d = cluster(json!({"desiredCount": 3, "availabilityZoneRebalancing": "DISABLED"}), json!([
+        {"at": "5m", "action": "aws:ecs:stop-task", "input": {"targets": {"Tasks": {"parameters": {"service": "web"}, "selectionMode": "PERCENT(50)"}}}},
+        {"at": "5m", "action": "aws:ecs:drain-container-instances", "input": {"parameters": {"drainagePercentage": 50, "duration": "PT5M"}, "targets": {"Clusters": {"selectionMode": "ALL"}}}}]));
+    d["containerInstances"] = json!([{"instanceType": "m5.large", "availabilityZone": "us-east-1a", "count": 3}]);
+    let s = run(&d, 5 * 60 + 1);
+    assert_eq!(s.tasks.iter().filter(|t| t.stopped_reason.as_deref().is_some_and(|r| r.contains("AWS FIS"))).count(), 1, "50 % of 3 tasks: 1");
+    assert_eq!(s.instances.iter().filter(|i| i.status == InstanceStatus::Draining).count(), 2, "50 % of 3 instances: 2");
+}
+
+#[test]
+fn fargate_with_every_subnet_cut_off_is_unable_to_place() {
+    let mut d = power(json!({"launchType": "FARGATE", "desiredCount": 2}), false, "us-east-1a", "PT10M");
+    d["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["subnets"] = json!(["subnet-0"]);
+    let s = run(&d, 8 * 60);
+    assert_eq!(per_zone(&s), vec![0, 0, 0]);
+    assert!(has(&s, "(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."), "{:#?}", events(&s));
+    let s = run(&d, 20 * 60);
+    assert_eq!(per_zone(&s), vec![2, 0, 0], "launches resume when the zone's connectivity returns");
+}
+
+#[test]
+fn a_managed_capacity_provider_refills_the_lost_zone_from_the_others() {
+    let mut d = power(json!({"capacityProviderStrategy": [{"capacityProvider": "cp", "weight": 1}]}), true, "us-east-1c", "PT30M");
+    d["capacityProviders"] = json!([{"name": "cp", "autoScalingGroupProvider": {"autoScalingGroupArn": "asg", "managedScaling": {"status": "ENABLED", "targetCapacity": 100}}}]);
+    let s = run(&d, 25 * 60);
+    assert_eq!(per_zone(&s)[2], 0);
+    assert_eq!(s.tasks.iter().filter(|t| t.live() && t.desired_running && t.last_status == TaskStatus::Running).count(), 6, "every task running again outside us-east-1c");
+    assert!(s.instances.iter().filter(|i| i.status != InstanceStatus::Inactive).all(|i| i.spec.availability_zone != "us-east-1c"));
 }
