@@ -75,7 +75,7 @@ test('losing a zone: tasks stop with it, come back elsewhere, and rebalancing br
 
 test('the lesson at 1920x1080 while the zone is down', async () => {
   const { page, problems } = await lesson({ width: 1920, height: 1080 }, '');
-  await seek(page, 6 * 60_000);
+  await seek(page, 5 * 60_000 + 15_000);
   assert.match(await page.textContent('#narrative'), /The zone goes dark\./);
   await page.screenshot({ path: `${SHOTS}/lose-an-az-dark-1920x1080.png` });
   await seek(page, 19 * 60_000);
