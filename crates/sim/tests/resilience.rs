@@ -343,3 +343,24 @@ fn a_managed_capacity_provider_refills_the_lost_zone_from_the_others() {
     assert_eq!(s.tasks.iter().filter(|t| t.live() && t.desired_running && t.last_status == TaskStatus::Running).count(), 6, "every task running again outside us-east-1c");
     assert!(s.instances.iter().filter(|i| i.status != InstanceStatus::Inactive).all(|i| i.spec.availability_zone != "us-east-1c"));
 }
+
+#[test]
+fn targets_select_by_tags_and_by_ids() {
+    // The power interruption scenario's own convention: instances tagged AzImpairmentPower.
+    let mut d = cluster(json!({"availabilityZoneRebalancing": "DISABLED"}), json!([
+        {"at": "5m", "action": "aws:ec2:stop-instances", "input": {"targets": {"Instances": {"resourceType": "aws:ec2:instance",
+            "resourceTags": {"AzImpairmentPower": "StopInstances"}, "selectionMode": "ALL"}}}},
+        {"at": "6m", "action": "aws:ec2:terminate-instances", "input": {"targets": {"Instances": {
+            "resourceArns": ["arn:aws:ec2:us-east-1:123456789012:instance/i-0fixed00000000001"], "selectionMode": "ALL"}}}}]));
+    d["containerInstances"][0]["tags"] = json!([{"Key": "AzImpairmentPower", "Value": "StopInstances"}]);
+    d["containerInstances"][1] = json!({"instanceType": "m5.large", "availabilityZone": "us-east-1b", "ec2InstanceId": "i-0fixed00000000001"});
+    let s = run(&d, 7 * 60);
+    let zone_a: Vec<_> = s.instances.iter().filter(|i| i.spec.availability_zone == "us-east-1a").collect();
+    assert!(zone_a.iter().all(|i| i.ec2_stopped), "both tagged instances stopped");
+    assert!(s.instances.iter().filter(|i| i.spec.availability_zone != "us-east-1a").all(|i| !i.ec2_stopped || i.spec.ec2_instance_id == "i-0fixed00000000001"));
+    let fixed = s.instances.iter().find(|i| i.spec.ec2_instance_id == "i-0fixed00000000001").unwrap();
+    assert_eq!(fixed.status, InstanceStatus::Inactive, "the ARN names it");
+    let both = cluster(json!({}), json!([{"at": "1m", "action": "aws:ec2:terminate-instances", "input": {"targets": {"Instances": {
+        "resourceArns": ["i-1"], "resourceTags": {"a": "b"}, "selectionMode": "ALL"}}}}]));
+    assert_error(&both, "$.timeline[0].input.targets.Instances", "resourceArns or resourceTags, not both");
+}
