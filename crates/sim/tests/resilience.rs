@@ -364,3 +364,16 @@ fn targets_select_by_tags_and_by_ids() {
         "resourceArns": ["i-1"], "resourceTags": {"a": "b"}, "selectionMode": "ALL"}}}}]));
     assert_error(&both, "$.timeline[0].input.targets.Instances", "resourceArns or resourceTags, not both");
 }
+
+#[test]
+fn turning_rebalancing_off_mid_move_leaves_the_desired_count() {
+    // Rebalancing starts its two tasks at 16m; switch it off before they let others go.
+    let d = cluster(json!({}), json!([stop_zone("5m", "us-east-1a", Some("PT10M")),
+        {"at": "16m5s", "action": "UpdateService", "input": {"service": "web", "availabilityZoneRebalancing": "DISABLED"}}]));
+    let s = run(&d, 16 * 60 + 4);
+    assert!(has(&s, "to AZ Rebalance"), "rebalancing under way");
+    let s = run(&d, 25 * 60);
+    assert_eq!(s.tasks.iter().filter(|t| t.live() && t.desired_running).count(), 6, "back to desiredCount");
+    let report = stevedore_sim::report::report(&s, &stevedore_sim::report::ReportOptions { explain: false });
+    assert_eq!(report["services"][0]["availabilityZoneRebalancing"], "DISABLED");
+}

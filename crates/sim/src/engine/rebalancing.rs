@@ -53,7 +53,15 @@ impl Sim {
     pub(super) fn rebalance(&mut self, s: usize) {
         let state = &self.services[s];
         let primary = &state.deployments[state.deployments.len() - 1];
-        if !state.def.az_rebalancing || state.def.daemon || state.unplaced.is_some() || primary.rollout != super::deployments::RolloutState::Completed {
+        if !state.def.az_rebalancing || state.def.daemon || primary.rollout != super::deployments::RolloutState::Completed {
+            // Turned off, or a deployment took over: its extra tasks are ordinary ones again
+            // (scale-in trims them).
+            let state = &mut self.services[s];
+            state.rebalance_started.clear();
+            state.rebalancing &= state.def.az_rebalancing;
+            return;
+        }
+        if state.unplaced.is_some() {
             return;
         }
         if state.rebalance_started.is_empty() && state.tasks.len() as u32 != state.desired_count {
