@@ -91,7 +91,7 @@ pub fn target(tp: &str, kind: ResourceType, t: &FisTarget, s: &Scenario, errors:
             ResourceType::Task => !id.is_empty(),
         };
         if !known {
-            errors.push(path, format!("`{id}` is not a {} of this scenario", kind.as_str()));
+            errors.push(path, format!("`{id}` names no {} in this scenario", kind.as_str()));
         }
     }
     let tags: Vec<(String, String)> = t.resource_tags.clone().unwrap_or_default().into_iter().collect();
