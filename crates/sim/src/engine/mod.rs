@@ -7,6 +7,7 @@ pub mod autoscaling;
 pub mod discovery;
 pub mod cluster_scaling;
 pub mod deployments;
+mod fault_targets;
 pub mod faults;
 pub mod instance;
 mod invariants;

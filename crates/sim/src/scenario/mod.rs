@@ -2,6 +2,7 @@
 //! collected with its JSON path; nothing here panics on any input.
 
 mod agent_config;
+mod fault_params;
 mod fault_targets;
 mod fault_types;
 mod faults;
