@@ -377,3 +377,14 @@ fn turning_rebalancing_off_mid_move_leaves_the_desired_count() {
     let report = stevedore_sim::report::report(&s, &stevedore_sim::report::ReportOptions { explain: false });
     assert_eq!(report["services"][0]["availabilityZoneRebalancing"], "DISABLED");
 }
+
+#[test]
+fn an_instance_launched_into_a_cut_off_subnet_has_no_agent_until_it_reconnects() {
+    let d = cluster(json!({"availabilityZoneRebalancing": "DISABLED"}), json!([
+        {"at": "5m", "action": "aws:network:disrupt-connectivity", "input": {"parameters": {"duration": "PT10M"},
+            "targets": {"Subnets": {"filters": [{"path": "AvailabilityZone", "values": ["us-east-1a"]}], "selectionMode": "ALL"}}}},
+        {"at": "6m", "action": "RegisterContainerInstance", "input": {"instanceType": "m5.large", "availabilityZone": "us-east-1a", "ec2InstanceId": "i-0late000000000001"}}]));
+    let late = |s: &Sim| s.instances.iter().find(|i| i.spec.ec2_instance_id == "i-0late000000000001").map(|i| i.agent_connected);
+    assert_eq!(late(&run(&d, 7 * 60)), Some(false));
+    assert_eq!(late(&run(&d, 16 * 60)), Some(true));
+}

@@ -44,7 +44,7 @@ pub(super) enum Undo {
 impl Sim {
     pub(super) fn run_fault(&mut self, f: Fault) {
         let Some(target) = f.target.clone() else { return };
-        let who = format!("{} {}", f.experiment, f.name);
+        let who = if f.name == f.action_id { format!("FIS experiment {}", f.experiment) } else { format!("FIS experiment {} · {}", f.experiment, f.name) };
         match f.kind {
             FaultKind::StopInstances { restart_after_ms } => {
                 let chosen = self.select_instances(&target);
@@ -115,7 +115,7 @@ impl Sim {
     }
 
     fn fault_log(&mut self, who: &str, action_id: &str, what: String) {
-        self.log("action", action_id.to_string(), format!("FIS {who} ({action_id}): {what}"));
+        self.log("action", action_id.to_string(), format!("{who}: {what}"));
     }
 
     fn undo_at(&mut self, at: SimTime, undo: Undo) {

@@ -378,6 +378,10 @@ impl Sim {
         let ip = subnet.and_then(|s| self.allocate_ip(s)).unwrap_or(0);
         self.zone_instances.entry(spec.availability_zone.clone()).or_default().push(n);
         self.instances.push(Instance::new(spec, id, arn, ip));
+        // Launched into a subnet that fault injection cut off: its agent can't reach ECS.
+        if subnet.is_some_and(|k| self.faults.cut.get(k).is_some_and(|c| c.0 > 0)) {
+            self.instances[n].agent_connected = false;
+        }
         n
     }
 
