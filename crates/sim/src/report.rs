@@ -131,6 +131,7 @@ pub fn describe_service(sim: &Sim, s: usize) -> Value {
         "pendingCount": pending,
         "taskDefinition": sim.scenario.task_defs[state.deployments.last().map_or(def.task_def, |d| d.task_def)].arn,
         "schedulingStrategy": if def.daemon { "DAEMON" } else { "REPLICA" },
+        "availabilityZoneRebalancing": if def.az_rebalancing { "ENABLED" } else { "DISABLED" },
         "deploymentConfiguration": {"maximumPercent": def.maximum_percent, "minimumHealthyPercent": def.minimum_healthy_percent},
         "placementConstraints": def.placement.constraints.iter().map(|c| match c {
             crate::model::Constraint::DistinctInstance => json!({"type": "distinctInstance"}),
@@ -348,7 +349,7 @@ pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
         "containerInstanceArn": inst.arn,
         "ec2InstanceId": inst.spec.ec2_instance_id,
         "status": inst.status.as_str(),
-        "agentConnected": inst.status != crate::engine::InstanceStatus::Inactive,
+        "agentConnected": inst.status != crate::engine::InstanceStatus::Inactive && inst.agent_connected,
         "versionInfo": {"agentVersion": inst.spec.agent_version},
         "registeredAt": format_iso(inst.spec.registered_at_unix_s),
         "runningTasksCount": inst.tasks.iter().filter(|&&t| sim.tasks[t].last_status == TaskStatus::Running).count(),

@@ -218,3 +218,28 @@ fn cost_lessons_tell_the_truth() {
     assert!(step.scaling_activities > tracking.scaling_activities);
     assert!(tracking.tasks_running_max >= 10.0 && step.tasks_running_max >= 10.0);
 }
+
+/// "Lose an Availability Zone": tasks per zone (a, b, c) of a service, live and meant to run.
+fn zones_of(s: &stevedore_sim::Sim, service: &str) -> [usize; 3] {
+    let group = format!("service:{service}");
+    let n = |z: &str| s.tasks.iter().filter(|t| t.live() && t.desired_running && t.group == group && t.availability_zone == z).count();
+    [n("us-east-1a"), n("us-east-1b"), n("us-east-1c")]
+}
+
+#[test]
+fn lose_an_az_tells_the_truth() {
+    let doc = lesson("lose-an-az");
+    let s = run(&doc, 4 * 60);
+    assert_eq!((zones_of(&s, "packed"), zones_of(&s, "spread"), zones_of(&s, "rebalanced")), ([6, 0, 0], [2, 2, 2], [2, 2, 2]));
+    let s = run(&doc, 5 * 60 + 10);
+    let running = |name: &str| s.tasks.iter().filter(|t| t.group == format!("service:{name}") && t.last_status == stevedore_sim::engine::TaskStatus::Running).count();
+    assert_eq!((running("packed"), running("spread"), running("rebalanced")), (0, 4, 4));
+    let s = run(&doc, 7 * 60);
+    assert_eq!((zones_of(&s, "spread"), zones_of(&s, "rebalanced")), ([0, 3, 3], [0, 3, 3]));
+    assert_eq!(zones_of(&s, "packed").iter().filter(|&&n| n > 0).count(), 1, "still one basket");
+    let s = run(&doc, 19 * 60);
+    assert_eq!((zones_of(&s, "spread"), zones_of(&s, "rebalanced")), ([0, 3, 3], [2, 2, 2]));
+    assert!(s.log.iter().any(|e| e.message == "service (rebalanced) is AZ balanced with 2 tasks in us-east-1a, 2 tasks in us-east-1b, and 2 tasks in us-east-1c."));
+    let s = run(&doc, 30 * 60);
+    assert_eq!(zones_of(&s, "spread"), [2, 2, 2]);
+}

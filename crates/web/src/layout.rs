@@ -352,13 +352,18 @@ fn mark(i: usize, r: Rect, view: &View<'_>, scene: &mut Scene) {
 
 fn draw_card(sim: &Sim, i: usize, r: Rect, ts: f64, scene: &mut Scene) {
     let inst = &sim.instances[i];
-    let draining = inst.status != InstanceStatus::Active;
+    // A stopped or cut-off instance (fault injection) is dimmed like a draining one.
+    let draining = inst.status != InstanceStatus::Active || !inst.agent_connected;
     scene.rect(r, if draining { palette::CARD_DRAINING } else { palette::CARD }, None, 6.0);
     let mut title = format!("{} · {}", inst.spec.ec2_instance_id, inst.spec.instance_type);
     if inst.spec.spot {
         title.push_str(" · SPOT");
     }
-    if draining {
+    // A stopped or disconnected instance says so first: its id would push the word off the card.
+    let cut_off = inst.status != InstanceStatus::Inactive && !inst.agent_connected;
+    if cut_off {
+        title = format!("{} · {title}", if inst.ec2_stopped { "STOPPED" } else { "DISCONNECTED" });
+    } else if draining {
         title.push_str(&format!(" · {}", inst.status.as_str()));
     }
     scene.text(r.x + 8.0, r.y + 16.0 * ts.min(1.3), fit(&title, r.w - 16.0, 12.0 * ts), 12.0 * ts, palette::CARD_TEXT, Align::Left, true);
@@ -383,7 +388,7 @@ fn draw_compact_card(sim: &Sim, i: usize, r: Rect, scene: &mut Scene) {
     let inst = &sim.instances[i];
     let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
     // Square corners: thousands of tiny round rects cost more to raster than they add.
-    scene.rect(r, if inst.status == InstanceStatus::Active { palette::CARD } else { palette::CARD_DRAINING }, None, 0.0);
+    scene.rect(r, if inst.status == InstanceStatus::Active && inst.agent_connected { palette::CARD } else { palette::CARD_DRAINING }, None, 0.0);
     scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, palette::MEMORY_BAR, None, 0.0);
     if r.w >= 34.0 && r.h >= 16.0 && !inst.tasks.is_empty() {
         scene.text(r.x + 4.0, r.y + r.h / 2.0 + 4.0, format!("{}", inst.tasks.len()), 11.0, palette::CARD_TEXT, Align::Left, true);

@@ -36,6 +36,7 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("cost-spot-ondemand-fargate", "Spot vs On-Demand vs Fargate: cost"),
     lesson!("cost-binpack-vs-spread", "binpack vs spread: instances and cost"),
     lesson!("cost-target-tracking-vs-step", "Target tracking vs step scaling"),
+    lesson!("lose-an-az", "Lose an Availability Zone (FIS)"),
 ];
 
 pub fn default() -> &'static BuiltIn {

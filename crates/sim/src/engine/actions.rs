@@ -7,12 +7,17 @@ impl Sim {
     pub(super) fn apply_action(&mut self, index: usize) {
         let entry = self.scenario.timeline[index].clone();
         match entry.action {
-            Action::UpdateService { service, desired_count, task_def, force_new_deployment } => {
+            Action::UpdateService { service, desired_count, task_def, force_new_deployment, az_rebalancing } => {
                 let Some(s) = self.services.iter().position(|x| x.def.name == service) else { return };
                 if let Some(n) = desired_count {
                     self.services[s].desired_count = n;
                     self.services[s].steady = false;
                     self.log("action", "UpdateService", format!("UpdateService {service}: desiredCount {n}"));
+                }
+                if let Some(on) = az_rebalancing {
+                    // Changing it starts no deployment (API_UpdateService).
+                    self.services[s].def.az_rebalancing = on;
+                    self.log("action", "UpdateService", format!("UpdateService {service}: availabilityZoneRebalancing {}", if on { "ENABLED" } else { "DISABLED" }));
                 }
                 let current = self.services[s].deployments[self.primary(s)].task_def;
                 match task_def {
@@ -82,6 +87,7 @@ impl Sim {
                 self.traffic.push(traffic);
                 self.log("action", "SetTraffic", format!("SetTraffic {name}"));
             }
+            Action::Fault(fault) => self.run_fault(fault),
             Action::RegisterContainerInstance(specs) => {
                 for spec in specs {
                     let i = self.register_instance(spec);

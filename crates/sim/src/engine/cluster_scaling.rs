@@ -130,8 +130,19 @@ impl Sim {
         if group.templates.is_empty() {
             return;
         }
-        let mut spec = group.templates[(state.launches as usize) % group.templates.len()].clone();
-        spec.ec2_instance_id = format!("i-{}", crate::scenario::hex_id(&format!("{}#asg{asg}#{}", self.scenario.arns.cluster, state.launches), 17));
+        let preferred = (state.launches as usize) % group.templates.len();
+        // A zone that can't launch (fault injection) sends the launch to another zone.
+        let Some(k) = self.launch_template(asg, preferred) else {
+            let name = self.scenario.auto_scaling_groups[asg].name.clone();
+            self.log("instance", name, "Launching a new EC2 instance failed: InsufficientInstanceCapacity in every zone of the group; retrying");
+            self.groups_state[asg].launching += 1;
+            self.schedule(self.now + INSTANCE_LAUNCH_MS, Wake::AsgLaunch(asg));
+            return;
+        };
+        let group = &self.scenario.auto_scaling_groups[asg];
+        let mut spec = group.templates[k].clone();
+        let launches = self.groups_state[asg].launches;
+        spec.ec2_instance_id = format!("i-{}", crate::scenario::hex_id(&format!("{}#asg{asg}#{}", self.scenario.arns.cluster, launches), 17));
         spec.registered_at_unix_s = self.scenario.start_unix_s + (self.now / 1000) as i64;
         self.groups_state[asg].launched_at.push(self.now);
         let i = self.register_instance(spec);

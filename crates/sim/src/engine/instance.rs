@@ -31,6 +31,11 @@ pub struct Instance {
     pub id: String,
     pub arn: String,
     pub status: InstanceStatus,
+    /// The EC2 instance is stopped (FIS aws:ec2:stop-instances).
+    pub ec2_stopped: bool,
+    /// The agent reaches ECS (not while stopped or cut off): DescribeContainerInstances'
+    /// `agentConnected`. Nothing is placed on a disconnected instance.
+    pub agent_connected: bool,
     pub registered_cpu: u32,
     pub registered_memory_mib: u32,
     pub remaining_cpu: u32,
@@ -110,6 +115,8 @@ impl Instance {
             id,
             arn,
             status: InstanceStatus::Active,
+            ec2_stopped: false,
+            agent_connected: true,
             registered_cpu: cpu,
             registered_memory_mib: memory,
             remaining_cpu: cpu,
@@ -196,7 +203,7 @@ impl QueryTarget for Instance {
         self.task_groups.iter().map(String::as_str).collect()
     }
     fn agent_connected(&self) -> bool {
-        self.status != InstanceStatus::Inactive
+        self.status != InstanceStatus::Inactive && self.agent_connected
     }
     fn agent_version(&self) -> &str {
         &self.spec.agent_version

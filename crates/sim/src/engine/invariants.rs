@@ -45,6 +45,9 @@ impl Sim {
             if inst.status == InstanceStatus::Inactive && !live.is_empty() {
                 return Err(format!("{id}: deregistered but still has tasks"));
             }
+            if inst.ec2_stopped && (!live.is_empty() || inst.agent_connected) {
+                return Err(format!("{id}: stopped but {} live tasks, agent connected {}", live.len(), inst.agent_connected));
+            }
         }
         for (tg, targets) in self.targets.iter().enumerate() {
             for t in targets {

@@ -7,12 +7,15 @@ pub mod autoscaling;
 pub mod discovery;
 pub mod cluster_scaling;
 pub mod deployments;
+mod fault_targets;
+pub mod faults;
 pub mod instance;
 mod invariants;
 mod lifecycle;
 mod logging;
 pub mod metrics;
 mod providers;
+mod rebalancing;
 mod scale_in;
 mod scheduler;
 pub mod schedules;
@@ -54,6 +57,10 @@ enum Wake {
     Lifecycle(usize),
     /// An EventBridge Scheduler schedule fires for its scheduled time (unix seconds).
     Schedule { k: usize, nominal: i64 },
+    /// A fault injection action's duration ends (index into `FaultState`'s undo list).
+    FaultEnd(usize),
+    /// A target's health checks after a connectivity change.
+    TargetCheck { target_group: usize, task: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -91,6 +98,10 @@ pub struct ServiceState {
     pub start_failures: u32,
     /// No new task before this time while throttled.
     pub throttled_until: Option<SimTime>,
+    /// Availability Zone rebalancing: tasks it started that haven't yet let an overloaded
+    /// zone's task go, and whether a rebalance is under way.
+    pub rebalance_started: Vec<usize>,
+    pub rebalancing: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -153,6 +164,11 @@ pub struct Sim {
     pub discovery: Vec<Vec<discovery::DiscoveryInstance>>,
     /// Endpoints each service call resolved to at the last minute (to log changes).
     call_endpoints: Vec<Option<usize>>,
+    /// Fault injection in force (subnets cut off, capacity errors) and what to undo.
+    pub faults: faults::FaultState,
+    /// Container instances per Availability Zone, in registration order (rebalancing asks
+    /// which zones can take a task on every reconcile: this keeps that O(zones)).
+    zone_instances: BTreeMap<String, Vec<usize>>,
 }
 
 impl Sim {
@@ -191,6 +207,8 @@ impl Sim {
             api_calls: vec![],
             discovery: vec![vec![]; scenario.discovery_services.len()],
             call_endpoints: vec![None; scenario.service_calls.len()],
+            zone_instances: BTreeMap::new(),
+            faults: faults::FaultState { cut: vec![(0, 0); scenario.subnets.len()], ..Default::default() },
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario,
         };
@@ -199,7 +217,7 @@ impl Sim {
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {
             let first = deployments::Deployment { id: format!("ecs-svc/{:0>19}", i + 1), task_def: def.task_def, rollout: deployments::RolloutState::InProgress, failed_tasks: 0, created_at: 0 };
-            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued: BTreeSet::new(), last_emitted: BTreeMap::new(), start_failures: 0, throttled_until: None });
+            sim.services.push(ServiceState { desired_count: def.desired_count, def, tasks: vec![], deployments: vec![first], unplaced: None, steady: false, retry_at: None, reconcile_queued: BTreeSet::new(), last_emitted: BTreeMap::new(), start_failures: 0, throttled_until: None, rebalance_started: vec![], rebalancing: false });
             sim.schedule(0, Wake::Reconcile(i));
         }
         let run_at: Vec<SimTime> = sim.scenario.run_tasks.iter().map(|r| r.at).collect();
@@ -317,6 +335,8 @@ impl Sim {
             }
             Wake::Lifecycle(r) => self.run_lifecycle(r),
             Wake::Schedule { k, nominal } => self.fire_schedule(k, nominal),
+            Wake::FaultEnd(k) => self.end_fault(k),
+            Wake::TargetCheck { target_group, task } => self.target_check(target_group, task),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);
@@ -356,8 +376,13 @@ impl Sim {
         let arn = self.scenario.arns.container_instance(&id);
         let subnet = self.scenario.subnets.iter().position(|s| s.id == spec.subnet_id);
         let ip = subnet.and_then(|s| self.allocate_ip(s)).unwrap_or(0);
+        self.zone_instances.entry(spec.availability_zone.clone()).or_default().push(n);
         self.instances.push(Instance::new(spec, id, arn, ip));
         self.instances[n].launched_at = self.now;
+        // Launched into a subnet that fault injection cut off: its agent can't reach ECS.
+        if subnet.is_some_and(|k| self.faults.cut.get(k).is_some_and(|c| c.0 > 0)) {
+            self.instances[n].agent_connected = false;
+        }
         n
     }
 

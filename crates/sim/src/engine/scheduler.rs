@@ -17,14 +17,14 @@ const MAX_PROVISIONING: usize = 300;
 const INDEX_MIN_BATCH: u32 = 4;
 
 /// What one placement attempt needs to know, shared by services and RunTask.
-struct Launchable<'a> {
-    task_def: usize,
-    group: &'a str,
-    service: Option<usize>,
-    started_by: Option<String>,
-    launch: &'a Launch,
-    placement: &'a Placement,
-    subnets: &'a [String],
+pub(super) struct Launchable<'a> {
+    pub(super) task_def: usize,
+    pub(super) group: &'a str,
+    pub(super) service: Option<usize>,
+    pub(super) started_by: Option<String>,
+    pub(super) launch: &'a Launch,
+    pub(super) placement: &'a Placement,
+    pub(super) subnets: &'a [String],
 }
 
 impl Sim {
@@ -135,7 +135,8 @@ impl Sim {
 
         // Scale in.
         let keep: Vec<usize> = keep.into_iter().filter(|&t| self.tasks[t].desired_running).collect();
-        let excess = (keep.len() as u32).saturating_sub(desired) as usize;
+        let surplus = self.rebalance_surplus(s) as u32;
+        let excess = (keep.len() as u32).saturating_sub(desired + surplus) as usize;
         let scaled_in = if excess > 0 { self.choose_tasks_to_stop(&keep, &def.placement.strategies, excess) } else { Vec::new() };
         for &t in &scaled_in {
             self.stop_task(t, "Scaling activity initiated by (deployment ecs-svc)", "ServiceSchedulerInitiated");
@@ -146,6 +147,7 @@ impl Sim {
             self.service_event(s, format!("(service {}) has stopped {} running tasks: {}.", def.name, all_stopped.len(), ids.join(" ")));
         }
         self.check_deployment_done(s);
+        self.rebalance(s);
         self.check_steady(s);
     }
 
@@ -236,7 +238,7 @@ impl Sim {
     }
 
     /// Places and creates up to `count` tasks. On failure returns the ones created so far.
-    fn launch(&mut self, l: &Launchable, count: u32) -> Result<Vec<usize>, (Vec<usize>, Failure)> {
+    pub(super) fn launch(&mut self, l: &Launchable, count: u32) -> Result<Vec<usize>, (Vec<usize>, Failure)> {
         let mut created = Vec::new();
         // Facts for the current capacity provider's requests; rebuilt when the provider changes.
         let mut state: Option<(Option<String>, Batch, Option<Index>)> = None;
@@ -335,6 +337,11 @@ impl Sim {
             options.push((in_az, order, sn));
         }
         options.sort();
+        // Fargate launches nothing into a subnet that fault injection cut off.
+        if !options.is_empty() && options.iter().all(|o| self.subnet_cut(o.2)) {
+            return Err(Failure { reason: "RESOURCE:FARGATE".into(), message: "was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.".into() });
+        }
+        options.retain(|o| !self.subnet_cut(o.2));
         let Some(&(_, _, subnet)) = options.iter().find(|o| self.subnet_free(o.2) > 0) else {
             return Err(Failure { reason: "RESOURCE:IP".into(), message: "was unable to place a task because the subnets have no free IP addresses.".into() });
         };

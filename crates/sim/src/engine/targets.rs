@@ -47,8 +47,9 @@ impl Target {
 impl Sim {
     /// Whether the target group's health check fails for this task: an application that fails
     /// its container health check also fails an HTTP check; a TCP check only sees the port open.
+    /// A subnet cut off by fault injection fails every check (they time out).
     fn target_fails_checks(&self, tg: usize, task: usize) -> bool {
-        self.scenario.target_groups[tg].health_check_protocol != "TCP" && self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some()
+        self.task_cut_off(task) || (self.scenario.target_groups[tg].health_check_protocol != "TCP" && self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some())
     }
 
     pub(super) fn register_targets(&mut self, task: usize) {

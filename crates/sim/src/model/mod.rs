@@ -1,6 +1,7 @@
 //! The resolved, validated model the engine runs on. Built from the scenario file's serde
 //! types by `scenario::load`; nothing here is parsed from text again.
 
+pub mod faults;
 pub mod platform;
 pub mod scaling;
 mod service;
@@ -59,6 +60,11 @@ pub struct InstanceSpec {
     pub capacity_provider: Option<String>,
     /// The instance profile name (not ARN) the instance runs as, if any.
     pub iam_instance_profile: Option<String>,
+    /// EC2 tags (`Key`/`Value`), which FIS targets can select by.
+    pub tags: Vec<(String, String)>,
+    /// Index of the Auto Scaling group that launched it: the group replaces it when it
+    /// stops or terminates.
+    pub auto_scaling_group: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,7 +115,7 @@ pub struct LoadBalancer {
 
 #[derive(Debug, Clone)]
 pub enum Action {
-    UpdateService { service: String, desired_count: Option<u32>, task_def: Option<usize>, force_new_deployment: bool },
+    UpdateService { service: String, desired_count: Option<u32>, task_def: Option<usize>, force_new_deployment: bool, az_rebalancing: Option<bool> },
     RunTask(RunTaskDef),
     StopTask { task: String, reason: String },
     UpdateContainerInstancesState { instances: Vec<String>, draining: bool },
@@ -124,6 +130,8 @@ pub enum Action {
     PutLifecyclePolicy { repository: usize, policy: crate::ecr::lifecycle::LifecyclePolicy },
     /// A container's AWS SDK call, from every RUNNING task of a service or from one task.
     CallAwsApi { service: Option<usize>, task: Option<String>, action: String, resource: String },
+    /// An AWS Fault Injection Service action (alone, or one action of an experiment).
+    Fault(faults::Fault),
 }
 
 #[derive(Debug, Clone)]

@@ -89,6 +89,8 @@ pub struct ServiceDef {
     pub platform_version: String,
     /// `deploymentCircuitBreaker`: `Some(rollback)` when enabled.
     pub circuit_breaker: Option<bool>,
+    /// `availabilityZoneRebalancing` ENABLED.
+    pub az_rebalancing: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -51,7 +51,7 @@ impl Stage {
 }
 
 pub fn check(inst: &Instance, i: usize, req: &Request, batch: &Batch) -> Result<(), Stage> {
-    if inst.status != InstanceStatus::Active {
+    if inst.status != InstanceStatus::Active || !inst.agent_connected {
         return Err(Stage::Status);
     }
     if let Some(cp) = req.capacity_provider {

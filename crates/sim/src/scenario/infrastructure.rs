@@ -134,6 +134,7 @@ fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, error
             templates: vec![],
             iam_instance_profile: a.iam_instance_profile.clone(),
             ecs_config: a.ecs_config.clone(),
+            tags: a.tags.clone(),
         });
     }
 }
@@ -245,6 +246,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             0
         }),
     };
+    let tags = super::faults::tags(&format!("{path}.tags"), input.tags.as_deref().unwrap_or(&[]), errors);
     (0..count as usize)
         .map(|k| InstanceSpec {
             ec2_instance_id: input.ec2_instance_id.clone().unwrap_or_else(|| format!("i-{}", hex_id(&format!("{}#{}", s.arns.cluster, first_index + k), 17))),
@@ -268,6 +270,8 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             awslogs_execution_role_override: agent.awslogs_execution_role_override,
             capacity_provider: provider.map(str::to_string),
             iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
+            tags: tags.clone(),
+            auto_scaling_group: None,
         })
         .collect()
 }
@@ -283,6 +287,7 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
             availability_zone: Some(az.clone()),
             purchase_option: Some(if g.spot { "spot" } else { "on-demand" }.into()),
             iam_instance_profile: g.iam_instance_profile.clone(),
+            tags: g.tags.clone(),
             ..Default::default()
         };
         // The launch template's ecs.config, read once for the group (each zone's template and
@@ -297,10 +302,18 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
                 specs.iter_mut().for_each(|spec| super::agent_config::apply(spec, a));
             }
         };
+        // The group owns what it launches, and tags it as EC2 Auto Scaling does.
+        let owned = |mut specs: Vec<InstanceSpec>| {
+            for spec in &mut specs {
+                spec.auto_scaling_group = Some(gi);
+                spec.tags.push(("aws:autoscaling:groupName".into(), g.name.clone()));
+            }
+            specs
+        };
         let mut templates = Vec::new();
         for az in &g.zones {
             let input = input(az);
-            let mut specs = instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors);
+            let mut specs = owned(instances(&format!("$.autoScalingGroups[{gi}].AvailabilityZones"), &input, provider.as_deref(), 0, s, errors));
             apply(&mut specs);
             templates.extend(specs);
         }
@@ -310,7 +323,7 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
             let input = input(az);
             let path = format!("$.autoScalingGroups[{gi}]");
             let start = s.instances.len();
-            let mut specs = instances(&path, &input, provider.as_deref(), start, s, errors);
+            let mut specs = owned(instances(&path, &input, provider.as_deref(), start, s, errors));
             apply(&mut specs);
             s.instances.extend(specs);
         }

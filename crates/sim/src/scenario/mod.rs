@@ -2,9 +2,15 @@
 //! collected with its JSON path; nothing here panics on any input.
 
 mod agent_config;
+mod fault_params;
+mod fault_targets;
+mod fault_types;
+mod faults;
+mod power_interruption;
 mod infrastructure;
 mod log_configuration;
 pub mod platform;
+mod rebalancing;
 mod refs;
 pub mod scaling;
 pub mod scaling_types;
@@ -72,6 +78,8 @@ pub struct AutoScalingGroupDef {
     pub templates: Vec<crate::model::InstanceSpec>,
     pub iam_instance_profile: Option<String>,
     pub ecs_config: Option<String>,
+    /// `Tags` the group puts on its instances.
+    pub tags: Option<Vec<types::Tag>>,
 }
 
 /// A validated scenario, ready for `Sim::new`.

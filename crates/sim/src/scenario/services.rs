@@ -111,7 +111,7 @@ fn service(path: &str, input: &CreateService, s: &Scenario, errors: &mut Errors)
     if errors.list.len() > before {
         return None;
     }
-    Some(ServiceDef {
+    let mut def = ServiceDef {
         arn: s.arns.service(&name),
         name,
         task_def: td_index?,
@@ -126,8 +126,13 @@ fn service(path: &str, input: &CreateService, s: &Scenario, errors: &mut Errors)
         health_check_grace_period_s: grace.max(0) as u32,
         platform_version,
         circuit_breaker: circuit_breaker(path, input.deployment_configuration.as_ref(), errors),
-    })
+        az_rebalancing: false,
+    };
+    def.az_rebalancing = az_rebalancing(&format!("{path}.availabilityZoneRebalancing"), input.availability_zone_rebalancing.as_deref(), &def, errors);
+    Some(def)
 }
+
+pub use super::rebalancing::resolve as az_rebalancing;
 
 pub(super) fn run_task(path: &str, input: &RunTask, s: &Scenario, errors: &mut Errors) -> Option<RunTaskDef> {
     let before = errors.list.len();

@@ -7,7 +7,7 @@ use crate::model::*;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic", "SpotInterruption", "PutImage", "PutLifecyclePolicy", "CallAwsApi"];
+pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic", "SpotInterruption", "PutImage", "PutLifecyclePolicy", "CallAwsApi", "StartExperiment"];
 
 /// Container instances per cluster (ECS quota), counting those registered by the timeline.
 const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
@@ -19,6 +19,7 @@ struct UpdateServiceInput {
     desired_count: Option<i64>,
     task_definition: Option<String>,
     force_new_deployment: Option<bool>,
+    availability_zone_rebalancing: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,9 +54,19 @@ struct DeregisterInput {
 pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
     let entries: Vec<(String, TimelineEntry)> = list(root, "timeline", errors);
     let mut registered = s.instances.len();
-    for (path, entry) in entries {
+    for (k, (path, entry)) in entries.into_iter().enumerate() {
         let Some(at) = duration_input(&format!("{path}.at"), &entry.at, errors) else { continue };
         let ip = format!("{path}.input");
+        // Fault injection: one FIS action, or an experiment that expands into several.
+        if super::faults::is_fis_action(&entry.action) {
+            s.timeline.extend(super::faults::single(&ip, &entry.action, &entry.input, at, k, s, errors));
+            continue;
+        }
+        if entry.action == "StartExperiment" {
+            let actions = super::faults::start_experiment(&ip, &entry.input, at, k, s, errors);
+            s.timeline.extend(actions);
+            continue;
+        }
         let action = match entry.action.as_str() {
             "UpdateService" => update_service(&ip, &entry.input, s, errors),
             "RunTask" => typed::<RunTask>(&ip, &entry.input, errors).and_then(|mut r| {
@@ -128,7 +139,8 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
             "PutLifecyclePolicy" => put_lifecycle_policy(&ip, &entry.input, s, errors),
             "CallAwsApi" => call_aws_api(&ip, &entry.input, s, errors),
             other => {
-                errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {})", ACTIONS.join(", ")));
+                let fis: Vec<&str> = super::faults::FIS_ACTIONS.iter().map(|a| a.0).collect();
+                errors.push(format!("{path}.action"), format!("unknown action `{other}` (known: {}, and the FIS actions {})", ACTIONS.join(", "), fis.join(", ")));
                 None
             }
         };
@@ -163,7 +175,14 @@ fn update_service(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) ->
             return None;
         }
     };
-    Some(Action::UpdateService { service: name, desired_count, task_def, force_new_deployment: i.force_new_deployment.unwrap_or(false) })
+    let az_rebalancing = match i.availability_zone_rebalancing.as_deref() {
+        None => None,
+        Some(value) => {
+            let def = s.services.iter().find(|x| x.name == name).expect("the service was found above");
+            Some(super::services::az_rebalancing(&format!("{ip}.availabilityZoneRebalancing"), Some(value), def, errors))
+        }
+    };
+    Some(Action::UpdateService { service: name, desired_count, task_def, force_new_deployment: i.force_new_deployment.unwrap_or(false), az_rebalancing })
 }
 
 fn run_task(ip: &str, r: &RunTask, s: &Scenario, errors: &mut Errors) -> Option<Action> {

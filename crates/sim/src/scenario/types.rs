@@ -85,6 +85,17 @@ pub struct ContainerInstanceInput {
     /// RunInstances' `IamInstanceProfile` (name or ARN): the role the instance runs as.
     #[serde(alias = "IamInstanceProfile")]
     pub iam_instance_profile: Option<String>,
+    /// EC2 tags: `[{"Key": "AzImpairmentPower", "Value": "StopInstances"}]`.
+    #[serde(alias = "Tags")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// An EC2 / Auto Scaling tag.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: Option<String>,
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +126,8 @@ pub struct AutoScalingGroupInput {
     /// The launch template user data's `/etc/ecs/ecs.config` lines.
     #[serde(rename = "ecsConfig")]
     pub ecs_config: Option<String>,
+    /// Tags propagated to the group's instances.
+    pub tags: Option<Vec<Tag>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -308,6 +321,8 @@ pub struct CreateService {
     pub scheduling_strategy: Option<String>,
     pub deployment_configuration: Option<DeploymentConfiguration>,
     pub health_check_grace_period_seconds: Option<i64>,
+    /// ENABLED | DISABLED.
+    pub availability_zone_rebalancing: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
