@@ -5,6 +5,7 @@
 
 use crate::inspector::{self, Selection};
 use crate::layout::{layout, Hit, Scene, View};
+use crate::zoom::Zoom;
 use crate::editor::{self, EditorCallbacks, EditorProps};
 use crate::{event_log, keys, narrative, paint, scenarios, share, storage};
 use gloo::file::callbacks::FileReader;
@@ -37,6 +38,16 @@ pub enum Msg {
     LogFilter(String),
     ToggleProjection,
     ToggleHelp,
+    /// Canvas zoom and pan: wheel (screen point, steps), drag, double-click, keys.
+    Wheel(f64, f64, f64),
+    DragStart(f64, f64),
+    DragMove(f64, f64),
+    DragEnd,
+    Focus(f64, f64),
+    ZoomIn,
+    ZoomOut,
+    ZoomFit,
+    ToggleSide,
     Tab(Tab),
     Lesson(String),
     EditorInput(String),
@@ -95,10 +106,21 @@ pub struct App {
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
     now_wall_ms: f64,
     _keys: Option<EventListener>,
+    zoom: Zoom,
+    /// A drag in progress: where it was last, and whether it moved (then it is not a click).
+    drag: Option<(f64, f64)>,
+    dragged: bool,
+    /// The side panel folded away (S), so the picture fills the screen.
+    side_folded: bool,
+    /// Wall time the test hook (`window.__stevedoreScene`) was last written.
+    last_hook_ms: f64,
 }
 
 /// Sim work per frame at most (ms), so advance + layout + paint fit in a 60 Hz frame.
 const ADVANCE_BUDGET_MS: f64 = 7.0;
+
+/// Wall time a caption stays on the canvas.
+const CAPTION_WALL_MS: u64 = 6_000;
 
 /// How often the DOM side panel follows the clock while playing.
 const DOM_REFRESH_MS: f64 = 250.0;
@@ -138,9 +160,21 @@ impl App {
         };
         let arriving: Vec<(usize, f64)> = self.arrivals.iter().map(|&(t, start)| (t, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
         let departing: Vec<(crate::layout::Rect, &str, f64)> = self.departures.iter().map(|&(r, c, start)| (r, c, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
-        let view = View { width: w, height: h, text_scale: if self.projection { 1.5 } else { 1.0 }, highlight, selected_task, selected_instance, arriving: &arriving, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 } };
+        // Captions last about six seconds of wall time at the current speed.
+        let caption_window_ms = (SPEEDS[self.speed] as u64 * CAPTION_WALL_MS).max(CAPTION_WALL_MS);
+        let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms };
         let scene = layout(sim, &view);
-        paint::paint(&ctx, &scene, dpr);
+        paint::paint(&ctx, &scene, dpr, &self.zoom);
+        // Test hook: the drawn objects and texts as JSON, while paused or a few times a second.
+        if !self.playing || self.now_wall_ms - self.last_hook_ms >= DOM_REFRESH_MS {
+            self.last_hook_ms = self.now_wall_ms;
+            if let Some(window) = web_sys::window() {
+                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, scene.hook_json());
+                if let Ok(value) = js_sys::JSON::parse(&json) {
+                    let _ = js_sys::Reflect::set(&window, &"__stevedoreScene".into(), &value);
+                }
+            }
+        }
         self.scene = Some(scene);
     }
 
@@ -175,6 +209,17 @@ impl App {
         }
         self.sim_time_ms = t as f64;
         self.refresh_query();
+    }
+
+    fn canvas_size(&self) -> (f64, f64) {
+        self.canvas.cast::<HtmlCanvasElement>().map_or((1.0, 1.0), |c| (c.client_width().max(1) as f64, c.client_height().max(1) as f64))
+    }
+
+    /// While playing the next frame repaints anyway; paused, zoom and pan repaint now.
+    fn redraw_if_paused(&mut self) {
+        if !self.playing {
+            self.draw();
+        }
     }
 
     fn draw_charts(&self) {
@@ -312,6 +357,11 @@ impl Component for App {
             departures: Vec::new(),
             now_wall_ms: 0.0,
             _keys: keys::listen(ctx.link().clone()),
+            zoom: Zoom::default(),
+            drag: None,
+            dragged: false,
+            side_folded: false,
+            last_hook_ms: f64::NEG_INFINITY,
         };
         // Read the draft first: starting a scenario below must not overwrite it.
         let draft = storage::load_draft();
@@ -421,6 +471,10 @@ impl Component for App {
                 true
             }
             Msg::CanvasClick(x, y) => {
+                if std::mem::take(&mut self.dragged) {
+                    return false;
+                }
+                let (x, y) = self.zoom.to_world(x, y);
                 self.selection = match self.scene.as_ref().and_then(|s| s.hit(x, y)) {
                     Some(Hit::Task(t)) => Some(Selection::Task(t)),
                     Some(Hit::Instance(i)) => Some(Selection::Instance(i)),
@@ -449,10 +503,67 @@ impl Component for App {
             }
             Msg::ToggleProjection => {
                 self.projection = !self.projection;
+                self.zoom = Zoom::default();
                 true
             }
             Msg::ToggleHelp => {
                 self.help = !self.help;
+                true
+            }
+            Msg::Wheel(x, y, steps) => {
+                self.zoom = self.zoom.zoom_at(crate::zoom::STEP.powf(steps), x, y, self.canvas_size());
+                self.redraw_if_paused();
+                false
+            }
+            Msg::DragStart(x, y) => {
+                self.drag = Some((x, y));
+                self.dragged = false;
+                false
+            }
+            Msg::DragMove(x, y) => {
+                if let Some((lx, ly)) = self.drag {
+                    if (x - lx).abs() + (y - ly).abs() > 2.0 || self.dragged {
+                        self.dragged = true;
+                        self.zoom = self.zoom.pan(x - lx, y - ly, self.canvas_size());
+                        self.drag = Some((x, y));
+                        self.redraw_if_paused();
+                    }
+                }
+                false
+            }
+            Msg::DragEnd => {
+                self.drag = None;
+                false
+            }
+            Msg::Focus(x, y) => {
+                let (wx, wy) = self.zoom.to_world(x, y);
+                let target = self.scene.as_ref().and_then(|s| match s.hit(wx, wy) {
+                    // A task: frame its service's tasks; an instance: frame its card.
+                    Some(Hit::Task(t)) => s.service_extent(self.sim.as_ref()?, t),
+                    Some(Hit::Instance(i)) => s.instance_cards.iter().find(|(k, _)| *k == i).map(|(_, r)| *r),
+                    None => None,
+                });
+                self.zoom = match target {
+                    Some(r) => Zoom::focus(r, self.canvas_size()),
+                    None => Zoom::default(),
+                };
+                self.redraw_if_paused();
+                false
+            }
+            Msg::ZoomIn | Msg::ZoomOut => {
+                let (w, h) = self.canvas_size();
+                let factor = if matches!(msg, Msg::ZoomIn) { crate::zoom::STEP } else { 1.0 / crate::zoom::STEP };
+                self.zoom = self.zoom.zoom_at(factor, w / 2.0, h / 2.0, (w, h));
+                self.redraw_if_paused();
+                false
+            }
+            Msg::ZoomFit => {
+                self.zoom = Zoom::default();
+                self.redraw_if_paused();
+                false
+            }
+            Msg::ToggleSide => {
+                self.side_folded = !self.side_folded;
                 true
             }
             Msg::Tab(tab) => {
@@ -555,6 +666,14 @@ impl Component for App {
         };
         let duration = sim.scenario.duration;
         let on_click = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
+        let on_dblclick = link.callback(|e: MouseEvent| Msg::Focus(e.offset_x() as f64, e.offset_y() as f64));
+        let on_down = link.callback(|e: MouseEvent| Msg::DragStart(e.offset_x() as f64, e.offset_y() as f64));
+        let on_move = link.batch_callback(|e: MouseEvent| (e.buttons() & 1 == 1).then(|| Msg::DragMove(e.offset_x() as f64, e.offset_y() as f64)));
+        let on_up = link.callback(|_: MouseEvent| Msg::DragEnd);
+        let on_wheel = link.callback(|e: WheelEvent| {
+            e.prevent_default();
+            Msg::Wheel(e.offset_x() as f64, e.offset_y() as f64, (-e.delta_y() / 100.0).clamp(-3.0, 3.0))
+        });
         let on_seek = link.callback(|e: InputEvent| Msg::Seek(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0)));
         let on_query = link.callback(|e: InputEvent| Msg::Query(e.target_unchecked_into::<HtmlInputElement>().value()));
         let summary = summary(sim, !self.playing);
@@ -568,7 +687,7 @@ impl Component for App {
             Err(e) => html! { <span class="query-error" id="query-error">{ format!("{e}") }<br/><span class="mono caret">{ format!("{}^", " ".repeat(e.column.saturating_sub(1))) }</span></span> },
         };
         html! {
-            <div class={classes!("app", self.projection.then_some("projection"))}>
+            <div class={classes!("app", self.projection.then_some("projection"), self.side_folded.then_some("side-folded"))}>
                 <header class="toolbar">
                     <h1 class="brand">{ "Stevedore" }</h1>
                     <span class="scenario-name" title={sim.scenario.description.clone()}>{ &sim.scenario.name }</span>
@@ -588,6 +707,7 @@ impl Component for App {
                     <output id="clock" class="clock">{ format_clock(self.sim_time_ms as u64) }</output>
                     <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
                     <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
+                    <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
                     <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
                     <output id="summary" class="summary"
                         data-tasks={summary.tasks.to_string()} data-running={summary.running.to_string()}
@@ -598,7 +718,7 @@ impl Component for App {
                 </header>
                 { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class="main">
-                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
+                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
                     <aside class="side">
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>

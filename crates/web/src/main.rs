@@ -1,20 +1,29 @@
 //! stevedore-web: the browser app. It asks the sim and draws; it never decides.
 
 mod app;
+mod blocks;
+mod capacity;
+mod captions;
+mod cards;
 mod chart_data;
 mod charts;
+mod edges;
 mod editor;
 mod event_log;
 mod inspector;
 mod keys;
 mod layout;
+mod legend;
 mod narrative;
 mod paint;
 mod palette;
 mod platform;
+mod scene;
 mod scenarios;
 mod share;
 mod storage;
+mod traffic;
+mod zoom;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

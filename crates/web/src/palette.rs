@@ -1,37 +1,123 @@
-//! Colours: one per service, and the meaning colours (health, status) used everywhere.
+//! Colours: one per service, and the meaning colours (health, state) used everywhere. Two
+//! sets: the screen's, and a high-contrast one for projectors that wash colours out (darker
+//! ground, brighter and more saturated marks, white text).
 
-pub const BACKGROUND: &str = "#0f172a";
-pub const LANE: &str = "#1e293b";
-pub const LANE_TEXT: &str = "#cbd5e1";
-pub const CARD: &str = "#334155";
-pub const CARD_DRAINING: &str = "#4a3b1f";
-pub const CARD_TEXT: &str = "#f8fafc";
-pub const MUTED_TEXT: &str = "#94a3b8";
-pub const CPU_BAR: &str = "#38bdf8";
-pub const MEMORY_BAR: &str = "#a78bfa";
-pub const BAR_TRACK: &str = "#0f172a";
-pub const HEALTHY: &str = "#22c55e";
-pub const INITIAL: &str = "#f59e0b";
-pub const DRAINING: &str = "#94a3b8";
-pub const UNHEALTHY: &str = "#ef4444";
-pub const ALB: &str = "#f97316";
-pub const NLB: &str = "#2dd4bf";
-/// Requests travelling from a load balancer to a target.
-pub const REQUEST: &str = "#fde68a";
-/// Service-to-service calls resolved through Cloud Map or Service Connect.
-pub const CALL: &str = "#e879f9";
-pub const QUERY_MATCH: &str = "#facc15";
-pub const VEIL: &str = "rgba(15,23,42,0.65)";
-pub const SELECTED: &str = "#ffffff";
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colours {
+    pub background: &'static str,
+    pub region: &'static str,
+    pub vpc: &'static str,
+    pub lane: &'static str,
+    pub lane_text: &'static str,
+    pub subnet: &'static str,
+    pub card: &'static str,
+    pub card_draining: &'static str,
+    pub card_text: &'static str,
+    pub muted_text: &'static str,
+    /// The empty part of an instance's CPU × memory box.
+    pub free: &'static str,
+    pub memory_bar: &'static str,
+    pub healthy: &'static str,
+    pub initial: &'static str,
+    pub draining: &'static str,
+    pub unhealthy: &'static str,
+    pub alb: &'static str,
+    pub nlb: &'static str,
+    pub request: &'static str,
+    pub call: &'static str,
+    pub query_match: &'static str,
+    pub veil: &'static str,
+    pub selected: &'static str,
+    pub edge: &'static str,
+    pub caption: &'static str,
+    pub caption_text: &'static str,
+    /// Text drawn on a service-coloured block.
+    pub on_block: &'static str,
+    pub services: &'static [&'static str],
+}
 
-const SERVICE_COLOURS: &[&str] = &["#60a5fa", "#f472b6", "#34d399", "#fbbf24", "#c084fc", "#f87171", "#2dd4bf", "#a3e635"];
+pub const SCREEN: Colours = Colours {
+    background: "#0f172a",
+    region: "#475569",
+    vpc: "#3b82f6",
+    lane: "#172033",
+    lane_text: "#cbd5e1",
+    subnet: "#1e293b",
+    card: "#334155",
+    card_draining: "#4a3b1f",
+    card_text: "#f8fafc",
+    muted_text: "#94a3b8",
+    free: "#1e293b",
+    memory_bar: "#a78bfa",
+    healthy: "#22c55e",
+    initial: "#f59e0b",
+    draining: "#94a3b8",
+    unhealthy: "#ef4444",
+    alb: "#f97316",
+    nlb: "#2dd4bf",
+    request: "#fde68a",
+    call: "#e879f9",
+    query_match: "#facc15",
+    veil: "rgba(15,23,42,0.65)",
+    selected: "#ffffff",
+    edge: "#273449",
+    caption: "#0b1120",
+    caption_text: "#fde68a",
+    on_block: "#0f172a",
+    services: &["#60a5fa", "#f472b6", "#34d399", "#fbbf24", "#c084fc", "#f87171", "#2dd4bf", "#a3e635"],
+};
 
-/// A stable colour per service (by index); standalone tasks are grey.
-pub fn service(index: Option<usize>) -> &'static str {
-    match index {
-        Some(i) => SERVICE_COLOURS[i % SERVICE_COLOURS.len()],
-        None => "#e2e8f0",
+pub const HIGH_CONTRAST: Colours = Colours {
+    background: "#000000",
+    region: "#9ca3af",
+    vpc: "#60a5fa",
+    lane: "#0b0f19",
+    lane_text: "#ffffff",
+    subnet: "#111827",
+    card: "#1f2937",
+    card_draining: "#5c4000",
+    card_text: "#ffffff",
+    muted_text: "#e5e7eb",
+    free: "#000000",
+    memory_bar: "#c4b5fd",
+    healthy: "#4ade80",
+    initial: "#fbbf24",
+    draining: "#d1d5db",
+    unhealthy: "#ff5c5c",
+    alb: "#ff8a3d",
+    nlb: "#5eead4",
+    request: "#fff3b0",
+    call: "#f0abfc",
+    query_match: "#fde047",
+    veil: "rgba(0,0,0,0.7)",
+    selected: "#ffffff",
+    edge: "#1f2937",
+    caption: "#000000",
+    caption_text: "#fff3b0",
+    on_block: "#000000",
+    services: &["#7cb8ff", "#ff8ac9", "#4ef0b0", "#ffd23f", "#d7a6ff", "#ff7b7b", "#3ff0dc", "#c6f65a"],
+};
+
+impl Colours {
+    pub fn for_mode(high_contrast: bool) -> &'static Colours {
+        if high_contrast {
+            &HIGH_CONTRAST
+        } else {
+            &SCREEN
+        }
     }
+    /// A stable colour per service (by index); standalone tasks are light grey.
+    pub fn service(&self, index: Option<usize>) -> &'static str {
+        match index {
+            Some(i) => self.services[i % self.services.len()],
+            None => "#e2e8f0",
+        }
+    }
+}
+
+/// The screen colour of a service (for callers outside the picture).
+pub fn service(index: Option<usize>) -> &'static str {
+    SCREEN.service(index)
 }
 
 /// `#rrggbb` with an alpha, as `rgba(r,g,b,a)`; anything else comes back unchanged.

@@ -23,6 +23,7 @@ mod spot;
 pub mod startup;
 pub mod task;
 mod targets;
+mod why_not;
 
 pub use instance::{Instance, InstanceStatus};
 pub use targets::{Target, TargetState};

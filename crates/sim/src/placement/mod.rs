@@ -10,11 +10,13 @@ mod batch;
 mod explain;
 mod index;
 mod requirements;
+mod why_not;
 
 pub use batch::Batch;
 pub use explain::{CandidateNote, Explanation};
 pub use index::Index;
 pub use requirements::Stage;
+pub use why_not::why_not;
 
 use crate::engine::instance::Instance;
 use crate::model::{Constraint, Resource, SpreadField, Strategy, TaskDef};

@@ -1,0 +1,249 @@
+//! An Availability Zone's column: its subnet, its container instances drawn as CPU × memory
+//! boxes holding task blocks sized by their reservations, and its Fargate tasks. Level of
+//! detail: full cards, then marks (one tick per task), then density (utilisation only).
+
+use crate::blocks;
+use crate::layout::{Ctx, GAP};
+use crate::scene::{fit_parts, short_id, text_width, Align, Dash, Rect, Scene};
+use stevedore_sim::engine::InstanceStatus;
+
+/// Narrowest and shortest card that still shows its title, a block and its free capacity.
+fn detail_min(cx: &Ctx) -> (f64, f64) {
+    (text_width("i-0c6f…a5c9 · m5.large", cx.ty.small).max(3.0 * blocks::min_width(cx)), cx.ty.small * 2.0 + blocks::full_height(cx) + 28.0)
+}
+
+/// The band of tasks waiting to be placed (services that can't place, tasks waiting for EC2
+/// capacity). Returns its height, or None when nothing waits.
+pub fn draw_waiting(cx: &mut Ctx, area: Rect, scene: &mut Scene) -> Option<f64> {
+    let sim = cx.sim;
+    let mut lines: Vec<String> = Vec::new();
+    for s in sim.services.iter().filter(|s| !s.def.daemon) {
+        let live = s.tasks.iter().filter(|&&t| sim.tasks[t].desired_running).count() as u32;
+        let waiting = s.tasks.iter().filter(|&&t| sim.tasks[t].awaiting_capacity).count();
+        if waiting > 0 {
+            let provider = s.tasks.iter().find_map(|&t| sim.tasks[t].capacity_provider.clone()).unwrap_or_default();
+            lines.push(format!("{} ×{waiting}: PROVISIONING, waiting for EC2 capacity from {provider}", s.def.name));
+        }
+        if let Some(why) = &s.unplaced {
+            let n = s.desired_count.saturating_sub(live);
+            if n > 0 {
+                lines.push(format!("{} ×{n}: {}", s.def.name, short_reason(why)));
+            }
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let ty = cx.ty;
+    let shown = lines.len().min(3);
+    let h = ty.body + 10.0 + shown as f64 * (ty.small + 6.0) + 4.0;
+    let r = Rect { h, ..area };
+    scene.rect(r, cx.c.subnet, None, 6.0);
+    scene.frame(r, cx.c.initial, cx.line, Dash::Dashed, 6.0);
+    scene.text(r.x + GAP, r.y + ty.body + 4.0, "Waiting to be placed", ty.body, cx.c.initial, Align::Left, true);
+    for (k, line) in lines.iter().take(shown).enumerate() {
+        let words: Vec<&str> = line.split(' ').collect();
+        let text = fit_words(&words, r.w - 2.0 * GAP, ty.small);
+        scene.text(r.x + GAP, r.y + ty.body + 10.0 + (k as f64 + 1.0) * (ty.small + 6.0) - 4.0, text, ty.small, cx.c.card_text, Align::Left, false);
+    }
+    scene.object("waiting", "", r, lines.join(" | "));
+    cx.queue_at = (r.x + GAP, r.y + GAP);
+    Some(h)
+}
+
+/// The longest run of whole words that fits, with an ellipsis if words were dropped.
+fn fit_words(words: &[&str], max_w: f64, size: f64) -> String {
+    let mut out = String::new();
+    for (k, w) in words.iter().enumerate() {
+        let next = if out.is_empty() { w.to_string() } else { format!("{out} {w}") };
+        let last = k + 1 == words.len();
+        if text_width(&next, size) + if last { 0.0 } else { text_width(" …", size) } > max_w {
+            return if out.is_empty() { out } else { format!("{out} …") };
+        }
+        out = next;
+    }
+    out
+}
+
+/// The sim's placement failure message, from "has insufficient …" or "no container instance …"
+/// on: the part that says why.
+fn short_reason(message: &str) -> String {
+    for key in ["because ", "reason: "] {
+        if let Some(k) = message.find(key) {
+            return message[k + key.len()..].trim_end_matches('.').to_string();
+        }
+    }
+    message.to_string()
+}
+
+pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
+    let (sim, ty, c) = (cx.sim, cx.ty, cx.c);
+    let members: Vec<usize> = (0..sim.instances.len()).filter(|&i| sim.instances[i].spec.availability_zone == zone).collect();
+    let fargate: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none() && !sim.tasks[t].awaiting_capacity && sim.tasks[t].availability_zone == zone).collect();
+    let tasks_here = members.iter().map(|&i| sim.instances[i].tasks.len()).sum::<usize>() + fargate.len();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let title = fit_parts(&[&format!("AZ {zone}"), &plural(members.len(), "instance"), &plural(tasks_here, "task")], lane.w - 2.0 * GAP, ty.title);
+    scene.text(lane.x + GAP, lane.y + ty.title + 4.0, title, ty.title, c.lane_text, Align::Left, true);
+    scene.object("zone", zone, lane, "");
+    // One subnet frame per zone: its id (or how many), CIDR and addresses in use.
+    let subnets: Vec<usize> = (0..sim.scenario.subnets.len()).filter(|&s| sim.scenario.subnets[s].availability_zone == zone).collect();
+    let sub = Rect { x: lane.x + GAP / 2.0, y: lane.y + ty.title + 10.0, w: lane.w - GAP, h: lane.h - ty.title - 10.0 - GAP / 2.0 };
+    let mut label_parts: Vec<String> = Vec::new();
+    match subnets.as_slice() {
+        [s] => {
+            let sn = &sim.scenario.subnets[*s];
+            label_parts.extend([format!("subnet {}", sn.id), sn.cidr.clone(), format!("{} IPs in use", sn.usable - sim.subnet_free(*s))]);
+        }
+        [] => label_parts.push(format!("subnet-{zone}")),
+        many => {
+            let used: u32 = many.iter().map(|&s| sim.scenario.subnets[s].usable - sim.subnet_free(s)).sum();
+            label_parts.extend([format!("{} subnets", many.len()), format!("{used} IPs in use")]);
+        }
+    }
+    scene.frame(sub, c.vpc, 1.0, Dash::Dashed, 4.0);
+    let parts: Vec<&str> = label_parts.iter().map(String::as_str).collect();
+    scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, fit_parts(&parts, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
+    scene.object("subnet", subnets.first().map(|&s| sim.scenario.subnets[s].id.clone()).unwrap_or_default(), sub, label_parts.join(" · "));
+    let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
+    let fargate_h = fargate_height(cx, fargate.len(), inside, !members.is_empty());
+    let cards_area = Rect { h: inside.h - fargate_h - if fargate_h > 0.0 { GAP } else { 0.0 }, ..inside };
+    if !members.is_empty() {
+        draw_instances(cx, &members, cards_area, scene);
+    }
+    if fargate_h > 0.0 {
+        let strip = Rect { y: inside.bottom() - fargate_h, h: fargate_h, ..inside };
+        draw_fargate(cx, &fargate, strip, scene);
+    }
+}
+
+fn fargate_block(cx: &Ctx) -> (f64, f64) {
+    (blocks::min_width(cx) * 1.5, blocks::full_height(cx) + 4.0)
+}
+
+/// Enough rows for a zone's Fargate tasks; at most a third of the zone when instances share it.
+fn fargate_height(cx: &Ctx, n: usize, area: Rect, shared: bool) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    let (bw, bh) = fargate_block(cx);
+    let per_row = ((area.w - GAP) / (bw + 4.0)).floor().max(1.0) as usize;
+    let wanted = cx.ty.small + 12.0 + n.div_ceil(per_row) as f64 * (bh + 4.0) + 4.0;
+    wanted.min(if shared { area.h / 3.0 } else { area.h })
+}
+
+fn draw_fargate(cx: &mut Ctx, tasks: &[usize], strip: Rect, scene: &mut Scene) {
+    let ty = cx.ty;
+    scene.rect(strip, cx.c.subnet, Some(cx.c.muted_text), 4.0);
+    scene.text(strip.x + GAP / 2.0, strip.y + ty.small + 3.0, fit_parts(&["Fargate tasks", &format!("{}", tasks.len())], strip.w - GAP, ty.small), ty.small, cx.c.muted_text, Align::Left, true);
+    let area = Rect { x: strip.x + 4.0, y: strip.y + ty.small + 8.0, w: strip.w - 8.0, h: strip.h - ty.small - 12.0 };
+    let (bw, bh) = fargate_block(cx);
+    row_of_blocks(cx, tasks, area, bw, bh, scene);
+}
+
+/// Fixed-size blocks left to right, wrapping; a "+N" badge takes the last slot when they
+/// don't all fit.
+fn row_of_blocks(cx: &mut Ctx, tasks: &[usize], area: Rect, bw: f64, bh: f64, scene: &mut Scene) {
+    let per_row = ((area.w + 4.0) / (bw + 4.0)).floor().max(1.0) as usize;
+    let rows = ((area.h + 4.0) / (bh + 4.0)).floor().max(0.0) as usize;
+    let slots = per_row * rows;
+    let slot = |n: usize| Rect { x: area.x + (n % per_row) as f64 * (bw + 4.0), y: area.y + (n / per_row) as f64 * (bh + 4.0), w: bw, h: bh };
+    if slots == 0 {
+        return;
+    }
+    let shown = if tasks.len() > slots { slots - 1 } else { tasks.len() };
+    for (n, &t) in tasks.iter().take(shown).enumerate() {
+        cx.stub_top.insert(t, area.y);
+        blocks::draw(cx, t, slot(n), scene);
+    }
+    if shown < tasks.len() {
+        blocks::overflow(cx, tasks.len() - shown, slot(shown), scene);
+    }
+}
+
+/// Cards in a grid as large as the area allows; too small for details, marks or density.
+fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene) {
+    let n = members.len();
+    // The column count that gives the largest card at an aspect of about 1.6.
+    let best = (1..=n)
+        .map(|cols| {
+            let rows = n.div_ceil(cols);
+            let w = (area.w - GAP * (cols as f64 - 1.0)) / cols as f64;
+            let h = (area.h - GAP * (rows as f64 - 1.0)) / rows as f64;
+            (cols, w, h, (w / 1.6).min(h))
+        })
+        .max_by(|a, b| a.3.total_cmp(&b.3))
+        .unwrap_or((1, area.w, area.h, 0.0));
+    let (cols, w, h, _) = best;
+    let (min_w, min_h) = detail_min(cx);
+    if w >= min_w && h >= min_h {
+        // Not taller than wide: a lone instance in a tall zone stays a card, not a tower.
+        let h = h.min(w * 1.1);
+        for (k, &i) in members.iter().enumerate() {
+            let r = Rect { x: area.x + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
+            scene.instance_cards.push((i, r));
+            crate::capacity::draw_card(cx, i, r, scene);
+            mark(cx, i, r, scene);
+        }
+        return;
+    }
+    // Compact: near-square cells that always fit the area.
+    let side = (area.w * area.h / n as f64).sqrt();
+    let cols = ((area.w / side).ceil() as usize).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    let (cw, ch) = (area.w / cols as f64, area.h / rows as f64);
+    let gap = (cw.min(ch) * 0.15).min(2.0);
+    for (k, &i) in members.iter().enumerate() {
+        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w: cw - gap, h: ch - gap };
+        scene.instance_cards.push((i, r));
+        compact(cx, i, r, scene);
+        mark(cx, i, r, scene);
+    }
+}
+
+/// Marks (a tick per task, coloured by service) when the cell has room; density otherwise.
+fn compact(cx: &Ctx, i: usize, r: Rect, scene: &mut Scene) {
+    let (sim, c) = (cx.sim, cx.c);
+    let inst = &sim.instances[i];
+    let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
+    // Square corners: thousands of tiny round rects cost more to raster than they add.
+    scene.rect(r, if inst.status == InstanceStatus::Active { c.card } else { c.card_draining }, None, 0.0);
+    let marks = inst.tasks.len();
+    let tick = 4.0;
+    let fits = ((r.w - 2.0) / (tick + 1.0)).floor() * ((r.h - 2.0) / (tick + 1.0)).floor();
+    if r.w >= 14.0 && r.h >= 10.0 && marks > 0 && (marks as f64) <= fits {
+        let per_row = ((r.w - 2.0) / (tick + 1.0)).floor().max(1.0) as usize;
+        for (k, &t) in inst.tasks.iter().enumerate() {
+            let m = Rect { x: r.x + 1.0 + (k % per_row) as f64 * (tick + 1.0), y: r.y + 1.0 + (k / per_row) as f64 * (tick + 1.0), w: tick, h: tick };
+            scene.rect(m, c.service(sim.tasks[t].service), None, 0.0);
+            scene.task_blocks.push((t, m));
+        }
+    } else {
+        scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, c.memory_bar, None, 0.0);
+        for &t in &inst.tasks {
+            scene.task_blocks.push((t, r));
+        }
+    }
+}
+
+/// Query matches get a bright frame, non-matches a dimming veil; the selection a white frame.
+fn mark(cx: &Ctx, i: usize, r: Rect, scene: &mut Scene) {
+    let c = cx.c;
+    if let Some(hits) = cx.view.highlight {
+        if hits.get(i).copied().unwrap_or(false) {
+            scene.frame(r, c.query_match, 2.0, Dash::Solid, 4.0);
+        } else {
+            scene.rect(r, c.veil, None, 0.0);
+        }
+    }
+    if cx.view.selected_instance == Some(i) {
+        scene.frame(r, c.selected, 2.0, Dash::Solid, 4.0);
+    }
+}
+
+/// The card's title: short id, state, Spot, type, dropping from the end to fit.
+pub fn title(cx: &Ctx, i: usize, max_w: f64) -> String {
+    let inst = &cx.sim.instances[i];
+    let id = short_id(&inst.spec.ec2_instance_id);
+    let state = if inst.status == InstanceStatus::Active { "" } else { inst.status.as_str() };
+    fit_parts(&[&id, state, if inst.spec.spot { "Spot" } else { "" }, &inst.spec.instance_type], max_w, cx.ty.small)
+}

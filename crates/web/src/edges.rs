@@ -1,0 +1,236 @@
+//! The AWS services around the cluster, as labelled nodes in a column at the edge of the
+//! diagram (only those the scenario uses), and animated arrows while one acts: an image pull
+//! to an instance, a secret fetched by the execution role (red when refused), a container's
+//! call going out as its task role or the instance profile, an alarm in ALARM driving the
+//! scaling policy, an Auto Scaling group launching, a schedule firing RunTask.
+
+use crate::layout::{Ctx, GAP};
+use crate::scene::{fit_parts, Align, Dash, Rect, Scene, Shape};
+use std::collections::BTreeMap;
+use stevedore_sim::engine::TaskStatus;
+use stevedore_sim::Sim;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Node {
+    Ecr,
+    Ssm,
+    SecretsManager,
+    Iam,
+    CloudWatch,
+    AppAutoScaling,
+    AutoScalingGroups,
+    Scheduler,
+    CloudMap,
+}
+
+impl Node {
+    pub fn name(self) -> &'static str {
+        match self {
+            Node::Ecr => "Amazon ECR",
+            Node::Ssm => "SSM Parameter Store",
+            Node::SecretsManager => "Secrets Manager",
+            Node::Iam => "IAM roles",
+            Node::CloudWatch => "CloudWatch alarms",
+            Node::AppAutoScaling => "Application Auto Scaling",
+            Node::AutoScalingGroups => "Auto Scaling groups",
+            Node::Scheduler => "EventBridge Scheduler",
+            Node::CloudMap => "AWS Cloud Map",
+        }
+    }
+    /// A short name when the long one doesn't fit.
+    fn short(self) -> &'static str {
+        match self {
+            Node::Ecr => "ECR",
+            Node::Ssm => "SSM params",
+            Node::SecretsManager => "Secrets",
+            Node::Iam => "IAM",
+            Node::CloudWatch => "Alarms",
+            Node::AppAutoScaling => "App scaling",
+            Node::AutoScalingGroups => "ASG",
+            Node::Scheduler => "Scheduler",
+            Node::CloudMap => "Cloud Map",
+        }
+    }
+}
+
+fn uses_secret(sim: &Sim, prefix: &str) -> bool {
+    sim.scenario.task_defs.iter().flat_map(|td| &td.containers).flat_map(|c| &c.secrets).any(|(_, from)| from.starts_with(prefix) || (prefix == "arn:aws:ssm" && !from.starts_with("arn:")))
+}
+
+/// The services this scenario uses, in a fixed order.
+pub fn nodes(sim: &Sim) -> Vec<Node> {
+    let s = &sim.scenario;
+    let mut out = Vec::new();
+    if s.ecr_modelled || !s.repositories.is_empty() {
+        out.push(Node::Ecr);
+    }
+    if s.ssm_parameters.is_some() || uses_secret(sim, "arn:aws:ssm") {
+        out.push(Node::Ssm);
+    }
+    if s.secrets_manager.is_some() || uses_secret(sim, "arn:aws:secretsmanager") {
+        out.push(Node::SecretsManager);
+    }
+    if s.roles.is_some() {
+        out.push(Node::Iam);
+    }
+    if !s.alarms.is_empty() {
+        out.push(Node::CloudWatch);
+    }
+    if !s.scalable_targets.is_empty() {
+        out.push(Node::AppAutoScaling);
+    }
+    if !s.auto_scaling_groups.is_empty() {
+        out.push(Node::AutoScalingGroups);
+    }
+    if !s.schedules.is_empty() {
+        out.push(Node::Scheduler);
+    }
+    if !s.namespaces.is_empty() {
+        out.push(Node::CloudMap);
+    }
+    out
+}
+
+pub fn column_width(cx: &Ctx, region_w: f64) -> f64 {
+    let want = crate::scene::text_width("Application Auto Scaling", cx.ty.small) + 2.0 * GAP;
+    want.min(region_w * 0.22).max(120.0)
+}
+
+/// The node's state line: what it holds or is doing now.
+fn state(sim: &Sim, node: Node) -> String {
+    let s = &sim.scenario;
+    match node {
+        Node::Ecr => format!("{} repositories", sim.repositories.len()),
+        Node::Ssm => s.ssm_parameters.as_ref().map_or("parameters".into(), |p| format!("{} parameters", p.len())),
+        Node::SecretsManager => s.secrets_manager.as_ref().map_or("secrets".into(), |p| format!("{} secrets", p.len())),
+        Node::Iam => format!("{} roles", s.roles.as_ref().map_or(0, |r| r.len())),
+        Node::CloudWatch => {
+            let alarm = sim.alarm_states.iter().position(|a| a.state == stevedore_sim::engine::metrics::AlarmState::Alarm);
+            match alarm {
+                Some(k) => format!("ALARM {}", s.alarms[k].name),
+                None => format!("{} OK", s.alarms.len()),
+            }
+        }
+        Node::AppAutoScaling => match sim.activities.last() {
+            Some(a) => a.description.split_whitespace().take(6).collect::<Vec<_>>().join(" "),
+            None => format!("{} policies", s.policies.len()),
+        },
+        Node::AutoScalingGroups => {
+            let desired: u32 = sim.groups_state.iter().map(|g| g.desired).sum();
+            let launching: u32 = sim.groups_state.iter().map(|g| g.launching).sum();
+            if launching > 0 { format!("desired {desired} · launching {launching}") } else { format!("desired {desired}") }
+        }
+        Node::Scheduler => format!("{} schedules", s.schedules.len()),
+        Node::CloudMap => format!("{} namespaces", s.namespaces.len()),
+    }
+}
+
+pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
+    let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
+    scene.text(column.x, column.y + ty.small + 4.0, fit_parts(&["AWS services"], column.w, ty.small), ty.small, c.muted_text, Align::Left, true);
+    let top = column.y + ty.small + 10.0;
+    let h = (ty.small * 2.0 + 16.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
+    let mut at: BTreeMap<Node, Rect> = BTreeMap::new();
+    for (k, &node) in nodes.iter().enumerate() {
+        let r = Rect { x: column.x, y: top + k as f64 * (h + GAP), w: column.w, h };
+        let st = state(sim, node);
+        let alarm = node == Node::CloudWatch && st.starts_with("ALARM");
+        scene.rect(r, c.edge, Some(if alarm { c.unhealthy } else { c.alb }), 4.0);
+        // The AWS-style tile: a square mark on the left.
+        scene.rect(Rect { x: r.x + 4.0, y: r.y + 4.0, w: 6.0, h: r.h - 8.0 }, if alarm { c.unhealthy } else { c.alb }, None, 0.0);
+        let name = crate::scene::first_fit(&[node.name().to_string(), node.short().to_string()], r.w - 20.0, ty.small);
+        scene.text(r.x + 16.0, r.y + ty.small + 4.0, name, ty.small, c.card_text, Align::Left, true);
+        if r.h >= 2.0 * ty.small + 10.0 {
+            let words: Vec<&str> = st.split(" · ").collect();
+            scene.text(r.x + 16.0, r.y + 2.0 * ty.small + 9.0, fit_parts(&words, r.w - 20.0, ty.small), ty.small, if alarm { c.unhealthy } else { c.muted_text }, Align::Left, false);
+        }
+        scene.object("edge", node.name(), r, st);
+        at.insert(node, r);
+    }
+    arrows(cx, &at, scene);
+}
+
+/// An arrow from `from` to `to`, dashed while it streams, with a head at `to`.
+fn arrow(cx: &Ctx, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>) {
+    out.push(Shape::Line { from, to, colour: colour.to_string(), width: cx.line, dash });
+    out.push(Shape::Arrow { from, to, colour: colour.to_string(), size: if cx.view.projection { 14.0 } else { 10.0 } });
+}
+
+const MAX_ARROWS: usize = 24;
+
+fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
+    let sim = cx.sim;
+    let c = cx.c;
+    let blocks: BTreeMap<usize, Rect> = scene.task_blocks.iter().copied().collect();
+    let left = |r: &Rect| (r.x, r.y + r.h / 2.0);
+    let right = |r: &Rect| (r.right(), r.y + r.h / 2.0);
+    let mut out = Vec::new();
+    let mut n = 0;
+    let mut push = |kind: &str, id: String, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>, scene: &mut Scene| {
+        if n < MAX_ARROWS {
+            n += 1;
+            arrow(cx, from, to, colour, dash, out);
+            scene.object("arrow", id, Rect { x: from.0, y: from.1, w: to.0 - from.0, h: to.1 - from.1 }, kind.to_string());
+        }
+    };
+    for (t, task) in sim.tasks.iter().enumerate() {
+        let Some(b) = blocks.get(&t) else { continue };
+        let td = &sim.scenario.task_defs[task.task_def];
+        if task.last_status == TaskStatus::Pending {
+            // Layers stream from ECR while the task is PENDING; a cached image needs no arrow.
+            if let Some(ecr) = at.get(&Node::Ecr) {
+                if task.pulls.iter().any(|p| !p.cached) {
+                    push("pull", task.id.clone(), left(ecr), right(b), c.request, Dash::Dashed, &mut out, scene);
+                }
+            }
+            // Secrets are fetched by the execution role as the task starts.
+            for (node, prefix) in [(Node::Ssm, "ssm"), (Node::SecretsManager, "secretsmanager")] {
+                let Some(r) = at.get(&node) else { continue };
+                let wants = td.containers.iter().flat_map(|c| &c.secrets).any(|(_, from)| if prefix == "ssm" { !from.contains(":secretsmanager:") } else { from.contains(":secretsmanager:") });
+                if wants {
+                    push("secret", task.id.clone(), left(r), right(b), c.healthy, Dash::Solid, &mut out, scene);
+                }
+            }
+        }
+        // Refused: the task stops with the reason (the caption tells it).
+        if let (Some(why), true) = (&task.start_failure, task.live()) {
+            let node = if why.contains("secretsmanager") { Node::SecretsManager } else if why.contains("ssm") { Node::Ssm } else { Node::Ecr };
+            if let Some(r) = at.get(&node) {
+                push("refused", task.id.clone(), left(r), right(b), c.unhealthy, Dash::Dotted, &mut out, scene);
+            }
+        }
+    }
+    // Containers' AWS calls in the last minute go out to IAM, green allowed, red denied.
+    if let Some(iam) = at.get(&Node::Iam) {
+        let recent = sim.api_calls.iter().rev().take_while(|a| a.at + 60_000 >= sim.now()).take(8);
+        for call in recent {
+            let Some(t) = sim.find_task(&call.task_arn) else { continue };
+            let Some(b) = blocks.get(&t) else { continue };
+            let colour = if call.allowed { c.healthy } else { c.unhealthy };
+            push(if call.allowed { "call-allowed" } else { "call-denied" }, sim.tasks[t].id.clone(), right(b), left(iam), colour, if call.allowed { Dash::Solid } else { Dash::Dotted }, &mut out, scene);
+        }
+    }
+    // An alarm in ALARM drives the scaling policy.
+    if let (Some(cw), Some(aas)) = (at.get(&Node::CloudWatch), at.get(&Node::AppAutoScaling)) {
+        if sim.alarm_states.iter().any(|a| a.state == stevedore_sim::engine::metrics::AlarmState::Alarm) {
+            push("alarm", String::new(), (cw.x + cw.w / 2.0, cw.bottom()), (aas.x + aas.w / 2.0, aas.y), c.unhealthy, Dash::Solid, &mut out, scene);
+        }
+    }
+    // An Auto Scaling group launching instances points into the cluster.
+    if let Some(asg) = at.get(&Node::AutoScalingGroups) {
+        if sim.groups_state.iter().any(|g| g.launching > 0) {
+            push("launch", String::new(), left(asg), (asg.x - 2.0 * GAP - 40.0, asg.y + asg.h / 2.0), c.initial, Dash::Dashed, &mut out, scene);
+        }
+    }
+    // A schedule firing RunTask: arrows to the tasks it started, while they start.
+    if let Some(sch) = at.get(&Node::Scheduler) {
+        for (t, task) in sim.tasks.iter().enumerate() {
+            if task.started_by.as_deref().is_some_and(|s| s.contains("schedule")) && task.last_status < TaskStatus::Running {
+                if let Some(b) = blocks.get(&t) {
+                    push("schedule", task.id.clone(), left(sch), right(b), c.query_match, Dash::Solid, &mut out, scene);
+                }
+            }
+        }
+    }
+    scene.shapes.extend(out);
+}

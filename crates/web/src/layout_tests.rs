@@ -1,0 +1,124 @@
+//! Geometry facts about the picture, checked for every built-in lesson at each narrative step
+//! and at the screen sizes a classroom uses.
+
+use crate::layout::{layout, View};
+use crate::scene::{text_box, Rect, Scene, Shape};
+use stevedore_sim::Sim;
+
+const SIZES: &[(f64, f64, bool)] = &[(1280.0, 720.0, true), (1920.0, 1080.0, false), (1280.0, 720.0, false), (1920.0, 1080.0, true)];
+
+fn lesson(id: &str) -> Sim {
+    let scenario = stevedore_sim::load(crate::scenarios::find(id).expect("lesson exists").json).expect("lesson loads");
+    Sim::new(scenario)
+}
+
+/// Each lesson at each narrative step (a little after it, when its point is on screen) and at
+/// four minutes.
+fn moments(id: &str) -> Vec<u64> {
+    let sim = lesson(id);
+    let mut at: Vec<u64> = sim.scenario.narrative.iter().map(|s| s.at + 5_000).collect();
+    at.push(240_000);
+    at.retain(|t| *t <= sim.scenario.duration);
+    at.sort();
+    at.dedup();
+    at
+}
+
+fn view(w: f64, h: f64, projection: bool) -> View<'static> {
+    View { width: w, height: h, projection, caption_window_ms: 60_000, ..View::default() }
+}
+
+fn inside(canvas: &Rect, r: &Rect) -> bool {
+    r.x >= canvas.x - 0.5 && r.y >= canvas.y - 0.5 && r.right() <= canvas.right() + 0.5 && r.bottom() <= canvas.bottom() + 0.5
+}
+
+/// Every fact the issue lists, for one frame. Returns what failed, described.
+fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
+    let mut bad = Vec::new();
+    let canvas = Rect { x: 0.0, y: 0.0, w, h };
+    let texts = scene.text_boxes();
+    for (r, t, size) in &texts {
+        if !inside(&canvas, r) {
+            bad.push(format!("text {t:?} outside the canvas: {r:?}"));
+        }
+        if projection && *size < 16.0 {
+            bad.push(format!("text {t:?} is {size} px in projection mode"));
+        }
+    }
+    for (k, (a, ta, _)) in texts.iter().enumerate() {
+        for (b, tb, _) in &texts[k + 1..] {
+            if a.overlaps(b, 0.5) {
+                bad.push(format!("texts {ta:?} {a:?} and {tb:?} {b:?} overlap"));
+            }
+        }
+    }
+    for s in scene.shapes.iter().chain(&scene.overlay).chain(&scene.callouts) {
+        let r = match s {
+            Shape::Rect { r, .. } | Shape::Frame { r, .. } => *r,
+            Shape::Line { from, to, .. } | Shape::Arrow { from, to, .. } => Rect { x: from.0.min(to.0), y: from.1.min(to.1), w: (from.0 - to.0).abs(), h: (from.1 - to.1).abs() },
+            Shape::Text { x, y, text, size, align, .. } => text_box(*x, *y, text, *size, *align),
+        };
+        if !inside(&canvas, &r) {
+            bad.push(format!("shape outside the canvas: {s:?}"));
+        }
+    }
+    // Target lines end exactly on their task's chip.
+    for o in scene.objects.iter().filter(|o| o.kind == "target-line") {
+        let end = (o.r.x + o.r.w, o.r.y + o.r.h);
+        let chip = scene.objects.iter().find(|c| c.kind == "chip" && c.id == o.id).map(|c| c.r.top_centre());
+        match chip {
+            Some(c) if (c.0 - end.0).abs() < 0.01 && (c.1 - end.1).abs() < 0.01 => {}
+            other => bad.push(format!("target line for {} ends at {end:?}, its chip's top is {other:?}", o.id)),
+        }
+    }
+    // Chips never overlap each other and stay inside their blocks; badges inside their cards.
+    for (k, (ta, a)) in scene.chips.iter().enumerate() {
+        for (tb, b) in &scene.chips[k + 1..] {
+            if a.overlaps(b, 0.5) {
+                bad.push(format!("chips of tasks {ta} and {tb} overlap"));
+            }
+        }
+    }
+    for o in scene.objects.iter().filter(|o| o.kind == "overflow") {
+        if !scene.objects.iter().any(|c| matches!(c.kind, "capacity" | "zone") && c.r.inset(-0.5).contains(o.r.x, o.r.y) && c.r.inset(-0.5).contains(o.r.right(), o.r.bottom())) {
+            bad.push(format!("overflow badge {} at {:?} outside its card", o.id, o.r));
+        }
+    }
+    for o in scene.objects.iter().filter(|o| o.kind == "zone") {
+        if o.id.is_empty() {
+            bad.push("a zone column without a name".into());
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
+    let mut failures = Vec::new();
+    for l in crate::scenarios::BUILT_IN {
+        let mut sim = lesson(l.id);
+        for t in moments(l.id) {
+            sim.advance_to(t);
+            for &(w, h, projection) in SIZES {
+                let scene = layout(&sim, &view(w, h, projection));
+                for f in check(&scene, w, h, projection) {
+                    failures.push(format!("{} at {}s, {w}x{h}{}: {f}", l.id, t / 1000, if projection { " projection" } else { "" }));
+                }
+            }
+        }
+    }
+    let shown: Vec<&String> = failures.iter().take(40).collect();
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+}
+
+#[test]
+fn every_registered_target_with_a_block_gets_a_line() {
+    let mut sim = lesson("first-light");
+    sim.advance_to(120_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let targets: usize = sim.targets.iter().map(|t| t.len()).sum();
+    assert!(targets >= 6);
+    let lines = scene.objects.iter().filter(|o| o.kind == "target-line").count();
+    assert_eq!(lines, targets);
+    assert!(scene.objects.iter().filter(|o| o.kind == "target-line").all(|o| o.note == "healthy"));
+}

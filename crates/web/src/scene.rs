@@ -1,0 +1,247 @@
+//! The display list's vocabulary: shapes, the scene that holds them, type sizes and the rules
+//! that shorten labels. Pure: `paint` draws a `Scene`, tests read it.
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
+    }
+    pub fn top_centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y)
+    }
+    pub fn inset(&self, d: f64) -> Rect {
+        Rect { x: self.x + d, y: self.y + d, w: (self.w - 2.0 * d).max(0.0), h: (self.h - 2.0 * d).max(0.0) }
+    }
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    /// Whether the two overlap by more than `slack` pixels both ways.
+    pub fn overlaps(&self, o: &Rect, slack: f64) -> bool {
+        self.x + slack < o.right() && o.x + slack < self.right() && self.y + slack < o.bottom() && o.y + slack < self.bottom()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    Left,
+    Centre,
+}
+
+/// A line's pattern: health and state are told by shape as well as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+    Long,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Rect { r: Rect, fill: String, stroke: Option<String>, radius: f64 },
+    /// `y` is the baseline.
+    Text { x: f64, y: f64, text: String, size: f64, colour: String, align: Align, bold: bool },
+    Line { from: (f64, f64), to: (f64, f64), colour: String, width: f64, dash: Dash },
+    /// A dashed or dotted outline (a frame: Region, VPC, subnet; or a task waiting).
+    Frame { r: Rect, colour: String, width: f64, dash: Dash, radius: f64 },
+    /// A filled triangle pointing at `to` (arrow heads).
+    Arrow { from: (f64, f64), to: (f64, f64), colour: String, size: f64 },
+}
+
+/// Estimated width of `text` at `size` px: 0.6 em per character is generous for the UI font.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * 0.6 * size
+}
+
+/// The box a text shape covers (baseline `y`, descenders included).
+pub fn text_box(x: f64, y: f64, text: &str, size: f64, align: Align) -> Rect {
+    let w = text_width(text, size);
+    let left = match align {
+        Align::Left => x,
+        Align::Centre => x - w / 2.0,
+    };
+    Rect { x: left, y: y - 0.85 * size, w, h: 1.05 * size }
+}
+
+/// Font sizes in CSS pixels. Projection mode: nothing below 16 px.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Type {
+    pub small: f64,
+    pub body: f64,
+    pub title: f64,
+}
+
+impl Type {
+    pub fn new(projection: bool) -> Type {
+        if projection {
+            Type { small: 16.0, body: 17.0, title: 19.0 }
+        } else {
+            Type { small: 12.0, body: 13.0, title: 15.0 }
+        }
+    }
+}
+
+/// `i-0c6f9e0d2f1a8a5c9` → `i-0c6f…a5c9`: an AWS id keeps its prefix, first and last four.
+pub fn short_id(id: &str) -> String {
+    let (prefix, rest) = match id.find('-') {
+        Some(k) if k <= 4 => (&id[..=k], &id[k + 1..]),
+        _ => ("", id),
+    };
+    if rest.chars().count() <= 10 {
+        return id.to_string();
+    }
+    let head: String = rest.chars().take(4).collect();
+    let tail: String = rest.chars().skip(rest.chars().count() - 4).collect();
+    format!("{prefix}{head}…{tail}")
+}
+
+/// The longest prefix of `parts`, joined by " · ", that fits `max_w` at `size`; never cuts a
+/// part. Empty if not even the first part fits (the label is then left out, not clipped).
+pub fn fit_parts(parts: &[&str], max_w: f64, size: f64) -> String {
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        let candidate = if out.is_empty() { p.to_string() } else { format!("{out} · {p}") };
+        if text_width(&candidate, size) > max_w {
+            break;
+        }
+        out = candidate;
+    }
+    out
+}
+
+/// The first of `candidates` (longest first) that fits, or empty.
+pub fn first_fit(candidates: &[String], max_w: f64, size: f64) -> String {
+    candidates.iter().find(|c| text_width(c, size) <= max_w).cloned().unwrap_or_default()
+}
+
+/// What the browser test hook reports about one drawn object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// `instance`, `task`, `chip`, `lb`, `zone`, `subnet`, `edge`, `caption`, `legend`, `waiting`,
+    /// `target-line`, `ghost`...
+    pub kind: &'static str,
+    /// The sim's name for it (EC2 instance id, task id, load balancer name, ...).
+    pub id: String,
+    pub r: Rect,
+    /// A short fact: a target's health, a caption's text, a node's state.
+    pub note: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Scene {
+    /// World shapes: zoom and pan apply.
+    pub shapes: Vec<Shape>,
+    /// World shapes drawn over everything else: captions (opaque callouts that may cover
+    /// what they point at, so they are left out of the overlap checks).
+    pub callouts: Vec<Shape>,
+    /// Screen shapes, zoom does not apply: the legend.
+    pub overlay: Vec<Shape>,
+    /// Task index → its block, for hit-testing, animation and tests.
+    pub task_blocks: Vec<(usize, Rect)>,
+    pub instance_cards: Vec<(usize, Rect)>,
+    /// Task index → its port or IP chip (where target lines end).
+    pub chips: Vec<(usize, Rect)>,
+    /// What the test hook lists (not filled beyond `OBJECT_LIMIT`).
+    pub objects: Vec<Object>,
+    /// The world's extent (everything drawn lies inside).
+    pub world: Rect,
+}
+
+/// The hook stops listing objects here: at thousands of instances it would cost frames.
+pub const OBJECT_LIMIT: usize = 3000;
+
+impl Scene {
+    pub fn rect(&mut self, r: Rect, fill: &str, stroke: Option<&str>, radius: f64) {
+        self.shapes.push(Shape::Rect { r, fill: fill.to_string(), stroke: stroke.map(str::to_string), radius });
+    }
+    pub fn frame(&mut self, r: Rect, colour: &str, width: f64, dash: Dash, radius: f64) {
+        self.shapes.push(Shape::Frame { r, colour: colour.to_string(), width, dash, radius });
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn text(&mut self, x: f64, y: f64, text: impl Into<String>, size: f64, colour: &str, align: Align, bold: bool) {
+        let text = text.into();
+        if !text.is_empty() {
+            self.shapes.push(Shape::Text { x, y, text, size, colour: colour.to_string(), align, bold });
+        }
+    }
+    pub fn object(&mut self, kind: &'static str, id: impl Into<String>, r: Rect, note: impl Into<String>) {
+        if self.objects.len() < OBJECT_LIMIT {
+            self.objects.push(Object { kind, id: id.into(), r, note: note.into() });
+        }
+    }
+
+    /// What is under a world point: a task block first, then an instance card.
+    pub fn hit(&self, x: f64, y: f64) -> Option<Hit> {
+        if let Some((t, _)) = self.task_blocks.iter().rev().find(|(_, r)| r.contains(x, y) && r.w > 6.0) {
+            return Some(Hit::Task(*t));
+        }
+        self.instance_cards.iter().find(|(_, r)| r.contains(x, y)).map(|(i, _)| Hit::Instance(*i))
+    }
+
+    /// Every text shape's box, world and overlay alike (tests check they never overlap).
+    pub fn text_boxes(&self) -> Vec<(Rect, &str, f64)> {
+        self.shapes
+            .iter()
+            .chain(&self.overlay)
+            .filter_map(|s| match s {
+                Shape::Text { x, y, text, size, align, .. } => Some((text_box(*x, *y, text, *size, *align), text.as_str(), *size)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The test hook's JSON: the drawn objects and the text, capped.
+    pub fn hook_json(&self) -> String {
+        let objects: Vec<serde_json::Value> = self
+            .objects
+            .iter()
+            .map(|o| serde_json::json!({ "kind": o.kind, "id": o.id, "x": o.r.x.round(), "y": o.r.y.round(), "w": o.r.w.round(), "h": o.r.h.round(), "note": o.note }))
+            .collect();
+        let texts: Vec<serde_json::Value> = self
+            .text_boxes()
+            .iter()
+            .take(OBJECT_LIMIT)
+            .map(|(r, t, size)| serde_json::json!({ "text": t, "size": size, "x": r.x.round(), "y": r.y.round(), "w": r.w.round(), "h": r.h.round() }))
+            .collect();
+        serde_json::json!({ "objects": objects, "texts": texts, "world": [self.world.x, self.world.y, self.world.w, self.world.h] }).to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Task(usize),
+    Instance(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_keep_prefix_head_and_tail() {
+        assert_eq!(short_id("i-0c6f9e0d2f1a8a5c9"), "i-0c6f…a5c9");
+        assert_eq!(short_id("0123456789abcdef0123"), "0123…0123");
+        assert_eq!(short_id("i-0abc"), "i-0abc");
+        assert_eq!(short_id("web"), "web");
+    }
+
+    #[test]
+    fn labels_drop_whole_parts_never_cut_a_word() {
+        let parts = ["us-east-1a", "2 instances", "3 tasks"];
+        assert_eq!(fit_parts(&parts, 1000.0, 10.0), "us-east-1a · 2 instances · 3 tasks");
+        let cut = fit_parts(&parts, 150.0, 10.0);
+        assert_eq!(cut, "us-east-1a · 2 instances");
+        assert_eq!(fit_parts(&parts, 20.0, 10.0), "");
+        assert_eq!(first_fit(&["PENDING 10s".into(), "10s".into()], 30.0, 10.0), "10s");
+    }
+}

@@ -1,0 +1,175 @@
+//! Load balancers and the traffic they send: each balancer is a box above the zones it serves,
+//! listing listener → target group; a line runs from it to every registered target, ending on
+//! the task's port chip (bridge: host port) or IP chip (awsvpc), coloured and patterned by
+//! target health, with request dots in proportion to the traffic each target gets. Service-to-
+//! service calls (Cloud Map, Service Connect) are lines between tasks.
+
+use crate::layout::{health_colour, health_dash, Ctx, GAP};
+use crate::scene::{fit_parts, Align, Dash, Rect, Scene, Shape};
+use std::collections::BTreeMap;
+
+/// Dots per line at most, and lines that get dots at most (beyond, a blur that costs frames).
+pub const MAX_DOTS_PER_LINE: usize = 5;
+const MAX_DOTTED_LINES: usize = 300;
+/// Requests per second one dot stands for, and how fast dots travel (line lengths per second).
+pub const RPS_PER_DOT: f64 = 10.0;
+const DOT_SPEED: f64 = 0.6;
+
+pub fn band_height(cx: &Ctx) -> f64 {
+    if cx.sim.scenario.load_balancers.is_empty() {
+        0.0
+    } else {
+        cx.ty.title + cx.ty.small + 22.0
+    }
+}
+
+/// Evenly spaced dots moving from `from` to `to`: `n` of them, advanced by `phase_s`.
+fn flow_dots(cx: &Ctx, from: (f64, f64), to: (f64, f64), n: usize, colour: &str, out: &mut Vec<Shape>) {
+    let d = if cx.view.projection { 9.0 } else { 7.0 };
+    for k in 0..n {
+        let f = (cx.view.phase_s * DOT_SPEED + k as f64 / n as f64).fract();
+        let (x, y) = (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f);
+        out.push(Shape::Rect { r: Rect { x: x - d / 2.0, y: y - d / 2.0, w: d, h: d }, fill: colour.to_string(), stroke: None, radius: d / 2.0 });
+    }
+}
+
+/// The zones each balancer's targets are in (all zones while it has none).
+fn served_span(cx: &Ctx, groups: &[usize], zones: &[String], lanes: &[Rect]) -> (f64, f64) {
+    let sim = cx.sim;
+    let zone_of = |t: usize| {
+        let task = &sim.tasks[t];
+        task.instance.map_or(task.availability_zone.as_str(), |i| sim.instances[i].spec.availability_zone.as_str())
+    };
+    let cols: Vec<usize> = (0..zones.len()).filter(|&k| groups.iter().any(|&tg| sim.targets[tg].iter().any(|t| zone_of(t.task) == zones[k]))).collect();
+    let cols = if cols.is_empty() { (0..lanes.len()).collect() } else { cols };
+    match (cols.first(), cols.last()) {
+        (Some(&a), Some(&b)) => (lanes[a].x, lanes[b].right()),
+        _ => (0.0, 0.0),
+    }
+}
+
+/// One box per load balancer in the band, spanning the zones it serves; balancers serving
+/// overlapping zones share the span side by side. Returns each box and its target groups.
+pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[Rect], scene: &mut Scene) -> Vec<(Rect, Vec<usize>)> {
+    let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
+    let lbs = &sim.scenario.load_balancers;
+    if lbs.is_empty() {
+        return vec![];
+    }
+    let groups: Vec<Vec<usize>> = lbs.iter().map(|lb| lb.listeners.iter().filter_map(|(_, _, tg)| *tg).collect()).collect();
+    let spans: Vec<(f64, f64)> = groups.iter().map(|g| if lanes.is_empty() { (band.x, band.right()) } else { served_span(cx, g, zones, lanes) }).collect();
+    // Clusters of overlapping spans, each divided equally among its balancers.
+    let mut order: Vec<usize> = (0..lbs.len()).collect();
+    order.sort_by(|a, b| spans[*a].0.total_cmp(&spans[*b].0));
+    let mut clusters: Vec<(f64, f64, Vec<usize>)> = Vec::new();
+    for k in order {
+        match clusters.last_mut() {
+            Some(cl) if spans[k].0 < cl.1 => {
+                cl.1 = cl.1.max(spans[k].1);
+                cl.2.push(k);
+            }
+            _ => clusters.push((spans[k].0, spans[k].1, vec![k])),
+        }
+    }
+    let mut boxes = vec![Rect::default(); lbs.len()];
+    for (x0, x1, members) in &clusters {
+        let n = members.len() as f64;
+        let w = (x1 - x0 - GAP * (n - 1.0)) / n;
+        for (j, &k) in members.iter().enumerate() {
+            boxes[k] = Rect { x: x0 + j as f64 * (w + GAP), y: band.y, w, h: band.h };
+        }
+    }
+    let mut out = Vec::new();
+    for (k, lb) in lbs.iter().enumerate() {
+        let r = boxes[k];
+        let network = lb.kind == "network";
+        let colour = if network { c.nlb } else { c.alb };
+        scene.rect(r, c.card, Some(colour), 6.0);
+        let title = fit_parts(&[if network { "NLB" } else { "ALB" }, &lb.name], r.w - 2.0 * GAP, ty.title);
+        scene.text(r.x + r.w / 2.0, r.y + ty.title + 5.0, title.replacen(" · ", " ", 1), ty.title, colour, Align::Centre, true);
+        let listeners: Vec<String> = lb
+            .listeners
+            .iter()
+            .map(|(proto, port, tg)| match tg {
+                Some(t) => format!("{proto}:{port} → {} ({}/{} healthy)", sim.scenario.target_groups[*t].name, sim.healthy_targets(*t), sim.targets[*t].len()),
+                None => format!("{proto}:{port}"),
+            })
+            .collect();
+        let parts: Vec<&str> = listeners.iter().map(String::as_str).collect();
+        scene.text(r.x + r.w / 2.0, r.y + ty.title + ty.small + 12.0, fit_parts(&parts, r.w - 2.0 * GAP, ty.small), ty.small, c.card_text, Align::Centre, false);
+        scene.object("lb", lb.name.clone(), r, listeners.join(" | "));
+        out.push((r, groups[k].clone()));
+    }
+    out
+}
+
+/// Lines from each balancer to each target's chip. The full line goes under the zones (it is
+/// inserted before their contents), a stub over the instance box shows where it ends, and dots
+/// ride on top.
+pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene) {
+    let (sim, c) = (cx.sim, cx.c);
+    let chips: BTreeMap<usize, crate::scene::Rect> = scene.chips.iter().copied().collect();
+    let mut under = Vec::new();
+    let mut over = Vec::new();
+    let mut dots = Vec::new();
+    let mut dotted = 0;
+    for (lb, groups) in lbs {
+        for &tg in groups {
+            // The sim says which targets get requests (fail-open included).
+            let any_healthy = sim.healthy_targets(tg) > 0;
+            let n_routed = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).count();
+            let per_target = if n_routed > 0 { sim.traffic_rps(tg) / n_routed as f64 } else { 0.0 };
+            for target in &sim.targets[tg] {
+                let Some(chip) = chips.get(&target.task) else { continue };
+                let colour = health_colour(c, target.state).to_string();
+                let dash = health_dash(target.state);
+                let to = chip.top_centre();
+                let from = (to.0.clamp(lb.x + 10.0, lb.right() - 10.0), lb.bottom());
+                under.push(Shape::Line { from, to, colour: colour.clone(), width: cx.line, dash });
+                // The visible end: from the top of what holds the block down to the chip.
+                if let Some(&top) = cx.stub_top.get(&target.task) {
+                    let f = ((top - from.1) / (to.1 - from.1)).clamp(0.0, 1.0);
+                    let start = (from.0 + (to.0 - from.0) * f, top);
+                    over.push(Shape::Line { from: start, to, colour: colour.clone(), width: cx.line, dash });
+                }
+                let note = format!("{:?}", target.state).to_lowercase();
+                scene.object("target-line", sim.tasks[target.task].id.clone(), Rect { x: from.0, y: from.1, w: to.0 - from.0, h: to.1 - from.1 }, note);
+                cx.seen.health[target.state as usize] = true;
+                if target.routed(any_healthy) && per_target > 0.0 && dotted < MAX_DOTTED_LINES {
+                    dotted += 1;
+                    let n = ((per_target / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
+                    flow_dots(cx, from, to, n, c.request, &mut dots);
+                    cx.seen.requests = true;
+                }
+            }
+        }
+    }
+    let at = cx.under_zones.min(scene.shapes.len());
+    scene.shapes.splice(at..at, under);
+    scene.shapes.extend(over);
+    scene.shapes.extend(dots);
+}
+
+/// A line from each caller task to the task its service call resolves to, with dots.
+pub fn draw_calls(cx: &mut Ctx, scene: &mut Scene) {
+    let sim = cx.sim;
+    let edges = sim.call_edges();
+    if edges.is_empty() {
+        return;
+    }
+    let blocks: BTreeMap<usize, Rect> = scene.task_blocks.iter().copied().collect();
+    let mut out = Vec::new();
+    // From and to the blocks' bottom edges: the chips and words stay readable.
+    let anchor = |r: &Rect| (r.x + r.w / 2.0, r.bottom());
+    for (n, e) in edges.iter().enumerate() {
+        let (Some(from), Some(to)) = (blocks.get(&e.from).map(anchor), blocks.get(&e.to).map(anchor)) else { continue };
+        out.push(Shape::Line { from, to, colour: cx.c.call.to_string(), width: cx.line * 0.75, dash: Dash::Solid });
+        if n < MAX_DOTTED_LINES {
+            let rps = sim.scenario.service_calls[e.call].per_task_per_s;
+            let dots = ((rps / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
+            flow_dots(cx, from, to, dots, cx.c.call, &mut out);
+        }
+        cx.seen.calls = true;
+    }
+    scene.shapes.extend(out);
+}
