@@ -169,7 +169,7 @@ impl App {
         if !self.playing || self.now_wall_ms - self.last_hook_ms >= DOM_REFRESH_MS {
             self.last_hook_ms = self.now_wall_ms;
             if let Some(window) = web_sys::window() {
-                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, scene.hook_json());
+                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, sim.scenario.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json());
                 if let Ok(value) = js_sys::JSON::parse(&json) {
                     let _ = js_sys::Reflect::set(&window, &"__stevedoreScene".into(), &value);
                 }

@@ -16,7 +16,16 @@ fn gib(mib: u32) -> String {
     format!("{:.1} GiB", mib as f64 / 1024.0)
 }
 
+/// A big card (one instance filling a zone) gets bigger type, up to 1.5×, so its chips read
+/// from the back of the room like the rest.
 pub fn draw_card(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
+    let base = cx.ty;
+    cx.ty = base.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5));
+    draw_card_at_scale(cx, i, r, scene);
+    cx.ty = base;
+}
+
+fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
     let inst = &sim.instances[i];
     let draining = inst.status != InstanceStatus::Active;
@@ -35,29 +44,33 @@ pub fn draw_card(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
         let td = &sim.scenario.task_defs[sim.tasks[t].task_def];
         (td.reserved_cpu() as f64, td.reserved_memory_mib() as f64)
     };
-    // True-scale widths if the blocks fit at their minimum width; else equal widths.
-    let (min_w, min_h) = (blocks::min_width(cx), blocks::chip_height(cx) + 4.0);
-    let widths: Vec<f64> = inst.tasks.iter().map(|&t| (reservation(t).0 / reg_cpu * bx.w).max(min_w)).collect();
-    let gaps = inst.tasks.len().saturating_sub(1) as f64 * 2.0;
-    let to_scale = widths.iter().sum::<f64>() + gaps <= bx.w;
+    // True-scale widths if the blocks fit at their minimum widths; else as many as fit at their
+    // minimum, and a "+N" badge.
+    let min_h = blocks::full_height(cx);
     let n = inst.tasks.len();
-    let shown = if to_scale {
-        n
-    } else {
-        let fit = ((bx.w + 2.0) / (min_w + 2.0)).floor() as usize;
-        if fit >= n { n } else { fit.saturating_sub(1) }
-    };
-    let equal_w = if to_scale { 0.0 } else { ((bx.w - 2.0 * shown.max(1) as f64) / (shown.max(1) as f64 + if shown < n { 1.0 } else { 0.0 })).max(min_w) };
+    let mins: Vec<f64> = inst.tasks.iter().map(|&t| blocks::min_width_of(cx, t)).collect();
+    let widths: Vec<f64> = inst.tasks.iter().zip(&mins).map(|(&t, m)| (reservation(t).0 / reg_cpu * bx.w).max(*m)).collect();
+    let to_scale = widths.iter().sum::<f64>() + n.saturating_sub(1) as f64 * 2.0 <= bx.w;
+    let badge_w = crate::scene::text_width(&format!("+{n}"), ty.small) + 10.0;
+    let mut shown = n;
+    if !to_scale {
+        let mut used = 0.0;
+        shown = 0;
+        while shown < n && used + mins[shown] + 2.0 + badge_w <= bx.w {
+            used += mins[shown] + 2.0;
+            shown += 1;
+        }
+    }
     let mut x = bx.x;
     for (k, &t) in inst.tasks.iter().take(shown).enumerate() {
-        let w = if to_scale { widths[k] } else { equal_w };
+        let w = if to_scale { widths[k] } else { mins[k] };
         let h = (reservation(t).1 / reg_mem * bx.h).clamp(min_h.min(bx.h), bx.h);
         cx.stub_top.insert(t, bx.y);
         blocks::draw(cx, t, Rect { x, y: bx.bottom() - h, w, h }, scene);
         x += w + 2.0;
     }
     if shown < n {
-        let slot = Rect { x, y: bx.bottom() - min_h.min(bx.h), w: (bx.right() - x).max(min_w.min(bx.w)), h: min_h.min(bx.h) };
+        let slot = Rect { x, y: bx.bottom() - min_h.min(bx.h), w: badge_w.min(bx.right() - x), h: min_h.min(bx.h) };
         blocks::overflow(cx, n - shown, slot, scene);
     }
     // Memory stacked on the same vertical scale, from the bottom.
@@ -106,7 +119,8 @@ fn ghosts(cx: &mut Ctx, i: usize, bx: Rect, next_x: f64, scene: &mut Scene) -> O
         let inst = &sim.instances[i];
         let w = (td.reserved_cpu() as f64 / inst.registered_cpu.max(1) as f64 * bx.w).max(blocks::min_width(cx));
         let h = (td.reserved_memory_mib() as f64 / inst.registered_memory_mib.max(1) as f64 * bx.h).max(blocks::full_height(cx)).min(bx.h);
-        let words = vec![format!("{}: no {}", sim.services[s].def.name, stage.name()), format!("no {}", stage.name()), stage.name().to_string()];
+        let svc = &sim.services[s].def.name;
+        let words = vec![format!("{svc}: {reason}"), reason.clone(), format!("{svc}: no {}", stage.name()), format!("no {}", stage.name()), stage.name().to_string()];
         cx.seen.ghost = true;
         if bx.right() - next_x < blocks::min_width(cx) {
             scene.frame(bx, cx.c.unhealthy, cx.line, Dash::Dotted, 2.0);

@@ -40,7 +40,7 @@ pub fn caption(e: &LogEntry) -> Option<(Vec<String>, Tone)> {
         "targetGroup" if m.contains("unhealthy") => (vec![format!("{who}: target unhealthy"), "unhealthy".into()], Tone::Bad),
         "targetGroup" if m.contains("healthy") => (vec![format!("{who}: target healthy"), "healthy".into()], Tone::Good),
         "iam" if m.contains("DENIED") => (vec![format!("AccessDenied: {}", m.split(" on ").next().unwrap_or("call")), "AccessDenied".into()], Tone::Bad),
-        "taskStopped" => (vec![format!("{}: {}", crate::scene::short_id(who), m.split(':').next().unwrap_or(m)), "task stopped".into()], Tone::Bad),
+        "taskStopped" => (vec![format!("task {} stopped: {}", crate::scene::short_id(who), m.split(':').next().unwrap_or(m)), format!("stopped: {}", m.split(':').next().unwrap_or(m)), "task stopped".into()], Tone::Bad),
         "alarm" => {
             let state = m.split(" → ").nth(1).and_then(|r| r.split(':').next()).unwrap_or("");
             (vec![format!("alarm {who} → {state}"), format!("→ {state}")], if state == "ALARM" { Tone::Bad } else { Tone::Good })
@@ -63,7 +63,12 @@ fn anchor(cx: &Ctx, e: &LogEntry, scene: &Scene) -> Option<Rect> {
             scene.task_blocks.iter().find(|(x, _)| x == t).map(|(_, r)| *r).or_else(|| find("waiting", ""))
         }
         "instance" => find("instance", &e.subject).or_else(|| find("edge", "Auto Scaling groups")),
-        "task" | "taskStopped" | "iam" => sim.find_task(&e.subject).and_then(|t| scene.task_blocks.iter().find(|(x, _)| *x == t).map(|(_, r)| *r)),
+        // A stopped task has no block any more: its instance (or its service's tasks) then.
+        "task" | "taskStopped" | "iam" => {
+            let t = sim.find_task(&e.subject)?;
+            let task = &sim.tasks[t];
+            scene.task_blocks.iter().find(|(x, _)| *x == t).map(|(_, r)| *r).or_else(|| task.instance.and_then(|i| find("instance", &sim.instances[i].spec.ec2_instance_id)))
+        }
         "targetGroup" => {
             let lb = sim.scenario.load_balancers.iter().find(|lb| lb.listeners.iter().any(|(_, _, tg)| tg.is_some_and(|tg| sim.scenario.target_groups[tg].name == e.subject)))?;
             find("lb", &lb.name)
@@ -95,16 +100,25 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
         if text.is_empty() || said.contains(&text) {
             continue;
         }
-        let w = text_width(&text, size) + 16.0;
+        // Bold capitals run wide: a little more room than the estimate.
+        let w = text_width(&text, size) * 1.08 + 16.0;
         let h = size + 12.0;
         let near = anchor(cx, e, scene).unwrap_or(Rect { x: world.w / 2.0 - w / 2.0, y: world.h * 0.4, w, h });
-        let mut r = Rect { x: (near.x + near.w / 2.0 - w / 2.0).clamp(4.0, (world.w - w - 4.0).max(4.0)), y: near.y - h - 4.0, w, h };
+        // Beside an AWS service node (to its left, over the VPC's edge), else above the object.
+        let edge = scene.objects.iter().any(|o| o.kind == "edge" && o.r == near);
+        let mut r = if edge {
+            Rect { x: near.x - w - 6.0, y: near.y + (near.h - h) / 2.0, w, h }
+        } else {
+            Rect { x: near.x + near.w / 2.0 - w / 2.0, y: near.y - h - 4.0, w, h }
+        };
+        r.x = r.x.clamp(4.0, (world.w - w - 4.0).max(4.0));
         if r.y < 4.0 {
             r.y = near.bottom() + 4.0;
         }
-        // Below any caption already there; bounded by the count of captions.
+        // Above any caption already there (below when that leaves the canvas); bounded.
         for _ in 0..=MAX_CAPTIONS {
             match placed.iter().find(|p| p.overlaps(&r, 0.0)) {
+                Some(p) if p.y - h - 4.0 >= 4.0 => r.y = p.y - h - 4.0,
                 Some(p) => r.y = p.bottom() + 4.0,
                 None => break,
             }
@@ -117,9 +131,9 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
             Tone::Notice => c.initial,
             Tone::Good => c.healthy,
         };
-        scene.callouts.push(crate::scene::Shape::Rect { r, fill: with_alpha(c.caption, 0.92 * alpha.max(0.6)), stroke: None, radius: 6.0 });
+        scene.callouts.push(crate::scene::Shape::Rect { r, fill: c.caption.to_string(), stroke: None, radius: 6.0 });
         scene.callouts.push(crate::scene::Shape::Frame { r, colour: with_alpha(edge, alpha), width: cx.line, dash: if tone == Tone::Bad { Dash::Solid } else { Dash::Dashed }, radius: 6.0 });
-        scene.callouts.push(crate::scene::Shape::Text { x: r.x + 8.0, y: r.y + size + 3.0, text: text.clone(), size, colour: with_alpha(c.caption_text, alpha), align: Align::Left, bold: true });
+        scene.callouts.push(crate::scene::Shape::Text { x: r.x + 8.0, y: r.y + size + 3.0, text: text.clone(), size, colour: with_alpha(c.caption_text, alpha.max(0.6)), align: Align::Left, bold: true });
         scene.object("caption", e.subject.clone(), r, text.clone());
         placed.push(r);
         said.push(text);

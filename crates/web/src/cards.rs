@@ -4,7 +4,7 @@
 
 use crate::blocks;
 use crate::layout::{Ctx, GAP};
-use crate::scene::{fit_parts, short_id, text_width, Align, Dash, Rect, Scene};
+use crate::scene::{fit_parts, fit_words, short_id, text_width, Align, Dash, Rect, Scene};
 use stevedore_sim::engine::InstanceStatus;
 
 /// Narrowest and shortest card that still shows its title, a block and its free capacity.
@@ -36,44 +36,46 @@ pub fn draw_waiting(cx: &mut Ctx, area: Rect, scene: &mut Scene) -> Option<f64> 
     }
     let ty = cx.ty;
     let shown = lines.len().min(3);
-    let h = ty.body + 10.0 + shown as f64 * (ty.small + 6.0) + 4.0;
+    // Tasks waiting for EC2 capacity are drawn too, on the right: they exist, in PROVISIONING.
+    let waiting: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].awaiting_capacity && sim.tasks[t].live()).collect();
+    let (bw, bh) = fargate_block(cx);
+    let h = (ty.body + 10.0 + shown as f64 * (ty.small + 6.0) + 4.0).max(if waiting.is_empty() { 0.0 } else { bh + 12.0 });
     let r = Rect { h, ..area };
+    let text_w = if waiting.is_empty() { r.w } else { r.w * 0.55 };
     scene.rect(r, cx.c.subnet, None, 6.0);
     scene.frame(r, cx.c.initial, cx.line, Dash::Dashed, 6.0);
     scene.text(r.x + GAP, r.y + ty.body + 4.0, "Waiting to be placed", ty.body, cx.c.initial, Align::Left, true);
     for (k, line) in lines.iter().take(shown).enumerate() {
-        let words: Vec<&str> = line.split(' ').collect();
-        let text = fit_words(&words, r.w - 2.0 * GAP, ty.small);
+        let text = fit_words(line, text_w - 2.0 * GAP, ty.small);
         scene.text(r.x + GAP, r.y + ty.body + 10.0 + (k as f64 + 1.0) * (ty.small + 6.0) - 4.0, text, ty.small, cx.c.card_text, Align::Left, false);
     }
     scene.object("waiting", "", r, lines.join(" | "));
     cx.queue_at = (r.x + GAP, r.y + GAP);
+    if !waiting.is_empty() {
+        let area = Rect { x: r.x + text_w, y: r.y + 6.0, w: r.w - text_w - GAP, h: r.h - 12.0 };
+        row_of_blocks(cx, &waiting, area, bw, bh, scene);
+    }
     Some(h)
 }
 
-/// The longest run of whole words that fits, with an ellipsis if words were dropped.
-fn fit_words(words: &[&str], max_w: f64, size: f64) -> String {
-    let mut out = String::new();
-    for (k, w) in words.iter().enumerate() {
-        let next = if out.is_empty() { w.to_string() } else { format!("{out} {w}") };
-        let last = k + 1 == words.len();
-        if text_width(&next, size) + if last { 0.0 } else { text_width(" …", size) } > max_w {
-            return if out.is_empty() { out } else { format!("{out} …") };
-        }
-        out = next;
-    }
-    out
-}
-
-/// The sim's placement failure message, from "has insufficient …" or "no container instance …"
-/// on: the part that says why.
+/// The part of the sim's placement failure message that says why, without the ids: ECS's
+/// "The closest matching (container-instance …) has insufficient memory available." becomes
+/// "closest match has insufficient memory available".
 fn short_reason(message: &str) -> String {
-    for key in ["because ", "reason: "] {
-        if let Some(k) = message.find(key) {
-            return message[k + key.len()..].trim_end_matches('.').to_string();
+    let sentence = |from: &str| from.split(". ").next().unwrap_or(from).trim_end_matches('.').to_string();
+    if let Some(k) = message.find("The closest matching (") {
+        let rest = &message[k..];
+        if let Some(end) = rest.find(") ") {
+            return format!("closest match {}", sentence(&rest[end + 2..]));
         }
     }
-    message.to_string()
+    if let Some(k) = message.find("Reason: ") {
+        return sentence(&message[k + 8..]);
+    }
+    match message.find("because ") {
+        Some(k) => sentence(&message[k + 8..]),
+        None => sentence(message),
+    }
 }
 
 pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
@@ -109,6 +111,9 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
     let cards_area = Rect { h: inside.h - fargate_h - if fargate_h > 0.0 { GAP } else { 0.0 }, ..inside };
     if !members.is_empty() {
         draw_instances(cx, &members, cards_area, scene);
+    } else if fargate.is_empty() {
+        let words = fit_words("No container instances here yet", cards_area.w - GAP, ty.body);
+        scene.text(cards_area.x + cards_area.w / 2.0, cards_area.y + cards_area.h / 2.0, words, ty.body, c.muted_text, Align::Centre, false);
     }
     if fargate_h > 0.0 {
         let strip = Rect { y: inside.bottom() - fargate_h, h: fargate_h, ..inside };

@@ -112,7 +112,7 @@ fn state(sim: &Sim, node: Node) -> String {
             }
         }
         Node::AppAutoScaling => match sim.activities.last() {
-            Some(a) => a.description.split_whitespace().take(6).collect::<Vec<_>>().join(" "),
+            Some(a) => a.description.trim_end_matches('.').replace("Setting desired count to", "desired count →"),
             None => format!("{} policies", s.policies.len()),
         },
         Node::AutoScalingGroups => {
@@ -141,8 +141,7 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
         let name = crate::scene::first_fit(&[node.name().to_string(), node.short().to_string()], r.w - 20.0, ty.small);
         scene.text(r.x + 16.0, r.y + ty.small + 4.0, name, ty.small, c.card_text, Align::Left, true);
         if r.h >= 2.0 * ty.small + 10.0 {
-            let words: Vec<&str> = st.split(" · ").collect();
-            scene.text(r.x + 16.0, r.y + 2.0 * ty.small + 9.0, fit_parts(&words, r.w - 20.0, ty.small), ty.small, if alarm { c.unhealthy } else { c.muted_text }, Align::Left, false);
+            scene.text(r.x + 16.0, r.y + 2.0 * ty.small + 9.0, crate::scene::fit_words(&st, r.w - 20.0, ty.small), ty.small, if alarm { c.unhealthy } else { c.muted_text }, Align::Left, false);
         }
         scene.object("edge", node.name(), r, st);
         at.insert(node, r);

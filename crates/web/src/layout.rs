@@ -57,7 +57,7 @@ pub struct Ctx<'a> {
 pub const GAP: f64 = 8.0;
 
 pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
-    let ty = Type::new(view.projection);
+    let ty = Type::new(view.projection, view.width);
     let c = Colours::for_mode(view.projection);
     let mut health = BTreeMap::new();
     let mut target_port = BTreeMap::new();

@@ -80,7 +80,7 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
         }
     }
     for o in scene.objects.iter().filter(|o| o.kind == "overflow") {
-        if !scene.objects.iter().any(|c| matches!(c.kind, "capacity" | "zone") && c.r.inset(-0.5).contains(o.r.x, o.r.y) && c.r.inset(-0.5).contains(o.r.right(), o.r.bottom())) {
+        if !scene.objects.iter().any(|c| matches!(c.kind, "capacity" | "zone" | "waiting") && c.r.inset(-0.5).contains(o.r.x, o.r.y) && c.r.inset(-0.5).contains(o.r.right(), o.r.bottom())) {
             bad.push(format!("overflow badge {} at {:?} outside its card", o.id, o.r));
         }
     }
@@ -95,18 +95,24 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
 #[test]
 fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
     let mut failures = Vec::new();
+    let (mut frames, mut texts, mut lines) = (0, 0, 0);
     for l in crate::scenarios::BUILT_IN {
         let mut sim = lesson(l.id);
         for t in moments(l.id) {
             sim.advance_to(t);
             for &(w, h, projection) in SIZES {
                 let scene = layout(&sim, &view(w, h, projection));
+                frames += 1;
+                texts += scene.text_boxes().len();
+                lines += scene.objects.iter().filter(|o| o.kind == "target-line").count();
                 for f in check(&scene, w, h, projection) {
                     failures.push(format!("{} at {}s, {w}x{h}{}: {f}", l.id, t / 1000, if projection { " projection" } else { "" }));
                 }
             }
         }
     }
+    // The checks ran over real pictures.
+    assert!(frames >= 4 * crate::scenarios::BUILT_IN.len() * 2 && texts > 20 * frames && lines > 100, "{frames} frames, {texts} texts, {lines} lines");
     let shown: Vec<&String> = failures.iter().take(40).collect();
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
 }

@@ -58,9 +58,26 @@ pub enum Shape {
     Arrow { from: (f64, f64), to: (f64, f64), colour: String, size: f64 },
 }
 
-/// Estimated width of `text` at `size` px: 0.6 em per character is generous for the UI font.
+/// Estimated width of `text` at `size` px: 0.64 em per character covers the UI font's bold
+/// capitals (DejaVu Sans, the widest sans a Linux browser falls back to).
 pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * 0.6 * size
+    text.chars().count() as f64 * 0.64 * size
+}
+
+/// The longest run of whole words that fits, with an ellipsis if words were dropped; empty if
+/// not even the first word fits.
+pub fn fit_words(text: &str, max_w: f64, size: f64) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = String::new();
+    for (k, w) in words.iter().enumerate() {
+        let next = if out.is_empty() { w.to_string() } else { format!("{out} {w}") };
+        let last = k + 1 == words.len();
+        if text_width(&next, size) + if last { 0.0 } else { text_width(" …", size) } > max_w {
+            return if out.is_empty() { out } else { format!("{out} …") };
+        }
+        out = next;
+    }
+    out
 }
 
 /// The box a text shape covers (baseline `y`, descenders included).
@@ -82,12 +99,18 @@ pub struct Type {
 }
 
 impl Type {
-    pub fn new(projection: bool) -> Type {
+    /// On a screen, type grows a little with the canvas (a 1920 px projector without projection
+    /// mode still reads); projection mode starts at 16 px.
+    pub fn new(projection: bool, canvas_w: f64) -> Type {
         if projection {
             Type { small: 16.0, body: 17.0, title: 19.0 }
         } else {
-            Type { small: 12.0, body: 13.0, title: 15.0 }
+            let k = (canvas_w / 1150.0).clamp(1.0, 1.25);
+            Type { small: (12.0 * k).round(), body: (13.0 * k).round(), title: (15.0 * k).round() }
         }
+    }
+    pub fn scaled(self, k: f64) -> Type {
+        Type { small: (self.small * k).round(), body: (self.body * k).round(), title: (self.title * k).round() }
     }
 }
 
@@ -239,7 +262,7 @@ mod tests {
     fn labels_drop_whole_parts_never_cut_a_word() {
         let parts = ["us-east-1a", "2 instances", "3 tasks"];
         assert_eq!(fit_parts(&parts, 1000.0, 10.0), "us-east-1a · 2 instances · 3 tasks");
-        let cut = fit_parts(&parts, 150.0, 10.0);
+        let cut = fit_parts(&parts, 160.0, 10.0);
         assert_eq!(cut, "us-east-1a · 2 instances");
         assert_eq!(fit_parts(&parts, 20.0, 10.0), "");
         assert_eq!(first_fit(&["PENDING 10s".into(), "10s".into()], 30.0, 10.0), "10s");

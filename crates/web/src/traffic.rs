@@ -114,7 +114,7 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     let mut dots = Vec::new();
     let mut dotted = 0;
     for (lb, groups) in lbs {
-        for &tg in groups {
+        for (listener, &tg) in groups.iter().enumerate() {
             // The sim says which targets get requests (fail-open included).
             let any_healthy = sim.healthy_targets(tg) > 0;
             let n_routed = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).count();
@@ -124,7 +124,9 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
                 let colour = health_colour(c, target.state).to_string();
                 let dash = health_dash(target.state);
                 let to = chip.top_centre();
-                let from = (to.0.clamp(lb.x + 10.0, lb.right() - 10.0), lb.bottom());
+                // Fanned from the listener's point on the box: lines to stacked cards differ in
+                // angle, so none hides behind another.
+                let from = (lb.x + lb.w * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom());
                 under.push(Shape::Line { from, to, colour: colour.clone(), width: cx.line, dash });
                 // The visible end: from the top of what holds the block down to the chip.
                 if let Some(&top) = cx.stub_top.get(&target.task) {

@@ -1,0 +1,131 @@
+// The picture: every built-in lesson at each narrative step, at 1280x720 in projection mode
+// (side panel folded, as in class) and at 1920x1080, screenshotted into test-output/screenshots/
+// and checked through the scene hook (`window.__stevedoreScene`: the drawn objects and texts).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowser, open, SHOTS } from './harness.mjs';
+
+let env;
+before(async () => { env = await startBrowser(); });
+after(async () => { await env.stop(); });
+
+const hook = (page) => page.evaluate(() => window.__stevedoreScene);
+
+async function seek(page, ms) {
+  await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);
+  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('#timeline').value) - v) < 1000 || Number(document.querySelector('#timeline').max) < v, ms);
+  // New tasks slide in from the queue for 700 ms: judge the picture once they have landed.
+  await page.waitForTimeout(850);
+}
+
+const overlaps = (a, b) => a.x + 1 < b.x + b.w && b.x + 1 < a.x + a.w && a.y + 1 < b.y + b.h && b.y + 1 < a.y + a.h;
+
+/** The facts every frame must satisfy, from the hook. */
+function checkFrame(label, h) {
+  const [w, ht] = h.canvas;
+  const { objects, texts } = h.scene;
+  for (const t of texts) {
+    assert.ok(t.x >= -1 && t.y >= -1 && t.x + t.w <= w + 1 && t.y + t.h <= ht + 1, `${label}: text ${JSON.stringify(t.text)} outside the canvas`);
+    if (h.projection) assert.ok(t.size >= 16, `${label}: ${JSON.stringify(t.text)} is ${t.size}px in projection mode`);
+  }
+  for (let i = 0; i < texts.length; i++) {
+    for (let j = i + 1; j < texts.length; j++) {
+      assert.ok(!overlaps(texts[i], texts[j]), `${label}: ${JSON.stringify(texts[i].text)} overlaps ${JSON.stringify(texts[j].text)}`);
+    }
+  }
+  for (const line of objects.filter((o) => o.kind === 'target-line')) {
+    const chip = objects.find((o) => o.kind === 'chip' && o.id === line.id);
+    assert.ok(chip, `${label}: target line to ${line.id} has no chip`);
+    const end = [line.x + line.w, line.y + line.h];
+    assert.ok(Math.abs(end[0] - (chip.x + chip.w / 2)) <= 1.5 && Math.abs(end[1] - chip.y) <= 1.5, `${label}: line to ${line.id} ends at ${end}, chip at ${chip.x + chip.w / 2},${chip.y}`);
+  }
+  assert.ok(objects.filter((o) => o.kind === 'zone').every((z) => z.id), `${label}: a zone without a name`);
+}
+
+const has = (h, kind, pred = () => true) => h.scene.objects.some((o) => o.kind === kind && pred(o));
+const texts = (h) => h.scene.texts.map((t) => t.text).join(' | ');
+
+// What each lesson must show on the canvas (its point), at the end of its narrative or the
+// moment given.
+const CONCEPT = {
+  'first-light': [180, (h) => has(h, 'lb') && h.scene.objects.filter((o) => o.kind === 'target-line' && o.note === 'healthy').length >= 6],
+  // A static host port shows on its chip, dynamic ones differ per task, and the task that
+  // can't get the port is drawn as a red ghost on the instances that turned it down.
+  'host-port-conflicts': [120, (h) => has(h, 'chip', (o) => o.note === ':8080') && has(h, 'chip', (o) => /^:\d{5}$/.test(o.note)) && has(h, 'ghost', (o) => /port/.test(o.note))],
+  'awsvpc-eni-limits': [120, (h) => has(h, 'chip', (o) => /^(\d+\.){3}\d+$|^\.\d+\.\d+$/.test(o.note)) && (has(h, 'ghost') || has(h, 'waiting'))],
+  'placement-strategies': [120, (h) => h.scene.objects.filter((o) => o.kind === 'instance').length >= 12 && has(h, 'capacity')],
+  'constraints': [120, (h) => has(h, 'instance') && has(h, 'task')],
+  'fargate-spot-base': [180, (h) => /Fargate tasks/.test(texts(h)) && has(h, 'target-line')],
+  'draining': [null, (h) => /DRAINING/.test(texts(h)) || has(h, 'caption', (o) => /DRAINING/.test(o.note))],
+  'ec2-spot-draining': [null, (h) => /DRAINING|Spot/.test(texts(h))],
+  'secrets-environment': [null, (h) => has(h, 'edge', (o) => o.id === 'SSM Parameter Store' || o.id === 'Secrets Manager')],
+  'daemon': [120, (h) => has(h, 'task')],
+  'target-tracking': [null, (h) => has(h, 'edge', (o) => o.id === 'Application Auto Scaling')],
+  'step-scaling': [null, (h) => has(h, 'edge', (o) => o.id === 'CloudWatch alarms')],
+  'rolling-deployment': [null, (h) => has(h, 'task')],
+  'cluster-auto-scaling': [30, (h) => has(h, 'waiting', (o) => /waiting for EC2 capacity/.test(o.note)) && has(h, 'edge', (o) => o.id === 'Auto Scaling groups')],
+  'ecr-images': [null, (h) => has(h, 'edge', (o) => o.id === 'Amazon ECR')],
+  'service-discovery': [null, (h) => has(h, 'edge', (o) => o.id === 'AWS Cloud Map')],
+  'iam-roles': [null, (h) => has(h, 'edge', (o) => o.id === 'IAM roles')],
+  'batch-scheduled': [null, (h) => has(h, 'edge', (o) => o.id === 'EventBridge Scheduler')],
+};
+
+for (const [viewport, projection] of [[{ width: 1280, height: 720 }, true], [{ width: 1920, height: 1080 }, false]]) {
+  const size = `${viewport.width}x${viewport.height}${projection ? '-projection' : ''}`;
+  test(`every lesson's picture at ${size}: fits, never overlaps, lines end on ports, shows its concept`, async () => {
+    const { page, problems } = await open(env, viewport, projection ? '?projection=1' : '');
+    await page.click('#tab-scenario');
+    const lessons = await page.$$eval('#lesson option', (o) => o.map((x) => x.value).filter(Boolean));
+    for (const id of lessons) {
+      await page.click('#tab-scenario');
+      await page.selectOption('#lesson', id);
+      await page.waitForSelector('#narrative');
+      if (projection) {
+        await page.keyboard.press('s');
+        await page.waitForSelector('.app.side-folded');
+      }
+      const max = Number(await page.$eval('#timeline', (e) => e.max));
+      const [conceptAt, concept] = CONCEPT[id] ?? [null, () => true];
+      // Each narrative step (from the lesson file) plus the concept's moment.
+      const times = (await hook(page)).narrative.map((at) => at + 5000);
+      const concepts = conceptAt === null ? [times.at(-1) ?? 240000] : [conceptAt * 1000];
+      let k = 0;
+      for (const t of [...new Set([...times, ...concepts])].filter((t) => t <= max).sort((a, b) => a - b)) {
+        await seek(page, t);
+        const h = await hook(page);
+        assert.ok(h, `${id}: the scene hook is set`);
+        checkFrame(`${id} @${t / 1000}s ${size}`, h);
+        if (concepts.includes(t)) assert.ok(concept(h), `${id} @${t / 1000}s ${size}: the lesson's concept is on the canvas; texts: ${texts(h).slice(0, 600)}`);
+        await page.screenshot({ path: `${SHOTS}/picture-${id}-${k}-${size}.png` });
+        k++;
+      }
+      if (projection) await page.keyboard.press('s');
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test('zoom and pan: +, −, 0, wheel and double-click keep the picture whole', async () => {
+  const { page, problems } = await open(env, { width: 1280, height: 720 });
+  await page.locator('#cluster').hover();
+  await page.keyboard.press('+');
+  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.25');
+  await page.keyboard.press('0');
+  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.00');
+  const at = await page.$eval('#cluster', (c) => c.dataset.firstInstance);
+  const [x, y] = at.split(',').map(Number);
+  await page.dblclick('#cluster', { position: { x, y } });
+  assert.ok(Number(await page.$eval('#cluster', (c) => c.dataset.zoom)) > 1.5, 'double-click focuses the instance');
+  await page.screenshot({ path: `${SHOTS}/picture-zoom-focus-1280x720.png` });
+  await page.mouse.move(400, 300);
+  await page.mouse.down();
+  await page.mouse.move(300, 250, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.press('-');
+  await page.mouse.wheel(0, 400);
+  await page.waitForTimeout(100);
+  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.00', 'zooming out stops at the whole picture');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
