@@ -165,8 +165,9 @@ impl App {
         let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms };
         let scene = layout(sim, &view);
         paint::paint(&ctx, &scene, dpr, &self.zoom);
-        // Test hook: the drawn objects and texts as JSON, while paused or a few times a second.
-        if !self.playing || self.now_wall_ms - self.last_hook_ms >= DOM_REFRESH_MS {
+        // Test hook: the drawn objects and texts as JSON, while paused (building it costs a few
+        // ms at scale, which a playing frame can't spare) and once a second while playing.
+        if !self.playing || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
             self.last_hook_ms = self.now_wall_ms;
             if let Some(window) = web_sys::window() {
                 let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, sim.scenario.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json());

@@ -110,11 +110,8 @@ fn ports_in_use(cx: &Ctx, i: usize) -> String {
 fn ghosts(cx: &mut Ctx, i: usize, bx: Rect, next_x: f64, scene: &mut Scene) -> Option<Vec<String>> {
     let sim = cx.sim;
     let ty = cx.ty;
-    for s in 0..sim.services.len() {
-        if sim.services[s].unplaced.is_none() {
-            continue;
-        }
-        let Some((_, stage, reason)) = sim.placement_blockers(s).into_iter().find(|(k, _, _)| *k == i) else { continue };
+    for (&s, blockers) in &cx.blockers {
+        let Some((_, stage, reason)) = blockers.iter().find(|(k, _, _)| *k == i).cloned() else { continue };
         let Some(td) = sim.services[s].deployments.last().map(|d| &sim.scenario.task_defs[d.task_def]) else { continue };
         let inst = &sim.instances[i];
         let w = (td.reserved_cpu() as f64 / inst.registered_cpu.max(1) as f64 * bx.w).max(blocks::min_width(cx));

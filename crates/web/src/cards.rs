@@ -191,41 +191,62 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         }
         return;
     }
-    // Compact: near-square cells that always fit the area.
+    // Compact: near-square cells that always fit the area. One level for the whole zone:
+    // marks (a tick per task, coloured by service) if every instance's ticks fit its cell, else
+    // density (the memory in use).
     let side = (area.w * area.h / n as f64).sqrt();
     let cols = ((area.w / side).ceil() as usize).clamp(1, n);
     let rows = n.div_ceil(cols);
     let (cw, ch) = (area.w / cols as f64, area.h / rows as f64);
     let gap = (cw.min(ch) * 0.15).min(2.0);
+    let (w, h) = (cw - gap, ch - gap);
+    let per_row = ((w - 2.0) / (TICK + 1.0)).floor().max(0.0) as usize;
+    let fits = per_row * ((h - 2.0) / (TICK + 1.0)).floor().max(0.0) as usize;
+    let marks = w >= 14.0 && h >= 10.0 && members.iter().all(|&i| cx.sim.instances[i].tasks.len() <= fits);
+    // Ticks batched per colour: one fill style each, and no string per tick.
+    let mut ticks: std::collections::BTreeMap<&'static str, Vec<Rect>> = std::collections::BTreeMap::new();
     for (k, &i) in members.iter().enumerate() {
-        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w: cw - gap, h: ch - gap };
+        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w, h };
         scene.instance_cards.push((i, r));
-        compact(cx, i, r, scene);
+        compact(cx, i, r, marks.then_some(per_row), &mut ticks, scene);
+    }
+    for (colour, rects) in ticks {
+        scene.shapes.push(crate::scene::Shape::Marks { colour: colour.to_string(), rects });
+    }
+    if marks {
+        cx.seen.marks = true;
+    } else {
+        cx.seen.density = true;
+    }
+    for (k, &i) in members.iter().enumerate() {
+        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w, h };
         mark(cx, i, r, scene);
     }
 }
 
-/// Marks (a tick per task, coloured by service) when the cell has room; density otherwise.
-fn compact(cx: &Ctx, i: usize, r: Rect, scene: &mut Scene) {
+const TICK: f64 = 4.0;
+
+/// A compact cell: with `per_row`, a tick per task (collected in `ticks`); else the memory in
+/// use as a fill.
+fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, ticks: &mut std::collections::BTreeMap<&'static str, Vec<Rect>>, scene: &mut Scene) {
     let (sim, c) = (cx.sim, cx.c);
     let inst = &sim.instances[i];
-    let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
     // Square corners: thousands of tiny round rects cost more to raster than they add.
     scene.rect(r, if inst.status == InstanceStatus::Active { c.card } else { c.card_draining }, None, 0.0);
-    let marks = inst.tasks.len();
-    let tick = 4.0;
-    let fits = ((r.w - 2.0) / (tick + 1.0)).floor() * ((r.h - 2.0) / (tick + 1.0)).floor();
-    if r.w >= 14.0 && r.h >= 10.0 && marks > 0 && (marks as f64) <= fits {
-        let per_row = ((r.w - 2.0) / (tick + 1.0)).floor().max(1.0) as usize;
-        for (k, &t) in inst.tasks.iter().enumerate() {
-            let m = Rect { x: r.x + 1.0 + (k % per_row) as f64 * (tick + 1.0), y: r.y + 1.0 + (k / per_row) as f64 * (tick + 1.0), w: tick, h: tick };
-            scene.rect(m, c.service(sim.tasks[t].service), None, 0.0);
-            scene.task_blocks.push((t, m));
+    match per_row {
+        Some(per_row) => {
+            for (k, &t) in inst.tasks.iter().enumerate() {
+                let m = Rect { x: r.x + 1.0 + (k % per_row) as f64 * (TICK + 1.0), y: r.y + 1.0 + (k / per_row) as f64 * (TICK + 1.0), w: TICK, h: TICK };
+                ticks.entry(c.service(sim.tasks[t].service)).or_default().push(m);
+                scene.task_blocks.push((t, m));
+            }
         }
-    } else {
-        scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, c.memory_bar, None, 0.0);
-        for &t in &inst.tasks {
-            scene.task_blocks.push((t, r));
+        None => {
+            let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
+            scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, c.memory_bar, None, 0.0);
+            for &t in &inst.tasks {
+                scene.task_blocks.push((t, r));
+            }
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct Ctx<'a> {
     pub stub_top: BTreeMap<usize, f64>,
     /// Index in the shapes where the zones' contents begin (target lines go under them).
     pub under_zones: usize,
+    /// Per service that can't place: why each instance refuses its next task (asked once).
+    pub blockers: BTreeMap<usize, Vec<(usize, stevedore_sim::placement::Stage, String)>>,
 }
 
 pub const GAP: f64 = 8.0;
@@ -68,7 +70,11 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
             target_port.entry(t.task).or_insert(t.port);
         }
     }
-    let mut cx = Ctx { sim, view, c, ty, health, target_port, queue_at: (GAP, GAP), seen: legend::Seen::default(), line: if view.projection { 3.0 } else { 2.0 }, stub_top: BTreeMap::new(), under_zones: 0 };
+    let mut cx = Ctx { sim, view, c, ty, health, target_port, queue_at: (GAP, GAP), seen: legend::Seen::default(), line: if view.projection { 3.0 } else { 2.0 }, stub_top: BTreeMap::new(), under_zones: 0, blockers: BTreeMap::new() };
+    // Only where cards are drawn in detail (a few hundred instances at most).
+    if sim.instances.len() <= 400 {
+        cx.blockers = (0..sim.services.len()).filter(|&s| sim.services[s].unplaced.is_some()).map(|s| (s, sim.placement_blockers(s))).collect();
+    }
     let mut scene = Scene { world: Rect { x: 0.0, y: 0.0, w: view.width, h: view.height }, ..Scene::default() };
     scene.rect(Rect { x: 0.0, y: 0.0, w: view.width, h: view.height }, c.background, None, 0.0);
 

@@ -57,6 +57,10 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
             Shape::Rect { r, .. } | Shape::Frame { r, .. } => *r,
             Shape::Line { from, to, .. } | Shape::Arrow { from, to, .. } => Rect { x: from.0.min(to.0), y: from.1.min(to.1), w: (from.0 - to.0).abs(), h: (from.1 - to.1).abs() },
             Shape::Text { x, y, text, size, align, .. } => text_box(*x, *y, text, *size, *align),
+            Shape::Marks { rects, .. } => rects.iter().fold(rects[0], |a, r| {
+                let (x, y) = (a.x.min(r.x), a.y.min(r.y));
+                Rect { x, y, w: a.right().max(r.right()) - x, h: a.bottom().max(r.bottom()) - y }
+            }),
         };
         if !inside(&canvas, &r) {
             bad.push(format!("shape outside the canvas: {s:?}"));

@@ -22,6 +22,9 @@ pub struct Seen {
     pub ghost: bool,
     pub requests: bool,
     pub calls: bool,
+    /// Level of detail in use: ticks per task, or memory density.
+    pub marks: bool,
+    pub density: bool,
 }
 
 pub fn height(cx: &Ctx) -> f64 {
@@ -49,7 +52,9 @@ pub fn draw(cx: &mut Ctx, strip: Rect, scene: &mut Scene) {
             items.push((Swatch::Line(crate::layout::health_colour(c, state), crate::layout::health_dash(state)), format!("target {word}")));
         }
     }
-    let flags: [(bool, Swatch, &str); 12] = [
+    let flags: [(bool, Swatch, &str); 14] = [
+        (s.marks, Swatch::Block(c.services[0]), "tick = one task"),
+        (s.density, Swatch::Block(c.memory_bar), "memory in use"),
         (s.capacity, Swatch::Outline(c.card_text, Dash::Solid), "task block: width = CPU, height = memory"),
         (s.pending, Swatch::Outline(c.muted_text, Dash::Dashed), "starting"),
         (s.stopping, Swatch::Outline(c.draining, Dash::Dotted), "stopping"),

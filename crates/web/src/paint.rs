@@ -106,6 +106,13 @@ fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
                 ctx.set_line_width(*width);
                 ctx.stroke();
             }
+            Shape::Marks { colour, rects } => {
+                ctx.set_fill_style_str(colour);
+                current_fill = Some(colour);
+                for r in rects {
+                    ctx.fill_rect(r.x, r.y, r.w, r.h);
+                }
+            }
             Shape::Arrow { from, to, colour, size } => {
                 let (dx, dy) = (to.0 - from.0, to.1 - from.1);
                 let len = (dx * dx + dy * dy).sqrt().max(1e-6);

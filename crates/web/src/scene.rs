@@ -54,6 +54,9 @@ pub enum Shape {
     Line { from: (f64, f64), to: (f64, f64), colour: String, width: f64, dash: Dash },
     /// A dashed or dotted outline (a frame: Region, VPC, subnet; or a task waiting).
     Frame { r: Rect, colour: String, width: f64, dash: Dash, radius: f64 },
+    /// Many small squares of one colour (level of detail: a tick per task), painted with one
+    /// fill style.
+    Marks { colour: String, rects: Vec<Rect> },
     /// A filled triangle pointing at `to` (arrow heads).
     Arrow { from: (f64, f64), to: (f64, f64), colour: String, size: f64 },
 }
