@@ -132,3 +132,87 @@ fn every_registered_target_with_a_block_gets_a_line() {
     assert_eq!(lines, targets);
     assert!(scene.objects.iter().filter(|o| o.kind == "target-line").all(|o| o.note == "healthy"));
 }
+
+fn with_instances(n: u32) -> Sim {
+    let mut doc: serde_json::Value = serde_json::from_str(crate::scenarios::default().json).unwrap();
+    doc["containerInstances"][0]["count"] = serde_json::json!(n);
+    let mut sim = Sim::new(stevedore_sim::load(&doc.to_string()).unwrap());
+    sim.advance_to(60_000);
+    sim
+}
+
+#[test]
+fn thousands_of_instances_become_marks_then_density_and_still_fit() {
+    for (n, marks) in [(300, true), (4996, false)] {
+        let sim = with_instances(n);
+        for &(w, h, projection) in SIZES {
+            let scene = layout(&sim, &view(w, h, projection));
+            assert_eq!(scene.instance_cards.len(), sim.instances.len());
+            let canvas = Rect { x: 0.0, y: 0.0, w, h };
+            assert!(scene.instance_cards.iter().all(|(_, r)| inside(&canvas, r)), "{n} instances at {w}x{h}: cards must fit");
+            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { .. }));
+            assert_eq!(ticks, marks, "{n} instances at {w}x{h}");
+            // No per-instance text at this scale: nothing to overlap.
+            assert!(scene.text_boxes().len() < 60, "{}", scene.text_boxes().len());
+        }
+    }
+}
+
+#[test]
+fn a_binpacked_instance_looks_packed_and_blocks_are_as_wide_as_their_cpu() {
+    // placement-strategies: binpack fills one instance; block widths follow CPU reservations.
+    let mut sim = lesson("placement-strategies");
+    sim.advance_to(120_000);
+    let scene = layout(&sim, &view(1920.0, 1080.0, false));
+    let boxes: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "capacity").collect();
+    let mut checked = 0;
+    for b in &boxes {
+        let inst = sim.instances.iter().position(|i| i.spec.ec2_instance_id == b.id).unwrap();
+        let tasks = &sim.instances[inst].tasks;
+        let blocks: Vec<Rect> = tasks.iter().filter_map(|t| scene.task_blocks.iter().find(|(x, _)| x == t).map(|(_, r)| *r)).collect();
+        if blocks.len() != tasks.len() || tasks.is_empty() {
+            continue;
+        }
+        // Side by side from the left edge, bottom-aligned, inside the box.
+        let used: f64 = blocks.iter().map(|r| r.w).sum();
+        let cpu = sim.instances[inst].registered_cpu - sim.instances[inst].remaining_cpu;
+        let expected = cpu as f64 / sim.instances[inst].registered_cpu as f64 * b.r.w;
+        assert!((used - expected).abs() <= 1.0 || used > expected, "{}: blocks {used:.1} px for {cpu} CPU ({expected:.1} px)", b.id);
+        assert!(blocks.iter().all(|r| (r.bottom() - b.r.bottom()).abs() < 0.01 && b.r.inset(-0.5).contains(r.x, r.y)));
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked}");
+}
+
+#[test]
+fn a_task_that_cannot_be_placed_is_a_ghost_on_the_instances_that_refused_it() {
+    let mut sim = lesson("host-port-conflicts");
+    sim.advance_to(120_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let ghosts: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "ghost").collect();
+    assert!(!ghosts.is_empty());
+    for g in &ghosts {
+        assert!(g.note.contains("port"), "{}", g.note);
+        assert!(scene.objects.iter().any(|c| c.kind == "capacity" && c.r.inset(-0.5).contains(g.r.x, g.r.y) && c.r.inset(-0.5).contains(g.r.right(), g.r.bottom())), "ghost inside an instance box");
+    }
+    assert!(scene.objects.iter().any(|o| o.kind == "waiting" && o.note.contains("closest match is already using a port")), "the waiting band says why, without ids");
+}
+
+#[test]
+fn captions_name_what_happened_next_to_it_and_fade() {
+    let mut sim = lesson("first-light");
+    sim.advance_to(5_000);
+    let captions = |window: u64| {
+        let scene = layout(&sim, &View { caption_window_ms: window, ..view(1280.0, 720.0, true) });
+        scene.objects.iter().filter(|o| o.kind == "caption").map(|o| (o.note.clone(), o.r)).collect::<Vec<_>>()
+    };
+    let shown = captions(60_000);
+    let (text, r) = shown.iter().find(|(t, _)| t == "web: started 6 tasks").expect("the scale-out is captioned");
+    // Next to the service's tasks: within 200 px of its first block.
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let first = scene.task_blocks[0].1;
+    assert!((r.bottom() - first.y).abs() < 200.0, "{text} at {r:?}, block at {first:?}");
+    // Outside the window, gone; with no window (tests, paused screenshots), none.
+    assert!(captions(1_000).is_empty());
+    assert!(captions(0).is_empty());
+}
