@@ -94,6 +94,7 @@ pub fn draw(cx: &mut Ctx, t: usize, r: Rect, scene: &mut Scene) {
     let task = &cx.sim.tasks[t];
     let r = arriving(cx, t, r);
     let colour = c.service(task.service);
+    cx.seen.standalone |= task.service.is_none();
     let health = cx.health.get(&t).map(|h| h.0);
     match task.last_status {
         TaskStatus::Running => {

@@ -65,7 +65,7 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     for (k, &t) in inst.tasks.iter().take(shown).enumerate() {
         let w = if to_scale { widths[k] } else { mins[k] };
         let h = (reservation(t).1 / reg_mem * bx.h).clamp(min_h.min(bx.h), bx.h);
-        cx.stub_top.insert(t, bx.y);
+        cx.stub_top.insert(t, bx);
         blocks::draw(cx, t, Rect { x, y: bx.bottom() - h, w, h }, scene);
         x += w + 2.0;
     }

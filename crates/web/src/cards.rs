@@ -157,7 +157,7 @@ fn row_of_blocks(cx: &mut Ctx, tasks: &[usize], area: Rect, bw: f64, bh: f64, sc
     }
     let shown = if tasks.len() > slots { slots - 1 } else { tasks.len() };
     for (n, &t) in tasks.iter().take(shown).enumerate() {
-        cx.stub_top.insert(t, area.y);
+        cx.stub_top.insert(t, area);
         blocks::draw(cx, t, slot(n), scene);
     }
     if shown < tasks.len() {

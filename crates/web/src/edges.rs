@@ -103,7 +103,18 @@ fn state(sim: &Sim, node: Node) -> String {
         Node::Ecr => format!("{} repositories", sim.repositories.len()),
         Node::Ssm => s.ssm_parameters.as_ref().map_or("parameters".into(), |p| format!("{} parameters", p.len())),
         Node::SecretsManager => s.secrets_manager.as_ref().map_or("secrets".into(), |p| format!("{} secrets", p.len())),
-        Node::Iam => format!("{} roles", s.roles.as_ref().map_or(0, |r| r.len())),
+        // The latest container call of the last minute: who it went out as, and the verdict.
+        Node::Iam => match sim.api_calls.iter().rev().take_while(|a| a.at + 60_000 >= sim.now()).next() {
+            Some(call) => {
+                let who = match &call.identity {
+                    stevedore_sim::iam::CallIdentity::TaskRole { role_arn } => format!("as task role {}", role_arn.rsplit('/').next().unwrap_or(role_arn)),
+                    stevedore_sim::iam::CallIdentity::InstanceProfile { instance_profile, .. } => format!("as instance profile {instance_profile}"),
+                    stevedore_sim::iam::CallIdentity::None => "with no credentials".into(),
+                };
+                format!("{} {who}: {}", call.action, if call.allowed { "allowed" } else { "DENIED" })
+            }
+            None => format!("{} roles", s.roles.as_ref().map_or(0, |r| r.len())),
+        },
         Node::CloudWatch => {
             let alarm = sim.alarm_states.iter().position(|a| a.state == stevedore_sim::engine::metrics::AlarmState::Alarm);
             match alarm {
@@ -121,7 +132,14 @@ fn state(sim: &Sim, node: Node) -> String {
             if launching > 0 { format!("desired {desired} · launching {launching}") } else { format!("desired {desired}") }
         }
         Node::Scheduler => format!("{} schedules", s.schedules.len()),
-        Node::CloudMap => format!("{} namespaces", s.namespaces.len()),
+        // Each name and how many instances answer it now (0: NXDOMAIN).
+        Node::CloudMap => s
+            .discovery_services
+            .iter()
+            .enumerate()
+            .map(|(k, d)| format!("{}.{} {}", d.name, s.namespaces.get(d.namespace).map_or("", |n| n.name.as_str()), sim.discovery.get(k).map_or(0, |v| v.len())))
+            .collect::<Vec<_>>()
+            .join(" · "),
     }
 }
 
@@ -129,7 +147,8 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
     let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
     scene.text(column.x, column.y + ty.small + 4.0, fit_parts(&["AWS services"], column.w, ty.small), ty.small, c.muted_text, Align::Left, true);
     let top = column.y + ty.small + 10.0;
-    let h = (ty.small * 2.0 + 16.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
+    // Three lines: the name and two of state.
+    let h = (ty.small * 3.0 + 20.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
     let mut at: BTreeMap<Node, Rect> = BTreeMap::new();
     for (k, &node) in nodes.iter().enumerate() {
         let r = Rect { x: column.x, y: top + k as f64 * (h + GAP), w: column.w, h };
@@ -140,8 +159,19 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
         scene.rect(Rect { x: r.x + 4.0, y: r.y + 4.0, w: 6.0, h: r.h - 8.0 }, if alarm { c.unhealthy } else { c.alb }, None, 0.0);
         let name = crate::scene::first_fit(&[node.name().to_string(), node.short().to_string()], r.w - 20.0, ty.small);
         scene.text(r.x + 16.0, r.y + ty.small + 4.0, name, ty.small, c.card_text, Align::Left, true);
-        if r.h >= 2.0 * ty.small + 10.0 {
-            scene.text(r.x + 16.0, r.y + 2.0 * ty.small + 9.0, crate::scene::fit_words(&st, r.w - 20.0, ty.small), ty.small, if alarm { c.unhealthy } else { c.muted_text }, Align::Left, false);
+        // The state in whole words over as many lines as the node holds.
+        let mut rest = st.as_str();
+        let mut line = 1.0;
+        while !rest.is_empty() && r.y + (line + 1.0) * (ty.small + 5.0) <= r.bottom() {
+            let words = crate::scene::fit_words(rest, r.w - 20.0, ty.small);
+            let taken = words.trim_end_matches(" …");
+            if taken.is_empty() || !rest.starts_with(taken) {
+                break;
+            }
+            let last = taken.len() >= rest.len() || r.y + (line + 2.0) * (ty.small + 5.0) > r.bottom();
+            scene.text(r.x + 16.0, r.y + (line + 1.0) * (ty.small + 5.0) - 2.0, if last { words.clone() } else { taken.to_string() }, ty.small, if alarm { c.unhealthy } else { c.muted_text }, Align::Left, false);
+            rest = rest.get(taken.len()..).unwrap_or("").trim_start();
+            line += 1.0;
         }
         scene.object("edge", node.name(), r, st);
         at.insert(node, r);

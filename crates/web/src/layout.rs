@@ -48,8 +48,9 @@ pub struct Ctx<'a> {
     pub seen: legend::Seen,
     /// Line widths: thicker in projection mode.
     pub line: f64,
-    /// Task → the top of what holds its block (a target line's visible stub starts there).
-    pub stub_top: BTreeMap<usize, f64>,
+    /// Task → what holds its block (an instance's box, a Fargate strip): a target line's
+    /// visible stub is the part inside it.
+    pub stub_top: BTreeMap<usize, Rect>,
     /// Index in the shapes where the zones' contents begin (target lines go under them).
     pub under_zones: usize,
     /// Per service that can't place: why each instance refuses its next task (asked once).

@@ -216,3 +216,13 @@ fn captions_name_what_happened_next_to_it_and_fade() {
     assert!(captions(1_000).is_empty());
     assert!(captions(0).is_empty());
 }
+
+#[test]
+fn a_target_lines_visible_end_starts_where_it_enters_its_own_box() {
+    let r = Rect { x: 100.0, y: 100.0, w: 100.0, h: 100.0 };
+    // From above and to the left: enters through the left side, not the top.
+    let p = crate::traffic::entry((0.0, 150.0), (150.0, 190.0), &r).unwrap();
+    assert!((p.0 - 100.0).abs() < 1e-9, "{p:?}");
+    let p = crate::traffic::entry((150.0, 0.0), (150.0, 190.0), &r).unwrap();
+    assert_eq!(p, (150.0, 100.0));
+}

@@ -25,6 +25,7 @@ pub struct Seen {
     /// Level of detail in use: ticks per task, or memory density.
     pub marks: bool,
     pub density: bool,
+    pub standalone: bool,
 }
 
 pub fn height(cx: &Ctx) -> f64 {
@@ -46,27 +47,31 @@ pub fn draw(cx: &mut Ctx, strip: Rect, scene: &mut Scene) {
     for (k, svc) in sim.services.iter().enumerate().take(6) {
         items.push((Swatch::Block(c.service(Some(k))), svc.def.name.clone()));
     }
+    if s.standalone {
+        items.push((Swatch::Block(c.service(None)), "standalone task (RunTask)".into()));
+    }
     let states = [(TargetState::Healthy, "healthy"), (TargetState::Initial, "initial"), (TargetState::Unhealthy, "unhealthy"), (TargetState::Draining, "draining")];
     for (state, word) in states {
         if s.health[state as usize] {
             items.push((Swatch::Line(crate::layout::health_colour(c, state), crate::layout::health_dash(state)), format!("target {word}")));
         }
     }
+    // Short labels first (they mean nothing unexplained), then shapes.
     let flags: [(bool, Swatch, &str); 14] = [
-        (s.marks, Swatch::Block(c.services[0]), "tick = one task"),
-        (s.density, Swatch::Block(c.memory_bar), "memory in use"),
-        (s.capacity, Swatch::Outline(c.card_text, Dash::Solid), "task block: width = CPU, height = memory"),
+        (s.short_ip, Swatch::Label(".16.5"), "end of task IP"),
+        (s.countdown, Swatch::Label("1:20"), "until the task exits"),
+        (s.port, Swatch::Label(":32768"), "host port"),
+        (s.ip, Swatch::Label("10.0.1.7"), "task IP"),
+        (s.ghost, Swatch::Outline(c.unhealthy, Dash::Dotted), "can't place here"),
         (s.pending, Swatch::Outline(c.muted_text, Dash::Dashed), "starting"),
         (s.stopping, Swatch::Outline(c.draining, Dash::Dotted), "stopping"),
-        (s.ghost, Swatch::Outline(c.unhealthy, Dash::Dotted), "can't place here"),
-        (s.port, Swatch::Label(":32768"), "host port"),
-        (s.ip, Swatch::Label("10.0.1.7"), "task IP (awsvpc)"),
-        (s.short_ip, Swatch::Label(".16.5"), "end of task IP (awsvpc)"),
-        (s.countdown, Swatch::Label("1:20"), "until the task exits"),
+        (s.capacity, Swatch::Outline(c.card_text, Dash::Solid), "block: width CPU, height memory"),
         (s.spot, Swatch::Block(c.alb), "corner: Spot"),
         (s.draining_instance, Swatch::Outline(c.initial, Dash::Long), "instance draining"),
         (s.requests, Swatch::Dot(c.request), "requests"),
         (s.calls, Swatch::Line(c.call, Dash::Solid), "service call"),
+        (s.marks, Swatch::Block(c.services[0]), "tick = one task"),
+        (s.density, Swatch::Block(c.memory_bar), "memory in use"),
     ];
     items.extend(flags.into_iter().filter(|f| f.0).map(|(_, sw, t)| (sw, t.to_string())));
     scene.overlay.push(Shape::Rect { r: strip, fill: c.background.to_string(), stroke: None, radius: 0.0 });

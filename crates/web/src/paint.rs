@@ -50,7 +50,7 @@ fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
             }
             Shape::Rect { r, fill, stroke, radius } => {
                 ctx.begin_path();
-                if *radius > 0.0 && r.w > 2.0 * radius && r.h > 2.0 * radius {
+                if *radius > 0.0 && r.w >= 2.0 * radius && r.h >= 2.0 * radius {
                     let _ = ctx.round_rect_with_f64(r.x, r.y, r.w, r.h, *radius);
                 } else {
                     ctx.rect(r.x, r.y, r.w, r.h);

@@ -129,10 +129,10 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
                 let from = (lb.x + lb.w * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom());
                 under.push(Shape::Line { from, to, colour: colour.clone(), width: cx.line, dash });
                 // The visible end: from the top of what holds the block down to the chip.
-                if let Some(&top) = cx.stub_top.get(&target.task) {
-                    let f = ((top - from.1) / (to.1 - from.1)).clamp(0.0, 1.0);
-                    let start = (from.0 + (to.0 - from.0) * f, top);
-                    over.push(Shape::Line { from: start, to, colour: colour.clone(), width: cx.line, dash });
+                if let Some(holder) = cx.stub_top.get(&target.task) {
+                    if let Some(start) = entry(from, to, holder) {
+                        over.push(Shape::Line { from: start, to, colour: colour.clone(), width: cx.line, dash });
+                    }
                 }
                 let note = format!("{:?}", target.state).to_lowercase();
                 scene.object("target-line", sim.tasks[target.task].id.clone(), Rect { x: from.0, y: from.1, w: to.0 - from.0, h: to.1 - from.1 }, note);
@@ -150,6 +150,22 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     scene.shapes.splice(at..at, under);
     scene.shapes.extend(over);
     scene.shapes.extend(dots);
+}
+
+/// Where the segment from → to (which ends inside `r`) enters `r` (the slab method).
+pub fn entry(from: (f64, f64), to: (f64, f64), r: &Rect) -> Option<(f64, f64)> {
+    let mut t0: f64 = 0.0;
+    for (p, d, lo, hi) in [(from.0, to.0 - from.0, r.x, r.right()), (from.1, to.1 - from.1, r.y, r.bottom())] {
+        if d.abs() < 1e-9 {
+            if p < lo || p > hi {
+                return None;
+            }
+            continue;
+        }
+        let (a, b) = ((lo - p) / d, (hi - p) / d);
+        t0 = t0.max(a.min(b));
+    }
+    (t0 <= 1.0).then(|| (from.0 + (to.0 - from.0) * t0, from.1 + (to.1 - from.1) * t0))
 }
 
 /// A line from each caller task to the task its service call resolves to, with dots.
