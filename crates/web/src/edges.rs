@@ -111,7 +111,7 @@ fn state(sim: &Sim, node: Node) -> String {
                     stevedore_sim::iam::CallIdentity::InstanceProfile { instance_profile, .. } => format!("as instance profile {instance_profile}"),
                     stevedore_sim::iam::CallIdentity::None => "with no credentials".into(),
                 };
-                format!("{} {who}: {}", call.action, if call.allowed { "allowed" } else { "DENIED" })
+                format!("{}: {} {who}", if call.allowed { "allowed" } else { "DENIED" }, call.action)
             }
             None => format!("{} roles", s.roles.as_ref().map_or(0, |r| r.len())),
         },
@@ -192,7 +192,8 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
     let c = cx.c;
     let blocks: BTreeMap<usize, Rect> = scene.task_blocks.iter().copied().collect();
     let left = |r: &Rect| (r.x, r.y + r.h / 2.0);
-    let right = |r: &Rect| (r.right(), r.y + r.h / 2.0);
+    // A task's end of an arrow: the top of its block (unambiguous between neighbours).
+    let right = |r: &Rect| (r.x + r.w / 2.0, r.y);
     let mut out = Vec::new();
     let mut n = 0;
     let mut push = |kind: &str, id: String, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>, scene: &mut Scene| {

@@ -226,3 +226,19 @@ fn a_target_lines_visible_end_starts_where_it_enters_its_own_box() {
     let p = crate::traffic::entry((150.0, 0.0), (150.0, 190.0), &r).unwrap();
     assert_eq!(p, (150.0, 100.0));
 }
+
+#[test]
+fn request_dots_follow_traffic_and_calls_join_tasks() {
+    let mut sim = lesson("service-discovery");
+    sim.advance_to(6 * 60_000);
+    let c = crate::palette::Colours::for_mode(false);
+    let scene = |phase_s: f64| layout(&sim, &View { phase_s, ..view(1280.0, 720.0, false) });
+    let s = scene(0.0);
+    let dots = |s: &Scene| s.shapes.iter().filter_map(|x| match x { Shape::Rect { r, fill, .. } if fill == c.request => Some((r.x, r.y)), _ => None }).collect::<Vec<_>>();
+    // 120 requests/s over 2 healthy targets = 60 per target: 5 dots per line (at most 5).
+    assert_eq!(dots(&s).len(), 2 * crate::traffic::MAX_DOTS_PER_LINE);
+    assert_ne!(dots(&s), dots(&scene(0.4)), "dots move with the phase");
+    let calls = s.shapes.iter().filter(|x| matches!(x, Shape::Line { colour, .. } if colour == c.call)).count();
+    assert_eq!(calls, sim.call_edges().len());
+    assert_eq!(calls, 7);
+}

@@ -140,7 +140,14 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
                 if target.routed(any_healthy) && per_target > 0.0 && dotted < MAX_DOTTED_LINES {
                     dotted += 1;
                     let n = ((per_target / RPS_PER_DOT).ceil() as usize).clamp(1, MAX_DOTS_PER_LINE);
-                    flow_dots(cx, from, to, n, c.request, &mut dots);
+                    let mut these = Vec::new();
+                    flow_dots(cx, from, to, n, c.request, &mut these);
+                    // Dots ride with their line: over the target's own box, under the rest.
+                    let holder = cx.stub_top.get(&target.task).copied();
+                    for d in these {
+                        let inside = matches!((&d, holder), (Shape::Rect { r, .. }, Some(h)) if h.contains(r.x + r.w / 2.0, r.y + r.h / 2.0));
+                        if inside { dots.push(d) } else { under.push(d) }
+                    }
                     cx.seen.requests = true;
                 }
             }
