@@ -87,7 +87,11 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     let parts: Vec<&str> = free.iter().map(String::as_str).collect();
     match refused {
         // No room for the ghost in the box: the footer says why instead.
-        Some(why) => scene.text(r.x + GAP, r.bottom() - 6.0, crate::scene::first_fit(&why, r.w - 2.0 * GAP, ty.small), ty.small, c.unhealthy, Align::Left, true),
+        Some(mut why) => {
+            // The whole reason if it fits, else as many of its words as do.
+            why.insert(1, crate::scene::fit_words(&why[0], r.w - 2.0 * GAP, ty.small));
+            scene.text(r.x + GAP, r.bottom() - 6.0, crate::scene::first_fit(&why, r.w - 2.0 * GAP, ty.small), ty.small, c.unhealthy, Align::Left, true)
+        }
         None => scene.text(r.x + GAP, r.bottom() - 6.0, fit_parts(&parts, r.w - 2.0 * GAP, ty.small), ty.small, c.muted_text, Align::Left, false),
     }
     cx.seen.capacity = true;

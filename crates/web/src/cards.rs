@@ -116,7 +116,9 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
         scene.text(cards_area.x + cards_area.w / 2.0, cards_area.y + cards_area.h / 2.0, words, ty.body, c.muted_text, Align::Centre, false);
     }
     if fargate_h > 0.0 {
-        let strip = Rect { y: inside.bottom() - fargate_h, h: fargate_h, ..inside };
+        // Under the instances; at the top of the zone when there are none.
+        let y = if members.is_empty() { inside.y } else { inside.bottom() - fargate_h };
+        let strip = Rect { y, h: fargate_h, ..inside };
         draw_fargate(cx, &fargate, strip, scene);
     }
 }
@@ -139,7 +141,9 @@ fn fargate_height(cx: &Ctx, n: usize, area: Rect, shared: bool) -> f64 {
 fn draw_fargate(cx: &mut Ctx, tasks: &[usize], strip: Rect, scene: &mut Scene) {
     let ty = cx.ty;
     scene.rect(strip, cx.c.subnet, Some(cx.c.muted_text), 4.0);
-    scene.text(strip.x + GAP / 2.0, strip.y + ty.small + 3.0, fit_parts(&["Fargate tasks", &format!("{}", tasks.len())], strip.w - GAP, ty.small), ty.small, cx.c.muted_text, Align::Left, true);
+    let spot = tasks.iter().filter(|&&t| cx.sim.tasks[t].capacity_provider.as_deref() == Some("FARGATE_SPOT")).count();
+    let spot = if spot > 0 { format!("{spot} on FARGATE_SPOT") } else { String::new() };
+    scene.text(strip.x + GAP / 2.0, strip.y + ty.small + 3.0, fit_parts(&["Fargate tasks", &format!("{}", tasks.len()), &spot], strip.w - GAP, ty.small), ty.small, cx.c.muted_text, Align::Left, true);
     let area = Rect { x: strip.x + 4.0, y: strip.y + ty.small + 8.0, w: strip.w - 8.0, h: strip.h - ty.small - 12.0 };
     let (bw, bh) = fargate_block(cx);
     row_of_blocks(cx, tasks, area, bw, bh, scene);

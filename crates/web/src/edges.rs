@@ -230,6 +230,27 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
             }
         }
     }
+    // A task that stopped in the last minute because a secret or image was refused: a red arrow
+    // from the service that refused to the instance it was on (the task itself is gone).
+    let instances: BTreeMap<&str, Rect> = scene.objects.iter().filter(|o| o.kind == "instance").map(|o| (o.id.as_str(), o.r)).collect();
+    let mut refusals = Vec::new();
+    for e in sim.log.iter().rev().take(300).take_while(|e| e.at + 60_000 >= sim.now()).filter(|e| e.kind == "taskStopped") {
+        let node = if e.message.contains("CannotPullContainerError") {
+            Node::Ecr
+        } else if e.message.contains("ResourceInitializationError") {
+            if e.message.contains("secretsmanager") { Node::SecretsManager } else { Node::Ssm }
+        } else {
+            continue;
+        };
+        let Some(t) = sim.find_task(&e.subject) else { continue };
+        let Some(card) = sim.tasks[t].instance.and_then(|i| instances.get(sim.instances[i].spec.ec2_instance_id.as_str())) else { continue };
+        if let Some(r) = at.get(&node) {
+            refusals.push((e.subject.clone(), left(r), (card.right() - 4.0, card.y + card.h / 2.0)));
+        }
+    }
+    for (id, from, to) in refusals.into_iter().take(3) {
+        push("refused", id, from, to, c.unhealthy, Dash::Dotted, &mut out, scene);
+    }
     // Containers' AWS calls in the last minute go out to IAM, green allowed, red denied.
     if let Some(iam) = at.get(&Node::Iam) {
         let recent = sim.api_calls.iter().rev().take_while(|a| a.at + 60_000 >= sim.now()).take(8);

@@ -242,3 +242,19 @@ fn request_dots_follow_traffic_and_calls_join_tasks() {
     assert_eq!(calls, sim.call_edges().len());
     assert_eq!(calls, 7);
 }
+
+#[test]
+fn the_services_around_the_cluster_act_with_arrows() {
+    let arrows = |id: &str, at: u64, kind: &str| {
+        let mut sim = lesson(id);
+        sim.advance_to(at);
+        let scene = layout(&sim, &view(1280.0, 720.0, true));
+        scene.objects.iter().filter(|o| o.kind == "arrow" && o.note == kind).count()
+    };
+    // A secret the execution role can't read: red, from SSM Parameter Store.
+    assert!((5_000..60_000).step_by(5_000).any(|t| arrows("secrets-environment", t, "refused") > 0));
+    // An image pull streams from ECR while tasks are PENDING.
+    assert!((180_000..200_000).step_by(2_000).any(|t| arrows("ecr-images", t, "pull") > 0));
+    // A container's call denied by IAM.
+    assert!((180_000..240_000).step_by(5_000).any(|t| arrows("iam-roles", t, "call-denied") > 0));
+}
