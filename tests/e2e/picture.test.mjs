@@ -63,7 +63,7 @@ const CONCEPT = {
   'target-tracking': [null, (h) => has(h, 'edge', (o) => o.id === 'Application Auto Scaling')],
   'step-scaling': [null, (h) => has(h, 'edge', (o) => o.id === 'CloudWatch alarms')],
   'rolling-deployment': [null, (h) => has(h, 'task')],
-  'cluster-auto-scaling': [30, (h) => has(h, 'waiting', (o) => /waiting for EC2 capacity/.test(o.note)) && has(h, 'edge', (o) => o.id === 'Auto Scaling groups')],
+  'cluster-auto-scaling': [30, (h) => has(h, 'waiting', (o) => /waiting for EC2 capacity/.test(o.note) && has(h, 'task', (t) => t.note === 'provisioning')) && has(h, 'edge', (o) => o.id === 'Auto Scaling groups')],
   'ecr-images': [null, (h) => has(h, 'edge', (o) => o.id === 'Amazon ECR')],
   'service-discovery': [null, (h) => has(h, 'edge', (o) => o.id === 'AWS Cloud Map')],
   'iam-roles': [null, (h) => has(h, 'edge', (o) => o.id === 'IAM roles')],

@@ -22,7 +22,7 @@ pub fn draw_waiting(cx: &mut Ctx, area: Rect, scene: &mut Scene) -> Option<f64> 
         let waiting = s.tasks.iter().filter(|&&t| sim.tasks[t].awaiting_capacity).count();
         if waiting > 0 {
             let provider = s.tasks.iter().find_map(|&t| sim.tasks[t].capacity_provider.clone()).unwrap_or_default();
-            lines.push(format!("{} ×{waiting}: PROVISIONING, waiting for EC2 capacity from {provider}", s.def.name));
+            lines.push(format!("{} ×{waiting} waiting for EC2 capacity ({provider})", s.def.name));
         }
         if let Some(why) = &s.unplaced {
             let n = s.desired_count.saturating_sub(live);
