@@ -28,7 +28,8 @@ pub fn draw_card(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
 fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
     let inst = &sim.instances[i];
-    let draining = inst.status != InstanceStatus::Active;
+    // A stopped or cut-off instance (fault injection) is dimmed like a draining one.
+    let draining = inst.status != InstanceStatus::Active || !inst.agent_connected;
     scene.rect(r, if draining { c.card_draining } else { c.card }, None, 5.0);
     if draining {
         scene.frame(r, c.initial, cx.line, Dash::Long, 5.0);

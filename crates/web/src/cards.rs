@@ -236,7 +236,7 @@ fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, ticks: &mut std:
     let (sim, c) = (cx.sim, cx.c);
     let inst = &sim.instances[i];
     // Square corners: thousands of tiny round rects cost more to raster than they add.
-    scene.rect(r, if inst.status == InstanceStatus::Active { c.card } else { c.card_draining }, None, 0.0);
+    scene.rect(r, if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }, None, 0.0);
     match per_row {
         Some(per_row) => {
             for (k, &t) in inst.tasks.iter().enumerate() {
@@ -274,6 +274,14 @@ fn mark(cx: &Ctx, i: usize, r: Rect, scene: &mut Scene) {
 pub fn title(cx: &Ctx, i: usize, max_w: f64) -> String {
     let inst = &cx.sim.instances[i];
     let id = short_id(&inst.spec.ec2_instance_id);
-    let state = if inst.status == InstanceStatus::Active { "" } else { inst.status.as_str() };
+    // A stopped or cut-off instance (fault injection) says so right after its id.
+    let cut_off = inst.status != InstanceStatus::Inactive && !inst.agent_connected;
+    let state = if cut_off {
+        if inst.ec2_stopped { "STOPPED" } else { "DISCONNECTED" }
+    } else if inst.status == InstanceStatus::Active {
+        ""
+    } else {
+        inst.status.as_str()
+    };
     fit_parts(&[&id, state, if inst.spec.spot { "Spot" } else { "" }, &inst.spec.instance_type], max_w, cx.ty.small)
 }
