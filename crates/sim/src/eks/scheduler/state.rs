@@ -110,7 +110,13 @@ pub struct ClusterState {
     pub affinity_pods: Vec<usize>,
     /// Namespace labels, for `namespaceSelector`.
     pub namespaces: BTreeMap<String, Labels>,
+    /// Per well-known topology key, each node's domain as a small id (None: label absent), so
+    /// spreading counts index vectors instead of comparing label strings in the hot loop.
+    topology: BTreeMap<String, Vec<Option<u32>>>,
 }
+
+/// Keys whose domain ids are built once with the nodes.
+const INDEXED_KEYS: &[&str] = &["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
 
 impl ClusterState {
     pub fn new(nodes: Vec<Node>) -> ClusterState {
@@ -119,6 +125,10 @@ impl ClusterState {
             .map(|node| NodeInfo { node, requested: Resources::default(), nonzero_cpu: 0, nonzero_memory: 0, pod_count: 0, sets: Vec::new(), ports: Vec::new() })
             .collect();
         let mut s = ClusterState { nodes, ..ClusterState::default() };
+        for key in INDEXED_KEYS {
+            let ids = s.compute_domains(key);
+            s.topology.insert(key.to_string(), ids);
+        }
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             s.add_namespace(ns, Labels::new());
         }
@@ -129,6 +139,26 @@ impl ClusterState {
     pub fn add_namespace(&mut self, name: &str, mut labels: Labels) {
         labels.insert("kubernetes.io/metadata.name".into(), name.into());
         self.namespaces.insert(name.into(), labels);
+    }
+
+    fn compute_domains(&self, key: &str) -> Vec<Option<u32>> {
+        let mut values: BTreeMap<&str, u32> = BTreeMap::new();
+        self.nodes
+            .iter()
+            .map(|n| {
+                let v = n.node.labels.get(key)?;
+                let next = values.len() as u32;
+                Some(*values.entry(v.as_str()).or_insert(next))
+            })
+            .collect()
+    }
+
+    /// Each node's domain id for `key` (precomputed for hostname and zone).
+    pub fn domains(&self, key: &str) -> std::borrow::Cow<'_, [Option<u32>]> {
+        match self.topology.get(key) {
+            Some(ids) => std::borrow::Cow::Borrowed(ids.as_slice()),
+            None => std::borrow::Cow::Owned(self.compute_domains(key)),
+        }
     }
 
     pub fn set_id(&mut self, namespace: &str, labels: &Labels) -> u32 {

@@ -20,8 +20,12 @@ pub fn filter(pod: &PodInfo, n: &NodeInfo) -> Result<(), Reject> {
 /// Raw: PreferNoSchedule taints not tolerated; only tolerations whose effect is empty or
 /// PreferNoSchedule count.
 pub fn score(pod: &PodInfo, n: &NodeInfo) -> i64 {
-    let tols: Vec<_> = pod.spec.tolerations.iter().filter(|t| t.effect.is_none_or(|e| e == Effect::PreferNoSchedule)).collect();
-    n.node.taints.iter().filter(|t| t.effect == Effect::PreferNoSchedule && !tols.iter().any(|tol| tol.tolerates(t))).count() as i64
+    let counts = |tol: &&crate::eks::objects::Toleration| tol.effect.is_none_or(|e| e == Effect::PreferNoSchedule);
+    n.node
+        .taints
+        .iter()
+        .filter(|t| t.effect == Effect::PreferNoSchedule && !pod.spec.tolerations.iter().filter(counts).any(|tol| tol.tolerates(t)))
+        .count() as i64
 }
 
 /// `DefaultNormalizeScore(100, reverse = true)`.

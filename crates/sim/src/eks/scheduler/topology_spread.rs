@@ -6,7 +6,8 @@ use super::node_affinity;
 use super::state::{ClusterState, NodeInfo, PodInfo};
 use crate::eks::objects::Effect;
 use crate::eks::selector::LabelSelector;
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 pub const NAME: &str = "PodTopologySpread";
 pub const WEIGHT: i64 = 2;
@@ -103,7 +104,10 @@ pub fn filter(fs: &FilterState, n: &NodeInfo) -> Result<(), Reject> {
 pub struct ScoreState<'a> {
     cs: Vec<Constraint>,
     weights: Vec<f64>,
-    domain_counts: Vec<BTreeMap<&'a str, i64>>,
+    /// Per constraint: each node's domain id.
+    domains: Vec<Cow<'a, [Option<u32>]>>,
+    /// Per constraint, per domain id: matching pods (None: domain has no feasible node).
+    domain_counts: Vec<Vec<Option<i64>>>,
     require_all: bool,
 }
 
@@ -121,50 +125,55 @@ pub fn prescore<'a>(state: &'a ClusterState, pod: &PodInfo, feasible: &[usize]) 
     if cs.is_empty() {
         return None;
     }
-    let ignored = |n: &NodeInfo| require_all && !cs.iter().all(|c| n.node.labels.contains_key(&c.key));
-    let mut values: Vec<BTreeSet<&str>> = cs.iter().map(|_| BTreeSet::new()).collect();
-    let mut hosts = vec![0usize; cs.len()];
+    let domains: Vec<Cow<[Option<u32>]>> = cs.iter().map(|c| state.domains(&c.key)).collect();
+    let ignored = |i: usize| require_all && domains.iter().any(|d| d[i].is_none());
+    let width = |d: &[Option<u32>]| d.iter().flatten().max().map_or(0, |m| *m as usize + 1);
+    let mut domain_counts: Vec<Vec<Option<i64>>> = domains.iter().map(|d| vec![None; width(d)]).collect();
+    let mut sizes = vec![0usize; cs.len()];
     for &i in feasible {
-        let n = &state.nodes[i];
-        if ignored(n) {
+        if ignored(i) {
             continue;
         }
-        for (k, c) in cs.iter().enumerate() {
-            if let Some(v) = n.node.labels.get(&c.key) {
-                if c.key == HOSTNAME { hosts[k] += 1 } else { values[k].insert(v.as_str()); }
+        for (k, d) in domains.iter().enumerate() {
+            if let Some(id) = d[i] {
+                let slot = &mut domain_counts[k][id as usize];
+                if slot.is_none() || cs[k].key == HOSTNAME {
+                    sizes[k] += 1;
+                }
+                *slot = Some(0);
             }
         }
     }
-    let weights = cs.iter().enumerate().map(|(k, c)| ((if c.key == HOSTNAME { hosts[k] } else { values[k].len() }) as f64 + 2.0).ln()).collect();
-    let mut domain_counts: Vec<BTreeMap<&str, i64>> = values.iter().map(|v| v.iter().map(|s| (*s, 0)).collect()).collect();
-    if cs.iter().any(|c| c.key != HOSTNAME) {
-        for (i, n) in state.nodes.iter().enumerate() {
-            if !node_affinity::required_matches(pod, &n.node.labels) || ignored(n) {
+    let weights = sizes.iter().map(|s| (*s as f64 + 2.0).ln()).collect();
+    let any_domain_key = cs.iter().any(|c| c.key != HOSTNAME);
+    let plain = pod.spec.node_selector.is_empty() && pod.spec.affinity.node_required.is_none();
+    if any_domain_key {
+        for i in 0..state.nodes.len() {
+            if ignored(i) || !(plain || node_affinity::required_matches(pod, &state.nodes[i].node.labels)) {
                 continue;
             }
             for (k, c) in cs.iter().enumerate() {
                 if c.key == HOSTNAME {
                     continue;
                 }
-                if let Some(slot) = n.node.labels.get(&c.key).and_then(|v| domain_counts[k].get_mut(v.as_str())) {
+                if let Some(Some(slot)) = domains[k][i].map(|id| &mut domain_counts[k][id as usize]) {
                     *slot += state.count_on(i, &c.matching);
                 }
             }
         }
     }
-    Some(ScoreState { cs, weights, domain_counts, require_all })
+    Some(ScoreState { cs, weights, domains, domain_counts, require_all })
 }
 
 /// Raw score, or None for an ignored node (missing a topology key of explicit constraints).
 pub fn score(ss: &ScoreState, state: &ClusterState, node: usize) -> Option<i64> {
-    let n = &state.nodes[node];
-    if ss.require_all && !ss.cs.iter().all(|c| n.node.labels.contains_key(&c.key)) {
+    if ss.require_all && ss.domains.iter().any(|d| d[node].is_none()) {
         return None;
     }
     let mut s = 0f64;
     for (k, c) in ss.cs.iter().enumerate() {
-        let Some(v) = n.node.labels.get(&c.key) else { continue };
-        let cnt = if c.key == HOSTNAME { state.count_on(node, &c.matching) } else { ss.domain_counts[k].get(v.as_str()).copied().unwrap_or(0) };
+        let Some(id) = ss.domains[k][node] else { continue };
+        let cnt = if c.key == HOSTNAME { state.count_on(node, &c.matching) } else { ss.domain_counts[k][id as usize].unwrap_or(0) };
         s += cnt as f64 * ss.weights[k] + (c.max_skew - 1) as f64;
     }
     Some(s.round() as i64)
