@@ -208,3 +208,52 @@ fn taints_tolerations_node_affinity_and_host_ports() {
     assert!(r.pending[0].message.as_deref().unwrap().starts_with("0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."));
     assert!(r.pending[1].message.as_deref().unwrap().contains("1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."));
 }
+
+/// PodTopologySpread score over four candidate nodes with `counts` matching pods each, one
+/// ScheduleAnyway hostname constraint (`selector` None = a null selector).
+fn spread_scores(counts: &[usize], max_skew: i64, selector: bool) -> Vec<i64> {
+    use stevedore_sim::eks::objects::SpreadConstraint;
+    use stevedore_sim::eks::scheduler::topology_spread;
+    use stevedore_sim::eks::selector::{LabelSelector, Op, Requirement};
+    let names = ["node-a", "node-b", "node-c", "node-d"];
+    let mut s = ClusterState::new(names.iter().map(|n| node(n, 100_000, 1 << 40, "z")).collect());
+    let mut foo = Labels::new();
+    foo.insert("foo".into(), String::new());
+    for (i, &c) in counts.iter().enumerate() {
+        for k in 0..c {
+            s.bind(PodInfo::new(format!("p-{i}{k}"), "default".into(), foo.clone(), Arc::new(PodSpec::default()), None), i);
+        }
+    }
+    let sel = LabelSelector { match_labels: Labels::new(), match_expressions: vec![Requirement { key: "foo".into(), op: Op::Exists, values: vec![] }] };
+    let spec = PodSpec {
+        topology_spread: vec![SpreadConstraint {
+            max_skew,
+            topology_key: "kubernetes.io/hostname".into(),
+            do_not_schedule: false,
+            label_selector: selector.then_some(sel),
+            min_domains: 1,
+            match_label_keys: vec![],
+            honor_node_affinity: true,
+            honor_taints: false,
+        }],
+        ..PodSpec::default()
+    };
+    let p = PodInfo::new("p".into(), "default".into(), foo, Arc::new(spec), None);
+    let feasible = [0, 1, 2, 3];
+    let ss = topology_spread::prescore(&s, &p, &feasible).unwrap();
+    let raw: Vec<Option<i64>> = feasible.iter().map(|&i| topology_spread::score(&ss, &s, i)).collect();
+    topology_spread::normalize(&raw)
+}
+
+#[test]
+fn topology_spread_score_matches_upstream_test_values() {
+    // K8S pkg/scheduler/framework/plugins/podtopologyspread/scoring_test.go TestPodTopologySpreadScore:
+    // "one constraint on node, all 4 nodes are candidates" (2/1/0/3) ⇒ 20, 60, 100, 0;
+    // the same with maxSkew=2 ⇒ 33, 66, 100, 16; maxSkew=3 with 4/3/2/1 ⇒ 44, 66, 77, 100;
+    // a null selector ⇒ 100 everywhere; no existing pods ⇒ 100 everywhere.
+    assert_eq!(spread_scores(&[2, 1, 0, 3], 1, true), [20, 60, 100, 0]);
+    assert_eq!(spread_scores(&[2, 1, 0, 3], 2, true), [33, 66, 100, 16]);
+    assert_eq!(spread_scores(&[4, 3, 2, 1], 3, true), [44, 66, 77, 100]);
+    assert_eq!(spread_scores(&[2, 1, 0, 3], 1, false), [100, 100, 100, 100]);
+    assert_eq!(spread_scores(&[0, 0, 0, 0], 1, true), [100, 100, 100, 100]);
+}
