@@ -204,6 +204,8 @@ fn syntax_errors_and_odd_documents_do_not_panic() {
     }
     assert!(parse("a: [").unwrap_err()[0].message.contains("YAML syntax error"));
     assert!(parse("- 1\n").unwrap_err()[0].message.contains("must be an object"));
+    let dup = parse("apiVersion: v1\nkind: Pod\nkind: Pod\n").unwrap_err();
+    assert!(dup[0].message.contains("line 3") && dup[0].message.contains("\"kind\" appears twice"), "{}", dup[0].message);
 }
 
 #[test]

@@ -90,6 +90,14 @@ pub fn run(m: &Manifest, explain: bool) -> EksRun {
     let mut decisions = Vec::new();
     let mut pending = Vec::new();
     for pod in queue {
+        // A pod created with spec.nodeName bypasses the scheduler: the kubelet admits it.
+        if let Some(want) = &pod.spec.node_name {
+            match state.nodes.iter().position(|n| n.node.name == *want) {
+                Some(i) => state.bind(pod, i),
+                None => pending.push(PendingPod { pod, message: None }),
+            }
+            continue;
+        }
         if pod.spec.scheduler_name != "default-scheduler" {
             pending.push(PendingPod { pod, message: None });
             continue;

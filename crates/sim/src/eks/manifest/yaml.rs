@@ -144,6 +144,10 @@ impl Builder {
             Some(Frame::Seq(items, _)) => items.push(v),
             Some(Frame::Map(map, key, _)) => match key.take() {
                 Some(k) => {
+                    // Kubernetes' strict YAML decoding rejects a key given twice in one mapping.
+                    if map.contains_key(&k) {
+                        return Err(format!("key \"{k}\" appears twice in one mapping"));
+                    }
                     map.insert(k, v);
                 }
                 None => {
