@@ -257,3 +257,40 @@ fn topology_spread_score_matches_upstream_test_values() {
     assert_eq!(spread_scores(&[2, 1, 0, 3], 1, false), [100, 100, 100, 100]);
     assert_eq!(spread_scores(&[0, 0, 0, 0], 1, true), [100, 100, 100, 100]);
 }
+
+#[test]
+fn required_pod_affinity_colocates_and_explains_when_nothing_matches() {
+    let aff = |app: &str| format!("      affinity:\n        podAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - {{labelSelector: {{matchLabels: {{app: {app}}}}}, topologyKey: kubernetes.io/hostname}}\n");
+    let docs = format!("{}---\n{}---\n{}", deployment("cache", 1, ""), deployment("web", 3, &aff("cache")), deployment("lost", 1, &aff("nothing")));
+    let r = run(&parse(&scenario(4, &docs)).unwrap(), false);
+    let node_of = |prefix: &str| -> Vec<usize> { r.state.pods.iter().filter(|p| p.pod.name.starts_with(prefix)).map(|p| p.node).collect() };
+    let cache = node_of("cache-")[0];
+    assert_eq!(node_of("web-"), [cache; 3]);
+    assert_eq!(r.pending.len(), 1);
+    assert_eq!(
+        r.pending[0].message.as_deref(),
+        Some("0/4 nodes are available: 4 node(s) didn't match pod affinity rules. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.")
+    );
+    // The first pod of a self-selecting group may land anywhere (no matching pod exists yet).
+    let r = run(&parse(&scenario(2, &deployment("solo", 2, &aff("solo")))).unwrap(), false);
+    assert!(r.pending.is_empty());
+    assert_eq!(node_of_all(&r, "solo-").len(), 1, "the second follows the first");
+}
+
+fn node_of_all(r: &stevedore_sim::eks::run::EksRun, prefix: &str) -> std::collections::BTreeSet<usize> {
+    r.state.pods.iter().filter(|p| p.pod.name.starts_with(prefix)).map(|p| p.node).collect()
+}
+
+#[test]
+fn preferred_anti_affinity_scores_away_from_matching_pods() {
+    let pref = "      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n          - weight: 100\n            podAffinityTerm: {labelSelector: {matchLabels: {app: noisy}}, topologyKey: topology.kubernetes.io/zone}\n";
+    let docs = format!("{}---\n{}", deployment("noisy", 1, ""), deployment("quiet", 1, pref));
+    let r = run(&parse(&scenario(3, &docs)).unwrap(), true);
+    let zone = |prefix: &str| r.state.pods.iter().find(|p| p.pod.name.starts_with(prefix)).map(|p| r.state.nodes[p.node].node.zone.clone()).unwrap();
+    assert_ne!(zone("noisy-"), zone("quiet-"));
+    let d = r.decisions.iter().find(|d| d.pod.starts_with("default/quiet-")).unwrap();
+    let ipa: Vec<(i64, i64)> = d.scores.iter().map(|s| s.plugins.iter().find(|p| p.plugin == "InterPodAffinity").map(|p| (p.raw, p.normalized)).unwrap()).collect();
+    let mut sorted = ipa.clone();
+    sorted.sort();
+    assert_eq!(sorted, [(-100, 0), (0, 100), (0, 100)]);
+}

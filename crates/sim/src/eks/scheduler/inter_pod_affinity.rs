@@ -56,11 +56,11 @@ pub fn prefilter<'a>(state: &'a ClusterState, pod: &'a PodInfo) -> Option<Filter
     let aff: Vec<Vec<bool>> = a.pod_required.iter().map(|t| set_matches(state, t, &pod.namespace)).collect();
     let anti: Vec<Vec<bool>> = a.anti_required.iter().map(|t| set_matches(state, t, &pod.namespace)).collect();
     let (mut affinity, mut anti_counts) = (Pairs::new(), Pairs::new());
+    // An existing pod counts for affinity only if it matches every required term.
+    let all_terms: Vec<bool> = (0..state.sets.len()).map(|s| aff.iter().all(|m| m[s])).collect();
     for (i, n) in state.nodes.iter().enumerate() {
         if !aff.is_empty() {
-            // An existing pod counts for affinity only if it matches every required term.
-            let both: Vec<bool> = (0..state.sets.len()).map(|s| aff.iter().all(|m| m[s])).collect();
-            let c = state.count_on(i, &both);
+            let c = state.count_on(i, &all_terms);
             if c > 0 {
                 for t in &a.pod_required {
                     if let Some(v) = n.node.labels.get(&t.topology_key) {
