@@ -9,6 +9,8 @@ pub enum Command {
     ListContainerInstances { filter: String, at: Option<String> },
     /// `aws ecr get-lifecycle-policy-preview`: which images a repository's policy expires.
     GetLifecyclePolicyPreview { repository: String, at: Option<String> },
+    /// EKS: `stevedore kubectl FILE --at 5m get pods|nodes [-o wide|json] [-A]`.
+    Kubectl { words: Vec<String>, output: Option<String>, at: Option<String>, all_namespaces: bool },
 }
 
 pub struct Args {
@@ -25,6 +27,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut file = None;
     let (mut until, mut explain, mut filter, mut at, mut seed, mut metrics, mut repository) = (None, false, None, None, None, None, None);
     let (mut cost, mut json) = (false, false);
+    let (mut words, mut output, mut all_namespaces) = (Vec::new(), None, false);
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -36,6 +39,8 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--explain" => explain = true,
             "--cost" => cost = true,
             "--json" => json = true,
+            "-o" | "--output" if verb == "kubectl" => output = Some(value("-o")?),
+            "-A" | "--all-namespaces" if verb == "kubectl" => all_namespaces = true,
             "--metrics" => {
                 let format = value("--metrics")?;
                 if format != "csv" && format != "json" {
@@ -45,6 +50,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             path if file.is_none() => file = Some(path.to_string()),
+            word if verb == "kubectl" => words.push(word.to_string()),
             extra => return Err(format!("unexpected argument {extra}")),
         }
     }
@@ -55,6 +61,7 @@ pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         "compare" => Command::Compare { until, json },
         "list-container-instances" => Command::ListContainerInstances { filter: filter.ok_or("list-container-instances needs --filter EXPR")?, at },
         "get-lifecycle-policy-preview" => Command::GetLifecyclePolicyPreview { repository: repository.ok_or("get-lifecycle-policy-preview needs --repository-name NAME")?, at },
+        "kubectl" => Command::Kubectl { words, output, at, all_namespaces },
         other => return Err(format!("unknown command {other}")),
     };
     Ok(Args { command, file, seed })

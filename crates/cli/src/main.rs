@@ -3,6 +3,7 @@
 mod args;
 mod bill;
 mod table;
+mod eks;
 
 use args::{Args, Command};
 use std::process::ExitCode;
@@ -15,6 +16,9 @@ const USAGE: &str = "usage:
   stevedore compare FILE [--until DURATION] [--json]
   stevedore list-container-instances FILE --filter EXPR [--at DURATION]
   stevedore get-lifecycle-policy-preview FILE --repository-name NAME [--at DURATION]
+  stevedore kubectl FILE [--at DURATION] get pods|nodes [-o wide|json] [-A]   (EKS manifests)
+
+An EKS scenario is a YAML (or JSON-array) manifest: `run` prints a kubectl List.
 
 DURATION is seconds or a number with a unit: 90s, 15m, 2h, 1h30m.";
 
@@ -43,6 +47,9 @@ fn run(args: Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file))?;
+    if stevedore_sim::eks::is_manifest(&text) {
+        return eks::run(args, &text);
+    }
     let mut scenario = match load(&text) {
         Ok(s) => s,
         Err(errors) => {
@@ -116,6 +123,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Kubectl { .. } => Err("kubectl reads an EKS manifest (YAML or a JSON array), not an ECS scenario".into()),
         Command::GetLifecyclePolicyPreview { repository, at } => {
             let at_ms = match at {
                 Some(d) => parse_duration_ms(&d).map_err(|m| format!("--at: {m}"))?,

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod compare;
 pub mod cost;
 pub mod ecr;
+pub mod eks;
 pub mod engine;
 pub mod error;
 pub mod iam;

@@ -1,0 +1,84 @@
+//! The EKS side of the CLI: `validate`, `run` (a kubectl `List`) and `kubectl get`.
+
+use crate::args::{Args, Command};
+use std::process::ExitCode;
+use stevedore_sim::eks::{kubectl, manifest, output, run::run as eks_run};
+use stevedore_sim::time::{parse_duration_ms, parse_iso_seconds};
+
+pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
+    let mut m = match manifest::parse(text) {
+        Ok(m) => m,
+        Err(errors) => {
+            for e in &errors {
+                println!("{e}");
+            }
+            eprintln!("{} error(s) in {}", errors.len(), args.file);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let (Some(seed), Some(s)) = (args.seed, m.scenario.as_mut()) {
+        s.seed = seed;
+    } else if let Some(seed) = args.seed {
+        m.scenario = Some(stevedore_sim::eks::objects::ScenarioDoc { seed, start: "2025-01-01T00:00:00Z".into(), duration_s: 600 });
+    }
+    let start = m.scenario.as_ref().map_or(Ok(1_735_689_600), |s| parse_iso_seconds(&s.start))?;
+    let at_s = |at: &Option<String>| -> Result<i64, String> {
+        Ok(match at {
+            Some(d) => (parse_duration_ms(d).map_err(|e| format!("--at: {e}"))? / 1000) as i64,
+            None => m.scenario.as_ref().map_or(600, |s| s.duration_s),
+        })
+    };
+    match args.command {
+        Command::Help => unreachable!("handled by main"),
+        Command::Validate => {
+            println!("ok");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { explain, metrics, .. } => {
+            if metrics.is_some() {
+                return Err("--metrics is not available for EKS scenarios yet".into());
+            }
+            let r = eks_run(&m, explain);
+            let mut out = output::list(&r, start);
+            if explain {
+                out["explanations"] = r.decisions.iter().map(|d| output::explain(&r, d)).collect();
+            }
+            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Kubectl { ref words, ref output, ref at, all_namespaces } => {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let resource = match words.as_slice() {
+                ["get", r] => *r,
+                _ => return Err("kubectl: supported are `get pods` and `get nodes`".into()),
+            };
+            let age = kubectl::human_duration(at_s(at)?);
+            let r = eks_run(&m, false);
+            let list = output::list(&r, start);
+            let items = list["items"].as_array().cloned().unwrap_or_default();
+            let kind = match resource {
+                "pods" | "pod" | "po" => "Pod",
+                "nodes" | "node" | "no" => "Node",
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods and nodes)")),
+            };
+            match output.as_deref() {
+                Some("json") => {
+                    let picked: Vec<_> = items
+                        .into_iter()
+                        .filter(|i| i["kind"] == kind && (kind == "Node" || all_namespaces || i["metadata"]["namespace"] == "default"))
+                        .collect();
+                    let l = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": picked, "metadata": {"resourceVersion": ""}});
+                    println!("{}", serde_json::to_string_pretty(&l).map_err(|e| e.to_string())?);
+                }
+                None | Some("wide") => {
+                    let wide = output.is_some();
+                    let table = if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes(&items, &age, wide) };
+                    print!("{table}");
+                }
+                Some(other) => return Err(format!("kubectl: -o takes wide or json, not {other}")),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err("this command reads an ECS scenario, not an EKS manifest".into()),
+    }
+}

@@ -1,0 +1,46 @@
+//! `stevedore run|validate|kubectl` on an EKS manifest.
+
+use std::process::{Command, Output};
+
+const WEB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/eks/web.yaml");
+
+fn stevedore(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stevedore")).args(args).output().expect("runs")
+}
+
+#[test]
+fn run_prints_a_kubectl_list_and_explains() {
+    let out = stevedore(&["run", WEB, "--explain"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    let kinds: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "Node").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "Pod").count(), 6 + 6, "6 app pods + aws-node and kube-proxy on 3 nodes");
+    assert_eq!(v["explanations"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn kubectl_get_pods_and_nodes() {
+    let out = stevedore(&["kubectl", WEB, "--at", "5m", "get", "pods"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("NAME"), "{text}");
+    assert!(text.lines().skip(1).all(|l| l.contains("Running") && l.trim_end().ends_with("5m")), "{text}");
+    let out = stevedore(&["kubectl", WEB, "get", "nodes", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 3);
+    let bad = stevedore(&["kubectl", WEB, "get", "deployments"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn manifest_errors_print_paths() {
+    let dir = std::env::temp_dir().join(format!("stevedore-eks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.yaml");
+    std::fs::write(&path, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    resources: {requests: {memory: 1GB}}\n").unwrap();
+    let out = stevedore(&["validate", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("$[0].spec.containers[0].resources.requests.memory: \"1GB\""), "{text}");
+}

@@ -1,0 +1,98 @@
+//! `kubectl get pods|nodes [-o wide]` tables, from the List items (`output::list`), with
+//! kubectl's columns and its left-aligned, three-space-padded layout.
+
+use serde_json::Value;
+
+/// kubectl's `duration.HumanDuration` for AGE.
+pub fn human_duration(secs: i64) -> String {
+    if secs < 0 {
+        return "<invalid>".into();
+    }
+    let (m, h, d) = (secs / 60, secs / 3600, secs / 86400);
+    if secs < 120 {
+        format!("{secs}s")
+    } else if m < 10 {
+        if secs % 60 == 0 { format!("{m}m") } else { format!("{m}m{}s", secs % 60) }
+    } else if m < 180 {
+        format!("{m}m")
+    } else if h < 8 {
+        if m % 60 == 0 { format!("{h}h") } else { format!("{h}h{}m", m % 60) }
+    } else if h < 48 {
+        format!("{h}h")
+    } else if h < 192 {
+        if h % 24 == 0 { format!("{d}d") } else { format!("{d}d{}h", h % 24) }
+    } else if d < 365 * 2 {
+        format!("{d}d")
+    } else {
+        format!("{}y", d / 365)
+    }
+}
+
+fn table(rows: Vec<Vec<String>>) -> String {
+    let cols = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..cols).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r.iter().enumerate().map(|(c, v)| if c + 1 == cols { v.clone() } else { format!("{v:<w$}", w = widths[c] + 3) }).collect();
+        out.push_str(line.concat().trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or("<none>").to_string()
+}
+
+/// `kubectl get pods` (namespace `default`, or every namespace with `all`).
+pub fn get_pods(items: &[Value], age: &str, wide: bool, all: bool) -> String {
+    let mut head: Vec<&str> = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    if wide {
+        head.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for p in items.iter().filter(|i| i["kind"] == "Pod") {
+        if !all && p["metadata"]["namespace"] != "default" {
+            continue;
+        }
+        let n = p["spec"]["containers"].as_array().map_or(0, Vec::len);
+        let running = p["status"]["phase"] == "Running";
+        let mut row = vec![s(&p["metadata"]["name"]), format!("{}/{n}", if running { n } else { 0 }), s(&p["status"]["phase"]), "0".into(), age.into()];
+        if all {
+            row.insert(0, s(&p["metadata"]["namespace"]));
+        }
+        if wide {
+            row.extend([s(&p["status"]["podIP"]), s(&p["spec"]["nodeName"]), "<none>".into(), "<none>".into()]);
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return if all { "No resources found\n".into() } else { "No resources found in default namespace.\n".into() };
+    }
+    table(rows)
+}
+
+/// `kubectl get nodes`.
+pub fn get_nodes(items: &[Value], age: &str, wide: bool) -> String {
+    let mut head = vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+    if wide {
+        head.extend(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]);
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for n in items.iter().filter(|i| i["kind"] == "Node") {
+        let status = if n["spec"]["unschedulable"] == true { "Ready,SchedulingDisabled" } else { "Ready" };
+        let mut row = vec![s(&n["metadata"]["name"]), status.into(), "<none>".into(), age.into(), s(&n["status"]["nodeInfo"]["kubeletVersion"])];
+        if wide {
+            let info = &n["status"]["nodeInfo"];
+            row.extend([s(&n["status"]["addresses"][0]["address"]), "<none>".into(), s(&info["osImage"]), "<none>".into(), s(&info["containerRuntimeVersion"])]);
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return "No resources found\n".into();
+    }
+    table(rows)
+}

@@ -1,0 +1,161 @@
+//! Manifest input: what `kubectl apply -f` and `eksctl create cluster -f` take, as one file.
+//! A YAML stream of `---`-separated documents or a JSON array; each document has `apiVersion`
+//! and `kind`. Every error is collected with its path (`$[3].spec…`); nothing panics.
+
+pub mod cluster;
+pub mod pod_spec;
+pub mod read;
+pub mod yaml;
+
+use crate::eks::objects::*;
+use crate::eks::selector;
+use crate::error::{Errors, ValidationError};
+use read::key_path;
+use serde_json::Value;
+
+/// Everything one file declares, in document order.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    pub cluster: Option<ClusterConfig>,
+    pub namespaces: Vec<Namespace>,
+    pub pods: Vec<Pod>,
+    pub deployments: Vec<Deployment>,
+    pub scenario: Option<ScenarioDoc>,
+}
+
+/// (apiVersion, kind) pairs this part understands.
+const KINDS: &[(&str, &str)] = &[
+    ("eksctl.io/v1alpha5", "ClusterConfig"),
+    ("v1", "Pod"),
+    ("v1", "Namespace"),
+    ("apps/v1", "Deployment"),
+    ("stevedore.dev/v1", "Scenario"),
+];
+
+pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
+    let docs = yaml::documents(text).map_err(|e| vec![e])?;
+    let mut e = Errors::default();
+    let mut m = Manifest::default();
+    for (i, doc) in docs.iter().enumerate() {
+        let path = format!("$[{i}]");
+        match doc {
+            Value::Null => continue, // an empty document (a trailing `---`)
+            Value::Object(_) => document(doc, &path, &mut m, &mut e),
+            other => e.push(path, format!("a document must be an object with apiVersion and kind, not {}", read::type_name(other))),
+        }
+    }
+    if docs.iter().all(Value::is_null) {
+        e.push("$", "the file holds no documents");
+    }
+    if e.is_empty() { Ok(m) } else { Err(e.list) }
+}
+
+fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
+    let api = read::string(doc, "apiVersion", path, e);
+    let kind = read::string(doc, "kind", path, e);
+    let (Some(api), Some(kind)) = (api, kind) else {
+        if read::field(doc, "apiVersion").is_none() {
+            e.push(key_path(path, "apiVersion"), "is required");
+        }
+        if read::field(doc, "kind").is_none() {
+            e.push(key_path(path, "kind"), "is required");
+        }
+        return;
+    };
+    if !KINDS.contains(&(api.as_str(), kind.as_str())) {
+        let known: Vec<String> = KINDS.iter().map(|(a, k)| format!("{a} {k}")).collect();
+        e.push(key_path(path, "kind"), format!("{api} {kind} is not a kind the simulator reads; it reads {}", known.join(", ")));
+        return;
+    }
+    let (mp, meta) = read::object(doc, "metadata", path, e).unwrap_or_else(|| (key_path(path, "metadata"), &Value::Null));
+    let name = || {
+        let mut e2 = Errors::default();
+        let n = read::string(meta, "name", &mp, &mut e2).unwrap_or_default();
+        (n, e2)
+    };
+    match kind.as_str() {
+        "ClusterConfig" => {
+            if m.cluster.is_some() {
+                e.push(path, "a file may hold one ClusterConfig");
+            }
+            m.cluster = Some(cluster::cluster_config(doc, path, e));
+        }
+        "Scenario" => m.scenario = Some(scenario(doc, path, e)),
+        _ => {
+            let (n, e2) = name();
+            e.list.extend(e2.list);
+            if n.is_empty() {
+                e.push(key_path(&mp, "name"), "is required");
+            }
+            let namespace = read::string(meta, "namespace", &mp, e).unwrap_or_else(|| "default".into());
+            let labels = read::string_map(meta, "labels", &mp, e);
+            let spec = read::object(doc, "spec", path, e);
+            match kind.as_str() {
+                "Namespace" => m.namespaces.push(Namespace { name: n, labels }),
+                "Pod" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    let spec = pod_spec::pod_spec(s, &sp, e);
+                    m.pods.push(Pod { name: n, namespace, labels, spec });
+                }
+                _ => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    if let Some(d) = deployment(s, &sp, n, namespace, labels, e) {
+                        m.deployments.push(d);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn deployment(s: &Value, sp: &str, name: String, namespace: String, labels: selector::Labels, e: &mut Errors) -> Option<Deployment> {
+    let replicas = read::int(s, "replicas", sp, 0, 100_000, e).unwrap_or(1);
+    let selector = selector::label_selector(s, "selector", sp, e);
+    if selector.is_none() {
+        e.push(key_path(sp, "selector"), "is required in apps/v1");
+    }
+    let Some((tp, t)) = read::object(s, "template", sp, e) else {
+        e.push(key_path(sp, "template"), "is required");
+        return None;
+    };
+    let tlabels = read::object(t, "metadata", &tp, e).map(|(p, m)| read::string_map(m, "labels", &p, e)).unwrap_or_default();
+    let Some((psp, ps)) = read::object(t, "spec", &tp, e) else {
+        e.push(key_path(&tp, "spec"), "is required");
+        return None;
+    };
+    let spec = pod_spec::pod_spec(ps, &psp, e);
+    let selector = selector?;
+    if !selector.matches(&tlabels) {
+        e.push(key_path(sp, "selector"), "does not match the template's labels (spec.template.metadata.labels)");
+    }
+    if selector.is_empty() {
+        e.push(key_path(sp, "selector"), "must not be empty in apps/v1");
+    }
+    Some(Deployment { name, namespace, labels, replicas, selector, template: PodTemplate { labels: tlabels, spec } })
+}
+
+fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
+    let (sp, s) = read::object(doc, "spec", path, e).unwrap_or_else(|| (key_path(path, "spec"), doc));
+    let seed = read::int(s, "seed", &sp, 0, i64::MAX, e).unwrap_or(1) as u64;
+    let start = read::string(s, "start", &sp, e).unwrap_or_else(|| "2025-01-01T00:00:00Z".into());
+    if let Err(m) = crate::time::parse_iso_seconds(&start) {
+        e.push(key_path(&sp, "start"), m);
+    }
+    let duration_s = match read::string(s, "duration", &sp, e) {
+        None => 600,
+        Some(d) => match crate::time::parse_duration_ms(&d) {
+            Ok(ms) => (ms / 1000) as i64,
+            Err(m) => {
+                e.push(key_path(&sp, "duration"), m);
+                600
+            }
+        },
+    };
+    ScenarioDoc { seed, start, duration_s }
+}

@@ -1,0 +1,20 @@
+//! Amazon EKS: Kubernetes objects in, kube-scheduler decisions out, on the shared AWS facts
+//! (`catalog`). Pure and deterministic like the ECS model; see ARCHITECTURE.md "EKS".
+
+pub mod daemonsets;
+pub mod kubectl;
+pub mod manifest;
+pub mod nodes;
+pub mod objects;
+pub mod output;
+pub mod quantity;
+pub mod run;
+pub mod scheduler;
+pub mod selector;
+pub mod vpc_cni;
+
+/// Whether a scenario file is an EKS manifest rather than an ECS scenario: ECS scenarios are
+/// one JSON object; EKS files are YAML documents or a JSON array.
+pub fn is_manifest(text: &str) -> bool {
+    !text.trim_start().starts_with('{')
+}

@@ -1,0 +1,133 @@
+//! Nodes from eksctl node groups: EC2 instances from the shared catalogue, with the labels,
+//! allocatable and max pods an EKS-optimised AMI node registers (eks-semantics §1.12, §5.1).
+
+use crate::catalog::instance_types;
+use crate::eks::objects::{ClusterConfig, NodeGroup, Resources, Taint};
+use crate::eks::selector::Labels;
+use crate::eks::vpc_cni;
+
+const MIB: i64 = 1024 * 1024;
+const GIB: i64 = 1024 * MIB;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub name: String,
+    pub labels: Labels,
+    pub taints: Vec<Taint>,
+    pub unschedulable: bool,
+    pub instance_type: String,
+    pub zone: String,
+    pub node_group: String,
+    pub internal_ip: String,
+    pub capacity: Resources,
+    pub allocatable: Resources,
+    pub max_pods: i64,
+}
+
+/// kube-reserved cpu (m): 6% of the first core, 1% of the second, 0.5% of cores 3–4 and 0.25%
+/// of every core above 4 (EKSAMI bootstrap.sh `get_cpu_millicores_to_reserve`). Computed in
+/// tenths of a millicore and rounded down (odd core counts above 4 give a half millicore).
+pub fn cpu_reserved_m(vcpus: u32) -> i64 {
+    let v = vcpus as i64;
+    let tenths = 600 * v.min(1) + 100 * (v - 1).clamp(0, 1) + 50 * (v - 2).clamp(0, 2) + 25 * (v - 4).max(0);
+    tenths / 10
+}
+
+/// kube-reserved memory (MiB) = 11 × maxPods + 255 (EKSAMI bootstrap.sh).
+pub fn memory_reserved_mib(max_pods: i64) -> i64 {
+    11 * max_pods + 255
+}
+
+/// kubelet eviction-hard `memory.available<100Mi`.
+pub const EVICTION_MEMORY_MIB: i64 = 100;
+
+/// Builds one node group's `desiredCapacity` nodes, spread round-robin over its zones (the ASG
+/// balances AZs). `first_index` numbers nodes cluster-wide, so IPs stay unique.
+pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, first_index: usize) -> Vec<Node> {
+    let zones = group_zones(cluster, g);
+    // A group with several instanceTypes launches its first type: on-demand allocation is
+    // "prioritized" (list order); Spot's capacity-optimised choice has no public rule to model.
+    let ty = g.instance_types.first().map(String::as_str).unwrap_or("m5.large");
+    let Some(it) = instance_types::lookup(ty) else { return Vec::new() };
+    let max_pods = vpc_cni::max_pods(it.name, it.vcpus, g.managed, g.max_pods_per_node);
+    // capacity.memory is what the OS reports, below the nominal size; we reuse the catalogue's
+    // OS-visible estimate shared with ECS (eks-semantics §12.8: exact figure unverified).
+    let mem_capacity = it.registered_memory_mib() as i64 * MIB;
+    let capacity = Resources { cpu: it.vcpus as i64 * 1000, memory: mem_capacity, ephemeral: g.volume_size_gib * GIB, extended: Vec::new() };
+    let allocatable = Resources {
+        cpu: capacity.cpu - cpu_reserved_m(it.vcpus),
+        memory: mem_capacity - (memory_reserved_mib(max_pods) + EVICTION_MEMORY_MIB) * MIB,
+        // kubelet's default eviction threshold nodefs.available<10%.
+        ephemeral: capacity.ephemeral - capacity.ephemeral / 10,
+        extended: Vec::new(),
+    };
+    let capacity_type = if g.spot { "SPOT" } else { "ON_DEMAND" };
+    let domain = if cluster.region == "us-east-1" { "ec2.internal".to_string() } else { format!("{}.compute.internal", cluster.region) };
+    (0..g.desired.max(0) as usize)
+        .map(|k| {
+            let zone = zones[k % zones.len()].clone();
+            let zi = zone_index(&zone);
+            let n = first_index + k;
+            // eksctl's default VPC is 192.168.0.0/16 with one /19 private subnet per zone.
+            let ip = format!("192.168.{}.{}", 96 + zi * 32 + (n / 250) % 32, 10 + n % 250);
+            let name = format!("ip-{}.{domain}", ip.replace('.', "-"));
+            let mut labels = g.labels.clone();
+            for (k2, v) in [
+                ("kubernetes.io/hostname", name.as_str()),
+                ("kubernetes.io/os", "linux"),
+                ("kubernetes.io/arch", if it.arm64 { "arm64" } else { "amd64" }),
+                ("node.kubernetes.io/instance-type", it.name),
+                ("topology.kubernetes.io/region", cluster.region.as_str()),
+                ("topology.kubernetes.io/zone", zone.as_str()),
+                ("alpha.eksctl.io/nodegroup-name", g.name.as_str()),
+                ("alpha.eksctl.io/cluster-name", cluster.name.as_str()),
+            ] {
+                labels.insert(k2.into(), v.into());
+            }
+            if g.managed {
+                // Only managed node groups carry the eks.amazonaws.com labels.
+                labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
+                labels.insert("eks.amazonaws.com/capacityType".into(), capacity_type.into());
+            }
+            Node {
+                name,
+                labels,
+                taints: g.taints.clone(),
+                unschedulable: false,
+                instance_type: it.name.into(),
+                zone,
+                node_group: g.name.clone(),
+                internal_ip: ip,
+                capacity: capacity.clone(),
+                allocatable: Resources { cpu: allocatable.cpu.max(0), memory: allocatable.memory.max(0), ..allocatable.clone() },
+                max_pods,
+            }
+        })
+        .collect()
+}
+
+/// The group's zones, else the cluster's, else the region's a/b/c (eksctl picks zones itself).
+fn group_zones(cluster: &ClusterConfig, g: &NodeGroup) -> Vec<String> {
+    if !g.availability_zones.is_empty() {
+        return g.availability_zones.clone();
+    }
+    if !cluster.availability_zones.is_empty() {
+        return cluster.availability_zones.clone();
+    }
+    ["a", "b", "c"].iter().map(|s| format!("{}{s}", cluster.region)).collect()
+}
+
+fn zone_index(zone: &str) -> usize {
+    zone.bytes().last().map_or(0, |b| (b.wrapping_sub(b'a') as usize) % 8)
+}
+
+/// Every node of every group, sorted by name (the scheduler's stable node order).
+pub fn cluster_nodes(cluster: &ClusterConfig) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for g in &cluster.node_groups {
+        let start = nodes.len();
+        nodes.extend(node_group_nodes(cluster, g, start));
+    }
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    nodes
+}

@@ -1,0 +1,203 @@
+//! The Kubernetes objects the EKS model reads, reduced to the fields that change a decision.
+
+use crate::eks::selector::{LabelSelector, Labels, Requirement};
+
+/// Requested amounts: cpu in millicores, memory and ephemeral storage in bytes, plus extended
+/// resources (`nvidia.com/gpu`) by name, in whole units.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resources {
+    pub cpu: i64,
+    pub memory: i64,
+    pub ephemeral: i64,
+    pub extended: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::NoSchedule => "NoSchedule",
+            Effect::PreferNoSchedule => "PreferNoSchedule",
+            Effect::NoExecute => "NoExecute",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    pub effect: Effect,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toleration {
+    /// Empty key with `Exists` tolerates every taint.
+    pub key: String,
+    pub exists: bool,
+    pub value: String,
+    /// None tolerates every effect.
+    pub effect: Option<Effect>,
+}
+
+impl Toleration {
+    /// `v1.Toleration.ToleratesTaint`.
+    pub fn tolerates(&self, t: &Taint) -> bool {
+        if self.effect.is_some_and(|e| e != t.effect) {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != t.key {
+            return false;
+        }
+        self.exists || self.value == t.value
+    }
+}
+
+/// One `nodeSelectorTerms` entry: its expressions are ANDed (terms are ORed).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeSelectorTerm {
+    pub match_expressions: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodAffinityTerm {
+    /// None (absent) matches no pod, as a nil selector does.
+    pub label_selector: Option<LabelSelector>,
+    pub topology_key: String,
+    /// Empty with no namespace selector ⇒ the pod's own namespace.
+    pub namespaces: Vec<String>,
+    pub namespace_selector: Option<LabelSelector>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Affinity {
+    pub node_required: Option<Vec<NodeSelectorTerm>>,
+    pub node_preferred: Vec<(i64, NodeSelectorTerm)>,
+    pub pod_required: Vec<PodAffinityTerm>,
+    pub pod_preferred: Vec<(i64, PodAffinityTerm)>,
+    pub anti_required: Vec<PodAffinityTerm>,
+    pub anti_preferred: Vec<(i64, PodAffinityTerm)>,
+}
+
+impl Affinity {
+    pub fn has_pod_terms(&self) -> bool {
+        !(self.pod_required.is_empty() && self.pod_preferred.is_empty() && self.anti_required.is_empty() && self.anti_preferred.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpreadConstraint {
+    pub max_skew: i64,
+    pub topology_key: String,
+    pub do_not_schedule: bool,
+    /// None (absent) matches no pod, as a nil selector does.
+    pub label_selector: Option<LabelSelector>,
+    pub min_domains: i64,
+    pub match_label_keys: Vec<String>,
+    /// nodeAffinityPolicy Honor (default) / Ignore.
+    pub honor_node_affinity: bool,
+    /// nodeTaintsPolicy Honor / Ignore (default).
+    pub honor_taints: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostPort {
+    pub protocol: String,
+    pub ip: String,
+    pub port: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub requests: Resources,
+    /// Whether cpu / memory requests were set at all (unset ⇒ the scheduler's non-zero defaults).
+    pub has_cpu: bool,
+    pub has_memory: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodSpec {
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub node_name: Option<String>,
+    pub node_selector: Labels,
+    pub affinity: Affinity,
+    pub tolerations: Vec<Toleration>,
+    pub topology_spread: Vec<SpreadConstraint>,
+    pub host_ports: Vec<HostPort>,
+    pub priority: i64,
+    pub scheduler_name: String,
+    pub overhead: Resources,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodTemplate {
+    pub labels: Labels,
+    pub spec: PodSpec,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pod {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub spec: PodSpec,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub replicas: i64,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Namespace {
+    pub name: String,
+    pub labels: Labels,
+}
+
+/// A managed (`managedNodeGroups[]`) or self-managed (`nodeGroups[]`) eksctl node group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeGroup {
+    pub name: String,
+    pub managed: bool,
+    pub instance_types: Vec<String>,
+    pub desired: i64,
+    pub min: i64,
+    pub max: i64,
+    pub spot: bool,
+    pub labels: Labels,
+    pub taints: Vec<Taint>,
+    pub max_pods_per_node: Option<i64>,
+    pub availability_zones: Vec<String>,
+    pub volume_size_gib: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterConfig {
+    pub name: String,
+    pub region: String,
+    pub availability_zones: Vec<String>,
+    pub node_groups: Vec<NodeGroup>,
+}
+
+/// `stevedore.dev/v1` `Scenario`: what Kubernetes has no object for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioDoc {
+    pub seed: u64,
+    /// RFC 3339 start of the run; default 2025-01-01T00:00:00Z.
+    pub start: String,
+    pub duration_s: i64,
+}

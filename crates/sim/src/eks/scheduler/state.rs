@@ -1,0 +1,203 @@
+//! What the scheduler sees: nodes with the pods bound to them (the scheduler cache).
+//! Pods with the same namespace and labels share a "label set" id, so a selector is matched
+//! once per set per cycle rather than once per pod — the hot loops count by set.
+
+use crate::eks::nodes::Node;
+use crate::eks::objects::{HostPort, PodSpec, Resources};
+use crate::eks::selector::{LabelSelector, Labels};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Scheduler defaults for a container with no request (K8S pkg/scheduler/util/non_zero.go).
+pub const DEFAULT_MILLI_CPU: i64 = 100;
+pub const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct PodInfo {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub spec: Arc<PodSpec>,
+    /// Effective request: max(Σ containers, max init) + overhead (fit.go computePodResourceRequest).
+    pub requests: Resources,
+    /// The same with the non-zero defaults, for LeastAllocated.
+    pub nonzero_cpu: i64,
+    pub nonzero_memory: i64,
+    /// Selector of the controller that owns the pod (its ReplicaSet): the system default
+    /// topology spreading selects by it. None for a bare Pod.
+    pub owner_selector: Option<LabelSelector>,
+}
+
+impl PodInfo {
+    pub fn new(name: String, namespace: String, labels: Labels, spec: Arc<PodSpec>, owner_selector: Option<LabelSelector>) -> PodInfo {
+        let mut sum = Resources::default();
+        let (mut nz_cpu, mut nz_mem) = (0, 0);
+        for c in &spec.containers {
+            add(&mut sum, &c.requests);
+            nz_cpu += if c.has_cpu { c.requests.cpu } else { DEFAULT_MILLI_CPU };
+            nz_mem += if c.has_memory { c.requests.memory } else { DEFAULT_MEMORY };
+        }
+        for c in &spec.init_containers {
+            sum.cpu = sum.cpu.max(c.requests.cpu);
+            sum.memory = sum.memory.max(c.requests.memory);
+            sum.ephemeral = sum.ephemeral.max(c.requests.ephemeral);
+            for (n, v) in &c.requests.extended {
+                match sum.extended.iter_mut().find(|(m, _)| m == n) {
+                    Some(x) => x.1 = x.1.max(*v),
+                    None => sum.extended.push((n.clone(), *v)),
+                }
+            }
+            nz_cpu = nz_cpu.max(if c.has_cpu { c.requests.cpu } else { DEFAULT_MILLI_CPU });
+            nz_mem = nz_mem.max(if c.has_memory { c.requests.memory } else { DEFAULT_MEMORY });
+        }
+        add(&mut sum, &spec.overhead);
+        PodInfo {
+            name,
+            namespace,
+            labels,
+            nonzero_cpu: nz_cpu + spec.overhead.cpu,
+            nonzero_memory: nz_mem + spec.overhead.memory,
+            requests: sum,
+            spec,
+            owner_selector,
+        }
+    }
+
+    pub fn best_effort(&self) -> bool {
+        self.requests.cpu == 0 && self.requests.memory == 0
+    }
+}
+
+fn add(into: &mut Resources, r: &Resources) {
+    into.cpu += r.cpu;
+    into.memory += r.memory;
+    into.ephemeral += r.ephemeral;
+    for (n, v) in &r.extended {
+        match into.extended.iter_mut().find(|(m, _)| m == n) {
+            Some(x) => x.1 += v,
+            None => into.extended.push((n.clone(), *v)),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeInfo {
+    pub node: Node,
+    pub requested: Resources,
+    pub nonzero_cpu: i64,
+    pub nonzero_memory: i64,
+    pub pod_count: i64,
+    /// (label set id, pods of that set on this node), few entries.
+    pub sets: Vec<(u32, u32)>,
+    pub ports: Vec<HostPort>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoundPod {
+    pub pod: PodInfo,
+    pub node: usize,
+    pub set: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClusterState {
+    pub nodes: Vec<NodeInfo>,
+    pub pods: Vec<BoundPod>,
+    /// (namespace, labels) of each label set.
+    pub sets: Vec<(String, Labels)>,
+    set_ids: BTreeMap<(String, Labels), u32>,
+    /// Bound pods that carry pod (anti-)affinity terms, for the symmetric checks.
+    pub affinity_pods: Vec<usize>,
+    /// Namespace labels, for `namespaceSelector`.
+    pub namespaces: BTreeMap<String, Labels>,
+    /// Per well-known topology key, each node's domain as a small id (None: label absent), so
+    /// spreading counts index vectors instead of comparing label strings in the hot loop.
+    topology: BTreeMap<String, Vec<Option<u32>>>,
+}
+
+/// Keys whose domain ids are built once with the nodes.
+const INDEXED_KEYS: &[&str] = &["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
+
+impl ClusterState {
+    pub fn new(nodes: Vec<Node>) -> ClusterState {
+        let nodes = nodes
+            .into_iter()
+            .map(|node| NodeInfo { node, requested: Resources::default(), nonzero_cpu: 0, nonzero_memory: 0, pod_count: 0, sets: Vec::new(), ports: Vec::new() })
+            .collect();
+        let mut s = ClusterState { nodes, ..ClusterState::default() };
+        for key in INDEXED_KEYS {
+            let ids = s.compute_domains(key);
+            s.topology.insert(key.to_string(), ids);
+        }
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            s.add_namespace(ns, Labels::new());
+        }
+        s
+    }
+
+    /// Every namespace carries `kubernetes.io/metadata.name` (set by the API server).
+    pub fn add_namespace(&mut self, name: &str, mut labels: Labels) {
+        labels.insert("kubernetes.io/metadata.name".into(), name.into());
+        self.namespaces.insert(name.into(), labels);
+    }
+
+    fn compute_domains(&self, key: &str) -> Vec<Option<u32>> {
+        let mut values: BTreeMap<&str, u32> = BTreeMap::new();
+        self.nodes
+            .iter()
+            .map(|n| {
+                let v = n.node.labels.get(key)?;
+                let next = values.len() as u32;
+                Some(*values.entry(v.as_str()).or_insert(next))
+            })
+            .collect()
+    }
+
+    /// Each node's domain id for `key` (precomputed for hostname and zone).
+    pub fn domains(&self, key: &str) -> std::borrow::Cow<'_, [Option<u32>]> {
+        match self.topology.get(key) {
+            Some(ids) => std::borrow::Cow::Borrowed(ids.as_slice()),
+            None => std::borrow::Cow::Owned(self.compute_domains(key)),
+        }
+    }
+
+    pub fn set_id(&mut self, namespace: &str, labels: &Labels) -> u32 {
+        let key = (namespace.to_string(), labels.clone());
+        if let Some(id) = self.set_ids.get(&key) {
+            return *id;
+        }
+        let id = self.sets.len() as u32;
+        self.sets.push(key.clone());
+        self.set_ids.insert(key, id);
+        id
+    }
+
+    /// Records the pod on the node (the scheduler cache's "assume").
+    pub fn bind(&mut self, pod: PodInfo, node: usize) {
+        let set = self.set_id(&pod.namespace, &pod.labels);
+        let n = &mut self.nodes[node];
+        add(&mut n.requested, &pod.requests);
+        n.nonzero_cpu += pod.nonzero_cpu;
+        n.nonzero_memory += pod.nonzero_memory;
+        n.pod_count += 1;
+        match n.sets.iter_mut().find(|(s, _)| *s == set) {
+            Some(x) => x.1 += 1,
+            None => n.sets.push((set, 1)),
+        }
+        n.ports.extend(pod.spec.host_ports.iter().cloned());
+        if pod.spec.affinity.has_pod_terms() {
+            self.affinity_pods.push(self.pods.len());
+        }
+        self.pods.push(BoundPod { pod, node, set });
+    }
+
+    /// For each label set: does it fall in `namespaces` and match `selector`?
+    pub fn matching_sets(&self, selector: &LabelSelector, namespaces: &dyn Fn(&str) -> bool) -> Vec<bool> {
+        self.sets.iter().map(|(ns, labels)| namespaces(ns) && selector.matches(labels)).collect()
+    }
+
+    /// Pods on `node` whose label set is marked in `matching`.
+    pub fn count_on(&self, node: usize, matching: &[bool]) -> i64 {
+        self.nodes[node].sets.iter().filter(|(s, _)| matching.get(*s as usize).copied().unwrap_or(false)).map(|(_, c)| *c as i64).sum()
+    }
+}
