@@ -1,0 +1,108 @@
+//! One error per cause. A service whose `desiredCount` is "two" fails to load, and then every
+//! reference to it ("no service `web`" in scalableTargets, traffic, timeline...) fails too:
+//! those are consequences, not causes. An unresolved reference is dropped when the scenario
+//! *does* define an object of that name and that object has an error of its own (or its whole
+//! list is malformed): fixing that error fixes the reference. References to names defined
+//! nowhere are kept: they are causes.
+
+use super::refs::{name_of, task_definition_ref};
+use crate::error::ValidationError;
+use serde_json::{Map, Value};
+
+/// A kind of referenced object: where its definitions live, and how an error names a reference.
+struct Kind {
+    list: &'static str,
+    name_key: &'static str,
+    /// Texts that precede the backquoted reference in an unresolved-reference error.
+    prefixes: &'static [&'static str],
+}
+
+const KINDS: &[Kind] = &[
+    Kind { list: "services", name_key: "serviceName", prefixes: &["no service `"] },
+    Kind { list: "taskDefinitions", name_key: "family", prefixes: &["task definition `"] },
+    Kind { list: "targetGroups", name_key: "Name", prefixes: &["no target group `"] },
+    Kind { list: "capacityProviders", name_key: "name", prefixes: &["capacity provider `", "`"] },
+    Kind { list: "autoScalingGroups", name_key: "AutoScalingGroupName", prefixes: &["no Auto Scaling group named `"] },
+    Kind { list: "scalingPolicies", name_key: "PolicyName", prefixes: &["no scaling policy `"] },
+    Kind { list: "subnets", name_key: "SubnetId", prefixes: &["no subnet `"] },
+    Kind { list: "roles", name_key: "RoleName", prefixes: &["role `"] },
+];
+
+/// The message's unresolved reference for `kind`, if it is one.
+fn reference<'m>(kind: &Kind, message: &'m str) -> Option<&'m str> {
+    kind.prefixes.iter().find_map(|p| {
+        let rest = message.strip_prefix(p)?;
+        let (name, tail) = rest.split_once('`')?;
+        // The bare "`X` ..." form only for "is not a capacity provider ...".
+        (*p != "`" || tail.contains("capacity provider")).then_some(name)
+    })
+}
+
+/// Does `reference` (a name, `family:rev`, or an ARN) name the object `name`?
+fn refers_to(reference: &str, name: &str) -> bool {
+    reference == name
+        || name_of(reference) == name
+        || task_definition_ref(reference).0 == name
+        || reference.contains(&format!("/{name}/"))
+        || reference.ends_with(&format!("/{name}"))
+}
+
+fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// Names of `kind` whose definition has an error; `None` inside means the list itself is bad.
+fn failed(kind: &Kind, root: &Map<String, Value>, errors: &[ValidationError]) -> Vec<Option<String>> {
+    let list_path = format!("$.{}", kind.list);
+    if errors.iter().any(|e| e.path == list_path) {
+        return vec![None];
+    }
+    let Some(Value::Array(items)) = root.get(kind.list) else { return vec![] };
+    items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let p = format!("{list_path}[{i}]");
+            errors.iter().any(|e| under(&e.path, &p))
+        })
+        .filter_map(|(_, item)| item.get(kind.name_key).and_then(Value::as_str).map(|s| Some(s.to_string())))
+        .collect()
+}
+
+/// Drops the errors that only follow from another error in the list.
+pub(crate) fn drop_consequences(root: &Map<String, Value>, errors: Vec<ValidationError>) -> Vec<ValidationError> {
+    let failures: Vec<(usize, Vec<Option<String>>)> = KINDS.iter().enumerate().map(|(k, kind)| (k, failed(kind, root, &errors))).filter(|(_, f)| !f.is_empty()).collect();
+    if failures.is_empty() {
+        return errors;
+    }
+    let keep = |e: &ValidationError| {
+        !failures.iter().any(|(k, names)| {
+            let kind = &KINDS[*k];
+            reference(kind, &e.message).is_some_and(|r| names.iter().any(|n| n.as_deref().is_none_or(|n| refers_to(r, n))))
+        })
+    };
+    let kept: Vec<ValidationError> = errors.iter().filter(|e| keep(e)).cloned().collect();
+    // Never hide everything: a consequence with no cause left would leave the user nothing.
+    if kept.is_empty() {
+        errors
+    } else {
+        kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_read_from_each_kind_of_message() {
+        assert_eq!(reference(&KINDS[0], "no service `web` in the cluster"), Some("web"));
+        assert_eq!(reference(&KINDS[1], "task definition `web:3` is not registered in taskDefinitions"), Some("web:3"));
+        assert_eq!(reference(&KINDS[3], "`spot` is not a capacity provider associated with the cluster"), Some("spot"));
+        assert_eq!(reference(&KINDS[3], "`x` is not REPLICA or DAEMON"), None);
+        assert!(refers_to("web:3", "web"));
+        assert!(refers_to("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/0123", "web-tg"));
+        assert!(refers_to("arn:aws:iam::1:role/app", "app"));
+        assert!(!refers_to("api", "web"));
+    }
+}
