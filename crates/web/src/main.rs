@@ -6,6 +6,7 @@ mod charts;
 mod editor;
 mod event_log;
 mod inspector;
+mod json_locate;
 mod keys;
 mod layout;
 mod narrative;
