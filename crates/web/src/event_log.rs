@@ -1,41 +1,193 @@
 //! The event log: service events in ECS's wording, instance and action events, filterable,
-//! each linked to its moment on the timeline.
+//! each linked to its moment on the timeline. Things are named as the console names them for
+//! people (service name, task id's first 8 hex digits, target group name); the full ids and
+//! ARNs stay in the entry's detail. Task status changes and target health, many per instant,
+//! are folded into one line per instant, so every moment the → key stops at has a line.
 
 use stevedore_sim::time::format_clock;
+use stevedore_sim::time::SimTime;
 use stevedore_sim::Sim;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Entries rendered at most (newest first); the filter narrows before the cut.
+/// Rows rendered at most (newest first); the filter narrows before the cut.
 const SHOWN: usize = 300;
+/// How many hex digits of a task id name it in a log line (the console's short form).
+const SHORT_ID: usize = 8;
 
-pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callback<u64>) -> Html {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub at: SimTime,
+    pub kind: &'static str,
+    /// Shown before the text ("web-tg: ", "task 1a2b3c4d: "); empty for service events.
+    pub subject: String,
+    pub text: String,
+    /// The entry in full (ids, ARNs), when the text shortened it.
+    pub detail: Option<String>,
+    /// The task the subject names (full id): the subject links to it, stopped or not.
+    pub task: Option<String>,
+}
+
+fn is_hex_id(word: &str) -> bool {
+    word.len() == 32 && word.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A task id's short form; any other subject unchanged.
+pub fn short_subject(subject: &str) -> &str {
+    if is_hex_id(subject) {
+        &subject[..SHORT_ID]
+    } else {
+        subject
+    }
+}
+
+/// One ARN or word as a person reads it: target group and service ARNs by name, task ARNs and
+/// 32-digit task ids by their first 8 digits. Other ARNs (a parameter, a bucket) are the name.
+fn short_word(word: &str) -> String {
+    let (core, tail) = match word.find(|c: char| matches!(c, ')' | ',' | ';' | '.') ) {
+        // Keep trailing punctuation, but not the dots inside an ARN or a name.
+        Some(i) if word[i..].chars().all(|c| matches!(c, ')' | ',' | ';' | '.')) => (&word[..i], &word[i..]),
+        _ => (word, ""),
+    };
+    let short = if let Some(rest) = core.strip_prefix("arn:aws:elasticloadbalancing:") {
+        rest.split_once(":targetgroup/").and_then(|(_, t)| t.split('/').next()).map(str::to_string)
+    } else if let Some(rest) = core.strip_prefix("arn:aws:ecs:") {
+        let last = rest.rsplit('/').next().unwrap_or(rest);
+        (rest.contains(":task/") || rest.contains(":service/")).then(|| short_subject(last).to_string())
+    } else if let Some((head, id)) = core.rsplit_once('/').filter(|(_, id)| is_hex_id(id)) {
+        // arn:aws:sts::…:assumed-role/ROLE/<task id>: the session is the task.
+        Some(format!("{head}/{}", &id[..SHORT_ID]))
+    } else if is_hex_id(core) {
+        Some(core[..SHORT_ID].to_string())
+    } else {
+        None
+    };
+    match short {
+        Some(s) => format!("{s}{tail}"),
+        None => word.to_string(),
+    }
+}
+
+/// The message with ids and ARNs shortened (`None` if nothing needed it).
+pub fn shorten(message: &str) -> Option<String> {
+    let out: Vec<String> = message.split(' ').map(short_word).collect();
+    let out = out.join(" ");
+    (out != message).then_some(out)
+}
+
+/// `target i-0abc:32768 is healthy` → (`i-0abc:32768`, `is healthy`).
+fn target_health(message: &str) -> Option<(&str, &str)> {
+    let rest = message.strip_prefix("target ")?;
+    let (target, state) = rest.split_once(' ')?;
+    Some((target, state))
+}
+
+/// Task transitions and target health at one instant, folded: one row per (kind, group, text).
+fn fold(at: SimTime, entries: &[&stevedore_sim::engine::LogEntry]) -> Vec<Row> {
+    let mut rows: Vec<(Row, Vec<String>)> = Vec::new();
+    for e in entries {
+        let (subject, text, member) = match (e.kind, target_health(&e.message)) {
+            ("targetGroup", Some((target, state))) => (format!("{}: ", e.subject), state.to_string(), target.to_string()),
+            _ => (String::new(), e.message.clone(), e.subject.clone()),
+        };
+        match rows.iter_mut().find(|(r, _)| r.kind == e.kind && r.subject == subject && r.text == text) {
+            Some((_, members)) => members.push(member),
+            None => rows.push((Row { at, kind: e.kind, subject, text, detail: None, task: None }, vec![member])),
+        }
+    }
+    rows.into_iter()
+        .map(|(mut row, members)| {
+            let noun = if row.kind == "task" { "task" } else { "target" };
+            let named: Vec<&str> = members.iter().map(|m| short_subject(m)).collect();
+            if members.len() == 1 && is_hex_id(&members[0]) {
+                row.task = Some(members[0].clone());
+            }
+            let what = std::mem::take(&mut row.text);
+            let list = named.iter().take(4).copied().collect::<Vec<_>>().join(", ") + if named.len() > 4 { ", …" } else { "" };
+            (row.subject, row.text) = match (named.len(), row.kind) {
+                (1, "task") => (format!("task {}: ", named[0]), what),
+                (1, _) => (row.subject, format!("{noun} {} {what}", named[0])),
+                (n, "task") => (format!("{n} tasks: "), format!("{what} · {list}")),
+                (n, _) => (row.subject, format!("{n} {noun}s {what} · {list}")),
+            };
+            if members.iter().any(|m| is_hex_id(m)) || members.len() > 4 {
+                row.detail = Some(members.join("\n"));
+            }
+            row
+        })
+        .collect()
+}
+
+fn folded(kind: &str) -> bool {
+    kind == "task" || kind == "targetGroup"
+}
+
+/// The log as rows, newest first, narrowed by `filter` (case-insensitive, matched against the
+/// full text and ids as well as the short forms).
+pub fn rows(sim: &Sim, filter: &str) -> Vec<Row> {
     let needle = filter.to_lowercase();
-    let entries: Vec<_> = sim
-        .log
-        .iter()
-        .rev()
-        .filter(|e| e.kind != "task" && e.kind != "targetGroup")
-        .filter(|e| needle.is_empty() || e.message.to_lowercase().contains(&needle) || e.subject.to_lowercase().contains(&needle))
-        .take(SHOWN)
-        .collect();
+    let matches = |e: &&stevedore_sim::engine::LogEntry| needle.is_empty() || e.message.to_lowercase().contains(&needle) || e.subject.to_lowercase().contains(&needle);
+    let mut out = Vec::new();
+    let mut i = sim.log.len();
+    while i > 0 && out.len() < SHOWN {
+        let e = &sim.log[i - 1];
+        if folded(e.kind) {
+            // The run of folded entries at this instant (the log is in time order).
+            let mut j = i - 1;
+            while j > 0 && sim.log[j - 1].at == e.at && folded(sim.log[j - 1].kind) {
+                j -= 1;
+            }
+            let group: Vec<_> = sim.log[j..i].iter().filter(matches).collect();
+            out.extend(fold(e.at, &group).into_iter().rev());
+            i = j;
+            continue;
+        }
+        i -= 1;
+        if !matches(&e) {
+            continue;
+        }
+        let short = shorten(&e.message);
+        let subject = if e.kind == "service" { String::new() } else { format!("{}: ", short_subject(&e.subject)) };
+        let detail = short.as_ref().map(|_| if is_hex_id(&e.subject) { format!("task {}\n{}", e.subject, e.message) } else { e.message.clone() });
+        let task = is_hex_id(&e.subject).then(|| e.subject.clone());
+        out.push(Row { at: e.at, kind: e.kind, subject, text: short.unwrap_or_else(|| e.message.clone()), detail, task });
+    }
+    out.truncate(SHOWN);
+    out
+}
+
+pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callback<u64>, select_task: &Callback<String>) -> Html {
+    let entries = rows(sim, filter);
     let oninput = on_filter.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     html! {
         <section class="event-log" id="event-log">
             <h2>{ "Events" }</h2>
             <input type="search" class="filter" placeholder="Filter events (e.g. unable, web, draining)" value={filter.to_string()} {oninput} aria-label="Filter events" />
             <ol class="entries">
-                { for entries.into_iter().map(|e| {
-                    let at = e.at;
+                { for entries.into_iter().map(|r| {
+                    let at = r.at;
                     let onclick = seek.reform(move |_| at);
+                    let subject = match &r.task {
+                        Some(id) => {
+                            let id = id.clone();
+                            let title = format!("Inspect task {id}");
+                            html! { <><button class="link task-link" title={title} onclick={select_task.reform(move |e: MouseEvent| { e.prevent_default(); id.clone() })}>{ r.subject.trim_end_matches(": ") }</button>{ ": " }</> }
+                        }
+                        None if !r.subject.is_empty() => html! { <strong>{ &r.subject }</strong> },
+                        None => html! {},
+                    };
+                    let head = html! { <>{ subject }{ &r.text }</> };
                     html! {
-                        <li class={classes!("entry", e.kind)}>
-                            <button class="time" {onclick} title="Jump to this moment">{ format_clock(e.at) }</button>
-                            <span class="message">
-                                // Service events name their service; others need their subject.
-                                if e.kind != "service" { <strong>{ format!("{}: ", short_subject(&e.subject)) }</strong> }
-                                { &e.message }
-                            </span>
+                        <li class={classes!("entry", r.kind)} data-at={at.to_string()}>
+                            <button class="time" {onclick} title="Jump to this moment">{ format_clock(at) }</button>
+                            if let Some(detail) = &r.detail {
+                                <details class="message" title={detail.clone()}>
+                                    <summary>{ head }</summary>
+                                    <pre class="detail mono">{ detail }</pre>
+                                </details>
+                            } else {
+                                <span class="message">{ head }</span>
+                            }
                         </li>
                     }
                 }) }
@@ -44,11 +196,65 @@ pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callbac
     }
 }
 
-/// Task ids are 32 hex digits: the first 12 name a task well enough in a log line.
-fn short_subject(subject: &str) -> &str {
-    if subject.len() == 32 && subject.bytes().all(|b| b.is_ascii_hexdigit()) {
-        &subject[..12]
-    } else {
-        subject
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson_end(id: &str) -> Sim {
+        let mut sim = Sim::new(stevedore_sim::load(crate::scenarios::find(id).unwrap().json).unwrap());
+        sim.advance_to(sim.scenario.duration);
+        sim
+    }
+
+    #[test]
+    fn ids_and_arns_read_as_the_console_names_them() {
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/8590f01af118fa3a";
+        assert_eq!(shorten(&format!("(service web) registered 1 targets in (target-group {tg})")).unwrap(), "(service web) registered 1 targets in (target-group web-tg)");
+        assert_eq!(
+            shorten("(service web) has started 2 tasks: (task d88be903002f73d1e585a9cf5c04ae35) (task 54b182fefe880a4e44a4d34bfc6178f1).").unwrap(),
+            "(service web) has started 2 tasks: (task d88be903) (task 54b182fe)."
+        );
+        assert_eq!(shorten("User: arn:aws:sts::123456789012:assumed-role/exec/d9d545fd3cd664db450f04918996e477 is not").unwrap(), "User: arn:aws:sts::123456789012:assumed-role/exec/d9d545fd is not");
+        assert_eq!(shorten("(service web) has reached a steady state."), None);
+        assert_eq!(short_subject("d88be903002f73d1e585a9cf5c04ae35"), "d88be903");
+    }
+
+    #[test]
+    fn rows_show_short_names_and_keep_the_full_ids_in_the_detail() {
+        for id in ["first-light", "secrets-environment", "rolling-deployment", "iam-roles", "draining"] {
+            let sim = lesson_end(id);
+            for r in rows(&sim, "") {
+                let shown = format!("{}{}", r.subject, r.text);
+                assert!(!shown.split(|c: char| !c.is_ascii_hexdigit()).any(|w| w.len() == 32), "{id}: a full task id is shown: {shown}");
+                assert!(!shown.contains(":targetgroup/"), "{id}: {shown}");
+            }
+        }
+        let sim = lesson_end("first-light");
+        let started = rows(&sim, "has started").into_iter().last().unwrap();
+        let first = sim.tasks[0].id.clone();
+        assert!(started.text.contains(&first[..8]));
+        assert!(started.detail.unwrap().contains(&first), "the full id is in the detail");
+    }
+
+    #[test]
+    fn every_step_stop_with_a_log_entry_has_a_row() {
+        let sim = lesson_end("first-light");
+        let all = rows(&sim, "");
+        let mut instants: Vec<SimTime> = sim.log.iter().map(|e| e.at).collect();
+        instants.dedup();
+        for at in instants.iter().rev().take(SHOWN / 4) {
+            assert!(all.iter().any(|r| r.at == *at), "no row for {at}");
+        }
+        // Six tasks going RUNNING at one instant fold into one line naming them.
+        assert!(all.iter().any(|r| r.kind == "task" && r.subject == "6 tasks: " && r.text.starts_with("lastStatus RUNNING · ")), "{all:#?}");
+    }
+
+    #[test]
+    fn the_filter_matches_full_ids_too() {
+        let sim = lesson_end("first-light");
+        let id = sim.tasks[0].id.clone();
+        let hits = rows(&sim, &id);
+        assert!(!hits.is_empty());
+        assert!(hits.iter().all(|r| r.detail.as_deref().unwrap_or("").contains(&id) || r.text.contains(&id[..8])));
     }
 }
