@@ -724,6 +724,7 @@ impl App {
                 if charts.iter().all(|c| c.lines.iter().all(|l| l.points.is_empty())) { <p>{ "Datapoints arrive once a minute: play the scenario." }</p> }
                 { for charts.iter().map(|c| html! {
                     <figure class="chart-box">
+                        <figcaption class="chart-title">{ &c.title }</figcaption>
                         <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas>
                         <ul class="legend" aria-label={format!("Legend: {}", c.title)}>
                             { for c.lines.iter().map(|l| html! {

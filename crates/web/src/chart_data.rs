@@ -30,8 +30,6 @@ pub enum Stroke {
 /// Axis and legend text, in CSS pixels: legible at a desk and, larger, from the back of a room.
 pub const LABEL_PX: u32 = 12;
 pub const LABEL_PX_PROJECTION: u32 = 16;
-pub const TITLE_PX: u32 = 14;
-pub const TITLE_PX_PROJECTION: u32 = 18;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -171,7 +169,7 @@ mod tests {
                 }
             }
         }
-        assert!(LABEL_PX >= 12 && LABEL_PX_PROJECTION >= 16 && TITLE_PX >= LABEL_PX && TITLE_PX_PROJECTION >= LABEL_PX_PROJECTION);
+        assert!(LABEL_PX >= 12 && LABEL_PX_PROJECTION >= 16);
     }
 
     #[test]

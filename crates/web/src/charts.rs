@@ -1,7 +1,7 @@
 //! Draws charts with plotters on a canvas (the only plotting code that touches the browser).
 //! The legend is HTML beside the canvas (app.rs), so it never covers the data.
 
-use crate::chart_data::{Chart, Stroke, LABEL_PX, LABEL_PX_PROJECTION, TITLE_PX, TITLE_PX_PROJECTION};
+use crate::chart_data::{Chart, Stroke, LABEL_PX, LABEL_PX_PROJECTION};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -31,11 +31,12 @@ fn try_draw(canvas: HtmlCanvasElement, chart: &Chart, large: bool) -> Option<()>
     let x_max = points.clone().map(|p| p.0).fold(1.0, f64::max) + 1.0;
     let y_max = points.map(|p| p.1).fold(1.0, f64::max) * 1.15;
     let text = |size: u32| ("sans-serif", size).into_font().color(&RGBColor(226, 232, 240));
-    let (label_px, title_px) = if large { (LABEL_PX_PROJECTION, TITLE_PX_PROJECTION) } else { (LABEL_PX, TITLE_PX) };
+    // The title is the figure's HTML caption (app.rs): wrapped, never clipped.
+    let label_px = if large { LABEL_PX_PROJECTION } else { LABEL_PX };
     let mut ctx = ChartBuilder::on(&root)
-        .caption(&chart.title, text(title_px))
-        .margin(6)
-        .x_label_area_size(label_px * 2 + 6)
+        .margin(8)
+        .margin_right(label_px + 6)
+        .x_label_area_size(label_px * 2 + 10)
         .y_label_area_size(label_px * 3)
         .build_cartesian_2d(0.0..x_max, 0.0..y_max)
         .ok()?;
@@ -48,6 +49,8 @@ fn try_draw(canvas: HtmlCanvasElement, chart: &Chart, large: bool) -> Option<()>
         .x_desc("minute")
         .x_labels(6)
         .y_labels(5)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| if y_max >= 10.0 { format!("{v:.0}") } else { format!("{v:.1}") })
         .draw()
         .ok()?;
     for &m in &chart.marks {

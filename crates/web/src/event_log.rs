@@ -123,34 +123,42 @@ fn folded(kind: &str) -> bool {
 }
 
 /// The log as rows, newest first, narrowed by `filter` (case-insensitive, matched against the
-/// full text and ids as well as the short forms).
+/// full text and ids as well as the short forms). Within one instant, identical lines are one
+/// line with a count, and task and target changes are folded under them.
 pub fn rows(sim: &Sim, filter: &str) -> Vec<Row> {
     let needle = filter.to_lowercase();
     let matches = |e: &&stevedore_sim::engine::LogEntry| needle.is_empty() || e.message.to_lowercase().contains(&needle) || e.subject.to_lowercase().contains(&needle);
     let mut out = Vec::new();
     let mut i = sim.log.len();
     while i > 0 && out.len() < SHOWN {
-        let e = &sim.log[i - 1];
-        if folded(e.kind) {
-            // The run of folded entries at this instant (the log is in time order).
-            let mut j = i - 1;
-            while j > 0 && sim.log[j - 1].at == e.at && folded(sim.log[j - 1].kind) {
-                j -= 1;
+        // The entries of one instant (the log is in time order).
+        let at = sim.log[i - 1].at;
+        let mut j = i - 1;
+        while j > 0 && sim.log[j - 1].at == at {
+            j -= 1;
+        }
+        let instant: Vec<_> = sim.log[j..i].iter().filter(matches).collect();
+        i = j;
+        let mut lines: Vec<(Row, usize)> = Vec::new();
+        for e in instant.iter().rev().filter(|e| !folded(e.kind)) {
+            let short = shorten(&e.message);
+            let subject = if e.kind == "service" { String::new() } else { format!("{}: ", short_subject(&e.subject)) };
+            let detail = short.as_ref().map(|_| if is_hex_id(&e.subject) { format!("task {}\n{}", e.subject, e.message) } else { e.message.clone() });
+            let task = is_hex_id(&e.subject).then(|| e.subject.clone());
+            let row = Row { at, kind: e.kind, subject, text: short.unwrap_or_else(|| e.message.clone()), detail, task };
+            match lines.iter_mut().find(|(r, _)| r.kind == row.kind && r.subject == row.subject && r.text == row.text) {
+                Some((_, n)) => *n += 1,
+                None => lines.push((row, 1)),
             }
-            let group: Vec<_> = sim.log[j..i].iter().filter(matches).collect();
-            out.extend(fold(e.at, &group).into_iter().rev());
-            i = j;
-            continue;
         }
-        i -= 1;
-        if !matches(&e) {
-            continue;
-        }
-        let short = shorten(&e.message);
-        let subject = if e.kind == "service" { String::new() } else { format!("{}: ", short_subject(&e.subject)) };
-        let detail = short.as_ref().map(|_| if is_hex_id(&e.subject) { format!("task {}\n{}", e.subject, e.message) } else { e.message.clone() });
-        let task = is_hex_id(&e.subject).then(|| e.subject.clone());
-        out.push(Row { at: e.at, kind: e.kind, subject, text: short.unwrap_or_else(|| e.message.clone()), detail, task });
+        out.extend(lines.into_iter().map(|(mut r, n)| {
+            if n > 1 {
+                r.text = format!("{} (×{n})", r.text);
+            }
+            r
+        }));
+        let changes: Vec<_> = instant.iter().copied().filter(|e| folded(e.kind)).collect();
+        out.extend(fold(at, &changes));
     }
     out.truncate(SHOWN);
     out
