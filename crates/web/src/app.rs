@@ -633,7 +633,7 @@ impl Component for App {
                     <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
                         { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
-                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next event (→)">{ "Step ▶" }</button>
+                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next moment the event log records (→)">{ "Step ▶" }</button>
                     <label class="speed">{ "Speed " }
                         <select id="speed" onchange={link.callback(|e: Event| {
                             let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
