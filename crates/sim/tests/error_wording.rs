@@ -82,3 +82,21 @@ fn syntax_errors_give_line_and_column_once() {
     assert_eq!(m.matches("line").count(), 1, "{m}");
     assert_eq!(m.matches("column").count(), 1, "{m}");
 }
+
+#[test]
+fn a_task_definition_whose_family_is_broken_hides_the_references_it_may_have_been() {
+    let mut d = base();
+    d["taskDefinitions"][0]["family"] = json!(7);
+    let errs = errors(&d);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].0, "$.taskDefinitions[0].family");
+    assert!(errs[0].1.contains("expected a string"), "{errs:#?}");
+}
+
+#[test]
+fn an_entry_missing_its_name_is_still_reported() {
+    let mut d = base();
+    d["services"][0].as_object_mut().unwrap().remove("serviceName");
+    let errs = errors(&d);
+    assert!(errs.iter().any(|(p, _)| p.starts_with("$.services[0]")), "{errs:#?}");
+}

@@ -2,8 +2,8 @@
 //! reference to it ("no service `web`" in scalableTargets, traffic, timeline...) fails too:
 //! those are consequences, not causes. An unresolved reference is dropped when the scenario
 //! *does* define an object of that name and that object has an error of its own (or its whole
-//! list is malformed): fixing that error fixes the reference. References to names defined
-//! nowhere are kept: they are causes.
+//! list is malformed, or a failed entry's own name is unusable, so it may be the one meant):
+//! fixing that error fixes the reference. References to names defined nowhere else are kept.
 
 use super::refs::{name_of, task_definition_ref};
 use crate::error::ValidationError;
@@ -51,7 +51,8 @@ fn under(path: &str, prefix: &str) -> bool {
     path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
 }
 
-/// Names of `kind` whose definition has an error; `None` inside means the list itself is bad.
+/// Names of `kind` whose definition has an error; `None` inside means the list itself is bad,
+/// or an entry with an error has no usable name (it may be the one a reference meant).
 fn failed(kind: &Kind, root: &Map<String, Value>, errors: &[ValidationError]) -> Vec<Option<String>> {
     let list_path = format!("$.{}", kind.list);
     if errors.iter().any(|e| e.path == list_path) {
@@ -65,7 +66,11 @@ fn failed(kind: &Kind, root: &Map<String, Value>, errors: &[ValidationError]) ->
             let p = format!("{list_path}[{i}]");
             errors.iter().any(|e| under(&e.path, &p))
         })
-        .filter_map(|(_, item)| item.get(kind.name_key).and_then(Value::as_str).map(|s| Some(s.to_string())))
+        // A broken name (`"family": 7`) could have been any name: treat it like a broken list.
+        .map(|(_, item)| match item.get(kind.name_key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        })
         .collect()
 }
 
