@@ -142,7 +142,11 @@ pub fn rows(sim: &Sim, filter: &str) -> Vec<Row> {
         let mut lines: Vec<(Row, usize)> = Vec::new();
         for e in instant.iter().rev().filter(|e| !folded(e.kind)) {
             let short = shorten(&e.message);
-            let subject = if e.kind == "service" { String::new() } else { format!("{}: ", short_subject(&e.subject)) };
+            let subject = match e.kind {
+                "service" => String::new(),
+                _ if is_hex_id(&e.subject) => format!("task {}: ", short_subject(&e.subject)),
+                _ => format!("{}: ", e.subject),
+            };
             let detail = short.as_ref().map(|_| if is_hex_id(&e.subject) { format!("task {}\n{}", e.subject, e.message) } else { e.message.clone() });
             let task = is_hex_id(&e.subject).then(|| e.subject.clone());
             let row = Row { at, kind: e.kind, subject, text: short.unwrap_or_else(|| e.message.clone()), detail, task };
