@@ -200,3 +200,18 @@ test('at 1024×768 the tabs are readable, in one row', async () => {
   await page.screenshot({ path: `${SHOTS}/tabs-1024x768.png` });
   await page.close();
 });
+
+test('in projection at 1280×720 the tabs stay in one row, even with the editor\'s ⚠', async () => {
+  const { page } = await open({ width: 1280, height: 720 }, '?projection=1');
+  await page.click('#tab-scenario');
+  await page.fill('#scenario-text', '{');
+  await page.click('#apply');
+  await page.waitForSelector('#editor-errors');
+  const tabs = await page.$$eval('.tab', (l) => l.map((t) => ({ text: t.textContent, clipped: t.scrollWidth > t.clientWidth + 1, top: t.offsetTop })));
+  assert.equal(tabs[3].text, 'Scenario ⚠');
+  assert.ok(tabs.every((t) => !t.clipped), JSON.stringify(tabs));
+  assert.equal(new Set(tabs.map((t) => t.top)).size, 1, JSON.stringify(tabs));
+  assert.ok(inView(await page.locator('#editor-errors').boundingBox(), 720));
+  await page.screenshot({ path: `${SHOTS}/editor-projection-1280x720.png` });
+  await page.close();
+});
