@@ -44,7 +44,7 @@ pub fn short_subject(subject: &str) -> &str {
 /// One ARN or word as a person reads it: target group and service ARNs by name, task ARNs and
 /// 32-digit task ids by their first 8 digits. Other ARNs (a parameter, a bucket) are the name.
 fn short_word(word: &str) -> String {
-    let (core, tail) = match word.find(|c: char| matches!(c, ')' | ',' | ';' | '.') ) {
+    let (core, tail) = match word.find([')', ',', ';', '.']) {
         // Keep trailing punctuation, but not the dots inside an ARN or a name.
         Some(i) if word[i..].chars().all(|c| matches!(c, ')' | ',' | ';' | '.')) => (&word[..i], &word[i..]),
         _ => (word, ""),

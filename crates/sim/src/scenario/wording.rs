@@ -49,7 +49,7 @@ fn found_words(found: &str) -> String {
         return format!("the number {v}");
     }
     if let Some(v) = value("boolean ") {
-        return format!("{v}");
+        return v;
     }
     match found {
         "sequence" => "a list".into(),
