@@ -80,6 +80,11 @@ test('without a clipboard the share link is selected for Ctrl+C', async () => {
   const sel = await page.evaluate(() => ({ id: document.activeElement.id, start: document.activeElement.selectionStart, end: document.activeElement.selectionEnd, len: document.activeElement.value.length }));
   assert.deepEqual(sel, { id: 'share-link', start: 0, end: sel.len, len: sel.len });
   assert.ok(inView(await page.locator('#share-status').boundingBox(), 720));
+  // Selecting happens once: typing in the editor afterwards keeps the focus there.
+  await page.click('#scenario-text');
+  await page.keyboard.type(' ');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'scenario-text');
   await page.close();
 });
 

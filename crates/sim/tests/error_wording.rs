@@ -100,3 +100,17 @@ fn an_entry_missing_its_name_is_still_reported() {
     let errs = errors(&d);
     assert!(errs.iter().any(|(p, _)| p.starts_with("$.services[0]")), "{errs:#?}");
 }
+
+#[test]
+fn thousands_of_broken_entries_give_one_error_each() {
+    let mut d = base();
+    let n = 2000;
+    d["services"] = json!((0..n).map(|i| json!({"serviceName": format!("s{i}"), "taskDefinition": "app", "desiredCount": "x"})).collect::<Vec<_>>());
+    d["scalableTargets"] = json!((0..n).map(|i| json!({"ServiceNamespace": "ecs", "ResourceId": format!("service/default/s{i}"), "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 2})).collect::<Vec<_>>());
+    d["timeline"] = json!([]);
+    let started = std::time::Instant::now();
+    let errs = errors(&d);
+    eprintln!("{} errors in {:?}", errs.len(), started.elapsed());
+    assert_eq!(errs.len(), n, "{:#?}", &errs[..3]);
+    assert!(errs.iter().all(|(p, _)| p.ends_with(".desiredCount")));
+}

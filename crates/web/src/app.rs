@@ -90,6 +90,8 @@ pub struct App {
     lesson: String,
     share_link: Option<String>,
     share_state: ShareState,
+    /// Select the share link's text at the next render (once: later renders must not steal focus).
+    select_share: bool,
     /// The side panel, scrolled to the top when the selection changes.
     side: NodeRef,
     side_shows: Option<Selection>,
@@ -333,6 +335,7 @@ impl Component for App {
             lesson: String::new(),
             share_link: None,
             share_state: ShareState::None,
+            select_share: false,
             side: NodeRef::default(),
             side_shows: None,
             paste_error: None,
@@ -548,6 +551,7 @@ impl Component for App {
             }
             Msg::Shared(copied) => {
                 self.share_state = if copied { ShareState::Copied } else { ShareState::SelectToCopy };
+                self.select_share = !copied;
                 true
             }
             Msg::SelectTaskId(id) => {
@@ -592,7 +596,7 @@ impl Component for App {
                 side.set_scroll_top(0);
             }
         }
-        if self.share_state == ShareState::SelectToCopy {
+        if std::mem::take(&mut self.select_share) {
             editor::select_share_link();
         }
         if self.tab == Tab::Scenario {

@@ -8,6 +8,7 @@
 use super::refs::{name_of, task_definition_ref};
 use crate::error::ValidationError;
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 /// A kind of referenced object: where its definitions live, and how an error names a reference.
 struct Kind {
@@ -38,36 +39,40 @@ fn reference<'m>(kind: &Kind, message: &'m str) -> Option<&'m str> {
     })
 }
 
-/// Does `reference` (a name, `family:rev`, or an ARN) name the object `name`?
-fn refers_to(reference: &str, name: &str) -> bool {
-    reference == name
-        || name_of(reference) == name
-        || task_definition_ref(reference).0 == name
-        || reference.contains(&format!("/{name}/"))
-        || reference.ends_with(&format!("/{name}"))
+/// The names `reference` (a name, `family:rev`, or an ARN) may denote: itself, its family, and
+/// each `/`-separated part of an ARN (`targetgroup/web-tg/0123…`, `role/app`).
+fn candidates(reference: &str) -> Vec<String> {
+    let mut out = vec![reference.to_string(), name_of(reference).to_string(), task_definition_ref(reference).0];
+    out.extend(reference.split('/').skip(1).map(str::to_string));
+    out
 }
 
-fn under(path: &str, prefix: &str) -> bool {
-    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+fn refers_to(reference: &str, name: &str) -> bool {
+    candidates(reference).iter().any(|c| c == name)
+}
+
+/// The entry index an error path falls under in `$.<list>[i]...`, if it does.
+fn entry_index(path: &str, list: &str) -> Option<usize> {
+    let rest = path.strip_prefix("$.")?.strip_prefix(list)?.strip_prefix('[')?;
+    let (n, tail) = rest.split_once(']')?;
+    (tail.is_empty() || tail.starts_with('.') || tail.starts_with('[')).then_some(())?;
+    n.parse().ok()
 }
 
 /// Names of `kind` whose definition has an error; `None` inside means the list itself is bad,
 /// or an entry with an error has no usable name (it may be the one a reference meant).
+/// One pass over the errors: a pasted file with thousands of bad entries stays fast.
 fn failed(kind: &Kind, root: &Map<String, Value>, errors: &[ValidationError]) -> Vec<Option<String>> {
     let list_path = format!("$.{}", kind.list);
     if errors.iter().any(|e| e.path == list_path) {
         return vec![None];
     }
     let Some(Value::Array(items)) = root.get(kind.list) else { return vec![] };
-    items
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            let p = format!("{list_path}[{i}]");
-            errors.iter().any(|e| under(&e.path, &p))
-        })
+    let bad: BTreeSet<usize> = errors.iter().filter_map(|e| entry_index(&e.path, kind.list)).collect();
+    bad.into_iter()
+        .filter_map(|i| items.get(i))
         // A broken name (`"family": 7`) could have been any name: treat it like a broken list.
-        .map(|(_, item)| match item.get(kind.name_key) {
+        .map(|item| match item.get(kind.name_key) {
             Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         })
@@ -76,17 +81,21 @@ fn failed(kind: &Kind, root: &Map<String, Value>, errors: &[ValidationError]) ->
 
 /// Drops the errors that only follow from another error in the list.
 pub(crate) fn drop_consequences(root: &Map<String, Value>, errors: Vec<ValidationError>) -> Vec<ValidationError> {
-    let failures: Vec<(usize, Vec<Option<String>>)> = KINDS.iter().enumerate().map(|(k, kind)| (k, failed(kind, root, &errors))).filter(|(_, f)| !f.is_empty()).collect();
+    // Per kind: (every name counts, the failed names).
+    let failures: Vec<(&Kind, bool, BTreeSet<String>)> = KINDS
+        .iter()
+        .filter_map(|kind| {
+            let names = failed(kind, root, &errors);
+            (!names.is_empty()).then(|| (kind, names.iter().any(Option::is_none), names.into_iter().flatten().collect()))
+        })
+        .collect();
     if failures.is_empty() {
         return errors;
     }
-    let keep = |e: &ValidationError| {
-        !failures.iter().any(|(k, names)| {
-            let kind = &KINDS[*k];
-            reference(kind, &e.message).is_some_and(|r| names.iter().any(|n| n.as_deref().is_none_or(|n| refers_to(r, n))))
-        })
+    let consequence = |e: &ValidationError| {
+        failures.iter().any(|(kind, any, names)| reference(kind, &e.message).is_some_and(|r| *any || candidates(r).iter().any(|c| names.contains(c))))
     };
-    let kept: Vec<ValidationError> = errors.iter().filter(|e| keep(e)).cloned().collect();
+    let kept: Vec<ValidationError> = errors.iter().filter(|e| !consequence(e)).cloned().collect();
     // Never hide everything: a consequence with no cause left would leave the user nothing.
     if kept.is_empty() {
         errors
@@ -109,5 +118,9 @@ mod tests {
         assert!(refers_to("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/0123", "web-tg"));
         assert!(refers_to("arn:aws:iam::1:role/app", "app"));
         assert!(!refers_to("api", "web"));
+        assert_eq!(entry_index("$.services[12].desiredCount", "services"), Some(12));
+        assert_eq!(entry_index("$.services[3]", "services"), Some(3));
+        assert_eq!(entry_index("$.servicesX[3]", "services"), None);
+        assert_eq!(entry_index("$.services", "services"), None);
     }
 }
