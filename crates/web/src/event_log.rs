@@ -14,6 +14,22 @@ use yew::prelude::*;
 const SHOWN: usize = 300;
 /// How many hex digits of a task id name it in a log line (the console's short form).
 const SHORT_ID: usize = 8;
+/// Ids listed in a folded line's detail at most (10,000 tasks can start in one instant).
+const DETAIL_MEMBERS: usize = 20;
+/// A line's shortened text at most, in bytes (then "…").
+const TEXT_BYTES: usize = 1200;
+/// A detail's length at most, in bytes: the DOM holds it even while it is closed.
+const DETAIL_BYTES: usize = 4000;
+
+/// `head` then `text`, cut to DETAIL_BYTES (copying no more than that).
+fn capped(head: &str, text: &str) -> String {
+    let mut cut = DETAIL_BYTES.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let more = if cut < text.len() { " …" } else { "" };
+    format!("{head}{}{more}", &text[..cut])
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -26,6 +42,9 @@ pub struct Row {
     pub detail: Option<String>,
     /// The task the subject names (full id): the subject links to it, stopped or not.
     pub task: Option<String>,
+    /// The log index of the row's first entry: unique and stable, so the list is keyed (new
+    /// rows don't rewrite every old one, and an opened detail stays with its row).
+    pub key: usize,
 }
 
 fn is_hex_id(word: &str) -> bool {
@@ -43,7 +62,10 @@ pub fn short_subject(subject: &str) -> &str {
 
 /// One ARN or word as a person reads it: target group and service ARNs by name, task ARNs and
 /// 32-digit task ids by their first 8 digits. Other ARNs (a parameter, a bucket) are the name.
-fn short_word(word: &str) -> String {
+fn short_word(word: &str) -> Option<String> {
+    if word.len() < 32 && !word.starts_with("arn:") && !word.starts_with("(arn:") {
+        return None;
+    }
     let (core, tail) = match word.find([')', ',', ';', '.']) {
         // Keep trailing punctuation, but not the dots inside an ARN or a name.
         Some(i) if word[i..].chars().all(|c| matches!(c, ')' | ',' | ';' | '.')) => (&word[..i], &word[i..]),
@@ -62,17 +84,38 @@ fn short_word(word: &str) -> String {
     } else {
         None
     };
-    match short {
-        Some(s) => format!("{s}{tail}"),
-        None => word.to_string(),
-    }
+    short.map(|s| format!("{s}{tail}"))
 }
 
 /// The message with ids and ARNs shortened (`None` if nothing needed it).
 pub fn shorten(message: &str) -> Option<String> {
-    let out: Vec<String> = message.split(' ').map(short_word).collect();
-    let out = out.join(" ");
-    (out != message).then_some(out)
+    // Most lines name nothing long: skip the word-by-word pass for them.
+    let hex_run = message.as_bytes().split(|b| !b.is_ascii_hexdigit()).any(|w| w.len() >= 32);
+    if !hex_run && !message.contains("arn:") {
+        return None;
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut changed = false;
+    for (k, word) in message.split(' ').enumerate() {
+        // A service starting 1,000 tasks names them all: the line shows the first ones (its
+        // detail has more), and shortening stops there rather than walk 40 kB every render.
+        if out.len() > TEXT_BYTES {
+            out.push_str(" …");
+            changed = true;
+            break;
+        }
+        if k > 0 {
+            out.push(' ');
+        }
+        match short_word(word) {
+            Some(short) if short != word => {
+                out.push_str(&short);
+                changed = true;
+            }
+            _ => out.push_str(word),
+        }
+    }
+    changed.then_some(out)
 }
 
 /// `target i-0abc:32768 is healthy` → (`i-0abc:32768`, `is healthy`).
@@ -83,37 +126,44 @@ fn target_health(message: &str) -> Option<(&str, &str)> {
 }
 
 /// Task transitions and target health at one instant, folded: one row per (kind, group, text).
-fn fold(at: SimTime, entries: &[&stevedore_sim::engine::LogEntry]) -> Vec<Row> {
-    let mut rows: Vec<(Row, Vec<String>)> = Vec::new();
-    for e in entries {
+fn fold(at: SimTime, entries: &[(usize, &stevedore_sim::engine::LogEntry)]) -> Vec<Row> {
+    // Grouped by borrowed keys: an instant can hold 10,000 entries, and this runs every render.
+    struct Group<'a> {
+        kind: &'static str,
+        subject: &'a str,
+        text: &'a str,
+        members: Vec<&'a str>,
+        key: usize,
+    }
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for &(key, e) in entries {
         let (subject, text, member) = match (e.kind, target_health(&e.message)) {
-            ("targetGroup", Some((target, state))) => (format!("{}: ", e.subject), state.to_string(), target.to_string()),
-            _ => (String::new(), e.message.clone(), e.subject.clone()),
+            ("targetGroup", Some((target, state))) => (e.subject.as_str(), state, target),
+            _ => ("", e.message.as_str(), e.subject.as_str()),
         };
-        match rows.iter_mut().find(|(r, _)| r.kind == e.kind && r.subject == subject && r.text == text) {
-            Some((_, members)) => members.push(member),
-            None => rows.push((Row { at, kind: e.kind, subject, text, detail: None, task: None }, vec![member])),
+        match groups.iter_mut().find(|g| g.kind == e.kind && g.subject == subject && g.text == text) {
+            Some(g) => g.members.push(member),
+            None => groups.push(Group { kind: e.kind, subject, text, members: vec![member], key }),
         }
     }
-    rows.into_iter()
-        .map(|(mut row, members)| {
-            let noun = if row.kind == "task" { "task" } else { "target" };
-            let named: Vec<&str> = members.iter().map(|m| short_subject(m)).collect();
-            if members.len() == 1 && is_hex_id(&members[0]) {
-                row.task = Some(members[0].clone());
-            }
-            let what = std::mem::take(&mut row.text);
-            let list = named.iter().take(4).copied().collect::<Vec<_>>().join(", ") + if named.len() > 4 { ", …" } else { "" };
-            (row.subject, row.text) = match (named.len(), row.kind) {
-                (1, "task") => (format!("task {}: ", named[0]), what),
-                (1, _) => (row.subject, format!("{noun} {} {what}", named[0])),
-                (n, "task") => (format!("{n} tasks: "), format!("{what} · {list}")),
-                (n, _) => (row.subject, format!("{n} {noun}s {what} · {list}")),
+    groups
+        .into_iter()
+        .map(|g| {
+            let n = g.members.len();
+            let list = g.members.iter().take(4).map(|m| short_subject(m)).collect::<Vec<_>>().join(", ") + if n > 4 { ", …" } else { "" };
+            let (subject, text) = match (n, g.kind) {
+                (1, "task") => (format!("task {}: ", short_subject(g.members[0])), g.text.to_string()),
+                (1, _) => (format!("{}: ", g.subject), format!("target {} {}", g.members[0], g.text)),
+                (n, "task") => (format!("{n} tasks: "), format!("{} · {list}", g.text)),
+                (n, _) => (format!("{}: ", g.subject), format!("{n} targets {} · {list}", g.text)),
             };
-            if members.iter().any(|m| is_hex_id(m)) || members.len() > 4 {
-                row.detail = Some(members.join("\n"));
-            }
-            row
+            let task = (n == 1 && is_hex_id(g.members[0])).then(|| g.members[0].to_string());
+            let detail = (g.members.iter().any(|m| is_hex_id(m)) || n > 4).then(|| {
+                let listed = g.members[..n.min(DETAIL_MEMBERS)].join("\n");
+                let more = n.saturating_sub(DETAIL_MEMBERS);
+                if more > 0 { format!("{listed}\n… and {more} more") } else { listed }
+            });
+            Row { at, kind: g.kind, subject, text, detail, task, key: g.key }
         })
         .collect()
 }
@@ -137,19 +187,19 @@ pub fn rows(sim: &Sim, filter: &str) -> Vec<Row> {
         while j > 0 && sim.log[j - 1].at == at {
             j -= 1;
         }
-        let instant: Vec<_> = sim.log[j..i].iter().filter(matches).collect();
+        let instant: Vec<(usize, &stevedore_sim::engine::LogEntry)> = sim.log[j..i].iter().enumerate().map(|(k, e)| (j + k, e)).filter(|(_, e)| matches(e)).collect();
         i = j;
         let mut lines: Vec<(Row, usize)> = Vec::new();
-        for e in instant.iter().rev().filter(|e| !folded(e.kind)) {
+        for &(key, e) in instant.iter().rev().filter(|(_, e)| !folded(e.kind)) {
             let short = shorten(&e.message);
             let subject = match e.kind {
                 "service" => String::new(),
                 _ if is_hex_id(&e.subject) => format!("task {}: ", short_subject(&e.subject)),
                 _ => format!("{}: ", e.subject),
             };
-            let detail = short.as_ref().map(|_| if is_hex_id(&e.subject) { format!("task {}\n{}", e.subject, e.message) } else { e.message.clone() });
+            let detail = short.as_ref().map(|_| capped(&if is_hex_id(&e.subject) { format!("task {}\n", e.subject) } else { String::new() }, &e.message));
             let task = is_hex_id(&e.subject).then(|| e.subject.clone());
-            let row = Row { at, kind: e.kind, subject, text: short.unwrap_or_else(|| e.message.clone()), detail, task };
+            let row = Row { at, kind: e.kind, subject, text: short.unwrap_or_else(|| e.message.clone()), detail, task, key };
             match lines.iter_mut().find(|(r, _)| r.kind == row.kind && r.subject == row.subject && r.text == row.text) {
                 Some((_, n)) => *n += 1,
                 None => lines.push((row, 1)),
@@ -161,7 +211,7 @@ pub fn rows(sim: &Sim, filter: &str) -> Vec<Row> {
             }
             r
         }));
-        let changes: Vec<_> = instant.iter().copied().filter(|e| folded(e.kind)).collect();
+        let changes: Vec<_> = instant.iter().copied().filter(|(_, e)| folded(e.kind)).collect();
         out.extend(fold(at, &changes));
     }
     out.truncate(SHOWN);
@@ -190,10 +240,10 @@ pub fn view(sim: &Sim, filter: &str, on_filter: Callback<String>, seek: &Callbac
                     };
                     let head = html! { <>{ subject }{ &r.text }</> };
                     html! {
-                        <li class={classes!("entry", r.kind)} data-at={at.to_string()}>
+                        <li key={r.key} class={classes!("entry", r.kind)} data-at={at.to_string()}>
                             <button class="time" {onclick} title="Jump to this moment">{ format_clock(at) }</button>
                             if let Some(detail) = &r.detail {
-                                <details class="message" title={detail.clone()}>
+                                <details class="message">
                                     <summary>{ head }</summary>
                                     <pre class="detail mono">{ detail }</pre>
                                 </details>
@@ -229,6 +279,14 @@ mod tests {
         assert_eq!(shorten("User: arn:aws:sts::123456789012:assumed-role/exec/d9d545fd3cd664db450f04918996e477 is not").unwrap(), "User: arn:aws:sts::123456789012:assumed-role/exec/d9d545fd is not");
         assert_eq!(shorten("(service web) has reached a steady state."), None);
         assert_eq!(short_subject("d88be903002f73d1e585a9cf5c04ae35"), "d88be903");
+    }
+
+    #[test]
+    fn a_huge_message_is_cut_in_the_line() {
+        let ids: Vec<String> = (0..1000).map(|k| format!("(task {:032x})", k + 1)).collect();
+        let short = shorten(&format!("(service web) has started 1000 tasks: {}.", ids.join(" "))).unwrap();
+        assert!(short.len() < TEXT_BYTES + 40 && short.ends_with(" …"), "{}", short.len());
+        assert!(short.starts_with("(service web) has started 1000 tasks: (task 00000000) (task 00000000)"));
     }
 
     #[test]
