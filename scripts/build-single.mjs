@@ -11,7 +11,9 @@ const pick = (re) => {
   if (!f) throw new Error(`no file matching ${re} in ${dist}: run the release build first`);
   return join(dist, f);
 };
-const css = await readFile(pick(/^app-.*\.css$/), 'utf8');
+// Every stylesheet, in the order index.html links them (app.css first, then the panel's).
+const order = (await readFile('index.html', 'utf8')).match(/href="www\/css\/[^"]+\.css"/g)?.map((h) => h.slice(14, -5)) ?? ['app'];
+const css = (await Promise.all(order.map((name) => readFile(pick(new RegExp(`^${name}-[0-9a-f]+\\.css$`)), 'utf8')))).join('\n');
 const glue = await readFile(pick(/^stevedore-web-[0-9a-f]+\.js$/), 'utf8');
 const wasm = await readFile(pick(/^stevedore-web-[0-9a-f]+_bg\.wasm$/));
 const icon = await readFile(join('www', 'icons', 'favicon.svg'));

@@ -1,5 +1,6 @@
 // A tiny static file server for dist/ (the app is a static site: no server logic).
-// Usage: node scripts/serve-static.mjs DIR [PORT]   (PORT 0 picks a free one)
+// Usage: node scripts/serve-static.mjs DIR [PORT] [HOST]   (PORT 0 picks a free one; HOST
+// defaults to 127.0.0.1, this machine only; 0.0.0.0 serves every network interface)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -29,8 +30,15 @@ export function serve(dir, port = 0, host = '127.0.0.1') {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [dir = 'dist', port = '8080'] = process.argv.slice(2);
-  const server = await serve(dir, Number(port));
+  const [dir = 'dist', port = '8080', host = '127.0.0.1'] = process.argv.slice(2);
+  const server = await serve(dir, Number(port), host);
   const { port: actual } = server.address();
-  console.log(`Stevedore is being served at http://127.0.0.1:${actual}/  (Ctrl-C to stop)`);
+  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  console.log(`Stevedore is being served at http://${local}:${actual}/  (Ctrl-C to stop)`);
+  if (local !== host) {
+    const { networkInterfaces } = await import('node:os');
+    const addresses = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4');
+    for (const a of addresses) console.log(`  on the network: http://${a.address}:${actual}/`);
+    console.log('  (anyone who can reach these addresses can load the app: only dist/ is served)');
+  }
 }

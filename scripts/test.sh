@@ -19,6 +19,9 @@ echo; echo "==> browser tests (Playwright + Debian Chromium)"
 node --test --test-reporter=spec $(ls tests/e2e/*.test.mjs | grep -v '/perf\.test\.mjs$')
 node --test --test-reporter=spec tests/e2e/perf.test.mjs
 
+echo; echo "==> README hero image from the real app (docs/images/first-light.png)"
+node scripts/hero-image.mjs
+
 echo
 ./scripts/size-report.sh
 echo; echo "screenshots: test-output/screenshots/"

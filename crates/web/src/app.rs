@@ -6,7 +6,7 @@
 use crate::inspector::{self, Selection};
 use crate::layout::{layout, Hit, Scene, View};
 use crate::zoom::Zoom;
-use crate::editor::{self, EditorCallbacks, EditorProps};
+use crate::editor::{self, EditorCallbacks, EditorError, EditorProps, ShareState};
 use crate::{event_log, keys, narrative, paint, scenarios, share, storage};
 use gloo::file::callbacks::FileReader;
 use gloo::events::EventListener;
@@ -55,6 +55,10 @@ pub enum Msg {
     Import(web_sys::File),
     Imported(Result<String, String>),
     Share,
+    /// Whether the clipboard took the share link.
+    Shared(bool),
+    /// A task named by its id (the event log's links to stopped tasks).
+    SelectTaskId(String),
     PasteTaskDefinition(String),
     ChartService(usize),
 }
@@ -90,12 +94,18 @@ pub struct App {
     tab: Tab,
     /// The editor's text as typed (saved as a draft on every keystroke).
     editor_text: String,
-    editor_errors: Vec<String>,
+    editor_errors: Vec<EditorError>,
     /// True while the editor shows exactly the scenario that is running.
     applied: bool,
     /// The built-in lesson running, or empty for the user's own scenario.
     lesson: String,
     share_link: Option<String>,
+    share_state: ShareState,
+    /// Select the share link's text at the next render (once: later renders must not steal focus).
+    select_share: bool,
+    /// The side panel, scrolled to the top when the selection changes.
+    side: NodeRef,
+    side_shows: Option<Selection>,
     paste_error: Option<String>,
     reader: Option<FileReader>,
     chart_service: usize,
@@ -115,6 +125,9 @@ pub struct App {
     /// Wall time the test hook (`window.__stevedoreScene`) was last written.
     last_hook_ms: f64,
 }
+
+/// Events one → press runs at most while looking for the next logged moment.
+const MAX_STEP_EVENTS: usize = 100_000;
 
 /// Sim work per frame at most (ms), so advance + layout + paint fit in a 60 Hz frame.
 const ADVANCE_BUDGET_MS: f64 = 7.0;
@@ -276,7 +289,7 @@ impl App {
                 true
             }
             Err(errors) => {
-                self.editor_errors = errors.iter().map(|e| e.to_string()).collect();
+                self.editor_errors = EditorError::from_validation(text, &errors);
                 self.applied = false;
                 false
             }
@@ -304,6 +317,23 @@ impl App {
     fn start_lesson_from_user(&mut self, id: &str) {
         self.start_lesson(id);
         storage::save_draft(&self.editor_text);
+    }
+
+    /// Runs events until one writes to the event log, so every → stop has a line there (a
+    /// metrics tick alone is not a stop). Returns that moment, or the last event's if none does.
+    fn next_logged_moment(&mut self) -> Option<u64> {
+        let sim = self.sim.as_mut()?;
+        let (before, end) = (sim.log.len(), sim.scenario.duration);
+        let mut reached = None;
+        for _ in 0..MAX_STEP_EVENTS {
+            let Some(t) = sim.next_event_time().filter(|&t| t <= end) else { break };
+            sim.advance_to(t);
+            reached = Some(t);
+            if sim.log.len() > before {
+                break;
+            }
+        }
+        reached
     }
 
     fn refresh_query(&mut self) {
@@ -350,6 +380,10 @@ impl Component for App {
             applied: true,
             lesson: String::new(),
             share_link: None,
+            share_state: ShareState::None,
+            select_share: false,
+            side: NodeRef::default(),
+            side_shows: None,
             paste_error: None,
             reader: None,
             chart_service: 0,
@@ -456,8 +490,7 @@ impl Component for App {
             }
             Msg::Step => {
                 self.playing = false;
-                let next = self.sim.as_ref().and_then(|s| s.next_event_time());
-                if let Some(t) = next {
+                if let Some(t) = self.next_logged_moment() {
                     self.seek(t);
                 }
                 true
@@ -609,7 +642,7 @@ impl Component for App {
                             self.lesson.clear();
                         }
                     }
-                    Err(e) => self.editor_errors = vec![format!("could not read the file: {e}")],
+                    Err(e) => self.editor_errors = vec![EditorError { path: "$".into(), message: format!("could not read the file: {e}"), line: None }],
                 }
                 true
             }
@@ -621,7 +654,22 @@ impl Component for App {
                     if let Ok(history) = w.history() {
                         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
                     }
-                    self.share_link = Some(format!("{base}{fragment}"));
+                    let link = format!("{base}{fragment}");
+                    self.share_state = ShareState::None;
+                    editor::copy_to_clipboard(&link, ctx.link().callback(Msg::Shared));
+                    self.share_link = Some(link);
+                }
+                true
+            }
+            Msg::Shared(copied) => {
+                self.share_state = if copied { ShareState::Copied } else { ShareState::SelectToCopy };
+                self.select_share = !copied;
+                true
+            }
+            Msg::SelectTaskId(id) => {
+                if let Some(t) = self.sim.as_ref().and_then(|s| s.find_task(&id)) {
+                    self.selection = Some(Selection::Task(t));
+                    self.tab = Tab::Inspect;
                 }
                 true
             }
@@ -652,6 +700,19 @@ impl Component for App {
         }
         if self.tab == Tab::Charts {
             self.draw_charts();
+        }
+        // A new selection starts at the top of the panel, not where the last one was scrolled.
+        if self.selection != self.side_shows {
+            self.side_shows = self.selection;
+            if let Some(side) = self.side.cast::<web_sys::Element>() {
+                side.set_scroll_top(0);
+            }
+        }
+        if std::mem::take(&mut self.select_share) {
+            editor::select_share_link();
+        }
+        if self.tab == Tab::Scenario {
+            editor::sync_gutter();
         }
     }
 
@@ -696,7 +757,7 @@ impl Component for App {
                     <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
                         { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
-                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next event (→)">{ "Step ▶" }</button>
+                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next moment the event log records (→)">{ "Step ▶" }</button>
                     <label class="speed">{ "Speed " }
                         <select id="speed" onchange={link.callback(|e: Event| {
                             let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
@@ -705,7 +766,12 @@ impl Component for App {
                             { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={s.to_string()} selected={i == self.speed}>{ format!("{s}×") }</option> }) }
                         </select>
                     </label>
-                    <output id="clock" class="clock">{ format_clock(self.sim_time_ms as u64) }</output>
+                    <span class="clocks">
+                        <output id="clock" class="clock" title="Time since the scenario started (the narrative and the event log use this clock)">{ format_clock(self.sim_time_ms as u64) }</output>
+                        if let Some(wall) = wall_clock(sim, self.sim_time_ms as u64) {
+                            <output id="wall-clock" class="wall-clock" title="The scenario's own time of day: its start plus the elapsed time">{ wall }</output>
+                        }
+                    </span>
                     <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
                     <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
                     <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
@@ -720,7 +786,7 @@ impl Component for App {
                 { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class="main">
                     <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
-                    <aside class="side">
+                    <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
                             <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
@@ -738,6 +804,7 @@ impl Component for App {
                                 applied: self.applied,
                                 lesson: &self.lesson,
                                 share_link: self.share_link.as_deref(),
+                                share_state: self.share_state,
                                 paste_error: self.paste_error.as_deref(),
                             }, &EditorCallbacks {
                                 on_lesson: link.callback(Msg::Lesson),
@@ -754,7 +821,7 @@ impl Component for App {
                             { matches }
                         </section>
                         { inspector::view(sim, self.selection, &link.callback(Msg::Select)) }
-                        { event_log::view(sim, &self.log_filter, link.callback(Msg::LogFilter), &link.callback(Msg::Seek)) }
+                        { event_log::view(sim, &self.log_filter, link.callback(Msg::LogFilter), &link.callback(Msg::Seek), &link.callback(Msg::SelectTaskId)) }
                         }
                     </aside>
                 </main>
@@ -780,11 +847,32 @@ impl App {
                     { for sim.services.iter().enumerate().map(|(k, s)| html! { <option value={k.to_string()} selected={k == self.chart_service}>{ &s.def.name }</option> }) }
                 </select>
                 if charts.iter().all(|c| c.lines.iter().all(|l| l.points.is_empty())) { <p>{ "Datapoints arrive once a minute: play the scenario." }</p> }
-                { for charts.iter().map(|c| html! { <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas> }) }
+                { for charts.iter().map(|c| html! {
+                    <figure class="chart-box">
+                        <figcaption class="chart-title">{ &c.title }</figcaption>
+                        <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas>
+                        <ul class="legend" aria-label={format!("Legend: {}", c.title)}>
+                            { for c.lines.iter().map(|l| html! {
+                                <li><span class={classes!("swatch", match l.stroke { crate::chart_data::Stroke::Dashed => "dashed", crate::chart_data::Stroke::Marked => "marked", crate::chart_data::Stroke::Solid => "solid" })} style={format!("--swatch: {}", l.colour)}></span>{ &l.label }</li>
+                            }) }
+                        </ul>
+                    </figure>
+                }) }
                 <p class="label">{ "Orange verticals: scaling activities." }</p>
             </section>
         }
     }
+}
+
+/// The scenario's wall-clock time (`01:50:30 UTC`) when it differs from the elapsed clock:
+/// a scenario that starts at midnight needs no second clock.
+fn wall_clock(sim: &Sim, t: u64) -> Option<String> {
+    let start = sim.scenario.start_unix_s;
+    if start.rem_euclid(86_400) == 0 {
+        return None;
+    }
+    let iso = stevedore_sim::time::format_iso(start + (t / 1000) as i64);
+    Some(format!("{} UTC", iso.get(11..19)?))
 }
 
 #[derive(Default)]

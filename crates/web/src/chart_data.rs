@@ -13,7 +13,23 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
     /// A flat reference line (a scaling target) rather than data.
     pub reference: bool,
+    /// How the line is stroked: series that can coincide (desired and running task counts)
+    /// differ in pattern, not only in colour.
+    pub stroke: Stroke,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    Solid,
+    /// Drawn over the solid lines, so a solid line beneath shows through its gaps.
+    Dashed,
+    /// Solid with a dot at each datapoint.
+    Marked,
+}
+
+/// Axis and legend text, in CSS pixels: legible at a desk and, larger, from the back of a room.
+pub const LABEL_PX: u32 = 12;
+pub const LABEL_PX_PROJECTION: u32 = 16;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -42,7 +58,7 @@ pub fn service_charts(sim: &Sim, service: usize) -> Vec<Chart> {
     let mut util = Vec::new();
     for (metric, colour) in [("CPUUtilization", "#38bdf8"), ("MemoryUtilization", "#a78bfa")] {
         if let Some(k) = find(sim, "AWS/ECS", metric, ("ServiceName", name)) {
-            util.push(Line { label: format!("{metric} %"), colour, points: series(sim, k, Statistic::Average), reference: false });
+            util.push(Line { label: format!("{metric} %"), colour, points: series(sim, k, Statistic::Average), reference: false, stroke: Stroke::Solid });
         }
     }
     let target = sim.scenario.policies.iter().find_map(|p| match &p.kind {
@@ -51,15 +67,16 @@ pub fn service_charts(sim: &Sim, service: usize) -> Vec<Chart> {
     });
     if let (Some(t), Some(first)) = (target, util.first()) {
         let span: Vec<(f64, f64)> = first.points.iter().map(|(m, _)| (*m, t)).collect();
-        util.push(Line { label: format!("target {t}"), colour: "#f97316", points: span, reference: true });
+        util.push(Line { label: format!("target {t}"), colour: "#f97316", points: span, reference: true, stroke: Stroke::Dashed });
     }
     if !util.is_empty() {
         charts.push(Chart { id: "chart-utilisation".into(), title: format!("{name}: CPU and memory utilisation (%)"), lines: util, marks: marks.clone() });
     }
 
-    let counts: Vec<Line> = [("DesiredTaskCount", "desired", "#f97316"), ("RunningTaskCount", "running", "#22c55e"), ("PendingTaskCount", "pending", "#facc15")]
+    // Running usually equals desired: running is solid with markers, desired dashed over it.
+    let counts: Vec<Line> = [("DesiredTaskCount", "desired", "#f97316", Stroke::Dashed), ("RunningTaskCount", "running", "#22c55e", Stroke::Marked), ("PendingTaskCount", "pending", "#facc15", Stroke::Solid)]
         .iter()
-        .filter_map(|(metric, label, colour)| find(sim, "ECS/ContainerInsights", metric, ("ServiceName", name)).map(|k| Line { label: label.to_string(), colour, points: series(sim, k, Statistic::Average), reference: false }))
+        .filter_map(|&(metric, label, colour, stroke)| find(sim, "ECS/ContainerInsights", metric, ("ServiceName", name)).map(|k| Line { label: label.to_string(), colour, points: series(sim, k, Statistic::Average), reference: false, stroke }))
         .collect();
     if !counts.is_empty() {
         charts.push(Chart { id: "chart-tasks".into(), title: format!("{name}: tasks"), lines: counts, marks: marks.clone() });
@@ -82,10 +99,15 @@ pub fn service_charts(sim: &Sim, service: usize) -> Vec<Chart> {
                 colour,
                 points: series(sim, k, Statistic::Sum).into_iter().map(|(m, v)| (m, if per_second { v / 60.0 } else { v })).collect(),
                 reference: false,
+                stroke: Stroke::Solid,
             })
         };
         let unit = if network { "flows" } else { "requests" };
-        let requests: Vec<Line> = [per_minute("RequestCount", &format!("{unit}/s"), "#60a5fa", true), per_minute("RequestCountPerTarget", &format!("per target ({unit}/s)"), "#f472b6", true)].into_iter().flatten().collect();
+        let mut requests: Vec<Line> = [per_minute("RequestCount", &format!("{unit}/s"), "#60a5fa", true), per_minute("RequestCountPerTarget", &format!("per target ({unit}/s)"), "#f472b6", true)].into_iter().flatten().collect();
+        // With one target, per-target equals the total: dash it so both stay visible.
+        if let Some(per_target) = requests.get_mut(1) {
+            per_target.stroke = Stroke::Dashed;
+        }
         if !requests.is_empty() {
             charts.push(Chart { id: "chart-requests".into(), title: format!("{}: {} rate", tg.name, if network { "new flow" } else { "request" }), lines: requests, marks: marks.clone() });
         }
@@ -97,7 +119,7 @@ pub fn service_charts(sim: &Sim, service: usize) -> Vec<Chart> {
         .metrics
         .keys()
         .filter(|k| k.name == "CapacityProviderReservation")
-        .map(|k| Line { label: k.dimensions.iter().find(|(n, _)| n == "CapacityProviderName").map_or("reservation".into(), |d| d.1.clone()), colour: "#c084fc", points: series(sim, k, Statistic::Average), reference: false })
+        .map(|k| Line { label: k.dimensions.iter().find(|(n, _)| n == "CapacityProviderName").map_or("reservation".into(), |d| d.1.clone()), colour: "#c084fc", points: series(sim, k, Statistic::Average), reference: false, stroke: Stroke::Solid })
         .collect();
     if !reservations.is_empty() {
         charts.push(Chart { id: "chart-reservation".into(), title: "CapacityProviderReservation (%)".into(), lines: reservations, marks: vec![] });
@@ -127,6 +149,27 @@ mod tests {
         assert!(!util.marks.is_empty(), "scaling activities are marked");
         let desired = &charts[1].lines[0];
         assert!(desired.points.last().unwrap().1 > 2.0);
+    }
+
+    #[test]
+    fn lines_that_can_coincide_are_stroked_differently_and_text_is_legible() {
+        let sim = lesson_at("target-tracking", 30);
+        let charts = service_charts(&sim, 0);
+        let tasks = charts.iter().find(|c| c.id == "chart-tasks").unwrap();
+        let stroke = |label: &str| tasks.lines.iter().find(|l| l.label == label).unwrap().stroke;
+        assert_ne!(stroke("desired"), stroke("running"));
+        // They do coincide in this lesson once scaling settles: the pattern is what tells them apart.
+        let (d, r) = (&tasks.lines[0].points, &tasks.lines[1].points);
+        assert!(d.iter().zip(r).any(|(a, b)| a.1 == b.1));
+        for c in &charts {
+            let strokes: Vec<Stroke> = c.lines.iter().map(|l| l.stroke).collect();
+            for (i, a) in c.lines.iter().enumerate() {
+                for b in &c.lines[i + 1..] {
+                    assert!(a.colour != b.colour || a.stroke != b.stroke, "{}: {strokes:?}", c.id);
+                }
+            }
+        }
+        assert!(LABEL_PX >= 12 && LABEL_PX_PROJECTION >= 16);
     }
 
     #[test]

@@ -50,7 +50,7 @@ fn task(sim: &Sim, t: usize, select: &Callback<Selection>) -> Html {
     });
     html! {
         <section class="inspector" id="inspector" data-kind="task">
-            <h2>{ format!("Task {}", &task.id[..12]) }</h2>
+            <h2 title={task.arn.clone()}>{ format!("Task {}", crate::event_log::short_subject(&task.id)) }</h2>
             <dl class="facts">
                 <dt>{ "Group" }</dt><dd>{ &task.group }</dd>
                 <dt>{ "Status" }</dt><dd>{ format!("{} (desired {})", task.last_status.as_str(), if task.desired_running { "RUNNING" } else { "STOPPED" }) }</dd>
@@ -186,6 +186,41 @@ fn why_here(explanation: Option<&Explanation>) -> Html {
     }
 }
 
+/// What the instance holds on disk: the images ECR pulls put in its cache, and the images of
+/// tasks running from registries the scenario does not model (pulled all the same).
+pub fn image_cache(sim: &Sim, i: usize) -> String {
+    let inst = &sim.instances[i];
+    let mut names: Vec<String> = inst
+        .image_cache
+        .iter()
+        .map(|digest| {
+            let tagged = sim.repositories.iter().find_map(|r| r.images.iter().find(|im| &im.digest == digest).map(|im| (r, im)));
+            match tagged {
+                Some((r, im)) if !im.tags.is_empty() => format!("{}:{}", r.name, im.tags.join(",")),
+                Some((r, _)) => format!("{}@{}", r.name, digest.get(..19).unwrap_or(digest)),
+                None => digest.get(..19).unwrap_or(digest).to_string(),
+            }
+        })
+        .collect();
+    for &t in &inst.tasks {
+        let task = &sim.tasks[t];
+        if !task.live() {
+            continue;
+        }
+        for (k, c) in sim.scenario.task_defs[task.task_def].containers.iter().enumerate() {
+            let untracked = task.pulls.get(k).is_none_or(|p| p.digest.is_none());
+            if untracked && !names.contains(&c.image) {
+                names.push(c.image.clone());
+            }
+        }
+    }
+    match names.len() {
+        0 => "empty".to_string(),
+        1 => format!("1 image: {}", names[0]),
+        n => format!("{n} images: {}", names.join(", ")),
+    }
+}
+
 fn instance(sim: &Sim, i: usize, select: &Callback<Selection>) -> Html {
     let inst = &sim.instances[i];
     let ports: Vec<String> = inst.bound_tcp.iter().map(|p| p.to_string()).collect();
@@ -201,13 +236,13 @@ fn instance(sim: &Sim, i: usize, select: &Callback<Selection>) -> Html {
                 <dt>{ "Host ports" }</dt><dd>{ if ports.is_empty() { "none bound".to_string() } else { ports.join(", ") } }</dd>
                 <dt>{ "awsvpc ENIs" }</dt><dd>{ format!("{} of {} in use", inst.awsvpc_used, inst.awsvpc_limit) }</dd>
                 <dt>{ "Instance profile" }</dt><dd>{ sim.instance_profile(i) }{ if inst.spec.iam_instance_profile.is_none() { " (assumed: the agent needs one to register)" } else { "" } }</dd>
-                <dt>{ "Image cache" }</dt><dd>{ if inst.image_cache.is_empty() { "empty".to_string() } else { format!("{} image(s) on disk", inst.image_cache.len()) } }</dd>
+                <dt>{ "Image cache" }</dt><dd id="image-cache">{ image_cache(sim, i) }</dd>
             </dl>
             <p class="label">{ "Tasks" }</p>
             <ul class="tasks">
                 { for inst.tasks.iter().map(|&t| {
                     let on_click = select.reform(move |_| Selection::Task(t));
-                    html! { <li><button class="link" onclick={on_click}>{ format!("{} · {} · {}", &sim.tasks[t].id[..12], sim.tasks[t].group, sim.tasks[t].last_status.as_str()) }</button></li> }
+                    html! { <li><button class="link" onclick={on_click}>{ format!("{} · {} · {}", crate::event_log::short_subject(&sim.tasks[t].id), sim.tasks[t].group, sim.tasks[t].last_status.as_str()) }</button></li> }
                 }) }
             </ul>
             <p class="label">{ "Attributes" }</p>
@@ -215,5 +250,29 @@ fn instance(sim: &Sim, i: usize, select: &Callback<Selection>) -> Html {
                 { for inst.attributes.iter().map(|(k, v)| html! { <tr><td class="mono">{ k }</td><td class="mono">{ v }</td></tr> }) }
             </table>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_cache;
+    use stevedore_sim::Sim;
+
+    fn lesson_at(id: &str, ms: u64) -> Sim {
+        let mut sim = Sim::new(stevedore_sim::load(crate::scenarios::find(id).unwrap().json).unwrap());
+        sim.advance_to(ms);
+        sim
+    }
+
+    #[test]
+    fn an_instance_running_an_image_never_says_its_cache_is_empty() {
+        for (id, at) in [("first-light", 60_000), ("ecr-images", 120_000), ("secrets-environment", 60_000)] {
+            let sim = lesson_at(id, at);
+            for (i, inst) in sim.instances.iter().enumerate() {
+                let running = inst.tasks.iter().any(|&t| sim.tasks[t].live());
+                let text = image_cache(&sim, i);
+                assert_eq!(text == "empty", !running && inst.image_cache.is_empty(), "{id} {}: {text}", inst.spec.ec2_instance_id);
+            }
+        }
     }
 }

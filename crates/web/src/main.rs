@@ -11,6 +11,7 @@ mod edges;
 mod editor;
 mod event_log;
 mod inspector;
+mod json_locate;
 mod keys;
 mod layout;
 mod legend;

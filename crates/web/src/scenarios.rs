@@ -13,12 +13,12 @@ macro_rules! lesson {
 }
 
 pub const BUILT_IN: &[BuiltIn] = &[
-    lesson!("first-light", "Cluster, service, tasks behind an ALB"),
-    lesson!("host-port-conflicts", "Host ports: static, dynamic, host mode"),
-    lesson!("awsvpc-eni-limits", "awsvpc and ENI trunking"),
+    lesson!("first-light", "First light: a web service behind an ALB"),
+    lesson!("host-port-conflicts", "Host ports: static, dynamic and host mode"),
+    lesson!("awsvpc-eni-limits", "awsvpc: one ENI per task, and ENI trunking"),
     lesson!("placement-strategies", "binpack vs spread vs random"),
     lesson!("constraints", "distinctInstance and memberOf"),
-    lesson!("fargate-spot-base", "Fargate and Fargate Spot with a base"),
+    lesson!("fargate-spot-base", "Fargate and Fargate Spot with an on-demand base"),
     lesson!("draining", "Draining an instance"),
     lesson!("ec2-spot-draining", "EC2 Spot: interruption and draining"),
     lesson!("secrets-environment", "Secrets and environment injection"),
@@ -27,16 +27,16 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("step-scaling", "Step scaling: 10 → 11 → 14 → 13 → 10"),
     lesson!("rolling-deployment", "Rolling deployment and the circuit breaker"),
     lesson!("cluster-auto-scaling", "Cluster auto scaling from zero"),
-    lesson!("ecr-images", "ECR images: pulls, cache, tags, lifecycle"),
+    lesson!("ecr-images", "ECR images: pulls, the image cache, tags and lifecycle policies"),
     lesson!("iam-roles", "Task role vs instance role"),
-    lesson!("service-discovery", "Service discovery: Cloud Map, Service Connect"),
-    lesson!("network-load-balancer", "NLB beside ALB: TCP health checks"),
+    lesson!("service-discovery", "Service discovery: Cloud Map and Service Connect"),
+    lesson!("network-load-balancer", "NLB beside ALB: TCP listeners and health checks"),
     lesson!("batch-scheduled", "Batch and scheduled tasks"),
-    lesson!("lift-and-shift", "Lift and shift: VM → service → scale"),
-    lesson!("cost-spot-ondemand-fargate", "Spot vs On-Demand vs Fargate: cost"),
-    lesson!("cost-binpack-vs-spread", "binpack vs spread: instances and cost"),
-    lesson!("cost-target-tracking-vs-step", "Target tracking vs step scaling"),
-    lesson!("lose-an-az", "Lose an Availability Zone (FIS)"),
+    lesson!("lift-and-shift", "Lift and shift: from one VM to a scaling service"),
+    lesson!("cost-spot-ondemand-fargate", "Spot vs On-Demand vs Fargate: cost and interruptions for one service"),
+    lesson!("cost-binpack-vs-spread", "binpack vs spread: instances used and cost"),
+    lesson!("cost-target-tracking-vs-step", "target tracking vs step scaling under a spike"),
+    lesson!("lose-an-az", "Lose an Availability Zone"),
 ];
 
 pub fn default() -> &'static BuiltIn {
@@ -53,6 +53,13 @@ mod tests {
     fn every_built_in_lesson_is_a_valid_scenario() {
         for b in super::BUILT_IN {
             stevedore_sim::load(b.json).unwrap_or_else(|e| panic!("{}: {e:?}", b.id));
+        }
+    }
+
+    #[test]
+    fn the_picker_names_each_lesson_by_its_title() {
+        for b in super::BUILT_IN {
+            assert_eq!(b.title, stevedore_sim::load(b.json).unwrap().name, "{}", b.id);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! collected with its JSON path; nothing here panics on any input.
 
 mod agent_config;
+mod dependent;
 mod fault_params;
 mod fault_targets;
 mod fault_types;
@@ -19,6 +20,7 @@ pub mod target_groups;
 mod task_definitions;
 mod timeline;
 pub mod types;
+mod wording;
 
 pub use refs::{hex_id, name_of, task_definition_ref, Arns};
 
@@ -146,7 +148,7 @@ pub fn load(text: &str) -> Result<Scenario, Vec<ValidationError>> {
         Err(e) => {
             return Err(vec![ValidationError {
                 path: "$".into(),
-                message: format!("not valid JSON: {e} (line {}, column {})", e.line(), e.column()),
+                message: format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), wording::syntax_error(&e.to_string())),
             }])
         }
     };
@@ -158,7 +160,7 @@ pub fn load(text: &str) -> Result<Scenario, Vec<ValidationError>> {
     if errors.is_empty() {
         Ok(scenario)
     } else {
-        Err(errors.list)
+        Err(dependent::drop_consequences(&root, errors.list))
     }
 }
 
@@ -357,14 +359,10 @@ pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value, errors: &mut
         Err(e) => {
             let inner = e.path().to_string();
             let full = if inner == "." { path.to_string() } else { format!("{path}.{inner}") };
-            errors.push(full, friendly_serde(&e.into_inner().to_string()));
+            errors.push(full, wording::type_error(&e.into_inner().to_string()));
             None
         }
     }
-}
-
-fn friendly_serde(message: &str) -> String {
-    message.replace("invalid type: ", "wrong type: found ").replace(", expected", ", expected")
 }
 
 /// Letters, numbers, hyphens and underscores, 1..=max characters: the rule for cluster,
