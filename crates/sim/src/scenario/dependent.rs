@@ -47,6 +47,7 @@ fn candidates(reference: &str) -> Vec<String> {
     out
 }
 
+#[cfg(test)]
 fn refers_to(reference: &str, name: &str) -> bool {
     candidates(reference).iter().any(|c| c == name)
 }
