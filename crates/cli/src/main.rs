@@ -37,6 +37,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Pretty JSON straight to stdout: a week-long run's report is tens of MB, so never build it
+/// as one string first.
+fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
+    writeln!(out).and_then(|_| out.flush()).map_err(|e| e.to_string())
+}
+
 fn run(args: Args) -> Result<ExitCode, String> {
     if let Command::Help = args.command {
         println!("{USAGE}");
@@ -83,7 +92,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
                     return Ok(ExitCode::SUCCESS);
                 }
                 Some(_) => {
-                    println!("{}", serde_json::to_string_pretty(&stevedore_sim::report::metrics_json(&sim)).map_err(|e| e.to_string())?);
+                    print_json(&stevedore_sim::report::metrics_json(&sim))?;
                     return Ok(ExitCode::SUCCESS);
                 }
                 None => {}
@@ -93,7 +102,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             }
             let out = report(&sim, &ReportOptions { explain });
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::ListContainerInstances { filter, at } => {
@@ -113,7 +122,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             sim.advance_to(at_ms);
             let matching: Vec<_> = sim.instances.iter().filter(|i| query.matches(*i)).map(|i| describe_container_instance(&sim, i)).collect();
             let out = serde_json::json!({"containerInstanceArns": matching.iter().map(|m| m["containerInstanceArn"].clone()).collect::<Vec<_>>(), "containerInstances": matching});
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::GetLifecyclePolicyPreview { repository, at } => {
@@ -139,7 +148,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 "status": "COMPLETE", "previewResults": results,
                 "summary": {"expiringImageTotalCount": results.len()},
             });
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
     }

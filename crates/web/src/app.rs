@@ -166,7 +166,7 @@ impl App {
         if let Some(sim) = self.sim.as_mut() {
             sim.advance_to(t);
             if jump {
-                self.known_tasks = sim.tasks.len();
+                self.known_tasks = sim.tasks_created();
                 self.arrivals.clear();
                 self.departures.clear();
                 // The last frame's scene may belong to the run just replaced.
@@ -194,11 +194,12 @@ impl App {
         self.now_wall_ms = now_ms;
         self.arrivals.retain(|&(_, start)| now_ms - start < ARRIVAL_MS);
         let Some(sim) = &self.sim else { return };
-        let new = sim.tasks.len().saturating_sub(self.known_tasks);
+        // Slots of expired tasks are reused: new tasks are those created since (by `seq`).
+        let (known, new) = (self.known_tasks, sim.tasks_created().saturating_sub(self.known_tasks));
         if new > 0 && new <= MAX_ANIMATED_ARRIVALS {
-            self.arrivals.extend((self.known_tasks..sim.tasks.len()).filter(|&t| sim.tasks[t].instance.is_some() || sim.tasks[t].fargate).map(|t| (t, now_ms)));
+            self.arrivals.extend((0..sim.tasks.len()).filter(|&t| sim.tasks[t].exists() && sim.tasks[t].seq >= known && (sim.tasks[t].instance.is_some() || sim.tasks[t].fargate)).map(|t| (t, now_ms)));
         }
-        self.known_tasks = sim.tasks.len();
+        self.known_tasks = sim.tasks_created();
         // Tasks drawn last frame that have stopped since fade out where they stood.
         self.departures.retain(|&(_, _, start)| now_ms - start < ARRIVAL_MS);
         if let Some(scene) = self.scene.as_ref().filter(|_| self.departures.len() < MAX_ANIMATED_DEPARTURES) {

@@ -12,6 +12,8 @@ mod invariants;
 mod lifecycle;
 mod logging;
 pub mod metrics;
+pub mod metric_store;
+pub mod retention;
 mod providers;
 mod scale_in;
 mod scheduler;
@@ -54,6 +56,8 @@ enum Wake {
     Lifecycle(usize),
     /// An EventBridge Scheduler schedule fires for its scheduled time (unix seconds).
     Schedule { k: usize, nominal: i64 },
+    /// A stopped task's hour in Describe* output is over (`retention.rs`).
+    Expire { task: usize, generation: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -112,8 +116,19 @@ pub struct Sim {
     pub services: Vec<ServiceState>,
     /// Registered targets per target group.
     pub targets: Vec<Vec<Target>>,
-    pub explanations: Vec<Explanation>,
+    /// The newest entries (see `retention::LOG_LIMIT`); `logged` counts every entry ever,
+    /// `log_dropped` those dropped from the front.
     pub log: Vec<LogEntry>,
+    logged: u64,
+    log_dropped: u64,
+    /// Per service, its newest DescribeServices events.
+    service_events: Vec<std::collections::VecDeque<retention::ServiceEvent>>,
+    activities_recorded: u64,
+    /// Slots of `tasks` whose stopped task expired, reused newest first; tasks created so far;
+    /// placements explained so far.
+    free_tasks: Vec<usize>,
+    tasks_created: usize,
+    explained: u64,
     pub run_task_failures: Vec<RunTaskFailure>,
     /// Live tasks per group per instance, for spread and distinctInstance.
     groups: BTreeMap<String, BTreeMap<usize, u32>>,
@@ -166,8 +181,14 @@ impl Sim {
             tasks: vec![],
             services: vec![],
             targets: vec![vec![]; scenario.target_groups.len()],
-            explanations: vec![],
             log: vec![],
+            logged: 0,
+            log_dropped: 0,
+            service_events: retention::service_event_rings(scenario.services.len()),
+            activities_recorded: 0,
+            free_tasks: vec![],
+            tasks_created: 0,
+            explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),
             subnet_used: vec![BTreeSet::new(); scenario.subnets.len()],
@@ -317,6 +338,7 @@ impl Sim {
             }
             Wake::Lifecycle(r) => self.run_lifecycle(r),
             Wake::Schedule { k, nominal } => self.fire_schedule(k, nominal),
+            Wake::Expire { task, generation } => self.expire_task(task, generation),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);
@@ -338,7 +360,14 @@ impl Sim {
     }
 
     fn log(&mut self, kind: &'static str, subject: impl Into<String>, message: impl Into<String>) {
-        self.log.push(LogEntry { at: self.now, kind, subject: subject.into(), message: message.into() });
+        self.push_log(LogEntry { at: self.now, kind, subject: subject.into(), message: message.into() });
+    }
+
+    /// Placement explanations of the tasks still known, in the order they were made.
+    pub fn explanations(&self) -> Vec<&Explanation> {
+        let mut v: Vec<(u64, &Explanation)> = self.tasks.iter().filter_map(|t| t.explanation.as_deref().map(|e| (t.explanation_seq, e))).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v.into_iter().map(|(_, e)| e).collect()
     }
 
     /// Finds a container instance by ARN, container-instance id or EC2 instance id.
@@ -347,7 +376,7 @@ impl Sim {
     }
 
     pub fn find_task(&self, reference: &str) -> Option<usize> {
-        self.tasks.iter().position(|t| t.arn == reference || t.id == reference)
+        self.tasks.iter().position(|t| t.exists() && (t.arn == reference || t.id == reference))
     }
 
     pub(super) fn register_instance(&mut self, spec: crate::model::InstanceSpec) -> usize {
