@@ -6,7 +6,7 @@ mod table;
 
 use args::{Args, Command};
 use std::process::ExitCode;
-use stevedore_sim::report::{describe_container_instance, report, ReportOptions};
+use stevedore_sim::report::{describe_container_instance, write_report, ReportOptions};
 use stevedore_sim::{load, query::Query, time::parse_duration_ms, Sim};
 
 const USAGE: &str = "usage:
@@ -101,8 +101,11 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 print!("{}", bill::render(&sim));
                 return Ok(ExitCode::SUCCESS);
             }
-            let out = report(&sim, &ReportOptions { explain });
-            print_json(&out)?;
+            // Streamed: a week-long run's report is tens of MB.
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            write_report(&sim, &ReportOptions { explain }, &mut stdout).map_err(|e| e.to_string())?;
+            use std::io::Write;
+            writeln!(stdout).and_then(|_| stdout.flush()).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::ListContainerInstances { filter, at } => {

@@ -12,6 +12,47 @@ pub struct ReportOptions {
 }
 
 pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
+    let mut out = report_without_activities(sim, options);
+    if !sim.scenario.scalable_targets.is_empty() {
+        out["scalingActivities"] = scaling_activities(sim);
+    }
+    out
+}
+
+/// The report as pretty JSON, written without holding all of it: six weeks of scaling
+/// activities (tens of thousands in a big cluster) are built and written one at a time.
+/// The same bytes `report` would give.
+pub fn write_report(sim: &Sim, options: &ReportOptions, w: impl std::io::Write) -> serde_json::Result<()> {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+    struct Activities<'a>(&'a Sim);
+    impl Serialize for Activities<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.scaling_activities().map(|a| scaling_activity(self.0, a)))
+        }
+    }
+    struct Streamed<'a>(&'a Value, &'a Sim);
+    impl Serialize for Streamed<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            const KEY: &str = "scalingActivities";
+            let mut pending = !self.1.scenario.scalable_targets.is_empty();
+            let mut map = s.serialize_map(None)?;
+            for (k, v) in self.0.as_object().into_iter().flatten() {
+                if pending && k.as_str() > KEY {
+                    map.serialize_entry(KEY, &Activities(self.1))?;
+                    pending = false;
+                }
+                map.serialize_entry(k, v)?;
+            }
+            if pending {
+                map.serialize_entry(KEY, &Activities(self.1))?;
+            }
+            map.end()
+        }
+    }
+    serde_json::to_writer_pretty(w, &Streamed(&report_without_activities(sim, options), sim))
+}
+
+fn report_without_activities(sim: &Sim, options: &ReportOptions) -> Value {
     let mut out = json!({
         "scenario": sim.scenario.name,
         "clusterArn": sim.scenario.arns.cluster_arn(),
@@ -24,7 +65,6 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
         "failures": sim.run_task_failures.iter().map(|f| json!({"at": format_iso(iso_at(sim, f.at)), "taskDefinition": f.task_definition, "reason": f.reason, "detail": f.detail})).collect::<Vec<_>>(),
     });
     if !sim.scenario.scalable_targets.is_empty() {
-        out["scalingActivities"] = scaling_activities(sim);
         out["scalableTargets"] = json!(sim.scenario.scalable_targets.iter().zip(&sim.bounds).map(|(t, (min, max))| json!({
             "ServiceNamespace": "ecs", "ResourceId": t.resource_id, "ScalableDimension": crate::scenario::scaling::ECS_DIMENSION,
             "MinCapacity": min, "MaxCapacity": max,
@@ -402,12 +442,14 @@ pub fn describe_target_group(sim: &Sim, tg: usize) -> Value {
 
 /// DescribeScalingActivities: newest first.
 pub fn scaling_activities(sim: &Sim) -> Value {
-    json!(sim.scaling_activities().map(|a| {
-        let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
-        v["StartTime"] = json!(format_iso(iso_at(sim, a.at)));
-        v["EndTime"] = json!(format_iso(iso_at(sim, a.at)));
-        v
-    }).collect::<Vec<_>>())
+    json!(sim.scaling_activities().map(|a| scaling_activity(sim, a)).collect::<Vec<_>>())
+}
+
+fn scaling_activity(sim: &Sim, a: &crate::engine::autoscaling::ScalingActivity) -> Value {
+    let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+    v["StartTime"] = json!(format_iso(iso_at(sim, a.at)));
+    v["EndTime"] = json!(format_iso(iso_at(sim, a.at)));
+    v
 }
 
 /// Every datapoint as CSV: `time,namespace,metric,dimensions,value` (one row per sample; periods

@@ -9,6 +9,7 @@
 //! 392 days of hourly ones per series, however long the run. Ages count from the newest minute a
 //! series received.
 
+use super::minute_tier::MinuteTier;
 use crate::model::scaling::{MetricKey, Statistic};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -113,9 +114,9 @@ impl<T: Copy> Tier<T> {
 /// One metric: 1-minute samples, then 5-minute and 1-hour statistic sets.
 #[derive(Debug, Clone, Default)]
 struct Data {
-    /// One sample per minute; NaN where none (CloudWatch rejects NaN values, and no sample the
+    /// One sample per minute (stored by the hour); NaN where none (CloudWatch rejects NaN values, and no sample the
     /// sim computes is one).
-    minutes: Tier<f64>,
+    minutes: MinuteTier,
     /// Further samples of minutes that received several (PutMetricData), in arrival order.
     extra: BTreeMap<u64, Vec<f64>>,
     five: Tier<Stat>,
@@ -131,16 +132,14 @@ impl Data {
             return; // older than the 1-minute tier keeps
         }
         self.newest = newest;
-        match self.minutes.slot(minute, 1, f64::NAN) {
-            Some(v) if v.is_nan() => *v = value,
-            Some(_) => self.extra.entry(minute).or_default().push(value),
-            None => {
-                // Before the first minute kept (a late sample for a new series' past).
-                let mut front: VecDeque<f64> = (minute..self.minutes.start).map(|_| f64::NAN).collect();
-                front[0] = value;
-                front.extend(self.minutes.points.drain(..));
-                self.minutes = Tier { start: minute, points: front };
-            }
+        if !self.minutes.is_empty() && minute >= self.minutes.end() + MAX_GAP_MIN {
+            self.minutes = MinuteTier::default(); // all of it older than any tier keeps
+        }
+        let slot = self.minutes.slot(minute);
+        if slot.is_nan() {
+            *slot = value;
+        } else {
+            self.extra.entry(minute).or_default().push(value);
         }
         self.age((newest + 1).saturating_sub(ONE_MINUTE_RETENTION_MIN));
     }
@@ -148,8 +147,8 @@ impl Data {
     /// Rolls minutes before `keep_from` into 5-minute sets, 5-minute sets past their retention
     /// into hours, and drops hours past theirs.
     fn age(&mut self, keep_from: u64) {
-        while self.minutes.start < keep_from {
-            let Some((m, v)) = self.minutes.pop_front(1) else { break };
+        while self.minutes.start() < keep_from {
+            let Some((m, v)) = self.minutes.pop_front() else { break };
             if v.is_nan() {
                 continue;
             }
@@ -175,7 +174,7 @@ impl Data {
     }
 
     fn is_empty(&self) -> bool {
-        self.minutes.points.is_empty() && self.five.points.is_empty() && self.hour.points.is_empty()
+        self.minutes.is_empty() && self.five.points.is_empty() && self.hour.points.is_empty()
     }
 
     /// Statistic sets of the periods starting in `[from, to)`, oldest first: hours, then
@@ -183,7 +182,7 @@ impl Data {
     fn periods(&self, from: u64, to: u64) -> impl Iterator<Item = (u64, Stat)> + '_ {
         let hours = self.hour.range(from, to, 60).filter(|(_, s)| s.count > 0.0);
         let fives = self.five.range(from, to, 5).filter(|(_, s)| s.count > 0.0);
-        let minutes = self.minutes.range(from, to, 1).filter(|(_, v)| !v.is_nan()).map(|(m, v)| {
+        let minutes = self.minutes.range(from, to).filter(|(_, v)| !v.is_nan()).map(|(m, v)| {
             let mut s = Stat::one(v);
             for &x in self.extra.get(&m).into_iter().flatten() {
                 s.add(x);
@@ -224,7 +223,7 @@ impl<'a> Series<'a> {
     pub fn samples(self) -> impl Iterator<Item = (u64, f64)> + 'a {
         let d = self.0;
         let rolled = d.hour.range(0, u64::MAX, 60).chain(d.five.range(0, u64::MAX, 5)).filter(|(_, s)| s.count > 0.0).map(|(m, s)| (m, s.value(Statistic::Average)));
-        let minutes = d.minutes.range(0, u64::MAX, 1).filter(|(_, v)| !v.is_nan()).flat_map(move |(m, v)| std::iter::once(v).chain(d.extra.get(&m).into_iter().flatten().copied()).map(move |x| (m, x)));
+        let minutes = d.minutes.range(0, u64::MAX).filter(|(_, v)| !v.is_nan()).flat_map(move |(m, v)| std::iter::once(v).chain(d.extra.get(&m).into_iter().flatten().copied()).map(move |x| (m, x)));
         rolled.chain(minutes)
     }
 

@@ -13,6 +13,7 @@ mod lifecycle;
 mod logging;
 pub mod metrics;
 pub mod metric_store;
+mod minute_tier;
 pub mod retention;
 mod providers;
 mod scale_in;

@@ -184,6 +184,7 @@ impl Task {
             healthy_registrations: 0,
             created_at: 0,
             started_at: None,
+            pending_at: None,
             stopping_at: None,
             stopped_at: None,
             stopped_reason: None,
