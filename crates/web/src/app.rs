@@ -1,7 +1,7 @@
 //! The app shell: owns the sim, drives it from requestAnimationFrame, and routes input.
 //! Time: wall-clock milliseconds × speed become sim milliseconds; the sim is event-driven, so
 //! a slow frame only means a bigger `advance_to` step, never a different run. Going back in
-//! time rebuilds the sim from the scenario and replays (runs are deterministic).
+//! time restores the nearest checkpoint and replays from there (runs are deterministic).
 
 use crate::inspector::{self, Selection};
 use crate::layout::{layout, Hit, Scene, View};
@@ -90,6 +90,8 @@ pub struct App {
     chart_service: usize,
     /// Tasks seen so far, and the ones still sliding in: (task, wall-clock start in ms).
     known_tasks: usize,
+    /// Copies of the run for rewinding (`stevedore_sim::checkpoints`).
+    checkpoints: Option<stevedore_sim::checkpoints::Checkpoints>,
     arrivals: Vec<(usize, f64)>,
     /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
@@ -152,13 +154,19 @@ impl App {
         }
     }
 
-    /// Moves the clock to `t`, replaying from the start when going back.
+    /// Moves the clock to `t`, replaying from the nearest checkpoint when going back.
     fn seek(&mut self, t: u64) {
         let Some(scenario) = &self.scenario else { return };
         let t = t.min(scenario.duration);
         let rebuilt = self.sim.as_ref().is_none_or(|s| s.now() > t);
-        if rebuilt {
-            self.sim = Some(Sim::new(scenario.clone()));
+        if self.sim.is_none() {
+            let start = Sim::new(scenario.clone());
+            self.checkpoints = Some(stevedore_sim::checkpoints::Checkpoints::new(&start));
+            self.sim = Some(start);
+        }
+        // Back, or ahead past a copy: start from the nearest copy at or before `t`.
+        if let Some(store) = &self.checkpoints {
+            self.sim = Some(store.seek(t, self.sim.take()));
         }
         // A jump (back in time, or more than a minute ahead) shows the state at `t` without
         // animating every task that came and went on the way; a step animates.
@@ -309,6 +317,7 @@ impl Component for App {
             reader: None,
             chart_service: 0,
             known_tasks: 0,
+            checkpoints: None,
             arrivals: Vec::new(),
             departures: Vec::new(),
             now_wall_ms: 0.0,
@@ -364,6 +373,9 @@ impl Component for App {
                     if self.sim_time_ms >= end {
                         self.playing = false;
                     }
+                }
+                if let (Some(store), Some(sim)) = (self.checkpoints.as_mut(), self.sim.as_ref()) {
+                    store.observe(sim);
                 }
                 let t_advanced = now_ms();
                 self.track_arrivals(ts);

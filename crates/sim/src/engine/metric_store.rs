@@ -274,6 +274,12 @@ impl MetricStore {
         self.ids.iter().map(|(k, &id)| (k, Series(&self.series[id]))).filter(|(_, s)| !s.0.is_empty())
     }
 
+    /// What a copy of the store costs beyond what it shares with the original.
+    pub fn approx_bytes(&self) -> usize {
+        let per = |d: &Data| d.minutes.approx_bytes() + (d.five.points.len() + d.hour.points.len()) * std::mem::size_of::<Stat>() + d.extra.len() * 64;
+        self.series.iter().map(per).sum::<usize>() + self.keys.len() * 256
+    }
+
     pub(super) fn series(&self, id: usize) -> Series<'_> {
         Series(&self.series[id])
     }

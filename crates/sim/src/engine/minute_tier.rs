@@ -3,13 +3,15 @@
 //! cluster's series are like that, so 15 days of them cost little.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 const HOUR: u64 = 60;
 
 #[derive(Debug, Clone)]
 enum Hour {
     Same(f64),
-    Each(Box<[f64; HOUR as usize]>),
+    /// Shared between copies of a sim (checkpoints): only the hour being written is copied.
+    Each(Arc<[f64; HOUR as usize]>),
 }
 
 /// Minutes `[start, end)` held; NaN where a minute has no sample.
@@ -85,12 +87,17 @@ impl MinuteTier {
         let (k, i) = (((m - self.base) / HOUR) as usize, ((m - self.base) % HOUR) as usize);
         let hour = &mut self.hours[k];
         if let Hour::Same(v) = *hour {
-            *hour = Hour::Each(Box::new([v; HOUR as usize]));
+            *hour = Hour::Each(Arc::new([v; HOUR as usize]));
         }
         match hour {
-            Hour::Each(a) => &mut a[i],
+            Hour::Each(a) => &mut Arc::make_mut(a)[i],
             Hour::Same(_) => unreachable!("expanded above"),
         }
+    }
+
+    /// What a copy of this tier costs beyond what it shares with the original.
+    pub fn approx_bytes(&self) -> usize {
+        self.hours.len() * std::mem::size_of::<Hour>() + std::mem::size_of::<[f64; HOUR as usize]>()
     }
 
     /// Removes the first minute held.

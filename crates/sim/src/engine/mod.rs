@@ -108,8 +108,10 @@ pub struct RunTaskFailure {
     pub detail: String,
 }
 
+#[derive(Clone)]
 pub struct Sim {
-    pub scenario: Scenario,
+    /// Shared: clones of a sim (checkpoints) share the scenario.
+    pub scenario: std::sync::Arc<Scenario>,
     now: SimTime,
     rng: Pcg64,
     pub instances: Vec<Instance>,
@@ -214,7 +216,7 @@ impl Sim {
             discovery: vec![vec![]; scenario.discovery_services.len()],
             call_endpoints: vec![None; scenario.service_calls.len()],
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
-            scenario,
+            scenario: std::sync::Arc::new(scenario),
         };
         for spec in sim.scenario.instances.clone() {
             sim.register_instance(spec);

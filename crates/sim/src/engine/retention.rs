@@ -153,6 +153,23 @@ impl Sim {
         v
     }
 
+    /// Roughly what a copy of this sim costs (a checkpoint): its tables times what a row
+    /// typically holds, strings included. Shared parts (the scenario, explanations, completed
+    /// hours of metrics) don't count.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let targets: usize = self.targets.iter().map(Vec::len).sum();
+        let events: usize = self.service_events.iter().map(VecDeque::len).sum();
+        self.tasks.len() * (size_of::<Task>() + 240)
+            + self.instances.len() * (size_of::<super::Instance>() + 1_500)
+            + targets * size_of::<super::Target>()
+            + self.log.len() * (size_of::<LogEntry>() + 120)
+            + events * 160
+            + self.activities.len() * (size_of::<ScalingActivity>() + 300)
+            + self.metrics.approx_bytes()
+            + self.queue.len() * 48
+    }
+
     /// Tasks created since the run began (a task's `seq` is its place in that count).
     pub fn tasks_created(&self) -> usize {
         self.tasks_created
