@@ -10,8 +10,12 @@
 use crate::engine::Sim;
 use crate::time::SimTime;
 
-/// Copies at most this often (sim time): replaying a minute is never worth a copy.
+/// Copies at most this often (sim time): replaying a minute is never worth a copy. A big sim
+/// copies less often still (one more minute per `BYTES_PER_MINUTE` of state, up to 30): at
+/// 3600× a copy of a 10,000-task cluster costs a frame, so at most one frame in 30 pays it.
 pub const MIN_INTERVAL_MS: SimTime = 60_000;
+const BYTES_PER_MINUTE: usize = 256 << 10;
+const MAX_SPACING_MINUTES: usize = 30;
 const DEFAULT_MAX: usize = 48;
 /// What the copies may cost together, at most (our choice: a phone's tab survives it).
 pub const DEFAULT_BUDGET_BYTES: usize = 256 << 20;
@@ -33,17 +37,14 @@ impl Checkpoints {
         Checkpoints { copies: vec![start.clone()], max: max.max(2), budget_bytes }
     }
 
-    /// How many copies the budget allows for a sim like `sim`.
-    fn limit(&self, sim: &Sim) -> usize {
-        (self.budget_bytes / sim.approx_bytes().max(1)).clamp(2, self.max)
-    }
-
     /// The driver shows `sim` (after a frame's advance): keep a copy if the last one is far
     /// enough behind. The spacing asked for grows with the run so the store fills evenly.
     pub fn observe(&mut self, sim: &Sim) {
         let last = self.copies.last().map_or(0, Sim::now);
-        let limit = self.limit(sim);
-        let spacing = (sim.now() / limit as u64).max(MIN_INTERVAL_MS);
+        let bytes = sim.approx_bytes();
+        let limit = (self.budget_bytes / bytes.max(1)).clamp(2, self.max);
+        let floor = MIN_INTERVAL_MS * (bytes / BYTES_PER_MINUTE).clamp(1, MAX_SPACING_MINUTES) as u64;
+        let spacing = (sim.now() / limit as u64).max(floor);
         if sim.now() < last + spacing {
             return;
         }

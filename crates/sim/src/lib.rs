@@ -11,6 +11,7 @@ pub mod ecr;
 pub mod engine;
 pub mod error;
 pub mod iam;
+pub mod limits;
 pub mod model;
 pub mod patch;
 pub mod placement;
