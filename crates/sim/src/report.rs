@@ -119,7 +119,7 @@ fn report_without_activities(sim: &Sim, options: &ReportOptions) -> Value {
         out["schedules"] = json!(sim.scenario.schedules.iter().map(|d| json!({
             "Name": d.name, "State": if d.enabled { "ENABLED" } else { "DISABLED" },
             "Target": {"Arn": sim.scenario.arns.cluster_arn(), "RoleArn": d.role_arn, "EcsParameters": {"TaskDefinitionArn": sim.scenario.task_defs[d.run.task_def].arn, "TaskCount": d.run.count}},
-            "TasksStarted": sim.tasks.iter().filter(|t| t.started_by.as_deref() == Some(&format!("scheduler/{}", d.name))).count(),
+            "TasksStarted": sim.tasks_started_by(&format!("scheduler/{}", d.name)).map_or(0, |(n, _)| n),
         })).collect::<Vec<_>>());
     }
     out["cost"] = crate::cost::report::section(sim);

@@ -97,3 +97,23 @@ fn a_year_of_datapoints_keeps_cloudwatch_retention() {
         assert_eq!(series.stat(0, 60).map(|st| st.count), Some(60.0), "{}: the first hour, rolled up", key.name);
     }
 }
+
+#[test]
+fn schedules_count_every_task_they_started_after_the_tasks_expire() {
+    let path = format!("{}/../../www/scenarios/batch-scheduled.json", env!("CARGO_MANIFEST_DIR"));
+    let lesson: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let s = run(&lesson, 3 * 3600);
+    let r = report(&s, &ReportOptions { explain: false });
+    let mut checked = 0;
+    for d in r["schedules"].as_array().unwrap() {
+        let name = d["Name"].as_str().unwrap();
+        let invoked = s.log.iter().filter(|e| e.subject == format!("schedule/{name}") && e.message.contains("invoked RunTask")).count() as u64;
+        let started = d["TasksStarted"].as_u64().unwrap();
+        assert_eq!(started, invoked * d["Target"]["EcsParameters"]["TaskCount"].as_u64().unwrap(), "{name}");
+        let live = s.tasks.iter().filter(|t| t.exists() && t.started_by.as_deref() == Some(&format!("scheduler/{name}"))).count() as u64;
+        if live < started {
+            checked += 1; // some of its tasks have expired, and still count
+        }
+    }
+    assert!(checked > 0, "a schedule should have started tasks over an hour ago");
+}

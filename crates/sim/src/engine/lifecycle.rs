@@ -91,6 +91,10 @@ impl Sim {
             }
         }
         self.tasks_created += 1;
+        if let Some(by) = &self.tasks[index].started_by {
+            let entry = self.started_by.entry(by.clone()).or_default();
+            *entry = (entry.0 + 1, self.now);
+        }
         if let Some(e) = new.explanation {
             self.store_explanation(index, e);
         }

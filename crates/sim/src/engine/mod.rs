@@ -131,6 +131,8 @@ pub struct Sim {
     /// placements explained so far.
     free_tasks: Vec<usize>,
     tasks_created: usize,
+    /// Per `startedBy`: tasks started and when the last one was (tasks themselves expire).
+    started_by: BTreeMap<String, (u64, SimTime)>,
     explained: u64,
     pub run_task_failures: Vec<RunTaskFailure>,
     /// Live tasks per group per instance, for spread and distinctInstance.
@@ -191,6 +193,7 @@ impl Sim {
             activities_recorded: 0,
             free_tasks: vec![],
             tasks_created: 0,
+            started_by: BTreeMap::new(),
             explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),

@@ -170,6 +170,11 @@ impl Sim {
             + self.queue.len() * 48
     }
 
+    /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.
+    pub fn tasks_started_by(&self, by: &str) -> Option<(u64, SimTime)> {
+        self.started_by.get(by).copied()
+    }
+
     /// Tasks created since the run began (a task's `seq` is its place in that count).
     pub fn tasks_created(&self) -> usize {
         self.tasks_created
