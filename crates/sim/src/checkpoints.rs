@@ -17,8 +17,9 @@ pub const MIN_INTERVAL_MS: SimTime = 60_000;
 const BYTES_PER_MINUTE: usize = 256 << 10;
 const MAX_SPACING_MINUTES: usize = 30;
 const DEFAULT_MAX: usize = 48;
-/// What the copies may cost together, at most (our choice: a phone's tab survives it).
-pub const DEFAULT_BUDGET_BYTES: usize = 256 << 20;
+/// What the copies may cost together, at most (our choice: a phone's tab survives it, and a
+/// lesson's memory stays flat once the store is full).
+pub const DEFAULT_BUDGET_BYTES: usize = 64 << 20;
 
 pub struct Checkpoints {
     /// By time, ascending; the first is the run's start and is never dropped.

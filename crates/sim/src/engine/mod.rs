@@ -121,7 +121,8 @@ pub struct Sim {
     pub targets: Vec<Vec<Target>>,
     /// The newest entries (see `retention::LOG_LIMIT`); `logged` counts every entry ever,
     /// `log_dropped` those dropped from the front.
-    pub log: Vec<LogEntry>,
+    /// Entries are shared between copies of a sim (checkpoints).
+    pub log: Vec<std::sync::Arc<LogEntry>>,
     logged: u64,
     log_dropped: u64,
     /// Per service, its newest DescribeServices events.
@@ -303,7 +304,7 @@ impl Sim {
     }
 
     /// Log entries added since the last call.
-    pub fn drain_log(&mut self) -> &[LogEntry] {
+    pub fn drain_log(&mut self) -> &[std::sync::Arc<LogEntry>] {
         let from = self.drained;
         self.drained = self.log.len();
         &self.log[from..]

@@ -53,12 +53,12 @@ impl Sim {
                 events.push_back(ServiceEvent { seq, at: entry.at, message: entry.message.clone() });
             }
         }
-        self.log.push(entry);
+        self.log.push(std::sync::Arc::new(entry));
         if self.log.len() > LOG_LIMIT {
             self.log.drain(..LOG_DROP);
             self.log_dropped += LOG_DROP as u64 - 1; // the old marker, if any, was among them
             let at = self.log[0].at;
-            self.log[0] = LogEntry { at, kind: "log", subject: "event log".into(), message: format!("{} older entries dropped (the log keeps the newest {LOG_LIMIT})", self.log_dropped + 1) };
+            self.log[0] = std::sync::Arc::new(LogEntry { at, kind: "log", subject: "event log".into(), message: format!("{} older entries dropped (the log keeps the newest {LOG_LIMIT})", self.log_dropped + 1) });
             self.drained = if self.drained >= LOG_DROP { self.drained - LOG_DROP + 1 } else { 0 };
         }
     }
@@ -163,7 +163,7 @@ impl Sim {
         self.tasks.len() * (size_of::<Task>() + 240)
             + self.instances.len() * (size_of::<super::Instance>() + 1_500)
             + targets * size_of::<super::Target>()
-            + self.log.len() * (size_of::<LogEntry>() + 120)
+            + self.log.len() * size_of::<std::sync::Arc<LogEntry>>()
             + events * 160
             + self.activities.len() * (size_of::<ScalingActivity>() + 300)
             + self.metrics.approx_bytes()
