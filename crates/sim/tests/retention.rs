@@ -117,3 +117,17 @@ fn schedules_count_every_task_they_started_after_the_tasks_expire() {
     }
     assert!(checked > 0, "a schedule should have started tasks over an hour ago");
 }
+
+#[test]
+fn expired_fargate_tasks_stay_on_the_bill() {
+    let path = format!("{}/../../www/scenarios/fargate-spot-base.json", env!("CARGO_MANIFEST_DIR"));
+    let mut lesson: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    lesson["duration"] = json!("4h");
+    let s = run(&lesson, 4 * 3600);
+    assert!(!s.expired_billable().is_empty(), "interrupted Spot tasks should have expired by 4h");
+    let b = stevedore_sim::cost::bill(&s);
+    let lines: std::collections::BTreeSet<&str> = b.lines.iter().filter(|l| l.resource_type == "Fargate").map(|l| l.resource_id.as_str()).collect();
+    for t in s.expired_billable().iter().chain(s.tasks.iter().filter(|t| t.exists() && t.fargate && t.pending_at.is_some())) {
+        assert!(lines.contains(t.id.as_str()), "task {} is missing from the bill", t.id);
+    }
+}

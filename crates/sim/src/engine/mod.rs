@@ -132,6 +132,9 @@ pub struct Sim {
     /// placements explained so far.
     free_tasks: Vec<usize>,
     tasks_created: usize,
+    /// Expired Fargate tasks, kept for the bill (AWS bills a task after ECS forgets it): only
+    /// what the bill reads (`retention::billable`).
+    expired_billable: Vec<Task>,
     /// Per `startedBy`: tasks started and when the last one was (tasks themselves expire).
     started_by: BTreeMap<String, (u64, SimTime)>,
     explained: u64,
@@ -194,6 +197,7 @@ impl Sim {
             activities_recorded: 0,
             free_tasks: vec![],
             tasks_created: 0,
+            expired_billable: vec![],
             started_by: BTreeMap::new(),
             explained: 0,
             run_task_failures: vec![],
