@@ -166,16 +166,20 @@ impl Sim {
     }
 
     /// Roughly what a copy of this sim costs (a checkpoint): its tables times what a row
-    /// typically holds, strings included. Shared parts (the scenario, explanations, completed
-    /// hours of metrics) don't count.
+    /// typically holds, strings included. Log entries and placement explanations are shared
+    /// with the live sim only while it still holds them: a copy of an hour ago is the only
+    /// holder of that hour's, so they count in full. The scenario and completed hours of
+    /// metrics (which the live sim keeps for 15 days) don't count.
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
         let targets: usize = self.targets.iter().map(Vec::len).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
+        let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
         self.tasks.len() * (size_of::<Task>() + 240)
+            + explanations
             + self.instances.len() * (size_of::<super::Instance>() + 1_500)
             + targets * size_of::<super::Target>()
-            + self.log.len() * size_of::<std::sync::Arc<LogEntry>>()
+            + self.log.len() * (size_of::<LogEntry>() + 24 + 120)
             + events * 160
             + self.activities.len() * (size_of::<ScalingActivity>() + 300)
             + self.metrics.approx_bytes()
