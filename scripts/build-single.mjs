@@ -33,7 +33,7 @@ ${boot}
 // The same Content-Security-Policy as the hosted page, except that this file's one script and
 // one style are inline: they are allowed by their hashes, nothing else is. No network at all.
 const sha = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-const csp = `default-src 'none'; script-src ${sha(script)} 'wasm-unsafe-eval'; style-src ${sha(css)}; img-src data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'`;
+const csp = `default-src 'none'; script-src ${sha(script)} 'wasm-unsafe-eval'; style-src ${sha(css)}; style-src-attr 'unsafe-inline'; img-src data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'`;
 const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
