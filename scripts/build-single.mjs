@@ -3,6 +3,7 @@
 // Usage: node scripts/build-single.mjs [dist] [out.html]
 import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 
 const [dist = 'dist', out = 'dist-single/stevedore.html'] = process.argv.slice(2);
 const files = await readdir(dist);
@@ -27,18 +28,24 @@ await __wbg_init({ module_or_path: wasmBytes });
 `;
 // `</script` inside inlined text would end the script element early.
 const safe = (text) => text.replace(/<\/script/gi, '<\\/script');
+const script = `
+${safe(inlineGlue)}
+${boot}
+`;
+// The same Content-Security-Policy as the hosted page, except that this file's one script and
+// one style are inline: they are allowed by their hashes, nothing else is. No network at all.
+const sha = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+const csp = `default-src 'none'; script-src ${sha(script)} 'wasm-unsafe-eval'; style-src ${sha(css)}; style-src-attr 'unsafe-inline'; img-src data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'`;
 const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Stevedore — watch an ECS cluster work (offline edition)</title>
 <link rel="icon" href="data:image/svg+xml;base64,${icon.toString('base64')}">
 <style>${css}</style>
-<script type="module">
-${safe(inlineGlue)}
-${boot}
-</script>
+<script type="module">${script}</script>
 </head>
 <body></body>
 </html>

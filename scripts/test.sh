@@ -15,9 +15,10 @@ node scripts/build-single.mjs
 
 echo; echo "==> browser tests (Playwright + Debian Chromium)"
 # Node runs test files in parallel; the frame-time measurement runs afterwards, alone, so the
-# numbers it reports are not other browsers' load.
-node --test --test-reporter=spec $(ls tests/e2e/*.test.mjs | grep -v '/perf\.test\.mjs$')
+# numbers it reports are not other browsers' load; so does the all-day run (memory, seeks).
+node --test --test-reporter=spec $(ls tests/e2e/*.test.mjs | grep -Ev '/(perf|longrun)\.test\.mjs$')
 node --test --test-reporter=spec tests/e2e/perf.test.mjs
+node --test --test-reporter=spec tests/e2e/longrun.test.mjs
 
 echo; echo "==> README hero image from the real app (docs/images/first-light.png)"
 node scripts/hero-image.mjs

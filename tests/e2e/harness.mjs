@@ -1,5 +1,6 @@
 // Shared browser-test harness: serve dist/ from 127.0.0.1, launch Debian Chromium through
-// playwright-core, and record every console error, failed or off-origin request.
+// playwright-core, and record every console error, failed or off-origin request and
+// Content-Security-Policy violation.
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve-static.mjs';
@@ -16,10 +17,24 @@ export async function startBrowser() {
   return { server, origin, browser, stop: async () => { await browser.close(); server.close(); } };
 }
 
+/** Records every Content-Security-Policy violation the page reports as a problem (the page
+ * ships a CSP: a violation means something the app needs is refused, or something it must not
+ * do happened). */
+export async function watchCsp(page, problems) {
+  await page.exposeFunction('__stevedoreCspViolation', (d) => problems.push(`CSP violation: ${d}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__stevedoreCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline code'} (${e.sourceFile || 'page'}:${e.lineNumber})`));
+  });
+}
+
 /** Opens the app and records every problem the page reports. */
 export async function open(env, viewport = { width: 1280, height: 720 }, query = '') {
   const page = await env.browser.newPage({ viewport });
   const problems = [];
+  await watchCsp(page, problems);
+  // Trunk's start event carries the wasm exports: tests read `memory` from them.
+  await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__stevedoreWasm = e.detail.wasm; }));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, cp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startBrowser, open, SHOTS } from './harness.mjs';
+import { startBrowser, open, watchCsp, SHOTS } from './harness.mjs';
 import { serve } from '../../scripts/serve-static.mjs';
 
 let env;
@@ -46,6 +46,7 @@ test('the site works from a sub-path of a static host', async () => {
 test('the single-file build opens from file://', async () => {
   const page = await env.browser.newPage({ viewport: { width: 1280, height: 720 } });
   const problems = [];
+  await watchCsp(page, problems);
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('request', (r) => { if (!/^(file|data|blob):/.test(r.url())) problems.push(`network request: ${r.url()}`); });

@@ -7,7 +7,7 @@ mod eks;
 
 use args::{Args, Command};
 use std::process::ExitCode;
-use stevedore_sim::report::{describe_container_instance, report, ReportOptions};
+use stevedore_sim::report::{describe_container_instance, write_report, ReportOptions};
 use stevedore_sim::{load, query::Query, time::parse_duration_ms, Sim};
 
 const USAGE: &str = "usage:
@@ -39,6 +39,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Pretty JSON straight to stdout: a week-long run's report is tens of MB, so never build it
+/// as one string first.
+fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
+    writeln!(out).and_then(|_| out.flush()).map_err(|e| e.to_string())
 }
 
 fn run(args: Args) -> Result<ExitCode, String> {
@@ -90,7 +99,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
                     return Ok(ExitCode::SUCCESS);
                 }
                 Some(_) => {
-                    println!("{}", serde_json::to_string_pretty(&stevedore_sim::report::metrics_json(&sim)).map_err(|e| e.to_string())?);
+                    print_json(&stevedore_sim::report::metrics_json(&sim))?;
                     return Ok(ExitCode::SUCCESS);
                 }
                 None => {}
@@ -99,8 +108,11 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 print!("{}", bill::render(&sim));
                 return Ok(ExitCode::SUCCESS);
             }
-            let out = report(&sim, &ReportOptions { explain });
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            // Streamed: a week-long run's report is tens of MB.
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            write_report(&sim, &ReportOptions { explain }, &mut stdout).map_err(|e| e.to_string())?;
+            use std::io::Write;
+            writeln!(stdout).and_then(|_| stdout.flush()).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::ListContainerInstances { filter, at } => {
@@ -120,7 +132,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             sim.advance_to(at_ms);
             let matching: Vec<_> = sim.instances.iter().filter(|i| query.matches(*i)).map(|i| describe_container_instance(&sim, i)).collect();
             let out = serde_json::json!({"containerInstanceArns": matching.iter().map(|m| m["containerInstanceArn"].clone()).collect::<Vec<_>>(), "containerInstances": matching});
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Kubectl { .. } => Err("kubectl reads an EKS manifest (YAML or a JSON array), not an ECS scenario".into()),
@@ -147,7 +159,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 "status": "COMPLETE", "previewResults": results,
                 "summary": {"expiringImageTotalCount": results.len()},
             });
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
     }

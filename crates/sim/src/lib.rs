@@ -4,6 +4,7 @@
 //! same run natively and in wasm. The web app and the CLI are two drivers of this crate.
 
 pub mod catalog;
+pub mod checkpoints;
 pub mod compare;
 pub mod cost;
 pub mod ecr;
@@ -11,6 +12,7 @@ pub mod eks;
 pub mod engine;
 pub mod error;
 pub mod iam;
+pub mod limits;
 pub mod model;
 pub mod patch;
 pub mod placement;

@@ -12,19 +12,59 @@ pub struct ReportOptions {
 }
 
 pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
+    let mut out = report_without_activities(sim, options);
+    if !sim.scenario.scalable_targets.is_empty() {
+        out["scalingActivities"] = scaling_activities(sim);
+    }
+    out
+}
+
+/// The report as pretty JSON, written without holding all of it: six weeks of scaling
+/// activities (tens of thousands in a big cluster) are built and written one at a time.
+/// The same bytes `report` would give.
+pub fn write_report(sim: &Sim, options: &ReportOptions, w: impl std::io::Write) -> serde_json::Result<()> {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+    struct Activities<'a>(&'a Sim);
+    impl Serialize for Activities<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.scaling_activities().map(|a| scaling_activity(self.0, a)))
+        }
+    }
+    struct Streamed<'a>(&'a Value, &'a Sim);
+    impl Serialize for Streamed<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            const KEY: &str = "scalingActivities";
+            let mut pending = !self.1.scenario.scalable_targets.is_empty();
+            let mut map = s.serialize_map(None)?;
+            for (k, v) in self.0.as_object().into_iter().flatten() {
+                if pending && k.as_str() > KEY {
+                    map.serialize_entry(KEY, &Activities(self.1))?;
+                    pending = false;
+                }
+                map.serialize_entry(k, v)?;
+            }
+            if pending {
+                map.serialize_entry(KEY, &Activities(self.1))?;
+            }
+            map.end()
+        }
+    }
+    serde_json::to_writer_pretty(w, &Streamed(&report_without_activities(sim, options), sim))
+}
+
+fn report_without_activities(sim: &Sim, options: &ReportOptions) -> Value {
     let mut out = json!({
         "scenario": sim.scenario.name,
         "clusterArn": sim.scenario.arns.cluster_arn(),
         "time": format_iso(iso_at(sim, sim.now())),
         "elapsedSeconds": sim.now() / 1000,
         "services": sim.services.iter().enumerate().map(|(i, _)| describe_service(sim, i)).collect::<Vec<_>>(),
-        "tasks": sim.tasks.iter().filter(|t| t.live() || t.stopped_at.is_some_and(|s| sim.now() - s < 3_600_000)).map(|t| describe_task(sim, t)).collect::<Vec<_>>(),
+        "tasks": sim.tasks_oldest_first(|t| t.live() || t.stopped_at.is_some_and(|s| sim.now() - s < crate::engine::retention::STOPPED_TASK_RETENTION_MS)).into_iter().map(|t| describe_task(sim, &sim.tasks[t])).collect::<Vec<_>>(),
         "containerInstances": sim.instances.iter().map(|i| describe_container_instance(sim, i)).collect::<Vec<_>>(),
         "targetGroups": (0..sim.scenario.target_groups.len()).map(|tg| describe_target_health(sim, tg)).collect::<Vec<_>>(),
         "failures": sim.run_task_failures.iter().map(|f| json!({"at": format_iso(iso_at(sim, f.at)), "taskDefinition": f.task_definition, "reason": f.reason, "detail": f.detail})).collect::<Vec<_>>(),
     });
     if !sim.scenario.scalable_targets.is_empty() {
-        out["scalingActivities"] = scaling_activities(sim);
         out["scalableTargets"] = json!(sim.scenario.scalable_targets.iter().zip(&sim.bounds).map(|(t, (min, max))| json!({
             "ServiceNamespace": "ecs", "ResourceId": t.resource_id, "ScalableDimension": crate::scenario::scaling::ECS_DIMENSION,
             "MinCapacity": min, "MaxCapacity": max,
@@ -79,12 +119,12 @@ pub fn report(sim: &Sim, options: &ReportOptions) -> Value {
         out["schedules"] = json!(sim.scenario.schedules.iter().map(|d| json!({
             "Name": d.name, "State": if d.enabled { "ENABLED" } else { "DISABLED" },
             "Target": {"Arn": sim.scenario.arns.cluster_arn(), "RoleArn": d.role_arn, "EcsParameters": {"TaskDefinitionArn": sim.scenario.task_defs[d.run.task_def].arn, "TaskCount": d.run.count}},
-            "TasksStarted": sim.tasks.iter().filter(|t| t.started_by.as_deref() == Some(&format!("scheduler/{}", d.name))).count(),
+            "TasksStarted": sim.tasks_started_by(&format!("scheduler/{}", d.name)).map_or(0, |(n, _)| n),
         })).collect::<Vec<_>>());
     }
     out["cost"] = crate::cost::report::section(sim);
     if options.explain {
-        out["placements"] = serde_json::to_value(&sim.explanations).unwrap_or(Value::Null);
+        out["placements"] = serde_json::to_value(sim.explanations()).unwrap_or(Value::Null);
     }
     out
 }
@@ -112,15 +152,12 @@ pub fn describe_service(sim: &Sim, s: usize) -> Value {
     let tasks: Vec<&Task> = state.tasks.iter().map(|&t| &sim.tasks[t]).collect();
     let running = tasks.iter().filter(|t| t.desired_running && t.last_status == TaskStatus::Running).count();
     let pending = tasks.iter().filter(|t| t.desired_running && t.last_status < TaskStatus::Running).count();
-    let mut events: Vec<Value> = sim
-        .log
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == "service" && e.subject == def.name)
-        .map(|(k, e)| json!({"id": crate::scenario::hex_id(&format!("{}#{k}", def.name), 32), "createdAt": format_iso(iso_at(sim, e.at)), "message": e.message}))
+    // DescribeServices lists the newest first.
+    let events: Vec<Value> = sim
+        .service_events(s)
+        .take(SERVICE_EVENTS_SHOWN)
+        .map(|e| json!({"id": crate::scenario::hex_id(&format!("{}#{}", def.name, e.seq), 32), "createdAt": format_iso(iso_at(sim, e.at)), "message": e.message}))
         .collect();
-    events.reverse(); // DescribeServices lists the newest first
-    events.truncate(SERVICE_EVENTS_SHOWN);
     let mut v = json!({
         "serviceArn": def.arn,
         "serviceName": def.name,
@@ -406,23 +443,24 @@ pub fn describe_target_group(sim: &Sim, tg: usize) -> Value {
 
 /// DescribeScalingActivities: newest first.
 pub fn scaling_activities(sim: &Sim) -> Value {
-    json!(sim.activities.iter().rev().map(|a| {
-        let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
-        v["StartTime"] = json!(format_iso(iso_at(sim, a.at)));
-        v["EndTime"] = json!(format_iso(iso_at(sim, a.at)));
-        v
-    }).collect::<Vec<_>>())
+    json!(sim.scaling_activities().map(|a| scaling_activity(sim, a)).collect::<Vec<_>>())
 }
 
-/// Every datapoint as CSV: `time,namespace,metric,dimensions,value` (one row per sample).
+fn scaling_activity(sim: &Sim, a: &crate::engine::autoscaling::ScalingActivity) -> Value {
+    let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+    v["StartTime"] = json!(format_iso(iso_at(sim, a.at)));
+    v["EndTime"] = json!(format_iso(iso_at(sim, a.at)));
+    v
+}
+
+/// Every datapoint as CSV: `time,namespace,metric,dimensions,value` (one row per sample; periods
+/// CloudWatch has rolled up, past 15 days, as one row with their average).
 pub fn metrics_csv(sim: &Sim) -> String {
     let mut out = String::from("time,namespace,metric,dimensions,value\n");
     for (key, minutes) in sim.metrics.iter() {
         let dims: Vec<String> = key.dimensions.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        for (minute, values) in minutes.iter() {
-            for v in values {
-                out.push_str(&format!("{},{},{},\"{}\",{}\n", format_iso(iso_at(sim, minute * 60_000)), key.namespace, key.name, dims.join(";"), v));
-            }
+        for (minute, v) in minutes.samples() {
+            out.push_str(&format!("{},{},{},\"{}\",{}\n", format_iso(iso_at(sim, minute * 60_000)), key.namespace, key.name, dims.join(";"), v));
         }
     }
     out
@@ -431,7 +469,7 @@ pub fn metrics_csv(sim: &Sim) -> String {
 /// Every datapoint as JSON, grouped per metric like GetMetricData's `MetricDataResults`.
 pub fn metrics_json(sim: &Sim) -> Value {
     json!(sim.metrics.iter().map(|(key, minutes)| {
-        let (times, values): (Vec<String>, Vec<f64>) = minutes.iter().flat_map(|(m, vs)| vs.iter().map(move |v| (format_iso(iso_at(sim, m * 60_000)), *v))).unzip();
+        let (times, values): (Vec<String>, Vec<f64>) = minutes.samples().map(|(m, v)| (format_iso(iso_at(sim, m * 60_000)), v)).unzip();
         json!({"Namespace": key.namespace, "MetricName": key.name,
                "Dimensions": key.dimensions.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect::<Vec<_>>(),
                "Timestamps": times, "Values": values})

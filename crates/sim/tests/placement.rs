@@ -149,7 +149,7 @@ fn placement_explanations_name_the_stage_and_rank() {
         json!([service("s", 1, json!([{"type": "binpack", "field": "memory"}]), json!([]))]),
     );
     let s = run(&d, 60);
-    let e = &s.explanations[0];
+    let e = s.explanations()[0];
     assert_eq!(e.eligible, 2);
     assert_eq!(e.dropped.get("memory"), Some(&1));
     let micro = &e.candidates[0];

@@ -26,7 +26,8 @@ fn scenario(start: &str, schedule: Value) -> Value {
 fn invocations(d: &Value, seconds: u64) -> Vec<String> {
     let s = run(d, seconds);
     let start = stevedore_sim::time::parse_iso_seconds(d["start"].as_str().unwrap()).unwrap();
-    s.tasks.iter().filter(|t| t.started_by.as_deref() == Some("scheduler/job")).map(|t| stevedore_sim::time::format_iso(start + (t.created_at / 1000) as i64)).collect()
+    // From the log: a stopped task's details expire an hour after it stops, as in ECS.
+    s.log.iter().filter(|e| e.subject == "schedule/job" && e.message.contains("invoked RunTask")).map(|e| stevedore_sim::time::format_iso(start + (e.at / 1000) as i64)).collect()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The app shell: owns the sim, drives it from requestAnimationFrame, and routes input.
 //! Time: wall-clock milliseconds × speed become sim milliseconds; the sim is event-driven, so
 //! a slow frame only means a bigger `advance_to` step, never a different run. Going back in
-//! time rebuilds the sim from the scenario and replays (runs are deterministic).
+//! time restores the nearest checkpoint and replays from there (runs are deterministic).
 
 use crate::inspector::{self, Selection};
 use crate::layout::{layout, Hit, Scene, View};
@@ -111,6 +111,8 @@ pub struct App {
     chart_service: usize,
     /// Tasks seen so far, and the ones still sliding in: (task, wall-clock start in ms).
     known_tasks: usize,
+    /// Copies of the run for rewinding (`stevedore_sim::checkpoints`).
+    checkpoints: Option<stevedore_sim::checkpoints::Checkpoints>,
     arrivals: Vec<(usize, f64)>,
     /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
@@ -200,13 +202,19 @@ impl App {
         }
     }
 
-    /// Moves the clock to `t`, replaying from the start when going back.
+    /// Moves the clock to `t`, replaying from the nearest checkpoint when going back.
     fn seek(&mut self, t: u64) {
         let Some(scenario) = &self.scenario else { return };
         let t = t.min(scenario.duration);
         let rebuilt = self.sim.as_ref().is_none_or(|s| s.now() > t);
-        if rebuilt {
-            self.sim = Some(Sim::new(scenario.clone()));
+        if self.sim.is_none() {
+            let start = Sim::new(scenario.clone());
+            self.checkpoints = Some(stevedore_sim::checkpoints::Checkpoints::new(&start));
+            self.sim = Some(start);
+        }
+        // Back, or ahead past a copy: start from the nearest copy at or before `t`.
+        if let Some(store) = &self.checkpoints {
+            self.sim = Some(store.seek(t, self.sim.take()));
         }
         // A jump (back in time, or more than a minute ahead) shows the state at `t` without
         // animating every task that came and went on the way; a step animates.
@@ -214,7 +222,7 @@ impl App {
         if let Some(sim) = self.sim.as_mut() {
             sim.advance_to(t);
             if jump {
-                self.known_tasks = sim.tasks.len();
+                self.known_tasks = sim.tasks_created();
                 self.arrivals.clear();
                 self.departures.clear();
                 // The last frame's scene may belong to the run just replaced.
@@ -253,11 +261,12 @@ impl App {
         self.now_wall_ms = now_ms;
         self.arrivals.retain(|&(_, start)| now_ms - start < ARRIVAL_MS);
         let Some(sim) = &self.sim else { return };
-        let new = sim.tasks.len().saturating_sub(self.known_tasks);
+        // Slots of expired tasks are reused: new tasks are those created since (by `seq`).
+        let (known, new) = (self.known_tasks, sim.tasks_created().saturating_sub(self.known_tasks));
         if new > 0 && new <= MAX_ANIMATED_ARRIVALS {
-            self.arrivals.extend((self.known_tasks..sim.tasks.len()).filter(|&t| sim.tasks[t].instance.is_some() || sim.tasks[t].fargate).map(|t| (t, now_ms)));
+            self.arrivals.extend((0..sim.tasks.len()).filter(|&t| sim.tasks[t].exists() && sim.tasks[t].seq >= known && (sim.tasks[t].instance.is_some() || sim.tasks[t].fargate)).map(|t| (t, now_ms)));
         }
-        self.known_tasks = sim.tasks.len();
+        self.known_tasks = sim.tasks_created();
         // Tasks drawn last frame that have stopped since fade out where they stood.
         self.departures.retain(|&(_, _, start)| now_ms - start < ARRIVAL_MS);
         if let Some(scene) = self.scene.as_ref().filter(|_| self.departures.len() < MAX_ANIMATED_DEPARTURES) {
@@ -388,6 +397,7 @@ impl Component for App {
             reader: None,
             chart_service: 0,
             known_tasks: 0,
+            checkpoints: None,
             arrivals: Vec::new(),
             departures: Vec::new(),
             now_wall_ms: 0.0,
@@ -448,6 +458,9 @@ impl Component for App {
                     if self.sim_time_ms >= end {
                         self.playing = false;
                     }
+                }
+                if let (Some(store), Some(sim)) = (self.checkpoints.as_mut(), self.sim.as_ref()) {
+                    store.observe(sim);
                 }
                 let t_advanced = now_ms();
                 self.track_arrivals(ts);

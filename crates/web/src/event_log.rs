@@ -187,7 +187,7 @@ pub fn rows(sim: &Sim, filter: &str) -> Vec<Row> {
         while j > 0 && sim.log[j - 1].at == at {
             j -= 1;
         }
-        let instant: Vec<(usize, &stevedore_sim::engine::LogEntry)> = sim.log[j..i].iter().enumerate().map(|(k, e)| (j + k, e)).filter(|(_, e)| matches(e)).collect();
+        let instant: Vec<(usize, &stevedore_sim::engine::LogEntry)> = sim.log[j..i].iter().enumerate().map(|(k, e)| (j + k, &**e)).filter(|(_, e)| matches(e)).collect();
         i = j;
         let mut lines: Vec<(Row, usize)> = Vec::new();
         for &(key, e) in instant.iter().rev().filter(|(_, e)| !folded(e.kind)) {

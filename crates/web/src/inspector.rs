@@ -62,7 +62,7 @@ fn task(sim: &Sim, t: usize, select: &Callback<Selection>) -> Html {
             </dl>
             { identity(sim, t) }
             { for td.containers.iter().enumerate().map(|(k, c)| container(sim, t, k, c)) }
-            { why_here(task.explanation.map(|e| &sim.explanations[e])) }
+            { why_here(task.explanation.as_deref()) }
         </section>
     }
 }

@@ -126,8 +126,8 @@ fn schedules(sim: &Sim) -> Html {
         <div id="schedules">
             <h3>{ "EventBridge Scheduler" }</h3>
             <ul>{ for s.schedules.iter().map(|d| {
-                let started = sim.tasks.iter().filter(|t| t.started_by.as_deref() == Some(&format!("scheduler/{}", d.name))).count();
-                let last = sim.tasks.iter().rev().find(|t| t.started_by.as_deref() == Some(&format!("scheduler/{}", d.name))).map(|t| format_iso(iso_at(sim, t.created_at)));
+                // Counted as they start: stopped tasks expire after an hour.
+                let (started, last) = sim.tasks_started_by(&format!("scheduler/{}", d.name)).map_or((0, None), |(n, at)| (n, Some(format_iso(iso_at(sim, at)))));
                 html! { <li>{ format!("{} → RunTask {} ×{} · {} tasks started{}", d.name, s.task_defs[d.run.task_def].family_revision(), d.run.count, started, last.map(|l| format!(", last at {l}")).unwrap_or_default()) }{ if d.enabled { "" } else { " · DISABLED" } }</li> }
             }) }</ul>
         </div>

@@ -38,7 +38,7 @@ pub struct Summary {
 
 fn values(sim: &Sim, namespace: &str, name: &str, dims: Vec<(String, String)>) -> Vec<(u64, f64)> {
     let key = MetricKey::new(namespace, name, dims);
-    sim.metrics.get(&key).map(|s| s.iter().map(|(m, v)| (m, v.iter().sum::<f64>())).collect()).unwrap_or_default()
+    sim.metrics.get(&key).map(|s| s.periods().map(|(m, st)| (m, st.sum)).collect()).unwrap_or_default()
 }
 
 impl Summary {

@@ -42,7 +42,7 @@ pub fn rates(kind: Balancer) -> prices::LoadBalancerRates {
 
 /// Requests in the minutes `[from, to)`.
 fn requests(sim: &Sim, t: &Traffic, from: u64, to: u64) -> f64 {
-    t.keys.iter().filter_map(|k| sim.metrics.get(k)).map(|s| s.range(from, to).sum::<f64>()).sum()
+    t.keys.iter().filter_map(|k| sim.metrics.get(k)).map(|s| s.stat(from, to).map_or(0.0, |st| st.sum)).sum()
 }
 
 /// Hours whose every minute is published: a minute's datapoint is recorded when the next

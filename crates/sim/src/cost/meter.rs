@@ -15,14 +15,15 @@ pub struct Meter {
     tasks_seen: usize,
     /// Live instances and their hourly price (looked up once).
     open_instances: Vec<(usize, f64)>,
-    open_tasks: Vec<usize>,
+    /// Live Fargate tasks: (slot, seq).
+    open_tasks: Vec<(usize, usize)>,
     balancers: Vec<(balancers::Traffic, balancers::HourCache)>,
 }
 
 impl Meter {
     /// `(total so far, rate per hour)` in USD at the sim's current time.
     pub fn totals(&mut self, sim: &Sim) -> (f64, f64) {
-        if sim.now() < self.at_ms || self.instances_seen > sim.instances.len() || self.tasks_seen > sim.tasks.len() {
+        if sim.now() < self.at_ms || self.instances_seen > sim.instances.len() || self.tasks_seen > sim.tasks_created() {
             *self = Meter::default();
         }
         self.at_ms = sim.now();
@@ -31,8 +32,13 @@ impl Meter {
             self.open_instances.push((i, instance_charge(sim, &sim.instances[i], &mut pools).0));
         }
         self.instances_seen = sim.instances.len();
-        self.open_tasks.extend((self.tasks_seen..sim.tasks.len()).filter(|&k| sim.tasks[k].fargate));
-        self.tasks_seen = sim.tasks.len();
+        // Task slots are reused once a stopped task expires: new tasks are those created since
+        // (by `seq`), and an open task whose slot now holds another has expired.
+        let seen = self.tasks_seen;
+        if sim.tasks_created() > seen {
+            self.open_tasks.extend((0..sim.tasks.len()).filter(|&k| sim.tasks[k].exists() && sim.tasks[k].seq >= seen && sim.tasks[k].fargate).map(|k| (k, sim.tasks[k].seq)));
+        }
+        self.tasks_seen = sim.tasks_created();
         let (mut open_usd, mut rate) = (0.0, 0.0);
         let closed = &mut self.closed_usd;
         self.open_instances.retain(|&(i, per_hour)| {
@@ -46,8 +52,13 @@ impl Meter {
             rate += per_hour;
             true
         });
-        self.open_tasks.retain(|&k| {
-            let t = &sim.tasks[k];
+        self.open_tasks.retain(|&(k, seq)| {
+            let t = if sim.tasks[k].seq == seq { &sim.tasks[k] } else {
+                match sim.expired_billable().iter().rev().find(|t| t.seq == seq) {
+                    Some(t) => t,
+                    None => return false,
+                }
+            };
             let Some((rates, size)) = fargate_terms(sim, t) else { return false };
             let per_hour = fargate_rate_per_hour(&rates, size);
             let usd = t.pending_at.map_or(0.0, |start| per_hour * billing::billed_seconds(start, t.stopped_at.unwrap_or(sim.now()), rates.minimum_s) as f64 / 3600.0);

@@ -179,7 +179,8 @@ pub fn bill(sim: &Sim) -> Bill {
             note,
         });
     }
-    for t in &sim.tasks {
+    // Expired tasks first: they started before any task still described.
+    for t in sim.expired_billable().iter().chain(&sim.tasks) {
         let (Some((rates, size)), Some(start)) = (fargate_terms(sim, t), t.pending_at) else { continue };
         let end = t.stopped_at.unwrap_or(sim.now());
         let (s, usage) = billing::fargate_charge(&rates, size, start, end);

@@ -124,7 +124,7 @@ impl Sim {
         self.services[t.service].steady = false;
         self.scaling[target].last_set = Some(new);
         let activity = ScalingActivity {
-            activity_id: crate::scenario::hex_id(&format!("{}#{}", t.resource_id, self.activities.len()), 32),
+            activity_id: crate::scenario::hex_id(&format!("{}#{}", t.resource_id, self.activities_recorded), 32),
             service_namespace: "ecs",
             resource_id: t.resource_id.clone(),
             scalable_dimension: crate::scenario::scaling::ECS_DIMENSION,
@@ -135,7 +135,7 @@ impl Sim {
             status_message: format!("Successfully set desired count to {new}. Change successfully fulfilled by ecs."),
         };
         self.log("scaling", t.resource_id.clone(), format!("{} {}", activity.description, activity.cause));
-        self.activities.push(activity);
+        self.record_activity(activity);
         self.reconcile_soon(t.service);
         true
     }

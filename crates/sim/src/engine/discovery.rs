@@ -270,7 +270,7 @@ impl Sim {
                 CallIdentity::None => "no credentials",
             };
             self.log("iam", id, format!("{action} on {resource} ({who}): {}", if allowed { message.clone() } else { format!("DENIED: {message}") }));
-            self.api_calls.push(ApiCall { at: self.now, task_arn: self.tasks[t].arn.clone(), action: action.to_string(), resource: resource.to_string(), identity, allowed, message });
+            self.record_api_call(ApiCall { at: self.now, task_arn: self.tasks[t].arn.clone(), action: action.to_string(), resource: resource.to_string(), identity, allowed, message });
         }
     }
 }

@@ -30,8 +30,8 @@ impl Sim {
     /// waiting for capacity in PROVISIONING. Returns `None` (and changes nothing) when an awsvpc
     /// task can't get an address in its subnet.
     pub(super) fn create_task(&mut self, new: NewTask) -> Option<usize> {
-        let index = self.tasks.len();
-        let id = hex_id(&format!("{}/task/{index}", self.scenario.arns.cluster), 32);
+        let seq = self.tasks_created;
+        let id = hex_id(&format!("{}/task/{seq}", self.scenario.arns.cluster), 32);
         let arn = self.scenario.arns.task(&id);
         let td = &self.scenario.task_defs[new.task_def];
         let awsvpc = td.network_mode == NetworkMode::Awsvpc;
@@ -48,7 +48,8 @@ impl Sim {
         let bindings = if fargate { td.ports().map(|(c, p)| Binding { container_name: c.name.clone(), container_port: p.container_port, host_port: p.container_port, protocol: p.protocol }).collect() } else { Vec::new() };
         let waiting = matches!(new.host, Host::Waiting);
         let first = if fargate || awsvpc || waiting { TaskStatus::Provisioning } else { TaskStatus::Pending };
-        self.tasks.push(Task {
+        let index = self.insert_task(Task {
+            seq,
             id,
             arn,
             task_def: new.task_def,
@@ -76,6 +77,7 @@ impl Sim {
             stopped_reason: None,
             stop_code: None,
             explanation: None,
+            explanation_seq: 0,
             generation: 0,
             next_change_at: None,
             pulls: vec![],
@@ -84,11 +86,18 @@ impl Sim {
         });
         if let Host::Instance(i) = new.host {
             if self.bind_to_instance(index, i).is_none() {
-                self.tasks.pop();
+                self.uninsert_task(index);
                 return None;
             }
         }
-        self.tasks[index].explanation = new.explanation.map(|e| self.store_explanation(index, e));
+        self.tasks_created += 1;
+        if let Some(by) = &self.tasks[index].started_by {
+            let entry = self.started_by.entry(by.clone()).or_default();
+            *entry = (entry.0 + 1, self.now);
+        }
+        if let Some(e) = new.explanation {
+            self.store_explanation(index, e);
+        }
         if waiting {
             let id = self.tasks[index].id.clone();
             self.log("task", id, "PROVISIONING: waiting for capacity from the capacity provider");
@@ -102,11 +111,13 @@ impl Sim {
         Some(index)
     }
 
-    fn store_explanation(&mut self, task: usize, mut e: crate::placement::Explanation) -> usize {
+    fn store_explanation(&mut self, task: usize, mut e: crate::placement::Explanation) {
         e.at = crate::time::format_clock(self.now);
         e.task_arn = self.tasks[task].arn.clone();
-        self.explanations.push(e);
-        self.explanations.len() - 1
+        self.explained += 1;
+        let t = &mut self.tasks[task];
+        t.explanation = Some(std::sync::Arc::new(e));
+        t.explanation_seq = self.explained;
     }
 
     /// Puts a task on an instance: CPU, memory, host ports (the agent's allocation), an ENI and
@@ -162,7 +173,7 @@ impl Sim {
     /// Tasks waiting in PROVISIONING get an instance as soon as one fits (after a launch, or
     /// when capacity frees up), oldest first.
     pub(super) fn place_waiting(&mut self) {
-        let waiting: Vec<usize> = (0..self.tasks.len()).filter(|&t| self.tasks[t].awaiting_capacity && self.tasks[t].desired_running).collect();
+        let waiting: Vec<usize> = self.tasks_oldest_first(|t| t.awaiting_capacity && t.desired_running);
         for t in waiting {
             let Some(s) = self.tasks[t].service else { continue };
             let def = self.services[s].def.clone();
@@ -176,10 +187,9 @@ impl Sim {
             if self.bind_to_instance(t, i).is_none() {
                 continue;
             }
-            let explanation = self.store_explanation(t, outcome.explanation);
+            self.store_explanation(t, outcome.explanation);
             let task = &mut self.tasks[t];
             task.awaiting_capacity = false;
-            task.explanation = Some(explanation);
             if task.private_ip.is_some() {
                 self.wake_task(t, EC2_AWSVPC_PROVISIONING_MS);
             } else {
@@ -319,6 +329,7 @@ impl Sim {
         self.tasks[task].next_change_at = None;
         self.set_status(task, TaskStatus::Stopped);
         self.tasks[task].stopped_at = Some(self.now);
+        self.schedule_expiry(task);
         let t = self.tasks[task].clone();
         if let (Some(s), Some(ip)) = (t.subnet, t.private_ip) {
             self.release_ip(s, ip);

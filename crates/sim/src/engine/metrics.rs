@@ -7,7 +7,7 @@ use crate::model::scaling::{Alarm, MetricKey, Statistic};
 use crate::scenario::scaling::target_group_dimension;
 use crate::time::SimTime;
 use rand_core::RngCore;
-use std::collections::BTreeMap;
+pub use super::metric_store::{MetricStore, Series, Stat};
 
 pub const MINUTE_MS: SimTime = 60_000;
 
@@ -36,88 +36,6 @@ pub struct AlarmStatus {
     pub since: SimTime,
 }
 
-/// Samples per metric per minute. Metrics are interned: the engine records by id (an index),
-/// so the once-a-minute publishing of hundreds of series compares no strings; lookups by key
-/// (charts, reports, alarms on custom metrics) go through a sorted map.
-#[derive(Debug, Clone, Default)]
-pub struct MetricStore {
-    ids: BTreeMap<MetricKey, usize>,
-    keys: Vec<MetricKey>,
-    /// Per metric: (minute, samples), minutes ascending.
-    series: Vec<Vec<(u64, Vec<f64>)>>,
-}
-
-/// One metric's datapoints, oldest first.
-#[derive(Debug, Clone, Copy)]
-pub struct Series<'a>(&'a [(u64, Vec<f64>)]);
-
-impl<'a> Series<'a> {
-    pub fn minutes(self) -> impl Iterator<Item = u64> + 'a {
-        self.0.iter().map(|(m, _)| *m)
-    }
-    pub fn iter(self) -> impl Iterator<Item = (u64, &'a [f64])> {
-        self.0.iter().map(|(m, v)| (*m, v.as_slice()))
-    }
-    /// Samples in the minutes `[from, to)`.
-    pub fn range(self, from: u64, to: u64) -> impl Iterator<Item = f64> + 'a {
-        let start = self.0.partition_point(|(m, _)| *m < from);
-        self.0[start..].iter().take_while(move |(m, _)| *m < to).flat_map(|(_, v)| v.iter().copied())
-    }
-}
-
-impl MetricStore {
-    /// The id of a metric, creating it (without datapoints) the first time.
-    pub fn intern(&mut self, key: &MetricKey) -> usize {
-        if let Some(&id) = self.ids.get(key) {
-            return id;
-        }
-        let id = self.keys.len();
-        self.ids.insert(key.clone(), id);
-        self.keys.push(key.clone());
-        self.series.push(Vec::new());
-        id
-    }
-
-    pub fn id(&self, key: &MetricKey) -> Option<usize> {
-        self.ids.get(key).copied()
-    }
-
-    pub fn record(&mut self, id: usize, minute: u64, value: f64) {
-        let series = &mut self.series[id];
-        match series.last_mut() {
-            Some((m, values)) if *m == minute => values.push(value),
-            Some((m, _)) if *m > minute => {
-                // A late sample (PutMetricData for an earlier minute): insert in order.
-                let at = series.partition_point(|(x, _)| *x < minute);
-                match series.get_mut(at) {
-                    Some((x, values)) if *x == minute => values.push(value),
-                    _ => series.insert(at, (minute, vec![value])),
-                }
-            }
-            _ => series.push((minute, vec![value])),
-        }
-    }
-
-    /// A metric's datapoints, if it has any.
-    pub fn get(&self, key: &MetricKey) -> Option<Series<'_>> {
-        self.id(key).map(|id| Series(&self.series[id])).filter(|s| !s.0.is_empty())
-    }
-
-    /// Metrics with datapoints, in key order.
-    pub fn keys(&self) -> impl Iterator<Item = &MetricKey> {
-        self.iter().map(|(k, _)| k)
-    }
-
-    /// Metrics with datapoints and their series, in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&MetricKey, Series<'_>)> {
-        self.ids.iter().map(|(k, &id)| (k, Series(&self.series[id]))).filter(|(_, s)| !s.0.is_empty())
-    }
-
-    fn series(&self, id: usize) -> Series<'_> {
-        Series(&self.series[id])
-    }
-}
-
 impl Sim {
     /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
     pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
@@ -125,23 +43,8 @@ impl Sim {
     }
 
     pub(super) fn metric_value_by_id(&self, id: usize, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
-        let mut samples = self.metrics.series(id).range(from, to);
-        // One pass, no allocation: this runs for every policy every minute.
-        let first = samples.next()?;
-        let (mut sum, mut count, mut min, mut max) = (first, 1.0, first, first);
-        for v in samples {
-            sum += v;
-            count += 1.0;
-            min = min.min(v);
-            max = max.max(v);
-        }
-        Some(match statistic {
-            Statistic::Average => sum / count,
-            Statistic::Sum => sum,
-            Statistic::Minimum => min,
-            Statistic::Maximum => max,
-            Statistic::SampleCount => count,
-        })
+        // No allocation: this runs for every policy every minute.
+        self.metrics.series(id).stat(from, to).map(|s| s.value(statistic))
     }
 
     /// The metric keys ECS and the ALB publish, built once: (CPU, memory) per service and

@@ -14,6 +14,9 @@ mod invariants;
 mod lifecycle;
 mod logging;
 pub mod metrics;
+pub mod metric_store;
+mod minute_tier;
+pub mod retention;
 mod providers;
 mod rebalancing;
 mod scale_in;
@@ -62,6 +65,8 @@ enum Wake {
     FaultEnd(usize),
     /// A target's health checks after a connectivity change.
     TargetCheck { target_group: usize, task: usize },
+    /// A stopped task's hour in Describe* output is over (`retention.rs`).
+    Expire { task: usize, generation: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -115,8 +120,10 @@ pub struct RunTaskFailure {
     pub detail: String,
 }
 
+#[derive(Clone)]
 pub struct Sim {
-    pub scenario: Scenario,
+    /// Shared: clones of a sim (checkpoints) share the scenario.
+    pub scenario: std::sync::Arc<Scenario>,
     now: SimTime,
     rng: Pcg64,
     pub instances: Vec<Instance>,
@@ -124,8 +131,25 @@ pub struct Sim {
     pub services: Vec<ServiceState>,
     /// Registered targets per target group.
     pub targets: Vec<Vec<Target>>,
-    pub explanations: Vec<Explanation>,
-    pub log: Vec<LogEntry>,
+    /// The newest entries (see `retention::LOG_LIMIT`); `logged` counts every entry ever,
+    /// `log_dropped` those dropped from the front.
+    /// Entries are shared between copies of a sim (checkpoints).
+    pub log: Vec<std::sync::Arc<LogEntry>>,
+    logged: u64,
+    log_dropped: u64,
+    /// Per service, its newest DescribeServices events.
+    service_events: Vec<std::collections::VecDeque<retention::ServiceEvent>>,
+    activities_recorded: u64,
+    /// Slots of `tasks` whose stopped task expired, reused newest first; tasks created so far;
+    /// placements explained so far.
+    free_tasks: Vec<usize>,
+    tasks_created: usize,
+    /// Expired Fargate tasks, kept for the bill (AWS bills a task after ECS forgets it): only
+    /// what the bill reads (`retention::billable`).
+    expired_billable: Vec<Task>,
+    /// Per `startedBy`: tasks started and when the last one was (tasks themselves expire).
+    started_by: BTreeMap<String, (u64, SimTime)>,
+    explained: u64,
     pub run_task_failures: Vec<RunTaskFailure>,
     /// Live tasks per group per instance, for spread and distinctInstance.
     groups: BTreeMap<String, BTreeMap<usize, u32>>,
@@ -183,8 +207,16 @@ impl Sim {
             tasks: vec![],
             services: vec![],
             targets: vec![vec![]; scenario.target_groups.len()],
-            explanations: vec![],
             log: vec![],
+            logged: 0,
+            log_dropped: 0,
+            service_events: retention::service_event_rings(scenario.services.len()),
+            activities_recorded: 0,
+            free_tasks: vec![],
+            tasks_created: 0,
+            expired_billable: vec![],
+            started_by: BTreeMap::new(),
+            explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),
             subnet_used: vec![BTreeSet::new(); scenario.subnets.len()],
@@ -211,7 +243,7 @@ impl Sim {
             zone_instances: BTreeMap::new(),
             faults: faults::FaultState { cut: vec![(0, 0); scenario.subnets.len()], ..Default::default() },
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
-            scenario,
+            scenario: std::sync::Arc::new(scenario),
         };
         for spec in sim.scenario.instances.clone() {
             sim.register_instance(spec);
@@ -295,7 +327,7 @@ impl Sim {
     }
 
     /// Log entries added since the last call.
-    pub fn drain_log(&mut self) -> &[LogEntry] {
+    pub fn drain_log(&mut self) -> &[std::sync::Arc<LogEntry>] {
         let from = self.drained;
         self.drained = self.log.len();
         &self.log[from..]
@@ -338,6 +370,7 @@ impl Sim {
             Wake::Schedule { k, nominal } => self.fire_schedule(k, nominal),
             Wake::FaultEnd(k) => self.end_fault(k),
             Wake::TargetCheck { target_group, task } => self.target_check(target_group, task),
+            Wake::Expire { task, generation } => self.expire_task(task, generation),
             Wake::HealthCheckFailed { task, generation } => {
                 if self.tasks[task].generation == generation {
                     self.health_check_failed(task);
@@ -359,7 +392,14 @@ impl Sim {
     }
 
     fn log(&mut self, kind: &'static str, subject: impl Into<String>, message: impl Into<String>) {
-        self.log.push(LogEntry { at: self.now, kind, subject: subject.into(), message: message.into() });
+        self.push_log(LogEntry { at: self.now, kind, subject: subject.into(), message: message.into() });
+    }
+
+    /// Placement explanations of the tasks still known, in the order they were made.
+    pub fn explanations(&self) -> Vec<&Explanation> {
+        let mut v: Vec<(u64, &Explanation)> = self.tasks.iter().filter_map(|t| t.explanation.as_deref().map(|e| (t.explanation_seq, e))).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v.into_iter().map(|(_, e)| e).collect()
     }
 
     /// Finds a container instance by ARN, container-instance id or EC2 instance id.
@@ -368,7 +408,7 @@ impl Sim {
     }
 
     pub fn find_task(&self, reference: &str) -> Option<usize> {
-        self.tasks.iter().position(|t| t.arn == reference || t.id == reference)
+        self.tasks.iter().position(|t| t.exists() && (t.arn == reference || t.id == reference))
     }
 
     pub(super) fn register_instance(&mut self, spec: crate::model::InstanceSpec) -> usize {

@@ -6,7 +6,7 @@
 //! updating the counts as if the picked ones were gone.
 //!
 //! Each pick is the lexicographic maximum of (not running, score under each strategy in order,
-//! task index), found with one pass over the pool per strategy (integers only: everything is
+//! creation order), found with one pass over the pool per strategy (integers only: everything is
 //! indexed up front). A lazily updated heap was tried and is slower when a pool's tasks were
 //! launched AZ by AZ: every pick then re-sorts a whole zone's stale entries.
 
@@ -126,7 +126,7 @@ impl Sim {
                 let mut keep = scores.iter().map(|&v| v == best);
                 candidates.retain(|_| keep.next().unwrap_or(false));
             }
-            let Some(&k) = candidates.iter().max_by_key(|&&k| pool[k]) else { break };
+            let Some(&k) = candidates.iter().max_by_key(|&&k| self.tasks[pool[k]].seq) else { break };
             picked.push(pool[k]);
             // Both lists are sorted: remove by position rather than rescanning.
             for list in [&mut alive_not_running, &mut alive_running] {

@@ -37,6 +37,11 @@ impl Sim {
             return;
         }
         state.last_emitted.insert(message.clone(), now);
+        // Messages name tasks, so they rarely repeat: forget those past the window now and
+        // then, or the map grows with the run.
+        if state.last_emitted.len() >= 256 && state.last_emitted.len().is_power_of_two() {
+            state.last_emitted.retain(|_, t| now - *t < DUPLICATE_EVENT_WINDOW_MS);
+        }
         let name = state.def.name.clone();
         self.log("service", name, message);
     }

@@ -19,7 +19,7 @@ impl Sim {
             },
             (None, None) => {
                 // `count` tasks picked at random (seeded) among the running FARGATE_SPOT ones.
-                let mut pool: Vec<usize> = (0..self.tasks.len()).filter(|&k| self.tasks[k].desired_running && self.tasks[k].capacity_provider.as_deref() == Some("FARGATE_SPOT")).collect();
+                let mut pool: Vec<usize> = self.tasks_oldest_first(|t| t.desired_running && t.capacity_provider.as_deref() == Some("FARGATE_SPOT"));
                 for _ in 0..count.min(pool.len() as u32) {
                     let k = (self.rng.next_u64() % pool.len() as u64) as usize;
                     let task = pool.swap_remove(k);

@@ -60,6 +60,9 @@ pub struct Binding {
 
 #[derive(Debug, Clone)]
 pub struct Task {
+    /// Its place among the tasks the run created (the id derives from it); slots in
+    /// `Sim::tasks` are reused once a stopped task expires (`retention.rs`).
+    pub seq: usize,
     pub id: String,
     pub arn: String,
     pub task_def: usize,
@@ -91,8 +94,10 @@ pub struct Task {
     pub stopped_at: Option<SimTime>,
     pub stopped_reason: Option<String>,
     pub stop_code: Option<String>,
-    /// Index into `Sim::explanations`.
-    pub explanation: Option<usize>,
+    /// "Why here?": shared, so cloning a sim (a checkpoint) doesn't copy it.
+    pub explanation: Option<std::sync::Arc<crate::placement::Explanation>>,
+    /// The order placements were explained in (a waiting task is placed after later ones).
+    pub explanation_seq: u64,
     /// Bumped on every transition so stale wake-ups are ignored.
     pub generation: u32,
     /// When the current lifecycle stage ends, if it is timed (for countdowns in the app).

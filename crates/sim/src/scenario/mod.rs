@@ -158,6 +158,9 @@ pub fn load(text: &str) -> Result<Scenario, Vec<ValidationError>> {
     let mut errors = Errors::default();
     let scenario = build(&root, &mut errors);
     if errors.is_empty() {
+        crate::limits::check(&scenario, &mut errors);
+    }
+    if errors.is_empty() {
         Ok(scenario)
     } else {
         Err(dependent::drop_consequences(&root, errors.list))

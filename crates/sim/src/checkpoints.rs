@@ -1,0 +1,89 @@
+//! Rewind without replaying from the start: copies of the sim at moments of the run, so a seek
+//! restores the latest copy at or before the moment and replays only from there. Runs are
+//! deterministic and however a run is sliced it is the same run, so the state after a seek is
+//! the state playing would have reached.
+//!
+//! Bounded: at most `max` copies, fewer for a big cluster (`budget_bytes` over an estimate of
+//! one copy's size). When full, one copy goes: the one whose removal leaves the smallest gap,
+//! weighed by age, so old stretches of the run thin out first and recent ones stay dense.
+
+use crate::engine::Sim;
+use crate::time::SimTime;
+
+/// Copies at most this often (sim time): replaying a minute is never worth a copy. A big sim
+/// copies less often still (one more minute per `BYTES_PER_MINUTE` of state, up to 30): at
+/// 3600× a copy of a 10,000-task cluster costs a frame, so at most one frame in 30 pays it.
+pub const MIN_INTERVAL_MS: SimTime = 60_000;
+const BYTES_PER_MINUTE: usize = 256 << 10;
+const MAX_SPACING_MINUTES: usize = 30;
+const DEFAULT_MAX: usize = 48;
+/// What the copies may cost together, at most (our choice: a phone's tab survives it, and a
+/// lesson's memory stays flat once the store is full).
+pub const DEFAULT_BUDGET_BYTES: usize = 64 << 20;
+
+pub struct Checkpoints {
+    /// By time, ascending; the first is the run's start and is never dropped.
+    copies: Vec<Sim>,
+    max: usize,
+    budget_bytes: usize,
+}
+
+impl Checkpoints {
+    /// A store whose first copy is `start` (a sim nothing has advanced yet).
+    pub fn new(start: &Sim) -> Checkpoints {
+        Checkpoints::with_limits(start, DEFAULT_MAX, DEFAULT_BUDGET_BYTES)
+    }
+
+    pub fn with_limits(start: &Sim, max: usize, budget_bytes: usize) -> Checkpoints {
+        Checkpoints { copies: vec![start.clone()], max: max.max(2), budget_bytes }
+    }
+
+    /// The driver shows `sim` (after a frame's advance): keep a copy if the last one is far
+    /// enough behind. The spacing asked for grows with the run so the store fills evenly.
+    pub fn observe(&mut self, sim: &Sim) {
+        let last = self.copies.last().map_or(0, Sim::now);
+        let bytes = sim.approx_bytes();
+        let limit = (self.budget_bytes / bytes.max(1)).clamp(2, self.max);
+        let floor = MIN_INTERVAL_MS * (bytes / BYTES_PER_MINUTE).clamp(1, MAX_SPACING_MINUTES) as u64;
+        let spacing = (sim.now() / limit as u64).max(floor);
+        if sim.now() < last + spacing {
+            return;
+        }
+        self.copies.push(sim.clone());
+        while self.copies.len() > limit {
+            self.thin();
+        }
+    }
+
+    /// Drops the copy (not the first, not the newest) whose neighbours are closest, counting a
+    /// gap as smaller the older it is.
+    fn thin(&mut self) {
+        let newest = self.copies.last().map_or(0, Sim::now) as f64;
+        let score = |k: usize| {
+            let gap = (self.copies[k + 1].now() - self.copies[k - 1].now()) as f64;
+            let age = newest - self.copies[k].now() as f64;
+            gap / (1.0 + age / 3_600_000.0).sqrt()
+        };
+        let victim = (1..self.copies.len() - 1).min_by(|&a, &b| score(a).total_cmp(&score(b)));
+        if let Some(k) = victim {
+            self.copies.remove(k);
+        }
+    }
+
+    /// The state at `t`: the latest copy at or before `t`, advanced to `t`. `current` is the
+    /// sim the driver has (used instead when it is closer and not past `t`).
+    pub fn seek(&self, t: SimTime, current: Option<Sim>) -> Sim {
+        let copy = self.copies.iter().rev().find(|c| c.now() <= t).unwrap_or(&self.copies[0]);
+        let mut sim = match current {
+            Some(s) if s.now() <= t && s.now() >= copy.now() => s,
+            _ => copy.clone(),
+        };
+        sim.advance_to(t);
+        sim
+    }
+
+    /// The moments copies were taken at.
+    pub fn times(&self) -> Vec<SimTime> {
+        self.copies.iter().map(Sim::now).collect()
+    }
+}

@@ -1,0 +1,249 @@
+//! What a run keeps, and for how long: what AWS keeps, so memory follows the cluster and not
+//! the clock (a classroom leaves a scenario playing all day). Metric datapoints age in
+//! `metric_store.rs`; the rest is here.
+
+use super::autoscaling::ScalingActivity;
+use super::task::{Task, TaskStatus};
+use super::{LogEntry, Sim, Wake};
+use crate::time::SimTime;
+use std::collections::VecDeque;
+
+/// "Stopped tasks only appear in the Amazon ECS console, AWS CLI, and AWS SDKs for at least 1
+/// hour after the task stops. After that, the details of the stopped task expire and aren't
+/// available in Amazon ECS."
+/// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html)
+/// Stevedore keeps them exactly that hour, then reuses their slot.
+pub const STOPPED_TASK_RETENTION_MS: SimTime = 3_600_000;
+
+/// DescribeServices' `events`: "The event stream for your service. A maximum of 100 of the
+/// latest events are displayed." (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html)
+pub const SERVICE_EVENTS_KEPT: usize = 100;
+
+/// DescribeScalingActivities: "You can look up scaling activities from the last six weeks."
+/// (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scaling-activities.html)
+pub const SCALING_ACTIVITY_RETENTION_MS: SimTime = 42 * 24 * 3_600_000;
+
+/// The event log (the app's Events panel, `drain_log`) keeps the newest entries; AWS has no
+/// single log like it, so the bound is ours: about 4 MB. Past it the oldest `LOG_DROP` go at
+/// once (so dropping is rare) and a marker entry says how many went.
+pub const LOG_LIMIT: usize = 20_000;
+const LOG_DROP: usize = 5_000;
+
+/// Containers' AWS calls kept for the inspector and the report (our bound, newest kept).
+pub const API_CALLS_KEPT: usize = 1_000;
+
+/// One DescribeServices event: `seq` is its place among every log entry of the run (its id).
+#[derive(Debug, Clone)]
+pub struct ServiceEvent {
+    pub seq: u64,
+    pub at: SimTime,
+    pub message: String,
+}
+
+impl Sim {
+    pub(super) fn push_log(&mut self, entry: LogEntry) {
+        let seq = self.logged;
+        self.logged += 1;
+        if entry.kind == "service" {
+            if let Some(s) = self.services.iter().position(|s| s.def.name == entry.subject) {
+                let events = &mut self.service_events[s];
+                if events.len() == SERVICE_EVENTS_KEPT {
+                    events.pop_front();
+                }
+                events.push_back(ServiceEvent { seq, at: entry.at, message: entry.message.clone() });
+            }
+        }
+        self.log.push(std::sync::Arc::new(entry));
+        if self.log.len() > LOG_LIMIT {
+            self.log.drain(..LOG_DROP);
+            self.log_dropped += LOG_DROP as u64 - 1; // the old marker, if any, was among them
+            let at = self.log[0].at;
+            self.log[0] = std::sync::Arc::new(LogEntry { at, kind: "log", subject: "event log".into(), message: format!("{} older entries dropped (the log keeps the newest {LOG_LIMIT})", self.log_dropped + 1) });
+            self.drained = if self.drained >= LOG_DROP { self.drained - LOG_DROP + 1 } else { 0 };
+        }
+    }
+
+    /// Entries dropped from the front of `log` so far.
+    pub fn log_dropped(&self) -> u64 {
+        if self.log_dropped == 0 { 0 } else { self.log_dropped + 1 }
+    }
+
+    /// The service's most recent events, newest first (DescribeServices' order).
+    pub fn service_events(&self, s: usize) -> impl Iterator<Item = &ServiceEvent> {
+        self.service_events[s].iter().rev()
+    }
+
+    pub(super) fn record_activity(&mut self, activity: ScalingActivity) {
+        self.activities.push(activity);
+        self.activities_recorded += 1;
+        // Drop expired ones in batches: an activity a minute must not move the whole list.
+        let expired = self.activities.partition_point(|a| a.at + SCALING_ACTIVITY_RETENTION_MS < self.now);
+        if expired > 0 && expired * 4 >= self.activities.len() {
+            self.activities.drain(..expired);
+        }
+    }
+
+    /// DescribeScalingActivities: the last six weeks, newest first.
+    pub fn scaling_activities(&self) -> impl Iterator<Item = &ScalingActivity> {
+        let now = self.now;
+        self.activities.iter().rev().take_while(move |a| a.at + SCALING_ACTIVITY_RETENTION_MS >= now)
+    }
+
+    pub(super) fn record_api_call(&mut self, call: super::discovery::ApiCall) {
+        if self.api_calls.len() >= 2 * API_CALLS_KEPT {
+            self.api_calls.drain(..API_CALLS_KEPT);
+        }
+        self.api_calls.push(call);
+    }
+
+    /// A slot for a new task: one whose stopped task has expired, or a new one. The task's
+    /// generation continues the slot's, so wake-ups for the slot's old task stay stale.
+    pub(super) fn insert_task(&mut self, mut task: Task) -> usize {
+        match self.free_tasks.pop() {
+            Some(k) => {
+                task.generation = self.tasks[k].generation + 1;
+                self.tasks[k] = task;
+                k
+            }
+            None => {
+                self.tasks.push(task);
+                self.tasks.len() - 1
+            }
+        }
+    }
+
+    /// Gives back a slot `insert_task` handed out for a task that could not be created.
+    pub(super) fn uninsert_task(&mut self, k: usize) {
+        self.vacate(k);
+    }
+
+    /// Called when a task reaches STOPPED: it expires an hour later.
+    pub(super) fn schedule_expiry(&mut self, task: usize) {
+        let generation = self.tasks[task].generation;
+        self.schedule(self.now + STOPPED_TASK_RETENTION_MS, Wake::Expire { task, generation });
+    }
+
+    /// A stopped task's hour is over: its slot is free, unless a target group still lists it
+    /// (a deregistration delay outlasting the hour), in which case it waits another hour.
+    pub(super) fn expire_task(&mut self, task: usize, generation: u32) {
+        let t = &self.tasks[task];
+        if t.generation != generation || t.last_status != TaskStatus::Stopped {
+            return;
+        }
+        let groups = t.service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect::<Vec<_>>()).unwrap_or_default();
+        if groups.iter().any(|&tg| self.targets[tg].iter().any(|x| x.task == task)) {
+            self.schedule(self.now + STOPPED_TASK_RETENTION_MS, Wake::Expire { task, generation });
+            return;
+        }
+        if self.tasks[task].fargate && self.tasks[task].pending_at.is_some() {
+            let t = &self.tasks[task];
+            let kept = Task { seq: t.seq, id: t.id.clone(), task_def: t.task_def, service: t.service, fargate: true, capacity_provider: t.capacity_provider.clone(), pending_at: t.pending_at, stopped_at: t.stopped_at, ..Task::vacant() };
+            self.expired_billable.push(kept);
+        }
+        self.vacate(task);
+    }
+
+    /// Fargate tasks that have expired (ECS no longer describes them) but still count on the
+    /// bill, in the order they expired: id, task definition, service, capacity provider and
+    /// billed span only.
+    pub fn expired_billable(&self) -> &[Task] {
+        &self.expired_billable
+    }
+
+    fn vacate(&mut self, k: usize) {
+        let t = &mut self.tasks[k];
+        // What's left is a husk: STOPPED, no stop time (so no Describe* lists it), no ids.
+        *t = Task { generation: t.generation + 1, ..Task::vacant() };
+        self.free_tasks.push(k);
+    }
+
+    /// Indices of the tasks `keep` accepts, in creation order (slots are reused, so index
+    /// order is not creation order).
+    pub fn tasks_oldest_first(&self, keep: impl Fn(&Task) -> bool) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.tasks.len()).filter(|&k| self.tasks[k].exists() && keep(&self.tasks[k])).collect();
+        v.sort_by_key(|&k| self.tasks[k].seq);
+        v
+    }
+
+    /// Roughly what a copy of this sim costs (a checkpoint): its tables times what a row
+    /// typically holds, strings included. Log entries and placement explanations are shared
+    /// with the live sim only while it still holds them: a copy of an hour ago is the only
+    /// holder of that hour's, so they count in full. The scenario and completed hours of
+    /// metrics (which the live sim keeps for 15 days) don't count.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let targets: usize = self.targets.iter().map(Vec::len).sum();
+        let events: usize = self.service_events.iter().map(VecDeque::len).sum();
+        let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
+        self.tasks.len() * (size_of::<Task>() + 240)
+            + explanations
+            + self.instances.len() * (size_of::<super::Instance>() + 1_500)
+            + targets * size_of::<super::Target>()
+            + self.log.len() * (size_of::<LogEntry>() + 24 + 120)
+            + events * 160
+            + self.activities.len() * (size_of::<ScalingActivity>() + 300)
+            + self.metrics.approx_bytes()
+            + self.queue.len() * 48
+    }
+
+    /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.
+    pub fn tasks_started_by(&self, by: &str) -> Option<(u64, SimTime)> {
+        self.started_by.get(by).copied()
+    }
+
+    /// Tasks created since the run began (a task's `seq` is its place in that count).
+    pub fn tasks_created(&self) -> usize {
+        self.tasks_created
+    }
+}
+
+impl Task {
+    fn vacant() -> Task {
+        Task {
+            seq: usize::MAX,
+            id: String::new(),
+            arn: String::new(),
+            task_def: 0,
+            group: String::new(),
+            service: None,
+            deployment: None,
+            started_by: None,
+            fargate: false,
+            capacity_provider: None,
+            instance: None,
+            availability_zone: String::new(),
+            subnet: None,
+            private_ip: None,
+            bindings: vec![],
+            last_status: TaskStatus::Stopped,
+            desired_running: false,
+            awaiting_capacity: false,
+            registrations: 0,
+            healthy_registrations: 0,
+            created_at: 0,
+            started_at: None,
+            pending_at: None,
+            stopping_at: None,
+            stopped_at: None,
+            stopped_reason: None,
+            stop_code: None,
+            explanation: None,
+            explanation_seq: 0,
+            generation: 0,
+            next_change_at: None,
+            pulls: vec![],
+            start_failure: None,
+            exited: None,
+        }
+    }
+
+    /// False for a slot whose stopped task has expired.
+    pub fn exists(&self) -> bool {
+        self.seq != usize::MAX
+    }
+}
+
+/// Per service, its newest events (see `SERVICE_EVENTS_KEPT`).
+pub(super) fn service_event_rings(n: usize) -> Vec<VecDeque<ServiceEvent>> {
+    vec![VecDeque::new(); n]
+}

@@ -1,0 +1,73 @@
+//! Rewind: a seek restores the nearest checkpoint and replays the rest; the state it reaches
+//! is the state playing reaches (compared on reports, like the slicing invariant), and the
+//! checkpoints stay bounded in number however long the run.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use stevedore_sim::checkpoints::{Checkpoints, MIN_INTERVAL_MS};
+use stevedore_sim::report::{report, ReportOptions};
+
+fn lesson(name: &str) -> Value {
+    let path = format!("{}/../../www/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn state(s: &stevedore_sim::Sim) -> Value {
+    let mut r = report(s, &ReportOptions { explain: true });
+    // Plus what the app shows besides Describe* output.
+    r["log"] = s.log.iter().map(|e| format!("{} {} {} {}", e.at, e.kind, e.subject, e.message)).collect();
+    r["metrics"] = stevedore_sim::report::metrics_json(s);
+    r
+}
+
+#[test]
+fn a_seek_reaches_the_state_playing_reaches() {
+    for name in ["target-tracking", "ecr-images", "cluster-auto-scaling", "ec2-spot-draining"] {
+        let doc = lesson(name);
+        let mut played = sim(&doc);
+        let mut store = Checkpoints::new(&played);
+        // Play the way the app does: frame-sized steps, a copy offered after each.
+        let end = played.scenario.duration.min(3 * 3_600_000);
+        let mut t = 0;
+        while t < end {
+            t = (t + 37_000).min(end);
+            played.advance_to(t);
+            store.observe(&played);
+        }
+        assert!(store.times().len() > 3, "{name}: copies at {:?}", store.times());
+        // Seek to moments between and on copies, backwards and forwards.
+        for at in [end / 3, 17_000, end - 1, end / 2 + 1, store.times()[1], 0] {
+            let fresh = run(&doc, 0);
+            let mut reference = fresh;
+            reference.advance_to(at);
+            let sought = store.seek(at, None);
+            assert_eq!(sought.now(), at);
+            assert!(state(&sought) == state(&reference), "{name}: the state after a seek to {at} ms differs from playing to it");
+        }
+    }
+}
+
+#[test]
+fn a_seek_replays_at_most_the_gap_between_copies_and_copies_stay_bounded() {
+    let doc = lesson("target-tracking");
+    let mut played = sim(&doc);
+    let mut store = Checkpoints::with_limits(&played, 8, usize::MAX);
+    let end = 12 * 3_600_000;
+    let mut t = 0;
+    while t < end {
+        t += 60_000;
+        played.advance_to(t);
+        store.observe(&played);
+    }
+    let times = store.times();
+    assert!(times.len() <= 8, "{times:?}");
+    assert_eq!(times[0], 0);
+    // Recent copies are denser than old ones, and no gap exceeds a quarter of the run.
+    let gaps: Vec<u64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().all(|&g| g >= MIN_INTERVAL_MS && g <= end / 4), "{times:?}");
+    assert!(gaps.last() <= gaps.first(), "{times:?}");
+    // A seek from the current sim forward uses it rather than an older copy.
+    let later = store.seek(end + 60_000, Some(played));
+    assert_eq!(later.now(), end + 60_000);
+}
