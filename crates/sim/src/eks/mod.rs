@@ -2,13 +2,16 @@
 //! (`catalog`). Pure and deterministic like the ECS model; see ARCHITECTURE.md "EKS".
 
 pub mod daemonsets;
+pub mod fenceposts;
 pub mod kubectl;
 pub mod manifest;
 pub mod nodes;
 pub mod objects;
 pub mod output;
 pub mod quantity;
+pub mod rollout;
 pub mod run;
+pub mod scale_down;
 pub mod scheduler;
 pub mod selector;
 pub mod vpc_cni;

@@ -1,5 +1,6 @@
 //! The Kubernetes objects the EKS model reads, reduced to the fields that change a decision.
 
+use crate::eks::fenceposts::IntOrPercent;
 use crate::eks::selector::{LabelSelector, Labels, Requirement};
 
 /// Requested amounts: cpu in millicores, memory and ephemeral storage in bytes, plus extended
@@ -160,6 +161,32 @@ pub struct Deployment {
     pub replicas: i64,
     pub selector: LabelSelector,
     pub template: PodTemplate,
+    pub strategy: Strategy,
+}
+
+/// `spec.strategy` and the timing fields, with the API defaults (`SetDefaults_Deployment`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strategy {
+    /// `Recreate` instead of `RollingUpdate`.
+    pub recreate: bool,
+    pub max_surge: IntOrPercent,
+    pub max_unavailable: IntOrPercent,
+    pub min_ready_seconds: i64,
+    pub revision_history_limit: i64,
+    pub progress_deadline_seconds: i64,
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        Strategy {
+            recreate: false,
+            max_surge: IntOrPercent::Percent(25),
+            max_unavailable: IntOrPercent::Percent(25),
+            min_ready_seconds: 0,
+            revision_history_limit: 10,
+            progress_deadline_seconds: 600,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -30,13 +30,13 @@ pub struct EksRun {
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).
 const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
-fn random_suffix(rng: &mut Pcg64, len: usize) -> String {
+pub(crate) fn random_suffix(rng: &mut Pcg64, len: usize) -> String {
     (0..len).map(|_| ALPHANUMS[(rng.next_u64() % ALPHANUMS.len() as u64) as usize] as char).collect()
 }
 
 /// `pod-template-hash`: a stable 32-bit FNV-1a of the template, in the same alphabet (the real
 /// hash covers the Go struct; ours covers the parsed template, so values differ from a cluster).
-fn template_hash(t: &PodTemplate) -> String {
+pub(crate) fn template_hash(t: &PodTemplate) -> String {
     let text = format!("{t:?}");
     let mut h: u32 = 0x811c_9dc5;
     for b in text.bytes() {

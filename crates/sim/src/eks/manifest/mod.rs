@@ -7,6 +7,7 @@ pub mod pod_spec;
 pub mod read;
 pub mod yaml;
 
+use crate::eks::fenceposts::IntOrPercent;
 use crate::eks::objects::*;
 use crate::eks::selector;
 use crate::error::{Errors, ValidationError};
@@ -137,7 +138,53 @@ fn deployment(s: &Value, sp: &str, name: String, namespace: String, labels: sele
     if selector.is_empty() {
         e.push(key_path(sp, "selector"), "must not be empty in apps/v1");
     }
-    Some(Deployment { name, namespace, labels, replicas, selector, template: PodTemplate { labels: tlabels, spec } })
+    let strategy = strategy(s, sp, e);
+    Some(Deployment { name, namespace, labels, replicas, selector, template: PodTemplate { labels: tlabels, spec }, strategy })
+}
+
+/// `spec.strategy`, `minReadySeconds`, `revisionHistoryLimit`, `progressDeadlineSeconds`, with
+/// the API server's validation messages (apps validation `ValidateDeploymentStrategy`).
+fn strategy(s: &Value, sp: &str, e: &mut Errors) -> Strategy {
+    let mut st = Strategy {
+        min_ready_seconds: read::int(s, "minReadySeconds", sp, 0, i32::MAX as i64, e).unwrap_or(0),
+        revision_history_limit: read::int(s, "revisionHistoryLimit", sp, 0, i32::MAX as i64, e).unwrap_or(10),
+        progress_deadline_seconds: read::int(s, "progressDeadlineSeconds", sp, 1, i32::MAX as i64, e).unwrap_or(600),
+        ..Strategy::default()
+    };
+    if st.progress_deadline_seconds <= st.min_ready_seconds && read::field(s, "progressDeadlineSeconds").is_some() {
+        e.push(key_path(sp, "progressDeadlineSeconds"), "must be greater than minReadySeconds");
+    }
+    let Some((tp, t)) = read::object(s, "strategy", sp, e) else { return st };
+    match read::string(t, "type", &tp, e).as_deref() {
+        None | Some("RollingUpdate") => {}
+        Some("Recreate") => st.recreate = true,
+        Some(other) => e.push(key_path(&tp, "type"), format!("{other:?} must be RollingUpdate or Recreate")),
+    }
+    let Some((rp, r)) = read::object(t, "rollingUpdate", &tp, e) else { return st };
+    if st.recreate {
+        e.push(rp, "may not be specified when strategy `type` is 'Recreate'");
+        return st;
+    }
+    let pick = |key: &str, e: &mut Errors| -> Option<IntOrPercent> {
+        let v = read::field(r, key)?;
+        let parsed = match v {
+            Value::String(x) => IntOrPercent::parse(x),
+            Value::Number(_) => v.as_i64().filter(|i| *i >= 0).map(IntOrPercent::Int).ok_or_else(|| format!("{v} must be a non-negative integer")),
+            other => Err(format!("must be an integer or a percentage, not {}", read::type_name(other))),
+        };
+        parsed.map_err(|m| e.push(key_path(&rp, key), m)).ok()
+    };
+    let surge = pick("maxSurge", e);
+    let unavailable = pick("maxUnavailable", e);
+    if let Some(IntOrPercent::Percent(p)) = unavailable.filter(|u| matches!(u, IntOrPercent::Percent(p) if *p > 100)) {
+        e.push(key_path(&rp, "maxUnavailable"), format!("\"{p}%\" must not be greater than 100%"));
+    }
+    st.max_surge = surge.unwrap_or(st.max_surge);
+    st.max_unavailable = unavailable.unwrap_or(st.max_unavailable);
+    if st.max_surge.is_zero() && st.max_unavailable.is_zero() {
+        e.push(key_path(&rp, "maxUnavailable"), "may not be 0 when `maxSurge` is 0");
+    }
+    st
 }
 
 fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {

@@ -1,0 +1,316 @@
+//! The Deployment and ReplicaSet controllers over sim time (`rolling.go` `rolloutRolling`,
+//! `recreate.go`, `sync.go`): one Deployment, its ReplicaSets and their pods, advanced from
+//! event to event (a pod becoming Ready, then Available after `minReadySeconds`).
+//!
+//! Choices where Kubernetes depends on the workload: a pod is bound at once and Ready
+//! `STARTUP_S` seconds after it is created (no probes); a deleted pod is gone at once (the
+//! controller does not count terminating pods either). Proportional scaling mid-rollout and the
+//! progress deadline are not modelled yet.
+
+use super::fenceposts::{max_unavailable, resolve_fenceposts};
+use super::objects::{Deployment, PodTemplate};
+use super::run::{random_suffix, template_hash};
+use super::scale_down::{pods_to_delete, RankedPod};
+use rand_core::{RngCore, SeedableRng};
+use rand_pcg::Pcg64;
+
+/// Seconds from pod creation to Ready (image pull and container start, no readiness probe).
+pub const STARTUP_S: i64 = 5;
+/// Upper bound on controller syncs at one instant, and on events processed by `advance_to`.
+const MAX_SYNCS: usize = 1_000;
+const MAX_STEPS: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimPod {
+    pub name: String,
+    pub created_at: i64,
+    pub ready_at: i64,
+    pub uid: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaSet {
+    /// `<deployment>-<pod-template-hash>`.
+    pub name: String,
+    pub hash: String,
+    /// `deployment.kubernetes.io/revision`.
+    pub revision: i64,
+    pub template: PodTemplate,
+    /// `spec.replicas`.
+    pub replicas: i64,
+    pub pods: Vec<SimPod>,
+    pub created_at: i64,
+}
+
+impl ReplicaSet {
+    pub fn ready(&self, now: i64) -> i64 {
+        self.pods.iter().filter(|p| p.ready_at <= now).count() as i64
+    }
+    pub fn available(&self, now: i64, min_ready: i64) -> i64 {
+        self.pods.iter().filter(|p| p.ready_at.saturating_add(min_ready) <= now).count() as i64
+    }
+}
+
+/// A Deployment event (`ScalingReplicaSet`), at sim seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: i64,
+    pub reason: &'static str,
+    pub message: String,
+}
+
+/// What a timeline entry asks of a Deployment (kubectl's verbs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// `set image deployment/NAME container=image…`
+    SetImage(Vec<(String, String)>),
+    /// `scale deployment/NAME --replicas=N`
+    Scale(i64),
+    /// `rollout undo deployment/NAME [--to-revision=N]`
+    Undo(Option<i64>),
+}
+
+pub struct Rollout {
+    pub deployment: Deployment,
+    /// Oldest revision first.
+    pub sets: Vec<ReplicaSet>,
+    pub events: Vec<Event>,
+    pub now: i64,
+    /// Condition Progressing: (reason, message).
+    pub progressing: (&'static str, String),
+    rng: Pcg64,
+}
+
+impl Rollout {
+    /// The Deployment as created at time 0, its first ReplicaSet scaled up.
+    pub fn new(deployment: Deployment, seed: u64) -> Rollout {
+        let mut r = Rollout { deployment, sets: Vec::new(), events: Vec::new(), now: 0, progressing: ("", String::new()), rng: Pcg64::seed_from_u64(seed ^ 0x5eed_d391) };
+        r.settle();
+        r
+    }
+
+    pub fn new_set(&self) -> Option<&ReplicaSet> {
+        let hash = template_hash(&self.deployment.template);
+        self.sets.iter().find(|s| s.hash == hash)
+    }
+
+    /// Applies a timeline action now; errors use kubectl's wording.
+    pub fn apply(&mut self, a: &Action) -> Result<(), String> {
+        match a {
+            Action::SetImage(pairs) => {
+                for (c, image) in pairs {
+                    let Some(ct) = self.deployment.template.spec.containers.iter_mut().find(|x| x.name == *c) else {
+                        return Err(format!("unable to find container named {c:?}"));
+                    };
+                    ct.image = image.clone();
+                }
+            }
+            Action::Scale(n) => self.deployment.replicas = *n,
+            Action::Undo(to) => {
+                let current = self.new_set().map_or(0, |s| s.revision);
+                let target = match to {
+                    Some(rev) => self.sets.iter().find(|s| s.revision == *rev),
+                    None => self.sets.iter().filter(|s| s.revision < current).max_by_key(|s| s.revision),
+                };
+                match (target, to) {
+                    (Some(s), _) => self.deployment.template = s.template.clone(),
+                    (None, Some(rev)) => return Err(format!("unable to find specified revision {rev} in history")),
+                    (None, None) => return Err(format!("no rollout history found for deployment {:?}", self.deployment.name)),
+                }
+            }
+        }
+        self.settle();
+        Ok(())
+    }
+
+    /// Runs the controllers from `now` to `t`, stopping at every instant a pod turns Ready or
+    /// Available (the informer events that trigger a sync).
+    pub fn advance_to(&mut self, t: i64) {
+        for _ in 0..MAX_STEPS {
+            match self.next_change().filter(|n| *n <= t) {
+                Some(n) => {
+                    self.now = n;
+                    self.settle();
+                }
+                None => break,
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    fn next_change(&self) -> Option<i64> {
+        let m = self.deployment.strategy.min_ready_seconds;
+        let times = self.sets.iter().flat_map(|s| s.pods.iter()).flat_map(|p| [p.ready_at, p.ready_at.saturating_add(m)]);
+        times.filter(|x| *x > self.now).min()
+    }
+
+    /// Deployment sync then ReplicaSet sync, until nothing changes.
+    fn settle(&mut self) {
+        for _ in 0..MAX_SYNCS {
+            let changed = self.sync_deployment();
+            self.sync_replica_sets();
+            if !changed {
+                break;
+            }
+        }
+        self.cleanup_history();
+        self.update_progressing();
+    }
+
+    fn scale(&mut self, i: usize, to: i64) {
+        let from = self.sets[i].replicas;
+        if from == to {
+            return;
+        }
+        let dir = if to > from { "up" } else { "down" };
+        self.events.push(Event { at: self.now, reason: "ScalingReplicaSet", message: format!("Scaled {dir} replica set {} from {from} to {to}", self.sets[i].name) });
+        self.sets[i].replicas = to;
+        // The new ReplicaSet's first scale-up keeps NewReplicaSetCreated; later steps progress.
+        if !(self.progressing.0 == "NewReplicaSetCreated" && i + 1 == self.sets.len() && from == 0) {
+            self.progressing = ("ReplicaSetUpdated", format!("ReplicaSet {:?} is progressing.", self.new_name()));
+        }
+    }
+
+    fn new_name(&self) -> String {
+        format!("{}-{}", self.deployment.name, template_hash(&self.deployment.template))
+    }
+
+    /// One `rolloutRolling` / `rolloutRecreate` pass; true when it scaled something.
+    fn sync_deployment(&mut self) -> bool {
+        let d = &self.deployment;
+        let (replicas, min_ready) = (d.replicas, d.strategy.min_ready_seconds);
+        let (surge, _) = resolve_fenceposts(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
+        let max_unavail = max_unavailable(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
+        let hash = template_hash(&d.template);
+        let max_rev = self.sets.iter().map(|s| s.revision).max().unwrap_or(0);
+        let ni = match self.sets.iter().position(|s| s.hash == hash) {
+            Some(i) => {
+                // An old template again (undo): its ReplicaSet becomes the newest revision.
+                if self.sets[i].revision != max_rev {
+                    self.sets[i].revision = max_rev + 1;
+                    let s = self.sets.remove(i);
+                    self.sets.push(s);
+                    self.progressing = ("ReplicaSetUpdated", format!("ReplicaSet {:?} is progressing.", self.new_name()));
+                }
+                self.sets.len() - 1
+            }
+            None => {
+                let name = self.new_name();
+                self.progressing = ("NewReplicaSetCreated", format!("Created new replica set {name:?}"));
+                self.sets.push(ReplicaSet { name, hash, revision: max_rev + 1, template: d.template.clone(), replicas: 0, pods: Vec::new(), created_at: self.now });
+                self.sets.len() - 1
+            }
+        };
+        let old = 0..ni;
+        let old_replicas: i64 = self.sets[old.clone()].iter().map(|s| s.replicas).sum();
+        let new_replicas = self.sets[ni].replicas;
+        if self.deployment.strategy.recreate {
+            if old_replicas > 0 {
+                for i in old {
+                    self.scale(i, 0);
+                }
+                return true;
+            }
+            if self.sets[..ni].iter().any(|s| !s.pods.is_empty()) || new_replicas == replicas {
+                return false;
+            }
+            self.scale(ni, replicas);
+            return true;
+        }
+        // Not a rollout (no old replicas): a scale sets the ReplicaSet directly.
+        if old_replicas == 0 || new_replicas > replicas {
+            if new_replicas == replicas {
+                return false;
+            }
+            self.scale(ni, replicas);
+            return true;
+        }
+        // Scale up the new ReplicaSet (`NewRSNewReplicas`).
+        let total = old_replicas + new_replicas;
+        let max_total = replicas + surge;
+        if total < max_total && new_replicas < replicas {
+            self.scale(ni, new_replicas + (max_total - total).min(replicas - new_replicas));
+            return true;
+        }
+        // Scale down old ReplicaSets: unhealthy replicas first, then down to minAvailable.
+        let min_available = replicas - max_unavail;
+        let new_unavailable = new_replicas - self.sets[ni].available(self.now, min_ready);
+        let max_scaled_down = total - min_available - new_unavailable;
+        if max_scaled_down <= 0 {
+            return false;
+        }
+        let mut done = 0;
+        for i in old.clone() {
+            let s = &self.sets[i];
+            let unhealthy = s.replicas - s.available(self.now, min_ready);
+            let n = unhealthy.min(max_scaled_down - done);
+            if n > 0 {
+                self.scale(i, self.sets[i].replicas - n);
+                done += n;
+            }
+        }
+        let available: i64 = self.sets.iter().map(|s| s.available(self.now, min_ready).min(s.replicas)).sum();
+        let mut budget = available - min_available;
+        for i in old {
+            if budget <= 0 {
+                break;
+            }
+            let n = self.sets[i].replicas.min(budget);
+            if n > 0 {
+                self.scale(i, self.sets[i].replicas - n);
+                budget -= n;
+                done += n;
+            }
+        }
+        done > 0
+    }
+
+    /// Each ReplicaSet creates or deletes pods to match `spec.replicas` (deletion ranked).
+    fn sync_replica_sets(&mut self) {
+        let now = self.now;
+        for s in &mut self.sets {
+            let want = s.replicas.max(0) as usize;
+            while s.pods.len() < want {
+                let name = format!("{}-{}", s.name, random_suffix(&mut self.rng, 5));
+                s.pods.push(SimPod { name, created_at: now, ready_at: now + STARTUP_S, uid: self.rng.next_u64() });
+            }
+            if s.pods.len() > want {
+                let ranked: Vec<RankedPod> = s.pods.iter().map(|p| rank(p, now)).collect();
+                let mut gone = pods_to_delete(&ranked, s.pods.len() - want, now);
+                gone.sort_unstable();
+                for i in gone.into_iter().rev() {
+                    s.pods.remove(i);
+                }
+            }
+        }
+    }
+
+    /// `cleanupDeployment`: old, empty ReplicaSets beyond `revisionHistoryLimit` go, oldest first.
+    fn cleanup_history(&mut self) {
+        let limit = self.deployment.strategy.revision_history_limit.max(0) as usize;
+        let hash = template_hash(&self.deployment.template);
+        let empty_old = self.sets.iter().filter(|s| s.hash != hash && s.replicas == 0 && s.pods.is_empty()).count();
+        let mut extra = empty_old.saturating_sub(limit);
+        self.sets.retain(|s| {
+            let drop = extra > 0 && s.hash != hash && s.replicas == 0 && s.pods.is_empty();
+            if drop {
+                extra -= 1;
+            }
+            !drop
+        });
+    }
+
+    fn update_progressing(&mut self) {
+        let d = &self.deployment;
+        let Some(n) = self.new_set() else { return };
+        let complete = n.replicas == d.replicas && n.available(self.now, d.strategy.min_ready_seconds) >= d.replicas && n.pods.len() as i64 == d.replicas && self.sets.iter().all(|s| s.hash == n.hash || s.pods.is_empty());
+        if complete {
+            self.progressing = ("NewReplicaSetAvailable", format!("ReplicaSet {:?} has successfully progressed.", n.name));
+        }
+    }
+}
+
+/// Every sim pod is bound and Running; Ready after its startup.
+fn rank(p: &SimPod, now: i64) -> RankedPod {
+    RankedPod { assigned: true, phase_rank: 2, ready: p.ready_at <= now, deletion_cost: 0, rank: 0, ready_since: p.ready_at, restarts: 0, created_at: p.created_at, uid: p.uid }
+}
