@@ -227,4 +227,6 @@ pub struct ScenarioDoc {
     /// RFC 3339 start of the run; default 2025-01-01T00:00:00Z.
     pub start: String,
     pub duration_s: i64,
+    /// `spec.timeline[]`, sorted by time.
+    pub timeline: Vec<crate::eks::manifest::timeline::TimelineEntry>,
 }

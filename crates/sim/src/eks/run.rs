@@ -5,6 +5,7 @@ use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use super::manifest::Manifest;
 use super::nodes::cluster_nodes;
 use super::objects::PodTemplate;
+use super::rollout::Rollout;
 use super::scheduler::decision::Decision;
 use super::scheduler::state::{ClusterState, PodInfo};
 use super::scheduler::Scheduler;
@@ -25,6 +26,11 @@ pub struct EksRun {
     /// Scheduler decisions in queue order (DaemonSet pods are bound directly, not listed).
     pub decisions: Vec<Decision>,
     pub pending: Vec<PendingPod>,
+    /// One per Deployment, in manifest order, advanced to `until_s`.
+    pub rollouts: Vec<Rollout>,
+    /// Timeline actions kubectl would refuse (`rollout undo` with no history…), with their path.
+    pub timeline_errors: Vec<String>,
+    pub until_s: i64,
 }
 
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).
@@ -51,8 +57,14 @@ pub(crate) fn template_hash(t: &PodTemplate) -> String {
     out
 }
 
-/// Builds the cluster and schedules every pod once. `explain` records per-node tables.
+/// The cluster at the end of the scenario's duration.
 pub fn run(m: &Manifest, explain: bool) -> EksRun {
+    run_until(m, explain, m.scenario.as_ref().map_or(600, |s| s.duration_s))
+}
+
+/// Builds the cluster, runs each Deployment's controllers and timeline to `until_s`, and
+/// schedules the pods that exist then, once. `explain` records per-node tables.
+pub fn run_until(m: &Manifest, explain: bool, until_s: i64) -> EksRun {
     let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
     let nodes = m.cluster.as_ref().map(cluster_nodes).unwrap_or_default();
     let mut state = ClusterState::new(nodes);
@@ -71,17 +83,29 @@ pub fn run(m: &Manifest, explain: bool) -> EksRun {
     for p in &m.pods {
         queue.push(PodInfo::new(p.name.clone(), p.namespace.clone(), p.labels.clone(), Arc::new(p.spec.clone()), None));
     }
-    for d in &m.deployments {
-        let hash = template_hash(&d.template);
-        let mut labels = d.template.labels.clone();
-        labels.insert("pod-template-hash".into(), hash.clone());
-        let mut owner = d.selector.clone();
-        owner.match_labels.insert("pod-template-hash".into(), hash.clone());
-        let spec = Arc::new(d.template.spec.clone());
-        for _ in 0..d.replicas {
-            let name = format!("{}-{hash}-{}", d.name, random_suffix(&mut rng, 5));
-            queue.push(PodInfo::new(name, d.namespace.clone(), labels.clone(), spec.clone(), Some(owner.clone())));
+    let mut rollouts = Vec::new();
+    let mut timeline_errors = Vec::new();
+    for (k, d) in m.deployments.iter().enumerate() {
+        let mut r = Rollout::new(d.clone(), seed.wrapping_add(k as u64));
+        let entries = m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.deployment == d.name && t.namespace == d.namespace);
+        for t in entries.filter(|t| t.at_s <= until_s) {
+            r.advance_to(t.at_s);
+            if let Err(msg) = r.apply(&t.action) {
+                timeline_errors.push(format!("{}: at {}s: {msg}", t.path, t.at_s));
+            }
         }
+        r.advance_to(until_s);
+        for rs in &r.sets {
+            let mut labels = rs.template.labels.clone();
+            labels.insert("pod-template-hash".into(), rs.hash.clone());
+            let mut owner = d.selector.clone();
+            owner.match_labels.insert("pod-template-hash".into(), rs.hash.clone());
+            let spec = Arc::new(rs.template.spec.clone());
+            for p in &rs.pods {
+                queue.push(PodInfo::new(p.name.clone(), d.namespace.clone(), labels.clone(), spec.clone(), Some(owner.clone())));
+            }
+        }
+        rollouts.push(r);
     }
     // PrioritySort: higher priority first, then queue (creation) order; the sort is stable.
     queue.sort_by_key(|p| std::cmp::Reverse(p.spec.priority));
@@ -109,5 +133,5 @@ pub fn run(m: &Manifest, explain: bool) -> EksRun {
         }
         decisions.push(d);
     }
-    EksRun { state, decisions, pending }
+    EksRun { state, decisions, pending, rollouts, timeline_errors, until_s }
 }

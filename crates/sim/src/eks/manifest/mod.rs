@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod pod_spec;
 pub mod read;
+pub mod timeline;
 pub mod yaml;
 
 use crate::eks::fenceposts::IntOrPercent;
@@ -43,6 +44,11 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
             Value::Null => continue, // an empty document (a trailing `---`)
             Value::Object(_) => document(doc, &path, &mut m, &mut e),
             other => e.push(path, format!("a document must be an object with apiVersion and kind, not {}", read::type_name(other))),
+        }
+    }
+    for t in m.scenario.iter().flat_map(|s| &s.timeline) {
+        if !m.deployments.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
+            e.push(key_path(&t.path, "kubectl"), format!("deployments.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
         }
     }
     if docs.iter().all(Value::is_null) {
@@ -204,5 +210,6 @@ fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
             }
         },
     };
-    ScenarioDoc { seed, start, duration_s }
+    let timeline = timeline::timeline(s, &sp, e);
+    ScenarioDoc { seed, start, duration_s, timeline }
 }

@@ -1,0 +1,89 @@
+//! `stevedore.dev/v1` Scenario `spec.timeline[]`: what happens to Deployments over sim time, in
+//! kubectl's own words: `{"at": "2m", "kubectl": "set image deployment/web web=nginx:1.27"}`.
+
+use super::read::{self, key_path};
+use crate::eks::rollout::Action;
+use crate::error::Errors;
+use serde_json::Value;
+
+/// One timeline entry, resolved: at `at_s` sim seconds, do `action` to Deployment `deployment`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub at_s: i64,
+    pub namespace: String,
+    pub deployment: String,
+    pub action: Action,
+    /// `$[i].spec.timeline[j]`, for errors found later (unknown Deployment).
+    pub path: String,
+}
+
+const VERBS: &str = "`set image deployment/NAME CONTAINER=IMAGE…`, `scale deployment/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]` (each may end with `-n NAMESPACE`)";
+
+pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    for (p, item) in read::list(s, "timeline", sp, e) {
+        let at = match read::string(item, "at", &p, e) {
+            None => {
+                e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");
+                None
+            }
+            Some(a) => crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok(),
+        };
+        let Some(words) = read::string(item, "kubectl", &p, e) else {
+            if read::field(item, "kubectl").is_none() {
+                e.push(key_path(&p, "kubectl"), format!("is required: one of {VERBS}"));
+            }
+            continue;
+        };
+        match command(&words) {
+            Ok((namespace, deployment, action)) => {
+                if let Some(at_s) = at {
+                    out.push(TimelineEntry { at_s, namespace, deployment, action, path: p });
+                }
+            }
+            Err(m) => e.push(key_path(&p, "kubectl"), format!("{words:?}: {m}")),
+        }
+    }
+    // Stable: entries at the same instant keep their file order.
+    out.sort_by_key(|t| t.at_s);
+    out
+}
+
+/// kubectl's words → (namespace, deployment, action).
+fn command(words: &str) -> Result<(String, String, Action), String> {
+    let mut w: Vec<&str> = words.split_whitespace().collect();
+    let mut namespace = "default".to_string();
+    if let Some(i) = w.iter().position(|x| *x == "-n" || *x == "--namespace") {
+        namespace = w.get(i + 1).ok_or("-n needs a namespace")?.to_string();
+        w.drain(i..i + 2);
+    }
+    let target = |t: &str| -> Result<String, String> {
+        match t.split_once('/') {
+            Some(("deployment" | "deployments" | "deploy", n)) if !n.is_empty() => Ok(n.to_string()),
+            _ => Err(format!("{t:?} must be deployment/NAME")),
+        }
+    };
+    let action = match w.as_slice() {
+        ["set", "image", t, pairs @ ..] if !pairs.is_empty() => {
+            let mut v = Vec::new();
+            for p in pairs {
+                match p.split_once('=') {
+                    Some((c, i)) if !c.is_empty() && !i.is_empty() => v.push((c.to_string(), i.to_string())),
+                    _ => return Err(format!("{p:?} must be CONTAINER=IMAGE")),
+                }
+            }
+            (target(t)?, Action::SetImage(v))
+        }
+        ["scale", t, r] => match r.strip_prefix("--replicas=").and_then(|n| n.parse::<i64>().ok()) {
+            Some(n) if (0..=100_000).contains(&n) => (target(t)?, Action::Scale(n)),
+            _ => return Err(format!("{r:?} must be --replicas=N with N from 0 to 100000")),
+        },
+        ["rollout", "undo", t] => (target(t)?, Action::Undo(None)),
+        ["rollout", "undo", t, r] => match r.strip_prefix("--to-revision=").and_then(|n| n.parse::<i64>().ok()) {
+            Some(n) if n >= 0 => (target(t)?, Action::Undo(if n == 0 { None } else { Some(n) })),
+            _ => return Err(format!("{r:?} must be --to-revision=N")),
+        },
+        _ => return Err(format!("not understood; timeline commands are {VERBS}")),
+    };
+    Ok((namespace, action.0, action.1))
+}
