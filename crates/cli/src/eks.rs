@@ -2,7 +2,7 @@
 
 use crate::args::{Args, Command};
 use std::process::ExitCode;
-use stevedore_sim::eks::{kubectl, manifest, output, run::run as eks_run};
+use stevedore_sim::eks::{kubectl, manifest, output, run::run_until as eks_run};
 use stevedore_sim::time::{parse_duration_ms, parse_iso_seconds};
 
 pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
@@ -34,11 +34,11 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             println!("ok");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { explain, metrics, .. } => {
+        Command::Run { explain, metrics, ref until, .. } => {
             if metrics.is_some() {
                 return Err("--metrics is not available for EKS scenarios yet".into());
             }
-            let r = eks_run(&m, explain);
+            let r = eks_run(&m, explain, at_s(until)?);
             let mut out = output::list(&r, start);
             if explain {
                 out["explanations"] = r.decisions.iter().map(|d| output::explain(&r, d)).collect();
@@ -50,16 +50,19 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods` and `get nodes`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets`".into()),
             };
-            let age = kubectl::human_duration(at_s(at)?);
-            let r = eks_run(&m, false);
+            let at_s = at_s(at)?;
+            let age = kubectl::human_duration(at_s);
+            let r = eks_run(&m, false, at_s);
             let list = output::list(&r, start);
             let items = list["items"].as_array().cloned().unwrap_or_default();
             let kind = match resource {
                 "pods" | "pod" | "po" => "Pod",
                 "nodes" | "node" | "no" => "Node",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods and nodes)")),
+                "deployments" | "deployment" | "deploy" => "Deployment",
+                "replicasets" | "replicaset" | "rs" => "ReplicaSet",
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments and replicasets)")),
             };
             match output.as_deref() {
                 Some("json") => {
@@ -72,7 +75,9 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 }
                 None | Some("wide") => {
                     let wide = output.is_some();
-                    let table = if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes(&items, &age, wide) };
+                    let table = if kind == "Deployment" || kind == "ReplicaSet" {
+                        kubectl::get_workloads(&items, kind, start + at_s, all_namespaces)
+                    } else if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes(&items, &age, wide) };
                     print!("{table}");
                 }
                 Some(other) => return Err(format!("kubectl: -o takes wide or json, not {other}")),

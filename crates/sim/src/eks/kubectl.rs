@@ -96,3 +96,39 @@ pub fn get_nodes(items: &[Value], age: &str, wide: bool) -> String {
     }
     table(rows)
 }
+
+fn age_of(item: &Value, now_unix_s: i64) -> String {
+    let created = item["metadata"]["creationTimestamp"].as_str().and_then(|t| crate::time::parse_iso_seconds(t).ok());
+    created.map_or("<unknown>".into(), |c| human_duration(now_unix_s - c))
+}
+
+fn n(v: &Value) -> i64 {
+    v.as_i64().unwrap_or(0)
+}
+
+/// `kubectl get deployments` (`NAME READY UP-TO-DATE AVAILABLE AGE`) and
+/// `kubectl get replicasets` (`NAME DESIRED CURRENT READY AGE`), namespace `default` or `all`.
+pub fn get_workloads(items: &[Value], kind: &str, now_unix_s: i64, all: bool) -> String {
+    let mut head: Vec<&str> = if kind == "Deployment" { vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"] } else { vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"] };
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for i in items.iter().filter(|i| i["kind"] == kind && (all || i["metadata"]["namespace"] == "default")) {
+        let (sp, st) = (&i["spec"], &i["status"]);
+        let mut row = if kind == "Deployment" {
+            vec![s(&i["metadata"]["name"]), format!("{}/{}", n(&st["readyReplicas"]), n(&sp["replicas"])), n(&st["updatedReplicas"]).to_string(), n(&st["availableReplicas"]).to_string()]
+        } else {
+            vec![s(&i["metadata"]["name"]), n(&sp["replicas"]).to_string(), n(&st["replicas"]).to_string(), n(&st["readyReplicas"]).to_string()]
+        };
+        row.push(age_of(i, now_unix_s));
+        if all {
+            row.insert(0, s(&i["metadata"]["namespace"]));
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return if all { "No resources found\n".into() } else { "No resources found in default namespace.\n".into() };
+    }
+    table(rows)
+}

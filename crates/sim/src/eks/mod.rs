@@ -15,6 +15,7 @@ pub mod scale_down;
 pub mod scheduler;
 pub mod selector;
 pub mod vpc_cni;
+pub mod workloads_json;
 
 /// Whether a scenario file is an EKS manifest rather than an ECS scenario: ECS scenarios are
 /// one JSON object; EKS files are YAML documents or a JSON array.

@@ -136,6 +136,10 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let key = |p: &Value| (p["metadata"]["namespace"].as_str().unwrap_or("").to_string(), p["metadata"]["name"].as_str().unwrap_or("").to_string());
     pods.sort_by_key(key);
     items.extend(pods);
+    for ro in &r.rollouts {
+        items.push(super::workloads_json::deployment_json(ro, start_unix_s));
+        items.extend(super::workloads_json::replica_sets_json(ro, start_unix_s));
+    }
     for (i, p) in r.pending.iter().enumerate() {
         let Some(m) = &p.message else { continue };
         items.push(json!({
@@ -146,6 +150,9 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
             "source": {"component": "default-scheduler"}, "reportingComponent": "default-scheduler",
             "firstTimestamp": created, "lastTimestamp": created,
         }));
+    }
+    for ro in &r.rollouts {
+        items.extend(super::workloads_json::events_json(ro, start_unix_s));
     }
     json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}})
 }
