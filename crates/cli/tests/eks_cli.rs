@@ -29,7 +29,11 @@ fn kubectl_get_pods_and_nodes() {
     let out = stevedore(&["kubectl", WEB, "get", "nodes", "-o", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 3);
-    let bad = stevedore(&["kubectl", WEB, "get", "deployments"]);
+    let out = stevedore(&["kubectl", WEB, "get", "deployments"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().next().unwrap_or("").split_whitespace().eq(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]), "{text}");
+    assert!(text.lines().skip(1).all(|l| l.contains("/") && l.trim_end().ends_with("10m")), "{text}");
+    let bad = stevedore(&["kubectl", WEB, "get", "services"]);
     assert_eq!(bad.status.code(), Some(2));
 }
 
