@@ -4,6 +4,7 @@
 
 use crate::chart_data::{Chart, Line, Stroke};
 use crate::cost_meter::{money, CostHistory};
+use crate::layout::{layout, View};
 use stevedore_sim::compare::{self, Summary};
 use stevedore_sim::model::scaling::Statistic;
 use stevedore_sim::{Scenario, Sim};
@@ -33,6 +34,8 @@ pub struct Run {
 pub struct Compare {
     /// The scenario document the runs came from; patch edits go into it.
     doc: serde_json::Value,
+    /// Bumped by every pick or edit, so the canvases redraw.
+    generation: u64,
     pub runs: Vec<Run>,
 }
 
@@ -52,7 +55,7 @@ impl Compare {
         };
         let runs = compare::scenarios(text).map_err(|es| es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
         let runs = runs.into_iter().enumerate().map(|(k, (name, s))| run_of(name, s, if k == 0 { String::new() } else { patches[k - 1].clone() })).collect();
-        Ok(Some(Compare { doc, runs }))
+        Ok(Some(Compare { doc, generation: 0, runs }))
     }
 
     /// Brings every picked run to sim time `t` (replaying one from the start to go back).
@@ -68,6 +71,7 @@ impl Compare {
     }
 
     pub fn update(&mut self, msg: CompareMsg) {
+        self.generation += 1;
         match msg {
             CompareMsg::Pick(k) => {
                 if let Some(run) = self.runs.get_mut(k) {
@@ -117,11 +121,26 @@ impl Compare {
         ]
     }
 
+    /// Draws the charts and each run's picture, skipping canvases already showing this state
+    /// (a paused app renders every frame; a canvas remembers what it shows in `data-drawn`).
     pub fn draw_charts(&self, large: bool) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let canvas = |id: &str| document.get_element_by_id(id).and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+        let state = format!("{}:{large}:{}", self.generation, self.runs.iter().map(|r| if r.picked { r.sim.now() } else { 0 }).map(|t| t.to_string()).collect::<Vec<_>>().join(","));
+        let fresh = |c: &HtmlCanvasElement| {
+            let done = c.get_attribute("data-drawn").as_deref() == Some(state.as_str());
+            let _ = c.set_attribute("data-drawn", &state);
+            !done
+        };
         for chart in self.charts() {
-            if let Some(canvas) = document.get_element_by_id(&chart.id).and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok()) {
-                crate::charts::draw(canvas, &chart, large);
+            if let Some(c) = canvas(&chart.id).filter(|c| fresh(c)) {
+                crate::charts::draw(c, &chart, large);
+            }
+        }
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        for (k, run) in self.runs.iter().enumerate().filter(|(_, r)| r.picked) {
+            if let Some(c) = canvas(&format!("compare-picture-{k}")).filter(|c| fresh(c)) {
+                draw_picture(&c, &run.sim, dpr);
             }
         }
     }
@@ -154,6 +173,14 @@ impl Compare {
                         </tbody>
                     </table>
                 </div>
+                <div class="compare-pictures">
+                    { for self.runs.iter().enumerate().filter(|(_, r)| r.picked).map(|(k, r)| html! {
+                        <figure class="compare-picture" style={format!("--run-colour: {}", COLOURS[k % COLOURS.len()])}>
+                            <figcaption>{ &r.name }</figcaption>
+                            <canvas id={format!("compare-picture-{k}")} aria-label={format!("{}: the cluster", r.name)}></canvas>
+                        </figure>
+                    }) }
+                </div>
                 <div class="compare-charts">
                     { for self.charts().iter().map(|c| html! { <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas> }) }
                 </div>
@@ -183,6 +210,23 @@ pub fn tab(compare: Option<&Result<Compare, String>>, on: &Callback<CompareMsg>,
         Some(Err(e)) => html! { <section class="compare" id="compare"><p class="error">{ "A variant could not be loaded:" }</p><pre class="error">{ e }</pre></section> },
         None => html! { <section class="compare" id="compare"><p>{ "This scenario names no variants. Add \"variants\": [{\"name\": ..., \"patch\": [...]}] to compare designs (see docs/scenario-format.md)." }</p></section> },
     }
+}
+
+/// The layout the picture is made at, then shrunk to the canvas: the cluster view's own
+/// proportions, so a shrunk run reads like the big one.
+const PICTURE_W: f64 = 1000.0;
+const PICTURE_H: f64 = 620.0;
+
+fn draw_picture(canvas: &HtmlCanvasElement, sim: &Sim, dpr: f64) {
+    let w = canvas.client_width().max(1) as f64;
+    let (pw, ph) = ((w * dpr).round() as u32, (w * PICTURE_H / PICTURE_W * dpr).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) else { return };
+    let view = View { width: PICTURE_W, height: PICTURE_H, text_scale: 1.0, highlight: None, selected_task: None, selected_instance: None, arriving: &[], departing: &[], phase_s: 0.0 };
+    crate::paint::paint(&ctx, &layout(sim, &view), dpr * w / PICTURE_W);
 }
 
 type Column = (&'static str, fn(&Summary) -> String);
