@@ -49,6 +49,7 @@ for (const [viewport, query] of [[{ width: 1280, height: 720 }, '?projection=1']
     // The Charts tab shows what it costs over time.
     await page.click('#tab-charts');
     await page.waitForSelector('#chart-cost');
+    await page.$eval('#cost-charts', (e) => e.scrollIntoView());
     await page.screenshot({ path: `${SHOTS}/cost-charts-${size}.png` });
 
     await page.click('#tab-compare');

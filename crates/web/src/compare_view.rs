@@ -214,8 +214,8 @@ pub fn tab(compare: Option<&Result<Compare, String>>, on: &Callback<CompareMsg>,
 
 /// The layout the picture is made at, then shrunk to the canvas: the cluster view's own
 /// proportions, so a shrunk run reads like the big one.
-const PICTURE_W: f64 = 1000.0;
-const PICTURE_H: f64 = 620.0;
+const PICTURE_W: f64 = 760.0;
+const PICTURE_H: f64 = 470.0;
 
 fn draw_picture(canvas: &HtmlCanvasElement, sim: &Sim, dpr: f64) {
     let w = canvas.client_width().max(1) as f64;
