@@ -182,7 +182,7 @@ impl Compare {
                     }) }
                 </div>
                 <div class="compare-charts">
-                    { for self.charts().iter().map(|c| html! { <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas> }) }
+                    { for self.charts().iter().map(|c| crate::cost_meter::figure(c, w, h)) }
                 </div>
                 <h3>{ "Variant patches (JSON Patch, RFC 6902)" }</h3>
                 { for self.runs.iter().enumerate().skip(1).map(|(k, r)| html! {

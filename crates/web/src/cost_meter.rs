@@ -98,8 +98,23 @@ pub fn charts_view(charts: &[Chart], large: bool) -> Html {
     html! {
         <section class="charts cost-charts" id="cost-charts">
             <h3>{ "What it costs" }</h3>
-            { for charts.iter().map(|c| html! { <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas> }) }
+            { for charts.iter().map(|c| figure(c, w, h)) }
         </section>
+    }
+}
+
+/// A chart as the Charts tab shows one: HTML title, the canvas, an HTML legend.
+pub fn figure(c: &Chart, w: u32, h: u32) -> Html {
+    html! {
+        <figure class="chart-box">
+            <figcaption class="chart-title">{ &c.title }</figcaption>
+            <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas>
+            <ul class="legend" aria-label={format!("Legend: {}", c.title)}>
+                { for c.lines.iter().map(|l| html! {
+                    <li><span class={classes!("swatch", match l.stroke { Stroke::Dashed => "dashed", Stroke::Marked => "marked", Stroke::Solid => "solid" })} style={format!("--swatch: {}", l.colour)}></span>{ &l.label }</li>
+                }) }
+            </ul>
+        </figure>
     }
 }
 
