@@ -73,13 +73,20 @@ impl Checkpoints {
     /// The state at `t`: the latest copy at or before `t`, advanced to `t`. `current` is the
     /// sim the driver has (used instead when it is closer and not past `t`).
     pub fn seek(&self, t: SimTime, current: Option<Sim>) -> Sim {
-        let copy = self.copies.iter().rev().find(|c| c.now() <= t).unwrap_or(&self.copies[0]);
-        let mut sim = match current {
-            Some(s) if s.now() <= t && s.now() >= copy.now() => s,
-            _ => copy.clone(),
-        };
+        let (mut sim, _) = self.start_for(t, current);
         sim.advance_to(t);
         sim
+    }
+
+    /// Where a seek to `t` starts, not yet advanced: `current` when it is closer and not past
+    /// `t`, else a clone of the latest copy at or before `t` (then `true`: a driver that keeps
+    /// its own running state, such as the app's cost history, must start that over too).
+    pub fn start_for(&self, t: SimTime, current: Option<Sim>) -> (Sim, bool) {
+        let copy = self.copies.iter().rev().find(|c| c.now() <= t).unwrap_or(&self.copies[0]);
+        match current {
+            Some(s) if s.now() <= t && s.now() >= copy.now() => (s, false),
+            _ => (copy.clone(), true),
+        }
     }
 
     /// The moments copies were taken at.

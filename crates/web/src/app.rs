@@ -61,6 +61,7 @@ pub enum Msg {
     SelectTaskId(String),
     PasteTaskDefinition(String),
     ChartService(usize),
+    Compare(crate::compare_view::CompareMsg),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +70,7 @@ pub enum Tab {
     Charts,
     Platform,
     Scenario,
+    Compare,
 }
 
 pub struct App {
@@ -117,6 +119,11 @@ pub struct App {
     /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
     now_wall_ms: f64,
+    /// The cost meter and its per-minute history (a RefCell: `view` reads the meter).
+    cost: std::cell::RefCell<crate::cost_meter::CostHistory>,
+    /// The Compare view's runs, built when its tab opens; `Err` when a variant fails to load.
+    compare: Option<Result<crate::compare_view::Compare, String>>,
+    has_variants: bool,
     _keys: Option<EventListener>,
     zoom: Zoom,
     /// A drag in progress: where it was last, and whether it moved (then it is not a click).
@@ -212,15 +219,20 @@ impl App {
             self.checkpoints = Some(stevedore_sim::checkpoints::Checkpoints::new(&start));
             self.sim = Some(start);
         }
-        // Back, or ahead past a copy: start from the nearest copy at or before `t`.
+        // Back, or ahead past a copy: start from the nearest copy at or before `t`; the cost
+        // history then starts over from that copy's time (its samples before it are kept).
         if let Some(store) = &self.checkpoints {
-            self.sim = Some(store.seek(t, self.sim.take()));
+            let (start, restored) = store.start_for(t, self.sim.take());
+            if restored {
+                self.cost.get_mut().rewound(start.now());
+            }
+            self.sim = Some(start);
         }
         // A jump (back in time, or more than a minute ahead) shows the state at `t` without
         // animating every task that came and went on the way; a step animates.
         let jump = rebuilt || (t as f64 - self.sim_time_ms).abs() > 60_000.0;
         if let Some(sim) = self.sim.as_mut() {
-            sim.advance_to(t);
+            self.cost.get_mut().advance(sim, t);
             if jump {
                 self.known_tasks = sim.tasks_created();
                 self.arrivals.clear();
@@ -246,6 +258,11 @@ impl App {
 
     fn draw_charts(&self) {
         let (Some(sim), Some(document)) = (&self.sim, web_sys::window().and_then(|w| w.document())) else { return };
+        for chart in self.cost.borrow().charts(sim) {
+            if let Some(canvas) = document.get_element_by_id(&chart.id).and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok()) {
+                crate::charts::draw(canvas, &chart, self.projection);
+            }
+        }
         if self.chart_service >= sim.services.len() {
             return;
         }
@@ -291,6 +308,11 @@ impl App {
                 self.sim = None;
                 self.selection = None;
                 self.editor_errors.clear();
+                self.compare = None;
+                self.has_variants = crate::compare_view::has_variants(text);
+                if self.tab == Tab::Compare {
+                    self.compare = crate::compare_view::Compare::new(text).transpose();
+                }
                 self.applied = true;
                 self.playing = false;
                 self.seek(0);
@@ -401,6 +423,9 @@ impl Component for App {
             arrivals: Vec::new(),
             departures: Vec::new(),
             now_wall_ms: 0.0,
+            cost: Default::default(),
+            compare: None,
+            has_variants: false,
             _keys: keys::listen(ctx.link().clone()),
             zoom: Zoom::default(),
             drag: None,
@@ -458,6 +483,10 @@ impl Component for App {
                     if self.sim_time_ms >= end {
                         self.playing = false;
                     }
+                    self.cost.get_mut().record(sim);
+                }
+                if let (Tab::Compare, Some(Ok(c))) = (self.tab, self.compare.as_mut()) {
+                    c.advance_to(self.sim_time_ms as u64);
                 }
                 if let (Some(store), Some(sim)) = (self.checkpoints.as_mut(), self.sim.as_ref()) {
                     store.observe(sim);
@@ -615,6 +644,9 @@ impl Component for App {
             }
             Msg::Tab(tab) => {
                 self.tab = tab;
+                if tab == Tab::Compare && self.compare.is_none() {
+                    self.compare = crate::compare_view::Compare::new(&self.editor_text_applied()).transpose();
+                }
                 true
             }
             Msg::Lesson(id) => {
@@ -686,6 +718,13 @@ impl Component for App {
                 }
                 true
             }
+            Msg::Compare(m) => {
+                if let Some(Ok(c)) = self.compare.as_mut() {
+                    c.update(m);
+                    c.advance_to(self.sim_time_ms as u64);
+                }
+                true
+            }
             Msg::ChartService(s) => {
                 self.chart_service = s;
                 true
@@ -713,6 +752,9 @@ impl Component for App {
         }
         if self.tab == Tab::Charts {
             self.draw_charts();
+        }
+        if let (Tab::Compare, Some(Ok(c))) = (self.tab, &self.compare) {
+            c.draw_charts(self.projection);
         }
         // A new selection starts at the top of the panel, not where the last one was scrolled.
         if self.selection != self.side_shows {
@@ -785,6 +827,7 @@ impl Component for App {
                             <output id="wall-clock" class="wall-clock" title="The scenario's own time of day: its start plus the elapsed time">{ wall }</output>
                         }
                     </span>
+                    { { let (usd, rate) = self.cost.borrow_mut().totals(sim); crate::cost_meter::meter_view(usd, rate) } }
                     <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
                     <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
                     <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
@@ -797,7 +840,7 @@ impl Component for App {
                     </output>
                 </header>
                 { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
-                <main class="main">
+                <main class={classes!("main", (self.tab == Tab::Compare).then_some("comparing"))}>
                     <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
@@ -805,9 +848,13 @@ impl Component for App {
                             <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
                             <button id="tab-platform" role="tab" class={classes!("tab", (self.tab == Tab::Platform).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Platform))}>{ "Platform" }</button>
                             <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
+                            if self.has_variants { <button id="tab-compare" role="tab" class={classes!("tab", (self.tab == Tab::Compare).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Compare))}>{ "Compare" }</button> }
                         </nav>
                         if self.tab == Tab::Charts {
                             { self.charts_view(ctx) }
+                            { crate::cost_meter::charts_view(&self.cost.borrow().charts(sim), self.projection) }
+                        } else if self.tab == Tab::Compare {
+                            { crate::compare_view::tab(self.compare.as_ref(), &link.callback(Msg::Compare), self.projection) }
                         } else if self.tab == Tab::Platform {
                             { crate::platform::view(sim) }
                         } else if self.tab == Tab::Scenario {
@@ -834,6 +881,7 @@ impl Component for App {
                             { matches }
                         </section>
                         { inspector::view(sim, self.selection, &link.callback(Msg::Select)) }
+                        { crate::cost_meter::selection_view(sim, self.selection) }
                         { event_log::view(sim, &self.log_filter, link.callback(Msg::LogFilter), &link.callback(Msg::Seek), &link.callback(Msg::SelectTaskId)) }
                         }
                     </aside>

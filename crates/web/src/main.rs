@@ -7,6 +7,8 @@ mod captions;
 mod cards;
 mod chart_data;
 mod charts;
+mod compare_view;
+mod cost_meter;
 mod edges;
 mod editor;
 mod event_log;
