@@ -52,6 +52,21 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
             }
         }
     }
+    // Captions (opaque callouts) never cover each other or any label: card titles, zone names,
+    // chips' words, the legend.
+    let captions: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "caption").collect();
+    for (k, a) in captions.iter().enumerate() {
+        for b in &captions[k + 1..] {
+            if a.r.overlaps(&b.r, 0.5) {
+                bad.push(format!("captions {:?} {:?} and {:?} {:?} overlap", a.note, a.r, b.note, b.r));
+            }
+        }
+        for (r, t, _) in &texts {
+            if a.r.overlaps(r, 0.5) {
+                bad.push(format!("caption {:?} {:?} covers the label {t:?} {r:?}", a.note, a.r));
+            }
+        }
+    }
     for s in scene.shapes.iter().chain(&scene.overlay).chain(&scene.callouts) {
         let r = match s {
             Shape::Rect { r, .. } | Shape::Frame { r, .. } => *r,
@@ -99,7 +114,7 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
 #[test]
 fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
     let mut failures = Vec::new();
-    let (mut frames, mut texts, mut lines) = (0, 0, 0);
+    let (mut frames, mut texts, mut lines, mut captions) = (0, 0, 0, 0);
     for l in crate::scenarios::BUILT_IN {
         let mut sim = lesson(l.id);
         for t in moments(l.id) {
@@ -109,6 +124,7 @@ fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
                 frames += 1;
                 texts += scene.text_boxes().len();
                 lines += scene.objects.iter().filter(|o| o.kind == "target-line").count();
+                captions += scene.objects.iter().filter(|o| o.kind == "caption").count();
                 for f in check(&scene, w, h, projection) {
                     failures.push(format!("{} at {}s, {w}x{h}{}: {f}", l.id, t / 1000, if projection { " projection" } else { "" }));
                 }
@@ -116,7 +132,7 @@ fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
         }
     }
     // The checks ran over real pictures.
-    assert!(frames >= 4 * crate::scenarios::BUILT_IN.len() * 2 && texts > 20 * frames && lines > 100, "{frames} frames, {texts} texts, {lines} lines");
+    assert!(frames >= 4 * crate::scenarios::BUILT_IN.len() * 2 && texts > 20 * frames && lines > 100 && captions > frames / 2, "{frames} frames, {texts} texts, {lines} lines, {captions} captions");
     let shown: Vec<&String> = failures.iter().take(40).collect();
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
 }
