@@ -274,3 +274,31 @@ fn the_services_around_the_cluster_act_with_arrows() {
     // A container's call denied by IAM.
     assert!((180_000..240_000).step_by(5_000).any(|t| arrows("iam-roles", t, "call-denied") > 0));
 }
+
+/// The zone a drawn object lies in (its top-left inside the zone's column).
+fn zone_of(scene: &Scene, r: &Rect) -> Option<String> {
+    scene.objects.iter().find(|z| z.kind == "zone" && z.r.contains(r.x + 1.0, r.y + 1.0)).map(|z| z.id.clone())
+}
+
+#[test]
+fn a_lost_zone_goes_dark_and_its_tasks_come_back_in_the_others() {
+    // lose-an-az: FIS stops every instance in us-east-1a at 5m.
+    let mut sim = lesson("lose-an-az");
+    sim.advance_to(315_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let dark: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "instance" && zone_of(&scene, &o.r).as_deref() == Some("us-east-1a")).collect();
+    assert_eq!(dark.len(), 2);
+    assert!(dark.iter().all(|o| o.note.ends_with("dimmed")), "{dark:?}");
+    assert!(scene.text_boxes().iter().filter(|(_, t, _)| t.contains("STOPPED")).count() >= 2);
+    let lit = scene.objects.iter().filter(|o| o.kind == "instance" && !o.note.ends_with("dimmed")).count();
+    assert_eq!(lit, 4);
+    // 'packed' lost all six at once: its load balancer says none is healthy.
+    let packed = scene.objects.iter().find(|o| o.kind == "lb" && o.note.contains("packed-tg")).expect("packed's load balancer");
+    assert!(packed.note.contains("(0/"), "{}", packed.note);
+    // Replacements run in the other zones, none in the dark one.
+    sim.advance_to(335_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let running: Vec<Option<String>> = scene.objects.iter().filter(|o| o.kind == "task" && o.note.starts_with("running")).map(|o| zone_of(&scene, &o.r)).collect();
+    assert!(running.len() >= 12, "{running:?}");
+    assert!(running.iter().all(|z| matches!(z.as_deref(), Some("us-east-1b" | "us-east-1c"))), "{running:?}");
+}
