@@ -24,6 +24,9 @@ pub struct View<'a> {
     pub selected_instance: Option<usize>,
     /// Tasks still travelling from the pending queue to their place, with progress 0..1.
     pub arriving: &'a [(usize, f64)],
+    /// Instances just registered, sliding in from the right (where the Auto Scaling group
+    /// node is), with progress 0..1. Wall time only: where the sim put them is unchanged.
+    pub arriving_instances: &'a [(usize, f64)],
     /// Tasks that just stopped, fading out where they stood: (block, colour, progress 0..1).
     pub departing: &'a [(Rect, &'a str, f64)],
     /// Wall-clock seconds while playing: moves the request-flow dots (0 when paused).

@@ -302,3 +302,35 @@ fn a_lost_zone_goes_dark_and_its_tasks_come_back_in_the_others() {
     assert!(running.len() >= 12, "{running:?}");
     assert!(running.iter().all(|z| matches!(z.as_deref(), Some("us-east-1b" | "us-east-1c"))), "{running:?}");
 }
+
+#[test]
+fn an_auto_scaling_launch_points_at_the_new_instance_which_slides_in() {
+    let mut sim = lesson("cluster-auto-scaling");
+    let before = sim.instances.len();
+    let at = (5_000..900_000).step_by(5_000).find(|&t| {
+        sim.advance_to(t);
+        sim.instances.len() > before
+    });
+    let at = at.expect("the lesson's ASG launches an instance");
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let new = &sim.instances[before].spec.ec2_instance_id;
+    let arrow = scene.objects.iter().find(|o| o.kind == "arrow" && o.note == "launch" && &o.id == new).unwrap_or_else(|| panic!("no launch arrow to {new} at {at}"));
+    let card = scene.objects.iter().find(|o| o.kind == "instance" && &o.id == new).unwrap().r;
+    let node = scene.objects.iter().find(|o| o.kind == "edge" && o.id == "Auto Scaling groups").unwrap().r;
+    // From the node's left side to the card's right side, middle.
+    assert!((arrow.r.x - node.x).abs() < 0.01 && (arrow.r.right() - card.right()).abs() < 0.01 && (arrow.r.bottom() - (card.y + card.h / 2.0)).abs() < 0.01, "{arrow:?} {card:?} {node:?}");
+    // Sliding in: the card's shapes start to the right and land where the sim put it; the
+    // objects (what a click hits) never move.
+    let frames = |p: f64| {
+        let arriving = [(before, p)];
+        let s = layout(&sim, &View { arriving_instances: &arriving, ..view(1280.0, 720.0, true) });
+        let xs: Vec<f64> = s.shapes.iter().filter_map(|x| match x { Shape::Rect { r, .. } if r.w == card.w && r.h == card.h && (r.y - card.y).abs() < 0.01 => Some(r.x), _ => None }).collect();
+        (xs, s.objects.iter().find(|o| o.kind == "instance" && &o.id == new).unwrap().r)
+    };
+    let (start, obj0) = frames(0.0);
+    let (end, obj1) = frames(1.0);
+    assert!(!start.contains(&card.x) && start.iter().any(|x| *x > card.x + 20.0), "{start:?} vs {}", card.x);
+    assert!(end.contains(&card.x), "{end:?}");
+    assert_eq!((obj0, obj1), (card, card));
+    assert!(start.iter().all(|x| x + card.w <= 1280.0), "stays on the canvas");
+}
