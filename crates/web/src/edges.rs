@@ -183,7 +183,7 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
 }
 
 /// An arrow from `from` to `to`, dashed while it streams, with a head at `to`.
-fn arrow(cx: &Ctx, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>) {
+pub fn arrow(cx: &Ctx, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>) {
     out.push(Shape::Line { from, to, colour: colour.to_string(), width: cx.line, dash });
     out.push(Shape::Arrow { from, to, colour: colour.to_string(), size: if cx.view.projection { 14.0 } else { 10.0 } });
 }

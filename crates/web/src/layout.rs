@@ -6,7 +6,7 @@
 use crate::palette::Colours;
 pub use crate::scene::{Align, Dash, Hit, Rect, Scene};
 use crate::scene::{fit_parts, Type};
-use crate::{cards, captions, edges, legend, traffic};
+use crate::{cards, captions, edges, legend, moves, traffic};
 use std::collections::{BTreeMap, BTreeSet};
 use stevedore_sim::engine::TargetState;
 use stevedore_sim::Sim;
@@ -126,6 +126,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let lbs = traffic::draw_load_balancers(&mut cx, lb_band, &zones, &lanes, &mut scene);
     traffic::draw_targets(&mut cx, &lbs, &mut scene);
     departing(&cx, &mut scene);
+    moves::draw(&mut cx, &mut scene);
     traffic::draw_calls(&mut cx, &mut scene);
     if edge_w > 0.0 {
         let column = Rect { x: vpc.right() + GAP, y: vpc.y, w: edge_w, h: vpc.h };

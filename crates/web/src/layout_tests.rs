@@ -334,3 +334,28 @@ fn an_auto_scaling_launch_points_at_the_new_instance_which_slides_in() {
     assert_eq!((obj0, obj1), (card, card));
     assert!(start.iter().all(|x| x + card.w <= 1280.0), "stays on the canvas");
 }
+
+#[test]
+fn a_spot_notice_shows_tasks_moving_from_the_draining_instance_to_their_replacements() {
+    // ec2-spot-draining: a Spot interruption notice at 3m; the agent sets DRAINING.
+    let mut sim = lesson("ec2-spot-draining");
+    let mut seen = 0;
+    for t in (181_000..300_000).step_by(3_000) {
+        sim.advance_to(t);
+        let scene = layout(&sim, &view(1280.0, 720.0, true));
+        for o in scene.objects.iter().filter(|o| o.kind == "arrow" && o.note == "replace") {
+            let from = scene.instance_cards.iter().find(|(_, r)| (r.x + r.w / 2.0 - o.r.x).abs() < 0.01 && (r.y + r.h / 2.0 - o.r.y).abs() < 0.01).map(|(i, _)| *i).expect("starts on an instance card");
+            assert_eq!(sim.instances[from].status, stevedore_sim::engine::InstanceStatus::Draining);
+            let task = sim.find_task(&o.id).expect("ends at a task");
+            assert!(sim.tasks[task].instance != Some(from) && sim.tasks[task].live());
+            let b = scene.task_blocks.iter().find(|(k, _)| *k == task).unwrap().1;
+            assert!((b.x + b.w / 2.0 - o.r.right()).abs() < 0.01 && (b.y - o.r.bottom()).abs() < 0.01);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "{seen} move arrows");
+    // Long after, no arrows.
+    sim.advance_to(sim.scenario.duration);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    assert!(!scene.objects.iter().any(|o| o.note == "replace") || sim.instances.iter().any(|i| i.status == stevedore_sim::engine::InstanceStatus::Draining));
+}

@@ -15,6 +15,7 @@ mod json_locate;
 mod keys;
 mod layout;
 mod legend;
+mod moves;
 mod narrative;
 mod paint;
 mod palette;
