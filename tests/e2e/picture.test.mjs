@@ -44,6 +44,8 @@ function checkFrame(label, h) {
 
 const has = (h, kind, pred = () => true) => h.scene.objects.some((o) => o.kind === kind && pred(o));
 const texts = (h) => h.scene.texts.map((t) => t.text).join(' | ');
+/** The zone column an object's top-left lies in. */
+const zoneOf = (h, o) => h.scene.objects.find((z) => z.kind === 'zone' && o.x + 1 >= z.x && o.x + 1 <= z.x + z.w && o.y + 1 >= z.y && o.y + 1 <= z.y + z.h)?.id;
 
 // What each lesson must show on the canvas (its point), at the end of its narrative or the
 // moment given.
@@ -68,6 +70,19 @@ const CONCEPT = {
   'service-discovery': [null, (h) => has(h, 'edge', (o) => o.id === 'AWS Cloud Map')],
   'iam-roles': [null, (h) => has(h, 'edge', (o) => o.id === 'IAM roles')],
   'batch-scheduled': [null, (h) => has(h, 'edge', (o) => o.id === 'EventBridge Scheduler')],
+  // The zone goes dark: us-east-1a's two instances STOPPED and dimmed, 'packed' with no healthy
+  // target; then every running task is in the other two zones.
+  'lose-an-az': [
+    [315, (h) => {
+      const dark = h.scene.objects.filter((o) => o.kind === 'instance' && zoneOf(h, o) === 'us-east-1a');
+      return dark.length === 2 && dark.every((o) => /dimmed$/.test(o.note)) && (texts(h).match(/STOPPED/g) ?? []).length >= 2
+        && has(h, 'lb', (o) => /packed-tg \(0\//.test(o.note));
+    }],
+    [335, (h) => {
+      const running = h.scene.objects.filter((o) => o.kind === 'task' && /^running/.test(o.note));
+      return running.length >= 12 && running.every((o) => ['us-east-1b', 'us-east-1c'].includes(zoneOf(h, o)));
+    }],
+  ],
 };
 
 for (const [viewport, projection] of [[{ width: 1280, height: 720 }, true], [{ width: 1920, height: 1080 }, false]]) {
@@ -85,17 +100,21 @@ for (const [viewport, projection] of [[{ width: 1280, height: 720 }, true], [{ w
         await page.waitForSelector('.app.side-folded');
       }
       const max = Number(await page.$eval('#timeline', (e) => e.max));
-      const [conceptAt, concept] = CONCEPT[id] ?? [null, () => true];
-      // Each narrative step (from the lesson file) plus the concept's moment.
+      // One [at, check] or a list of them; at null is the last narrative step.
+      const entry = CONCEPT[id] ?? [null, () => true];
+      const checks = Array.isArray(entry[0]) ? entry : [entry];
+      // Each narrative step (from the lesson file) plus the concepts' moments.
       const times = (await hook(page)).narrative.map((at) => at + 5000);
-      const concepts = conceptAt === null ? [times.at(-1) ?? 240000] : [conceptAt * 1000];
+      const concepts = checks.map(([at]) => (at === null ? times.at(-1) ?? 240000 : at * 1000));
       let k = 0;
       for (const t of [...new Set([...times, ...concepts])].filter((t) => t <= max).sort((a, b) => a - b)) {
         await seek(page, t);
         const h = await hook(page);
         assert.ok(h, `${id}: the scene hook is set`);
         checkFrame(`${id} @${t / 1000}s ${size}`, h);
-        if (concepts.includes(t)) assert.ok(concept(h), `${id} @${t / 1000}s ${size}: the lesson's concept is on the canvas; texts: ${texts(h).slice(0, 600)}`);
+        for (const [k2, at] of concepts.entries()) {
+          if (at === t) assert.ok(checks[k2][1](h), `${id} @${t / 1000}s ${size}: the lesson's concept is on the canvas; texts: ${texts(h).slice(0, 600)}`);
+        }
         await page.screenshot({ path: `${SHOTS}/picture-${id}-${k}-${size}.png` });
         k++;
       }

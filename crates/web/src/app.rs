@@ -116,6 +116,9 @@ pub struct App {
     /// Copies of the run for rewinding (`stevedore_sim::checkpoints`).
     checkpoints: Option<stevedore_sim::checkpoints::Checkpoints>,
     arrivals: Vec<(usize, f64)>,
+    /// Instances seen so far, and the new ones still sliding in: (instance, wall start in ms).
+    known_instances: usize,
+    instance_arrivals: Vec<(usize, f64)>,
     /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
     now_wall_ms: f64,
@@ -153,6 +156,9 @@ fn now_ms() -> f64 {
 
 /// How long a new task takes to travel from the pending queue to its instance (wall time).
 const ARRIVAL_MS: f64 = 700.0;
+/// How long a new instance's card takes to slide in (wall time), and how many at once at most.
+const INSTANCE_ARRIVAL_MS: f64 = 900.0;
+const MAX_ANIMATED_INSTANCES: usize = 20;
 /// Stopped tasks fading out at once, at most (each costs a translucent fill per frame).
 const MAX_ANIMATED_DEPARTURES: usize = 60;
 /// More new tasks than this in one frame appear in place: a burst of thousands is a blur.
@@ -181,10 +187,11 @@ impl App {
             None => (None, None),
         };
         let arriving: Vec<(usize, f64)> = self.arrivals.iter().map(|&(t, start)| (t, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
+        let arriving_instances: Vec<(usize, f64)> = self.instance_arrivals.iter().map(|&(i, start)| (i, (self.now_wall_ms - start) / INSTANCE_ARRIVAL_MS)).collect();
         let departing: Vec<(crate::layout::Rect, &str, f64)> = self.departures.iter().map(|&(r, c, start)| (r, c, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
         // Captions last about six seconds of wall time at the current speed.
         let caption_window_ms = (SPEEDS[self.speed] as u64 * CAPTION_WALL_MS).max(CAPTION_WALL_MS);
-        let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms };
+        let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, arriving_instances: &arriving_instances, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms };
         let scene = layout(sim, &view);
         paint::paint(&ctx, &scene, dpr, &self.zoom);
         // Test hook: the drawn objects and texts as JSON, while paused (building it costs a few
@@ -235,7 +242,9 @@ impl App {
             self.cost.get_mut().advance(sim, t);
             if jump {
                 self.known_tasks = sim.tasks_created();
+                self.known_instances = sim.instances.len();
                 self.arrivals.clear();
+                self.instance_arrivals.clear();
                 self.departures.clear();
                 // The last frame's scene may belong to the run just replaced.
                 self.scene = None;
@@ -284,6 +293,13 @@ impl App {
             self.arrivals.extend((0..sim.tasks.len()).filter(|&t| sim.tasks[t].exists() && sim.tasks[t].seq >= known && (sim.tasks[t].instance.is_some() || sim.tasks[t].fargate)).map(|t| (t, now_ms)));
         }
         self.known_tasks = sim.tasks_created();
+        // New instances (an Auto Scaling group's launch) slide in; a burst appears in place.
+        self.instance_arrivals.retain(|&(_, start)| now_ms - start < INSTANCE_ARRIVAL_MS);
+        let new = sim.instances.len().saturating_sub(self.known_instances);
+        if new > 0 && new <= MAX_ANIMATED_INSTANCES {
+            self.instance_arrivals.extend((self.known_instances..sim.instances.len()).map(|i| (i, now_ms)));
+        }
+        self.known_instances = sim.instances.len();
         // Tasks drawn last frame that have stopped since fade out where they stood.
         self.departures.retain(|&(_, _, start)| now_ms - start < ARRIVAL_MS);
         if let Some(scene) = self.scene.as_ref().filter(|_| self.departures.len() < MAX_ANIMATED_DEPARTURES) {
@@ -421,6 +437,8 @@ impl Component for App {
             known_tasks: 0,
             checkpoints: None,
             arrivals: Vec::new(),
+            known_instances: 0,
+            instance_arrivals: Vec::new(),
             departures: Vec::new(),
             now_wall_ms: 0.0,
             cost: Default::default(),

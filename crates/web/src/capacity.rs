@@ -96,7 +96,7 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
         None => scene.text(r.x + GAP, r.bottom() - 6.0, fit_parts(&parts, r.w - 2.0 * GAP, ty.small), ty.small, c.muted_text, Align::Left, false),
     }
     cx.seen.capacity = true;
-    let note = format!("cpu {}/{} memory {}/{} tasks {n}", inst.registered_cpu - inst.remaining_cpu, inst.registered_cpu, inst.registered_memory_mib - inst.remaining_memory_mib, inst.registered_memory_mib);
+    let note = format!("cpu {}/{} memory {}/{} tasks {n}{}", inst.registered_cpu - inst.remaining_cpu, inst.registered_cpu, inst.registered_memory_mib - inst.remaining_memory_mib, inst.registered_memory_mib, if draining { " dimmed" } else { "" });
     scene.object("instance", inst.spec.ec2_instance_id.clone(), r, note);
     scene.object("capacity", inst.spec.ec2_instance_id.clone(), bx, "");
 }

@@ -91,6 +91,10 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
     let mut placed: Vec<Rect> = Vec::new();
     let mut said: Vec<String> = Vec::new();
     let world = scene.world;
+    // Labels drawn so far (the legend overlay too): captions keep off them.
+    let keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    // The legend is drawn after the captions, below the region: captions stay above it.
+    let world = Rect { h: world.h - crate::legend::height(cx), ..world };
     for e in sim.log.iter().rev().take(SCAN).take_while(|e| e.at + window >= now) {
         if placed.len() >= MAX_CAPTIONS {
             break;
@@ -105,26 +109,11 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
         let w = text_width(&text, size) * 1.08 + 16.0;
         let h = size + 12.0;
         let near = anchor(cx, e, scene).unwrap_or(Rect { x: world.w / 2.0 - w / 2.0, y: world.h * 0.4, w, h });
-        // Beside an AWS service node (to its left, over the VPC's edge), else above the object.
+        // Beside an AWS service node (to its left, over the VPC's edge), else above the object;
+        // moved until it covers no other caption and no label (card titles, zone names): several
+        // events at once (a zone lost) must stay readable. Dropped when nowhere near is free.
         let edge = scene.objects.iter().any(|o| o.kind == "edge" && o.r == near);
-        let mut r = if edge {
-            Rect { x: near.x - w - 6.0, y: near.y + (near.h - h) / 2.0, w, h }
-        } else {
-            Rect { x: near.x + near.w / 2.0 - w / 2.0, y: near.y - h - 4.0, w, h }
-        };
-        r.x = r.x.clamp(4.0, (world.w - w - 4.0).max(4.0));
-        if r.y < 4.0 {
-            r.y = near.bottom() + 4.0;
-        }
-        // Above any caption already there (below when that leaves the canvas); bounded.
-        for _ in 0..=MAX_CAPTIONS {
-            match placed.iter().find(|p| p.overlaps(&r, 0.0)) {
-                Some(p) if p.y - h - 4.0 >= 4.0 => r.y = p.y - h - 4.0,
-                Some(p) => r.y = p.bottom() + 4.0,
-                None => break,
-            }
-        }
-        r.y = r.y.clamp(4.0, (world.h - h - 4.0).max(4.0));
+        let Some(r) = spot(near, w, h, edge, world, &keep_out, &placed) else { continue };
         let age = now.saturating_sub(e.at) as f64 / window as f64;
         let alpha = (1.0 - age).clamp(0.25, 1.0);
         let edge = match tone {
@@ -139,4 +128,23 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
         placed.push(r);
         said.push(text);
     }
+}
+
+/// Rows tried above and below the object before a caption gives up.
+const TRIES: usize = 12;
+
+/// A free place for a `w`×`h` caption next to `near`: the preferred spot first (above the
+/// object, or left of a node), then rows stepping away above and below it, each centred, then
+/// shifted left and right. Inside `world`; free of `keep_out` and clear of `placed` by 2 px.
+/// Bounded: 6 × TRIES candidates.
+pub fn spot(near: Rect, w: f64, h: f64, beside: bool, world: Rect, keep_out: &[Rect], placed: &[Rect]) -> Option<Rect> {
+    let step = h + 4.0;
+    let x = if beside { near.x - w - 6.0 } else { near.x + near.w / 2.0 - w / 2.0 };
+    let x = x.clamp(4.0, (world.w - w - 4.0).max(4.0));
+    let (up, down) = if beside { let y = near.y + (near.h - h) / 2.0; (y, y + step) } else { (near.y - h - 4.0, near.bottom() + 4.0) };
+    let free = |r: &Rect| {
+        r.y >= 4.0 && r.bottom() <= world.h - 4.0 && !keep_out.iter().any(|k| k.overlaps(r, 0.0)) && !placed.iter().any(|p| p.inset(-2.0).overlaps(r, 0.0))
+    };
+    let xs = [x, (x - w * 0.6).max(4.0), (x + w * 0.6).min((world.w - w - 4.0).max(4.0))];
+    (0..TRIES).flat_map(|k| [up - k as f64 * step, down + k as f64 * step]).flat_map(|y| xs.map(|x| Rect { x, y, w, h })).find(free)
 }

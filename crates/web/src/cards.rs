@@ -190,8 +190,10 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         for (k, &i) in members.iter().enumerate() {
             let r = Rect { x: area.x + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
             scene.instance_cards.push((i, r));
+            let first = scene.shapes.len();
             crate::capacity::draw_card(cx, i, r, scene);
             mark(cx, i, r, scene);
+            slide_in(cx, i, r, first, scene);
         }
         return;
     }
@@ -252,6 +254,17 @@ fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, ticks: &mut std:
                 scene.task_blocks.push((t, r));
             }
         }
+    }
+}
+
+/// A new instance's card slides in from the right edge (ease-out), staying inside the world;
+/// its objects (hit-testing, the test hook) are where it lands.
+fn slide_in(cx: &Ctx, i: usize, r: Rect, first: usize, scene: &mut Scene) {
+    let Some(&(_, p)) = cx.view.arriving_instances.iter().find(|(k, _)| *k == i) else { return };
+    let p = p.clamp(0.0, 1.0);
+    let dx = (1.0 - p).powi(3) * (scene.world.right() - r.right() - 4.0).max(0.0);
+    if dx > 0.0 {
+        scene.shapes[first..].iter_mut().for_each(|s| s.shift(dx, 0.0));
     }
 }
 

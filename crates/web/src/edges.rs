@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 use stevedore_sim::engine::TaskStatus;
 use stevedore_sim::Sim;
 
+/// Arrows from the Auto Scaling groups node to instances it just registered, at most.
+const MAX_LAUNCH_ARROWS: usize = 4;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Node {
     Ecr,
@@ -180,7 +183,7 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
 }
 
 /// An arrow from `from` to `to`, dashed while it streams, with a head at `to`.
-fn arrow(cx: &Ctx, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>) {
+pub fn arrow(cx: &Ctx, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>) {
     out.push(Shape::Line { from, to, colour: colour.to_string(), width: cx.line, dash });
     out.push(Shape::Arrow { from, to, colour: colour.to_string(), size: if cx.view.projection { 14.0 } else { 10.0 } });
 }
@@ -248,6 +251,17 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
             refusals.push((e.subject.clone(), left(r), (card.right() - 4.0, card.y + card.h / 2.0)));
         }
     }
+    // Instances an Auto Scaling group registered in the last minute (arrows drawn below).
+    let launched: Vec<(String, Rect)> = sim
+        .log
+        .iter()
+        .rev()
+        .take(300)
+        .take_while(|e| e.at + 60_000 >= sim.now())
+        .filter(|e| e.kind == "instance" && e.message.ends_with("by cluster auto scaling"))
+        .filter_map(|e| instances.get(e.subject.as_str()).map(|r| (e.subject.clone(), *r)))
+        .take(MAX_LAUNCH_ARROWS)
+        .collect();
     for (id, from, to) in refusals.into_iter().take(3) {
         push("refused", id, from, to, c.unhealthy, Dash::Dotted, &mut out, scene);
     }
@@ -267,8 +281,12 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
             push("alarm", String::new(), (cw.x + cw.w / 2.0, cw.bottom()), (aas.x + aas.w / 2.0, aas.y), c.unhealthy, Dash::Solid, &mut out, scene);
         }
     }
-    // An Auto Scaling group launching instances points into the cluster.
+    // An Auto Scaling group launching instances points into the cluster while they boot, then
+    // at each instance it registered in the last minute.
     if let Some(asg) = at.get(&Node::AutoScalingGroups) {
+        for (id, card) in launched.into_iter() {
+            push("launch", id, left(asg), (card.right(), card.y + card.h / 2.0), c.initial, Dash::Dashed, &mut out, scene);
+        }
         if sim.groups_state.iter().any(|g| g.launching > 0) {
             push("launch", String::new(), left(asg), (asg.x - 2.0 * GAP - 40.0, asg.y + asg.h / 2.0), c.initial, Dash::Dashed, &mut out, scene);
         }

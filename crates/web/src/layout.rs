@@ -6,7 +6,7 @@
 use crate::palette::Colours;
 pub use crate::scene::{Align, Dash, Hit, Rect, Scene};
 use crate::scene::{fit_parts, Type};
-use crate::{cards, captions, edges, legend, traffic};
+use crate::{cards, captions, edges, legend, moves, traffic};
 use std::collections::{BTreeMap, BTreeSet};
 use stevedore_sim::engine::TargetState;
 use stevedore_sim::Sim;
@@ -24,6 +24,9 @@ pub struct View<'a> {
     pub selected_instance: Option<usize>,
     /// Tasks still travelling from the pending queue to their place, with progress 0..1.
     pub arriving: &'a [(usize, f64)],
+    /// Instances just registered, sliding in from the right (where the Auto Scaling group
+    /// node is), with progress 0..1. Wall time only: where the sim put them is unchanged.
+    pub arriving_instances: &'a [(usize, f64)],
     /// Tasks that just stopped, fading out where they stood: (block, colour, progress 0..1).
     pub departing: &'a [(Rect, &'a str, f64)],
     /// Wall-clock seconds while playing: moves the request-flow dots (0 when paused).
@@ -123,6 +126,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let lbs = traffic::draw_load_balancers(&mut cx, lb_band, &zones, &lanes, &mut scene);
     traffic::draw_targets(&mut cx, &lbs, &mut scene);
     departing(&cx, &mut scene);
+    moves::draw(&mut cx, &mut scene);
     traffic::draw_calls(&mut cx, &mut scene);
     if edge_w > 0.0 {
         let column = Rect { x: vpc.right() + GAP, y: vpc.y, w: edge_w, h: vpc.h };

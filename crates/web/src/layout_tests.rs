@@ -52,6 +52,21 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
             }
         }
     }
+    // Captions (opaque callouts) never cover each other or any label: card titles, zone names,
+    // chips' words, the legend.
+    let captions: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "caption").collect();
+    for (k, a) in captions.iter().enumerate() {
+        for b in &captions[k + 1..] {
+            if a.r.overlaps(&b.r, 0.5) {
+                bad.push(format!("captions {:?} {:?} and {:?} {:?} overlap", a.note, a.r, b.note, b.r));
+            }
+        }
+        for (r, t, _) in &texts {
+            if a.r.overlaps(r, 0.5) {
+                bad.push(format!("caption {:?} {:?} covers the label {t:?} {r:?}", a.note, a.r));
+            }
+        }
+    }
     for s in scene.shapes.iter().chain(&scene.overlay).chain(&scene.callouts) {
         let r = match s {
             Shape::Rect { r, .. } | Shape::Frame { r, .. } => *r,
@@ -99,7 +114,7 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
 #[test]
 fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
     let mut failures = Vec::new();
-    let (mut frames, mut texts, mut lines) = (0, 0, 0);
+    let (mut frames, mut texts, mut lines, mut captions) = (0, 0, 0, 0);
     for l in crate::scenarios::BUILT_IN {
         let mut sim = lesson(l.id);
         for t in moments(l.id) {
@@ -109,6 +124,7 @@ fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
                 frames += 1;
                 texts += scene.text_boxes().len();
                 lines += scene.objects.iter().filter(|o| o.kind == "target-line").count();
+                captions += scene.objects.iter().filter(|o| o.kind == "caption").count();
                 for f in check(&scene, w, h, projection) {
                     failures.push(format!("{} at {}s, {w}x{h}{}: {f}", l.id, t / 1000, if projection { " projection" } else { "" }));
                 }
@@ -116,7 +132,7 @@ fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
         }
     }
     // The checks ran over real pictures.
-    assert!(frames >= 4 * crate::scenarios::BUILT_IN.len() * 2 && texts > 20 * frames && lines > 100, "{frames} frames, {texts} texts, {lines} lines");
+    assert!(frames >= 4 * crate::scenarios::BUILT_IN.len() * 2 && texts > 20 * frames && lines > 100 && captions > frames / 2, "{frames} frames, {texts} texts, {lines} lines, {captions} captions");
     let shown: Vec<&String> = failures.iter().take(40).collect();
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
 }
@@ -257,4 +273,89 @@ fn the_services_around_the_cluster_act_with_arrows() {
     assert!((180_000..200_000).step_by(2_000).any(|t| arrows("ecr-images", t, "pull") > 0));
     // A container's call denied by IAM.
     assert!((180_000..240_000).step_by(5_000).any(|t| arrows("iam-roles", t, "call-denied") > 0));
+}
+
+/// The zone a drawn object lies in (its top-left inside the zone's column).
+fn zone_of(scene: &Scene, r: &Rect) -> Option<String> {
+    scene.objects.iter().find(|z| z.kind == "zone" && z.r.contains(r.x + 1.0, r.y + 1.0)).map(|z| z.id.clone())
+}
+
+#[test]
+fn a_lost_zone_goes_dark_and_its_tasks_come_back_in_the_others() {
+    // lose-an-az: FIS stops every instance in us-east-1a at 5m.
+    let mut sim = lesson("lose-an-az");
+    sim.advance_to(315_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let dark: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "instance" && zone_of(&scene, &o.r).as_deref() == Some("us-east-1a")).collect();
+    assert_eq!(dark.len(), 2);
+    assert!(dark.iter().all(|o| o.note.ends_with("dimmed")), "{dark:?}");
+    assert!(scene.text_boxes().iter().filter(|(_, t, _)| t.contains("STOPPED")).count() >= 2);
+    let lit = scene.objects.iter().filter(|o| o.kind == "instance" && !o.note.ends_with("dimmed")).count();
+    assert_eq!(lit, 4);
+    // 'packed' lost all six at once: its load balancer says none is healthy.
+    let packed = scene.objects.iter().find(|o| o.kind == "lb" && o.note.contains("packed-tg")).expect("packed's load balancer");
+    assert!(packed.note.contains("(0/"), "{}", packed.note);
+    // Replacements run in the other zones, none in the dark one.
+    sim.advance_to(335_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let running: Vec<Option<String>> = scene.objects.iter().filter(|o| o.kind == "task" && o.note.starts_with("running")).map(|o| zone_of(&scene, &o.r)).collect();
+    assert!(running.len() >= 12, "{running:?}");
+    assert!(running.iter().all(|z| matches!(z.as_deref(), Some("us-east-1b" | "us-east-1c"))), "{running:?}");
+}
+
+#[test]
+fn an_auto_scaling_launch_points_at_the_new_instance_which_slides_in() {
+    let mut sim = lesson("cluster-auto-scaling");
+    let before = sim.instances.len();
+    let at = (5_000..900_000).step_by(5_000).find(|&t| {
+        sim.advance_to(t);
+        sim.instances.len() > before
+    });
+    let at = at.expect("the lesson's ASG launches an instance");
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    let new = &sim.instances[before].spec.ec2_instance_id;
+    let arrow = scene.objects.iter().find(|o| o.kind == "arrow" && o.note == "launch" && &o.id == new).unwrap_or_else(|| panic!("no launch arrow to {new} at {at}"));
+    let card = scene.objects.iter().find(|o| o.kind == "instance" && &o.id == new).unwrap().r;
+    let node = scene.objects.iter().find(|o| o.kind == "edge" && o.id == "Auto Scaling groups").unwrap().r;
+    // From the node's left side to the card's right side, middle.
+    assert!((arrow.r.x - node.x).abs() < 0.01 && (arrow.r.right() - card.right()).abs() < 0.01 && (arrow.r.bottom() - (card.y + card.h / 2.0)).abs() < 0.01, "{arrow:?} {card:?} {node:?}");
+    // Sliding in: the card's shapes start to the right and land where the sim put it; the
+    // objects (what a click hits) never move.
+    let frames = |p: f64| {
+        let arriving = [(before, p)];
+        let s = layout(&sim, &View { arriving_instances: &arriving, ..view(1280.0, 720.0, true) });
+        let xs: Vec<f64> = s.shapes.iter().filter_map(|x| match x { Shape::Rect { r, .. } if r.w == card.w && r.h == card.h && (r.y - card.y).abs() < 0.01 => Some(r.x), _ => None }).collect();
+        (xs, s.objects.iter().find(|o| o.kind == "instance" && &o.id == new).unwrap().r)
+    };
+    let (start, obj0) = frames(0.0);
+    let (end, obj1) = frames(1.0);
+    assert!(!start.contains(&card.x) && start.iter().any(|x| *x > card.x + 20.0), "{start:?} vs {}", card.x);
+    assert!(end.contains(&card.x), "{end:?}");
+    assert_eq!((obj0, obj1), (card, card));
+    assert!(start.iter().all(|x| x + card.w <= 1280.0), "stays on the canvas");
+}
+
+#[test]
+fn a_spot_notice_shows_tasks_moving_from_the_draining_instance_to_their_replacements() {
+    // ec2-spot-draining: a Spot interruption notice at 3m; the agent sets DRAINING.
+    let mut sim = lesson("ec2-spot-draining");
+    let mut seen = 0;
+    for t in (181_000..300_000).step_by(3_000) {
+        sim.advance_to(t);
+        let scene = layout(&sim, &view(1280.0, 720.0, true));
+        for o in scene.objects.iter().filter(|o| o.kind == "arrow" && o.note == "replace") {
+            let from = scene.instance_cards.iter().find(|(_, r)| (r.x + r.w / 2.0 - o.r.x).abs() < 0.01 && (r.y + r.h / 2.0 - o.r.y).abs() < 0.01).map(|(i, _)| *i).expect("starts on an instance card");
+            assert_eq!(sim.instances[from].status, stevedore_sim::engine::InstanceStatus::Draining);
+            let task = sim.find_task(&o.id).expect("ends at a task");
+            assert!(sim.tasks[task].instance != Some(from) && sim.tasks[task].live());
+            let b = scene.task_blocks.iter().find(|(k, _)| *k == task).unwrap().1;
+            assert!((b.x + b.w / 2.0 - o.r.right()).abs() < 0.01 && (b.y - o.r.bottom()).abs() < 0.01);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "{seen} move arrows");
+    // Long after, no arrows.
+    sim.advance_to(sim.scenario.duration);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    assert!(!scene.objects.iter().any(|o| o.note == "replace") || sim.instances.iter().any(|i| i.status == stevedore_sim::engine::InstanceStatus::Draining));
 }

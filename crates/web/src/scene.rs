@@ -61,6 +61,34 @@ pub enum Shape {
     Arrow { from: (f64, f64), to: (f64, f64), colour: String, size: f64 },
 }
 
+impl Shape {
+    /// The same shape moved by (dx, dy): an instance card sliding in is drawn at an offset.
+    pub fn shift(&mut self, dx: f64, dy: f64) {
+        let mv = |p: &mut (f64, f64)| {
+            p.0 += dx;
+            p.1 += dy;
+        };
+        match self {
+            Shape::Rect { r, .. } | Shape::Frame { r, .. } => {
+                r.x += dx;
+                r.y += dy;
+            }
+            Shape::Text { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Shape::Line { from, to, .. } | Shape::Arrow { from, to, .. } => {
+                mv(from);
+                mv(to);
+            }
+            Shape::Marks { rects, .. } => rects.iter_mut().for_each(|r| {
+                r.x += dx;
+                r.y += dy;
+            }),
+        }
+    }
+}
+
 /// Estimated width of `text` at `size` px: 0.64 em per character covers the UI font's bold
 /// capitals (DejaVu Sans, the widest sans a Linux browser falls back to).
 pub fn text_width(text: &str, size: f64) -> f64 {
