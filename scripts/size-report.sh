@@ -3,10 +3,12 @@
 # The budget only goes up in the commit that needs it, with the reason and the new figure in
 # its message (issue 13). The goal is 250 KiB; the budget is the figure measured on 2026-12-01
 # (566 KiB: 559 before issue 13, plus its checkpoints, limits and the CSP loader files) plus a
-# small margin.
+# small margin. Raised to 750 KiB the same day for 729 KiB measured: the architecture-diagram
+# canvas (issue 10), the editor and event log work (issue 11) and the cost meter, cost charts
+# and Compare view (issue 16) landed together. Cutting it is issue 13's open work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_KIB=600
+BUDGET_KIB=750
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
