@@ -162,12 +162,12 @@ impl Compare {
                 </div>
                 <div class="compare-table-wrap">
                     <table class="compare-table" id="compare-table">
-                        <thead><tr>{ for COLUMNS.iter().map(|c| html! { <th>{ c.0 }</th> }) }</tr></thead>
+                        <thead><tr><th>{ "run" }</th>{ for compare::table::ROWS.iter().map(|c| html! { <th>{ *c }</th> }) }</tr></thead>
                         <tbody>
                             { for summaries.iter().map(|(k, s)| html! {
                                 <tr data-run={s.name.clone()} data-cost={format!("{:.6}", s.cost_usd)} data-elapsed={s.elapsed_seconds.to_string()}>
                                     <th style={format!("--run-colour: {}", COLOURS[k % COLOURS.len()])}>{ &s.name }</th>
-                                    { for COLUMNS.iter().skip(1).map(|c| html! { <td class="mono">{ (c.1)(s) }</td> }) }
+                                    { for compare::table::cells(s, money).into_iter().map(|c| html! { <td class="mono">{ c }</td> }) }
                                 </tr>
                             }) }
                         </tbody>
@@ -228,25 +228,6 @@ fn draw_picture(canvas: &HtmlCanvasElement, sim: &Sim, dpr: f64) {
     let view = View { width: PICTURE_W, height: PICTURE_H, projection: false, highlight: None, selected_task: None, selected_instance: None, arriving: &[], arriving_instances: &[], departing: &[], phase_s: 0.0, caption_window_ms: 0 };
     crate::paint::paint(&ctx, &layout(sim, &view), dpr * w / PICTURE_W, &crate::zoom::Zoom::default());
 }
-
-type Column = (&'static str, fn(&Summary) -> String);
-
-/// The columns of `stevedore compare` (its rows, there: the CLI prints a column per run).
-const COLUMNS: &[Column] = &[
-    ("run", |s| s.name.clone()),
-    ("cost", |s| money(s.cost_usd)),
-    ("cost per hour now", |s| money(s.cost_per_hour_usd)),
-    ("cost per 1,000 requests", |s| s.usd_per_1000_requests.map_or("-".into(), money)),
-    ("tasks running min/avg/max", |s| format!("{:.0}/{:.1}/{:.0}", s.tasks_running_min, s.tasks_running_avg, s.tasks_running_max)),
-    ("unplaced task-minutes", |s| format!("{:.0}", s.unplaced_task_minutes)),
-    ("pending task-minutes", |s| format!("{:.0}", s.pending_task_minutes)),
-    ("p95 CPU", |s| s.p95_cpu_percent.map_or("-".into(), |p| format!("{p:.1}%"))),
-    ("requests served", |s| format!("{:.0}", s.requests_served)),
-    ("requests failed (5xx)", |s| format!("{:.0}", s.requests_failed)),
-    ("scaling activities", |s| s.scaling_activities.to_string()),
-    ("interruptions", |s| s.interruptions.to_string()),
-    ("instances used/launched", |s| format!("{}/{}", s.instances_used, s.instances_launched)),
-];
 
 /// Runs with equal numbers draw on top of each other: patterns tell them apart, not colour alone.
 fn stroke(k: usize) -> Stroke {

@@ -7,6 +7,7 @@
 //! `noise` draws from each run's own seeded stream, so with noise > 0 the jitter differs.)
 
 pub mod summary;
+pub mod table;
 
 use crate::error::{Errors, ValidationError};
 use crate::time::SimTime;
