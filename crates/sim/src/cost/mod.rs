@@ -12,6 +12,7 @@ pub mod lcu;
 mod meter;
 pub mod prices;
 pub mod report;
+pub mod split;
 
 use crate::engine::{Instance, Sim, Task};
 use billing::{FargateSize, Usage};
@@ -52,12 +53,35 @@ pub struct Bill {
     pub rate_usd_per_hour: f64,
     /// Requests (ALB) and new flows (NLB) the load balancers carried.
     pub requests: f64,
+    /// Each EC2 instance's charge split over its tasks, plus its unused capacity (`split`):
+    /// the per-service view of the `EC2` lines, never added to the total a second time.
+    pub split: Vec<split::Share>,
 }
 
 impl Bill {
     /// Cost per 1,000 requests, when there were any.
     pub fn usd_per_1000_requests(&self) -> Option<f64> {
         (self.requests > 0.0).then(|| self.total_usd * 1000.0 / self.requests)
+    }
+
+    /// What each service cost: its Fargate tasks plus its tasks' shares of EC2 instances, then
+    /// the instances' `unused capacity`; tasks outside a service are left out.
+    pub fn by_service(&self) -> Vec<(String, f64)> {
+        let mut out = self.totals_by(|l| l.service.clone());
+        let mut add = |k: &str, usd: f64| match out.iter_mut().find(|(name, _)| name == k) {
+            Some(entry) => entry.1 += usd,
+            None => out.push((k.to_string(), usd)),
+        };
+        for s in self.split.iter().filter(|s| s.task_id != split::UNUSED) {
+            if let Some(name) = &s.service {
+                add(name, s.usd);
+            }
+        }
+        let unused: f64 = self.split.iter().filter(|s| s.task_id == split::UNUSED).map(|s| s.usd).sum();
+        if self.split.iter().any(|s| s.task_id == split::UNUSED) {
+            add(split::UNUSED, unused);
+        }
+        out
     }
 
     /// Totals grouped by a key of each line, in first-seen order.
@@ -153,8 +177,12 @@ pub fn bill(sim: &Sim) -> Bill {
     let mut lines = Vec::new();
     let mut rate = 0.0;
     let mut pools = PoolPrices::default();
+    // Per instance: its unit costs and billed span, for the split.
+    let mut terms: Vec<(split::UnitCosts, u64, u64)> = Vec::with_capacity(sim.instances.len());
     for inst in &sim.instances {
         let (per_hour, s, usd) = instance_charge(sim, inst, &mut pools);
+        let (vcpus, gb) = instance_size(inst);
+        terms.push((split::unit_costs(per_hour, vcpus, gb), inst.launched_at, inst.terminated_at.unwrap_or(sim.now())));
         let running = inst.terminated_at.is_none();
         if running {
             rate += per_hour;
@@ -213,7 +241,45 @@ pub fn bill(sim: &Sim) -> Bill {
         lines.push(line);
     }
     let total_usd = lines.iter().map(|l| l.usd).sum();
-    Bill { lines, total_usd, rate_usd_per_hour: rate, requests }
+    let split = split_instances(sim, &lines, &terms);
+    Bill { lines, total_usd, rate_usd_per_hour: rate, requests, split }
+}
+
+/// An instance's nominal vCPUs and GB of memory (its type's, else what it registered).
+fn instance_size(inst: &Instance) -> (f64, f64) {
+    match crate::catalog::instance_types::lookup(&inst.spec.instance_type) {
+        Some(t) => (t.vcpus as f64, t.memory_mib as f64 / 1024.0),
+        None => (inst.registered_cpu as f64 / 1024.0, inst.registered_memory_mib as f64 / 1024.0),
+    }
+}
+
+/// The EC2 lines (the first `terms.len()` of `lines`) split over the tasks each instance ran,
+/// by `split`'s rule: per instance, its tasks in the order they started, then its unused capacity.
+fn split_instances(sim: &Sim, lines: &[Line], terms: &[(split::UnitCosts, u64, u64)]) -> Vec<split::Share> {
+    let mut per_instance: Vec<Vec<split::Share>> = vec![Vec::new(); terms.len()];
+    for t in sim.expired_billable().iter().chain(&sim.tasks) {
+        let (false, Some(i), Some(start)) = (t.fargate, t.instance, t.pending_at) else { continue };
+        let Some(&(units, from, to)) = terms.get(i) else { continue };
+        let held_h = split::overlap_ms(start, t.stopped_at.unwrap_or(sim.now()), from, to) as f64 / 3_600_000.0;
+        let td = &sim.scenario.task_defs[t.task_def];
+        let (vcpu, gb) = (td.reserved_cpu() as f64 / 1024.0, td.reserved_memory_mib() as f64 / 1024.0);
+        per_instance[i].push(split::Share {
+            instance_id: lines[i].resource_id.clone(),
+            task_id: t.id.clone(),
+            service: t.service.map(|k| sim.services[k].def.name.clone()),
+            vcpu_hours: vcpu * held_h,
+            gb_hours: gb * held_h,
+            usd: units.task_per_hour(vcpu, gb) * held_h,
+        });
+    }
+    let mut out = Vec::new();
+    for (i, mut shares) in per_instance.into_iter().enumerate() {
+        let held: f64 = shares.iter().map(|s| s.usd).sum();
+        let unused = (lines[i].usd - held).max(0.0);
+        shares.push(split::Share { instance_id: lines[i].resource_id.clone(), task_id: split::UNUSED.into(), service: None, vcpu_hours: 0.0, gb_hours: 0.0, usd: unused });
+        out.extend(shares);
+    }
+    out
 }
 
 impl Sim {

@@ -21,9 +21,13 @@ pub fn section_of(b: &Bill, now_ms: u64) -> Value {
         "requests": b.requests.round(),
         "usdPer1000Requests": b.usd_per_1000_requests().map(round),
         "byResourceType": map(b.totals_by(|l| Some(format!("{} {}", l.resource_type, l.pricing)))),
-        "byService": map(b.totals_by(|l| l.service.clone())),
+        "byService": map(b.by_service()),
         "byCapacityProvider": map(b.totals_by(|l| l.capacity_provider.clone())),
         "lines": b.lines,
+        "ec2Split": {
+            "rule": "each EC2 instance's charge split over the tasks it ran by reserved vCPU and memory, weighted 9:1 as AWS split cost allocation data does; what no task reserved is \"unused capacity\"",
+            "shares": b.split,
+        },
         "notIncluded": "NAT gateways, data transfer, public IPv4 addresses, EBS volumes, CloudWatch and ECR storage are not modelled",
     })
 }

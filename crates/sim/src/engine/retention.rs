@@ -135,17 +135,17 @@ impl Sim {
             self.schedule(self.now + STOPPED_TASK_RETENTION_MS, Wake::Expire { task, generation });
             return;
         }
-        if self.tasks[task].fargate && self.tasks[task].pending_at.is_some() {
+        if self.tasks[task].pending_at.is_some() {
             let t = &self.tasks[task];
-            let kept = Task { seq: t.seq, id: t.id.clone(), task_def: t.task_def, service: t.service, fargate: true, capacity_provider: t.capacity_provider.clone(), pending_at: t.pending_at, stopped_at: t.stopped_at, ..Task::vacant() };
+            let kept = Task { seq: t.seq, id: t.id.clone(), task_def: t.task_def, service: t.service, fargate: t.fargate, instance: t.instance, capacity_provider: t.capacity_provider.clone(), pending_at: t.pending_at, stopped_at: t.stopped_at, ..Task::vacant() };
             self.expired_billable.push(kept);
         }
         self.vacate(task);
     }
 
-    /// Fargate tasks that have expired (ECS no longer describes them) but still count on the
-    /// bill, in the order they expired: id, task definition, service, capacity provider and
-    /// billed span only.
+    /// Tasks that have expired (ECS no longer describes them) but still count on the bill (a
+    /// Fargate task's charge, an EC2 task's share of its instance), in the order they expired:
+    /// id, task definition, service, capacity provider, instance and billed span only.
     pub fn expired_billable(&self) -> &[Task] {
         &self.expired_billable
     }
