@@ -27,7 +27,9 @@ pub fn render(sim: &Sim) -> String {
     out.push('\n');
     section(&mut out, "By resource type", b.totals_by(|l| Some(format!("{} {}", l.resource_type, l.pricing))));
     section(&mut out, "By capacity provider", b.totals_by(|l| l.capacity_provider.clone()));
-    section(&mut out, "By service (Fargate tasks)", b.totals_by(|l| l.service.clone()));
+    // EC2 instances split over their tasks by reserved vCPU and memory, weighted 9:1 (AWS split
+    // cost allocation data); what no task reserved is its own line.
+    section(&mut out, "By service (Fargate tasks + each task's share of its EC2 instance)", b.by_service());
     summary(&mut out, &b);
     out
 }

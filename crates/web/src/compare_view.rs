@@ -17,7 +17,12 @@ const COLOURS: &[&str] = &["#94a3b8", "#38bdf8", "#f472b6", "#34d399", "#fbbf24"
 
 pub enum CompareMsg {
     Pick(usize),
+    /// The patch text as typed (every keystroke): kept, so a redraw never puts back the old text.
+    DraftPatch(usize, String),
+    /// Rerun the variant with this patch text (on leaving the box, or its Rerun button).
     EditPatch(usize, String),
+    /// Rerun the variant with the text last typed.
+    Rerun(usize),
 }
 
 pub struct Run {
@@ -78,7 +83,17 @@ impl Compare {
                     run.picked = !run.picked;
                 }
             }
+            CompareMsg::DraftPatch(k, text) => {
+                if let Some(run) = self.runs.get_mut(k).filter(|_| k > 0) {
+                    run.patch_text = text;
+                }
+            }
             CompareMsg::EditPatch(k, text) => self.edit_patch(k, text),
+            CompareMsg::Rerun(k) => {
+                if let Some(text) = self.runs.get(k).map(|r| r.patch_text.clone()) {
+                    self.edit_patch(k, text);
+                }
+            }
         }
     }
 
@@ -147,6 +162,7 @@ impl Compare {
 
     pub fn view(&self, on: &Callback<CompareMsg>, large: bool) -> Html {
         let summaries: Vec<(usize, Summary)> = self.runs.iter().enumerate().filter(|(_, r)| r.picked).map(|(k, r)| (k, Summary::of(&r.name, &r.sim))).collect();
+        let cells: Vec<[String; 12]> = summaries.iter().map(|(_, s)| compare::table::cells(s, money)).collect();
         let (w, h) = if large { (560, 240) } else { (520, 200) };
         html! {
             <section class="compare" id="compare">
@@ -162,12 +178,17 @@ impl Compare {
                 </div>
                 <div class="compare-table-wrap">
                     <table class="compare-table" id="compare-table">
-                        <thead><tr><th>{ "run" }</th>{ for compare::table::ROWS.iter().map(|c| html! { <th>{ *c }</th> }) }</tr></thead>
-                        <tbody>
+                        <thead><tr>
+                            <th scope="col">{ "" }</th>
                             { for summaries.iter().map(|(k, s)| html! {
-                                <tr data-run={s.name.clone()} data-cost={format!("{:.6}", s.cost_usd)} data-elapsed={s.elapsed_seconds.to_string()}>
-                                    <th style={format!("--run-colour: {}", COLOURS[k % COLOURS.len()])}>{ &s.name }</th>
-                                    { for compare::table::cells(s, money).into_iter().map(|c| html! { <td class="mono">{ c }</td> }) }
+                                <th scope="col" data-run={s.name.clone()} data-cost={format!("{:.6}", s.cost_usd)} data-elapsed={s.elapsed_seconds.to_string()} style={format!("--run-colour: {}", COLOURS[k % COLOURS.len()])}>{ &s.name }</th>
+                            }) }
+                        </tr></thead>
+                        <tbody>
+                            { for compare::table::ROWS.iter().enumerate().map(|(row, label)| html! {
+                                <tr>
+                                    <th scope="row">{ *label }</th>
+                                    { for cells.iter().map(|c| html! { <td class="mono">{ c[row].clone() }</td> }) }
                                 </tr>
                             }) }
                         </tbody>
@@ -189,8 +210,13 @@ impl Compare {
                     <details class="compare-patch">
                         <summary>{ &r.name }</summary>
                         <textarea id={format!("compare-patch-{k}")} class="mono" spellcheck="false" rows="8" value={r.patch_text.clone()}
+                            oninput={on.reform(move |e: InputEvent| CompareMsg::DraftPatch(k, e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))}
                             onchange={on.reform(move |e: Event| CompareMsg::EditPatch(k, e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))} />
-                        if let Some(e) = &r.error { <pre class="error" id={format!("compare-error-{k}")}>{ e }</pre> }
+                        <button id={format!("compare-rerun-{k}")} class="compare-rerun" onclick={on.reform(move |_| CompareMsg::Rerun(k))}>{ "Rerun this variant" }</button>
+                        if let Some(e) = &r.error {
+                            <p class="label">{ "This patch was not applied; the run shown is the last one that was." }</p>
+                            <pre class="error" id={format!("compare-error-{k}")}>{ e }</pre>
+                        }
                     </details>
                 }) }
             </section>
@@ -297,6 +323,16 @@ mod tests {
         c.update(CompareMsg::EditPatch(1, r#"[{"op": "replace", "path": "/nope/0", "value": 1}]"#.into()));
         assert!(c.runs[1].error.as_deref().is_some_and(|e| e.contains("$.variants[0].patch")), "{:?}", c.runs[1].error);
         assert_eq!(c.runs[1].sim.now(), 600_000, "a bad patch keeps the run");
+        // Typing keeps the text as typed; Rerun applies it, and a bad one keeps text and run.
+        let typed = r#"[{"op": "add", "path": "/services/0/desiredCount", "value": "#;
+        c.update(CompareMsg::DraftPatch(1, typed.into()));
+        assert_eq!(c.runs[1].patch_text, typed);
+        c.update(CompareMsg::Rerun(1));
+        assert!(c.runs[1].error.as_deref().is_some_and(|e| e.contains("$.variants[0].patch: not JSON")));
+        assert_eq!((c.runs[1].patch_text.as_str(), c.runs[1].sim.now()), (typed, 600_000));
+        c.update(CompareMsg::DraftPatch(1, "[]".into()));
+        c.update(CompareMsg::Rerun(1));
+        assert!(c.runs[1].error.is_none() && c.runs[1].sim.now() == 0);
         assert!(Compare::new(lesson("first-light")).unwrap().is_none());
     }
 }

@@ -129,33 +129,63 @@ pub fn figure(c: &Chart, w: u32, h: u32) -> Html {
     }
 }
 
-/// Cost lines for the inspector: the selected task's own charge (Fargate) and its service's
-/// total, or the selected instance's charge.
+/// Cost lines for the inspector: the selected task's own charge (Fargate) or its share of its
+/// instance (EC2), and its service's total; or the selected instance's charge, split over its
+/// tasks' services and its unused capacity.
 pub fn selection_view(sim: &Sim, selection: Option<Selection>) -> Html {
-    let (own_id, service) = match selection {
-        Some(Selection::Task(t)) if t < sim.tasks.len() => (sim.tasks[t].id.clone(), sim.tasks[t].service.map(|s| sim.services[s].def.name.clone())),
-        Some(Selection::Instance(i)) if i < sim.instances.len() => (sim.instances[i].spec.ec2_instance_id.clone(), None),
+    let (own_id, service, instance) = match selection {
+        Some(Selection::Task(t)) if t < sim.tasks.len() => (sim.tasks[t].id.clone(), sim.tasks[t].service.map(|s| sim.services[s].def.name.clone()), false),
+        Some(Selection::Instance(i)) if i < sim.instances.len() => (sim.instances[i].spec.ec2_instance_id.clone(), None, true),
         _ => return html! {},
     };
     let bill = cost::bill(sim);
-    let own: f64 = bill.lines.iter().filter(|l| l.resource_id == own_id).map(|l| l.usd).sum();
-    let billed_here = bill.lines.iter().any(|l| l.resource_id == own_id);
-    let service_usd = service.as_ref().map(|name| bill.lines.iter().filter(|l| l.service.as_deref() == Some(name.as_str())).map(|l| l.usd).sum::<f64>());
+    let facts = selection_facts(&bill, &own_id, service.as_deref(), instance);
     html! {
         <section class="cost-inspector" id="cost-inspector">
             <h3>{ "Cost so far" }</h3>
             <dl class="facts">
-                if billed_here { <dt>{ "This resource" }</dt><dd class="mono">{ money(own) }</dd> }
-                if let (Some(name), Some(usd)) = (&service, service_usd) {
-                    <dt>{ format!("Service {name}") }</dt><dd class="mono" id="cost-service">{ money(usd) }</dd>
-                }
-                <dt>{ "Whole run" }</dt><dd class="mono">{ money(bill.total_usd) }</dd>
+                { for facts.iter().map(|(label, id, usd)| html! {
+                    <><dt>{ label }</dt><dd class="mono" id={*id}>{ money(*usd) }</dd></>
+                }) }
             </dl>
-            if !billed_here && matches!(selection, Some(Selection::Task(_))) {
-                <p class="label">{ "An EC2 task is billed through its instance; the service's share is its Fargate tasks." }</p>
+            if !instance && facts.iter().any(|f| f.1 == "cost-share") {
+                <p class="label">{ "An EC2 task's share of its instance: its reserved vCPU and memory, weighted 9:1 as AWS's split cost allocation does." }</p>
             }
         </section>
     }
+}
+
+/// The inspector's cost lines as (label, element id, dollars), pure so it is tested natively.
+pub fn selection_facts(bill: &cost::Bill, own_id: &str, service: Option<&str>, instance: bool) -> Vec<(String, &'static str, f64)> {
+    let mut out = Vec::new();
+    if bill.lines.iter().any(|l| l.resource_id == own_id) {
+        out.push(("This resource".to_string(), "cost-own", bill.lines.iter().filter(|l| l.resource_id == own_id).map(|l| l.usd).sum()));
+    }
+    if let Some(share) = bill.split.iter().find(|s| s.task_id == own_id) {
+        out.push((format!("Share of {}", share.instance_id), "cost-share", share.usd));
+    }
+    if instance {
+        // The instance's charge by who held it: services first, unused capacity last.
+        let mut rows: Vec<(String, f64)> = Vec::new();
+        for s in bill.split.iter().filter(|s| s.instance_id == own_id) {
+            let name = match (&s.service, s.task_id == cost::split::UNUSED) {
+                (_, true) => cost::split::UNUSED.to_string(),
+                (Some(n), false) => format!("Service {n}"),
+                (None, false) => "Tasks outside services".to_string(),
+            };
+            match rows.iter_mut().find(|r| r.0 == name) {
+                Some(r) => r.1 += s.usd,
+                None => rows.push((name, s.usd)),
+            }
+        }
+        out.extend(rows.into_iter().map(|(n, usd)| (format!("  {n}"), if n == cost::split::UNUSED { "cost-unused" } else { "cost-instance-service" }, usd)));
+    }
+    if let Some(name) = service {
+        let usd = bill.by_service().into_iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
+        out.push((format!("Service {name}"), "cost-service", usd));
+    }
+    out.push(("Whole run".to_string(), "cost-total", bill.total_usd));
+    out
 }
 
 #[cfg(test)]
@@ -213,6 +243,25 @@ mod tests {
         assert_eq!(charts.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["chart-cost", "chart-cost-rate"]);
         assert!(!sim.activities.is_empty());
         assert_eq!(charts[0].marks.len(), sim.activities.len());
+    }
+
+    #[test]
+    fn the_inspector_splits_an_instance_and_charges_an_ec2_task_its_share() {
+        let mut sim = lesson("first-light");
+        sim.advance_to(30 * MINUTE_MS);
+        let bill = cost::bill(&sim);
+        let inst = &sim.instances[0].spec.ec2_instance_id;
+        let facts = selection_facts(&bill, inst, None, true);
+        let own = facts.iter().find(|f| f.1 == "cost-own").unwrap().2;
+        let parts: f64 = facts.iter().filter(|f| f.1 == "cost-unused" || f.1 == "cost-instance-service").map(|f| f.2).sum();
+        assert!((own - parts).abs() < 1e-9, "the instance's services and unused capacity make its charge");
+        assert!(facts.iter().any(|f| f.0.contains("Service web")) && facts.iter().any(|f| f.1 == "cost-unused"));
+        let task = sim.tasks.iter().find(|t| t.exists() && t.instance.is_some()).unwrap();
+        let facts = selection_facts(&bill, &task.id, Some("web"), false);
+        assert_eq!(facts.iter().map(|f| f.1).collect::<Vec<_>>(), ["cost-share", "cost-service", "cost-total"]);
+        let web = facts[1].2;
+        let shares: f64 = bill.split.iter().filter(|s| s.service.as_deref() == Some("web")).map(|s| s.usd).sum();
+        assert!(web > facts[0].2 && (web - shares).abs() < 1e-12, "the service's cost is its tasks' shares");
     }
 
     #[test]
