@@ -212,7 +212,7 @@ impl Compare {
                         <textarea id={format!("compare-patch-{k}")} class="mono" spellcheck="false" rows="8" value={r.patch_text.clone()}
                             oninput={on.reform(move |e: InputEvent| CompareMsg::DraftPatch(k, e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))}
                             onchange={on.reform(move |e: Event| CompareMsg::EditPatch(k, e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))} />
-                        <button id={format!("compare-rerun-{k}")} class="compare-rerun" onclick={on.reform(move |_| CompareMsg::Rerun(k))}>{ "Rerun this variant" }</button>
+                        <button id={format!("compare-rerun-{k}")} class="tool compare-rerun" onclick={on.reform(move |_| CompareMsg::Rerun(k))}>{ "Rerun this variant" }</button>
                         if let Some(e) = &r.error {
                             <p class="label">{ "This patch was not applied; the run shown is the last one that was." }</p>
                             <pre class="error" id={format!("compare-error-{k}")}>{ e }</pre>
