@@ -8,6 +8,7 @@
 
 pub mod balancers;
 pub mod billing;
+pub mod eks;
 pub mod lcu;
 mod meter;
 pub mod prices;

@@ -2,17 +2,28 @@
 //! prices in USD, Linux, shared tenancy. Static data: prices change rarely and a lesson must
 //! give the same bill every time it runs.
 //!
-//! Sources (US East (N. Virginia)):
+//! Sources (US East (N. Virginia)), and what was checked against a stored copy on 2026-12-01:
 //! - EC2: <https://aws.amazon.com/ec2/pricing/on-demand/> (Linux, per instance-hour). t2 and m5
 //!   rows agree with a price-list copy dated 2017-12-01 (unchanged since); m7g.large $0.0816 with
-//!   a copy dated 2026-06-17. Rows marked `checked: false` are AWS's list prices as Stevedore
-//!   knows them, not re-checked against a stored copy when this table was taken.
-//! - Fargate: <https://aws.amazon.com/fargate/pricing/> ($0.000011244 per vCPU-second, i.e.
-//!   $0.04048 per vCPU-hour, appears on <https://aws.amazon.com/ecs/pricing/>).
-//! - Elastic Load Balancing: <https://aws.amazon.com/elasticloadbalancing/pricing/>.
+//!   a copy dated 2026-06-17 (a third-party page quoting AWS's rate card). Rows marked
+//!   `checked: false` are AWS's list prices as Stevedore knows them, UNVERIFIED against a stored
+//!   copy. Per-second billing with a 60-second minimum (Linux): stated by the EC2 pricing page.
+//! - Fargate: <https://aws.amazon.com/fargate/pricing/>. Its stored copy (2026-12-01) confirms
+//!   the rule (billed "from the time you start to download your container image until the
+//!   Amazon ECS Task or Amazon EKS Pod terminates, rounded up to the nearest second"), the five
+//!   dimensions, and Fargate Spot "up to a 70% discount"; its rate table is rendered by script
+//!   and absent from the copy. $0.000011244 per vCPU-second (= $0.04048 per vCPU-hour) appears on
+//!   <https://aws.amazon.com/ecs/pricing/> (a transcription dated 2026-09-20). The per-GB rates,
+//!   Linux/ARM, Windows/x86 and its $0.046 per vCPU-hour licence, and $0.000111 per GB-hour of
+//!   storage agree with a third-party copy of the us-east-1 table (Vantage, "AWS Fargate Pricing
+//!   Explained"): UNVERIFIED against an AWS copy. The Windows 15-minute minimum: UNVERIFIED (no
+//!   stored copy carries it; see `FARGATE_WINDOWS_X86`).
+//! - Elastic Load Balancing: <https://aws.amazon.com/elasticloadbalancing/pricing/> (UNVERIFIED
+//!   this time: not re-searched).
+//! - EKS: `cost::eks` (checked 2026-12-01).
 //!
 //! Out of scope, on purpose: NAT gateways, data transfer, public IPv4 addresses, EBS volumes,
-//! CloudWatch, ECR storage. EKS control plane: EKS is not modelled yet (its price is listed).
+//! CloudWatch, ECR storage. EKS (control plane, Fargate pods): `cost::eks`.
 
 /// When these prices were taken (the report's `pricesAsOf`).
 pub const PRICES_AS_OF: &str = "2026-12-01";
@@ -132,8 +143,8 @@ pub struct FargateRates {
 pub const FARGATE_LINUX_X86: FargateRates = FargateRates { usd_per_vcpu_hour: 0.04048, usd_per_gb_hour: 0.004445, os_licence_usd_per_vcpu_hour: 0.0, minimum_s: 60 };
 pub const FARGATE_LINUX_ARM: FargateRates = FargateRates { usd_per_vcpu_hour: 0.03238, usd_per_gb_hour: 0.00356, os_licence_usd_per_vcpu_hour: 0.0, minimum_s: 60 };
 /// Windows on Fargate is billed per second with a 15-minute minimum, as AWS's Fargate pricing
-/// page states it. NOT re-checked this time: the stored copies of that page searched when these
-/// prices were taken lacked the Windows section's text.
+/// page states it. UNVERIFIED: searched 2026-12-01, no stored copy of that page (or any AWS
+/// page) carries the Windows minimum or rates; the rates agree with a third-party copy.
 pub const FARGATE_WINDOWS_X86: FargateRates = FargateRates { usd_per_vcpu_hour: 0.09148, usd_per_gb_hour: 0.01005, os_licence_usd_per_vcpu_hour: 0.046, minimum_s: 900 };
 
 /// Ephemeral storage above the 20 GiB every task gets free, per GB-hour.
@@ -168,10 +179,8 @@ pub struct LoadBalancerRates {
 pub const ALB: LoadBalancerRates = LoadBalancerRates { usd_per_hour: 0.0225, usd_per_capacity_unit_hour: 0.008 };
 pub const NLB: LoadBalancerRates = LoadBalancerRates { usd_per_hour: 0.0225, usd_per_capacity_unit_hour: 0.006 };
 
-/// EKS control plane per cluster-hour (standard / extended support). Listed for the catalogue's
-/// completeness: EKS is not modelled yet, so no bill carries it.
-pub const EKS_CLUSTER_USD_PER_HOUR_STANDARD: f64 = 0.10;
-pub const EKS_CLUSTER_USD_PER_HOUR_EXTENDED: f64 = 0.60;
+/// EKS control plane per cluster-hour (standard / extended support): see `cost::eks`.
+pub use super::eks::{CLUSTER_USD_PER_HOUR_EXTENDED as EKS_CLUSTER_USD_PER_HOUR_EXTENDED, CLUSTER_USD_PER_HOUR_STANDARD as EKS_CLUSTER_USD_PER_HOUR_STANDARD};
 
 #[cfg(test)]
 mod tests {
