@@ -37,6 +37,8 @@ fn meter(c: &mut Criterion) {
     let mut meter = stevedore_sim::cost::Meter::default();
     meter.totals(&sim);
     c.bench_function("Meter::totals per frame, same sim", |b| b.iter(|| meter.totals(&sim)));
+    // The inspector's bill: every line plus each instance split over its tasks.
+    c.bench_function("bill with EC2 split, same sim", |b| b.iter(|| stevedore_sim::cost::bill(&sim).split.len()));
 }
 
 criterion_group!(benches, meter);
