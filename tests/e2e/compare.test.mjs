@@ -108,3 +108,38 @@ test('editing a variant patch reruns it; a bad patch names its path and keeps te
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+// The inspector's cost per service: an EC2 instance split over its tasks' services and its
+// unused capacity; an EC2 task's share of its instance.
+async function clickAt(page, attr) {
+  const [x, y] = (await page.$eval('#cluster', (c, a) => c.dataset[a], attr)).split(',').map(Number);
+  const box = await page.locator('#cluster').boundingBox();
+  await page.mouse.click(box.x + x, box.y + y);
+}
+
+test('the inspector splits an EC2 instance by service and shows unused capacity', async () => {
+  const { page, problems } = await open(env, { width: 1280, height: 720 }, '?projection=1');
+  await openLesson(page, 'first-light');
+  await playUntil(page, '00:10:00');
+  await page.click('#tab-inspect');
+  await page.waitForFunction(() => document.querySelector('#cluster').dataset.firstInstance);
+  await clickAt(page, 'firstInstance');
+  await page.waitForSelector('#inspector[data-kind="instance"]');
+  await page.waitForSelector('#cost-inspector #cost-unused');
+  const money = (sel) => page.$$eval(sel, (es) => es.map((e) => Number(e.textContent.replace('$', ''))));
+  const [own] = await money('#cost-inspector #cost-own');
+  const parts = [...await money('#cost-inspector #cost-instance-service'), ...await money('#cost-inspector #cost-unused')];
+  assert.ok(own > 0 && parts.length >= 2, `${own} ${parts}`);
+  // Each part is rounded for display: they add up to the instance's charge within rounding.
+  assert.ok(Math.abs(parts.reduce((a, b) => a + b, 0) - own) < 0.01 * parts.length + 1e-9, `${parts} vs ${own}`);
+  assert.match(await page.textContent('#cost-inspector'), /Its tasks of service web/);
+  assert.match(await page.textContent('#cost-inspector'), /Unused capacity/);
+  await page.$eval('#cost-inspector', (e) => e.scrollIntoView());
+  await page.screenshot({ path: `${SHOTS}/cost-inspector-instance-1280x720.png` });
+  await page.waitForFunction(() => document.querySelector('#cluster').dataset.firstTask);
+  await clickAt(page, 'firstTask');
+  await page.waitForSelector('#cost-inspector #cost-share');
+  assert.match(await page.textContent('#cost-inspector'), /Share of i-[0-9a-f]+/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -169,16 +169,16 @@ pub fn selection_facts(bill: &cost::Bill, own_id: &str, service: Option<&str>, i
         let mut rows: Vec<(String, f64)> = Vec::new();
         for s in bill.split.iter().filter(|s| s.instance_id == own_id) {
             let name = match (&s.service, s.task_id == cost::split::UNUSED) {
-                (_, true) => cost::split::UNUSED.to_string(),
-                (Some(n), false) => format!("Service {n}"),
-                (None, false) => "Tasks outside services".to_string(),
+                (_, true) => "Unused capacity (no task reserved it)".to_string(),
+                (Some(n), false) => format!("Its tasks of service {n}"),
+                (None, false) => "Its tasks outside services".to_string(),
             };
             match rows.iter_mut().find(|r| r.0 == name) {
                 Some(r) => r.1 += s.usd,
                 None => rows.push((name, s.usd)),
             }
         }
-        out.extend(rows.into_iter().map(|(n, usd)| (format!("  {n}"), if n == cost::split::UNUSED { "cost-unused" } else { "cost-instance-service" }, usd)));
+        out.extend(rows.into_iter().map(|(n, usd)| { let id = if n.starts_with("Unused") { "cost-unused" } else { "cost-instance-service" }; (n, id, usd) }));
     }
     if let Some(name) = service {
         let usd = bill.by_service().into_iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
@@ -255,7 +255,7 @@ mod tests {
         let own = facts.iter().find(|f| f.1 == "cost-own").unwrap().2;
         let parts: f64 = facts.iter().filter(|f| f.1 == "cost-unused" || f.1 == "cost-instance-service").map(|f| f.2).sum();
         assert!((own - parts).abs() < 1e-9, "the instance's services and unused capacity make its charge");
-        assert!(facts.iter().any(|f| f.0.contains("Service web")) && facts.iter().any(|f| f.1 == "cost-unused"));
+        assert!(facts.iter().any(|f| f.0 == "Its tasks of service web") && facts.iter().any(|f| f.1 == "cost-unused"));
         let task = sim.tasks.iter().find(|t| t.exists() && t.instance.is_some()).unwrap();
         let facts = selection_facts(&bill, &task.id, Some("web"), false);
         assert_eq!(facts.iter().map(|f| f.1).collect::<Vec<_>>(), ["cost-share", "cost-service", "cost-total"]);
