@@ -131,3 +131,29 @@ fn expired_fargate_tasks_stay_on_the_bill() {
         assert!(lines.contains(t.id.as_str()), "task {} is missing from the bill", t.id);
     }
 }
+
+/// Expired tasks past the kept count fold into aggregate bill entries (`cost::rollup`): memory
+/// stops growing with every task ever run, and no total, service or capacity provider changes.
+#[test]
+fn folded_expired_tasks_keep_the_bill_exact() {
+    let path = format!("{}/../../www/scenarios/fargate-spot-base.json", env!("CARGO_MANIFEST_DIR"));
+    let mut lesson: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    lesson["duration"] = json!("8h");
+    let kept = run(&lesson, 8 * 3600);
+    let mut folded = common::sim(&lesson);
+    folded.set_expired_kept(0);
+    common::run_sim(&mut folded, 8 * 3600);
+    assert!(kept.expired_billable().len() > 1, "the lesson should expire tasks by 8h: {}", kept.expired_billable().len());
+    assert!(folded.expired_billable().len() < kept.expired_billable().len(), "old expired tasks should fold");
+    assert!(folded.expired_rollup().lines().any(|l| l.resource_id.ends_with("expired tasks")), "a folded line names its count");
+    let (a, b) = (stevedore_sim::cost::bill(&kept), stevedore_sim::cost::bill(&folded));
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(1.0);
+    assert!(close(a.total_usd, b.total_usd), "total {} vs folded {}", a.total_usd, b.total_usd);
+    for ((sa, ua), (sb, ub)) in a.by_service().iter().zip(b.by_service().iter()) {
+        assert_eq!(sa, sb);
+        assert!(close(*ua, *ub), "{sa}: {ua} vs folded {ub}");
+    }
+    // The running meter, started fresh this late, counts expired and folded tasks too.
+    assert!(close(folded.cost_so_far(), b.total_usd), "meter {} vs bill {}", folded.cost_so_far(), b.total_usd);
+    assert!(close(kept.cost_so_far(), a.total_usd), "meter {} vs bill {}", kept.cost_so_far(), a.total_usd);
+}

@@ -4,6 +4,7 @@
 //! the live ones and the hour in progress. Same numbers as `bill()`, at a frame's cost.
 
 use super::{balancers, billing, fargate_rate_per_hour, fargate_terms, instance_charge, PoolPrices};
+use crate::engine::retention::STOPPED_TASK_RETENTION_MS;
 use crate::engine::Sim;
 
 /// One meter per `Sim`; it starts over by itself if handed an earlier time (a replay).
@@ -18,13 +19,17 @@ pub struct Meter {
     /// Live Fargate tasks: (slot, seq).
     open_tasks: Vec<(usize, usize)>,
     balancers: Vec<(balancers::Traffic, balancers::HourCache)>,
+    started: bool,
 }
 
 impl Meter {
     /// `(total so far, rate per hour)` in USD at the sim's current time.
     pub fn totals(&mut self, sim: &Sim) -> (f64, f64) {
-        if sim.now() < self.at_ms || self.instances_seen > sim.instances.len() || self.tasks_seen > sim.tasks_created() {
-            *self = Meter::default();
+        // A replay, or a jump longer than the stopped-task hour (a task created since the last
+        // read may have expired unseen), starts over.
+        let gap = sim.now().saturating_sub(self.at_ms);
+        if !self.started || sim.now() < self.at_ms || gap > STOPPED_TASK_RETENTION_MS || self.instances_seen > sim.instances.len() || self.tasks_seen > sim.tasks_created() {
+            *self = Meter { started: true, closed_usd: expired_usd(sim), ..Meter::default() };
         }
         self.at_ms = sim.now();
         let mut pools = PoolPrices::default();
@@ -82,4 +87,15 @@ impl Meter {
         }
         (self.closed_usd + open_usd, rate)
     }
+}
+
+/// What the expired Fargate tasks cost: ECS no longer describes them, the bill still counts
+/// them (one by one, then folded). Their EC2 shares are inside their instances' charges.
+fn expired_usd(sim: &Sim) -> f64 {
+    let folded: f64 = sim.expired_rollup().lines().map(|l| l.usd).sum();
+    let kept: f64 = sim.expired_billable().iter().filter_map(|t| {
+        let ((rates, size), start) = (fargate_terms(sim, t)?, t.pending_at?);
+        Some(billing::fargate_charge(&rates, size, start, t.stopped_at.unwrap_or(sim.now())).1.iter().map(|u| u.usd).sum::<f64>())
+    }).sum();
+    folded + kept
 }

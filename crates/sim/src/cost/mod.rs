@@ -13,6 +13,7 @@ pub mod lcu;
 mod meter;
 pub mod prices;
 pub mod report;
+pub mod rollup;
 pub mod split;
 
 use crate::engine::{Instance, Sim, Task};
@@ -208,7 +209,8 @@ pub fn bill(sim: &Sim) -> Bill {
             note,
         });
     }
-    // Expired tasks first: they started before any task still described.
+    // Folded expired tasks, then expired ones: they started before any task still described.
+    lines.extend(sim.expired_rollup().lines().cloned());
     for t in sim.expired_billable().iter().chain(&sim.tasks) {
         let (Some((rates, size)), Some(start)) = (fargate_terms(sim, t), t.pending_at) else { continue };
         let end = t.stopped_at.unwrap_or(sim.now());
@@ -257,7 +259,7 @@ fn instance_size(inst: &Instance) -> (f64, f64) {
 /// The EC2 lines (the first `terms.len()` of `lines`) split over the tasks each instance ran,
 /// by `split`'s rule: per instance, its tasks in the order they started, then its unused capacity.
 fn split_instances(sim: &Sim, lines: &[Line], terms: &[(split::UnitCosts, u64, u64)]) -> Vec<split::Share> {
-    let mut per_instance: Vec<Vec<split::Share>> = vec![Vec::new(); terms.len()];
+    let mut per_instance: Vec<Vec<split::Share>> = (0..terms.len()).map(|i| sim.expired_rollup().shares_of(i).cloned().collect()).collect();
     for t in sim.expired_billable().iter().chain(&sim.tasks) {
         let (false, Some(i), Some(start)) = (t.fargate, t.instance, t.pending_at) else { continue };
         let Some(&(units, from, to)) = terms.get(i) else { continue };

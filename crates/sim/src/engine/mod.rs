@@ -144,9 +144,12 @@ pub struct Sim {
     /// placements explained so far.
     free_tasks: Vec<usize>,
     tasks_created: usize,
-    /// Expired Fargate tasks, kept for the bill (AWS bills a task after ECS forgets it): only
-    /// what the bill reads (`retention::billable`).
+    /// Expired tasks, kept for the bill (AWS bills a task after ECS forgets it): only what the
+    /// bill reads (`retention::billable`).
     expired_billable: Vec<Task>,
+    /// Expired tasks past `expired_kept`, folded into aggregate bill entries (`cost::rollup`).
+    expired_rollup: crate::cost::rollup::Rollup,
+    expired_kept: usize,
     /// Per `startedBy`: tasks started and when the last one was (tasks themselves expire).
     started_by: BTreeMap<String, (u64, SimTime)>,
     explained: u64,
@@ -215,6 +218,8 @@ impl Sim {
             free_tasks: vec![],
             tasks_created: 0,
             expired_billable: vec![],
+            expired_rollup: Default::default(),
+            expired_kept: crate::cost::rollup::EXPIRED_KEPT,
             started_by: BTreeMap::new(),
             explained: 0,
             run_task_failures: vec![],

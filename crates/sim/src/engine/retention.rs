@@ -139,8 +139,38 @@ impl Sim {
             let t = &self.tasks[task];
             let kept = Task { seq: t.seq, id: t.id.clone(), task_def: t.task_def, service: t.service, fargate: t.fargate, instance: t.instance, capacity_provider: t.capacity_provider.clone(), pending_at: t.pending_at, stopped_at: t.stopped_at, ..Task::vacant() };
             self.expired_billable.push(kept);
+            self.fold_expired();
         }
         self.vacate(task);
+    }
+
+    /// Past `expired_kept` records, folds the oldest half into `expired_rollup` — only those
+    /// that stopped an hour ago or more: a cost meter reads at least hourly (`cost::meter`), so
+    /// every task it still tracks stopped after its last read and is still here.
+    fn fold_expired(&mut self) {
+        let len = self.expired_billable.len();
+        if len <= self.expired_kept {
+            return;
+        }
+        let horizon = self.now.saturating_sub(STOPPED_TASK_RETENTION_MS);
+        let n = self.expired_billable[..len - self.expired_kept / 2].iter().take_while(|t| t.stopped_at.is_some_and(|s| s <= horizon)).count();
+        let old: Vec<Task> = self.expired_billable.drain(..n).collect();
+        let mut rollup = std::mem::take(&mut self.expired_rollup);
+        for t in &old {
+            rollup.fold(self, t);
+        }
+        self.expired_rollup = rollup;
+    }
+
+    /// The expired tasks folded into aggregate bill entries.
+    pub fn expired_rollup(&self) -> &crate::cost::rollup::Rollup {
+        &self.expired_rollup
+    }
+
+    /// How many expired tasks are kept one by one before the oldest are folded (default
+    /// `cost::rollup::EXPIRED_KEPT`); for tests and for memory-tight drivers.
+    pub fn set_expired_kept(&mut self, n: usize) {
+        self.expired_kept = n;
     }
 
     /// Tasks that have expired (ECS no longer describes them) but still count on the bill (a
