@@ -42,7 +42,7 @@ impl Sim {
         if !self.instances[i].spec.spot || self.instances[i].status == InstanceStatus::Inactive {
             return self.log("action", "SpotInterruption", format!("{ec2_instance_id} is not a running Spot instance"));
         }
-        let draining = self.instances[i].spec.spot_draining;
+        let draining = self.instances[i].spec.agent.spot_draining;
         self.log("instance", ec2_instance_id.to_string(), if draining { "Spot interruption notice: the agent sets DRAINING (ECS_ENABLE_SPOT_INSTANCE_DRAINING)" } else { "Spot interruption notice: the instance terminates in two minutes (Spot draining is off)" });
         if draining {
             self.instances[i].status = InstanceStatus::Draining;
