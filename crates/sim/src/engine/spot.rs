@@ -6,8 +6,7 @@
 use super::{InstanceStatus, Sim, Wake};
 use rand_core::RngCore;
 
-/// The Spot interruption notice comes two minutes before the capacity is taken back.
-pub const NOTICE_MS: u64 = 120_000;
+pub use crate::substrate::ec2::SPOT_NOTICE_MS as NOTICE_MS;
 
 impl Sim {
     pub(super) fn spot_interruption(&mut self, ec2_instance_id: Option<&str>, task: Option<&str>, count: u32) {

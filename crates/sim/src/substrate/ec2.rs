@@ -21,6 +21,9 @@ pub fn private_dns_name(ip: u32, region: &str) -> String {
     }
 }
 
+/// A Spot interruption notice comes two minutes before EC2 takes the capacity back.
+pub const SPOT_NOTICE_MS: u64 = 120_000;
+
 /// An instance EC2 launched into a subnet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Launched {

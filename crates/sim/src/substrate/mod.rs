@@ -4,11 +4,14 @@
 //!
 //! Shared so far: VPC subnets and their address books (`vpc`; eksctl's default VPC in
 //! `eksctl`), EC2 instance ids, launches and private DNS names (`ec2`), and CloudWatch's
-//! datapoint store (`metric_store`, `minute_tier`). Target groups, alarms, Auto Scaling groups
-//! and Spot still live in `engine` (see ARCHITECTURE.md, "EKS").
+//! datapoint store (`metric_store`, `minute_tier`), target groups' rules (`elb`: health
+//! states, first verdict, slow start, draining, routing) and the Spot notice. Which targets
+//! each group holds, alarms, Auto Scaling groups and Spot handling still live in `engine`
+//! (see ARCHITECTURE.md, "EKS").
 
 pub mod ec2;
 mod eksctl;
+pub mod elb;
 pub mod metric_store;
 mod minute_tier;
 pub mod vpc;
