@@ -227,7 +227,7 @@ impl Sim {
             max_steps: 50_000_000,
             traffic: scenario.traffic.clone(),
             metrics: Default::default(),
-            alarm_states: vec![metrics::AlarmStatus { state: metrics::AlarmState::InsufficientData, reason: "Unchecked: Initial alarm creation".into(), since: 0 }; scenario.alarms.len()],
+            alarm_states: vec![metrics::AlarmStatus::initial(); scenario.alarms.len()],
             activities: vec![],
             scaling: vec![Default::default(); scenario.scalable_targets.len()],
             step_proposals: vec![],

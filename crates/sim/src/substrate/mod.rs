@@ -3,12 +3,13 @@
 //! orchestrator state (tasks, services, pods, placement) stays with the orchestrator.
 //!
 //! Shared so far: VPC subnets and their address books (`vpc`; eksctl's default VPC in
-//! `eksctl`), EC2 instance ids, launches and private DNS names (`ec2`), and CloudWatch's
-//! datapoint store (`metric_store`, `minute_tier`), target groups' rules (`elb`: health
-//! states, first verdict, slow start, draining, routing) and the Spot notice. Which targets
-//! each group holds, alarms, Auto Scaling groups and Spot handling still live in `engine`
-//! (see ARCHITECTURE.md, "EKS").
+//! `eksctl`), EC2 instance ids, launches, private DNS names and the Spot notice (`ec2`),
+//! CloudWatch's datapoint store (`metric_store`, `minute_tier`) and alarm evaluation
+//! (`cloudwatch`), and target groups' rules (`elb`: health states, first verdict, slow start,
+//! draining, routing). Which targets each group holds, Auto Scaling groups and Spot handling
+//! still live in `engine` (see ARCHITECTURE.md, "EKS").
 
+pub mod cloudwatch;
 pub mod ec2;
 mod eksctl;
 pub mod elb;
