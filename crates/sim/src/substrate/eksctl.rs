@@ -1,6 +1,8 @@
-//! The VPC `eksctl create cluster` makes when the config names none: 192.168.0.0/16 split into
-//! a public and a private subnet per Availability Zone. Nodes and pods use the private ones.
-//! <https://eksctl.io/usage/vpc-configuration/>
+//! The VPC `eksctl create cluster` makes when the config names none: 192.168.0.0/16 divided
+//! into eight /19s, a public and a private one per Availability Zone (three zones) and two
+//! reserved. <https://docs.aws.amazon.com/eks/latest/eksctl/vpc-configuration.html>
+//! Our choice: nodes (and so pods) use the private subnets, as if every group set
+//! `privateNetworking: true` (eksctl's default is the public ones; the split is the same).
 
 use super::vpc::{format_ip, parse_cidr};
 use super::Aws;
