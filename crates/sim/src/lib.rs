@@ -20,6 +20,7 @@ pub mod query;
 pub mod report;
 pub mod scenario;
 pub mod schedule;
+pub mod substrate;
 pub mod time;
 pub mod wildcard;
 

@@ -369,13 +369,13 @@ pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
             {"name": "PORTS_UDP", "type": "STRINGSET", "stringSetValue": udp},
         ])
     };
-    let reserved_tcp: Vec<String> = inst.spec.reserved_ports_tcp.iter().map(|p| p.to_string()).collect();
-    let reserved_udp: Vec<String> = inst.spec.reserved_ports_udp.iter().map(|p| p.to_string()).collect();
-    let mut used_tcp: Vec<u16> = inst.spec.reserved_ports_tcp.clone();
+    let reserved_tcp: Vec<String> = inst.spec.agent.reserved_ports_tcp.iter().map(|p| p.to_string()).collect();
+    let reserved_udp: Vec<String> = inst.spec.agent.reserved_ports_udp.iter().map(|p| p.to_string()).collect();
+    let mut used_tcp: Vec<u16> = inst.spec.agent.reserved_ports_tcp.clone();
     used_tcp.extend(inst.bound_tcp.iter());
     used_tcp.sort_unstable();
     used_tcp.dedup();
-    let mut used_udp: Vec<u16> = inst.spec.reserved_ports_udp.clone();
+    let mut used_udp: Vec<u16> = inst.spec.agent.reserved_ports_udp.clone();
     used_udp.extend(inst.bound_udp.iter());
     used_udp.sort_unstable();
     used_udp.dedup();

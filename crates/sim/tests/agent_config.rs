@@ -43,12 +43,12 @@ fn a_pasted_ecs_config_works() {
     let s = run(&spot_instance(json!({"ecsConfig": config})), 150);
     assert_eq!(s.instances[0].status, InstanceStatus::Draining);
     let spec = &s.instances[0].spec;
-    assert_eq!(spec.reserved_memory_mib, 256);
-    assert!(spec.reserved_ports_tcp.contains(&8080));
-    assert_eq!(spec.dynamic_port_range, (40000, 40100));
+    assert_eq!(spec.agent.reserved_memory_mib, 256);
+    assert!(spec.agent.reserved_ports_tcp.contains(&8080));
+    assert_eq!(spec.agent.dynamic_port_range, (40000, 40100));
     // The same settings as JSON values or as the agent's strings, key by key.
     let s = run(&spot_instance(json!({"ECS_RESERVED_MEMORY": "256", "ECS_RESERVED_PORTS": "[8080]", "ECS_AWSVPC_BLOCK_IMDS": "true"})), 10);
-    assert_eq!((s.instances[0].spec.reserved_memory_mib, s.instances[0].spec.reserved_ports_tcp.clone(), s.instances[0].spec.awsvpc_block_imds), (256, vec![8080], true));
+    assert_eq!((s.instances[0].spec.agent.reserved_memory_mib, s.instances[0].spec.agent.reserved_ports_tcp.clone(), s.instances[0].spec.agent.awsvpc_block_imds), (256, vec![8080], true));
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn an_auto_scaling_groups_launch_template_carries_ecs_config() {
     d["autoScalingGroups"] = json!([{"AutoScalingGroupName": "g", "MinSize": 0, "MaxSize": 4, "DesiredCapacity": 2, "InstanceType": "m5.large",
         "AvailabilityZones": ["us-east-1a"], "ecsConfig": "ECS_ENABLE_SPOT_INSTANCE_DRAINING=1\nECS_RESERVED_MEMORY=128"}]);
     let s = sim(&d);
-    assert!(s.instances.iter().all(|i| i.spec.spot_draining && i.spec.reserved_memory_mib == 128));
+    assert!(s.instances.iter().all(|i| i.spec.agent.spot_draining && i.spec.agent.reserved_memory_mib == 128));
     d["autoScalingGroups"][0]["ecsConfig"] = json!("ECS_RESERVED_MEMORY=lots");
     let errs = errors(&d);
     assert_eq!(errs.iter().filter(|(p, _)| p == "$.autoScalingGroups[0].ecsConfig").count(), 1, "reported once for the group: {errs:?}");

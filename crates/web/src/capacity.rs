@@ -104,7 +104,7 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
 /// Static host ports tasks hold on the instance (dynamic ones are on the chips).
 fn ports_in_use(cx: &Ctx, i: usize) -> String {
     let inst = &cx.sim.instances[i];
-    let (lo, hi) = inst.spec.dynamic_port_range;
+    let (lo, hi) = inst.spec.agent.dynamic_port_range;
     let fixed: Vec<String> = inst.bound_tcp.iter().filter(|p| **p < lo || **p > hi).take(4).map(|p| p.to_string()).collect();
     if fixed.is_empty() { String::new() } else { format!("host ports taken {}", fixed.join(" ")) }
 }

@@ -1,7 +1,10 @@
-//! Nodes from eksctl node groups: EC2 instances from the shared catalogue, with the labels,
-//! allocatable and max pods an EKS-optimised AMI node registers (eks-semantics §1.12, §5.1).
+//! Nodes from eksctl node groups: EC2 instances from the shared catalogue, launched through the
+//! substrate (`substrate::Aws`: instance ids, private IPs from the VPC's subnets), with the
+//! labels, allocatable and max pods an EKS-optimised AMI node registers (eks-semantics §1.12,
+//! §5.1).
 
 use crate::catalog::instance_types;
+use crate::substrate::{ec2, vpc::format_ip, Aws};
 use crate::eks::objects::{ClusterConfig, NodeGroup, Resources, Taint};
 use crate::eks::selector::Labels;
 use crate::eks::vpc_cni;
@@ -41,9 +44,10 @@ pub fn memory_reserved_mib(max_pods: i64) -> i64 {
 /// kubelet eviction-hard `memory.available<100Mi`.
 pub const EVICTION_MEMORY_MIB: i64 = 100;
 
-/// Builds one node group's `desiredCapacity` nodes, spread round-robin over its zones (the ASG
-/// balances AZs). `first_index` numbers nodes cluster-wide, so IPs stay unique.
-pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, first_index: usize) -> Vec<Node> {
+/// Launches one node group's `desiredCapacity` nodes, spread round-robin over its zones (the
+/// ASG balances AZs), each an EC2 instance in its zone's private subnet of `aws`'s VPC. A zone
+/// without a subnet, or a full one, launches nothing.
+pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, aws: &mut Aws) -> Vec<Node> {
     let zones = group_zones(cluster, g);
     // A group with several instanceTypes launches its first type: on-demand allocation is
     // "prioritized" (list order); Spot's capacity-optimised choice has no public rule to model.
@@ -62,15 +66,13 @@ pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, first_index: usi
         extended: Vec::new(),
     };
     let capacity_type = if g.spot { "SPOT" } else { "ON_DEMAND" };
-    let domain = if cluster.region == "us-east-1" { "ec2.internal".to_string() } else { format!("{}.compute.internal", cluster.region) };
     (0..g.desired.max(0) as usize)
-        .map(|k| {
+        .filter_map(|k| {
             let zone = zones[k % zones.len()].clone();
-            let zi = zone_index(&zone);
-            let n = first_index + k;
-            // eksctl's default VPC is 192.168.0.0/16 with one /19 private subnet per zone.
-            let ip = format!("192.168.{}.{}", 96 + zi * 32 + (n / 250) % 32, 10 + n % 250);
-            let name = format!("ip-{}.{domain}", ip.replace('.', "-"));
+            let subnet = aws.subnet_in(&zone)?;
+            let launched = aws.launch_instance(&format!("{}/{}#{k}", cluster.name, g.name), it.name, subnet)?;
+            let ip = format_ip(launched.private_ip);
+            let name = ec2::private_dns_name(launched.private_ip, &cluster.region);
             let mut labels = g.labels.clone();
             for (k2, v) in [
                 ("kubernetes.io/hostname", name.as_str()),
@@ -89,7 +91,7 @@ pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, first_index: usi
                 labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
                 labels.insert("eks.amazonaws.com/capacityType".into(), capacity_type.into());
             }
-            Node {
+            Some(Node {
                 name,
                 labels,
                 taints: g.taints.clone(),
@@ -101,7 +103,7 @@ pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, first_index: usi
                 capacity: capacity.clone(),
                 allocatable: Resources { cpu: allocatable.cpu.max(0), memory: allocatable.memory.max(0), ..allocatable.clone() },
                 max_pods,
-            }
+            })
         })
         .collect()
 }
@@ -117,17 +119,43 @@ fn group_zones(cluster: &ClusterConfig, g: &NodeGroup) -> Vec<String> {
     ["a", "b", "c"].iter().map(|s| format!("{}{s}", cluster.region)).collect()
 }
 
-fn zone_index(zone: &str) -> usize {
-    zone.bytes().last().map_or(0, |b| (b.wrapping_sub(b'a') as usize) % 8)
+/// The zones the cluster's VPC spans: the cluster's, then any a group names, in order.
+fn cluster_zones(cluster: &ClusterConfig) -> Vec<String> {
+    let mut zones = cluster.availability_zones.clone();
+    for g in &cluster.node_groups {
+        for z in group_zones(cluster, g) {
+            if !zones.contains(&z) {
+                zones.push(z);
+            }
+        }
+    }
+    zones
 }
 
-/// Every node of every group, sorted by name (the scheduler's stable node order).
-pub fn cluster_nodes(cluster: &ClusterConfig) -> Vec<Node> {
+/// The AWS a cluster runs on: eksctl's default VPC over the cluster's zones.
+pub fn cluster_aws(cluster: &ClusterConfig) -> Aws {
+    Aws::eksctl(&cluster_zones(cluster))
+}
+
+/// Every node of every group, launched in `aws`, sorted by name (the scheduler's stable node
+/// order).
+pub fn cluster_nodes_on(cluster: &ClusterConfig, aws: &mut Aws) -> Vec<Node> {
     let mut nodes = Vec::new();
     for g in &cluster.node_groups {
-        let start = nodes.len();
-        nodes.extend(node_group_nodes(cluster, g, start));
+        nodes.extend(node_group_nodes(cluster, g, aws));
     }
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
     nodes
+}
+
+/// `cluster_nodes_on` a fresh `cluster_aws`.
+pub fn cluster_nodes(cluster: &ClusterConfig) -> Vec<Node> {
+    cluster_nodes_on(cluster, &mut cluster_aws(cluster))
+}
+
+/// A pod's IP: the VPC CNI gives each pod a secondary address from its node's subnet
+/// (eks-semantics §5.2: the node's subnet unless custom networking). None when it is full.
+pub fn pod_ip(aws: &mut Aws, node: &Node) -> Option<String> {
+    let subnet = aws.subnet_in(&node.zone)?;
+    aws.vpc.allocate_ip(subnet).map(format_ip)
 }

@@ -142,7 +142,7 @@ impl Sim {
         let group = &self.scenario.auto_scaling_groups[asg];
         let mut spec = group.templates[k].clone();
         let launches = self.groups_state[asg].launches;
-        spec.ec2_instance_id = format!("i-{}", crate::scenario::hex_id(&format!("{}#asg{asg}#{}", self.scenario.arns.cluster, launches), 17));
+        spec.ec2_instance_id = crate::substrate::ec2::instance_id(&format!("{}#asg{asg}#{}", self.scenario.arns.cluster, launches));
         spec.registered_at_unix_s = self.scenario.start_unix_s + (self.now / 1000) as i64;
         self.groups_state[asg].launched_at.push(self.now);
         let i = self.register_instance(spec);

@@ -207,8 +207,8 @@ impl Sim {
         };
         let spec = &self.instances[i].spec;
         let served = match td.network_mode {
-            crate::model::NetworkMode::Host => spec.task_iam_role_network_host,
-            _ => spec.task_iam_role,
+            crate::model::NetworkMode::Host => spec.agent.task_iam_role_network_host,
+            _ => spec.agent.task_iam_role,
         };
         match role {
             Some(arn) if served => CallIdentity::TaskRole { role_arn: arn.to_string() },
@@ -220,7 +220,7 @@ impl Sim {
     /// An awsvpc task on an instance whose agent has `ECS_AWSVPC_BLOCK_IMDS` set.
     fn imds_blocked(&self, task: usize) -> bool {
         let t = &self.tasks[task];
-        t.instance.is_some_and(|i| self.instances[i].spec.awsvpc_block_imds) && self.scenario.task_defs[t.task_def].network_mode == crate::model::NetworkMode::Awsvpc
+        t.instance.is_some_and(|i| self.instances[i].spec.agent.awsvpc_block_imds) && self.scenario.task_defs[t.task_def].network_mode == crate::model::NetworkMode::Awsvpc
     }
 
     /// CallAwsApi: each calling task's call, allowed or denied.

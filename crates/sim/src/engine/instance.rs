@@ -76,7 +76,7 @@ impl Instance {
     pub fn new(spec: InstanceSpec, id: String, arn: String, private_ip: u32) -> Instance {
         let catalog = instance_types::lookup(&spec.instance_type);
         let cpu = catalog.map_or(2048, |c| c.cpu_units());
-        let memory = catalog.map_or(4096, |c| c.registered_memory_mib()).saturating_sub(spec.reserved_memory_mib);
+        let memory = catalog.map_or(4096, |c| c.registered_memory_mib()).saturating_sub(spec.agent.reserved_memory_mib);
         let (without, with) = eni::awsvpc_task_limits(&spec.instance_type);
         let awsvpc_limit = if spec.awsvpc_trunking { with } else { without };
         let arm64 = catalog.is_some_and(|c| c.arm64);
@@ -101,16 +101,16 @@ impl Instance {
         for (k, v) in &spec.attributes {
             attributes.insert(k.clone(), v.clone());
         }
-        let (lo, hi) = spec.dynamic_port_range;
+        let (lo, hi) = spec.agent.dynamic_port_range;
         let capacity = |reserved: &[u16]| u32::from(hi - lo) + 1 - reserved.iter().filter(|p| (lo..=hi).contains(*p)).count() as u32;
-        let dynamic_capacity = [capacity(&spec.reserved_ports_tcp), capacity(&spec.reserved_ports_udp)];
+        let dynamic_capacity = [capacity(&spec.agent.reserved_ports_tcp), capacity(&spec.agent.reserved_ports_udp)];
         Instance {
             arm64,
             image_cache: BTreeSet::new(),
             pulls_in_flight: BTreeMap::new(),
             dynamic_bound: [0, 0],
             dynamic_capacity,
-            last_dynamic_port: spec.dynamic_port_range.0.saturating_sub(1),
+            last_dynamic_port: spec.agent.dynamic_port_range.0.saturating_sub(1),
             spec,
             id,
             arn,
@@ -137,8 +137,8 @@ impl Instance {
 
     pub fn reserved(&self, protocol: Protocol) -> &[u16] {
         match protocol {
-            Protocol::Tcp => &self.spec.reserved_ports_tcp,
-            Protocol::Udp => &self.spec.reserved_ports_udp,
+            Protocol::Tcp => &self.spec.agent.reserved_ports_tcp,
+            Protocol::Udp => &self.spec.agent.reserved_ports_udp,
         }
     }
 
@@ -160,13 +160,13 @@ impl Instance {
     }
 
     fn in_dynamic_range(&self, port: u16) -> bool {
-        (self.spec.dynamic_port_range.0..=self.spec.dynamic_port_range.1).contains(&port)
+        (self.spec.agent.dynamic_port_range.0..=self.spec.agent.dynamic_port_range.1).contains(&port)
     }
 
     /// The agent's allocation: scan upward from the last assigned port + 1, skipping reserved and
     /// bound ports, wrapping to the start of the range once (aws-semantics §5.2).
     pub fn next_dynamic_port(&self, protocol: Protocol, also_taken: &[u16]) -> Option<u16> {
-        let (lo, hi) = self.spec.dynamic_port_range;
+        let (lo, hi) = self.spec.agent.dynamic_port_range;
         let size = u32::from(hi - lo) + 1;
         let start = if self.last_dynamic_port >= lo && self.last_dynamic_port < hi { self.last_dynamic_port + 1 } else { lo };
         (0..size)

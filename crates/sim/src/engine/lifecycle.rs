@@ -59,7 +59,6 @@ impl Sim {
             started_by: new.started_by,
             fargate,
             capacity_provider: new.capacity_provider,
-            instance: None,
             availability_zone: az,
             subnet,
             private_ip,
@@ -67,22 +66,9 @@ impl Sim {
             last_status: first,
             desired_running: true,
             awaiting_capacity: waiting,
-            registrations: 0,
-            healthy_registrations: 0,
             created_at: self.now,
-            started_at: None,
             pending_at: (first == TaskStatus::Pending).then_some(self.now),
-            stopping_at: None,
-            stopped_at: None,
-            stopped_reason: None,
-            stop_code: None,
-            explanation: None,
-            explanation_seq: 0,
-            generation: 0,
-            next_change_at: None,
-            pulls: vec![],
-            start_failure: None,
-            exited: None,
+            ..Task::vacant()
         });
         if let Host::Instance(i) = new.host {
             if self.bind_to_instance(index, i).is_none() {

@@ -18,7 +18,7 @@ impl Sim {
         for c in &td.containers {
             let Some(log) = c.log_configuration.as_ref().filter(|l| l.driver == "awslogs") else { continue };
             let (role, session) = match (t.instance, exec_role) {
-                (Some(i), Some(arn)) if self.instances[i].spec.awslogs_execution_role_override => (Some(crate::scenario::name_of(arn).to_string()), t.id.clone()),
+                (Some(i), Some(arn)) if self.instances[i].spec.agent.awslogs_execution_role_override => (Some(crate::scenario::name_of(arn).to_string()), t.id.clone()),
                 (Some(i), _) => (self.instance_role(i).map(|r| r.name.clone()), self.instances[i].spec.ec2_instance_id.clone()),
                 (None, arn) => (arn.map(|a| crate::scenario::name_of(a).to_string()), t.id.clone()),
             };
@@ -63,7 +63,7 @@ impl Sim {
         let td = &self.scenario.task_defs[t.task_def];
         let exec_role = td.execution_role_arn.as_deref().filter(|a| !a.is_empty());
         let role = match (t.instance, exec_role) {
-            (Some(i), Some(arn)) if self.instances[i].spec.awslogs_execution_role_override => Some(crate::scenario::name_of(arn).to_string()),
+            (Some(i), Some(arn)) if self.instances[i].spec.agent.awslogs_execution_role_override => Some(crate::scenario::name_of(arn).to_string()),
             (Some(i), _) => self.instance_role(i).map(|r| r.name.clone()),
             (None, arn) => arn.map(|a| crate::scenario::name_of(a).to_string()),
         };

@@ -4,47 +4,21 @@
 
 use super::{Sim, TargetState, TaskStatus, Wake};
 use crate::model::scaling::{Alarm, MetricKey, Statistic};
+use crate::substrate::cloudwatch;
 use crate::scenario::scaling::target_group_dimension;
-use crate::time::SimTime;
 use rand_core::RngCore;
 pub use super::metric_store::{MetricStore, Series, Stat};
 
-pub const MINUTE_MS: SimTime = 60_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum AlarmState {
-    Ok,
-    Alarm,
-    InsufficientData,
-}
-
-impl AlarmState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlarmState::Ok => "OK",
-            AlarmState::Alarm => "ALARM",
-            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct AlarmStatus {
-    pub state: AlarmState,
-    pub reason: String,
-    pub since: SimTime,
-}
+pub use crate::substrate::cloudwatch::{AlarmState, AlarmStatus, MINUTE_MS};
 
 impl Sim {
     /// The statistic of `metric` over the minutes `[from, to)`, if any sample exists.
     pub fn metric_value(&self, metric: &MetricKey, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
-        self.metric_value_by_id(self.metrics.id(metric)?, statistic, from, to)
+        cloudwatch::metric_value(&self.metrics, metric, statistic, from, to)
     }
 
     pub(super) fn metric_value_by_id(&self, id: usize, statistic: Statistic, from: u64, to: u64) -> Option<f64> {
-        // No allocation: this runs for every policy every minute.
-        self.metrics.series(id).stat(from, to).map(|s| s.value(statistic))
+        cloudwatch::value_by_id(&self.metrics, id, statistic, from, to)
     }
 
     /// The metric keys ECS and the ALB publish, built once: (CPU, memory) per service and
@@ -183,35 +157,14 @@ impl Sim {
     fn evaluate_alarms(&mut self, minute: u64) {
         for a in 0..self.scenario.alarms.len() {
             let alarm: Alarm = self.scenario.alarms[a].clone();
-            let period_min = (alarm.period_s / 60).max(1) as u64;
-            if minute % period_min != 0 {
-                continue;
-            }
-            // The last `evaluation_periods` whole periods, oldest first.
-            let values: Vec<Option<f64>> = (0..alarm.evaluation_periods as u64)
-                .rev()
-                .map(|k| {
-                    let end = minute.checked_sub(k * period_min)?;
-                    let start = end.checked_sub(period_min)?;
-                    self.metric_value(&alarm.metric, alarm.statistic, start, end)
-                })
-                .collect();
-            let present: Vec<f64> = values.iter().flatten().copied().collect();
-            let breaching = present.iter().filter(|v| alarm.comparison.breaches(**v, alarm.threshold)).count() as u32;
-            let (state, reason) = if present.is_empty() {
-                (super::metrics::AlarmState::InsufficientData, "Insufficient Data: no datapoints were received for the evaluation periods.".to_string())
-            } else if breaching >= alarm.datapoints_to_alarm {
-                (AlarmState::Alarm, format!("Threshold Crossed: {breaching} out of the last {} datapoints were {:?} the threshold ({}).", alarm.evaluation_periods, alarm.comparison, alarm.threshold))
-            } else {
-                (AlarmState::Ok, format!("Threshold Crossed: {breaching} out of the last {} datapoints breached the threshold ({}).", alarm.evaluation_periods, alarm.threshold))
-            };
+            let Some(cloudwatch::Verdict { state, reason, last }) = cloudwatch::evaluate(&alarm, &self.metrics, minute) else { continue };
             let changed = self.alarm_states[a].state != state;
             if changed {
                 self.alarm_states[a] = AlarmStatus { state, reason: reason.clone(), since: self.now };
                 self.log("alarm", alarm.name.clone(), format!("{} → {}: {reason}", alarm.name, state.as_str()));
             }
             if state == AlarmState::Alarm {
-                let value = present.last().copied().unwrap_or(alarm.threshold);
+                let value = last.unwrap_or(alarm.threshold);
                 for &p in &alarm.actions {
                     self.run_step_policy(p, value - alarm.threshold, &alarm.name);
                 }

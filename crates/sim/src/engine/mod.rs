@@ -14,8 +14,8 @@ mod invariants;
 mod lifecycle;
 mod logging;
 pub mod metrics;
-pub mod metric_store;
-mod minute_tier;
+/// CloudWatch's store moved to the substrate; this path stays for callers.
+pub use crate::substrate::metric_store;
 pub mod retention;
 mod providers;
 mod rebalancing;
@@ -156,8 +156,8 @@ pub struct Sim {
     pub run_task_failures: Vec<RunTaskFailure>,
     /// Live tasks per group per instance, for spread and distinctInstance.
     groups: BTreeMap<String, BTreeMap<usize, u32>>,
-    /// Addresses in use per subnet (offsets from the first usable one).
-    subnet_used: Vec<BTreeSet<u32>>,
+    /// The AWS underneath (VPC address books so far): shared with EKS (`substrate`).
+    pub aws: crate::substrate::Aws,
     queue: BinaryHeap<Reverse<(SimTime, u64, Wake)>>,
     seq: u64,
     drained: usize,
@@ -224,7 +224,7 @@ impl Sim {
             explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),
-            subnet_used: vec![BTreeSet::new(); scenario.subnets.len()],
+            aws: crate::substrate::Aws::new(scenario.subnets.clone()),
             queue: BinaryHeap::new(),
             seq: 0,
             drained: 0,
@@ -232,7 +232,7 @@ impl Sim {
             max_steps: 50_000_000,
             traffic: scenario.traffic.clone(),
             metrics: Default::default(),
-            alarm_states: vec![metrics::AlarmStatus { state: metrics::AlarmState::InsufficientData, reason: "Unchecked: Initial alarm creation".into(), since: 0 }; scenario.alarms.len()],
+            alarm_states: vec![metrics::AlarmStatus::initial(); scenario.alarms.len()],
             activities: vec![],
             scaling: vec![Default::default(); scenario.scalable_targets.len()],
             step_proposals: vec![],
@@ -420,7 +420,7 @@ impl Sim {
         let n = self.instances.len();
         let id = crate::scenario::hex_id(&format!("{}/ci/{n}", self.scenario.arns.cluster), 32);
         let arn = self.scenario.arns.container_instance(&id);
-        let subnet = self.scenario.subnets.iter().position(|s| s.id == spec.subnet_id);
+        let subnet = self.aws.vpc.find(&spec.subnet_id);
         let ip = subnet.and_then(|s| self.allocate_ip(s)).unwrap_or(0);
         self.zone_instances.entry(spec.availability_zone.clone()).or_default().push(n);
         self.instances.push(Instance::new(spec, id, arn, ip));
@@ -433,21 +433,15 @@ impl Sim {
     }
 
     fn allocate_ip(&mut self, subnet: usize) -> Option<u32> {
-        let s = &self.scenario.subnets[subnet];
-        let used = &mut self.subnet_used[subnet];
-        // Lowest free offset: used sets are small relative to subnets, so walk from the front.
-        let offset = (0..s.usable).find(|o| !used.contains(o))?;
-        used.insert(offset);
-        Some(s.first_host + offset)
+        self.aws.vpc.allocate_ip(subnet)
     }
 
     fn release_ip(&mut self, subnet: usize, ip: u32) {
-        let first = self.scenario.subnets[subnet].first_host;
-        self.subnet_used[subnet].remove(&(ip - first));
+        self.aws.vpc.release_ip(subnet, ip)
     }
 
     /// Free addresses left in a subnet.
     pub fn subnet_free(&self, subnet: usize) -> u32 {
-        self.scenario.subnets[subnet].usable - self.subnet_used[subnet].len() as u32
+        self.aws.vpc.free(subnet)
     }
 }

@@ -1,6 +1,6 @@
 //! What a run keeps, and for how long: what AWS keeps, so memory follows the cluster and not
 //! the clock (a classroom leaves a scenario playing all day). Metric datapoints age in
-//! `metric_store.rs`; the rest is here.
+//! `substrate/metric_store.rs`; the rest is here.
 
 use super::autoscaling::ScalingActivity;
 use super::task::{Task, TaskStatus};
@@ -228,45 +228,6 @@ impl Sim {
 }
 
 impl Task {
-    fn vacant() -> Task {
-        Task {
-            seq: usize::MAX,
-            id: String::new(),
-            arn: String::new(),
-            task_def: 0,
-            group: String::new(),
-            service: None,
-            deployment: None,
-            started_by: None,
-            fargate: false,
-            capacity_provider: None,
-            instance: None,
-            availability_zone: String::new(),
-            subnet: None,
-            private_ip: None,
-            bindings: vec![],
-            last_status: TaskStatus::Stopped,
-            desired_running: false,
-            awaiting_capacity: false,
-            registrations: 0,
-            healthy_registrations: 0,
-            created_at: 0,
-            started_at: None,
-            pending_at: None,
-            stopping_at: None,
-            stopped_at: None,
-            stopped_reason: None,
-            stop_code: None,
-            explanation: None,
-            explanation_seq: 0,
-            generation: 0,
-            next_change_at: None,
-            pulls: vec![],
-            start_failure: None,
-            exited: None,
-        }
-    }
-
     /// False for a slot whose stopped task has expired.
     pub fn exists(&self) -> bool {
         self.seq != usize::MAX

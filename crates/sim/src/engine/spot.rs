@@ -6,8 +6,7 @@
 use super::{InstanceStatus, Sim, Wake};
 use rand_core::RngCore;
 
-/// The Spot interruption notice comes two minutes before the capacity is taken back.
-pub const NOTICE_MS: u64 = 120_000;
+pub use crate::substrate::ec2::SPOT_NOTICE_MS as NOTICE_MS;
 
 impl Sim {
     pub(super) fn spot_interruption(&mut self, ec2_instance_id: Option<&str>, task: Option<&str>, count: u32) {
@@ -42,7 +41,7 @@ impl Sim {
         if !self.instances[i].spec.spot || self.instances[i].status == InstanceStatus::Inactive {
             return self.log("action", "SpotInterruption", format!("{ec2_instance_id} is not a running Spot instance"));
         }
-        let draining = self.instances[i].spec.spot_draining;
+        let draining = self.instances[i].spec.agent.spot_draining;
         self.log("instance", ec2_instance_id.to_string(), if draining { "Spot interruption notice: the agent sets DRAINING (ECS_ENABLE_SPOT_INSTANCE_DRAINING)" } else { "Spot interruption notice: the instance terminates in two minutes (Spot draining is off)" });
         if draining {
             self.instances[i].status = InstanceStatus::Draining;

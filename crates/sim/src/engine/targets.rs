@@ -2,47 +2,9 @@
 //! passes one health check, `draining` for the deregistration delay after it is deregistered.
 
 use super::{Sim, Wake};
-use crate::time::SimTime;
+use crate::substrate::elb;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetState {
-    Initial,
-    Healthy,
-    Unhealthy,
-    Draining,
-}
-
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub task: usize,
-    /// EC2 instance id (instance targets) or the task's IP (ip targets).
-    pub id: String,
-    pub port: u16,
-    pub state: TargetState,
-    pub since: SimTime,
-}
-
-impl Target {
-    /// Whether the load balancer sends this target requests: healthy targets do; with none
-    /// healthy it fails open and routes to every registered target that isn't draining.
-    pub fn routed(&self, any_healthy: bool) -> bool {
-        if any_healthy {
-            self.state == TargetState::Healthy
-        } else {
-            self.state != TargetState::Draining
-        }
-    }
-
-    pub fn reason(&self) -> Option<(&'static str, &'static str)> {
-        match self.state {
-            TargetState::Initial => Some(("Elb.InitialHealthChecking", "Initial health checks in progress")),
-            TargetState::Healthy => None,
-            TargetState::Unhealthy => Some(("Target.FailedHealthChecks", "Health checks failed")),
-            TargetState::Draining => Some(("Target.DeregistrationInProgress", "Target deregistration is in progress")),
-        }
-    }
-}
+pub use crate::substrate::elb::{Target, TargetState};
 
 impl Sim {
     /// Whether the target group's health check fails for this task: an application that fails
@@ -68,11 +30,8 @@ impl Sim {
             self.targets[link.target_group].push(Target { task, id: id.clone(), port, state: TargetState::Initial, since: self.now });
             self.tasks[task].registrations += 1;
             let tg = &self.scenario.target_groups[link.target_group];
-            let (arn, interval) = (tg.arn.clone(), tg.interval_s as u64 * 1000);
-            // A new target needs one passing check to be healthy; a failing app fails
-            // UnhealthyThresholdCount checks in a row (aws-semantics §6.5).
-            let fails = self.target_fails_checks(link.target_group, task);
-            let wait = if fails { interval * tg.unhealthy_threshold as u64 } else { interval };
+            let arn = tg.arn.clone();
+            let wait = elb::first_verdict_ms(tg, self.target_fails_checks(link.target_group, task));
             let name = self.services[s].def.name.clone();
             self.service_event(s, format!("(service {name}) registered 1 targets in (target-group {arn})"));
             self.schedule(self.now + wait, Wake::TargetHealthy { target_group: link.target_group, task });
@@ -132,11 +91,7 @@ impl Sim {
     /// A target's weight for routing: 1, or under slow start a linear ramp from 0 after it
     /// turns healthy (only while another healthy target is not ramping, as the ALB does).
     pub(super) fn routing_weight(&self, tg: usize, target: &Target, any_full: bool) -> f64 {
-        let ramp = self.scenario.target_groups[tg].slow_start_s as u64 * 1000;
-        if ramp == 0 || !any_full || target.state != TargetState::Healthy {
-            return 1.0;
-        }
-        ((self.now.saturating_sub(target.since)) as f64 / ramp as f64).clamp(0.0, 1.0)
+        elb::slow_start_weight(&self.scenario.target_groups[tg], target, any_full, self.now)
     }
 
     /// Starts draining every target of the task; true if it had any.
@@ -146,14 +101,7 @@ impl Sim {
         let groups: Vec<usize> = self.tasks[task].service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
         for tg in groups {
             let now = self.now;
-            let mut hit = false;
-            let mut was_healthy = 0;
-            for t in self.targets[tg].iter_mut().filter(|t| t.task == task && t.state != TargetState::Draining) {
-                was_healthy += u8::from(t.state == TargetState::Healthy);
-                t.state = TargetState::Draining;
-                t.since = now;
-                hit = true;
-            }
+            let (hit, was_healthy) = elb::drain(&mut self.targets[tg], task, now);
             self.tasks[task].healthy_registrations -= was_healthy;
             if hit {
                 any = true;
@@ -176,11 +124,11 @@ impl Sim {
     }
 
     pub(super) fn target_removed(&mut self, tg: usize, task: usize) {
-        self.targets[tg].retain(|t| !(t.task == task && t.state == TargetState::Draining));
+        elb::remove_drained(&mut self.targets[tg], task);
     }
 
     /// Targets currently in service.
     pub fn healthy_targets(&self, tg: usize) -> usize {
-        self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).count()
+        elb::healthy_count(&self.targets[tg])
     }
 }

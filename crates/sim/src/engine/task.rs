@@ -111,6 +111,47 @@ pub struct Task {
 }
 
 impl Task {
+    /// An empty slot: no ids, STOPPED, nothing held. New tasks start from it; an expired
+    /// task's slot goes back to it (`retention.rs`).
+    pub fn vacant() -> Task {
+        Task {
+            seq: usize::MAX,
+            id: String::new(),
+            arn: String::new(),
+            task_def: 0,
+            group: String::new(),
+            service: None,
+            deployment: None,
+            started_by: None,
+            fargate: false,
+            capacity_provider: None,
+            instance: None,
+            availability_zone: String::new(),
+            subnet: None,
+            private_ip: None,
+            bindings: vec![],
+            last_status: TaskStatus::Stopped,
+            desired_running: false,
+            awaiting_capacity: false,
+            registrations: 0,
+            healthy_registrations: 0,
+            created_at: 0,
+            started_at: None,
+            pending_at: None,
+            stopping_at: None,
+            stopped_at: None,
+            stopped_reason: None,
+            stop_code: None,
+            explanation: None,
+            explanation_seq: 0,
+            generation: 0,
+            next_change_at: None,
+            pulls: vec![],
+            start_failure: None,
+            exited: None,
+        }
+    }
+
     pub fn live(&self) -> bool {
         self.last_status != TaskStatus::Stopped
     }
@@ -119,6 +160,4 @@ impl Task {
     }
 }
 
-pub fn format_ip(ip: u32) -> String {
-    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
-}
+pub use crate::substrate::vpc::format_ip;

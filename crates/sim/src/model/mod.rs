@@ -42,20 +42,8 @@ pub struct InstanceSpec {
     pub registered_at_unix_s: i64,
     pub ami_id: String,
     pub awsvpc_trunking: bool,
-    pub reserved_ports_tcp: Vec<u16>,
-    pub reserved_ports_udp: Vec<u16>,
-    pub dynamic_port_range: (u16, u16),
-    pub spot_draining: bool,
-    pub reserved_memory_mib: u32,
-    /// `ECS_AWSVPC_BLOCK_IMDS`: awsvpc tasks can't reach the instance metadata (no profile fallback).
-    pub awsvpc_block_imds: bool,
-    /// `ECS_ENABLE_TASK_IAM_ROLE` / `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST`: whether the agent
-    /// serves task role credentials to bridge/awsvpc and to host-network tasks.
-    pub task_iam_role: bool,
-    pub task_iam_role_network_host: bool,
-    /// `ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE`: awslogs uses the task's execution role (else
-    /// the instance profile).
-    pub awslogs_execution_role_override: bool,
+    /// What its ECS agent's configuration resolves to (`scenario/agent_config.rs`).
+    pub agent: crate::scenario::AgentSettings,
     /// The Auto Scaling group capacity provider that launched it, if any.
     pub capacity_provider: Option<String>,
     /// The instance profile name (not ARN) the instance runs as, if any.

@@ -102,7 +102,7 @@ fn ports_fit(inst: &Instance, req: &Request) -> bool {
         }
     }
     // Up to 100 reserved ports including the defaults; dynamic ports don't count (§5.2).
-    let reserved_total = inst.spec.reserved_ports_tcp.len() as u32 + inst.static_port_count + static_new;
+    let reserved_total = inst.spec.agent.reserved_ports_tcp.len() as u32 + inst.static_port_count + static_new;
     reserved_total <= 100
         && (dynamic_tcp == 0 || inst.dynamic_ports_free(crate::model::Protocol::Tcp) >= dynamic_tcp)
         && (dynamic_udp == 0 || inst.dynamic_ports_free(crate::model::Protocol::Udp) >= dynamic_udp)

@@ -153,9 +153,14 @@ pub struct AgentSettings {
     pub dynamic_port_range: (u16, u16),
     pub spot_draining: bool,
     pub reserved_memory_mib: u32,
+    /// `ECS_AWSVPC_BLOCK_IMDS`: awsvpc tasks can't reach the instance metadata (no profile fallback).
     pub awsvpc_block_imds: bool,
+    /// `ECS_ENABLE_TASK_IAM_ROLE` / `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST`: whether the agent
+    /// serves task role credentials to bridge/awsvpc and to host-network tasks.
     pub task_iam_role: bool,
     pub task_iam_role_network_host: bool,
+    /// `ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE`: awslogs uses the task's execution role (else
+    /// the instance profile).
     pub awslogs_execution_role_override: bool,
 }
 
@@ -214,19 +219,6 @@ pub fn settings(path: &str, input: &ContainerInstanceInput, registered_memory_mi
         // The same AMI turns this on too: awslogs uses the task's execution role when it has one.
         awslogs_execution_role_override: c.bool("ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE", true, errors),
     }
-}
-
-/// Puts resolved settings on an instance spec (Auto Scaling groups read theirs once).
-pub fn apply(spec: &mut crate::model::InstanceSpec, a: &AgentSettings) {
-    spec.reserved_ports_tcp = a.reserved_ports_tcp.clone();
-    spec.reserved_ports_udp = a.reserved_ports_udp.clone();
-    spec.dynamic_port_range = a.dynamic_port_range;
-    spec.spot_draining = a.spot_draining;
-    spec.reserved_memory_mib = a.reserved_memory_mib;
-    spec.awsvpc_block_imds = a.awsvpc_block_imds;
-    spec.task_iam_role = a.task_iam_role;
-    spec.task_iam_role_network_host = a.task_iam_role_network_host;
-    spec.awslogs_execution_role_override = a.awslogs_execution_role_override;
 }
 
 fn ports(path: &str, given: &[i64], errors: &mut Errors) -> Vec<u16> {

@@ -79,23 +79,7 @@ fn load_subnets(inputs: &[(String, SubnetInput)], instances: &[(String, Containe
     }
 }
 
-/// `10.0.1.0/24` → (first address a task may get, how many): AWS reserves the first four
-/// addresses and the last one of every subnet; subnets are /16 to /28.
-pub fn parse_cidr(cidr: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("`{cidr}` is not an IPv4 CIDR block such as 10.0.1.0/24");
-    let (addr, prefix) = cidr.split_once('/').ok_or_else(bad)?;
-    let prefix: u32 = prefix.parse().map_err(|_| bad())?;
-    let octets: Vec<u32> = addr.split('.').map(|o| o.parse::<u8>().map(u32::from)).collect::<Result<_, _>>().map_err(|_| bad())?;
-    if octets.len() != 4 {
-        return Err(bad());
-    }
-    if !(16..=28).contains(&prefix) {
-        return Err(format!("subnet CIDR blocks must be between /16 and /28, got /{prefix}"));
-    }
-    let base = octets.iter().fold(0u32, |acc, o| (acc << 8) | o);
-    let mask = u32::MAX << (32 - prefix);
-    Ok(((base & mask) + 4, (1u32 << (32 - prefix)) - 5))
-}
+pub use crate::substrate::vpc::parse_cidr;
 
 fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, errors: &mut Errors) {
     for (path, a) in inputs {
@@ -249,7 +233,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
     let tags = super::faults::tags(&format!("{path}.tags"), input.tags.as_deref().unwrap_or(&[]), errors);
     (0..count as usize)
         .map(|k| InstanceSpec {
-            ec2_instance_id: input.ec2_instance_id.clone().unwrap_or_else(|| format!("i-{}", hex_id(&format!("{}#{}", s.arns.cluster, first_index + k), 17))),
+            ec2_instance_id: input.ec2_instance_id.clone().unwrap_or_else(|| crate::substrate::ec2::instance_id(&format!("{}#{}", s.arns.cluster, first_index + k))),
             instance_type: catalog.name.to_string(),
             availability_zone: subnet.availability_zone.clone(),
             subnet_id: subnet.id.clone(),
@@ -259,15 +243,7 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             registered_at_unix_s,
             ami_id: input.ami_id.clone().unwrap_or_else(|| "ami-0ecs0optimized0".into()),
             awsvpc_trunking: trunking,
-            reserved_ports_tcp: agent.reserved_ports_tcp.clone(),
-            reserved_ports_udp: agent.reserved_ports_udp.clone(),
-            dynamic_port_range: agent.dynamic_port_range,
-            spot_draining: agent.spot_draining,
-            reserved_memory_mib: agent.reserved_memory_mib,
-            awsvpc_block_imds: agent.awsvpc_block_imds,
-            task_iam_role: agent.task_iam_role,
-            task_iam_role_network_host: agent.task_iam_role_network_host,
-            awslogs_execution_role_override: agent.awslogs_execution_role_override,
+            agent: agent.clone(),
             capacity_provider: provider.map(str::to_string),
             iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
             tags: tags.clone(),
@@ -299,7 +275,7 @@ fn launch_asg_instances(s: &mut Scenario, errors: &mut Errors) {
         });
         let apply = |specs: &mut Vec<InstanceSpec>| {
             if let Some(a) = &agent {
-                specs.iter_mut().for_each(|spec| super::agent_config::apply(spec, a));
+                specs.iter_mut().for_each(|spec| spec.agent = a.clone());
             }
         };
         // The group owns what it launches, and tags it as EC2 Auto Scaling does.

@@ -2,6 +2,7 @@
 //! collected with its JSON path; nothing here panics on any input.
 
 mod agent_config;
+pub use agent_config::AgentSettings;
 mod dependent;
 mod fault_params;
 mod fault_targets;

@@ -280,7 +280,7 @@ impl MetricStore {
         self.series.iter().map(per).sum::<usize>() + self.keys.len() * 256
     }
 
-    pub(super) fn series(&self, id: usize) -> Series<'_> {
+    pub(crate) fn series(&self, id: usize) -> Series<'_> {
         Series(&self.series[id])
     }
 }

@@ -1,0 +1,35 @@
+//! The AWS underneath both orchestrators: what EC2 and the VPC do whether ECS or EKS asks.
+//! ECS (`engine::Sim`) and EKS (`eks::nodes`) each own one `Aws` and go through its narrow API;
+//! orchestrator state (tasks, services, pods, placement) stays with the orchestrator.
+//!
+//! Shared so far: VPC subnets and their address books (`vpc`; eksctl's default VPC in
+//! `eksctl`), EC2 instance ids, launches, private DNS names and the Spot notice (`ec2`),
+//! CloudWatch's datapoint store (`metric_store`, `minute_tier`) and alarm evaluation
+//! (`cloudwatch`), and target groups' rules (`elb`: health states, first verdict, slow start,
+//! draining, routing). Which targets each group holds, Auto Scaling groups and Spot handling
+//! still live in `engine` (see ARCHITECTURE.md, "EKS").
+
+pub mod cloudwatch;
+pub mod ec2;
+mod eksctl;
+pub mod elb;
+pub mod metric_store;
+mod minute_tier;
+pub mod vpc;
+
+pub use vpc::Vpc;
+
+/// One account's AWS in one Region, as the simulation runs it.
+#[derive(Debug, Clone, Default)]
+pub struct Aws {
+    pub vpc: Vpc,
+    /// Instances launched through `Aws::launch_instance` (EKS nodes). ECS container instances
+    /// are still launched by the scenario loader and carry their EC2 half in `engine::Instance`.
+    pub launched: Vec<ec2::Launched>,
+}
+
+impl Aws {
+    pub fn new(subnets: Vec<crate::model::Subnet>) -> Aws {
+        Aws { vpc: Vpc::new(subnets), launched: Vec::new() }
+    }
+}

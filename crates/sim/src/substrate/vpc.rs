@@ -1,0 +1,67 @@
+//! VPC subnets and their private IPv4 address books: an instance's primary address and each
+//! awsvpc task's or pod's ENI address come from here.
+
+use crate::model::Subnet;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Default)]
+pub struct Vpc {
+    pub subnets: Vec<Subnet>,
+    /// Addresses in use per subnet (offsets from the first usable one).
+    used: Vec<BTreeSet<u32>>,
+}
+
+impl Vpc {
+    pub fn new(subnets: Vec<Subnet>) -> Vpc {
+        Vpc { used: vec![BTreeSet::new(); subnets.len()], subnets }
+    }
+
+    /// The subnet with this id.
+    pub fn find(&self, subnet_id: &str) -> Option<usize> {
+        self.subnets.iter().position(|s| s.id == subnet_id)
+    }
+
+    /// Takes the lowest free address of `subnet` (our choice: AWS hands out an unspecified
+    /// free one; lowest-first keeps runs readable and deterministic). None when it is full.
+    pub fn allocate_ip(&mut self, subnet: usize) -> Option<u32> {
+        let s = &self.subnets[subnet];
+        let used = &mut self.used[subnet];
+        // Used sets are small relative to subnets, so walk from the front.
+        let offset = (0..s.usable).find(|o| !used.contains(o))?;
+        used.insert(offset);
+        Some(s.first_host + offset)
+    }
+
+    pub fn release_ip(&mut self, subnet: usize, ip: u32) {
+        let first = self.subnets[subnet].first_host;
+        self.used[subnet].remove(&(ip - first));
+    }
+
+    /// Free addresses left in a subnet.
+    pub fn free(&self, subnet: usize) -> u32 {
+        self.subnets[subnet].usable - self.used[subnet].len() as u32
+    }
+}
+
+/// `10.0.1.0/24` → (first address a task may get, how many): AWS reserves the first four
+/// addresses and the last one of every subnet; subnets are /16 to /28.
+/// (CreateSubnet: <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html>)
+pub fn parse_cidr(cidr: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{cidr}` is not an IPv4 CIDR block such as 10.0.1.0/24");
+    let (addr, prefix) = cidr.split_once('/').ok_or_else(bad)?;
+    let prefix: u32 = prefix.parse().map_err(|_| bad())?;
+    let octets: Vec<u32> = addr.split('.').map(|o| o.parse::<u8>().map(u32::from)).collect::<Result<_, _>>().map_err(|_| bad())?;
+    if octets.len() != 4 {
+        return Err(bad());
+    }
+    if !(16..=28).contains(&prefix) {
+        return Err(format!("subnet CIDR blocks must be between /16 and /28, got /{prefix}"));
+    }
+    let base = octets.iter().fold(0u32, |acc, o| (acc << 8) | o);
+    let mask = u32::MAX << (32 - prefix);
+    Ok(((base & mask) + 4, (1u32 << (32 - prefix)) - 5))
+}
+
+pub fn format_ip(ip: u32) -> String {
+    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
+}
