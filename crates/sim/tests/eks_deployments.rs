@@ -195,41 +195,9 @@ fn scale_down_ranking_follows_active_pods_with_ranks() {
     assert_eq!(pods_to_delete(&[a, b], 1, now), vec![1]);
 }
 
-const TIMELINE: &str = r#"
----
-apiVersion: stevedore.dev/v1
-kind: Scenario
-spec:
-  timeline:
-    - {at: 2m, kubectl: "set image deployment/web web=nginx:1.27"}
-"#;
-
-#[test]
-fn timeline_set_image_rolls_the_deployment_over_sim_time() {
-    use stevedore_sim::eks::{kubectl, output, run::run_until};
-    let m = parse(&format!("{WEB}{TIMELINE}")).unwrap();
-    let before = run_until(&m, false, 119);
-    assert_eq!(before.rollouts[0].sets.len(), 1);
-    let mid = run_until(&m, false, 120 + STARTUP_S);
-    let list = output::list(&mid, 0);
-    let items = list["items"].as_array().unwrap();
-    let d = items.iter().find(|i| i["kind"] == "Deployment").unwrap();
-    assert_eq!(d["status"]["updatedReplicas"], 2);
-    assert_eq!(d["status"]["replicas"], 4);
-    assert_eq!(d["status"]["availableReplicas"], 3);
-    assert_eq!(d["status"]["conditions"][1]["reason"], "ReplicaSetUpdated");
-    assert_eq!(items.iter().filter(|i| i["kind"] == "ReplicaSet").count(), 2);
-    let table = kubectl::get_workloads(items, "Deployment", 125, false);
-    assert_eq!(table.lines().nth(1).unwrap().split_whitespace().collect::<Vec<_>>(), vec!["web", "3/3", "2", "3", "2m5s"]);
-    let done = run_until(&m, false, 600);
-    // No cluster in this manifest: the 3 pods of revision 2 exist and wait for a node.
-    assert_eq!(done.pending.len(), 3);
-    assert!(done.pending.iter().all(|p| p.pod.name.starts_with(&done.rollouts[0].new_set().unwrap().name)));
-}
-
 #[test]
 fn timeline_errors_name_their_path() {
-    let bad = format!("{WEB}\n---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  timeline:\n    - {{at: 1m, kubectl: \"scale deployment/api --replicas=2\"}}\n    - {{at: 1m, kubectl: \"scale deployment/web --replicas=lots\"}}\n    - {{kubectl: \"delete pod x\"}}\n");
+    let bad = format!("{WEB}\n---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  timeline:\n    - {{at: 1m, kubectl: \"scale deployment/api --replicas=2\"}}\n    - {{at: 1m, kubectl: \"scale deployment/web --replicas=lots\"}}\n    - {{kubectl: \"annotate pod x a=b\"}}\n");
     let e: Vec<String> = parse(&bad).unwrap_err().iter().map(|e| e.to_string()).collect();
     assert!(e.iter().any(|e| e.contains("$[1].spec.timeline[0].kubectl") && e.contains("\"api\" not found")), "{e:?}");
     assert!(e.iter().any(|e| e.contains("$[1].spec.timeline[1].kubectl") && e.contains("--replicas=N")), "{e:?}");

@@ -137,6 +137,36 @@ pub struct PodSpec {
     pub priority: i64,
     pub scheduler_name: String,
     pub overhead: Resources,
+    /// The first container's `readinessProbe` (None: Ready as soon as its containers start).
+    pub readiness: Option<Probe>,
+    /// `terminationGracePeriodSeconds`; None ⇒ the API default, 30.
+    pub termination_grace_s: Option<i64>,
+}
+
+/// A probe's timing (`initialDelaySeconds`, `periodSeconds`, `successThreshold`), with the API
+/// defaults 0 / 10 / 1. The probe's handler is not run: in the sim every probe succeeds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probe {
+    pub initial_delay_s: i64,
+    pub period_s: i64,
+    pub success_threshold: i64,
+}
+
+impl PodSpec {
+    pub fn grace_s(&self) -> i64 {
+        self.termination_grace_s.unwrap_or(30)
+    }
+}
+
+/// `policy/v1` PodDisruptionBudget: exactly one of `minAvailable` / `maxUnavailable` (or neither:
+/// the API accepts it and every disruption is allowed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodDisruptionBudget {
+    pub name: String,
+    pub namespace: String,
+    pub selector: LabelSelector,
+    pub min_available: Option<IntOrPercent>,
+    pub max_unavailable: Option<IntOrPercent>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,10 +2,13 @@
 //! `recreate.go`, `sync.go`): one Deployment, its ReplicaSets and their pods, advanced from
 //! event to event (a pod becoming Ready, then Available after `minReadySeconds`).
 //!
-//! Choices where Kubernetes depends on the workload: a pod is bound at once and Ready
-//! `STARTUP_S` seconds after it is created (no probes); a deleted pod is gone at once (the
-//! controller does not count terminating pods either). Proportional scaling mid-rollout and the
-//! progress deadline are not modelled yet.
+//! Alone (`Rollout::new`, the controller tests), a pod is Ready `STARTUP_S` seconds after it is
+//! created. Driven by the EKS engine (`Rollout::driven`), a pod is Ready when the engine says
+//! (`observe`): scheduled, containers started, readiness probe passed. A deleted pod leaves the
+//! ReplicaSet at once (the controller does not count terminating pods). Proportional scaling
+//! mid-rollout is not modelled yet.
+
+use std::collections::BTreeMap;
 
 use super::fenceposts::{max_unavailable, resolve_fenceposts};
 use super::objects::{Deployment, PodTemplate};
@@ -16,6 +19,8 @@ use rand_pcg::Pcg64;
 
 /// Seconds from pod creation to Ready (image pull and container start, no readiness probe).
 pub const STARTUP_S: i64 = 5;
+/// "Not yet": a driven pod's ready time until the engine reports it.
+pub const NEVER: i64 = i64::MAX / 4;
 /// Upper bound on controller syncs at one instant, and on events processed by `advance_to`.
 const MAX_SYNCS: usize = 1_000;
 const MAX_STEPS: usize = 100_000;
@@ -26,6 +31,8 @@ pub struct SimPod {
     pub created_at: i64,
     pub ready_at: i64,
     pub uid: u64,
+    /// Bound to a node (`spec.nodeName` set).
+    pub assigned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,8 +75,40 @@ pub enum Action {
     Scale(i64),
     /// `rollout undo deployment/NAME [--to-revision=N]`
     Undo(Option<i64>),
+    /// `cordon NODE` / `cordon -l KEY=VALUE`
+    Cordon(Target),
+    /// `uncordon NODE` / `uncordon -l KEY=VALUE`
+    Uncordon(Target),
+    /// `drain NODE [--ignore-daemonsets] [--force] [--grace-period=N]`
+    Drain { target: Target, ignore_daemonsets: bool, force: bool, grace_period_s: Option<i64> },
+    /// `delete pod NAME` / `delete pods -l KEY=VALUE`
+    DeletePod(Target),
 }
 
+/// A node or pod named, or picked by a `-l` equality selector.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Name(String),
+    Selector(crate::eks::selector::Labels),
+}
+
+impl Target {
+    pub fn picks(&self, name: &str, labels: &crate::eks::selector::Labels) -> bool {
+        match self {
+            Target::Name(n) => n == name,
+            Target::Selector(sel) => sel.iter().all(|(k, v)| labels.get(k) == Some(v)),
+        }
+    }
+}
+
+impl Action {
+    /// Whether the action is addressed to a Deployment (the rest are nodes and pods).
+    pub fn is_deployment(&self) -> bool {
+        matches!(self, Action::SetImage(_) | Action::Scale(_) | Action::Undo(_))
+    }
+}
+
+#[derive(Clone)]
 pub struct Rollout {
     pub deployment: Deployment,
     /// Oldest revision first.
@@ -78,15 +117,74 @@ pub struct Rollout {
     pub now: i64,
     /// Condition Progressing: (reason, message).
     pub progressing: (&'static str, String),
+    /// Bumped whenever a ReplicaSet creates or deletes a pod (the engine diffs on change).
+    pub generation: u64,
+    /// Sim time of the last progress (more updated / ready / available pods, fewer old ones).
+    pub last_progress: i64,
+    progress_key: (i64, i64, i64, i64),
+    driven: bool,
     rng: Pcg64,
 }
 
 impl Rollout {
     /// The Deployment as created at time 0, its first ReplicaSet scaled up.
     pub fn new(deployment: Deployment, seed: u64) -> Rollout {
-        let mut r = Rollout { deployment, sets: Vec::new(), events: Vec::new(), now: 0, progressing: ("", String::new()), rng: Pcg64::seed_from_u64(seed ^ 0x5eed_d391) };
+        Rollout::start(deployment, seed, false, 0)
+    }
+
+    /// The Deployment created at `now`, its pods' readiness reported by the engine.
+    pub fn driven(deployment: Deployment, seed: u64, now: i64) -> Rollout {
+        Rollout::start(deployment, seed, true, now)
+    }
+
+    fn start(deployment: Deployment, seed: u64, driven: bool, now: i64) -> Rollout {
+        let mut r = Rollout {
+            deployment,
+            sets: Vec::new(),
+            events: Vec::new(),
+            now,
+            progressing: ("", String::new()),
+            generation: 0,
+            last_progress: now,
+            progress_key: (0, 0, 0, 0),
+            driven,
+            rng: Pcg64::seed_from_u64(seed ^ 0x5eed_d391),
+        };
         r.settle();
         r
+    }
+
+    /// The engine's view of pods: name → (assigned, ready time or `NEVER`). Call `resync` after.
+    pub fn observe(&mut self, seen: &BTreeMap<&str, (bool, i64)>) {
+        for p in self.sets.iter_mut().flat_map(|s| s.pods.iter_mut()) {
+            if let Some((assigned, ready_at)) = seen.get(p.name.as_str()) {
+                p.assigned = *assigned;
+                p.ready_at = *ready_at;
+            }
+        }
+    }
+
+    /// A pod deleted or evicted from outside: it leaves its ReplicaSet, which replaces it on
+    /// the next sync. False when the Deployment has no such pod.
+    pub fn remove_pod(&mut self, name: &str) -> bool {
+        for s in &mut self.sets {
+            if let Some(i) = s.pods.iter().position(|p| p.name == name) {
+                s.pods.remove(i);
+                self.generation += 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A sync at `now` (after `observe` or `remove_pod`).
+    pub fn resync(&mut self) {
+        self.settle();
+    }
+
+    /// Every pod of every ReplicaSet, with its ReplicaSet's name.
+    pub fn pods(&self) -> impl Iterator<Item = (&ReplicaSet, &SimPod)> {
+        self.sets.iter().flat_map(|s| s.pods.iter().map(move |p| (s, p)))
     }
 
     pub fn new_set(&self) -> Option<&ReplicaSet> {
@@ -118,6 +216,7 @@ impl Rollout {
                     (None, None) => return Err(format!("no rollout history found for deployment {:?}", self.deployment.name)),
                 }
             }
+            _ => return Err("not a Deployment action".into()),
         }
         self.settle();
         Ok(())
@@ -138,10 +237,20 @@ impl Rollout {
         self.now = self.now.max(t);
     }
 
-    fn next_change(&self) -> Option<i64> {
+    /// The next instant something changes by itself: a pod Ready or Available, or the
+    /// progress deadline passing.
+    pub fn next_change(&self) -> Option<i64> {
         let m = self.deployment.strategy.min_ready_seconds;
         let times = self.sets.iter().flat_map(|s| s.pods.iter()).flat_map(|p| [p.ready_at, p.ready_at.saturating_add(m)]);
-        times.filter(|x| *x > self.now).min()
+        let deadline = self.deadline_at();
+        times.chain(deadline).filter(|x| *x > self.now && *x < NEVER).min()
+    }
+
+    /// `DeploymentTimedOut`: timed out once now is after last progress + progressDeadlineSeconds
+    /// (whole seconds, so the first such instant is one second later).
+    fn deadline_at(&self) -> Option<i64> {
+        let waiting = !matches!(self.progressing.0, "NewReplicaSetAvailable" | "ProgressDeadlineExceeded");
+        waiting.then(|| self.last_progress.saturating_add(self.deployment.strategy.progress_deadline_seconds).saturating_add(1))
     }
 
     /// Deployment sync then ReplicaSet sync, until nothing changes.
@@ -165,6 +274,7 @@ impl Rollout {
         let dir = if to > from { "up" } else { "down" };
         self.events.push(Event { at: self.now, reason: "ScalingReplicaSet", message: format!("Scaled {dir} replica set {} from {from} to {to}", self.sets[i].name) });
         self.sets[i].replicas = to;
+        self.last_progress = self.now;
         // The new ReplicaSet's first scale-up keeps NewReplicaSetCreated; later steps progress.
         if !(self.progressing.0 == "NewReplicaSetCreated" && i + 1 == self.sets.len() && from == 0) {
             self.progressing = ("ReplicaSetUpdated", format!("ReplicaSet {:?} is progressing.", self.new_name()));
@@ -272,7 +382,9 @@ impl Rollout {
             let want = s.replicas.max(0) as usize;
             while s.pods.len() < want {
                 let name = format!("{}-{}", s.name, random_suffix(&mut self.rng, 5));
-                s.pods.push(SimPod { name, created_at: now, ready_at: now + STARTUP_S, uid: self.rng.next_u64() });
+                let ready_at = if self.driven { NEVER } else { now + STARTUP_S };
+                s.pods.push(SimPod { name, created_at: now, ready_at, uid: self.rng.next_u64(), assigned: !self.driven });
+                self.generation += 1;
             }
             if s.pods.len() > want {
                 let ranked: Vec<RankedPod> = s.pods.iter().map(|p| rank(p, now)).collect();
@@ -281,6 +393,7 @@ impl Rollout {
                 for i in gone.into_iter().rev() {
                     s.pods.remove(i);
                 }
+                self.generation += 1;
             }
         }
     }
@@ -304,13 +417,31 @@ impl Rollout {
         let d = &self.deployment;
         let Some(n) = self.new_set() else { return };
         let complete = n.replicas == d.replicas && n.available(self.now, d.strategy.min_ready_seconds) >= d.replicas && n.pods.len() as i64 == d.replicas && self.sets.iter().all(|s| s.hash == n.hash || s.pods.is_empty());
+        let now = self.now;
+        let min_ready = d.strategy.min_ready_seconds;
+        let key = (
+            n.pods.len() as i64,
+            self.sets.iter().map(|s| s.ready(now)).sum(),
+            self.sets.iter().map(|s| s.available(now, min_ready)).sum(),
+            -(self.sets.iter().filter(|s| s.hash != n.hash).map(|s| s.pods.len() as i64).sum::<i64>()),
+        );
+        let name = n.name.clone();
         if complete {
-            self.progressing = ("NewReplicaSetAvailable", format!("ReplicaSet {:?} has successfully progressed.", n.name));
+            self.progressing = ("NewReplicaSetAvailable", format!("ReplicaSet {name:?} has successfully progressed."));
+        } else if key != self.progress_key && (key.0 > self.progress_key.0 || key.1 > self.progress_key.1 || key.2 > self.progress_key.2 || key.3 > self.progress_key.3) {
+            self.last_progress = now;
+            if self.progressing.0 == "ProgressDeadlineExceeded" {
+                self.progressing = ("ReplicaSetUpdated", format!("ReplicaSet {name:?} is progressing."));
+            }
+        } else if self.deadline_at().is_some_and(|t| now >= t) {
+            // Kubernetes only reports it: no rollback (eks-semantics §2.4).
+            self.progressing = ("ProgressDeadlineExceeded", format!("ReplicaSet {name:?} has timed out progressing."));
         }
+        self.progress_key = key;
     }
 }
 
 /// Every sim pod is bound and Running; Ready after its startup.
 fn rank(p: &SimPod, now: i64) -> RankedPod {
-    RankedPod { assigned: true, phase_rank: 2, ready: p.ready_at <= now, deletion_cost: 0, rank: 0, ready_since: p.ready_at, restarts: 0, created_at: p.created_at, uid: p.uid }
+    RankedPod { assigned: p.assigned, phase_rank: if p.assigned { 2 } else { 0 }, ready: p.ready_at <= now, deletion_cost: 0, rank: 0, ready_since: p.ready_at, restarts: 0, created_at: p.created_at, uid: p.uid }
 }

@@ -1,17 +1,16 @@
-//! One EKS run of this part: nodes join with their DaemonSet pods, Deployments become pods
-//! (their ReplicaSet's), and the scheduler places the queue in PrioritySort order.
+//! One EKS run: the engine (`eks::engine`) advanced to an instant, and what it holds then —
+//! the scheduler cache, the decisions, the pending pods, the controllers, events and budgets.
 
-use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
+use super::engine::disruption::PdbStatus;
+use super::engine::events::KEvent;
+use super::engine::{Engine, PodRecord};
 use super::manifest::Manifest;
-use super::nodes::cluster_nodes;
-use super::objects::PodTemplate;
+use super::objects::{PodDisruptionBudget, PodTemplate};
 use super::rollout::Rollout;
 use super::scheduler::decision::Decision;
 use super::scheduler::state::{ClusterState, PodInfo};
-use super::scheduler::Scheduler;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::RngCore;
 use rand_pcg::Pcg64;
-use std::sync::Arc;
 
 /// A pod that could not be placed: Pending, `PodScheduled=False` reason `Unschedulable`.
 #[derive(Debug, Clone)]
@@ -23,7 +22,7 @@ pub struct PendingPod {
 
 pub struct EksRun {
     pub state: ClusterState,
-    /// Scheduler decisions in queue order (DaemonSet pods are bound directly, not listed).
+    /// Every scheduling attempt in order (DaemonSet pods are bound directly, not listed).
     pub decisions: Vec<Decision>,
     pub pending: Vec<PendingPod>,
     /// One per Deployment, in manifest order, advanced to `until_s`.
@@ -31,6 +30,55 @@ pub struct EksRun {
     /// Timeline actions kubectl would refuse (`rollout undo` with no history…), with their path.
     pub timeline_errors: Vec<String>,
     pub until_s: i64,
+    /// Every pod that exists at `until_s` (Terminating ones included), in creation order.
+    pub pods: Vec<PodRecord>,
+    pub events: Vec<KEvent>,
+    pub pdbs: Vec<(PodDisruptionBudget, PdbStatus)>,
+    /// What each `kubectl drain` of the timeline printed, with its sim second.
+    pub drain_log: Vec<(i64, String)>,
+}
+
+impl EksRun {
+    /// The engine's state now, in the report's shape.
+    pub fn of(e: &Engine) -> EksRun {
+        let pods: Vec<PodRecord> = e.live_pods().cloned().collect();
+        let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
+        EksRun {
+            state: e.state.clone(),
+            decisions: e.decisions.clone(),
+            pending,
+            rollouts: e.rollouts.clone(),
+            timeline_errors: e.timeline_errors.clone(),
+            until_s: e.now,
+            pods,
+            events: e.events.list.clone(),
+            pdbs: e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect(),
+            drain_log: e.drain_log.clone(),
+        }
+    }
+
+    /// The same, taking the engine apart (no copies).
+    pub fn from_engine(mut e: Engine) -> EksRun {
+        let pdbs = e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect();
+        let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
+        let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
+        EksRun {
+            until_s: e.now,
+            state: e.state,
+            decisions: e.decisions,
+            pending,
+            rollouts: e.rollouts,
+            timeline_errors: e.timeline_errors,
+            pods,
+            events: e.events.list,
+            pdbs,
+            drain_log: e.drain_log,
+        }
+    }
+
+    pub fn record(&self, namespace: &str, name: &str) -> Option<&PodRecord> {
+        self.pods.iter().find(|p| p.info.namespace == namespace && p.info.name == name)
+    }
 }
 
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).
@@ -62,76 +110,9 @@ pub fn run(m: &Manifest, explain: bool) -> EksRun {
     run_until(m, explain, m.scenario.as_ref().map_or(600, |s| s.duration_s))
 }
 
-/// Builds the cluster, runs each Deployment's controllers and timeline to `until_s`, and
-/// schedules the pods that exist then, once. `explain` records per-node tables.
+/// The cluster evolved on the engine's clock to `until_s`. `explain` records per-node tables.
 pub fn run_until(m: &Manifest, explain: bool, until_s: i64) -> EksRun {
-    let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
-    let nodes = m.cluster.as_ref().map(cluster_nodes).unwrap_or_default();
-    let mut state = ClusterState::new(nodes);
-    for ns in &m.namespaces {
-        state.add_namespace(&ns.name, ns.labels.clone());
-    }
-    let mut rng = Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
-    for (ds, app, cpu) in SYSTEM_DAEMONSETS {
-        let spec = Arc::new(daemon_pod_spec(ds, *cpu));
-        for i in 0..state.nodes.len() {
-            let name = format!("{ds}-{}", random_suffix(&mut rng, 5));
-            state.bind(PodInfo::new(name, "kube-system".into(), daemon_labels(app), spec.clone(), None), i);
-        }
-    }
-    let mut queue: Vec<PodInfo> = Vec::new();
-    for p in &m.pods {
-        queue.push(PodInfo::new(p.name.clone(), p.namespace.clone(), p.labels.clone(), Arc::new(p.spec.clone()), None));
-    }
-    let mut rollouts = Vec::new();
-    let mut timeline_errors = Vec::new();
-    for (k, d) in m.deployments.iter().enumerate() {
-        let mut r = Rollout::new(d.clone(), seed.wrapping_add(k as u64));
-        let entries = m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.deployment == d.name && t.namespace == d.namespace);
-        for t in entries.filter(|t| t.at_s <= until_s) {
-            r.advance_to(t.at_s);
-            if let Err(msg) = r.apply(&t.action) {
-                timeline_errors.push(format!("{}: at {}s: {msg}", t.path, t.at_s));
-            }
-        }
-        r.advance_to(until_s);
-        for rs in &r.sets {
-            let mut labels = rs.template.labels.clone();
-            labels.insert("pod-template-hash".into(), rs.hash.clone());
-            let mut owner = d.selector.clone();
-            owner.match_labels.insert("pod-template-hash".into(), rs.hash.clone());
-            let spec = Arc::new(rs.template.spec.clone());
-            for p in &rs.pods {
-                queue.push(PodInfo::new(p.name.clone(), d.namespace.clone(), labels.clone(), spec.clone(), Some(owner.clone())));
-            }
-        }
-        rollouts.push(r);
-    }
-    // PrioritySort: higher priority first, then queue (creation) order; the sort is stable.
-    queue.sort_by_key(|p| std::cmp::Reverse(p.spec.priority));
-    let mut sched = Scheduler::new(seed);
-    sched.explain = explain;
-    let mut decisions = Vec::new();
-    let mut pending = Vec::new();
-    for pod in queue {
-        // A pod created with spec.nodeName bypasses the scheduler: the kubelet admits it.
-        if let Some(want) = &pod.spec.node_name {
-            match state.nodes.iter().position(|n| n.node.name == *want) {
-                Some(i) => state.bind(pod, i),
-                None => pending.push(PendingPod { pod, message: None }),
-            }
-            continue;
-        }
-        if pod.spec.scheduler_name != "default-scheduler" {
-            pending.push(PendingPod { pod, message: None });
-            continue;
-        }
-        let d = sched.schedule_one(&state, &pod);
-        match d.node {
-            Some(n) => state.bind(pod, n),
-            None => pending.push(PendingPod { pod, message: d.message.clone() }),
-        }
-        decisions.push(d);
-    }
-    EksRun { state, decisions, pending, rollouts, timeline_errors, until_s }
+    let mut e = Engine::new(m, explain);
+    e.advance_to(until_s);
+    EksRun::from_engine(e)
 }

@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod pod_spec;
+pub mod policy;
 pub mod read;
 pub mod timeline;
 pub mod yaml;
@@ -22,6 +23,7 @@ pub struct Manifest {
     pub namespaces: Vec<Namespace>,
     pub pods: Vec<Pod>,
     pub deployments: Vec<Deployment>,
+    pub pdbs: Vec<PodDisruptionBudget>,
     pub scenario: Option<ScenarioDoc>,
 }
 
@@ -31,6 +33,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Pod"),
     ("v1", "Namespace"),
     ("apps/v1", "Deployment"),
+    ("policy/v1", "PodDisruptionBudget"),
     ("stevedore.dev/v1", "Scenario"),
 ];
 
@@ -46,7 +49,7 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
             other => e.push(path, format!("a document must be an object with apiVersion and kind, not {}", read::type_name(other))),
         }
     }
-    for t in m.scenario.iter().flat_map(|s| &s.timeline) {
+    for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.action.is_deployment()) {
         if !m.deployments.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
             e.push(key_path(&t.path, "kubectl"), format!("deployments.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
         }
@@ -99,6 +102,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             let spec = read::object(doc, "spec", path, e);
             match kind.as_str() {
                 "Namespace" => m.namespaces.push(Namespace { name: n, labels }),
+                "PodDisruptionBudget" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.pdbs.push(policy::pdb(s, &sp, n, namespace, e));
+                }
                 "Pod" => {
                     let Some((sp, s)) = spec else {
                         e.push(key_path(path, "spec"), "is required");

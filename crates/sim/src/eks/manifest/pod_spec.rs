@@ -40,7 +40,25 @@ pub fn pod_spec(v: &Value, path: &str, e: &mut Errors) -> PodSpec {
         priority: read::int(v, "priority", path, i32::MIN as i64, 1_000_000_000, e).unwrap_or(0),
         scheduler_name: read::string(v, "schedulerName", path, e).unwrap_or_else(|| "default-scheduler".into()),
         overhead,
+        readiness: readiness(v, path, e),
+        termination_grace_s: read::int(v, "terminationGracePeriodSeconds", path, 0, i32::MAX as i64, e),
     }
+}
+
+/// The first container that has a `readinessProbe` gives the pod's (a pod is Ready when every
+/// container is; with equal timing the first probe decides).
+fn readiness(v: &Value, path: &str, e: &mut Errors) -> Option<Probe> {
+    let mut out = None;
+    for (p, c) in read::list(v, "containers", path, e) {
+        let Some((pp, probe)) = read::object(c, "readinessProbe", &p, e) else { continue };
+        let initial_delay_s = read::int(probe, "initialDelaySeconds", &pp, 0, i32::MAX as i64, e).unwrap_or(0);
+        let period_s = read::int(probe, "periodSeconds", &pp, 1, i32::MAX as i64, e).unwrap_or(10);
+        let success_threshold = read::int(probe, "successThreshold", &pp, 1, i32::MAX as i64, e).unwrap_or(1);
+        read::int(probe, "failureThreshold", &pp, 1, i32::MAX as i64, e);
+        read::int(probe, "timeoutSeconds", &pp, 1, i32::MAX as i64, e);
+        out = out.or(Some(Probe { initial_delay_s, period_s, success_threshold }));
+    }
+    out
 }
 
 fn containers(v: &Value, key: &str, path: &str, e: &mut Errors) -> Vec<Container> {

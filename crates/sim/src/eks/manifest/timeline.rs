@@ -2,11 +2,12 @@
 //! kubectl's own words: `{"at": "2m", "kubectl": "set image deployment/web web=nginx:1.27"}`.
 
 use super::read::{self, key_path};
-use crate::eks::rollout::Action;
+use crate::eks::rollout::{Action, Target};
 use crate::error::Errors;
 use serde_json::Value;
 
-/// One timeline entry, resolved: at `at_s` sim seconds, do `action` to Deployment `deployment`.
+/// One timeline entry, resolved: at `at_s` sim seconds, do `action` to Deployment `deployment`
+/// (empty for node and pod actions, whose target is inside the action).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineEntry {
     pub at_s: i64,
@@ -17,7 +18,7 @@ pub struct TimelineEntry {
     pub path: String,
 }
 
-const VERBS: &str = "`set image deployment/NAME CONTAINER=IMAGE…`, `scale deployment/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]` (each may end with `-n NAMESPACE`)";
+const VERBS: &str = "`set image deployment/NAME CONTAINER=IMAGE…`, `scale deployment/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
 
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
@@ -63,6 +64,9 @@ fn command(words: &str) -> Result<(String, String, Action), String> {
             _ => Err(format!("{t:?} must be deployment/NAME")),
         }
     };
+    if let Some(a) = node_or_pod(&w)? {
+        return Ok((namespace, String::new(), a));
+    }
     let action = match w.as_slice() {
         ["set", "image", t, pairs @ ..] if !pairs.is_empty() => {
             let mut v = Vec::new();
@@ -86,4 +90,59 @@ fn command(words: &str) -> Result<(String, String, Action), String> {
         _ => return Err(format!("not understood; timeline commands are {VERBS}")),
     };
     Ok((namespace, action.0, action.1))
+}
+
+/// `-l a=b,c=d` (equality only, as the sim's timeline needs) or a name.
+fn target(words: &[&str], what: &str) -> Result<(Target, usize), String> {
+    match words {
+        ["-l" | "--selector", sel, ..] => {
+            let mut labels = crate::eks::selector::Labels::new();
+            for kv in sel.split(',') {
+                match kv.split_once('=') {
+                    Some((k, v)) if !k.is_empty() && !k.ends_with('!') => labels.insert(k.to_string(), v.trim_start_matches('=').to_string()),
+                    _ => return Err(format!("selector {kv:?} must be KEY=VALUE")),
+                };
+            }
+            Ok((Target::Selector(labels), 2))
+        }
+        [name, ..] if !name.starts_with('-') => Ok((Target::Name(name.to_string()), 1)),
+        _ => Err(format!("needs a {what} name or -l KEY=VALUE")),
+    }
+}
+
+/// The node and pod verbs; None for the Deployment verbs.
+fn node_or_pod(w: &[&str]) -> Result<Option<Action>, String> {
+    let (verb, rest) = match w {
+        ["cordon" | "uncordon" | "drain", rest @ ..] => (w[0], rest),
+        ["delete", "pod" | "pods" | "po", rest @ ..] => ("delete", rest),
+        ["delete", one, rest @ ..] if one.starts_with("pod/") || one.starts_with("pods/") => {
+            let name = one.split_once('/').map(|x| x.1).unwrap_or_default();
+            if name.is_empty() || !rest.is_empty() {
+                return Err(format!("{one:?} must be pod/NAME"));
+            }
+            return Ok(Some(Action::DeletePod(Target::Name(name.to_string()))));
+        }
+        _ => return Ok(None),
+    };
+    let (t, used) = target(rest, if verb == "delete" { "pod" } else { "node" })?;
+    let flags = &rest[used..];
+    let (mut ignore_daemonsets, mut force, mut grace_period_s) = (false, false, None);
+    for f in flags {
+        match (*f, verb) {
+            ("--ignore-daemonsets", "drain") => ignore_daemonsets = true,
+            ("--force", "drain") => force = true,
+            ("--delete-emptydir-data", "drain") => {}
+            (g, "drain" | "delete") if g.starts_with("--grace-period=") => match g["--grace-period=".len()..].parse::<i64>() {
+                Ok(n) if n >= -1 => grace_period_s = (n >= 0).then_some(n),
+                _ => return Err(format!("{g:?} must be --grace-period=N")),
+            },
+            (other, _) => return Err(format!("{other:?} is not a flag of kubectl {verb} that the sim reads")),
+        }
+    }
+    Ok(Some(match verb {
+        "cordon" => Action::Cordon(t),
+        "uncordon" => Action::Uncordon(t),
+        "drain" => Action::Drain { target: t, ignore_daemonsets, force, grace_period_s },
+        _ => Action::DeletePod(t),
+    }))
 }

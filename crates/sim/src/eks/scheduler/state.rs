@@ -68,6 +68,17 @@ impl PodInfo {
     }
 }
 
+fn sub(from: &mut Resources, r: &Resources) {
+    from.cpu -= r.cpu;
+    from.memory -= r.memory;
+    from.ephemeral -= r.ephemeral;
+    for (n, v) in &r.extended {
+        if let Some(x) = from.extended.iter_mut().find(|(m, _)| m == n) {
+            x.1 -= v;
+        }
+    }
+}
+
 fn add(into: &mut Resources, r: &Resources) {
     into.cpu += r.cpu;
     into.memory += r.memory;
@@ -189,6 +200,36 @@ impl ClusterState {
             self.affinity_pods.push(self.pods.len());
         }
         self.pods.push(BoundPod { pod, node, set });
+    }
+
+    /// Forgets a bound pod (it terminated): its requests, ports and label-set count leave the
+    /// node. False when no such pod is bound.
+    pub fn unbind(&mut self, namespace: &str, name: &str) -> bool {
+        let Some(i) = self.pods.iter().position(|p| p.pod.name == name && p.pod.namespace == namespace) else { return false };
+        let bp = self.pods.remove(i);
+        let n = &mut self.nodes[bp.node];
+        sub(&mut n.requested, &bp.pod.requests);
+        n.nonzero_cpu -= bp.pod.nonzero_cpu;
+        n.nonzero_memory -= bp.pod.nonzero_memory;
+        n.pod_count -= 1;
+        if let Some(k) = n.sets.iter().position(|(s, _)| *s == bp.set) {
+            n.sets[k].1 -= 1;
+            if n.sets[k].1 == 0 {
+                n.sets.remove(k);
+            }
+        }
+        for hp in &bp.pod.spec.host_ports {
+            if let Some(k) = n.ports.iter().position(|x| x == hp) {
+                n.ports.remove(k);
+            }
+        }
+        self.affinity_pods.retain(|x| *x != i);
+        for x in &mut self.affinity_pods {
+            if *x > i {
+                *x -= 1;
+            }
+        }
+        true
     }
 
     /// For each label set: does it fall in `namespaces` and match `selector`?

@@ -1,0 +1,263 @@
+//! A pod's life in the engine: admitted to the scheduling queue (or bound directly when it
+//! names its node), scheduled, its images pulled and containers started by the kubelet,
+//! Ready per its readinessProbe, then terminated (SIGTERM, grace period) and gone.
+//!
+//! Timing choices (Kubernetes depends on the image and the app): pulling an image a node does
+//! not have takes `PULL_S`; creating and starting the containers `START_S`; a container exits
+//! `SIGTERM_EXIT_S` after SIGTERM (the app handles it), or at `terminationGracePeriodSeconds`
+//! if that is shorter. Every readiness probe succeeds: Ready comes `initialDelaySeconds +
+//! (successThreshold − 1) × periodSeconds` after the start.
+
+use super::queue::{backoff_s, UNSCHEDULABLE_FLUSH_S};
+use super::{Engine, Ev};
+use crate::eks::rollout::NEVER;
+use crate::eks::scheduler::state::PodInfo;
+use std::collections::BTreeMap;
+
+pub const PULL_S: i64 = 4;
+pub const START_S: i64 = 1;
+pub const SIGTERM_EXIT_S: i64 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    None,
+    /// The k-th Deployment of the manifest (through its ReplicaSet).
+    Deployment(usize),
+    DaemonSet(&'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct PodRecord {
+    pub info: PodInfo,
+    pub owner: Owner,
+    /// The owning ReplicaSet's name.
+    pub rs: Option<String>,
+    pub created_at: i64,
+    pub node: Option<usize>,
+    pub scheduled_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub ready_at: Option<i64>,
+    /// `metadata.deletionTimestamp`: Terminating since.
+    pub deleting_at: Option<i64>,
+    pub gone_at: Option<i64>,
+    /// The last FailedScheduling message while Pending.
+    pub message: Option<String>,
+    /// Pending because no scheduler of ours owns it (another schedulerName, a missing node).
+    pub unowned: bool,
+    pub attempts: u32,
+    /// When the scheduler last tried it (its backoff runs from there).
+    pub last_attempt: i64,
+    /// Per container: whether this pod's bind started the image pull on its node.
+    pub pulled: Vec<bool>,
+}
+
+impl PodRecord {
+    pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
+        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new() }
+    }
+
+    pub fn started(&self, now: i64) -> bool {
+        self.started_at.is_some_and(|t| t <= now)
+    }
+
+    /// Condition Ready (a terminating pod is no longer Ready: its endpoints go).
+    pub fn ready(&self, now: i64) -> bool {
+        self.deleting_at.is_none() && self.ready_at.is_some_and(|t| t <= now)
+    }
+}
+
+impl Engine {
+    /// A new pod enters the scheduler's active queue, or is bound to the node it names.
+    pub(super) fn admit(&mut self, id: usize) {
+        let spec = self.pods[id].info.spec.clone();
+        if let Some(want) = &spec.node_name {
+            match self.state.nodes.iter().position(|n| n.node.name == *want) {
+                Some(i) => self.bind(id, i),
+                None => self.pods[id].unowned = true,
+            }
+            return;
+        }
+        if spec.scheduler_name != "default-scheduler" {
+            self.pods[id].unowned = true;
+            return;
+        }
+        self.queue.push(id, spec.priority, self.now);
+    }
+
+    /// One pass over the active queue: each pod through filter and score, in queue order.
+    pub(super) fn schedule_cycle(&mut self) {
+        let mut bound: Vec<usize> = Vec::new();
+        for _ in 0..self.pods.len() + 1 {
+            let Some(id) = self.queue.pop() else { break };
+            if self.pods[id].deleting_at.is_some() || self.pods[id].node.is_some() {
+                continue;
+            }
+            let d = self.sched.schedule_one(&self.state, &self.pods[id].info);
+            match d.node {
+                Some(n) => {
+                    self.bind(id, n);
+                    bound.push(id);
+                }
+                None => self.unschedulable(id, d.message.clone()),
+            }
+            self.decisions.push(d);
+        }
+        self.tell_rollouts(&bound);
+    }
+
+    fn unschedulable(&mut self, id: usize, message: Option<String>) {
+        let now = self.now;
+        let p = &mut self.pods[id];
+        p.attempts += 1;
+        p.last_attempt = now;
+        let attempt = p.attempts;
+        if let Some(m) = &message {
+            let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
+            self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", m.clone(), true, "default-scheduler");
+        }
+        self.pods[id].message = message;
+        self.queue.unschedulable.insert(id);
+        self.at(now + UNSCHEDULABLE_FLUSH_S, Ev::Flush(id, attempt));
+    }
+
+    /// Something that may let a pending pod fit happened (a pod gone, a node schedulable):
+    /// every pod in the pool moves on, to active now or when its backoff ends.
+    pub(super) fn cluster_changed(&mut self) {
+        let pool: Vec<usize> = std::mem::take(&mut self.queue.unschedulable).into_iter().collect();
+        for id in pool {
+            self.retry_after_backoff(id);
+        }
+    }
+
+    fn retry_after_backoff(&mut self, id: usize) {
+        let p = &self.pods[id];
+        let until = p.last_attempt + backoff_s(p.attempts);
+        if until <= self.now {
+            self.queue.push(id, p.info.spec.priority, self.now);
+        } else {
+            self.at(until, Ev::Retry(id));
+        }
+    }
+
+    pub(super) fn bind(&mut self, id: usize, node: usize) {
+        let now = self.now;
+        self.state.bind(self.pods[id].info.clone(), node);
+        let node_name = self.state.nodes[node].node.name.clone();
+        let p = &mut self.pods[id];
+        p.node = Some(node);
+        p.scheduled_at = Some(now);
+        p.message = None;
+        let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
+        self.events.once(now, "Pod", &ns, &name, "Scheduled", format!("Successfully assigned {ns}/{name} to {node_name}"), false, "default-scheduler");
+        // The kubelet pulls what the node lacks (images pulled once per node), then starts.
+        let mut ready_images = now;
+        let mut pulled = Vec::new();
+        for c in self.pods[id].info.spec.containers.clone().iter() {
+            let key = (node, c.image.clone());
+            pulled.push(!self.images.contains_key(&key));
+            let done = *self.images.entry(key).or_insert(now + PULL_S);
+            ready_images = ready_images.max(done);
+        }
+        self.pods[id].pulled = pulled;
+        let started = ready_images + START_S;
+        let spec = &self.pods[id].info.spec;
+        let probe = spec.readiness.map_or(0, |p| p.initial_delay_s + (p.success_threshold - 1) * p.period_s);
+        self.pods[id].started_at = Some(started);
+        self.pods[id].ready_at = Some(started + probe);
+        self.at(started, Ev::Started(id));
+    }
+
+    /// Pulling / Pulled / Created / Started, as the kubelet reports them.
+    fn started(&mut self, id: usize) {
+        let p = &self.pods[id];
+        if p.deleting_at.is_some() {
+            return;
+        }
+        let (ns, name, node) = (p.info.namespace.clone(), p.info.name.clone(), p.node.unwrap_or(0));
+        let (bound_at, started) = (p.scheduled_at.unwrap_or(self.now), self.now);
+        let did_pull = p.pulled.clone();
+        for (k, c) in p.info.spec.containers.clone().into_iter().enumerate() {
+            let pulled = self.images.get(&(node, c.image.clone())).copied().unwrap_or(bound_at);
+            if did_pull.get(k).copied().unwrap_or(false) {
+                self.events.once(bound_at, "Pod", &ns, &name, "Pulling", format!("Pulling image {:?}", c.image), false, "kubelet");
+                let took = pulled - bound_at;
+                self.events.once(pulled, "Pod", &ns, &name, "Pulled", format!("Successfully pulled image {:?} in {took}s ({took}s including waiting)", c.image), false, "kubelet");
+            } else {
+                self.events.once(started, "Pod", &ns, &name, "Pulled", format!("Container image {:?} already present on machine", c.image), false, "kubelet");
+            }
+            self.events.once(started, "Pod", &ns, &name, "Created", format!("Created container {}", c.name), false, "kubelet");
+            self.events.once(started, "Pod", &ns, &name, "Started", format!("Started container {}", c.name), false, "kubelet");
+        }
+    }
+
+    /// Deletion: Terminating now (SIGTERM, `Killing`), gone when the containers exit.
+    pub(super) fn terminate(&mut self, id: usize, grace_s: i64) {
+        let now = self.now;
+        let p = &mut self.pods[id];
+        if p.deleting_at.is_some() || p.gone_at.is_some() {
+            return;
+        }
+        p.deleting_at = Some(now);
+        if p.node.is_none() {
+            self.queue.remove(id);
+            self.gone(id);
+            return;
+        }
+        let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
+        let running = p.started(now);
+        for c in p.info.spec.containers.clone() {
+            if running {
+                self.events.once(now, "Pod", &ns, &name, "Killing", format!("Stopping container {}", c.name), false, "kubelet");
+            }
+        }
+        let exit = if running { SIGTERM_EXIT_S.min(grace_s.max(0)) } else { 0 };
+        self.at(now + exit, Ev::Gone(id));
+    }
+
+    fn gone(&mut self, id: usize) {
+        let p = &mut self.pods[id];
+        if p.gone_at.is_some() {
+            return;
+        }
+        p.gone_at = Some(self.now);
+        let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
+        if p.node.is_some() {
+            self.state.unbind(&ns, &name);
+        }
+        self.by_name.remove(&(ns, name));
+        self.cluster_changed();
+    }
+
+    pub(super) fn handle(&mut self, ev: Ev) {
+        match ev {
+            Ev::Started(id) => self.started(id),
+            Ev::Gone(id) => self.gone(id),
+            Ev::Retry(id) => {
+                let p = &self.pods[id];
+                if p.node.is_none() && p.deleting_at.is_none() {
+                    self.queue.push(id, p.info.spec.priority, self.now);
+                }
+            }
+            Ev::Flush(id, attempt) => {
+                if self.pods[id].attempts == attempt && self.queue.unschedulable.remove(&id) {
+                    self.retry_after_backoff(id);
+                }
+            }
+            Ev::Drain(k) => self.drain_try(k),
+        }
+    }
+
+    /// Newly bound Deployment pods: their controllers learn when they will be Ready.
+    fn tell_rollouts(&mut self, bound: &[usize]) {
+        let mut per: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for id in bound {
+            if let super::Owner::Deployment(k) = self.pods[*id].owner {
+                per.entry(k).or_default().push(*id);
+            }
+        }
+        for (k, ids) in per {
+            let seen: BTreeMap<&str, (bool, i64)> = ids.iter().map(|i| (self.pods[*i].info.name.as_str(), (true, self.pods[*i].ready_at.unwrap_or(NEVER)))).collect();
+            self.rollouts[k].observe(&seen);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The EKS engine: one cluster evolving on one clock. Pods are created by their controllers,
+//! scheduled by kube-scheduler's cycle (FailedScheduling retried with backoff and on cluster
+//! changes), started by the kubelet, Ready per their readinessProbe, and the Deployment /
+//! ReplicaSet controllers (`rollout.rs`) react to that readiness. The Scenario timeline acts
+//! on Deployments, nodes and pods at its instants. Every loop is bounded; stepping is by
+//! instant, so a run is the same however `advance_within` slices it.
+
+mod actions;
+pub mod disruption;
+pub mod events;
+mod lifecycle;
+mod queue;
+
+use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
+use super::manifest::timeline::TimelineEntry;
+use super::manifest::Manifest;
+use super::nodes::cluster_nodes;
+use super::objects::PodDisruptionBudget;
+use super::rollout::Rollout;
+use super::run::random_suffix;
+use super::scheduler::decision::Decision;
+use super::scheduler::state::{ClusterState, PodInfo};
+use super::scheduler::Scheduler;
+use events::Recorder;
+use queue::Queue;
+use rand_pcg::Pcg64;
+use rand_core::SeedableRng;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use lifecycle::{PodRecord, Owner};
+
+/// Bounds: rounds of work at one instant, and instants per `advance_to`.
+const MAX_ROUNDS: usize = 200;
+const MAX_STEPS: usize = 10_000_000;
+
+/// Something the engine itself scheduled for a later instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    /// The kubelet started the pod's containers.
+    Started(usize),
+    /// The pod's containers exited after SIGTERM (or its grace period ended): it is gone.
+    Gone(usize),
+    /// A failed pod's backoff ended and a cluster change had moved it out of the pool.
+    Retry(usize),
+    /// The periodic flush of a pod left in the unschedulable pool (with its attempt number).
+    Flush(usize, u32),
+    /// A drain's eviction retry (kubectl retries every 5 s).
+    Drain(usize),
+}
+
+/// One `kubectl drain` in progress.
+#[derive(Debug, Clone)]
+struct Drain {
+    node: usize,
+    grace_s: Option<i64>,
+    /// Pods still to evict; then pods evicted and not yet gone.
+    to_evict: Vec<usize>,
+    evicted: Vec<usize>,
+    done: bool,
+}
+
+pub struct Engine {
+    pub now: i64,
+    pub state: ClusterState,
+    pub pods: Vec<PodRecord>,
+    by_name: BTreeMap<(String, String), usize>,
+    pub rollouts: Vec<Rollout>,
+    dirty: Vec<bool>,
+    generations: Vec<u64>,
+    pub pdbs: Vec<PodDisruptionBudget>,
+    timeline: Vec<TimelineEntry>,
+    next_entry: usize,
+    pub timeline_errors: Vec<String>,
+    pub decisions: Vec<Decision>,
+    pub events: Recorder,
+    /// What `kubectl drain` printed, at its instant.
+    pub drain_log: Vec<(i64, String)>,
+    drains: Vec<Drain>,
+    /// (node, image) → when its pull finished (the kubelet's image cache).
+    images: BTreeMap<(usize, String), i64>,
+    queue: Queue,
+    agenda: BTreeMap<(i64, u64), Ev>,
+    agenda_seq: u64,
+    sched: Scheduler,
+    rng: Pcg64,
+}
+
+impl Engine {
+    /// The cluster at time 0: nodes with their aws-node / kube-proxy pods, the manifest's Pods
+    /// and Deployments created (their pods queued in creation order).
+    pub fn new(m: &Manifest, explain: bool) -> Engine {
+        let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
+        let nodes = m.cluster.as_ref().map(cluster_nodes).unwrap_or_default();
+        let mut state = ClusterState::new(nodes);
+        for ns in &m.namespaces {
+            state.add_namespace(&ns.name, ns.labels.clone());
+        }
+        let mut sched = Scheduler::new(seed);
+        sched.explain = explain;
+        let mut e = Engine {
+            now: 0,
+            state,
+            pods: Vec::new(),
+            by_name: BTreeMap::new(),
+            rollouts: Vec::new(),
+            dirty: Vec::new(),
+            generations: Vec::new(),
+            pdbs: m.pdbs.clone(),
+            timeline: m.scenario.as_ref().map(|s| s.timeline.clone()).unwrap_or_default(),
+            next_entry: 0,
+            timeline_errors: Vec::new(),
+            decisions: Vec::new(),
+            events: Recorder::default(),
+            drain_log: Vec::new(),
+            drains: Vec::new(),
+            images: BTreeMap::new(),
+            queue: Queue::default(),
+            agenda: BTreeMap::new(),
+            agenda_seq: 0,
+            sched,
+            rng: Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
+        };
+        // The system DaemonSets run on every node from the moment it joins (Ready at 0).
+        for (ds, app, cpu) in SYSTEM_DAEMONSETS {
+            let spec = Arc::new(daemon_pod_spec(ds, *cpu));
+            for i in 0..e.state.nodes.len() {
+                let name = format!("{ds}-{}", random_suffix(&mut e.rng, 5));
+                let info = PodInfo::new(name, "kube-system".into(), daemon_labels(app), spec.clone(), None);
+                let id = e.add_pod(info, Owner::DaemonSet(ds), None);
+                e.state.bind(e.pods[id].info.clone(), i);
+                let p = &mut e.pods[id];
+                (p.node, p.scheduled_at, p.started_at, p.ready_at) = (Some(i), Some(0), Some(0), Some(0));
+            }
+        }
+        for p in &m.pods {
+            let info = PodInfo::new(p.name.clone(), p.namespace.clone(), p.labels.clone(), Arc::new(p.spec.clone()), None);
+            let id = e.add_pod(info, Owner::None, None);
+            e.admit(id);
+        }
+        for (k, d) in m.deployments.iter().enumerate() {
+            e.rollouts.push(Rollout::driven(d.clone(), seed.wrapping_add(k as u64), 0));
+            e.dirty.push(false);
+            e.generations.push(u64::MAX);
+            e.sync_pods_of(k);
+        }
+        e
+    }
+
+    /// Runs every instant up to and including `t`, then sets the clock to `t`.
+    pub fn advance_to(&mut self, t: i64) {
+        while !self.advance_within(t, MAX_STEPS) {}
+    }
+
+    /// Runs at most `max_steps` instants up to `t`; true when the clock reached `t`. The same
+    /// instants run in the same order however the calls slice them.
+    pub fn advance_within(&mut self, t: i64, max_steps: usize) -> bool {
+        for _ in 0..max_steps {
+            match self.next_instant().filter(|x| *x <= t) {
+                Some(x) => self.step(x),
+                None => {
+                    self.now = self.now.max(t);
+                    for r in &mut self.rollouts {
+                        r.advance_to(self.now);
+                    }
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The next instant with work: now (queued pods), an agenda entry, a timeline entry or a
+    /// controller's own change (a pod Available, the progress deadline).
+    pub fn next_instant(&self) -> Option<i64> {
+        let mut next: Option<i64> = None;
+        let mut take = |x: i64| next = Some(next.map_or(x, |n: i64| n.min(x)));
+        if !self.queue.is_empty() {
+            take(self.now);
+        }
+        if let Some(((x, _), _)) = self.agenda.first_key_value() {
+            take(*x);
+        }
+        if let Some(t) = self.timeline.get(self.next_entry) {
+            take(t.at_s.max(self.now));
+        }
+        for (k, r) in self.rollouts.iter().enumerate() {
+            if self.dirty[k] {
+                take(self.now);
+            }
+            if let Some(x) = r.next_change() {
+                take(x);
+            }
+        }
+        next
+    }
+
+    fn step(&mut self, x: i64) {
+        self.now = self.now.max(x);
+        let now = self.now;
+        for _ in 0..MAX_ROUNDS {
+            let mut worked = false;
+            while let Some(entry) = self.agenda.first_entry().filter(|e| e.key().0 <= now) {
+                let ev = entry.remove();
+                self.handle(ev);
+                worked = true;
+            }
+            while self.timeline.get(self.next_entry).is_some_and(|t| t.at_s <= now) {
+                let t = self.timeline[self.next_entry].clone();
+                self.next_entry += 1;
+                self.apply(&t);
+                worked = true;
+            }
+            for k in 0..self.rollouts.len() {
+                self.rollouts[k].advance_to(now);
+                if self.dirty[k] {
+                    self.dirty[k] = false;
+                    self.rollouts[k].resync();
+                }
+                if self.rollouts[k].generation != self.generations[k] {
+                    self.sync_pods_of(k);
+                    worked = true;
+                }
+            }
+            if !self.queue.is_empty() {
+                self.schedule_cycle();
+                worked = true;
+            }
+            if !worked {
+                break;
+            }
+        }
+    }
+
+    fn at(&mut self, t: i64, ev: Ev) {
+        self.agenda_seq += 1;
+        self.agenda.insert((t, self.agenda_seq), ev);
+    }
+
+    fn add_pod(&mut self, info: PodInfo, owner: Owner, rs: Option<String>) -> usize {
+        let id = self.pods.len();
+        self.by_name.insert((info.namespace.clone(), info.name.clone()), id);
+        self.pods.push(PodRecord::new(info, owner, rs, self.now));
+        id
+    }
+
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&PodRecord> {
+        self.by_name.get(&(namespace.to_string(), name.to_string())).map(|i| &self.pods[*i])
+    }
+
+    /// Pods that exist now (not yet gone), in creation order.
+    pub fn live_pods(&self) -> impl Iterator<Item = &PodRecord> {
+        self.pods.iter().filter(|p| p.gone_at.is_none())
+    }
+
+    /// A Deployment's pods changed (created or deleted by its ReplicaSets): mirror them.
+    fn sync_pods_of(&mut self, k: usize) {
+        self.generations[k] = self.rollouts[k].generation;
+        let r = &self.rollouts[k];
+        let ns = r.deployment.namespace.clone();
+        let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut created = Vec::new();
+        for (rs, p) in r.pods() {
+            wanted.insert(p.name.as_str(), rs.name.as_str());
+            if !self.by_name.contains_key(&(ns.clone(), p.name.clone())) {
+                let mut labels = rs.template.labels.clone();
+                labels.insert("pod-template-hash".into(), rs.hash.clone());
+                let mut owner = r.deployment.selector.clone();
+                owner.match_labels.insert("pod-template-hash".into(), rs.hash.clone());
+                let info = PodInfo::new(p.name.clone(), ns.clone(), labels, Arc::new(rs.template.spec.clone()), Some(owner));
+                created.push((info, rs.name.clone()));
+            }
+        }
+        let removed: Vec<usize> = self
+            .pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.owner == Owner::Deployment(k) && p.deleting_at.is_none() && p.gone_at.is_none() && !wanted.contains_key(p.info.name.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        for id in removed {
+            let (rs, name) = (self.pods[id].rs.clone().unwrap_or_default(), self.pods[id].info.name.clone());
+            self.events.once(self.now, "ReplicaSet", &ns, &rs, "SuccessfulDelete", format!("Deleted pod: {name}"), false, "replicaset-controller");
+            let grace = self.pods[id].info.spec.grace_s();
+            self.terminate(id, grace);
+        }
+        for (info, rs) in created {
+            self.events.once(self.now, "ReplicaSet", &ns, &rs, "SuccessfulCreate", format!("Created pod: {}", info.name), false, "replicaset-controller");
+            let id = self.add_pod(info, Owner::Deployment(k), Some(rs));
+            self.admit(id);
+        }
+    }
+}
