@@ -198,6 +198,10 @@ impl Engine {
     fn step(&mut self, x: i64) {
         self.now = self.now.max(x);
         let now = self.now;
+        // Controllers first see the clock (a timeline action below acts at `now`).
+        for r in &mut self.rollouts {
+            r.advance_to(now);
+        }
         for _ in 0..MAX_ROUNDS {
             let mut worked = false;
             while let Some(entry) = self.agenda.first_entry().filter(|e| e.key().0 <= now) {
