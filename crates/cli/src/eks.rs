@@ -39,6 +39,13 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 return Err("--metrics is not available for EKS scenarios yet".into());
             }
             let r = eks_run(&m, explain, at_s(until)?);
+            // What kubectl would have printed to the person running the timeline.
+            for (t, line) in &r.drain_log {
+                eprintln!("[{}] {line}", kubectl::human_duration(*t));
+            }
+            for e in &r.timeline_errors {
+                eprintln!("{e}");
+            }
             let mut out = output::list(&r, start);
             if explain {
                 out["explanations"] = r.decisions.iter().map(|d| output::explain(&r, d)).collect();
@@ -50,7 +57,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|events|pdb`".into()),
             };
             let at_s = at_s(at)?;
             let age = kubectl::human_duration(at_s);
@@ -62,7 +69,9 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 "nodes" | "node" | "no" => "Node",
                 "deployments" | "deployment" | "deploy" => "Deployment",
                 "replicasets" | "replicaset" | "rs" => "ReplicaSet",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments and replicasets)")),
+                "events" | "event" | "ev" => "Event",
+                "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => "PodDisruptionBudget",
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, events and pdb)")),
             };
             match output.as_deref() {
                 Some("json") => {
@@ -75,7 +84,11 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 }
                 None | Some("wide") => {
                     let wide = output.is_some();
-                    let table = if kind == "Deployment" || kind == "ReplicaSet" {
+                    let table = if kind == "Event" {
+                        kubectl::get_events(&items, start + at_s, all_namespaces)
+                    } else if kind == "PodDisruptionBudget" {
+                        kubectl::get_pdbs(&items, start + at_s, all_namespaces)
+                    } else if kind == "Deployment" || kind == "ReplicaSet" {
                         kubectl::get_workloads(&items, kind, start + at_s, all_namespaces)
                     } else if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes(&items, &age, wide) };
                     print!("{table}");

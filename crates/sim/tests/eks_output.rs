@@ -30,11 +30,15 @@ fn list_uses_kubernetes_field_names() {
     let huge = items.iter().find(|i| i["metadata"]["name"] == "huge").unwrap();
     assert_eq!(huge["status"]["phase"], "Pending");
     assert_eq!(huge["status"]["conditions"][0]["reason"], "Unschedulable");
-    let ev = items.iter().find(|i| i["kind"] == "Event").unwrap();
+    let ev = items.iter().find(|i| i["kind"] == "Event" && i["reason"] == "FailedScheduling").unwrap();
     assert_eq!(ev["reason"], "FailedScheduling");
     assert_eq!(ev["type"], "Warning");
     assert_eq!(ev["involvedObject"]["name"], "huge");
     assert_eq!(ev["message"], "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.");
+    // The pod's life as events, in kubectl's words and time order.
+    let reasons: Vec<&str> = items.iter().filter(|i| i["kind"] == "Event" && i["involvedObject"]["name"] == web[0]["metadata"]["name"]).map(|i| i["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["Scheduled", "Pulling", "Pulled", "Created", "Started"]);
+    assert!(items.iter().any(|i| i["reason"] == "SuccessfulCreate" && i["involvedObject"]["kind"] == "ReplicaSet"));
     // aws-node and kube-proxy use the host network.
     let ds = items.iter().find(|i| i["metadata"]["namespace"] == "kube-system").unwrap();
     assert_eq!(ds["status"]["podIP"], ds["status"]["hostIP"]);

@@ -59,8 +59,12 @@ pub fn get_pods(items: &[Value], age: &str, wide: bool, all: bool) -> String {
             continue;
         }
         let n = p["spec"]["containers"].as_array().map_or(0, Vec::len);
-        let running = p["status"]["phase"] == "Running";
-        let mut row = vec![s(&p["metadata"]["name"]), format!("{}/{n}", if running { n } else { 0 }), s(&p["status"]["phase"]), "0".into(), age.into()];
+        let statuses = p["status"]["containerStatuses"].as_array();
+        let ready = statuses.map_or(0, |c| c.iter().filter(|c| c["ready"] == true).count());
+        // kubectl's STATUS: Terminating while deleting, a waiting container's reason, else the phase.
+        let waiting = statuses.and_then(|c| c.iter().find_map(|c| c["state"]["waiting"]["reason"].as_str()));
+        let status = if !p["metadata"]["deletionTimestamp"].is_null() { "Terminating".to_string() } else if let Some(w) = waiting { w.to_string() } else { s(&p["status"]["phase"]) };
+        let mut row = vec![s(&p["metadata"]["name"]), format!("{ready}/{n}"), status, "0".into(), age.into()];
         if all {
             row.insert(0, s(&p["metadata"]["namespace"]));
         }
@@ -124,6 +128,50 @@ pub fn get_workloads(items: &[Value], kind: &str, now_unix_s: i64, all: bool) ->
         row.push(age_of(i, now_unix_s));
         if all {
             row.insert(0, s(&i["metadata"]["namespace"]));
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return if all { "No resources found\n".into() } else { "No resources found in default namespace.\n".into() };
+    }
+    table(rows)
+}
+
+/// `kubectl get events`: `LAST SEEN TYPE REASON OBJECT MESSAGE`, oldest first.
+pub fn get_events(items: &[Value], now_unix_s: i64, all: bool) -> String {
+    let mut head: Vec<&str> = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for e in items.iter().filter(|i| i["kind"] == "Event" && (all || i["metadata"]["namespace"] == "default")) {
+        let last = e["lastTimestamp"].as_str().and_then(|t| crate::time::parse_iso_seconds(t).ok()).unwrap_or(now_unix_s);
+        let o = &e["involvedObject"];
+        let object = format!("{}/{}", o["kind"].as_str().unwrap_or("").to_lowercase(), s(&o["name"]));
+        let mut row = vec![human_duration(now_unix_s - last), s(&e["type"]), s(&e["reason"]), object, s(&e["message"])];
+        if all {
+            row.insert(0, s(&e["metadata"]["namespace"]));
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return if all { "No resources found\n".into() } else { "No resources found in default namespace.\n".into() };
+    }
+    table(rows)
+}
+
+/// `kubectl get pdb`: `NAME MIN AVAILABLE MAX UNAVAILABLE ALLOWED DISRUPTIONS AGE`.
+pub fn get_pdbs(items: &[Value], now_unix_s: i64, all: bool) -> String {
+    let mut head: Vec<&str> = vec!["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"];
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    let v = |x: &Value| if x.is_null() { "N/A".to_string() } else if let Some(t) = x.as_str() { t.to_string() } else { x.to_string() };
+    for b in items.iter().filter(|i| i["kind"] == "PodDisruptionBudget" && (all || i["metadata"]["namespace"] == "default")) {
+        let mut row = vec![s(&b["metadata"]["name"]), v(&b["spec"]["minAvailable"]), v(&b["spec"]["maxUnavailable"]), n(&b["status"]["disruptionsAllowed"]).to_string(), age_of(b, now_unix_s)];
+        if all {
+            row.insert(0, s(&b["metadata"]["namespace"]));
         }
         rows.push(row);
     }

@@ -3,6 +3,10 @@
 
 use super::nodes::Node;
 use super::objects::Resources;
+use super::engine::disruption::PdbStatus;
+use super::engine::events::KEvent;
+use super::engine::PodRecord;
+use super::objects::PodDisruptionBudget;
 use super::run::EksRun;
 use super::scheduler::decision::Decision;
 use super::scheduler::state::PodInfo;
@@ -74,7 +78,9 @@ fn owner(p: &PodInfo) -> Option<Value> {
     Some(json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true, "blockOwnerDeletion": true}]))
 }
 
-fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, created: &str) -> Value {
+fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, rec: Option<&PodRecord>, start: i64, now: i64) -> Value {
+    let ts = |t: Option<i64>| format_iso(start + t.unwrap_or(0));
+    let created = &ts(rec.map(|r| r.created_at));
     let containers: Vec<Value> = p
         .spec
         .containers
@@ -95,12 +101,34 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, c
         meta["ownerReferences"] = o;
     }
     let mut spec = json!({"containers": containers, "schedulerName": p.spec.scheduler_name});
+    if let Some(g) = p.spec.termination_grace_s {
+        spec["terminationGracePeriodSeconds"] = json!(g);
+    }
+    if let Some(d) = rec.and_then(|r| r.deleting_at) {
+        meta["deletionTimestamp"] = json!(ts(Some(d)));
+        meta["deletionGracePeriodSeconds"] = json!(p.spec.grace_s());
+    }
     let status = match &node {
         Some((n, ip)) => {
             spec["nodeName"] = json!(n.name);
-            let cond = |t: &str| json!({"type": t, "status": "True", "lastTransitionTime": created});
-            json!({"phase": "Running", "hostIP": n.internal_ip, "podIP": ip, "podIPs": [{"ip": ip}], "startTime": created,
-                "conditions": [cond("PodScheduled"), cond("Initialized"), cond("ContainersReady"), cond("Ready")]})
+            // Before its containers start the pod is Pending (ContainerCreating); Ready per probe.
+            let scheduled = rec.and_then(|r| r.scheduled_at);
+            let started = rec.map_or(Some(0), |r| r.started_at.filter(|t| *t <= now));
+            let ready = rec.map_or(true, |r| r.ready(now));
+            let cond = |t: &str, ok: bool, at: Option<i64>| json!({"type": t, "status": if ok { "True" } else { "False" }, "lastTransitionTime": ts(at)});
+            let ready_at = if ready { rec.and_then(|r| r.ready_at) } else { started.or(scheduled) };
+            let phase = if started.is_some() { "Running" } else { "Pending" };
+            let mut st = json!({"phase": phase, "hostIP": n.internal_ip, "podIP": ip, "podIPs": [{"ip": ip}], "startTime": ts(scheduled),
+                "conditions": [cond("PodScheduled", true, scheduled), cond("Initialized", true, scheduled), cond("ContainersReady", ready, ready_at), cond("Ready", ready, ready_at)]});
+            let cs: Vec<Value> = p.spec.containers.iter().map(|c| {
+                let state = match started {
+                    Some(t) => json!({"running": {"startedAt": ts(Some(t))}}),
+                    None => json!({"waiting": {"reason": "ContainerCreating"}}),
+                };
+                json!({"name": c.name, "image": c.image, "ready": ready, "restartCount": 0, "started": started.is_some(), "state": state})
+            }).collect();
+            st["containerStatuses"] = json!(cs);
+            st
         }
         None => {
             let mut c = json!({"type": "PodScheduled", "status": "False", "lastTransitionTime": created});
@@ -120,6 +148,9 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let mut items: Vec<Value> = r.state.nodes.iter().map(|n| node_json(&n.node, &created)).collect();
     let mut app_index = 0;
     let mut pods = Vec::new();
+    let now = r.until_s;
+    let recs: std::collections::BTreeMap<(&str, &str), &PodRecord> = r.pods.iter().map(|p| ((p.info.namespace.as_str(), p.info.name.as_str()), p)).collect();
+    let rec = |ns: &str, name: &str| recs.get(&(ns, name)).copied();
     for bp in &r.state.pods {
         let n = &r.state.nodes[bp.node].node;
         let host = bp.pod.namespace == "kube-system";
@@ -127,10 +158,10 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         if !host {
             app_index += 1;
         }
-        pods.push(pod_json(&bp.pod, Some((n, ip)), None, &created));
+        pods.push(pod_json(&bp.pod, Some((n, ip)), None, rec(&bp.pod.namespace, &bp.pod.name), start_unix_s, now));
     }
     for p in &r.pending {
-        pods.push(pod_json(&p.pod, None, p.message.as_deref(), &created));
+        pods.push(pod_json(&p.pod, None, p.message.as_deref(), rec(&p.pod.namespace, &p.pod.name), start_unix_s, now));
     }
     // The API server lists by key: namespace, then name.
     let key = |p: &Value| (p["metadata"]["namespace"].as_str().unwrap_or("").to_string(), p["metadata"]["name"].as_str().unwrap_or("").to_string());
@@ -140,21 +171,56 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         items.push(super::workloads_json::deployment_json(ro, start_unix_s));
         items.extend(super::workloads_json::replica_sets_json(ro, start_unix_s));
     }
-    for (i, p) in r.pending.iter().enumerate() {
-        let Some(m) = &p.message else { continue };
-        items.push(json!({
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": format!("{}.{:016x}", p.pod.name, i), "namespace": p.pod.namespace, "creationTimestamp": created},
-            "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": p.pod.name, "namespace": p.pod.namespace},
-            "reason": "FailedScheduling", "message": m, "type": "Warning", "count": 1,
-            "source": {"component": "default-scheduler"}, "reportingComponent": "default-scheduler",
-            "firstTimestamp": created, "lastTimestamp": created,
-        }));
+    for (b, st) in &r.pdbs {
+        items.push(pdb_json(b, st, &created));
     }
+    let mut events: Vec<Value> = r.events.iter().enumerate().map(|(i, e)| event_json(e, i, start_unix_s)).collect();
     for ro in &r.rollouts {
-        items.extend(super::workloads_json::events_json(ro, start_unix_s));
+        events.extend(super::workloads_json::events_json(ro, start_unix_s));
     }
+    // `kubectl get events` lists by time; the sort is stable within an instant.
+    events.sort_by(|a, b| a["lastTimestamp"].as_str().cmp(&b["lastTimestamp"].as_str()));
+    items.extend(events);
     json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}})
+}
+
+fn event_json(e: &KEvent, i: usize, start: i64) -> Value {
+    let api = match e.kind {
+        "ReplicaSet" | "Deployment" => "apps/v1",
+        _ => "v1",
+    };
+    let mut obj = json!({"apiVersion": api, "kind": e.kind, "name": e.name});
+    let ns = if e.namespace.is_empty() { "default" } else { e.namespace.as_str() };
+    if !e.namespace.is_empty() {
+        obj["namespace"] = json!(e.namespace);
+    }
+    json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": format!("{}.{:016x}", e.name, i), "namespace": ns, "creationTimestamp": format_iso(start + e.first_s)},
+        "involvedObject": obj,
+        "reason": e.reason, "message": e.message, "type": if e.warning { "Warning" } else { "Normal" }, "count": e.count,
+        "source": {"component": e.source}, "reportingComponent": e.source,
+        "firstTimestamp": format_iso(start + e.first_s), "lastTimestamp": format_iso(start + e.last_s),
+    })
+}
+
+fn pdb_json(b: &PodDisruptionBudget, st: &PdbStatus, created: &str) -> Value {
+    let mut spec = json!({"selector": {"matchLabels": b.selector.match_labels}});
+    if let Some(v) = b.min_available {
+        spec["minAvailable"] = v.to_json();
+    }
+    if let Some(v) = b.max_unavailable {
+        spec["maxUnavailable"] = v.to_json();
+    }
+    let ok = st.disruptions_allowed > 0;
+    json!({
+        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        "metadata": {"name": b.name, "namespace": b.namespace, "creationTimestamp": created},
+        "spec": spec,
+        "status": {"currentHealthy": st.current_healthy, "desiredHealthy": st.desired_healthy, "disruptionsAllowed": st.disruptions_allowed,
+            "expectedPods": st.expected_pods, "observedGeneration": 1,
+            "conditions": [{"type": "DisruptionAllowed", "status": if ok { "True" } else { "False" }, "reason": if ok { "SufficientPods" } else { "InsufficientPods" }, "message": "", "observedGeneration": 1, "lastTransitionTime": created}]},
+    })
 }
 
 /// "Why this node?": every evaluated node's filter verdict and every score plugin's numbers.
