@@ -15,6 +15,8 @@ pub mod run;
 pub mod scale_down;
 pub mod scheduler;
 pub mod selector;
+pub mod services;
+pub mod services_json;
 pub mod vpc_cni;
 pub mod workloads_json;
 

@@ -260,3 +260,30 @@ pub struct ScenarioDoc {
     /// `spec.timeline[]`, sorted by time.
     pub timeline: Vec<crate::eks::manifest::timeline::TimelineEntry>,
 }
+
+/// `v1` Service, the fields that decide its endpoints and ports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub namespace: String,
+    /// `ClusterIP` (default), `NodePort` or `LoadBalancer` (its load balancer is part 2).
+    pub kind: String,
+    /// None: no selector (endpoints are managed by hand, so the sim lists none).
+    pub selector: Option<Labels>,
+    pub ports: Vec<ServicePort>,
+    /// `spec.clusterIP` as written (`None` allocates one).
+    pub cluster_ip: Option<String>,
+    /// `$[i].spec`, for errors found across documents (a nodePort taken twice).
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicePort {
+    pub name: String,
+    pub protocol: String,
+    pub port: i64,
+    /// The container port traffic goes to (default: `port`).
+    pub target_port: i64,
+    /// Asked for in the manifest; NodePort/LoadBalancer ports without one are allocated.
+    pub node_port: Option<i64>,
+}

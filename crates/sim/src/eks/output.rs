@@ -8,6 +8,7 @@ use super::engine::events::KEvent;
 use super::engine::PodRecord;
 use super::objects::PodDisruptionBudget;
 use super::run::EksRun;
+use super::services_json::{endpoint_slice_json, endpoints_json, service_json, EndpointPod};
 use super::scheduler::decision::Decision;
 use super::scheduler::state::PodInfo;
 use crate::time::format_iso;
@@ -151,6 +152,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let now = r.until_s;
     let recs: std::collections::BTreeMap<(&str, &str), &PodRecord> = r.pods.iter().map(|p| ((p.info.namespace.as_str(), p.info.name.as_str()), p)).collect();
     let rec = |ns: &str, name: &str| recs.get(&(ns, name)).copied();
+    let mut endpoint_pods = Vec::new();
     for bp in &r.state.pods {
         let n = &r.state.nodes[bp.node].node;
         let host = bp.pod.namespace == "kube-system";
@@ -158,7 +160,18 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         if !host {
             app_index += 1;
         }
-        pods.push(pod_json(&bp.pod, Some((n, ip)), None, rec(&bp.pod.namespace, &bp.pod.name), start_unix_s, now));
+        let rc = rec(&bp.pod.namespace, &bp.pod.name);
+        endpoint_pods.push(EndpointPod {
+            namespace: &bp.pod.namespace,
+            name: &bp.pod.name,
+            labels: &bp.pod.labels,
+            ip: ip.clone(),
+            node: n.name.clone(),
+            zone: n.zone.clone(),
+            ready: rc.map_or(true, |x| x.ready(now)),
+            terminating: rc.is_some_and(|x| x.deleting_at.is_some()),
+        });
+        pods.push(pod_json(&bp.pod, Some((n, ip)), None, rc, start_unix_s, now));
     }
     for p in &r.pending {
         pods.push(pod_json(&p.pod, None, p.message.as_deref(), rec(&p.pod.namespace, &p.pod.name), start_unix_s, now));
@@ -170,6 +183,13 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     for ro in &r.rollouts {
         items.push(super::workloads_json::deployment_json(ro, start_unix_s));
         items.extend(super::workloads_json::replica_sets_json(ro, start_unix_s));
+    }
+    for (svc, a) in &r.services {
+        items.push(service_json(svc, a, &created));
+    }
+    for (svc, _) in r.services.iter().filter(|(s, _)| s.selector.is_some()) {
+        items.push(endpoints_json(svc, &endpoint_pods, &created));
+        items.push(endpoint_slice_json(svc, &endpoint_pods, &created));
     }
     for (b, st) in &r.pdbs {
         items.push(pdb_json(b, st, &created));

@@ -5,7 +5,8 @@ use super::engine::disruption::PdbStatus;
 use super::engine::events::KEvent;
 use super::engine::{Engine, PodRecord};
 use super::manifest::Manifest;
-use super::objects::{PodDisruptionBudget, PodTemplate};
+use super::objects::{PodDisruptionBudget, PodTemplate, Service};
+use super::services::Allocated;
 use super::rollout::Rollout;
 use super::scheduler::decision::Decision;
 use super::scheduler::state::{ClusterState, PodInfo};
@@ -36,6 +37,8 @@ pub struct EksRun {
     pub pdbs: Vec<(PodDisruptionBudget, PdbStatus)>,
     /// What each `kubectl drain` of the timeline printed, with its sim second.
     pub drain_log: Vec<(i64, String)>,
+    /// The `kubernetes` Service, then the manifest's, with their allocations.
+    pub services: Vec<(Service, Allocated)>,
 }
 
 impl EksRun {
@@ -54,6 +57,7 @@ impl EksRun {
             events: e.events.list.clone(),
             pdbs: e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect(),
             drain_log: e.drain_log.clone(),
+            services: e.services.clone(),
         }
     }
 
@@ -73,6 +77,7 @@ impl EksRun {
             events: e.events.list,
             pdbs,
             drain_log: e.drain_log,
+            services: e.services,
         }
     }
 

@@ -15,7 +15,8 @@ use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use super::manifest::timeline::TimelineEntry;
 use super::manifest::Manifest;
 use super::nodes::cluster_nodes;
-use super::objects::PodDisruptionBudget;
+use super::objects::{PodDisruptionBudget, Service};
+use super::services::{allocate, kubernetes_service, Allocated};
 use super::rollout::Rollout;
 use super::run::random_suffix;
 use super::scheduler::decision::Decision;
@@ -69,6 +70,8 @@ pub struct Engine {
     dirty: Vec<bool>,
     generations: Vec<u64>,
     pub pdbs: Vec<PodDisruptionBudget>,
+    /// The manifest's Services with their allocated ClusterIP and NodePorts.
+    pub services: Vec<(Service, Allocated)>,
     timeline: Vec<TimelineEntry>,
     next_entry: usize,
     pub timeline_errors: Vec<String>,
@@ -107,6 +110,12 @@ impl Engine {
             dirty: Vec::new(),
             generations: Vec::new(),
             pdbs: m.pdbs.clone(),
+            services: {
+                let mut all = vec![kubernetes_service()];
+                all.extend(m.services.iter().cloned());
+                let alloc = allocate(&all, seed);
+                all.into_iter().zip(alloc).collect()
+            },
             timeline: m.scenario.as_ref().map(|s| s.timeline.clone()).unwrap_or_default(),
             next_entry: 0,
             timeline_errors: Vec::new(),

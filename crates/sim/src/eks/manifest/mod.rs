@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod pod_spec;
 pub mod policy;
 pub mod read;
+pub mod service;
 pub mod timeline;
 pub mod yaml;
 
@@ -24,6 +25,7 @@ pub struct Manifest {
     pub pods: Vec<Pod>,
     pub deployments: Vec<Deployment>,
     pub pdbs: Vec<PodDisruptionBudget>,
+    pub services: Vec<Service>,
     pub scenario: Option<ScenarioDoc>,
 }
 
@@ -32,6 +34,7 @@ const KINDS: &[(&str, &str)] = &[
     ("eksctl.io/v1alpha5", "ClusterConfig"),
     ("v1", "Pod"),
     ("v1", "Namespace"),
+    ("v1", "Service"),
     ("apps/v1", "Deployment"),
     ("policy/v1", "PodDisruptionBudget"),
     ("stevedore.dev/v1", "Scenario"),
@@ -52,6 +55,17 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
     for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.action.is_deployment()) {
         if !m.deployments.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
             e.push(key_path(&t.path, "kubectl"), format!("deployments.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
+        }
+    }
+    let mut taken: Vec<i64> = Vec::new();
+    for svc in &m.services {
+        for (j, p) in svc.ports.iter().enumerate() {
+            if let Some(n) = p.node_port {
+                if taken.contains(&n) {
+                    e.push(format!("{}.ports[{j}].nodePort", svc.path), format!("Invalid value: {n}: provided port is already allocated"));
+                }
+                taken.push(n);
+            }
         }
     }
     if docs.iter().all(Value::is_null) {
@@ -102,6 +116,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             let spec = read::object(doc, "spec", path, e);
             match kind.as_str() {
                 "Namespace" => m.namespaces.push(Namespace { name: n, labels }),
+                "Service" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.services.push(service::service(s, &sp, n, namespace, e));
+                }
                 "PodDisruptionBudget" => {
                     let Some((sp, s)) = spec else {
                         e.push(key_path(path, "spec"), "is required");
