@@ -57,7 +57,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|events|pdb`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|services|endpoints|events|pdb`".into()),
             };
             let at_s = at_s(at)?;
             let age = kubectl::human_duration(at_s);
@@ -70,8 +70,10 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 "deployments" | "deployment" | "deploy" => "Deployment",
                 "replicasets" | "replicaset" | "rs" => "ReplicaSet",
                 "events" | "event" | "ev" => "Event",
+                "services" | "service" | "svc" => "Service",
+                "endpoints" | "ep" => "Endpoints",
                 "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => "PodDisruptionBudget",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, events and pdb)")),
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, services, endpoints, events and pdb)")),
             };
             match output.as_deref() {
                 Some("json") => {
@@ -84,7 +86,11 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 }
                 None | Some("wide") => {
                     let wide = output.is_some();
-                    let table = if kind == "Event" {
+                    let table = if kind == "Service" {
+                        kubectl::get_services(&items, start + at_s, all_namespaces)
+                    } else if kind == "Endpoints" {
+                        kubectl::get_endpoints(&items, start + at_s, all_namespaces)
+                    } else if kind == "Event" {
                         kubectl::get_events(&items, start + at_s, all_namespaces)
                     } else if kind == "PodDisruptionBudget" {
                         kubectl::get_pdbs(&items, start + at_s, all_namespaces)

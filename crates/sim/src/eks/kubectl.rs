@@ -180,3 +180,61 @@ pub fn get_pdbs(items: &[Value], now_unix_s: i64, all: bool) -> String {
     }
     table(rows)
 }
+
+/// `kubectl get services`: `NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE`; ports read
+/// `80/TCP`, or `80:31234/TCP` with a nodePort; a LoadBalancer's address is `<pending>`.
+pub fn get_services(items: &[Value], now_unix_s: i64, all: bool) -> String {
+    let mut head: Vec<&str> = vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"];
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for sv in items.iter().filter(|i| i["kind"] == "Service" && (all || i["metadata"]["namespace"] == "default")) {
+        let sp = &sv["spec"];
+        let ports: Vec<String> = sp["ports"].as_array().into_iter().flatten().map(|p| match p["nodePort"].as_i64() {
+            Some(np) => format!("{}:{np}/{}", n(&p["port"]), s(&p["protocol"])),
+            None => format!("{}/{}", n(&p["port"]), s(&p["protocol"])),
+        }).collect();
+        let external = if sp["type"] == "LoadBalancer" { "<pending>" } else { "<none>" };
+        let mut row = vec![s(&sv["metadata"]["name"]), s(&sp["type"]), s(&sp["clusterIP"]), external.into(), ports.join(","), age_of(sv, now_unix_s)];
+        if all {
+            row.insert(0, s(&sv["metadata"]["namespace"]));
+        }
+        rows.push(row);
+    }
+    table(rows)
+}
+
+/// `kubectl get endpoints`: `NAME ENDPOINTS AGE`, the ready `ip:port` pairs, at most three
+/// then `+ N more...`, `<none>` when no pod is Ready.
+pub fn get_endpoints(items: &[Value], now_unix_s: i64, all: bool) -> String {
+    let mut head: Vec<&str> = vec!["NAME", "ENDPOINTS", "AGE"];
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for ep in items.iter().filter(|i| i["kind"] == "Endpoints" && (all || i["metadata"]["namespace"] == "default")) {
+        let mut pairs = Vec::new();
+        for sub in ep["subsets"].as_array().into_iter().flatten() {
+            for a in sub["addresses"].as_array().into_iter().flatten() {
+                for p in sub["ports"].as_array().into_iter().flatten() {
+                    pairs.push(format!("{}:{}", s(&a["ip"]), n(&p["port"])));
+                }
+            }
+        }
+        let shown = match pairs.len() {
+            0 => "<none>".to_string(),
+            1..=3 => pairs.join(","),
+            k => format!("{} + {} more...", pairs[..3].join(","), k - 3),
+        };
+        let mut row = vec![s(&ep["metadata"]["name"]), shown, age_of(ep, now_unix_s)];
+        if all {
+            row.insert(0, s(&ep["metadata"]["namespace"]));
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return if all { "No resources found\n".into() } else { "No resources found in default namespace.\n".into() };
+    }
+    table(rows)
+}
