@@ -152,7 +152,8 @@ impl Engine {
         // The kubelet pulls what the node lacks (images pulled once per node), then starts.
         let mut ready_images = now;
         let mut pulled = Vec::new();
-        for c in self.pods[id].info.spec.containers.clone().iter() {
+        let spec = self.pods[id].info.spec.clone();
+        for c in spec.containers.iter() {
             let key = (node, c.image.clone());
             pulled.push(!self.images.contains_key(&key));
             let done = *self.images.entry(key).or_insert(now + PULL_S);
@@ -160,7 +161,6 @@ impl Engine {
         }
         self.pods[id].pulled = pulled;
         let started = ready_images + START_S;
-        let spec = &self.pods[id].info.spec;
         let probe = spec.readiness.map_or(0, |p| p.initial_delay_s + (p.success_threshold - 1) * p.period_s);
         self.pods[id].started_at = Some(started);
         self.pods[id].ready_at = Some(started + probe);
@@ -176,7 +176,8 @@ impl Engine {
         let (ns, name, node) = (p.info.namespace.clone(), p.info.name.clone(), p.node.unwrap_or(0));
         let (bound_at, started) = (p.scheduled_at.unwrap_or(self.now), self.now);
         let did_pull = p.pulled.clone();
-        for (k, c) in p.info.spec.containers.clone().into_iter().enumerate() {
+        let spec = p.info.spec.clone();
+        for (k, c) in spec.containers.iter().enumerate() {
             let pulled = self.images.get(&(node, c.image.clone())).copied().unwrap_or(bound_at);
             if did_pull.get(k).copied().unwrap_or(false) {
                 self.events.once(bound_at, "Pod", &ns, &name, "Pulling", format!("Pulling image {:?}", c.image), false, "kubelet");
@@ -205,7 +206,8 @@ impl Engine {
         }
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         let running = p.started(now);
-        for c in p.info.spec.containers.clone() {
+        let spec = p.info.spec.clone();
+        for c in spec.containers.iter() {
             if running {
                 self.events.once(now, "Pod", &ns, &name, "Killing", format!("Stopping container {}", c.name), false, "kubelet");
             }

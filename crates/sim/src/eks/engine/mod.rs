@@ -273,9 +273,10 @@ impl Engine {
         let ns = r.deployment.namespace.clone();
         let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
         let mut created = Vec::new();
+        let have: std::collections::BTreeSet<&str> = self.pods.iter().filter(|p| p.owner == Owner::Deployment(k) && p.gone_at.is_none()).map(|p| p.info.name.as_str()).collect();
         for (rs, p) in r.pods() {
             wanted.insert(p.name.as_str(), rs.name.as_str());
-            if !self.by_name.contains_key(&(ns.clone(), p.name.clone())) {
+            if !have.contains(p.name.as_str()) {
                 let mut labels = rs.template.labels.clone();
                 labels.insert("pod-template-hash".into(), rs.hash.clone());
                 let mut owner = r.deployment.selector.clone();
