@@ -33,8 +33,27 @@ fn kubectl_get_pods_and_nodes() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.lines().next().unwrap_or("").split_whitespace().eq(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]), "{text}");
     assert!(text.lines().skip(1).all(|l| l.contains("/") && l.trim_end().ends_with("10m")), "{text}");
-    let bad = stevedore(&["kubectl", WEB, "get", "services"]);
+    let svc = stevedore(&["kubectl", WEB, "get", "services"]);
+    let text = String::from_utf8_lossy(&svc.stdout);
+    assert!(text.lines().nth(1).unwrap_or("").split_whitespace().eq(["kubernetes", "ClusterIP", "10.100.0.1", "<none>", "443/TCP", "10m"]), "{text}");
+    let bad = stevedore(&["kubectl", WEB, "get", "cronjobs"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn drain_fixture_shows_the_budget_and_the_refused_eviction() {
+    let drain = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/eks/drain-pdb.yaml");
+    let out = stevedore(&["kubectl", drain, "--at", "2m", "get", "pdb"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().nth(1).unwrap_or("").split_whitespace().eq(["web", "3", "N/A", "1", "2m"]), "{text}");
+    let out = stevedore(&["run", drain, "--until", "2m"]);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."), "{log}");
+    assert!(log.lines().last().unwrap_or("").ends_with("drained"), "{log}");
+    let out = stevedore(&["kubectl", drain, "--at", "2m", "get", "events"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().next().unwrap_or("").split_whitespace().eq(["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]), "{text}");
+    assert!(text.contains("NodeNotSchedulable") && text.contains("Killing") && text.contains("SuccessfulCreate"), "{text}");
 }
 
 #[test]
