@@ -133,8 +133,8 @@ kind: ClusterConfig
 metadata: {name: c, region: us-west-2}
 managedNodeGroups: [{name: g, instanceType: m5.huge}]
 ---
-apiVersion: v1
-kind: Service
+apiVersion: networking.k8s.io/v1
+kind: Ingress
 metadata: {name: s}
 ---
 apiVersion: v1
@@ -173,7 +173,7 @@ spec:
     let cpu = errs.iter().find(|e| e.path.ends_with("requests.cpu")).unwrap();
     assert!(cpu.message.contains("\"1GB\"") && cpu.message.contains("Kubernetes quantity"), "{}", cpu.message);
     let kind = errs.iter().find(|e| e.path == "$[1].kind").unwrap();
-    assert!(kind.message.contains("v1 Service is not a kind"), "{}", kind.message);
+    assert!(kind.message.contains("networking.k8s.io/v1 Ingress is not a kind"), "{}", kind.message);
 }
 
 #[test]
