@@ -3,6 +3,7 @@
 
 pub mod daemonsets;
 pub mod fenceposts;
+pub mod hpa;
 pub mod kubectl;
 pub mod manifest;
 pub mod nodes;
