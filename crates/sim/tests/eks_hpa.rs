@@ -409,3 +409,106 @@ fn behavior_scale_down_window_uses_the_highest_recent_recommendation() {
     let out = c.reconcile(&hpa, NOW + 316_000, 20, 20, &[pods_at(&[100; 20])]);
     assert_eq!(out.desired, 4);
 }
+
+// ---- manifest ----
+
+use stevedore_sim::eks::manifest::parse;
+
+#[test]
+fn parses_an_autoscaling_v2_hpa_with_defaults() {
+    let m = parse(
+        r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource: {name: memory, target: {type: AverageValue, averageValue: 500Mi}}
+    - type: Pods
+      pods: {metric: {name: packets-per-second}, target: {type: AverageValue, averageValue: 1k}}
+    - type: Object
+      object:
+        describedObject: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: main-route}
+        metric: {name: requests-per-second}
+        target: {type: Value, value: 10k}
+    - type: External
+      external:
+        metric: {name: queue_messages_ready, selector: {matchLabels: {queue: worker_tasks}}}
+        target: {type: AverageValue, averageValue: "30"}
+  behavior:
+    scaleDown:
+      policies: [{type: Pods, value: 4, periodSeconds: 60}, {type: Percent, value: 10, periodSeconds: 60}]
+      selectPolicy: Min
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api}
+spec:
+  scaleTargetRef: {kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 5
+"#,
+    )
+    .unwrap();
+    assert_eq!(m.hpas.len(), 2);
+    let h = &m.hpas[0];
+    assert_eq!((h.min_replicas, h.max_replicas, h.namespace.as_str()), (1, 10, "shop"));
+    assert_eq!(h.metrics[0], MetricSpec::Resource { name: ResourceName::Memory, container: None, target: Target::AverageValue(500 * 1024 * 1024 * 1000) });
+    assert_eq!(h.metrics[1].target(), Target::AverageValue(1_000_000));
+    assert_eq!(h.metrics[2].reason_name(), "Ingress metric requests-per-second");
+    assert_eq!(h.metrics[3].reason_name(), "external metric queue_messages_ready(&LabelSelector{MatchLabels:map[string]string{queue: worker_tasks,},MatchExpressions:[]LabelSelectorRequirement{},})");
+    let b = h.behavior.as_ref().unwrap();
+    assert_eq!(b.scale_up, Rules::default_scale_up());
+    assert_eq!(b.scale_down.stabilization_window_s, 300);
+    assert_eq!(b.scale_down.select, SelectPolicy::Min);
+    assert_eq!(b.scale_down.policies.len(), 2);
+    // No metrics ⇒ cpu 80 %; no behavior ⇒ None.
+    let api = &m.hpas[1];
+    assert_eq!(api.metrics, vec![MetricSpec::Resource { name: ResourceName::Cpu, container: None, target: Target::Utilization(80) }]);
+    assert!(api.behavior.is_none());
+    assert_eq!(api.namespace, "default");
+}
+
+#[test]
+fn hpa_errors_at_their_paths_all_at_once() {
+    let errs = parse(
+        r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {kind: Deployment}
+  minReplicas: 5
+  maxReplicas: 3
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization}}
+    - type: Resource
+      resource: {name: gpu, target: {type: Value, value: "1"}}
+    - type: Pods
+      pods: {metric: {name: qps}, target: {type: AverageValue, averageValue: "-1"}}
+    - type: Cheddar
+  behavior:
+    scaleUp:
+      stabilizationWindowSeconds: 4000
+      selectPolicy: Fastest
+      policies: [{type: Pods, value: 0, periodSeconds: 1801}]
+"#,
+    )
+    .unwrap_err();
+    let at = |p: &str| errs.iter().find(|e| e.path == p).map(|e| e.message.clone()).unwrap_or_else(|| panic!("no error at {p}: {errs:?}"));
+    assert_eq!(at("$[0].spec.scaleTargetRef.name"), "is required");
+    assert_eq!(at("$[0].spec.maxReplicas"), "must be greater than or equal to `minReplicas`");
+    assert_eq!(at("$[0].spec.metrics[0].resource.target.averageUtilization"), "is required when type is Utilization");
+    assert!(at("$[0].spec.metrics[1].resource.name").contains("must be cpu or memory"));
+    assert!(at("$[0].spec.metrics[1].resource.target.type").contains("not allowed"));
+    assert!(at("$[0].spec.metrics[2].pods.target.averageValue").contains("negative"));
+    assert!(at("$[0].spec.metrics[3].type").contains("must be one of Resource"));
+    assert!(at("$[0].spec.behavior.scaleUp.stabilizationWindowSeconds").contains("between 0 and 3600"));
+    assert!(at("$[0].spec.behavior.scaleUp.selectPolicy").contains("Max, Min, Disabled"));
+    assert!(at("$[0].spec.behavior.scaleUp.policies[0].value").contains("between 1"));
+    assert!(at("$[0].spec.behavior.scaleUp.policies[0].periodSeconds").contains("1800"));
+}

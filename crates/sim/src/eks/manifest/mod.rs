@@ -3,6 +3,7 @@
 //! and `kind`. Every error is collected with its path (`$[3].spec…`); nothing panics.
 
 pub mod cluster;
+pub mod hpa;
 pub mod pod_spec;
 pub mod read;
 pub mod timeline;
@@ -23,6 +24,8 @@ pub struct Manifest {
     pub pods: Vec<Pod>,
     pub deployments: Vec<Deployment>,
     pub scenario: Option<ScenarioDoc>,
+    /// `autoscaling/v2` HorizontalPodAutoscalers (eks::hpa).
+    pub hpas: Vec<crate::eks::hpa::Hpa>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -32,6 +35,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Namespace"),
     ("apps/v1", "Deployment"),
     ("stevedore.dev/v1", "Scenario"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
 ];
 
 pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
@@ -99,6 +103,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             let spec = read::object(doc, "spec", path, e);
             match kind.as_str() {
                 "Namespace" => m.namespaces.push(Namespace { name: n, labels }),
+                "HorizontalPodAutoscaler" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.hpas.extend(hpa::hpa(s, &sp, n, namespace, e));
+                }
                 "Pod" => {
                     let Some((sp, s)) = spec else {
                         e.push(key_path(path, "spec"), "is required");
