@@ -2,6 +2,7 @@
 //! (`catalog`). Pure and deterministic like the ECS model; see ARCHITECTURE.md "EKS".
 
 pub mod daemonsets;
+pub mod fargate;
 pub mod fenceposts;
 pub mod hpa;
 pub mod kubectl;

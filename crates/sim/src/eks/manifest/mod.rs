@@ -3,6 +3,7 @@
 //! and `kind`. Every error is collected with its path (`$[3].spec…`); nothing panics.
 
 pub mod cluster;
+pub mod fargate_profile;
 pub mod hpa;
 pub mod pod_spec;
 pub mod read;
@@ -26,6 +27,8 @@ pub struct Manifest {
     pub scenario: Option<ScenarioDoc>,
     /// `autoscaling/v2` HorizontalPodAutoscalers (eks::hpa).
     pub hpas: Vec<crate::eks::hpa::Hpa>,
+    /// `ClusterConfig.fargateProfiles[]` (eks::fargate).
+    pub fargate_profiles: Vec<crate::eks::fargate::FargateProfile>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -90,6 +93,7 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                 e.push(path, "a file may hold one ClusterConfig");
             }
             m.cluster = Some(cluster::cluster_config(doc, path, e));
+            m.fargate_profiles = fargate_profile::profiles(doc, path, e);
         }
         "Scenario" => m.scenario = Some(scenario(doc, path, e)),
         _ => {
