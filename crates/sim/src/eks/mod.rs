@@ -1,6 +1,7 @@
 //! Amazon EKS: Kubernetes objects in, kube-scheduler decisions out, on the shared AWS facts
 //! (`catalog`). Pure and deterministic like the ECS model; see ARCHITECTURE.md "EKS".
 
+pub mod autoscaler;
 pub mod daemonsets;
 pub mod fargate;
 pub mod fenceposts;
