@@ -196,3 +196,30 @@ fn blockers_in_cluster_autoscalers_words() {
     assert_eq!(blocker(&sys, &rs, &o).unwrap(), "non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: kube-system/coredns-1");
     assert_eq!(blocker(&sys, &EvictionFacts { has_pdb: true, ..rs }, &o), None);
 }
+
+#[test]
+fn parses_the_cluster_autoscaler_document() {
+    use stevedore_sim::eks::manifest::parse;
+    let m = parse(
+        r#"
+apiVersion: stevedore.dev/v1
+kind: ClusterAutoscaler
+spec:
+  expander: priority,least-waste
+  priorities: {"10": [".*spot.*"], "1": [".*"]}
+  scaleDownUnneededTime: 5m
+  scaleDownUtilizationThreshold: 0.6
+"#,
+    )
+    .unwrap();
+    let o = m.cluster_autoscaler.unwrap();
+    assert_eq!(o.scale_down_unneeded_time_ms, 300_000);
+    assert_eq!(o.scale_down_utilization_threshold, 0.6);
+    assert_eq!(o.scale_down_delay_after_add_ms, 600_000);
+    assert_eq!(o.expanders, vec![Expander::Priority(vec![(10, vec![".*spot.*".into()]), (1, vec![".*".into()])]), Expander::LeastWaste]);
+    let errs = parse("apiVersion: stevedore.dev/v1\nkind: ClusterAutoscaler\nspec: {expander: price, scaleDownUtilizationThreshold: 2, scanInterval: soon}\n").unwrap_err();
+    let at = |p: &str| errs.iter().find(|e| e.path == p).map(|e| e.message.clone()).unwrap_or_default();
+    assert!(at("$[0].spec.expander").contains("not available on AWS"));
+    assert!(at("$[0].spec.scaleDownUtilizationThreshold").contains("from 0 to 1"));
+    assert!(!at("$[0].spec.scanInterval").is_empty());
+}

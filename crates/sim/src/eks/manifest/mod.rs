@@ -3,6 +3,7 @@
 //! and `kind`. Every error is collected with its path (`$[3].spec…`); nothing panics.
 
 pub mod cluster;
+pub mod cluster_autoscaler;
 pub mod fargate_profile;
 pub mod hpa;
 pub mod pod_spec;
@@ -29,6 +30,8 @@ pub struct Manifest {
     pub hpas: Vec<crate::eks::hpa::Hpa>,
     /// `ClusterConfig.fargateProfiles[]` (eks::fargate).
     pub fargate_profiles: Vec<crate::eks::fargate::FargateProfile>,
+    /// `stevedore.dev/v1` `ClusterAutoscaler` (eks::autoscaler flags).
+    pub cluster_autoscaler: Option<crate::eks::autoscaler::Options>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -39,6 +42,7 @@ const KINDS: &[(&str, &str)] = &[
     ("apps/v1", "Deployment"),
     ("stevedore.dev/v1", "Scenario"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("stevedore.dev/v1", "ClusterAutoscaler"),
 ];
 
 pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
@@ -96,6 +100,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             m.fargate_profiles = fargate_profile::profiles(doc, path, e);
         }
         "Scenario" => m.scenario = Some(scenario(doc, path, e)),
+        "ClusterAutoscaler" => {
+            let (sp, s) = read::object(doc, "spec", path, e).unwrap_or_else(|| (key_path(path, "spec"), &Value::Null));
+            if m.cluster_autoscaler.is_some() {
+                e.push(path, "a file may hold one ClusterAutoscaler");
+            }
+            m.cluster_autoscaler = Some(cluster_autoscaler::cluster_autoscaler(s, &sp, e));
+        }
         _ => {
             let (n, e2) = name();
             e.list.extend(e2.list);
