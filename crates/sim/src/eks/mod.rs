@@ -6,6 +6,7 @@ pub mod daemonsets;
 pub mod fargate;
 pub mod fenceposts;
 pub mod hpa;
+pub mod karpenter;
 pub mod kubectl;
 pub mod manifest;
 pub mod nodes;

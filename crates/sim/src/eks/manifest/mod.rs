@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod cluster_autoscaler;
 pub mod fargate_profile;
 pub mod hpa;
+pub mod karpenter;
 pub mod pod_spec;
 pub mod read;
 pub mod timeline;
@@ -32,6 +33,9 @@ pub struct Manifest {
     pub fargate_profiles: Vec<crate::eks::fargate::FargateProfile>,
     /// `stevedore.dev/v1` `ClusterAutoscaler` (eks::autoscaler flags).
     pub cluster_autoscaler: Option<crate::eks::autoscaler::Options>,
+    /// Karpenter `NodePool`s and `EC2NodeClass`es (eks::karpenter).
+    pub node_pools: Vec<crate::eks::karpenter::NodePool>,
+    pub node_classes: Vec<crate::eks::karpenter::Ec2NodeClass>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -43,6 +47,8 @@ const KINDS: &[(&str, &str)] = &[
     ("stevedore.dev/v1", "Scenario"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
     ("stevedore.dev/v1", "ClusterAutoscaler"),
+    ("karpenter.sh/v1", "NodePool"),
+    ("karpenter.k8s.aws/v1", "EC2NodeClass"),
 ];
 
 pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
@@ -62,10 +68,26 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
             e.push(key_path(&t.path, "kubectl"), format!("deployments.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
         }
     }
+    node_scaling_checks(&docs, &m, &mut e);
     if docs.iter().all(Value::is_null) {
         e.push("$", "the file holds no documents");
     }
     if e.is_empty() { Ok(m) } else { Err(e.list) }
+}
+
+/// A scenario scales nodes with Cluster Autoscaler or Karpenter, not both; each NodePool's
+/// `nodeClassRef` must name an EC2NodeClass in the file.
+fn node_scaling_checks(docs: &[Value], m: &Manifest, e: &mut Errors) {
+    let at = |kind: &str| docs.iter().position(|d| d.get("kind").and_then(Value::as_str) == Some(kind)).map(|i| format!("$[{i}]"));
+    if m.cluster_autoscaler.is_some() && !m.node_pools.is_empty() {
+        e.push(at("NodePool").unwrap_or_else(|| "$".into()), "a scenario uses either Cluster Autoscaler or Karpenter, not both: remove the ClusterAutoscaler document or the NodePools");
+    }
+    for (k, p) in m.node_pools.iter().enumerate() {
+        if !p.node_class.is_empty() && !m.node_classes.iter().any(|c| c.name == p.node_class) {
+            let i = docs.iter().enumerate().filter(|(_, d)| d.get("kind").and_then(Value::as_str) == Some("NodePool")).nth(k).map_or(0, |x| x.0);
+            e.push(format!("$[{i}].spec.template.spec.nodeClassRef.name"), format!("ec2nodeclasses.karpenter.k8s.aws {:?} not found in the file", p.node_class));
+        }
+    }
 }
 
 fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
@@ -100,6 +122,18 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             m.fargate_profiles = fargate_profile::profiles(doc, path, e);
         }
         "Scenario" => m.scenario = Some(scenario(doc, path, e)),
+        "NodePool" | "EC2NodeClass" => {
+            let (n, e2) = name();
+            e.list.extend(e2.list);
+            if n.is_empty() {
+                e.push(key_path(&mp, "name"), "is required");
+            }
+            if kind == "NodePool" {
+                m.node_pools.extend(karpenter::node_pool(doc, path, n, e));
+            } else {
+                m.node_classes.push(karpenter::node_class(doc, path, n, e));
+            }
+        }
         "ClusterAutoscaler" => {
             let (sp, s) = read::object(doc, "spec", path, e).unwrap_or_else(|| (key_path(path, "spec"), &Value::Null));
             if m.cluster_autoscaler.is_some() {
