@@ -138,6 +138,8 @@ fn empty_nodes_go_after_the_unneeded_time_respecting_min() {
     assert_eq!(r.unremovable, vec![(0, "NotUnderutilized".to_string())]);
     assert_eq!(r.unneeded.iter().map(|u| u.0).collect::<Vec<_>>(), vec![1, 2]);
     assert!(r.delete.is_empty());
+    // Event-driven engines rescan on change or at this time.
+    assert_eq!(sd.next_deletion_due(&o), Some(600_000));
     let r = sd.scan(590_000, &s, &mut g, &facts, &o);
     assert!(r.delete.is_empty());
     // At 10 min: one goes; the other would take the group below minSize 2.

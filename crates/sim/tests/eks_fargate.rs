@@ -30,7 +30,7 @@ fn rounding_follows_the_table() {
     assert_eq!(gb(250, 300 * MIB), "0.25vCPU 1GB"); // 556 MiB > 0.5 GB
     assert_eq!(gb(250, 2 * GIB), "0.5vCPU 3GB"); // 2.25 GB: too big for 0.25 vCPU's 2 GB
     assert_eq!(gb(500, 512 * MIB), "0.5vCPU 1GB");
-    assert_eq!(gb(1500, 1 * GIB), "2vCPU 4GB");
+    assert_eq!(gb(1500, GIB), "2vCPU 4GB");
     assert_eq!(gb(4000, 16 * GIB), "4vCPU 17GB");
     assert_eq!(gb(4000, 30 * GIB), "8vCPU 32GB"); // 30.25 GB: 8 vCPU row steps by 4 GB from 16
     assert_eq!(gb(8000, 17 * GIB), "8vCPU 20GB");

@@ -133,7 +133,7 @@ fn packs_pending_pods_into_the_cheapest_instance_that_fits() {
     let offers = vec![offerings(&p, &zones(), 1)];
     // Three 1-vCPU pods: one m5.xlarge ($0.192/h) holds them; three m5.large would cost $0.288.
     let pending: Vec<PodInfo> = (0..3).map(|i| pod(&format!("web-{i}"), 1000, GIB)).collect();
-    let r = provision(&pending, &[p.clone()], &offers, &[(0, 0)], &system_daemon_pods());
+    let r = provision(&pending, std::slice::from_ref(&p), &offers, &[(0, 0)], &system_daemon_pods());
     assert!(r.unschedulable.is_empty());
     assert_eq!(r.claims.len(), 1);
     let c = &r.claims[0];
@@ -144,7 +144,7 @@ fn packs_pending_pods_into_the_cheapest_instance_that_fits() {
     assert_eq!(c.offering.labels["team"], "web");
     assert_eq!(c.offering.labels["karpenter.sh/nodepool"], "default");
     // A single small pod: m5.large.
-    let r = provision(&pending[..1], &[p.clone()], &offers, &[(0, 0)], &system_daemon_pods());
+    let r = provision(&pending[..1], std::slice::from_ref(&p), &offers, &[(0, 0)], &system_daemon_pods());
     assert_eq!(r.claims[0].offering.instance_type, "m5.large");
 }
 

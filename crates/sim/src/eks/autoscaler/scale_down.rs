@@ -90,6 +90,14 @@ pub fn utilization(n: &NodeInfo, pods: &[&BoundPod], facts: &[EvictionFacts], ig
     c.max(m)
 }
 
+/// max(cpu, memory) requests over allocatable from the node's running totals.
+fn requested_share(n: &NodeInfo) -> f64 {
+    let a = &n.node.allocatable;
+    let c = if a.cpu > 0 { n.requested.cpu as f64 / a.cpu as f64 } else { 0.0 };
+    let m = if a.memory > 0 { n.requested.memory as f64 / a.memory as f64 } else { 0.0 };
+    c.max(m)
+}
+
 /// Whether `p` fits on `n` with `extra` (cpu, memory, pods) already moved there: the
 /// scheduler's static filters, then resources.
 fn fits(p: &PodInfo, n: &NodeInfo, extra: (i64, i64, i64)) -> bool {
@@ -116,6 +124,19 @@ impl ScaleDown {
         self.last_failure_ms = Some(now);
     }
 
+    /// The earliest time a scan could delete a node now marked unneeded (None: none is). With
+    /// `scan` re-run whenever pods or nodes change, the engine needs no other scans: an
+    /// unchanged cluster gives the same verdicts.
+    pub fn next_deletion_due(&self, o: &Options) -> Option<SimTime> {
+        let due = self.unneeded_since.values().map(|s| s + o.scale_down_unneeded_time_ms).min()?;
+        let cool = [(self.last_scale_up_ms, o.scale_down_delay_after_add_ms), (self.last_delete_ms, o.scale_down_delay_after_delete_ms), (self.last_failure_ms, o.scale_down_delay_after_failure_ms)]
+            .iter()
+            .filter_map(|(t, d)| t.map(|t| t + d))
+            .max()
+            .unwrap_or(0);
+        Some(due.max(cool))
+    }
+
     fn in_cooldown(&self, now: SimTime, o: &Options) -> bool {
         let after = |t: Option<SimTime>, d: u64| t.is_some_and(|t| now < t + d);
         after(self.last_scale_up_ms, o.scale_down_delay_after_add_ms) || after(self.last_delete_ms, o.scale_down_delay_after_delete_ms) || after(self.last_failure_ms, o.scale_down_delay_after_failure_ms)
@@ -131,25 +152,36 @@ impl ScaleDown {
                 v.push(i);
             }
         }
-        let all_facts: Vec<EvictionFacts> = (0..state.pods.len()).map(facts).collect();
         let node_group: Vec<Option<usize>> = state.nodes.iter().map(|n| groups.iter().position(|g| g.name == n.node.node_group)).collect();
         let mut extra = vec![(0i64, 0i64, 0i64); state.nodes.len()];
         let mut removing = vec![false; state.nodes.len()];
         let mut still: BTreeMap<String, SimTime> = BTreeMap::new();
         let mut plans: Vec<(usize, Vec<usize>, f64)> = Vec::new();
         let mut non_empty = 0;
+        // Destination search resumes where the last pod landed (CA keeps such hints too), so a
+        // scan is not quadratic in nodes.
+        let mut cursor = 0usize;
+        let total = state.nodes.len();
         for (ni, n) in state.nodes.iter().enumerate() {
             if node_group[ni].is_none() || n.node.unschedulable {
                 continue;
             }
-            let pods: Vec<&BoundPod> = by_node[ni].iter().map(|&i| &state.pods[i]).collect();
-            let f: Vec<EvictionFacts> = by_node[ni].iter().map(|&i| all_facts[i].clone()).collect();
-            let util = utilization(n, &pods, &f, o.ignore_daemonsets_utilization);
+            // Facts are asked only for pods on this node; the default flags count every pod
+            // (DaemonSet and mirror pods too), which is the node's running total.
+            let mut node_facts: Option<Vec<EvictionFacts>> = None;
+            let util = if o.ignore_daemonsets_utilization {
+                let pods: Vec<&BoundPod> = by_node[ni].iter().map(|&i| &state.pods[i]).collect();
+                let f: &Vec<EvictionFacts> = node_facts.get_or_insert_with(|| by_node[ni].iter().map(|&i| facts(i)).collect());
+                utilization(n, &pods, f, true)
+            } else {
+                requested_share(n)
+            };
             if util >= o.scale_down_utilization_threshold {
                 out.unremovable.push((ni, "NotUnderutilized".into()));
                 continue;
             }
-            let movable: Vec<usize> = by_node[ni].iter().copied().filter(|&i| !all_facts[i].daemonset && !all_facts[i].mirror).collect();
+            let node_facts = node_facts.unwrap_or_else(|| by_node[ni].iter().map(|&i| facts(i)).collect());
+            let movable: Vec<(usize, &EvictionFacts)> = by_node[ni].iter().copied().zip(&node_facts).filter(|(_, f)| !f.daemonset && !f.mirror).collect();
             if !movable.is_empty() {
                 // `--scale-down-non-empty-candidates-count`: CA simulates only so many drains a scan.
                 if non_empty >= o.scale_down_non_empty_candidates_count {
@@ -157,18 +189,19 @@ impl ScaleDown {
                 }
                 non_empty += 1;
             }
-            if let Some(reason) = movable.iter().find_map(|&i| blocker(&state.pods[i].pod, &all_facts[i], o)) {
+            if let Some(reason) = movable.iter().find_map(|&(i, f)| blocker(&state.pods[i].pod, f, o)) {
                 out.unremovable.push((ni, reason));
                 continue;
             }
             // Re-place every movable pod on the other nodes (not ones being removed).
             let mut placed: Vec<(usize, i64, i64)> = Vec::new();
             let mut ok = true;
-            for &i in &movable {
+            for &(i, _) in &movable {
                 let p = &state.pods[i].pod;
-                let dest = (0..state.nodes.len()).find(|&d| d != ni && !removing[d] && fits(p, &state.nodes[d], extra[d]));
+                let dest = (0..total).map(|k| (cursor + k) % total).find(|&d| d != ni && !removing[d] && fits(p, &state.nodes[d], extra[d]));
                 match dest {
                     Some(d) => {
+                        cursor = d;
                         extra[d].0 += p.requests.cpu;
                         extra[d].1 += p.requests.memory;
                         extra[d].2 += 1;
@@ -193,7 +226,7 @@ impl ScaleDown {
             let since = self.unneeded_since.get(&n.node.name).copied().unwrap_or(now);
             still.insert(n.node.name.clone(), since);
             out.unneeded.push((ni, since));
-            plans.push((ni, movable, util));
+            plans.push((ni, movable.iter().map(|m| m.0).collect(), util));
         }
         self.unneeded_since = still;
         out.in_cooldown = self.in_cooldown(now, o);

@@ -51,9 +51,13 @@ pub fn hpa(s: &Value, sp: &str, name: String, namespace: String, e: &mut Errors)
         }
     };
     let mut metrics: Vec<MetricSpec> = read::list(s, "metrics", sp, e).into_iter().filter_map(|(p, m)| metric(m, &p, e)).collect();
-    if read::field(s, "metrics").is_none() {
-        metrics.push(MetricSpec::Resource { name: ResourceName::Cpu, container: None, target: Target::Utilization(DEFAULT_CPU_UTILIZATION) });
-    } else if metrics.is_empty() && matches!(read::field(s, "metrics"), Some(Value::Array(a)) if a.is_empty()) {
+    // Absent or an empty list: the API default, cpu at 80 % of request.
+    let none_given = match read::field(s, "metrics") {
+        None => true,
+        Some(Value::Array(a)) => a.is_empty(),
+        Some(_) => false,
+    };
+    if none_given {
         metrics.push(MetricSpec::Resource { name: ResourceName::Cpu, container: None, target: Target::Utilization(DEFAULT_CPU_UTILIZATION) });
     }
     let behavior = read::object(s, "behavior", sp, e).map(|(bp, b)| Behavior {
