@@ -7,7 +7,7 @@ pub mod expander;
 pub mod scale_down;
 pub mod scale_up;
 
-use crate::eks::nodes::{node_group_nodes, Node};
+use crate::eks::nodes::{cluster_aws, node_group_nodes, Node};
 use crate::eks::objects::{ClusterConfig, NodeGroup, Resources};
 use crate::eks::scheduler::decision::Reject;
 use crate::eks::scheduler::state::{NodeInfo, PodInfo};
@@ -94,7 +94,9 @@ impl GroupState {
     /// None when the group's instance type is unknown to the catalogue.
     pub fn new(cluster: &ClusterConfig, g: &NodeGroup, daemon_pods: Vec<PodInfo>) -> Option<GroupState> {
         let one = NodeGroup { desired: 1, ..g.clone() };
-        let template = node_group_nodes(cluster, &one, 0).into_iter().next()?;
+        // A throwaway VPC: the template is never launched, only simulated.
+        let mut aws = cluster_aws(cluster);
+        let template = node_group_nodes(cluster, &one, &mut aws).into_iter().next()?;
         Some(GroupState { name: g.name.clone(), min: g.min, max: g.max, target: g.desired, instance_type: template.instance_type.clone(), template, daemon_pods })
     }
 
