@@ -1,9 +1,13 @@
 //! Amazon EKS: Kubernetes objects in, kube-scheduler decisions out, on the shared AWS facts
 //! (`catalog`). Pure and deterministic like the ECS model; see ARCHITECTURE.md "EKS".
 
+pub mod autoscaler;
 pub mod daemonsets;
 pub mod engine;
+pub mod fargate;
 pub mod fenceposts;
+pub mod hpa;
+pub mod karpenter;
 pub mod kubectl;
 pub mod manifest;
 pub mod nodes;

@@ -3,6 +3,10 @@
 //! and `kind`. Every error is collected with its path (`$[3].spec…`); nothing panics.
 
 pub mod cluster;
+pub mod cluster_autoscaler;
+pub mod fargate_profile;
+pub mod hpa;
+pub mod karpenter;
 pub mod pod_spec;
 pub mod policy;
 pub mod read;
@@ -27,6 +31,15 @@ pub struct Manifest {
     pub pdbs: Vec<PodDisruptionBudget>,
     pub services: Vec<Service>,
     pub scenario: Option<ScenarioDoc>,
+    /// `autoscaling/v2` HorizontalPodAutoscalers (eks::hpa).
+    pub hpas: Vec<crate::eks::hpa::Hpa>,
+    /// `ClusterConfig.fargateProfiles[]` (eks::fargate).
+    pub fargate_profiles: Vec<crate::eks::fargate::FargateProfile>,
+    /// `stevedore.dev/v1` `ClusterAutoscaler` (eks::autoscaler flags).
+    pub cluster_autoscaler: Option<crate::eks::autoscaler::Options>,
+    /// Karpenter `NodePool`s and `EC2NodeClass`es (eks::karpenter).
+    pub node_pools: Vec<crate::eks::karpenter::NodePool>,
+    pub node_classes: Vec<crate::eks::karpenter::Ec2NodeClass>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -38,6 +51,10 @@ const KINDS: &[(&str, &str)] = &[
     ("apps/v1", "Deployment"),
     ("policy/v1", "PodDisruptionBudget"),
     ("stevedore.dev/v1", "Scenario"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("stevedore.dev/v1", "ClusterAutoscaler"),
+    ("karpenter.sh/v1", "NodePool"),
+    ("karpenter.k8s.aws/v1", "EC2NodeClass"),
 ];
 
 pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
@@ -68,10 +85,26 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
             }
         }
     }
+    node_scaling_checks(&docs, &m, &mut e);
     if docs.iter().all(Value::is_null) {
         e.push("$", "the file holds no documents");
     }
     if e.is_empty() { Ok(m) } else { Err(e.list) }
+}
+
+/// A scenario scales nodes with Cluster Autoscaler or Karpenter, not both; each NodePool's
+/// `nodeClassRef` must name an EC2NodeClass in the file.
+fn node_scaling_checks(docs: &[Value], m: &Manifest, e: &mut Errors) {
+    let at = |kind: &str| docs.iter().position(|d| d.get("kind").and_then(Value::as_str) == Some(kind)).map(|i| format!("$[{i}]"));
+    if m.cluster_autoscaler.is_some() && !m.node_pools.is_empty() {
+        e.push(at("NodePool").unwrap_or_else(|| "$".into()), "a scenario uses either Cluster Autoscaler or Karpenter, not both: remove the ClusterAutoscaler document or the NodePools");
+    }
+    for (k, p) in m.node_pools.iter().enumerate() {
+        if !p.node_class.is_empty() && !m.node_classes.iter().any(|c| c.name == p.node_class) {
+            let i = docs.iter().enumerate().filter(|(_, d)| d.get("kind").and_then(Value::as_str) == Some("NodePool")).nth(k).map_or(0, |x| x.0);
+            e.push(format!("$[{i}].spec.template.spec.nodeClassRef.name"), format!("ec2nodeclasses.karpenter.k8s.aws {:?} not found in the file", p.node_class));
+        }
+    }
 }
 
 fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
@@ -103,8 +136,28 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                 e.push(path, "a file may hold one ClusterConfig");
             }
             m.cluster = Some(cluster::cluster_config(doc, path, e));
+            m.fargate_profiles = fargate_profile::profiles(doc, path, e);
         }
         "Scenario" => m.scenario = Some(scenario(doc, path, e)),
+        "NodePool" | "EC2NodeClass" => {
+            let (n, e2) = name();
+            e.list.extend(e2.list);
+            if n.is_empty() {
+                e.push(key_path(&mp, "name"), "is required");
+            }
+            if kind == "NodePool" {
+                m.node_pools.extend(karpenter::node_pool(doc, path, n, e));
+            } else {
+                m.node_classes.push(karpenter::node_class(doc, path, n, e));
+            }
+        }
+        "ClusterAutoscaler" => {
+            let (sp, s) = read::object(doc, "spec", path, e).unwrap_or_else(|| (key_path(path, "spec"), &Value::Null));
+            if m.cluster_autoscaler.is_some() {
+                e.push(path, "a file may hold one ClusterAutoscaler");
+            }
+            m.cluster_autoscaler = Some(cluster_autoscaler::cluster_autoscaler(s, &sp, e));
+        }
         _ => {
             let (n, e2) = name();
             e.list.extend(e2.list);
@@ -129,6 +182,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                         return;
                     };
                     m.pdbs.push(policy::pdb(s, &sp, n, namespace, e));
+                }
+                "HorizontalPodAutoscaler" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.hpas.extend(hpa::hpa(s, &sp, n, namespace, e));
                 }
                 "Pod" => {
                     let Some((sp, s)) = spec else {

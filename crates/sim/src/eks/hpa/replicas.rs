@@ -1,0 +1,269 @@
+//! The replica calculator (K8S pkg/controller/podautoscaler/replica_calculator.go, v1.33):
+//! one metric → a proposed replica count, from the target's pods and their samples.
+//! Values are milli-units (`MilliValue`): cpu in millicores, memory in milli-bytes.
+
+use super::{Tolerances, CPU_INITIALIZATION_PERIOD_MS, INITIAL_READINESS_DELAY_MS};
+use crate::eks::objects::PodSpec;
+use crate::time::SimTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// One metrics-server (or custom metrics) sample for a pod.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    pub value: i64,
+    pub timestamp_ms: SimTime,
+    /// metrics-server's window (typically 15 s–1 min).
+    pub window_ms: SimTime,
+}
+
+/// A pod selected by the HPA's target, as the controller's pod lister sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodInput {
+    pub name: String,
+    pub phase: Phase,
+    /// Has a deletion timestamp.
+    pub deleting: bool,
+    /// `status.startTime`.
+    pub start_ms: Option<SimTime>,
+    /// The `Ready` condition: (status True?, lastTransitionTime); None when absent.
+    pub ready: Option<(bool, SimTime)>,
+    /// Σ container requests of the metric's resource (milli), or the controller's error for a
+    /// container without one. Only Resource metrics read it.
+    pub request: Result<i64, String>,
+    pub sample: Option<Sample>,
+}
+
+/// `calculatePodRequests` for one pod: the sum over its containers (or the one named), with
+/// the controller's error when a container lacks the request.
+pub fn pod_request(spec: &PodSpec, pod: &str, cpu: bool, container: Option<&str>) -> Result<i64, String> {
+    let mut sum = 0;
+    for c in spec.containers.iter().filter(|c| container.is_none_or(|n| n == c.name)) {
+        let (has, v) = if cpu { (c.has_cpu, c.requests.cpu) } else { (c.has_memory, c.requests.memory.saturating_mul(1000)) };
+        if !has {
+            return Err(format!("missing request for {} in container {} of Pod {pod}", if cpu { "cpu" } else { "memory" }, c.name));
+        }
+        sum += v;
+    }
+    Ok(sum)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub replicas: i64,
+    /// Current utilization (percent of request) for `Utilization` targets, else the current
+    /// value the status reports (average or total, milli).
+    pub utilization: i64,
+    /// Resource metrics: the average raw usage per counted pod (milli).
+    pub raw_average: i64,
+}
+
+#[derive(Default)]
+struct Groups {
+    ready: usize,
+    unready: Vec<usize>,
+    missing: Vec<usize>,
+}
+
+/// `groupPods`. Deleted and Failed pods drop out; Pending pods are unready; a Running pod
+/// without a sample is missing; for CPU only, readiness and the initialisation period decide.
+fn group(pods: &[PodInput], cpu: bool, now: SimTime) -> Groups {
+    let mut g = Groups::default();
+    for (i, p) in pods.iter().enumerate() {
+        if p.deleting || p.phase == Phase::Failed {
+            continue;
+        }
+        if p.phase == Phase::Pending {
+            g.unready.push(i);
+            continue;
+        }
+        let Some(sample) = p.sample else {
+            g.missing.push(i);
+            continue;
+        };
+        if cpu {
+            let unready = match (p.ready, p.start_ms) {
+                (None, _) | (_, None) => true,
+                (Some((ready, transition)), Some(start)) => {
+                    if start + CPU_INITIALIZATION_PERIOD_MS > now {
+                        // Within the initialisation period: ignore an unready pod, or a sample
+                        // whose window began before it turned Ready.
+                        !ready || sample.timestamp_ms < transition + sample.window_ms
+                    } else {
+                        // Afterwards only a pod that has never been ready is ignored.
+                        !ready && start + INITIAL_READINESS_DELAY_MS > transition
+                    }
+                }
+            };
+            if unready {
+                g.unready.push(i);
+                continue;
+            }
+        }
+        g.ready += 1;
+    }
+    g
+}
+
+const NO_PODS: &str = "no pods returned by selector while calculating replica count";
+const NO_METRICS: &str = "did not receive metrics for targeted pods (pods might be unready)";
+
+/// `GetResourceReplicas` (and the ContainerResource variant: fill `request`/`sample` for the
+/// one container). `target_utilization` in percent of request.
+pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization: i64, cpu: bool, tol: Tolerances, now: SimTime) -> Result<Proposal, String> {
+    let resource = if cpu { "cpu" } else { "memory" };
+    if !pods.iter().any(|p| p.sample.is_some()) {
+        return Err(format!("unable to get metrics for resource {resource}: no metrics returned from resource metrics API"));
+    }
+    if pods.is_empty() {
+        return Err(NO_PODS.into());
+    }
+    let g = group(pods, cpu, now);
+    // Samples kept: counted pods (not deleted, not failed, not unready, with a sample).
+    let mut values: Vec<(usize, i64)> = Vec::new();
+    for (i, p) in pods.iter().enumerate() {
+        if let Some(s) = p.sample {
+            if !(p.deleting || p.phase == Phase::Failed || g.unready.contains(&i)) {
+                values.push((i, s.value));
+            }
+        }
+    }
+    if values.is_empty() {
+        return Err(NO_METRICS.into());
+    }
+    let mut requests = Vec::with_capacity(pods.len());
+    for p in pods {
+        requests.push(p.request.clone()?);
+    }
+    let (ratio, utilization, raw_average) = utilization_ratio(&values, &requests, target_utilization)?;
+    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
+    if !scale_up_with_unready && g.missing.is_empty() {
+        if tol.is_within(ratio) {
+            return Ok(Proposal { replicas: current, utilization, raw_average });
+        }
+        return Ok(Proposal { replicas: (ratio * g.ready as f64).ceil() as i64, utilization, raw_average });
+    }
+    // Conservative fill-in: missing pods use 100 % of their request on a scale-down and 0 on a
+    // scale-up; unready pods use 0 when scaling up.
+    if ratio < 1.0 {
+        values.extend(g.missing.iter().map(|&i| (i, requests[i])));
+    } else if ratio > 1.0 {
+        values.extend(g.missing.iter().map(|&i| (i, 0)));
+    }
+    if scale_up_with_unready {
+        values.extend(g.unready.iter().map(|&i| (i, 0)));
+    }
+    let (new_ratio, _, _) = utilization_ratio(&values, &requests, target_utilization)?;
+    let keep = Proposal { replicas: current, utilization, raw_average };
+    if tol.is_within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
+        return Ok(keep);
+    }
+    let replicas = (new_ratio * values.len() as f64).ceil() as i64;
+    if (new_ratio < 1.0 && replicas > current) || (new_ratio > 1.0 && replicas < current) {
+        return Ok(keep);
+    }
+    Ok(Proposal { replicas, utilization, raw_average })
+}
+
+/// `GetResourceUtilizationRatio`: utilization is truncated to a whole percent before the ratio.
+fn utilization_ratio(values: &[(usize, i64)], requests: &[i64], target: i64) -> Result<(f64, i64, i64), String> {
+    let total: i64 = values.iter().map(|v| v.1).sum();
+    let req: i64 = values.iter().map(|v| requests[v.0]).sum();
+    if req == 0 {
+        return Err("no metrics returned matched known pods".into());
+    }
+    let utilization = total.saturating_mul(100) / req;
+    Ok((utilization as f64 / target as f64, utilization, total / values.len() as i64))
+}
+
+/// `GetRawResourceReplicas` (Resource `AverageValue`) and `GetMetricReplicas` (Pods metrics):
+/// `calcPlainMetricReplicas`. Missing pods count as exactly the target on a scale-down.
+pub fn plain_average(pods: &[PodInput], current: i64, target: i64, cpu: bool, tol: Tolerances, now: SimTime) -> Result<Proposal, String> {
+    if pods.is_empty() {
+        return Err(NO_PODS.into());
+    }
+    let g = group(pods, cpu, now);
+    let mut values: Vec<i64> = pods
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !(p.deleting || p.phase == Phase::Failed || g.unready.contains(i)))
+        .filter_map(|(_, p)| p.sample.map(|s| s.value))
+        .collect();
+    if values.is_empty() {
+        return Err(NO_METRICS.into());
+    }
+    let average = |v: &[i64]| v.iter().sum::<i64>() / v.len() as i64;
+    let usage = average(&values);
+    let ratio = usage as f64 / target as f64;
+    let keep = Proposal { replicas: current, utilization: usage, raw_average: usage };
+    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
+    if !scale_up_with_unready && g.missing.is_empty() {
+        if tol.is_within(ratio) {
+            return Ok(keep);
+        }
+        return Ok(Proposal { replicas: (ratio * g.ready as f64).ceil() as i64, ..keep });
+    }
+    if ratio < 1.0 {
+        values.extend(g.missing.iter().map(|_| target));
+    } else {
+        values.extend(g.missing.iter().map(|_| 0));
+    }
+    if scale_up_with_unready {
+        values.extend(g.unready.iter().map(|_| 0));
+    }
+    let new_ratio = average(&values) as f64 / target as f64;
+    if tol.is_within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
+        return Ok(keep);
+    }
+    let replicas = (new_ratio * values.len() as f64).ceil() as i64;
+    if (new_ratio < 1.0 && replicas > current) || (new_ratio > 1.0 && replicas < current) {
+        return Ok(keep);
+    }
+    Ok(Proposal { replicas, ..keep })
+}
+
+/// Pods that are Running and Ready (`getReadyPodsCount`).
+fn ready_pods(pods: &[PodInput]) -> Result<i64, String> {
+    if pods.is_empty() {
+        return Err(NO_PODS.into());
+    }
+    Ok(pods.iter().filter(|p| p.phase == Phase::Running && p.ready.is_some_and(|r| r.0)).count() as i64)
+}
+
+/// `getUsageRatioReplicaCount`: from 0 replicas `ceil(ratio)` with no tolerance; otherwise
+/// `ceil(ratio × ready pods)` when outside the tolerance.
+fn usage_ratio_replicas(pods: &[PodInput], current: i64, ratio: f64, tol: Tolerances) -> Result<i64, String> {
+    if current == 0 {
+        return Ok(ratio.ceil() as i64);
+    }
+    if tol.is_within(ratio) {
+        return Ok(current);
+    }
+    Ok((ratio * ready_pods(pods)? as f64).ceil() as i64)
+}
+
+/// Object metric with a `Value` target (`GetObjectMetricReplicas`), and External `Value`
+/// (`GetExternalMetricReplicas`, `value` = the sum of the returned series).
+pub fn object_value(pods: &[PodInput], current: i64, value: i64, target: i64, tol: Tolerances) -> Result<Proposal, String> {
+    let ratio = value as f64 / target as f64;
+    let replicas = usage_ratio_replicas(pods, current, ratio, tol)?;
+    Ok(Proposal { replicas, utilization: value, raw_average: value })
+}
+
+/// Object / External metric with an `AverageValue` target (`GetObjectPerPodMetricReplicas`,
+/// `GetExternalPerPodMetricReplicas`): `status_replicas` is the target's current replicas.
+pub fn per_pod_value(status_replicas: i64, value: i64, target_average: i64, tol: Tolerances) -> Proposal {
+    let mut replicas = status_replicas;
+    let ratio = value as f64 / (target_average as f64 * status_replicas as f64);
+    if !tol.is_within(ratio) {
+        replicas = (value as f64 / target_average as f64).ceil() as i64;
+    }
+    let average = if status_replicas == 0 { value } else { (value as f64 / status_replicas as f64).ceil() as i64 };
+    Proposal { replicas, utilization: average, raw_average: average }
+}
