@@ -75,3 +75,37 @@ fn target_group_attributes_are_validated() {
     d["targetGroups"][0]["UnhealthyThresholdCount"] = json!(1);
     assert_error(&d, "$.targetGroups[0].UnhealthyThresholdCount", "2-10");
 }
+
+#[test]
+fn slow_start_ramps_a_new_target_while_the_others_carry_full_weight() {
+    // "the load balancer linearly increases the share of requests that it sends to the target"
+    // for the slow start duration, once the target is healthy and only while another target is
+    // not in slow start.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
+    let mut d = service_behind_alb(false, 0, 10);
+    d["targetGroups"][0]["Attributes"] = json!([{"Key": "slow_start.duration_seconds", "Value": "60"}]);
+    d["timeline"] = json!([{"at": "5m", "action": "UpdateService", "input": {"service": "s", "desiredCount": 3}}]);
+    // Both first targets turned healthy together: nobody was at full weight, so neither ramps.
+    let s = run(&d, 40);
+    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Healthy));
+    assert!(s.targets[0].iter().all(|t| s.slow_start_ramp(0, t).is_none()));
+    // The third target, healthy after the scale-out, ramps: part weight, time left within 60 s.
+    let mut s = run(&d, 300);
+    let mut seen = None;
+    for _ in 0..200 {
+        let t = s.now() + 1000;
+        s.advance_to(t);
+        if let Some(t) = s.targets[0].iter().find(|t| s.slow_start_ramp(0, t).is_some()) {
+            seen = Some((t.since, s.now(), s.slow_start_ramp(0, t).unwrap()));
+            break;
+        }
+    }
+    let (since, now, (share, left)) = seen.expect("the new target ramps");
+    assert!((share - (now - since) as f64 / 60_000.0).abs() < 1e-9 && share < 1.0, "{share}");
+    assert_eq!(left, since + 60_000 - now);
+    assert_eq!(s.targets[0].iter().filter(|t| s.slow_start_ramp(0, t).is_none()).count(), 2);
+    // After the window it carries full weight like the others.
+    let t = s.now() + 61_000;
+    s.advance_to(t);
+    assert!(s.targets[0].iter().all(|t| s.slow_start_ramp(0, t).is_none()));
+}

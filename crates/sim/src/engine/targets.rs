@@ -139,6 +139,19 @@ impl Sim {
         ((self.now.saturating_sub(target.since)) as f64 / ramp as f64).clamp(0.0, 1.0)
     }
 
+    /// Slow start as the canvas shows it: while `target` ramps, the share of a full target's
+    /// traffic it gets now and the ms left in its window; None when it is not ramping (slow
+    /// start off, not healthy, window over, or no other healthy target at full weight).
+    /// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
+    pub fn slow_start_ramp(&self, tg: usize, target: &Target) -> Option<(f64, u64)> {
+        let ramp = self.scenario.target_groups.get(tg)?.slow_start_s as u64 * 1000;
+        if ramp == 0 || target.state != TargetState::Healthy || self.now >= target.since + ramp {
+            return None;
+        }
+        let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && self.now >= t.since + ramp);
+        any_full.then(|| (self.routing_weight(tg, target, true), target.since + ramp - self.now))
+    }
+
     /// Starts draining every target of the task; true if it had any.
     pub(super) fn deregister_targets(&mut self, task: usize) -> bool {
         let mut any = false;
