@@ -166,7 +166,7 @@ fn thousands_of_instances_become_marks_then_density_and_still_fit() {
             assert_eq!(scene.instance_cards.len(), sim.instances.len());
             let canvas = Rect { x: 0.0, y: 0.0, w, h };
             assert!(scene.instance_cards.iter().all(|(_, r)| inside(&canvas, r)), "{n} instances at {w}x{h}: cards must fit");
-            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { .. }));
+            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { rects, .. } if rects.iter().all(|r| r.w == crate::cards::TICK && r.h == crate::cards::TICK)));
             assert_eq!(ticks, marks, "{n} instances at {w}x{h}");
             // No per-instance text at this scale: nothing to overlap.
             assert!(scene.text_boxes().len() < 60, "{}", scene.text_boxes().len());
@@ -358,4 +358,45 @@ fn a_spot_notice_shows_tasks_moving_from_the_draining_instance_to_their_replacem
     sim.advance_to(sim.scenario.duration);
     let scene = layout(&sim, &view(1280.0, 720.0, true));
     assert!(!scene.objects.iter().any(|o| o.note == "replace") || sim.instances.iter().any(|i| i.status == stevedore_sim::engine::InstanceStatus::Draining));
+}
+
+/// first-light with slow start on its target group: the scale-out at 5 min adds ramping targets.
+fn first_light_slow_start() -> Sim {
+    let mut doc: serde_json::Value = serde_json::from_str(crate::scenarios::find("first-light").unwrap().json).unwrap();
+    doc["targetGroups"][0]["Attributes"] = serde_json::json!([{"Key": "slow_start.duration_seconds", "Value": "120"}]);
+    Sim::new(stevedore_sim::load(&doc.to_string()).unwrap())
+}
+
+#[test]
+fn a_target_in_slow_start_is_drawn_ramping_with_its_time_left() {
+    let mut sim = first_light_slow_start();
+    // Find a moment after the scale-out when the sim says some target ramps.
+    let mut t = 300_000;
+    while t < 600_000 && !sim.targets[0].iter().any(|x| sim.slow_start_ramp(0, x).is_some()) {
+        t += 5_000;
+        sim.advance_to(t);
+    }
+    let ramping: Vec<String> = sim.targets[0].iter().filter(|x| sim.slow_start_ramp(0, x).is_some()).map(|x| sim.tasks[x.task].id.clone()).collect();
+    assert!(!ramping.is_empty(), "the scale-out's targets ramp");
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        for o in scene.objects.iter().filter(|o| o.kind == "target-line") {
+            let (share, left) = sim.targets[0].iter().find(|x| sim.tasks[x.task].id == o.id).and_then(|x| sim.slow_start_ramp(0, x)).map_or((None, 0), |(s, l)| (Some(s), l));
+            match share {
+                Some(s) => assert_eq!(o.note, format!("healthy · slow start {}% · {} s left", (s * 100.0).round(), left.div_ceil(1000))),
+                None => assert_eq!(o.note, "healthy"),
+            }
+        }
+        let sparse = scene.shapes.iter().filter(|s| matches!(s, Shape::Line { dash: crate::scene::Dash::Sparse, .. })).count();
+        assert!(sparse >= ramping.len(), "{sparse} sparse lines for {} ramping targets", ramping.len());
+        let tags: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "slow-start").collect();
+        assert!(!tags.is_empty() && tags.iter().all(|o| o.note.starts_with("slow start ") && o.note.contains(" s · ")), "{tags:?}");
+        assert!(scene.objects.iter().any(|o| o.kind == "legend" && o.id.starts_with("slow start")));
+        let failures = check(&scene, w, h, projection);
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+    // After the window nothing ramps and nothing says so.
+    sim.advance_to(t + 130_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    assert!(!scene.objects.iter().any(|o| o.kind == "slow-start" || o.note.contains("slow start")));
 }

@@ -44,6 +44,8 @@ pub enum Dash {
     Dashed,
     Dotted,
     Long,
+    /// Short dashes far apart: a target still in its slow-start window.
+    Sparse,
 }
 
 #[derive(Debug, Clone, PartialEq)]

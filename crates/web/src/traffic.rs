@@ -113,16 +113,23 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     let mut over = Vec::new();
     let mut dots = Vec::new();
     let mut dotted = 0;
+    let mut ramping = Vec::new();
     for (lb, groups) in lbs {
         for (listener, &tg) in groups.iter().enumerate() {
             // The sim says which targets get requests (fail-open included).
             let any_healthy = sim.healthy_targets(tg) > 0;
-            let n_routed = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).count();
-            let per_target = if n_routed > 0 { sim.traffic_rps(tg) / n_routed as f64 } else { 0.0 };
+            // Each routed target's share of the group's requests: even, except that a target in
+            // its slow-start window gets the part of a full share the sim says.
+            let weight = |t: &stevedore_sim::engine::Target| sim.slow_start_ramp(tg, t).map_or(1.0, |(share, _)| share);
+            let total: f64 = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).map(weight).sum();
+            let rps = if total > 0.0 { sim.traffic_rps(tg) / total } else { 0.0 };
             for target in &sim.targets[tg] {
                 let Some(chip) = chips.get(&target.task) else { continue };
                 let colour = health_colour(c, target.state).to_string();
-                let dash = health_dash(target.state);
+                let ramp = sim.slow_start_ramp(tg, target);
+                // Ramping: a sparse pattern, filling in as the share grows (shape, not colour).
+                let dash = if ramp.is_some() { Dash::Sparse } else { health_dash(target.state) };
+                let per_target = rps * ramp.map_or(1.0, |(share, _)| share);
                 let to = chip.top_centre();
                 // Fanned from the listener's point on the box: lines to stacked cards differ in
                 // angle, so none hides behind another.
@@ -134,7 +141,11 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
                         over.push(Shape::Line { from: start, to, colour: colour.clone(), width: cx.line, dash });
                     }
                 }
-                let note = format!("{:?}", target.state).to_lowercase();
+                let mut note = format!("{:?}", target.state).to_lowercase();
+                if let Some((share, left)) = ramp {
+                    note = format!("{note} · slow start {}% · {} s left", (share * 100.0).round(), left.div_ceil(1000));
+                    ramping.push((to, cx.stub_top.get(&target.task).copied(), share, left));
+                }
                 scene.object("target-line", sim.tasks[target.task].id.clone(), Rect { x: from.0, y: from.1, w: to.0 - from.0, h: to.1 - from.1 }, note);
                 cx.seen.health[target.state as usize] = true;
                 if target.routed(any_healthy) && per_target > 0.0 && dotted < MAX_DOTTED_LINES {
@@ -157,6 +168,34 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     scene.shapes.splice(at..at, under);
     scene.shapes.extend(over);
     scene.shapes.extend(dots);
+    slow_start_labels(cx, &ramping, scene);
+}
+
+/// Labels at most, so a scale-out of dozens of targets stays a picture, not a wall of tags.
+const MAX_RAMP_LABELS: usize = 6;
+
+/// "slow start 42 s": an opaque tag above each ramping target's holder (left out of the label
+/// overlap checks like captions, kept off labels and each other).
+fn slow_start_labels(cx: &mut Ctx, ramping: &[((f64, f64), Option<Rect>, f64, u64)], scene: &mut Scene) {
+    if ramping.is_empty() {
+        return;
+    }
+    cx.seen.slow_start = true;
+    let (c, size) = (cx.c, cx.ty.small);
+    let keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    let world = Rect { h: scene.world.h - crate::legend::height(cx), ..scene.world };
+    let mut placed: Vec<Rect> = Vec::new();
+    for &(to, holder, share, left) in ramping.iter().take(MAX_RAMP_LABELS) {
+        let text = format!("slow start {} s · {}%", left.div_ceil(1000), (share * 100.0).round());
+        let (w, h) = (crate::scene::text_width(&text, size) + 12.0, size + 8.0);
+        let near = holder.unwrap_or(Rect { x: to.0 - 1.0, y: to.1 - 1.0, w: 2.0, h: 2.0 });
+        let Some(r) = crate::captions::spot(near, w, h, false, world, &keep_out, &placed) else { continue };
+        scene.callouts.push(Shape::Rect { r, fill: c.caption.to_string(), stroke: None, radius: 4.0 });
+        scene.callouts.push(Shape::Frame { r, colour: c.healthy.to_string(), width: cx.line * 0.75, dash: Dash::Sparse, radius: 4.0 });
+        scene.callouts.push(Shape::Text { x: r.x + 6.0, y: r.y + size + 2.0, text: text.clone(), size, colour: c.caption_text.to_string(), align: Align::Left, bold: true });
+        scene.object("slow-start", String::new(), r, text);
+        placed.push(r);
+    }
 }
 
 /// Where the segment from → to (which ends inside `r`) enters `r` (the slab method).
