@@ -139,6 +139,8 @@ pub struct App {
     /// The minimap as last drawn (None: not shown), and whether a drag started on it.
     minimap: Option<crate::minimap::Minimap>,
     minimap_drag: bool,
+    /// The canvas size and zoom of the last paint (None: the canvas must be painted).
+    painted: Option<(u32, u32, Zoom)>,
 }
 
 /// Events one → press runs at most while looking for the next logged moment.
@@ -179,6 +181,8 @@ impl App {
         let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if canvas.width() != pw || canvas.height() != ph {
+            // Resizing clears the canvas: the next paint must happen.
+            self.painted = None;
             canvas.set_width(pw);
             canvas.set_height(ph);
         }
@@ -205,7 +209,12 @@ impl App {
             let v = m.viewport(&self.zoom, (w, h));
             scene.object("minimap", "", m.frame, format!("{:.0},{:.0},{:.0},{:.0}", v.x, v.y, v.w, v.h));
         }
-        paint::paint(&ctx, &scene, dpr, &self.zoom);
+        // The same picture at the same zoom is already on the canvas: skip the raster.
+        let key = (pw, ph, self.zoom);
+        if self.painted != Some(key) || !self.scene.as_ref().is_some_and(|old| old.same_picture(&scene)) {
+            paint::paint(&ctx, &scene, dpr, &self.zoom);
+            self.painted = Some(key);
+        }
         // Test hook: the drawn objects and texts as JSON, while paused (building it costs a few
         // ms at scale, which a playing frame can't spare) and once a second while playing.
         if !self.playing || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
@@ -470,6 +479,7 @@ impl Component for App {
             dragged: false,
             minimap: None,
             minimap_drag: false,
+            painted: None,
             side_folded: false,
             last_hook_ms: f64::NEG_INFINITY,
         };

@@ -109,13 +109,14 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
     scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, fit_parts(&parts, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
     scene.object("subnet", subnets.first().map(|&s| sim.scenario.subnets[s].id.clone()).unwrap_or_default(), sub, label_parts.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
-    // A zone of Fargate tasks alone: larger blocks and type (up to 1.5×), as large as fit, so
-    // a sparse zone reads from the back instead of leaving small blocks in a big empty box.
+    // A zone of Fargate tasks alone: larger blocks and type (up to 2×), as large as fit in
+    // two thirds of it, so a sparse zone reads from the back instead of leaving small blocks
+    // at the top of a big empty box.
     let base = cx.ty;
     if members.is_empty() && !fargate.is_empty() {
-        let k = (0..=5).map(|s| 1.5 - 0.1 * s as f64).find(|&k| {
+        let k = (0..=10).map(|s| 2.0 - 0.1 * s as f64).find(|&k| {
             cx.ty = base.scaled(k);
-            fargate_height(cx, fargate.len(), Rect { h: f64::INFINITY, ..inside }, false) <= inside.h * 0.9
+            fargate_height(cx, fargate.len(), Rect { h: f64::INFINITY, ..inside }, false) <= inside.h * 0.67
         });
         cx.ty = base.scaled(k.unwrap_or(1.0));
     }
@@ -234,7 +235,8 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         scene.instance_cards.push((i, r));
         compact(cx, i, r, marks.then_some(per_row), &mut batches, scene);
     }
-    for (colour, rects) in batches.cells.into_iter().chain(batches.fills).chain(batches.ticks) {
+    let ticks = batches.ticks.into_iter().enumerate().filter(|(_, r)| !r.is_empty()).map(|(k, r)| (cx.c.service(k.checked_sub(1)), r));
+    for (colour, rects) in batches.cells.into_iter().chain(batches.fills).chain(ticks) {
         scene.shapes.push(crate::scene::Shape::Marks { colour: colour.to_string(), rects });
     }
     if marks {
@@ -255,12 +257,13 @@ pub const MAX_CARD_W: f64 = 520.0;
 
 type ByColour = std::collections::BTreeMap<&'static str, Vec<Rect>>;
 
-/// Compact cells' shapes by layer (cells, then memory fills, then ticks), each by colour.
+/// Compact cells' shapes by layer (cells, then memory fills, then ticks), each by colour;
+/// ticks by service (index + 1, 0 for standalone tasks): no string compared per tick.
 #[derive(Default)]
 struct Batches {
     cells: ByColour,
     fills: ByColour,
-    ticks: ByColour,
+    ticks: Vec<Vec<Rect>>,
 }
 
 /// A compact cell: with `per_row`, a tick per task; else the memory in use as a fill.
@@ -273,7 +276,11 @@ fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, batches: &mut Ba
         Some(per_row) => {
             for (k, &t) in inst.tasks.iter().enumerate() {
                 let m = Rect { x: r.x + 1.0 + (k % per_row) as f64 * (TICK + 1.0), y: r.y + 1.0 + (k / per_row) as f64 * (TICK + 1.0), w: TICK, h: TICK };
-                batches.ticks.entry(c.service(sim.tasks[t].service)).or_default().push(m);
+                let k = sim.tasks[t].service.map_or(0, |s| s + 1);
+                if batches.ticks.len() <= k {
+                    batches.ticks.resize_with(k + 1, Vec::new);
+                }
+                batches.ticks[k].push(m);
                 scene.task_blocks.push((t, m));
             }
         }

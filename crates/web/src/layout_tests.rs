@@ -400,3 +400,50 @@ fn a_target_in_slow_start_is_drawn_ramping_with_its_time_left() {
     let scene = layout(&sim, &view(1280.0, 720.0, true));
     assert!(!scene.objects.iter().any(|o| o.kind == "slow-start" || o.note.contains("slow start")));
 }
+
+#[test]
+fn an_unchanged_picture_is_recognised_and_any_change_is_not() {
+    // The app skips the repaint only when the display list is identical.
+    let mut sim = lesson("first-light");
+    sim.advance_to(100_000);
+    let v = view(1280.0, 720.0, true);
+    assert!(layout(&sim, &v).same_picture(&layout(&sim, &v)));
+    let selected = View { selected_instance: Some(0), ..view(1280.0, 720.0, true) };
+    assert!(!layout(&sim, &v).same_picture(&layout(&sim, &selected)));
+    let before = layout(&sim, &v);
+    sim.advance_to(320_000);
+    assert!(!before.same_picture(&layout(&sim, &v)), "the scale-out changes the picture");
+}
+
+#[test]
+fn sparse_zones_read_well() {
+    // fargate-spot-base: two zones of Fargate tasks only. Their blocks grow (type over the
+    // base size) and no zone says "0 instances".
+    let mut sim = lesson("fargate-spot-base");
+    sim.advance_to(180_000);
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        let base = crate::scene::Type::new(projection, w).small;
+        assert!(!scene.text_boxes().iter().any(|(_, t, _)| t.contains("0 instances")));
+        let zones: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "zone").collect();
+        assert_eq!(zones.len(), 2);
+        for z in zones {
+            let blocks: Vec<Rect> = scene.task_blocks.iter().map(|(_, r)| *r).filter(|r| z.r.contains(r.x, r.y)).collect();
+            assert_eq!(blocks.len(), 5, "{w}x{h}");
+            let chip_texts = scene.text_boxes().into_iter().filter(|(r, t, _)| z.r.contains(r.x, r.y) && t.starts_with("10.0.")).map(|(_, _, s)| s).collect::<Vec<_>>();
+            assert!(!chip_texts.is_empty() && chip_texts.iter().all(|&s| s > base), "{w}x{h}: chip text {chip_texts:?} not above {base}");
+            // Blocks of 1.6× to 2× the base size: as large as the zone takes.
+            let chip = chip_texts.iter().copied().fold(0.0, f64::max);
+            assert!(chip >= 1.6 * base, "{w}x{h}: chip text {chip} px, base {base} px");
+        }
+    }
+    // secrets-environment: one instance in one zone stays a card of readable size.
+    let mut sim = lesson("secrets-environment");
+    sim.advance_to(120_000);
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        let (_, card) = scene.instance_cards[0];
+        assert!(card.w <= crate::cards::MAX_CARD_W && card.h <= card.w * 0.7 + 0.01, "{w}x{h}: {card:?}");
+        assert!(check(&scene, w, h, projection).is_empty());
+    }
+}

@@ -236,6 +236,12 @@ impl Scene {
         }
     }
 
+    /// Whether `other` draws exactly the same pixels (same shapes in the same order): a frame
+    /// whose picture hasn't changed needs no repaint (the raster is most of a big frame's cost).
+    pub fn same_picture(&self, other: &Scene) -> bool {
+        self.shapes == other.shapes && self.callouts == other.callouts && self.overlay == other.overlay
+    }
+
     /// What is under a world point: a task block first, then an instance card.
     pub fn hit(&self, x: f64, y: f64) -> Option<Hit> {
         if let Some((t, _)) = self.task_blocks.iter().rev().find(|(_, r)| r.contains(x, y) && r.w > 6.0) {
