@@ -127,7 +127,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     // Load balancers span the zones they serve; their lines go under the cards, with a stub
     // over the card down to the port so the end is visible.
     let lbs = traffic::draw_load_balancers(&mut cx, lb_band, &zones, &lanes, &mut scene);
-    traffic::draw_targets(&mut cx, &lbs, &mut scene);
+    traffic::draw_targets(&mut cx, &lbs, &zones, &lanes, &mut scene);
     departing(&cx, &mut scene);
     moves::draw(&mut cx, &mut scene);
     traffic::draw_calls(&mut cx, &mut scene);

@@ -447,3 +447,39 @@ fn sparse_zones_read_well() {
         assert!(check(&scene, w, h, projection).is_empty());
     }
 }
+
+#[test]
+fn cross_zone_off_keeps_each_zones_lines_in_its_zone() {
+    // network-load-balancer: the NLB (cross-zone off by default) draws one node per zone and
+    // every line from it stays above its target's zone; the ALB beside it (always on) fans out
+    // from one point, so some of its lines cross into the other zone.
+    let mut sim = lesson("network-load-balancer");
+    sim.advance_to(180_000);
+    let nlb_tg = sim.scenario.target_groups.iter().position(|g| g.network()).unwrap();
+    assert!(!sim.cross_zone(nlb_tg));
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        let zone_of = |x: f64, y: f64| scene.objects.iter().find(|o| o.kind == "zone" && o.r.contains(x, y)).map(|o| o.id.clone());
+        let lane_x = |zone: &str| scene.objects.iter().find(|o| o.kind == "zone" && o.id == zone).map(|o| (o.r.x, o.r.right())).unwrap();
+        let nodes: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "lb-node").collect();
+        assert_eq!(nodes.len(), 2, "{w}x{h}: one node per zone with targets");
+        let (mut zonal, mut crossing) = (0, 0);
+        let box_of = |kind: &str| scene.objects.iter().find(|o| o.kind == "lb" && sim.scenario.load_balancers.iter().any(|lb| lb.name == o.id && lb.kind == kind)).map(|o| o.r).unwrap();
+        let alb = box_of("application");
+        let starts_on = |o: &crate::scene::Object, b: Rect| (o.r.y - b.bottom()).abs() < 0.01 && o.r.x >= b.x && o.r.x <= b.right();
+        for line in scene.objects.iter().filter(|o| o.kind == "target-line") {
+            let zone = zone_of(line.r.x + line.r.w, line.r.y + line.r.h).expect("lines end in a zone");
+            let (x0, x1) = lane_x(&zone);
+            if nodes.iter().any(|n| (n.r.x + n.r.w / 2.0 - line.r.x).abs() < 0.01 && (n.r.y + n.r.h / 2.0 - line.r.y).abs() < 0.01) {
+                assert!(line.r.x >= x0 && line.r.x <= x1, "{w}x{h}: NLB line to {} starts at {} outside its zone {x0}..{x1}", line.id, line.r.x);
+                assert!(nodes.iter().any(|n| (n.r.x + n.r.w / 2.0 - line.r.x).abs() < 0.01 && n.id == zone), "{w}x{h}: from its zone's node");
+                zonal += 1;
+            } else if starts_on(line, alb) && (line.r.x < x0 || line.r.x > x1) {
+                crossing += 1;
+            }
+        }
+        assert!(zonal >= 2 && crossing >= 1, "{w}x{h}: {zonal} zonal lines, {crossing} crossing ALB lines");
+        assert!(scene.text_boxes().iter().any(|(_, t, _)| t.contains("cross-zone off")), "{w}x{h}: the NLB says so");
+        assert!(check(&scene, w, h, projection).is_empty(), "{:?}", check(&scene, w, h, projection));
+    }
+}

@@ -85,7 +85,11 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
         let network = lb.kind == "network";
         let colour = if network { c.nlb } else { c.alb };
         scene.rect(r, c.card, Some(colour), 6.0);
-        let title = fit_parts(&[if network { "NLB" } else { "ALB" }, &lb.name], r.w - 2.0 * GAP, ty.title);
+        // Cross-zone said where it isn't the ALB's usual "on": an NLB either way, an ALB when a
+        // target group turned it off.
+        let off = groups[k].iter().any(|&tg| !sim.cross_zone(tg));
+        let zonal = if off { "cross-zone off" } else if network { "cross-zone on" } else { "" };
+        let title = fit_parts(&[if network { "NLB" } else { "ALB" }, &lb.name, zonal], r.w - 2.0 * GAP, ty.title);
         scene.text(r.x + r.w / 2.0, r.y + ty.title + 5.0, title.replacen(" · ", " ", 1), ty.title, colour, Align::Centre, true);
         let listeners: Vec<String> = lb
             .listeners
@@ -106,7 +110,7 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
 /// Lines from each balancer to each target's chip. The full line goes under the zones (it is
 /// inserted before their contents), a stub over the instance box shows where it ends, and dots
 /// ride on top.
-pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene) {
+pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], lanes: &[Rect], scene: &mut Scene) {
     let (sim, c) = (cx.sim, cx.c);
     let chips: BTreeMap<usize, crate::scene::Rect> = scene.chips.iter().copied().collect();
     let mut under = Vec::new();
@@ -114,26 +118,51 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     let mut dots = Vec::new();
     let mut dotted = 0;
     let mut ramping = Vec::new();
+    let mut nodes = Vec::new();
     for (lb, groups) in lbs {
         for (listener, &tg) in groups.iter().enumerate() {
             // The sim says which targets get requests (fail-open included).
             let any_healthy = sim.healthy_targets(tg) > 0;
-            // Each routed target's share of the group's requests: even, except that a target in
-            // its slow-start window gets the part of a full share the sim says.
-            let weight = |t: &stevedore_sim::engine::Target| sim.slow_start_ramp(tg, t).map_or(1.0, |(share, _)| share);
-            let total: f64 = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).map(weight).sum();
-            let rps = if total > 0.0 { sim.traffic_rps(tg) / total } else { 0.0 };
-            for target in &sim.targets[tg] {
+            // Each target's share of the group's requests, as the sim routes them (slow start
+            // ramping, cross-zone on or off).
+            let shares = sim.target_shares(tg);
+            let rps = sim.traffic_rps(tg);
+            // Cross-zone off: each zone's load balancer node sends only to its own zone, so its
+            // lines start at a node above that zone (in the gap under the band, joined to the
+            // box) and stay in it.
+            let cross_zone = sim.cross_zone(tg);
+            let node_at = |zone: &str| {
+                let lane = zones.iter().position(|z| z == zone).map(|k| lanes[k])?;
+                let (x0, x1) = (lane.x.max(lb.x), lane.right().min(lb.right()));
+                let (x0, x1) = if x1 - x0 > 8.0 { (x0, x1) } else { (lane.x, lane.right()) };
+                Some((x0 + (x1 - x0) * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom() + GAP / 2.0))
+            };
+            if !cross_zone {
+                let colour = health_colour(c, stevedore_sim::engine::TargetState::Healthy);
+                for zone in zones {
+                    if let Some(at) = node_at(zone).filter(|_| sim.targets[tg].iter().any(|t| sim.tasks[t.task].availability_zone == *zone)) {
+                        let foot = at.0.clamp(lb.x + 6.0, lb.right() - 6.0);
+                        nodes.push(Shape::Line { from: (foot, lb.bottom()), to: (foot, at.1), colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
+                        nodes.push(Shape::Line { from: (foot, at.1), to: at, colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
+                        let r = Rect { x: at.0 - 7.0, y: at.1 - 4.0, w: 14.0, h: 8.0 };
+                        nodes.push(Shape::Rect { r, fill: c.card_text.to_string(), stroke: Some(colour.to_string()), radius: 2.0 });
+                        scene.object("lb-node", zone.clone(), r, sim.scenario.target_groups[tg].name.clone());
+                    }
+                }
+                cx.seen.zonal = true;
+            }
+            for (target, share) in sim.targets[tg].iter().zip(&shares) {
                 let Some(chip) = chips.get(&target.task) else { continue };
                 let colour = health_colour(c, target.state).to_string();
                 let ramp = sim.slow_start_ramp(tg, target);
                 // Ramping: a sparse pattern, filling in as the share grows (shape, not colour).
                 let dash = if ramp.is_some() { Dash::Sparse } else { health_dash(target.state) };
-                let per_target = rps * ramp.map_or(1.0, |(share, _)| share);
+                let per_target = rps * share;
                 let to = chip.top_centre();
                 // Fanned from the listener's point on the box: lines to stacked cards differ in
                 // angle, so none hides behind another.
-                let from = (lb.x + lb.w * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom());
+                let fan = (lb.x + lb.w * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom());
+                let from = if cross_zone { fan } else { node_at(&sim.tasks[target.task].availability_zone).unwrap_or(fan) };
                 under.push(Shape::Line { from, to, colour: colour.clone(), width: cx.line, dash });
                 // The visible end: from the top of what holds the block down to the chip.
                 if let Some(holder) = cx.stub_top.get(&target.task) {
@@ -168,6 +197,7 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     scene.shapes.splice(at..at, under);
     scene.shapes.extend(over);
     scene.shapes.extend(dots);
+    scene.shapes.extend(nodes);
     slow_start_labels(cx, &ramping, scene);
 }
 
