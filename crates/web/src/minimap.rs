@@ -47,7 +47,7 @@ impl Minimap {
     }
 
     /// What it draws: an opaque panel, the zones, every instance as one batch of marks, and
-    /// the viewport's rectangle (thick, in the selection colour, so it reads from the back).
+    /// the viewport's rectangle (thick and amber, so it reads from the back).
     pub fn shapes(&self, scene: &Scene, zoom: &Zoom, canvas: (f64, f64), c: &Colours) -> Vec<Shape> {
         let mut out = vec![
             Shape::Rect { r: self.frame, fill: c.background.to_string(), stroke: None, radius: 0.0 },
@@ -58,10 +58,11 @@ impl Minimap {
         }
         let cards: Vec<Rect> = scene.instance_cards.iter().map(|(_, r)| self.map(*r)).map(|r| Rect { w: r.w.max(1.0), h: r.h.max(1.0), ..r }).collect();
         if !cards.is_empty() {
-            out.push(Shape::Marks { colour: c.card_text.to_string(), rects: cards });
+            out.push(Shape::Marks { colour: c.region.to_string(), rects: cards });
         }
         let v = self.viewport(zoom, canvas);
-        out.push(Shape::Frame { r: v, colour: c.selected.to_string(), width: 2.5, dash: Dash::Solid, radius: 0.0 });
+        // Amber on grey: the rectangle reads at a glance, on a screen and on a washed-out projector.
+        out.push(Shape::Frame { r: v, colour: c.initial.to_string(), width: 3.0, dash: Dash::Solid, radius: 0.0 });
         out
     }
 }

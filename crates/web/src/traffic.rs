@@ -173,7 +173,7 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
                 let mut note = format!("{:?}", target.state).to_lowercase();
                 if let Some((share, left)) = ramp {
                     note = format!("{note} · slow start {}% · {} s left", (share * 100.0).round(), left.div_ceil(1000));
-                    ramping.push((to, cx.stub_top.get(&target.task).copied(), share, left));
+                    ramping.push((to, share, left));
                 }
                 scene.object("target-line", sim.tasks[target.task].id.clone(), Rect { x: from.0, y: from.1, w: to.0 - from.0, h: to.1 - from.1 }, note);
                 cx.seen.health[target.state as usize] = true;
@@ -204,9 +204,9 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
 /// Labels at most, so a scale-out of dozens of targets stays a picture, not a wall of tags.
 const MAX_RAMP_LABELS: usize = 6;
 
-/// "slow start 42 s": an opaque tag above each ramping target's holder (left out of the label
+/// "slow start 42 s": an opaque tag above each ramping target's chip (left out of the label
 /// overlap checks like captions, kept off labels and each other).
-fn slow_start_labels(cx: &mut Ctx, ramping: &[((f64, f64), Option<Rect>, f64, u64)], scene: &mut Scene) {
+fn slow_start_labels(cx: &mut Ctx, ramping: &[((f64, f64), f64, u64)], scene: &mut Scene) {
     if ramping.is_empty() {
         return;
     }
@@ -215,10 +215,11 @@ fn slow_start_labels(cx: &mut Ctx, ramping: &[((f64, f64), Option<Rect>, f64, u6
     let keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
     let world = Rect { h: scene.world.h - crate::legend::height(cx), ..scene.world };
     let mut placed: Vec<Rect> = Vec::new();
-    for &(to, holder, share, left) in ramping.iter().take(MAX_RAMP_LABELS) {
+    for &(to, share, left) in ramping.iter().take(MAX_RAMP_LABELS) {
         let text = format!("slow start {} s · {}%", left.div_ceil(1000), (share * 100.0).round());
         let (w, h) = (crate::scene::text_width(&text, size) + 12.0, size + 8.0);
-        let near = holder.unwrap_or(Rect { x: to.0 - 1.0, y: to.1 - 1.0, w: 2.0, h: 2.0 });
+        // Right above the ramping task's chip (inside its instance's box when there is room).
+        let near = Rect { x: to.0 - 1.0, y: to.1, w: 2.0, h: 1.0 };
         let Some(r) = crate::captions::spot(near, w, h, false, world, &keep_out, &placed) else { continue };
         scene.callouts.push(Shape::Rect { r, fill: c.caption.to_string(), stroke: None, radius: 4.0 });
         scene.callouts.push(Shape::Frame { r, colour: c.healthy.to_string(), width: cx.line * 0.75, dash: Dash::Sparse, radius: 4.0 });
