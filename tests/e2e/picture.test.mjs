@@ -70,6 +70,13 @@ const CONCEPT = {
   'service-discovery': [null, (h) => has(h, 'edge', (o) => o.id === 'AWS Cloud Map')],
   'iam-roles': [null, (h) => has(h, 'edge', (o) => o.id === 'IAM roles')],
   'batch-scheduled': [null, (h) => has(h, 'edge', (o) => o.id === 'EventBridge Scheduler')],
+  // The NLB (cross-zone off by default) has a node per zone; each NLB line starts at its zone's node.
+  'network-load-balancer': [180, (h) => {
+    const nodes = h.scene.objects.filter((o) => o.kind === 'lb-node');
+    const fromNode = h.scene.objects.filter((o) => o.kind === 'target-line' && nodes.some((n) => Math.abs(n.x + n.w / 2 - o.x) <= 1 && Math.abs(n.y + n.h / 2 - o.y) <= 1));
+    return nodes.length === 2 && fromNode.length >= 2 && fromNode.every((l) => zoneOf(h, { x: l.x + l.w - 1, y: l.y + l.h - 1 }) === nodes.find((n) => Math.abs(n.x + n.w / 2 - l.x) <= 1).id)
+      && /cross-zone off/.test(texts(h));
+  }],
   // The zone goes dark: us-east-1a's two instances STOPPED and dimmed, 'packed' with no healthy
   // target; then every running task is in the other two zones.
   'lose-an-az': [
