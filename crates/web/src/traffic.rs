@@ -134,8 +134,14 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
             let node_at = |zone: &str| {
                 let lane = zones.iter().position(|z| z == zone).map(|k| lanes[k])?;
                 let (x0, x1) = (lane.x.max(lb.x), lane.right().min(lb.right()));
-                let (x0, x1) = if x1 - x0 > 8.0 { (x0, x1) } else { (lane.x, lane.right()) };
-                Some((x0 + (x1 - x0) * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom() + GAP / 2.0))
+                let x = if x1 - x0 > 8.0 {
+                    x0 + (x1 - x0) * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0)
+                } else {
+                    // A zone beyond the box (balancers side by side): the node on the zone's
+                    // side towards the box, clear of the neighbour's fan point in the middle.
+                    lane.x + lane.w * if lb.x >= lane.right() { 0.85 } else { 0.15 }
+                };
+                Some((x, lb.bottom() + GAP / 2.0))
             };
             if !cross_zone {
                 let colour = health_colour(c, stevedore_sim::engine::TargetState::Healthy);
@@ -144,7 +150,7 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
                         let foot = at.0.clamp(lb.x + 6.0, lb.right() - 6.0);
                         nodes.push(Shape::Line { from: (foot, lb.bottom()), to: (foot, at.1), colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
                         nodes.push(Shape::Line { from: (foot, at.1), to: at, colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
-                        let r = Rect { x: at.0 - 7.0, y: at.1 - 4.0, w: 14.0, h: 8.0 };
+                        let r = Rect { x: at.0 - 9.0, y: at.1 - 4.0, w: 18.0, h: 8.0 };
                         nodes.push(Shape::Rect { r, fill: c.card_text.to_string(), stroke: Some(colour.to_string()), radius: 2.0 });
                         scene.object("lb-node", zone.clone(), r, sim.scenario.target_groups[tg].name.clone());
                     }
