@@ -158,7 +158,7 @@ fn cross_zone_load_balancing_defaults_and_shares() {
     assert!(!shares(&two_zones("network", Some("true"), Some("false"))).0);
     assert!(!shares(&two_zones("application", None, Some("false"))).0);
     assert!(shares(&two_zones("network", None, Some("true"))).0);
-    assert!(shares(&two_zones("network", Some("false"), Some("use_load_balancer_configuration"))).0 == false);
+    assert!(!shares(&two_zones("network", Some("false"), Some("use_load_balancer_configuration"))).0);
 }
 
 #[test]

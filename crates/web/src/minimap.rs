@@ -42,7 +42,7 @@ impl Minimap {
     }
 
     /// The world point under a screen point on the map (None off the map).
-    pub fn to_world(&self, sx: f64, sy: f64) -> Option<(f64, f64)> {
+    pub fn to_world(self, sx: f64, sy: f64) -> Option<(f64, f64)> {
         self.frame.contains(sx, sy).then(|| ((sx - self.frame.x) / self.k, (sy - self.frame.y) / self.k))
     }
 
