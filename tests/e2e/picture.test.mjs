@@ -70,6 +70,13 @@ const CONCEPT = {
   'service-discovery': [null, (h) => has(h, 'edge', (o) => o.id === 'AWS Cloud Map')],
   'iam-roles': [null, (h) => has(h, 'edge', (o) => o.id === 'IAM roles')],
   'batch-scheduled': [null, (h) => has(h, 'edge', (o) => o.id === 'EventBridge Scheduler')],
+  // The NLB (cross-zone off by default) has a node per zone; each NLB line starts at its zone's node.
+  'network-load-balancer': [180, (h) => {
+    const nodes = h.scene.objects.filter((o) => o.kind === 'lb-node');
+    const fromNode = h.scene.objects.filter((o) => o.kind === 'target-line' && nodes.some((n) => Math.abs(n.x + n.w / 2 - o.x) <= 1 && Math.abs(n.y + n.h / 2 - o.y) <= 1));
+    return nodes.length === 2 && fromNode.length >= 2 && fromNode.every((l) => zoneOf(h, { x: l.x + l.w - 1, y: l.y + l.h - 1 }) === nodes.find((n) => Math.abs(n.x + n.w / 2 - l.x) <= 1).id)
+      && /cross-zone off/.test(texts(h));
+  }],
   // The zone goes dark: us-east-1a's two instances STOPPED and dimmed, 'packed' with no healthy
   // target; then every running task is in the other two zones.
   'lose-an-az': [
@@ -148,4 +155,79 @@ test('zoom and pan: +, −, 0, wheel and double-click keep the picture whole', a
   assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.00', 'zooming out stops at the whole picture');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+const encode = async (doc) => (await import('node:zlib')).deflateRawSync(Buffer.from(JSON.stringify(doc)), { level: 9 }).toString('base64url');
+
+test('the minimap: past a few hundred instances, zoomed in, shows where the view is and moves it', async () => {
+  const doc = {
+    stevedore: 1, name: 'Minimap: 300 instances', seed: 1, duration: '1h',
+    containerInstances: ['us-east-1a', 'us-east-1b', 'us-east-1c'].map((z) => ({ instanceType: 'm5.xlarge', availabilityZone: z, count: 100 })),
+    taskDefinitions: [{ family: 'svc', containerDefinitions: [{ name: 'app', image: 'app:1', cpu: 256, memory: 1024 }] }],
+    services: [{ serviceName: 'svc', taskDefinition: 'svc', desiredCount: 600, launchType: 'EC2' }],
+  };
+  for (const [viewport, query] of [[{ width: 1280, height: 720 }, '?projection=1'], [{ width: 1920, height: 1080 }, '']]) {
+    const { page, problems } = await open(env, viewport, `${query}#s=${await encode(doc)}`);
+    await page.waitForFunction(() => Number(document.querySelector('#summary').dataset.tasks) > 0, null, { timeout: 30000 });
+    await page.locator('#cluster').hover();
+    const minimap = async () => (await hook(page)).scene.objects.find((o) => o.kind === 'minimap');
+    assert.equal(await minimap(), undefined, 'the whole cluster fits: no minimap');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+    await page.waitForTimeout(100);
+    const m = await minimap();
+    assert.ok(m, 'zoomed in on 300 instances: a minimap');
+    const box = await page.$eval('#cluster', (c) => { const r = c.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; });
+    // In the canvas's bottom-right quarter, the canvas's shape, the viewport rectangle inside it.
+    assert.ok(m.x > box[2] / 2 && m.y > box[3] / 2 && m.x + m.w <= box[2] && m.y + m.h <= box[3], JSON.stringify(m));
+    const view = () => minimap().then((o) => o.note.split(',').map(Number));
+    const [vx, vy, vw, vh] = await view();
+    assert.ok(vw < m.w / 2 && vh < m.h / 2 && vx >= m.x - 1 && vy >= m.y - 1 && vx + vw <= m.x + m.w + 1, `viewport ${[vx, vy, vw, vh]} in ${JSON.stringify(m)}`);
+    await page.screenshot({ path: `${SHOTS}/picture-minimap-${viewport.width}x${viewport.height}.png` });
+    // A click near the map's bottom-right corner moves the view there; a drag to its top-left
+    // follows the pointer; the zoom stays.
+    const zoom = await page.$eval('#cluster', (c) => c.dataset.zoom);
+    await page.mouse.click(box[0] + m.x + m.w * 0.9, box[1] + m.y + m.h * 0.9);
+    const [ax, ay, aw, ah] = await view();
+    assert.ok(ax > vx + 5 && ay > vy + 5 && ax + aw >= m.x + m.w * 0.9 - 1, `click moved the view from ${[vx, vy]} to ${[ax, ay]}`);
+    assert.ok(Math.abs(ax + aw / 2 - (m.x + m.w * 0.9)) < 2 || ax + aw >= m.x + m.w - 1, 'centred on the click unless at the edge');
+    await page.mouse.move(box[0] + m.x + m.w * 0.8, box[1] + m.y + m.h * 0.8);
+    await page.mouse.down();
+    await page.mouse.move(box[0] + m.x + m.w * 0.3, box[1] + m.y + m.h * 0.4, { steps: 6 });
+    await page.mouse.up();
+    const [dx, dy, dw, dh] = await view();
+    assert.ok(Math.abs(dx + dw / 2 - (m.x + m.w * 0.3)) < 2 && Math.abs(dy + dh / 2 - (m.y + m.h * 0.4)) < 2, `dragged view centred at ${[dx + dw / 2, dy + dh / 2]}`);
+    assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), zoom);
+    assert.equal((await hook(page)).scene.objects.some((o) => o.kind === 'instance' && o.note === 'selected'), false);
+    await page.screenshot({ path: `${SHOTS}/picture-minimap-moved-${viewport.width}x${viewport.height}.png` });
+    await page.keyboard.press('0');
+    await page.waitForTimeout(100);
+    assert.equal(await minimap(), undefined, 'back to the whole picture: no minimap');
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
+test('slow start: a new target ramps on the canvas, its line sparse and its time left said', async () => {
+  const lesson = JSON.parse(await (await import('node:fs/promises')).readFile('www/scenarios/first-light.json', 'utf8'));
+  lesson.targetGroups[0].Attributes = [{ Key: 'slow_start.duration_seconds', Value: '120' }];
+  for (const [viewport, query] of [[{ width: 1280, height: 720 }, '?projection=1'], [{ width: 1920, height: 1080 }, '']]) {
+    const { page, problems } = await open(env, viewport, `${query}#s=${await encode(lesson)}`);
+    if (query) { await page.keyboard.press('s'); await page.waitForSelector('.app.side-folded'); }
+    // The scale-out at 5 min: its targets turn healthy a little later and ramp for 2 min.
+    await seek(page, 375000);
+    const h = await hook(page);
+    checkFrame(`slow start ${viewport.width}`, h);
+    const ramping = h.scene.objects.filter((o) => o.kind === 'target-line' && /slow start \d+% · \d+ s left/.test(o.note));
+    assert.ok(ramping.length >= 1, `ramping lines: ${h.scene.objects.filter((o) => o.kind === 'target-line').map((o) => o.note)}`);
+    assert.ok(h.scene.objects.filter((o) => o.kind === 'target-line' && o.note === 'healthy').length >= 6, 'the first six carry full weight');
+    const tags = h.scene.objects.filter((o) => o.kind === 'slow-start');
+    assert.ok(tags.length >= 1 && tags.every((o) => /^slow start \d+ s · \d+%$/.test(o.note)), JSON.stringify(tags));
+    assert.ok(has(h, 'legend', (o) => /^slow start/.test(o.id)));
+    await page.screenshot({ path: `${SHOTS}/picture-slow-start-${viewport.width}x${viewport.height}.png` });
+    await seek(page, 560000);
+    const later = await hook(page);
+    assert.ok(!later.scene.objects.some((o) => o.kind === 'slow-start' || /slow start/.test(o.note)), 'after the window, full weight');
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });

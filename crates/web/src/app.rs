@@ -136,6 +136,11 @@ pub struct App {
     side_folded: bool,
     /// Wall time the test hook (`window.__stevedoreScene`) was last written.
     last_hook_ms: f64,
+    /// The minimap as last drawn (None: not shown), and whether a drag started on it.
+    minimap: Option<crate::minimap::Minimap>,
+    minimap_drag: bool,
+    /// The canvas size and zoom of the last paint (None: the canvas must be painted).
+    painted: Option<(u32, u32, Zoom)>,
 }
 
 /// Events one → press runs at most while looking for the next logged moment.
@@ -176,6 +181,8 @@ impl App {
         let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if canvas.width() != pw || canvas.height() != ph {
+            // Resizing clears the canvas: the next paint must happen.
+            self.painted = None;
             canvas.set_width(pw);
             canvas.set_height(ph);
         }
@@ -192,8 +199,22 @@ impl App {
         // Captions last about six seconds of wall time at the current speed.
         let caption_window_ms = (SPEEDS[self.speed] as u64 * CAPTION_WALL_MS).max(CAPTION_WALL_MS);
         let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, arriving_instances: &arriving_instances, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms };
-        let scene = layout(sim, &view);
-        paint::paint(&ctx, &scene, dpr, &self.zoom);
+        let mut scene = layout(sim, &view);
+        // Past a few hundred instances, zoomed in: the whole picture small in a corner.
+        let legend_h = crate::legend::strip_height(crate::scene::Type::new(self.projection, w));
+        self.minimap = crate::minimap::place(sim.instances.len(), &self.zoom, (w, h), legend_h);
+        if let Some(m) = &self.minimap {
+            let shapes = m.shapes(&scene, &self.zoom, (w, h), crate::palette::Colours::for_mode(self.projection));
+            scene.overlay.extend(shapes);
+            let v = m.viewport(&self.zoom, (w, h));
+            scene.object("minimap", "", m.frame, format!("{:.0},{:.0},{:.0},{:.0}", v.x, v.y, v.w, v.h));
+        }
+        // The same picture at the same zoom is already on the canvas: skip the raster.
+        let key = (pw, ph, self.zoom);
+        if self.painted != Some(key) || !self.scene.as_ref().is_some_and(|old| old.same_picture(&scene)) {
+            paint::paint(&ctx, &scene, dpr, &self.zoom);
+            self.painted = Some(key);
+        }
         // Test hook: the drawn objects and texts as JSON, while paused (building it costs a few
         // ms at scale, which a playing frame can't spare) and once a second while playing.
         if !self.playing || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
@@ -256,6 +277,14 @@ impl App {
 
     fn canvas_size(&self) -> (f64, f64) {
         self.canvas.cast::<HtmlCanvasElement>().map_or((1.0, 1.0), |c| (c.client_width().max(1) as f64, c.client_height().max(1) as f64))
+    }
+
+    /// Centres the view on the world point under a minimap point; false if it is off the map.
+    fn minimap_to(&mut self, x: f64, y: f64) -> bool {
+        let Some((wx, wy)) = self.minimap.and_then(|m| m.to_world(x, y)) else { return false };
+        self.zoom = self.zoom.centre_on(wx, wy, self.canvas_size());
+        self.redraw_if_paused();
+        true
     }
 
     /// While playing the next frame repaints anyway; paused, zoom and pan repaint now.
@@ -448,6 +477,9 @@ impl Component for App {
             zoom: Zoom::default(),
             drag: None,
             dragged: false,
+            minimap: None,
+            minimap_drag: false,
+            painted: None,
             side_folded: false,
             last_hook_ms: f64::NEG_INFINITY,
         };
@@ -611,11 +643,15 @@ impl Component for App {
             }
             Msg::DragStart(x, y) => {
                 self.drag = Some((x, y));
-                self.dragged = false;
+                // On the minimap: move the view there (and the click that follows selects nothing).
+                self.minimap_drag = self.minimap_to(x, y);
+                self.dragged = self.minimap_drag;
                 false
             }
             Msg::DragMove(x, y) => {
-                if let Some((lx, ly)) = self.drag {
+                if self.minimap_drag {
+                    self.minimap_to(x, y);
+                } else if let Some((lx, ly)) = self.drag {
                     if (x - lx).abs() + (y - ly).abs() > 2.0 || self.dragged {
                         self.dragged = true;
                         self.zoom = self.zoom.pan(x - lx, y - ly, self.canvas_size());
@@ -627,9 +663,13 @@ impl Component for App {
             }
             Msg::DragEnd => {
                 self.drag = None;
+                self.minimap_drag = false;
                 false
             }
             Msg::Focus(x, y) => {
+                if self.minimap.is_some_and(|m| m.frame.contains(x, y)) {
+                    return false;
+                }
                 let (wx, wy) = self.zoom.to_world(x, y);
                 let target = self.scene.as_ref().and_then(|s| match s.hit(wx, wy) {
                     // A task: frame its service's tasks; an instance: frame its card.

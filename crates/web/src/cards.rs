@@ -37,7 +37,7 @@ pub fn draw_waiting(cx: &mut Ctx, area: Rect, scene: &mut Scene) -> Option<f64> 
     let ty = cx.ty;
     let shown = lines.len().min(3);
     // Tasks waiting for EC2 capacity are drawn too, on the right: they exist, in PROVISIONING.
-    let waiting: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].awaiting_capacity && sim.tasks[t].live()).collect();
+    let waiting: Vec<usize> = cx.loose.iter().copied().filter(|&t| sim.tasks[t].awaiting_capacity).collect();
     let (bw, bh) = fargate_block(cx);
     let h = (ty.body + 10.0 + shown as f64 * (ty.small + 6.0) + 4.0).max(if waiting.is_empty() { 0.0 } else { bh + 12.0 });
     let r = Rect { h, ..area };
@@ -81,10 +81,12 @@ fn short_reason(message: &str) -> String {
 pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
     let (sim, ty, c) = (cx.sim, cx.ty, cx.c);
     let members: Vec<usize> = (0..sim.instances.len()).filter(|&i| sim.instances[i].spec.availability_zone == zone).collect();
-    let fargate: Vec<usize> = (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none() && !sim.tasks[t].awaiting_capacity && sim.tasks[t].availability_zone == zone).collect();
+    let fargate: Vec<usize> = cx.loose.iter().copied().filter(|&t| !sim.tasks[t].awaiting_capacity && sim.tasks[t].availability_zone == zone).collect();
     let tasks_here = members.iter().map(|&i| sim.instances[i].tasks.len()).sum::<usize>() + fargate.len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let title = fit_parts(&[&format!("AZ {zone}"), &plural(members.len(), "instance"), &plural(tasks_here, "task")], lane.w - 2.0 * GAP, ty.title);
+    // A Fargate-only zone doesn't say "0 instances": there are none to have.
+    let instances = if members.is_empty() && !fargate.is_empty() { String::new() } else { plural(members.len(), "instance") };
+    let title = fit_parts(&[&format!("AZ {zone}"), &instances, &plural(tasks_here, "task")], lane.w - 2.0 * GAP, ty.title);
     scene.text(lane.x + GAP, lane.y + ty.title + 4.0, title, ty.title, c.lane_text, Align::Left, true);
     scene.object("zone", zone, lane, "");
     // One subnet frame per zone: its id (or how many), CIDR and addresses in use.
@@ -107,6 +109,17 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
     scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, fit_parts(&parts, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
     scene.object("subnet", subnets.first().map(|&s| sim.scenario.subnets[s].id.clone()).unwrap_or_default(), sub, label_parts.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
+    // A zone of Fargate tasks alone: larger blocks and type (up to 2×), as large as fit in
+    // two thirds of it, so a sparse zone reads from the back instead of leaving small blocks
+    // at the top of a big empty box.
+    let base = cx.ty;
+    if members.is_empty() && !fargate.is_empty() {
+        let k = (0..=10).map(|s| 2.0 - 0.1 * s as f64).find(|&k| {
+            cx.ty = base.scaled(k);
+            fargate_height(cx, fargate.len(), Rect { h: f64::INFINITY, ..inside }, false) <= inside.h * 0.67
+        });
+        cx.ty = base.scaled(k.unwrap_or(1.0));
+    }
     let fargate_h = fargate_height(cx, fargate.len(), inside, !members.is_empty());
     let cards_area = Rect { h: inside.h - fargate_h - if fargate_h > 0.0 { GAP } else { 0.0 }, ..inside };
     if !members.is_empty() {
@@ -121,6 +134,7 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
         let strip = Rect { y, h: fargate_h, ..inside };
         draw_fargate(cx, &fargate, strip, scene);
     }
+    cx.ty = base;
 }
 
 fn fargate_block(cx: &Ctx) -> (f64, f64) {
@@ -185,10 +199,14 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
     let (cols, w, h, _) = best;
     let (min_w, min_h) = detail_min(cx);
     if w >= min_w && h >= min_h {
-        // Not taller than wide: a lone instance in a tall zone stays a card, not a tower.
-        let h = h.min(w * 1.1);
+        // A few instances in a big zone stay cards of a readable size, not huge empty boxes
+        // (the type grows with the card up to 1.5×, reached at about this width): at most
+        // MAX_CARD_W wide and 0.7 as tall as wide, the grid centred in the zone.
+        let w = w.min(MAX_CARD_W.max(min_w));
+        let h = h.min(w * 0.7).max(min_h.min(h));
+        let x0 = area.x + ((area.w - cols as f64 * w - GAP * (cols as f64 - 1.0)) / 2.0).max(0.0);
         for (k, &i) in members.iter().enumerate() {
-            let r = Rect { x: area.x + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
+            let r = Rect { x: x0 + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
             scene.instance_cards.push((i, r));
             let first = scene.shapes.len();
             crate::capacity::draw_card(cx, i, r, scene);
@@ -209,14 +227,16 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
     let per_row = ((w - 2.0) / (TICK + 1.0)).floor().max(0.0) as usize;
     let fits = per_row * ((h - 2.0) / (TICK + 1.0)).floor().max(0.0) as usize;
     let marks = w >= 14.0 && h >= 10.0 && members.iter().all(|&i| cx.sim.instances[i].tasks.len() <= fits);
-    // Ticks batched per colour: one fill style each, and no string per tick.
-    let mut ticks: std::collections::BTreeMap<&'static str, Vec<Rect>> = std::collections::BTreeMap::new();
+    // Cells, memory fills and ticks batched per colour: one fill style and one path each, no
+    // string per cell (at a thousand instances, per-cell fills cost more than the raster).
+    let mut batches = Batches::default();
     for (k, &i) in members.iter().enumerate() {
         let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w, h };
         scene.instance_cards.push((i, r));
-        compact(cx, i, r, marks.then_some(per_row), &mut ticks, scene);
+        compact(cx, i, r, marks.then_some(per_row), &mut batches, scene);
     }
-    for (colour, rects) in ticks {
+    let ticks = batches.ticks.into_iter().enumerate().filter(|(_, r)| !r.is_empty()).map(|(k, r)| (cx.c.service(k.checked_sub(1)), r));
+    for (colour, rects) in batches.cells.into_iter().chain(batches.fills).chain(ticks) {
         scene.shapes.push(crate::scene::Shape::Marks { colour: colour.to_string(), rects });
     }
     if marks {
@@ -230,26 +250,43 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
     }
 }
 
-const TICK: f64 = 4.0;
+pub const TICK: f64 = 4.0;
 
-/// A compact cell: with `per_row`, a tick per task (collected in `ticks`); else the memory in
-/// use as a fill.
-fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, ticks: &mut std::collections::BTreeMap<&'static str, Vec<Rect>>, scene: &mut Scene) {
+/// Widest an instance card gets (its type is 1.5× by 495 px: wider only adds empty box).
+pub const MAX_CARD_W: f64 = 520.0;
+
+type ByColour = std::collections::BTreeMap<&'static str, Vec<Rect>>;
+
+/// Compact cells' shapes by layer (cells, then memory fills, then ticks), each by colour;
+/// ticks by service (index + 1, 0 for standalone tasks): no string compared per tick.
+#[derive(Default)]
+struct Batches {
+    cells: ByColour,
+    fills: ByColour,
+    ticks: Vec<Vec<Rect>>,
+}
+
+/// A compact cell: with `per_row`, a tick per task; else the memory in use as a fill.
+fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, batches: &mut Batches, scene: &mut Scene) {
     let (sim, c) = (cx.sim, cx.c);
     let inst = &sim.instances[i];
     // Square corners: thousands of tiny round rects cost more to raster than they add.
-    scene.rect(r, if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }, None, 0.0);
+    batches.cells.entry(if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }).or_default().push(r);
     match per_row {
         Some(per_row) => {
             for (k, &t) in inst.tasks.iter().enumerate() {
                 let m = Rect { x: r.x + 1.0 + (k % per_row) as f64 * (TICK + 1.0), y: r.y + 1.0 + (k / per_row) as f64 * (TICK + 1.0), w: TICK, h: TICK };
-                ticks.entry(c.service(sim.tasks[t].service)).or_default().push(m);
+                let k = sim.tasks[t].service.map_or(0, |s| s + 1);
+                if batches.ticks.len() <= k {
+                    batches.ticks.resize_with(k + 1, Vec::new);
+                }
+                batches.ticks[k].push(m);
                 scene.task_blocks.push((t, m));
             }
         }
         None => {
             let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
-            scene.rect(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r }, c.memory_bar, None, 0.0);
+            batches.fills.entry(c.memory_bar).or_default().push(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r });
             for &t in &inst.tasks {
                 scene.task_blocks.push((t, r));
             }

@@ -58,6 +58,9 @@ pub struct Ctx<'a> {
     pub under_zones: usize,
     /// Per service that can't place: why each instance refuses its next task (asked once).
     pub blockers: BTreeMap<usize, Vec<(usize, stevedore_sim::placement::Stage, String)>>,
+    /// Live tasks on no instance (Fargate, or waiting for EC2 capacity): found in one pass over
+    /// the sim's tasks, which zones and the waiting band then share.
+    pub loose: Vec<usize>,
 }
 
 pub const GAP: f64 = 8.0;
@@ -74,7 +77,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
             target_port.entry(t.task).or_insert(t.port);
         }
     }
-    let mut cx = Ctx { sim, view, c, ty, health, target_port, queue_at: (GAP, GAP), seen: legend::Seen::default(), line: if view.projection { 3.0 } else { 2.0 }, stub_top: BTreeMap::new(), under_zones: 0, blockers: BTreeMap::new() };
+    let mut cx = Ctx { sim, view, c, ty, health, target_port, queue_at: (GAP, GAP), seen: legend::Seen::default(), line: if view.projection { 3.0 } else { 2.0 }, stub_top: BTreeMap::new(), under_zones: 0, blockers: BTreeMap::new(), loose: (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none()).collect() };
     // Only where cards are drawn in detail (a few hundred instances at most).
     if sim.instances.len() <= 400 {
         cx.blockers = (0..sim.services.len()).filter(|&s| sim.services[s].unplaced.is_some()).map(|s| (s, sim.placement_blockers(s))).collect();
@@ -99,7 +102,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let mut inner = Rect { x: vpc.x + GAP, y: vpc.y + ty.small + 10.0, w: vpc.w - 2.0 * GAP, h: vpc.h - ty.small - 10.0 - GAP };
     cx.queue_at = (inner.x, inner.y);
 
-    let zones = zones(sim);
+    let zones = zones(sim, &cx.loose);
     // Bands above the zones: tasks waiting to be placed, then the load balancers.
     if let Some(h) = cards::draw_waiting(&mut cx, inner, &mut scene) {
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
@@ -124,7 +127,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     // Load balancers span the zones they serve; their lines go under the cards, with a stub
     // over the card down to the port so the end is visible.
     let lbs = traffic::draw_load_balancers(&mut cx, lb_band, &zones, &lanes, &mut scene);
-    traffic::draw_targets(&mut cx, &lbs, &mut scene);
+    traffic::draw_targets(&mut cx, &lbs, &zones, &lanes, &mut scene);
     departing(&cx, &mut scene);
     moves::draw(&mut cx, &mut scene);
     traffic::draw_calls(&mut cx, &mut scene);
@@ -139,9 +142,9 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
 
 /// Availability Zones in use: instances', live tasks' and subnets', sorted (never empty names:
 /// a task still waiting for capacity has no zone yet).
-pub fn zones(sim: &Sim) -> Vec<String> {
+pub fn zones(sim: &Sim, loose: &[usize]) -> Vec<String> {
     let mut z: BTreeSet<String> = sim.instances.iter().map(|i| i.spec.availability_zone.clone()).collect();
-    z.extend(sim.tasks.iter().filter(|t| t.live() && t.instance.is_none() && !t.awaiting_capacity).map(|t| t.availability_zone.clone()));
+    z.extend(loose.iter().map(|&t| &sim.tasks[t]).filter(|t| !t.awaiting_capacity).map(|t| t.availability_zone.clone()));
     z.extend(sim.scenario.subnets.iter().map(|s| s.availability_zone.clone()));
     z.remove("");
     z.into_iter().collect()

@@ -166,7 +166,7 @@ fn thousands_of_instances_become_marks_then_density_and_still_fit() {
             assert_eq!(scene.instance_cards.len(), sim.instances.len());
             let canvas = Rect { x: 0.0, y: 0.0, w, h };
             assert!(scene.instance_cards.iter().all(|(_, r)| inside(&canvas, r)), "{n} instances at {w}x{h}: cards must fit");
-            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { .. }));
+            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { rects, .. } if rects.iter().all(|r| r.w == crate::cards::TICK && r.h == crate::cards::TICK)));
             assert_eq!(ticks, marks, "{n} instances at {w}x{h}");
             // No per-instance text at this scale: nothing to overlap.
             assert!(scene.text_boxes().len() < 60, "{}", scene.text_boxes().len());
@@ -358,4 +358,128 @@ fn a_spot_notice_shows_tasks_moving_from_the_draining_instance_to_their_replacem
     sim.advance_to(sim.scenario.duration);
     let scene = layout(&sim, &view(1280.0, 720.0, true));
     assert!(!scene.objects.iter().any(|o| o.note == "replace") || sim.instances.iter().any(|i| i.status == stevedore_sim::engine::InstanceStatus::Draining));
+}
+
+/// first-light with slow start on its target group: the scale-out at 5 min adds ramping targets.
+fn first_light_slow_start() -> Sim {
+    let mut doc: serde_json::Value = serde_json::from_str(crate::scenarios::find("first-light").unwrap().json).unwrap();
+    doc["targetGroups"][0]["Attributes"] = serde_json::json!([{"Key": "slow_start.duration_seconds", "Value": "120"}]);
+    Sim::new(stevedore_sim::load(&doc.to_string()).unwrap())
+}
+
+#[test]
+fn a_target_in_slow_start_is_drawn_ramping_with_its_time_left() {
+    let mut sim = first_light_slow_start();
+    // Find a moment after the scale-out when the sim says some target ramps.
+    let mut t = 300_000;
+    while t < 600_000 && !sim.targets[0].iter().any(|x| sim.slow_start_ramp(0, x).is_some()) {
+        t += 5_000;
+        sim.advance_to(t);
+    }
+    let ramping: Vec<String> = sim.targets[0].iter().filter(|x| sim.slow_start_ramp(0, x).is_some()).map(|x| sim.tasks[x.task].id.clone()).collect();
+    assert!(!ramping.is_empty(), "the scale-out's targets ramp");
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        for o in scene.objects.iter().filter(|o| o.kind == "target-line") {
+            let (share, left) = sim.targets[0].iter().find(|x| sim.tasks[x.task].id == o.id).and_then(|x| sim.slow_start_ramp(0, x)).map_or((None, 0), |(s, l)| (Some(s), l));
+            match share {
+                Some(s) => assert_eq!(o.note, format!("healthy · slow start {}% · {} s left", (s * 100.0).round(), left.div_ceil(1000))),
+                None => assert_eq!(o.note, "healthy"),
+            }
+        }
+        let sparse = scene.shapes.iter().filter(|s| matches!(s, Shape::Line { dash: crate::scene::Dash::Sparse, .. })).count();
+        assert!(sparse >= ramping.len(), "{sparse} sparse lines for {} ramping targets", ramping.len());
+        let tags: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "slow-start").collect();
+        assert!(!tags.is_empty() && tags.iter().all(|o| o.note.starts_with("slow start ") && o.note.contains(" s · ")), "{tags:?}");
+        assert!(scene.objects.iter().any(|o| o.kind == "legend" && o.id.starts_with("slow start")));
+        let failures = check(&scene, w, h, projection);
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+    // After the window nothing ramps and nothing says so.
+    sim.advance_to(t + 130_000);
+    let scene = layout(&sim, &view(1280.0, 720.0, true));
+    assert!(!scene.objects.iter().any(|o| o.kind == "slow-start" || o.note.contains("slow start")));
+}
+
+#[test]
+fn an_unchanged_picture_is_recognised_and_any_change_is_not() {
+    // The app skips the repaint only when the display list is identical.
+    let mut sim = lesson("first-light");
+    sim.advance_to(100_000);
+    let v = view(1280.0, 720.0, true);
+    assert!(layout(&sim, &v).same_picture(&layout(&sim, &v)));
+    let selected = View { selected_instance: Some(0), ..view(1280.0, 720.0, true) };
+    assert!(!layout(&sim, &v).same_picture(&layout(&sim, &selected)));
+    let before = layout(&sim, &v);
+    sim.advance_to(320_000);
+    assert!(!before.same_picture(&layout(&sim, &v)), "the scale-out changes the picture");
+}
+
+#[test]
+fn sparse_zones_read_well() {
+    // fargate-spot-base: two zones of Fargate tasks only. Their blocks grow (type over the
+    // base size) and no zone says "0 instances".
+    let mut sim = lesson("fargate-spot-base");
+    sim.advance_to(180_000);
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        let base = crate::scene::Type::new(projection, w).small;
+        assert!(!scene.text_boxes().iter().any(|(_, t, _)| t.contains("0 instances")));
+        let zones: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "zone").collect();
+        assert_eq!(zones.len(), 2);
+        for z in zones {
+            let blocks: Vec<Rect> = scene.task_blocks.iter().map(|(_, r)| *r).filter(|r| z.r.contains(r.x, r.y)).collect();
+            assert_eq!(blocks.len(), 5, "{w}x{h}");
+            let chip_texts = scene.text_boxes().into_iter().filter(|(r, t, _)| z.r.contains(r.x, r.y) && t.starts_with("10.0.")).map(|(_, _, s)| s).collect::<Vec<_>>();
+            assert!(!chip_texts.is_empty() && chip_texts.iter().all(|&s| s > base), "{w}x{h}: chip text {chip_texts:?} not above {base}");
+            // Blocks of 1.6× to 2× the base size: as large as the zone takes.
+            let chip = chip_texts.iter().copied().fold(0.0, f64::max);
+            assert!(chip >= 1.6 * base, "{w}x{h}: chip text {chip} px, base {base} px");
+        }
+    }
+    // secrets-environment: one instance in one zone stays a card of readable size.
+    let mut sim = lesson("secrets-environment");
+    sim.advance_to(120_000);
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        let (_, card) = scene.instance_cards[0];
+        assert!(card.w <= crate::cards::MAX_CARD_W && card.h <= card.w * 0.7 + 0.01, "{w}x{h}: {card:?}");
+        assert!(check(&scene, w, h, projection).is_empty());
+    }
+}
+
+#[test]
+fn cross_zone_off_keeps_each_zones_lines_in_its_zone() {
+    // network-load-balancer: the NLB (cross-zone off by default) draws one node per zone and
+    // every line from it stays above its target's zone; the ALB beside it (always on) fans out
+    // from one point, so some of its lines cross into the other zone.
+    let mut sim = lesson("network-load-balancer");
+    sim.advance_to(180_000);
+    let nlb_tg = sim.scenario.target_groups.iter().position(|g| g.network()).unwrap();
+    assert!(!sim.cross_zone(nlb_tg));
+    for &(w, h, projection) in SIZES {
+        let scene = layout(&sim, &view(w, h, projection));
+        let zone_of = |x: f64, y: f64| scene.objects.iter().find(|o| o.kind == "zone" && o.r.contains(x, y)).map(|o| o.id.clone());
+        let lane_x = |zone: &str| scene.objects.iter().find(|o| o.kind == "zone" && o.id == zone).map(|o| (o.r.x, o.r.right())).unwrap();
+        let nodes: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "lb-node").collect();
+        assert_eq!(nodes.len(), 2, "{w}x{h}: one node per zone with targets");
+        let (mut zonal, mut crossing) = (0, 0);
+        let box_of = |kind: &str| scene.objects.iter().find(|o| o.kind == "lb" && sim.scenario.load_balancers.iter().any(|lb| lb.name == o.id && lb.kind == kind)).map(|o| o.r).unwrap();
+        let alb = box_of("application");
+        let starts_on = |o: &crate::scene::Object, b: Rect| (o.r.y - b.bottom()).abs() < 0.01 && o.r.x >= b.x && o.r.x <= b.right();
+        for line in scene.objects.iter().filter(|o| o.kind == "target-line") {
+            let zone = zone_of(line.r.x + line.r.w, line.r.y + line.r.h).expect("lines end in a zone");
+            let (x0, x1) = lane_x(&zone);
+            if nodes.iter().any(|n| (n.r.x + n.r.w / 2.0 - line.r.x).abs() < 0.01 && (n.r.y + n.r.h / 2.0 - line.r.y).abs() < 0.01) {
+                assert!(line.r.x >= x0 && line.r.x <= x1, "{w}x{h}: NLB line to {} starts at {} outside its zone {x0}..{x1}", line.id, line.r.x);
+                assert!(nodes.iter().any(|n| (n.r.x + n.r.w / 2.0 - line.r.x).abs() < 0.01 && n.id == zone), "{w}x{h}: from its zone's node");
+                zonal += 1;
+            } else if starts_on(line, alb) && (line.r.x < x0 || line.r.x > x1) {
+                crossing += 1;
+            }
+        }
+        assert!(zonal >= 2 && crossing >= 1, "{w}x{h}: {zonal} zonal lines, {crossing} crossing ALB lines");
+        assert!(scene.text_boxes().iter().any(|(_, t, _)| t.contains("cross-zone off")), "{w}x{h}: the NLB says so");
+        assert!(check(&scene, w, h, projection).is_empty(), "{:?}", check(&scene, w, h, projection));
+    }
 }

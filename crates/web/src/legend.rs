@@ -26,10 +26,17 @@ pub struct Seen {
     pub marks: bool,
     pub density: bool,
     pub standalone: bool,
+    pub slow_start: bool,
+    /// A target group with cross-zone load balancing off (one node per zone).
+    pub zonal: bool,
 }
 
 pub fn height(cx: &Ctx) -> f64 {
-    cx.ty.small + 14.0
+    strip_height(cx.ty)
+}
+
+pub fn strip_height(ty: crate::scene::Type) -> f64 {
+    ty.small + 14.0
 }
 
 enum Swatch {
@@ -57,7 +64,7 @@ pub fn draw(cx: &mut Ctx, strip: Rect, scene: &mut Scene) {
         }
     }
     // Short labels first (they mean nothing unexplained), then shapes.
-    let flags: [(bool, Swatch, &str); 14] = [
+    let flags: [(bool, Swatch, &str); 16] = [
         (s.short_ip, Swatch::Label(".16.5"), "end of task IP"),
         (s.countdown, Swatch::Label("1:20"), "until the task exits"),
         (s.port, Swatch::Label(":32768"), "host port"),
@@ -68,6 +75,8 @@ pub fn draw(cx: &mut Ctx, strip: Rect, scene: &mut Scene) {
         (s.capacity, Swatch::Outline(c.card_text, Dash::Solid), "block: width CPU, height memory"),
         (s.spot, Swatch::Block(c.alb), "corner: Spot"),
         (s.draining_instance, Swatch::Outline(c.initial, Dash::Long), "instance draining"),
+        (s.slow_start, Swatch::Line(c.healthy, Dash::Sparse), "slow start: share ramping up"),
+        (s.zonal, Swatch::Block(c.card_text), "LB node: cross-zone off, stays in its AZ"),
         (s.requests, Swatch::Dot(c.request), "requests"),
         (s.calls, Swatch::Line(c.call, Dash::Solid), "service call"),
         (s.marks, Swatch::Block(c.services[0]), "tick = one task"),

@@ -17,6 +17,7 @@ mod json_locate;
 mod keys;
 mod layout;
 mod legend;
+mod minimap;
 mod moves;
 mod narrative;
 mod paint;

@@ -26,6 +26,7 @@ fn dash(ctx: &CanvasRenderingContext2d, d: Dash, width: f64) {
         Dash::Dashed => &[3.0 * width, 2.0 * width],
         Dash::Dotted => &[width, 1.5 * width],
         Dash::Long => &[7.0 * width, 3.0 * width],
+        Dash::Sparse => &[2.0 * width, 4.0 * width],
     };
     let array = js_sys::Array::new();
     for v in pattern {
@@ -107,11 +108,16 @@ fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
                 ctx.stroke();
             }
             Shape::Marks { colour, rects } => {
-                ctx.set_fill_style_str(colour);
-                current_fill = Some(colour);
-                for r in rects {
-                    ctx.fill_rect(r.x, r.y, r.w, r.h);
+                // One path, one fill: thousands of separate fillRects cost the raster more.
+                if current_fill != Some(colour.as_str()) {
+                    ctx.set_fill_style_str(colour);
+                    current_fill = Some(colour);
                 }
+                ctx.begin_path();
+                for r in rects {
+                    ctx.rect(r.x, r.y, r.w, r.h);
+                }
+                ctx.fill();
             }
             Shape::Arrow { from, to, colour, size } => {
                 let (dx, dy) = (to.0 - from.0, to.1 - from.1);

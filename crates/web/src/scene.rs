@@ -44,6 +44,8 @@ pub enum Dash {
     Dashed,
     Dotted,
     Long,
+    /// Short dashes far apart: a target still in its slow-start window.
+    Sparse,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +234,12 @@ impl Scene {
         if self.objects.len() < OBJECT_LIMIT {
             self.objects.push(Object { kind, id: id.into(), r, note: note.into() });
         }
+    }
+
+    /// Whether `other` draws exactly the same pixels (same shapes in the same order): a frame
+    /// whose picture hasn't changed needs no repaint (the raster is most of a big frame's cost).
+    pub fn same_picture(&self, other: &Scene) -> bool {
+        self.shapes == other.shapes && self.callouts == other.callouts && self.overlay == other.overlay
     }
 
     /// What is under a world point: a task block first, then an instance card.

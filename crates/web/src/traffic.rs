@@ -85,7 +85,11 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
         let network = lb.kind == "network";
         let colour = if network { c.nlb } else { c.alb };
         scene.rect(r, c.card, Some(colour), 6.0);
-        let title = fit_parts(&[if network { "NLB" } else { "ALB" }, &lb.name], r.w - 2.0 * GAP, ty.title);
+        // Cross-zone said where it isn't the ALB's usual "on": an NLB either way, an ALB when a
+        // target group turned it off.
+        let off = groups[k].iter().any(|&tg| !sim.cross_zone(tg));
+        let zonal = if off { "cross-zone off" } else if network { "cross-zone on" } else { "" };
+        let title = fit_parts(&[if network { "NLB" } else { "ALB" }, &lb.name, zonal], r.w - 2.0 * GAP, ty.title);
         scene.text(r.x + r.w / 2.0, r.y + ty.title + 5.0, title.replacen(" · ", " ", 1), ty.title, colour, Align::Centre, true);
         let listeners: Vec<String> = lb
             .listeners
@@ -106,27 +110,65 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
 /// Lines from each balancer to each target's chip. The full line goes under the zones (it is
 /// inserted before their contents), a stub over the instance box shows where it ends, and dots
 /// ride on top.
-pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene) {
+pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], lanes: &[Rect], scene: &mut Scene) {
     let (sim, c) = (cx.sim, cx.c);
     let chips: BTreeMap<usize, crate::scene::Rect> = scene.chips.iter().copied().collect();
     let mut under = Vec::new();
     let mut over = Vec::new();
     let mut dots = Vec::new();
     let mut dotted = 0;
+    let mut ramping = Vec::new();
+    let mut nodes = Vec::new();
     for (lb, groups) in lbs {
         for (listener, &tg) in groups.iter().enumerate() {
             // The sim says which targets get requests (fail-open included).
             let any_healthy = sim.healthy_targets(tg) > 0;
-            let n_routed = sim.targets[tg].iter().filter(|t| t.routed(any_healthy)).count();
-            let per_target = if n_routed > 0 { sim.traffic_rps(tg) / n_routed as f64 } else { 0.0 };
-            for target in &sim.targets[tg] {
+            // Each target's share of the group's requests, as the sim routes them (slow start
+            // ramping, cross-zone on or off).
+            let shares = sim.target_shares(tg);
+            let rps = sim.traffic_rps(tg);
+            // Cross-zone off: each zone's load balancer node sends only to its own zone, so its
+            // lines start at a node above that zone (in the gap under the band, joined to the
+            // box) and stay in it.
+            let cross_zone = sim.cross_zone(tg);
+            let node_at = |zone: &str| {
+                let lane = zones.iter().position(|z| z == zone).map(|k| lanes[k])?;
+                let (x0, x1) = (lane.x.max(lb.x), lane.right().min(lb.right()));
+                let x = if x1 - x0 > 8.0 {
+                    x0 + (x1 - x0) * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0)
+                } else {
+                    // A zone beyond the box (balancers side by side): the node on the zone's
+                    // side towards the box, clear of the neighbour's fan point in the middle.
+                    lane.x + lane.w * if lb.x >= lane.right() { 0.85 } else { 0.15 }
+                };
+                Some((x, lb.bottom() + GAP / 2.0))
+            };
+            if !cross_zone {
+                let colour = health_colour(c, stevedore_sim::engine::TargetState::Healthy);
+                for zone in zones {
+                    if let Some(at) = node_at(zone).filter(|_| sim.targets[tg].iter().any(|t| sim.tasks[t.task].availability_zone == *zone)) {
+                        let foot = at.0.clamp(lb.x + 6.0, lb.right() - 6.0);
+                        nodes.push(Shape::Line { from: (foot, lb.bottom()), to: (foot, at.1), colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
+                        nodes.push(Shape::Line { from: (foot, at.1), to: at, colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
+                        let r = Rect { x: at.0 - 9.0, y: at.1 - 4.0, w: 18.0, h: 8.0 };
+                        nodes.push(Shape::Rect { r, fill: c.card_text.to_string(), stroke: Some(colour.to_string()), radius: 2.0 });
+                        scene.object("lb-node", zone.clone(), r, sim.scenario.target_groups[tg].name.clone());
+                    }
+                }
+                cx.seen.zonal = true;
+            }
+            for (target, share) in sim.targets[tg].iter().zip(&shares) {
                 let Some(chip) = chips.get(&target.task) else { continue };
                 let colour = health_colour(c, target.state).to_string();
-                let dash = health_dash(target.state);
+                let ramp = sim.slow_start_ramp(tg, target);
+                // Ramping: a sparse pattern, filling in as the share grows (shape, not colour).
+                let dash = if ramp.is_some() { Dash::Sparse } else { health_dash(target.state) };
+                let per_target = rps * share;
                 let to = chip.top_centre();
                 // Fanned from the listener's point on the box: lines to stacked cards differ in
                 // angle, so none hides behind another.
-                let from = (lb.x + lb.w * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom());
+                let fan = (lb.x + lb.w * (listener as f64 + 1.0) / (groups.len() as f64 + 1.0), lb.bottom());
+                let from = if cross_zone { fan } else { node_at(&sim.tasks[target.task].availability_zone).unwrap_or(fan) };
                 under.push(Shape::Line { from, to, colour: colour.clone(), width: cx.line, dash });
                 // The visible end: from the top of what holds the block down to the chip.
                 if let Some(holder) = cx.stub_top.get(&target.task) {
@@ -134,7 +176,11 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
                         over.push(Shape::Line { from: start, to, colour: colour.clone(), width: cx.line, dash });
                     }
                 }
-                let note = format!("{:?}", target.state).to_lowercase();
+                let mut note = format!("{:?}", target.state).to_lowercase();
+                if let Some((share, left)) = ramp {
+                    note = format!("{note} · slow start {}% · {} s left", (share * 100.0).round(), left.div_ceil(1000));
+                    ramping.push((to, share, left));
+                }
                 scene.object("target-line", sim.tasks[target.task].id.clone(), Rect { x: from.0, y: from.1, w: to.0 - from.0, h: to.1 - from.1 }, note);
                 cx.seen.health[target.state as usize] = true;
                 if target.routed(any_healthy) && per_target > 0.0 && dotted < MAX_DOTTED_LINES {
@@ -157,6 +203,36 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], scene: &mut Scene)
     scene.shapes.splice(at..at, under);
     scene.shapes.extend(over);
     scene.shapes.extend(dots);
+    scene.shapes.extend(nodes);
+    slow_start_labels(cx, &ramping, scene);
+}
+
+/// Labels at most, so a scale-out of dozens of targets stays a picture, not a wall of tags.
+const MAX_RAMP_LABELS: usize = 6;
+
+/// "slow start 42 s": an opaque tag above each ramping target's chip (left out of the label
+/// overlap checks like captions, kept off labels and each other).
+fn slow_start_labels(cx: &mut Ctx, ramping: &[((f64, f64), f64, u64)], scene: &mut Scene) {
+    if ramping.is_empty() {
+        return;
+    }
+    cx.seen.slow_start = true;
+    let (c, size) = (cx.c, cx.ty.small);
+    let keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    let world = Rect { h: scene.world.h - crate::legend::height(cx), ..scene.world };
+    let mut placed: Vec<Rect> = Vec::new();
+    for &(to, share, left) in ramping.iter().take(MAX_RAMP_LABELS) {
+        let text = format!("slow start {} s · {}%", left.div_ceil(1000), (share * 100.0).round());
+        let (w, h) = (crate::scene::text_width(&text, size) + 12.0, size + 8.0);
+        // Right above the ramping task's chip (inside its instance's box when there is room).
+        let near = Rect { x: to.0 - 1.0, y: to.1, w: 2.0, h: 1.0 };
+        let Some(r) = crate::captions::spot(near, w, h, false, world, &keep_out, &placed) else { continue };
+        scene.callouts.push(Shape::Rect { r, fill: c.caption.to_string(), stroke: None, radius: 4.0 });
+        scene.callouts.push(Shape::Frame { r, colour: c.healthy.to_string(), width: cx.line * 0.75, dash: Dash::Sparse, radius: 4.0 });
+        scene.callouts.push(Shape::Text { x: r.x + 6.0, y: r.y + size + 2.0, text: text.clone(), size, colour: c.caption_text.to_string(), align: Align::Left, bold: true });
+        scene.object("slow-start", String::new(), r, text);
+        placed.push(r);
+    }
 }
 
 /// Where the segment from → to (which ends inside `r`) enters `r` (the slab method).

@@ -52,6 +52,11 @@ impl Zoom {
         Zoom { scale, x: cx - canvas.0 / (2.0 * scale), y: cy - canvas.1 / (2.0 * scale) }.clamped(canvas)
     }
 
+    /// The same zoom with the world point (wx, wy) in the middle of the canvas (the minimap).
+    pub fn centre_on(&self, wx: f64, wy: f64, canvas: (f64, f64)) -> Zoom {
+        Zoom { x: wx - canvas.0 / (2.0 * self.scale), y: wy - canvas.1 / (2.0 * self.scale), ..*self }.clamped(canvas)
+    }
+
     /// Keeps the view inside the picture (which is exactly the canvas at scale 1).
     fn clamped(self, canvas: (f64, f64)) -> Zoom {
         let (vw, vh) = (canvas.0 / self.scale, canvas.1 / self.scale);

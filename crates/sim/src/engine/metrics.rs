@@ -105,14 +105,11 @@ impl Sim {
             let healthy: Vec<usize> = self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
             let routed: Vec<usize> = self.targets[tg].iter().filter(|t| t.routed(!healthy.is_empty())).map(|t| t.task).collect();
             // Round robin and least outstanding requests split evenly over identical tasks;
-            // slow start ramps a new target's share.
-            let ramp_ms = self.scenario.target_groups[tg].slow_start_s as u64 * 1000;
-            let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && (ramp_ms == 0 || self.now >= t.since + ramp_ms));
-            let weights: Vec<f64> = self.targets[tg].iter().filter(|x| x.routed(!healthy.is_empty())).map(|x| self.routing_weight(tg, x, any_full)).collect();
-            let total: f64 = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-            for (&t, w) in routed.iter().zip(&weights) {
-                if let Some(s) = self.tasks[t].service {
-                    if self.tasks[t].last_status == TaskStatus::Running {
+            // slow start ramps a new target's share; cross-zone off keeps each zone's share in it.
+            let weights = self.target_weights(tg);
+            for (target, &(w, total)) in self.targets[tg].iter().zip(&weights) {
+                if let Some(s) = self.tasks[target.task].service {
+                    if w > 0.0 && self.tasks[target.task].last_status == TaskStatus::Running {
                         service_rps[s] += rps * w / total;
                     }
                 }

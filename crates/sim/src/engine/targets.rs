@@ -94,6 +94,55 @@ impl Sim {
         elb::slow_start_weight(&self.scenario.target_groups[tg], target, any_full, self.now)
     }
 
+    /// Slow start as the canvas shows it: while `target` ramps, the share of a full target's
+    /// traffic it gets now and the ms left in its window; None when it is not ramping (slow
+    /// start off, not healthy, window over, or no other healthy target at full weight).
+    /// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
+    pub fn slow_start_ramp(&self, tg: usize, target: &Target) -> Option<(f64, u64)> {
+        let ramp = self.scenario.target_groups.get(tg)?.slow_start_s as u64 * 1000;
+        if ramp == 0 || target.state != TargetState::Healthy || self.now >= target.since + ramp {
+            return None;
+        }
+        let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && self.now >= t.since + ramp);
+        any_full.then(|| (self.routing_weight(tg, target, true), target.since + ramp - self.now))
+    }
+
+    /// Whether the target group's traffic crosses zones: its own
+    /// `load_balancing.cross_zone.enabled`, else its load balancer's (an ALB's is always on).
+    /// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html
+    pub fn cross_zone(&self, tg: usize) -> bool {
+        let lb = self.scenario.load_balancers.iter().find(|lb| lb.listeners.iter().any(|(_, _, t)| *t == Some(tg)));
+        self.scenario.target_groups.get(tg).and_then(|g| g.cross_zone).unwrap_or(lb.is_none_or(|lb| lb.cross_zone))
+    }
+
+    /// The share of the target group's requests each of its targets gets now (parallel to
+    /// `targets[tg]`, summing to 1 when any is routed): even over routed targets, a slow-start
+    /// target's weight ramped. With cross-zone load balancing off each zone's load balancer
+    /// node gets an equal share of clients (DNS) and splits it over its own zone's targets only.
+    pub fn target_shares(&self, tg: usize) -> Vec<f64> {
+        self.target_weights(tg).into_iter().map(|(w, total)| if total > 0.0 { w / total } else { 0.0 }).collect()
+    }
+
+    /// Each target's (weight, the total it is divided by) for `target_shares`; the metrics
+    /// divide in the same order so the numbers are exactly the same as they always were.
+    pub(super) fn target_weights(&self, tg: usize) -> Vec<(f64, f64)> {
+        let targets = &self.targets[tg];
+        let any_healthy = targets.iter().any(|t| t.state == TargetState::Healthy);
+        let weights: Vec<f64> = targets.iter().map(|t| if t.routed(any_healthy) { self.slow_start_ramp(tg, t).map_or(1.0, |(w, _)| w) } else { 0.0 }).collect();
+        let zone = |k: usize| self.tasks[targets[k].task].availability_zone.as_str();
+        if self.cross_zone(tg) {
+            let total: f64 = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+            return weights.iter().map(|&w| (w, total)).collect();
+        }
+        // Each zone's routed weight, summed in target order (a BTreeMap: no hash order).
+        let mut in_zone: std::collections::BTreeMap<&str, f64> = std::collections::BTreeMap::new();
+        for k in (0..targets.len()).filter(|&k| weights[k] > 0.0) {
+            *in_zone.entry(zone(k)).or_default() += weights[k];
+        }
+        let zones = in_zone.len() as f64;
+        (0..targets.len()).map(|k| (weights[k], (in_zone.get(zone(k)).copied().unwrap_or(0.0) * zones).max(f64::MIN_POSITIVE))).collect()
+    }
+
     /// Starts draining every target of the task; true if it had any.
     pub(super) fn deregister_targets(&mut self, task: usize) -> bool {
         let mut any = false;

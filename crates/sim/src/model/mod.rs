@@ -80,6 +80,8 @@ pub struct TargetGroup {
     /// `slow_start.duration_seconds` (0 = off).
     pub slow_start_s: u32,
     pub least_outstanding_requests: bool,
+    /// `load_balancing.cross_zone.enabled`: Some(on/off), or None to use the load balancer's.
+    pub cross_zone: Option<bool>,
     /// HTTP, HTTPS or TCP. A TCP check passes once the port accepts connections: it can't see
     /// an application that answers with errors.
     pub health_check_protocol: String,
@@ -99,6 +101,9 @@ pub struct LoadBalancer {
     pub arn: String,
     pub kind: String,
     pub listeners: Vec<(String, u16, Option<usize>)>,
+    /// Cross-zone load balancing at the load balancer level: always on for an ALB, off by
+    /// default for an NLB (`load_balancing.cross_zone.enabled`).
+    pub cross_zone: bool,
 }
 
 #[derive(Debug, Clone)]

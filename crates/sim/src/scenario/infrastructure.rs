@@ -364,7 +364,7 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
         }
         let port = ranged(&format!("{path}.Port"), tg.port, 80, 1, 65535, errors) as u16;
         let health_check = super::target_groups::health_check(&path, &tg, &protocol, errors);
-        let (mut deregistration_delay_s, mut slow_start_s, mut least_outstanding_requests) = (300, 0, false);
+        let (mut deregistration_delay_s, mut slow_start_s, mut least_outstanding_requests, mut cross_zone) = (300, 0, false, None);
         for (i, a) in tg.attributes.iter().flatten().enumerate() {
             let value = a.value.as_deref().unwrap_or_default();
             let vp = format!("{path}.Attributes[{i}].Value");
@@ -376,6 +376,13 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
                 Some("slow_start.duration_seconds") => match value.parse::<u32>() {
                     Ok(v) if v == 0 || (30..=900).contains(&v) => slow_start_s = v,
                     _ => errors.push(vp, "slow_start.duration_seconds is 30-900, or 0 to turn it off"),
+                },
+                // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html
+                Some("load_balancing.cross_zone.enabled") => match value {
+                    "true" => cross_zone = Some(true),
+                    "false" => cross_zone = Some(false),
+                    "use_load_balancer_configuration" => cross_zone = None,
+                    _ => errors.push(vp, "load_balancing.cross_zone.enabled is true, false or use_load_balancer_configuration"),
                 },
                 Some("load_balancing.algorithm.type") => match value {
                     "round_robin" => least_outstanding_requests = false,
@@ -406,6 +413,7 @@ fn load_target_groups(root: &Map<String, Value>, s: &mut Scenario, errors: &mut 
             deregistration_delay_s,
             slow_start_s,
             least_outstanding_requests,
+            cross_zone,
             health_check_path: health_check.path.clone().unwrap_or_default(),
             health_check_protocol: health_check.protocol.clone(),
             health_check,
@@ -490,7 +498,22 @@ fn load_load_balancers(root: &Map<String, Value>, s: &mut Scenario, errors: &mut
             }
             listeners.push((protocol, port, tg_index));
         }
+        // "With Application Load Balancers, cross-zone load balancing is always turned on at the
+        // load balancer level, and cannot be turned off"; "With Network Load Balancers,
+        // cross-zone load balancing is off by default at the load balancer level".
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html
+        let mut cross_zone = !network;
+        for (i, a) in lb.attributes.iter().flatten().enumerate() {
+            let vp = format!("{path}.Attributes[{i}].Value");
+            match (a.key.as_deref(), a.value.as_deref().unwrap_or_default()) {
+                (Some("load_balancing.cross_zone.enabled"), "true") => cross_zone = true,
+                (Some("load_balancing.cross_zone.enabled"), "false") if network => cross_zone = false,
+                (Some("load_balancing.cross_zone.enabled"), "false") => errors.push(vp, "an Application Load Balancer always has cross-zone load balancing on; turn it off on a target group instead"),
+                (Some("load_balancing.cross_zone.enabled"), _) => errors.push(vp, "load_balancing.cross_zone.enabled is true or false"),
+                (key, _) => errors.push(format!("{path}.Attributes[{i}].Key"), format!("`{}` is not a load balancer attribute Stevedore models (load_balancing.cross_zone.enabled)", key.unwrap_or_default())),
+            }
+        }
         let arn = s.arns.load_balancer(&name, network);
-        s.load_balancers.push(LoadBalancer { name, arn, kind, listeners });
+        s.load_balancers.push(LoadBalancer { name, arn, kind, listeners, cross_zone });
     }
 }

@@ -384,6 +384,9 @@ pub struct CreateLoadBalancer {
     pub subnets: Option<Vec<String>>,
     #[serde(alias = "listeners")]
     pub listeners: Option<Vec<CreateListener>>,
+    /// ModifyLoadBalancerAttributes' attributes, set at creation (Stevedore's shape, as for
+    /// target groups): `load_balancing.cross_zone.enabled`.
+    pub attributes: Option<Vec<TargetGroupAttribute>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
