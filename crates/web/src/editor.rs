@@ -197,12 +197,16 @@ pub fn view(p: &EditorProps<'_>, cb: &EditorCallbacks) -> Html {
                 <pre id="gutter" class="gutter mono" aria-hidden="true">{ gutter(lines, &bad) }</pre>
                 <textarea id="scenario-text" class="mono" spellcheck="false" wrap="off" value={p.text.to_string()} oninput={on_input} onscroll={Callback::from(|_: Event| sync_gutter())} rows="18" />
             </div>
-            <label for="paste-td">{ "Paste a task definition (RegisterTaskDefinition or DescribeTaskDefinition output)" }</label>
-            <textarea id="paste-td" class="mono" rows="4" spellcheck="false" placeholder="{\"family\": \"web\", \"containerDefinitions\": [...]}" />
-            <div class="row">
-                <button id="add-td" class="tool" onclick={on_paste}>{ "Add to scenario" }</button>
-                if let Some(err) = p.paste_error { <span class="status bad" id="paste-error">{ err }</span> }
-            </div>
+            if !eks {
+                <>
+                <label for="paste-td">{ "Paste a task definition (RegisterTaskDefinition or DescribeTaskDefinition output)" }</label>
+                <textarea id="paste-td" class="mono" rows="4" spellcheck="false" placeholder="{\"family\": \"web\", \"containerDefinitions\": [...]}" />
+                <div class="row">
+                    <button id="add-td" class="tool" onclick={on_paste}>{ "Add to scenario" }</button>
+                    if let Some(err) = p.paste_error { <span class="status bad" id="paste-error">{ err }</span> }
+                </div>
+                </>
+            }
         </section>
     }
 }

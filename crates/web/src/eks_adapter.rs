@@ -245,8 +245,9 @@ fn picture(m: &Manifest, at_s: i64) -> EksPicture {
         run.decisions.iter().find(|d| d.pod == key).map(|d| why(&run, d))
     };
     let deployment_of = |pod: &eks::scheduler::state::PodInfo| {
+        // `NAME-HASH-SUFFIX`: the Deployment's name is everything before the last two parts.
         pod.owner_selector.as_ref()?;
-        m.deployments.iter().position(|d| d.namespace == pod.namespace && pod.name.strip_prefix(d.name.as_str()).is_some_and(|r| r.starts_with('-')))
+        m.deployments.iter().position(|d| d.namespace == pod.namespace && pod.name.strip_prefix(d.name.as_str()).is_some_and(|r| r.starts_with('-') && r.matches('-').count() == 2))
     };
     // Pod IPs exactly as the CLI's `kubectl get pods -o wide` prints them (bind order).
     let mut app_index = 0;

@@ -28,12 +28,12 @@ pub fn block_h(ty: Type) -> f64 {
 
 /// Narrowest application pod block: the end of a pod IP (`.104.16`) on its chip.
 pub fn block_min_w(ty: Type) -> f64 {
-    text_width(".104.16", ty.small) + 10.0
+    text_width(".104.16", ty.small) + 14.0
 }
 
 /// Narrowest when a full row would not fit otherwise: the chip shows the last octet (`.16`).
 fn block_narrow_w(ty: Type) -> f64 {
-    text_width(".250", ty.small) + 10.0
+    text_width(".250", ty.small) + 14.0
 }
 
 /// DaemonSet pods are drawn to scale but never thinner than this: seen, not read.
@@ -53,14 +53,18 @@ fn cpu(m: i64) -> String {
     format!("{:.2} vCPU", m as f64 / 1000.0)
 }
 
-/// The pod's name without its ReplicaSet hash: `web-krsl6q8qp8-6h6sg` → `web…6h6sg`.
+/// The pod's name, shortened to fit: `web-krsl6q8qp8-6h6sg` → `web…6h6sg` → `web` (its
+/// Deployment, which a class reads more easily than a random suffix).
 fn short_pod(q: &PodView) -> Vec<String> {
     let parts: Vec<&str> = q.name.split('-').collect();
     let mut out = vec![q.name.clone()];
     if parts.len() >= 3 && q.deployment.is_some() {
-        out.push(format!("{}…{}", parts[..parts.len() - 2].join("-"), parts[parts.len() - 1]));
+        let owner = parts[..parts.len() - 2].join("-");
+        out.push(format!("{owner}…{}", parts[parts.len() - 1]));
+        out.push(owner);
+    } else {
+        out.push(parts.last().copied().unwrap_or("").to_string());
     }
-    out.push(parts.last().copied().unwrap_or("").to_string());
     out
 }
 
@@ -81,8 +85,8 @@ pub fn draw_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
     let (q, ty, c) = (&cx.p.pods[k], cx.ty, cx.c);
     scene.task_blocks.push((k, r));
     if q.system {
-        scene.rect(r, c.card_draining, None, 2.0);
-        scene.frame(r, c.muted_text, 1.5, Dash::Dashed, 2.0);
+        scene.rect(r, c.draining, None, 2.0);
+        scene.frame(r, c.background, 1.5, Dash::Dashed, 2.0);
         scene.object("system-pod", q.name.clone(), r, q.ip.clone().unwrap_or_default());
     } else if q.node.is_none() {
         scene.rect(r, c.subnet, None, 3.0);

@@ -45,11 +45,13 @@ fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
                 <dt>{ "Node" }</dt><dd>{ node.unwrap_or_else(|| html! { "none yet" }) }</dd>
                 <dt>{ "Pod IP" }</dt><dd id="pod-ip">{ q.ip.clone().unwrap_or_else(|| "none (not scheduled)".into()) }{ if q.system { " (host network: the node's IP)" } else { "" } }</dd>
                 <dt>{ "Requests" }</dt><dd>{ format!("cpu {}m · memory {}", q.cpu_m, mib(q.memory)) }</dd>
+                <dt>{ "Image" }</dt><dd class="mono">{ q.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(", ") }</dd>
                 if !q.node_selector.is_empty() {
                     <dt>{ "nodeSelector" }</dt><dd class="mono">{ q.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ") }</dd>
                 }
                 if q.tolerations > 0 { <dt>{ "Tolerations" }</dt><dd>{ q.tolerations }</dd> }
             </dl>
+            { why(q) }
             { for q.containers.iter().map(|c| html! {
                 <div class="container-def">
                     <h3>{ format!("Container {}", c.name) }</h3>
@@ -57,7 +59,6 @@ fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
                     <p>{ format!("requests: cpu {}m, memory {}", c.cpu_m, mib(c.memory)) }</p>
                 </div>
             }) }
-            { why(q) }
         </section>
     }
 }

@@ -8,7 +8,7 @@ use crate::eks_adapter::EksPicture;
 use crate::eks_cards::{self, Cx};
 use crate::layout::GAP;
 use crate::palette::Colours;
-use crate::scene::{fit_parts, fit_words, Align, Dash, Rect, Scene, Type};
+use crate::scene::{first_fit, fit_parts, fit_words, Align, Dash, Rect, Scene, Type};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EksView {
@@ -80,8 +80,9 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
     scene.object("zone", z.name.clone(), lane, "");
     let sub = Rect { x: lane.x + GAP / 2.0, y: lane.y + ty.title + 10.0, w: lane.w - GAP, h: lane.h - ty.title - 10.0 - GAP / 2.0 };
     scene.frame(sub, c.vpc, 1.0, Dash::Dashed, 4.0);
-    let label = [format!("private subnet {}", z.cidr), format!("{} pod IPs", pods)];
-    scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, fit_parts(&[&label[0], &label[1]], sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
+    let label = [format!("private subnet {}", z.cidr), plural(pods, "pod IP")];
+    let candidates = [label.join(" · "), format!("subnet {} · {}", z.cidr, label[1]), format!("subnet {}", z.cidr), z.cidr.clone()];
+    scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, first_fit(&candidates, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
     scene.object("subnet", z.cidr.clone(), sub, label.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
     if z.nodes.is_empty() {
@@ -105,8 +106,10 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
         let band = Rect { x: inside.x, y, w: inside.w, h };
         let first = &p.nodes[members[0]];
         let kind = if first.managed { "managed" } else { "self-managed" };
-        let spot = if first.spot { "Spot" } else { "" };
-        let text = fit_parts(&[&format!("node group {g}"), kind, spot, &first.instance_type], band.w, ty.small);
+        let spot = if first.spot { " Spot" } else { "" };
+        let ty_ = &first.instance_type;
+        let candidates = [format!("node group {g} · {kind}{spot} · {ty_}"), format!("node group {g} · {ty_}"), format!("group {g} · {ty_}"), format!("{g} · {ty_}"), g.clone()];
+        let text = first_fit(&candidates, band.w, ty.small);
         scene.text(band.x, band.y + ty.small + 2.0, text, ty.small, c.lane_text, Align::Left, true);
         scene.object("node-group", g.clone(), band, format!("{kind} {}", first.instance_type));
         eks_cards::draw_nodes(cx, members, Rect { y: band.y + label_h, h: band.h - label_h, ..band }, scene);
@@ -118,9 +121,9 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
 fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     let (ty, c) = (cx.ty, cx.c);
     let items: [(&str, &str, Dash, &str); 3] = [
-        (c.services[0], c.services[0], Dash::Solid, "pod: width CPU request, height memory; chip: pod IP"),
-        (c.card_draining, c.muted_text, Dash::Dashed, "DaemonSet pod (aws-node, kube-proxy)"),
-        (c.subnet, c.initial, Dash::Dashed, "Pending (FailedScheduling)"),
+        (c.services[0], c.services[0], Dash::Solid, "pod: CPU × memory requests, pod IP"),
+        (c.draining, c.background, Dash::Dashed, "DaemonSet pod"),
+        (c.subnet, c.initial, Dash::Dashed, "Pending"),
     ];
     let mut x = strip.x + GAP;
     let sw = ty.small;
