@@ -245,3 +245,23 @@ pub fn select_share_link() {
         input.select();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::EditorError;
+
+    #[test]
+    fn manifest_errors_are_marked_on_their_yaml_lines() {
+        let lesson = crate::scenarios::find("eks-same-web-app").unwrap().json;
+        let text = lesson.replace("cpu: 500m", "cpu: 1GB");
+        let errors = crate::eks_adapter::EksSession::load(&text).err().unwrap();
+        let shown = EditorError::from_manifest(&text, &errors);
+        let want = text.lines().position(|l| l.contains("cpu: 1GB")).unwrap() + 1;
+        assert!(shown.iter().any(|e| e.path.ends_with("resources.requests.cpu") && e.line == Some(want)), "{shown:?}");
+        // A tab in indentation: the parser names the line, and so does the editor.
+        let tabbed = lesson.replacen("  name: shop", "\tname: shop", 1);
+        let errors = crate::eks_adapter::EksSession::load(&tabbed).err().unwrap();
+        let want = tabbed.lines().position(|l| l.starts_with('\t')).unwrap() + 1;
+        assert_eq!(EditorError::from_manifest(&tabbed, &errors)[0].line, Some(want));
+    }
+}

@@ -102,6 +102,19 @@ fn why(q: &PodView) -> Html {
     }
 }
 
+/// `NodeResourcesBalancedAllocation` with a zero-width space before each inner capital, so a
+/// narrow panel wraps it between words instead of pushing the numbers out.
+fn camel_breaks(name: &str) -> String {
+    let mut out = String::new();
+    for (k, ch) in name.chars().enumerate() {
+        if k > 0 && ch.is_ascii_uppercase() {
+            out.push('\u{200B}');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// One table per scored node (narrow enough for the side panel at projection size).
 fn scores(w: &Why) -> Html {
     let scored: Vec<_> = w.verdicts.iter().filter(|v| v.total.is_some()).collect();
@@ -110,13 +123,14 @@ fn scores(w: &Why) -> Html {
     }
     html! {
         <>
-            <p class="label">{ "Scores: raw → normalised 0–100 × weight = weighted" }</p>
+            <p class="label">{ "Scores: raw → normalised (0–100) × weight = weighted; the highest total wins" }</p>
             { for scored.iter().map(|v| html! {
                 <table class={classes!("why-scores", (w.chosen.as_deref() == Some(v.node.as_str())).then_some("chosen"))} data-node={v.node.clone()}>
-                    <thead><tr><th>{ short(&v.node) }</th><th>{ "raw" }</th><th>{ "norm" }</th><th>{ "×w" }</th><th>{ "weighted" }</th></tr></thead>
+                    <caption>{ format!("{} · total {}", short(&v.node), v.total.unwrap_or(0)) }</caption>
+                    <thead><tr><th>{ "plugin" }</th><th>{ "raw" }</th><th>{ "norm" }</th><th>{ "×w" }</th><th>{ "=" }</th></tr></thead>
                     <tbody>
                         { for v.scores.iter().map(|(plugin, raw, norm, weight, weighted)| html! {
-                            <tr><td>{ plugin }</td><td>{ raw }</td><td>{ norm }</td><td>{ weight }</td><td>{ weighted }</td></tr>
+                            <tr><td>{ camel_breaks(plugin) }</td><td>{ raw }</td><td>{ norm }</td><td>{ weight }</td><td>{ weighted }</td></tr>
                         }) }
                         <tr class="total"><td>{ "total" }</td><td></td><td></td><td></td><td>{ v.total.unwrap_or(0) }</td></tr>
                     </tbody>
