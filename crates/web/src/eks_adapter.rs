@@ -81,6 +81,10 @@ pub struct PodView {
     pub node_selector: Vec<(String, String)>,
     pub tolerations: usize,
     pub why: Option<Why>,
+    /// Its ReplicaSet's revision, and whether that is an older one than the Deployment's newest
+    /// (a rolling update in progress).
+    pub revision: Option<i64>,
+    pub old: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,6 +271,15 @@ fn picture(m: &Manifest, at_s: i64) -> EksPicture {
         let reason = pp.message.clone().or_else(|| Some(format!("waiting for scheduler {:?}", pp.pod.spec.scheduler_name)));
         p.pods.push(pod_view(&pp.pod, deployment_of(&pp.pod), false, None, None, None, reason, why_of(&pp.pod)));
     }
+    // Which ReplicaSet each Deployment pod belongs to: its revision, and whether it is older.
+    for q in p.pods.iter_mut() {
+        let Some(r) = q.deployment.and_then(|d| run.rollouts.get(d)) else { continue };
+        let newest = r.new_set().map(|s| s.hash.clone());
+        if let Some(set) = r.sets.iter().find(|s| s.pods.iter().any(|sp| sp.name == q.name)) {
+            q.revision = Some(set.revision);
+            q.old = newest.as_deref() != Some(set.hash.as_str());
+        }
+    }
     let mut zone_names: Vec<String> = m.cluster.iter().flat_map(|c| &c.availability_zones).cloned().collect();
     for n in &p.nodes {
         if !zone_names.contains(&n.zone) {
@@ -313,6 +326,8 @@ fn pod_view(pod: &eks::scheduler::state::PodInfo, deployment: Option<usize>, sys
         node_selector: pod.spec.node_selector.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         tolerations: pod.spec.tolerations.len(),
         why,
+        revision: None,
+        old: false,
     }
 }
 
@@ -386,6 +401,19 @@ mod tests {
         assert!(paths.contains(&"$[0].spec.narrative[1].title") && paths.contains(&"$[0].spec.narrative[1].text"), "{errors:?}");
         assert_eq!(duration_ms("1h30m"), Some(5_400_000));
         assert_eq!(duration_ms("90"), None);
+    }
+
+    #[test]
+    fn a_rolling_update_shows_old_replica_set_pods_until_it_is_done() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        let old_at = |s: &mut EksSession, t: u64| {
+            s.at(t);
+            s.picture.pods.iter().filter(|q| q.old).count()
+        };
+        assert_eq!(old_at(&mut s, 230_000), 0, "before set image, one ReplicaSet");
+        assert!((240..260).any(|t| old_at(&mut s, t * 1000) > 0), "mid update, old pods remain");
+        assert_eq!(old_at(&mut s, 330_000), 0, "done");
+        assert!(s.picture.pods.iter().filter(|q| q.deployment.is_some()).all(|q| q.revision == Some(2)));
     }
 
     #[test]

@@ -96,7 +96,14 @@ pub fn draw_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
         scene.text(r.x + r.w / 2.0, r.y + 2.0 * ty.small + 12.0, first_fit(&["Pending".into()], r.w - 6.0, ty.small), ty.small, c.initial, Align::Centre, true);
         scene.object("pending-pod", q.name.clone(), r, q.pending_reason.clone().unwrap_or_default());
     } else {
-        scene.rect(r, c.service(q.deployment), None, 3.0);
+        // An older ReplicaSet's pods (mid rolling update) are dimmer, with a dashed edge.
+        let fill = c.service(q.deployment);
+        if q.old {
+            scene.rect(r, &crate::palette::with_alpha(fill, 0.5), None, 3.0);
+            scene.frame(r, fill, 1.5, Dash::Dashed, 3.0);
+        } else {
+            scene.rect(r, fill, None, 3.0);
+        }
         let ip = q.ip.clone().unwrap_or_default();
         let chip = Rect { x: r.x + 3.0, y: r.y + 3.0, w: r.w - 6.0, h: chip_h(ty) };
         let text = ip_text(&ip, chip.w - 6.0, ty);
@@ -105,10 +112,11 @@ pub fn draw_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
             scene.text(chip.x + chip.w / 2.0, chip.y + ty.small + 1.0, text, ty.small, c.card_text, Align::Centre, true);
         }
         if r.h >= block_h(ty) {
-            let name = first_fit(&short_pod(q), r.w - 6.0, ty.small);
-            scene.text(r.x + r.w / 2.0, chip.bottom() + ty.small + 3.0, name, ty.small, c.on_block, Align::Centre, true);
+            let names = if q.old { vec![format!("{} (old)", short_pod(q).last().cloned().unwrap_or_default()), "old".into()] } else { short_pod(q) };
+            let name = first_fit(&names, r.w - 6.0, ty.small);
+            scene.text(r.x + r.w / 2.0, chip.bottom() + ty.small + 3.0, name, ty.small, if q.old { c.card_text } else { c.on_block }, Align::Centre, true);
         }
-        scene.object("pod", q.name.clone(), r, ip);
+        scene.object(if q.old { "pod-old" } else { "pod" }, q.name.clone(), r, ip);
     }
     if cx.v.selected_pod == Some(k) {
         scene.frame(r.inset(-2.0), c.selected, 2.0, Dash::Solid, 4.0);

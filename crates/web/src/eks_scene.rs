@@ -120,11 +120,15 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
 /// What the colours and shapes mean, in the screen's bottom strip.
 fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     let (ty, c) = (cx.ty, cx.c);
-    let items: [(&str, &str, Dash, &str); 3] = [
-        (c.services[0], c.services[0], Dash::Solid, "pod: CPU × memory requests, pod IP"),
-        (c.draining, c.background, Dash::Dashed, "DaemonSet pod"),
-        (c.subnet, c.initial, Dash::Dashed, "Pending"),
-    ];
+    let p = cx.p;
+    let old = crate::palette::with_alpha(c.services[0], 0.5);
+    let mut items: Vec<(&str, &str, Dash, &str)> = vec![(c.services[0], c.services[0], Dash::Solid, "pod: CPU × memory requests, pod IP"), (c.draining, c.background, Dash::Dashed, "DaemonSet pod")];
+    if p.pods.iter().any(|q| q.old && q.node.is_some()) {
+        items.push((&old, c.services[0], Dash::Dashed, "old ReplicaSet"));
+    }
+    if !p.pending.is_empty() {
+        items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
+    }
     let mut x = strip.x + GAP;
     let sw = ty.small;
     let base = strip.y + (strip.h + ty.small) / 2.0 - 2.0;

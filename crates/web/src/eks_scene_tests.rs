@@ -83,7 +83,8 @@ fn the_lesson_fits_every_screen_at_every_step_and_shows_what_it_must() {
             }
             // Every bound application pod is drawn with its IP, inside a node card.
             let bound = s.picture.pods.iter().filter(|q| q.node.is_some() && !q.system).count();
-            let pods = objects(&scene, "pod");
+            let mut pods = objects(&scene, "pod");
+            pods.extend(objects(&scene, "pod-old"));
             assert_eq!(pods.len(), bound, "at {t} ms, {w}x{h}: {:?}", objects(&scene, "node"));
             assert!(pods.iter().all(|q| q.note.starts_with("192.168.")), "{pods:?}");
             assert_eq!(objects(&scene, "system-pod").len(), 2 * s.picture.nodes.len());
