@@ -195,7 +195,14 @@ pub fn draw_nodes(cx: &Cx, members: &[usize], area: Rect, scene: &mut Scene) {
     }
 }
 
+/// A big card (a node filling a zone on a large screen) gets bigger type, up to 1.5×, as the
+/// ECS instance cards do, so its chips read from the back of the room.
 fn node_card(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
+    let scaled = Cx { ty: cx.ty.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5)), p: cx.p, v: cx.v, c: cx.c, line: cx.line };
+    node_card_at_scale(&scaled, i, r, scene);
+}
+
+fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     let (p, ty, c) = (cx.p, cx.ty, cx.c);
     let node = &p.nodes[i];
     scene.instance_cards.push((i, r));

@@ -72,7 +72,10 @@ fn why(q: &PodView) -> Html {
         };
         return html! { <div class="why" id="why-node"><h3>{ "Why this node?" }</h3><p>{ text }</p></div> };
     };
+    let best = w.verdicts.iter().filter_map(|v| v.total).max();
+    let tied = w.verdicts.iter().filter(|v| v.total.is_some() && v.total == best).count();
     let summary = match (&w.chosen, &w.message) {
+        (Some(n), _) if tied > 1 => format!("Bound to {}: {tied} nodes tied on the highest total ({}), and kube-scheduler picks one of the tied nodes at random (here from the scenario's seed).", short(n), best.unwrap_or(0)),
         (Some(n), _) if w.verdicts.iter().filter(|v| v.rejected.is_none()).count() == 1 => format!("Bound to {}: the only node that passed every filter, so it was not scored.", short(n)),
         (Some(n), _) => format!("Bound to {}: the highest total score of the nodes that passed the filters.", short(n)),
         (None, Some(m)) => format!("FailedScheduling: {m}"),
