@@ -353,7 +353,7 @@ fn why(run: &eks::run::EksRun, d: &eks::scheduler::decision::Decision) -> Why {
 mod tests {
     use super::*;
 
-    const LESSON: &str = include_str!("../../../www/scenarios/eks-same-web-app.yaml");
+    const LESSON: &str = include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml");
 
     #[test]
     fn the_lesson_loads_with_its_narrative_and_draws_nodes_in_every_zone() {
