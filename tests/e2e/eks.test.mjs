@@ -103,6 +103,10 @@ test('scaled past the nodes, a pod waits in the Pending lane with its FailedSche
   assert.equal(objects(s, 'pod').length, 9);
   assert.equal(await page.$eval('#summary', (e) => e.dataset.pending), '1');
   await page.screenshot({ path: `${SHOTS}/eks-lesson-pending-1920x1080.png` });
+  // The applied manifest survives a reload, as an ECS scenario does.
+  await page.reload();
+  await page.waitForSelector('#summary[data-orchestrator="eks"]', { state: 'attached' });
+  assert.match(await page.textContent('#narrative'), /One web app, two orchestrators/);
   assert.deepEqual(problems, []);
   await page.close();
 });
