@@ -6,9 +6,13 @@
 # small margin. Raised to 750 KiB the same day for 729 KiB measured: the architecture-diagram
 # canvas (issue 10), the editor and event log work (issue 11) and the cost meter, cost charts
 # and Compare view (issue 16) landed together. Cutting it is issue 13's open work.
+# Raised to 850 KiB for 833 KiB measured (729 before; 843 once rebased on the substrate split): EKS in the app (issue 14) ships the sim's
+# EKS model (manifest readers, kube-scheduler, Deployment controllers), its YAML parser
+# (saphyr-parser) and the EKS picture and inspector. Loading EKS as a separate module on demand
+# would take it back out of the first load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_KIB=750
+BUDGET_KIB=850
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do

@@ -19,6 +19,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
 
+// The EKS mode's view, drawing and clock (a child module: it reads the app's fields).
+#[path = "eks_view.rs"]
+mod eks_view;
+
 pub const SPEEDS: &[u32] = &[1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const DEFAULT_SPEED: usize = 3; // 10×
 
@@ -75,6 +79,8 @@ pub enum Tab {
 
 pub struct App {
     scenario: Option<Scenario>,
+    /// An EKS manifest running instead of an ECS scenario (then `scenario` and `sim` are None).
+    eks: Option<crate::eks_adapter::EksSession>,
     sim: Option<Sim>,
     load_errors: Vec<String>,
     playing: bool,
@@ -176,6 +182,9 @@ impl App {
     }
 
     fn draw(&mut self) {
+        if self.eks.is_some() {
+            return self.draw_eks();
+        }
         let (Some(sim), Some(canvas)) = (&self.sim, self.canvas.cast::<HtmlCanvasElement>()) else { return };
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
@@ -239,6 +248,9 @@ impl App {
 
     /// Moves the clock to `t`, replaying from the nearest checkpoint when going back.
     fn seek(&mut self, t: u64) {
+        if self.eks.is_some() {
+            return self.seek_eks(t);
+        }
         let Some(scenario) = &self.scenario else { return };
         let t = t.min(scenario.duration);
         let rebuilt = self.sim.as_ref().is_none_or(|s| s.now() > t);
@@ -347,8 +359,12 @@ impl App {
     /// shown against the text as typed. Returns whether it applied.
     fn apply(&mut self, text: &str) -> bool {
         self.editor_text = text.to_string();
+        if crate::eks_adapter::is_manifest(text) {
+            return self.apply_eks(text);
+        }
         match stevedore_sim::load(text) {
             Ok(scenario) => {
+                self.eks = None;
                 self.scenario = Some(scenario);
                 self.sim = None;
                 self.selection = None;
@@ -433,6 +449,7 @@ impl Component for App {
         let projection = search.contains("projection=1") || search.contains("dashboard=true");
         let mut app = App {
             scenario: None,
+            eks: None,
             sim: None,
             load_errors: vec![],
             playing: false,
@@ -521,6 +538,9 @@ impl Component for App {
                 let t_start = now_ms();
                 let elapsed = self.last_frame_ms.map_or(0.0, |last| (ts - last).clamp(0.0, 250.0));
                 self.last_frame_ms = Some(ts);
+                if self.playing && self.eks.is_some() {
+                    self.advance_eks(elapsed);
+                }
                 if let (true, Some(sim)) = (self.playing, self.sim.as_mut()) {
                     let end = sim.scenario.duration as f64;
                     self.sim_time_ms = (self.sim_time_ms + elapsed * SPEEDS[self.speed] as f64).min(end);
@@ -562,7 +582,7 @@ impl Component for App {
                 (changed && due) || !self.playing
             }
             Msg::TogglePlay => {
-                if !self.playing && self.sim.as_ref().is_some_and(|s| s.now() >= s.scenario.duration) {
+                if !self.playing && (self.sim.as_ref().is_some_and(|s| s.now() >= s.scenario.duration) || self.eks.as_ref().is_some_and(|e| self.sim_time_ms as u64 >= e.duration_ms)) {
                     self.seek(0);
                 }
                 self.playing = !self.playing;
@@ -582,7 +602,7 @@ impl Component for App {
             }
             Msg::Step => {
                 self.playing = false;
-                if let Some(t) = self.next_logged_moment() {
+                if let Some(t) = self.next_logged_moment().or_else(|| self.next_eks_moment()) {
                     self.seek(t);
                 }
                 true
@@ -830,6 +850,9 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        if let Some(eks) = &self.eks {
+            return self.view_eks(ctx, eks);
+        }
         let link = ctx.link();
         let Some(sim) = &self.sim else {
             return html! {

@@ -2,7 +2,6 @@
 //! it (each naming its line; a click puts the cursor there) and marked in the line-number gutter,
 //! paste a task definition, import, export and share.
 
-use crate::scenarios::BUILT_IN;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -26,6 +25,16 @@ impl EditorError {
             .enumerate()
             .map(|(k, e)| EditorError { path: e.path.clone(), message: e.message.clone(), line: if k < LOCATED { crate::json_locate::line_of(text, &e.path, &e.message) } else { None } })
             .collect()
+    }
+
+    /// An EKS manifest's errors: YAML paths by indentation, a JSON array's as JSON, syntax
+    /// errors by the line their message names.
+    pub fn from_manifest(text: &str, errors: &[stevedore_sim::error::ValidationError]) -> Vec<EditorError> {
+        let json = text.trim_start().starts_with('[');
+        let locate = |e: &stevedore_sim::error::ValidationError| {
+            if json || e.path == "$" { crate::json_locate::line_of(text, &e.path, &e.message) } else { crate::yaml_locate::line_of(text, &e.path) }
+        };
+        errors.iter().enumerate().map(|(k, e)| EditorError { path: e.path.clone(), message: e.message.clone(), line: if k < LOCATED { locate(e) } else { None } }).collect()
     }
 }
 
@@ -132,7 +141,9 @@ pub fn view(p: &EditorProps<'_>, cb: &EditorCallbacks) -> Html {
             }
         })
     };
-    let export_href = format!("data:application/json;charset=utf-8,{}", String::from(js_sys::encode_uri_component(p.text)));
+    let eks = crate::eks_adapter::is_manifest(p.text);
+    let (mime, file) = if eks { ("application/yaml", "stevedore-manifest.yaml") } else { ("application/json", "stevedore-scenario.json") };
+    let export_href = format!("data:{mime};charset=utf-8,{}", String::from(js_sys::encode_uri_component(p.text)));
     let lines = p.text.split('\n').count();
     let mut bad: Vec<usize> = p.errors.iter().filter_map(|e| e.line).collect();
     bad.sort_unstable();
@@ -149,11 +160,11 @@ pub fn view(p: &EditorProps<'_>, cb: &EditorCallbacks) -> Html {
             <label for="lesson">{ "Lesson" }</label>
             <select id="lesson" onchange={on_lesson}>
                 <option value="" selected={p.lesson.is_empty()}>{ "— your scenario —" }</option>
-                { for BUILT_IN.iter().map(|b| html! { <option value={b.id} selected={p.lesson == b.id}>{ b.title }</option> }) }
+                { for crate::scenarios::all().map(|b| html! { <option value={b.id} selected={p.lesson == b.id}>{ b.title }</option> }) }
             </select>
             <div class="row files">
-                <label class="tool file" title="Open a scenario JSON file from this computer">{ "Import…" }<input id="import" type="file" accept=".json,application/json" onchange={on_import} /></label>
-                <a id="export" class="tool" href={export_href} download="stevedore-scenario.json" title="Save the editor's text as a JSON file">{ "Export" }</a>
+                <label class="tool file" title="Open a scenario JSON file or an EKS manifest (YAML) from this computer">{ "Import…" }<input id="import" type="file" accept=".json,.yaml,.yml,application/json" onchange={on_import} /></label>
+                <a id="export" class="tool" href={export_href} download={file} title="Save the editor's text as a JSON file">{ "Export" }</a>
                 <button id="share" class="tool" onclick={on_share} title="Put the running scenario in a link">{ "Share link" }</button>
             </div>
             if let Some(link) = p.share_link {
@@ -181,17 +192,21 @@ pub fn view(p: &EditorProps<'_>, cb: &EditorCallbacks) -> Html {
                     }
                 }) }</ul>
             }
-            <label for="scenario-text">{ "Scenario JSON (AWS request bodies)" }</label>
+            <label for="scenario-text">{ if eks { "EKS manifest (eksctl ClusterConfig + Kubernetes YAML)" } else { "Scenario JSON (AWS request bodies), or an EKS manifest in YAML" } }</label>
             <div class="code">
                 <pre id="gutter" class="gutter mono" aria-hidden="true">{ gutter(lines, &bad) }</pre>
                 <textarea id="scenario-text" class="mono" spellcheck="false" wrap="off" value={p.text.to_string()} oninput={on_input} onscroll={Callback::from(|_: Event| sync_gutter())} rows="18" />
             </div>
-            <label for="paste-td">{ "Paste a task definition (RegisterTaskDefinition or DescribeTaskDefinition output)" }</label>
-            <textarea id="paste-td" class="mono" rows="4" spellcheck="false" placeholder="{\"family\": \"web\", \"containerDefinitions\": [...]}" />
-            <div class="row">
-                <button id="add-td" class="tool" onclick={on_paste}>{ "Add to scenario" }</button>
-                if let Some(err) = p.paste_error { <span class="status bad" id="paste-error">{ err }</span> }
-            </div>
+            if !eks {
+                <>
+                <label for="paste-td">{ "Paste a task definition (RegisterTaskDefinition or DescribeTaskDefinition output)" }</label>
+                <textarea id="paste-td" class="mono" rows="4" spellcheck="false" placeholder="{\"family\": \"web\", \"containerDefinitions\": [...]}" />
+                <div class="row">
+                    <button id="add-td" class="tool" onclick={on_paste}>{ "Add to scenario" }</button>
+                    if let Some(err) = p.paste_error { <span class="status bad" id="paste-error">{ err }</span> }
+                </div>
+                </>
+            }
         </section>
     }
 }
@@ -228,5 +243,25 @@ pub fn select_share_link() {
     if let Some(input) = element::<HtmlInputElement>("share-link") {
         let _ = input.focus();
         input.select();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EditorError;
+
+    #[test]
+    fn manifest_errors_are_marked_on_their_yaml_lines() {
+        let lesson = crate::scenarios::find("eks-same-web-app").unwrap().json;
+        let text = lesson.replace("cpu: 500m", "cpu: 1GB");
+        let errors = crate::eks_adapter::EksSession::load(&text).err().unwrap();
+        let shown = EditorError::from_manifest(&text, &errors);
+        let want = text.lines().position(|l| l.contains("cpu: 1GB")).unwrap() + 1;
+        assert!(shown.iter().any(|e| e.path.ends_with("resources.requests.cpu") && e.line == Some(want)), "{shown:?}");
+        // A tab in indentation: the parser names the line, and so does the editor.
+        let tabbed = lesson.replacen("  name: shop", "\tname: shop", 1);
+        let errors = crate::eks_adapter::EksSession::load(&tabbed).err().unwrap();
+        let want = tabbed.lines().position(|l| l.starts_with('\t')).unwrap() + 1;
+        assert_eq!(EditorError::from_manifest(&tabbed, &errors)[0].line, Some(want));
     }
 }

@@ -11,6 +11,10 @@ mod compare_view;
 mod cost_meter;
 mod edges;
 mod editor;
+mod eks_adapter;
+mod eks_cards;
+mod eks_inspector;
+mod eks_scene;
 mod event_log;
 mod inspector;
 mod json_locate;
@@ -28,6 +32,7 @@ mod scenarios;
 mod share;
 mod storage;
 mod traffic;
+mod yaml_locate;
 mod zoom;
 
 fn main() {

@@ -5,7 +5,11 @@ use stevedore_sim::Sim;
 use yew::prelude::*;
 
 pub fn view(sim: &Sim, now: SimTime, seek: &Callback<u64>) -> Html {
-    let steps = &sim.scenario.narrative;
+    view_steps(&sim.scenario.narrative, now, seek)
+}
+
+/// The banner for any list of steps (an EKS manifest's come from its Scenario document).
+pub fn view_steps(steps: &[stevedore_sim::scenario::NarrativeStep], now: SimTime, seek: &Callback<u64>) -> Html {
     if steps.is_empty() {
         return html! {};
     }

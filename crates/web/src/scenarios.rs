@@ -39,12 +39,20 @@ pub const BUILT_IN: &[BuiltIn] = &[
     lesson!("lose-an-az", "Lose an Availability Zone"),
 ];
 
+/// EKS lessons: manifests (YAML), embedded the same way; listed after the ECS ones.
+pub const EKS_BUILT_IN: &[BuiltIn] = &[BuiltIn { id: "eks-same-web-app", title: "EKS: The same web app on ECS and on EKS", json: include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml") }];
+
+/// Every lesson the picker lists, ECS first.
+pub fn all() -> impl Iterator<Item = &'static BuiltIn> {
+    BUILT_IN.iter().chain(EKS_BUILT_IN)
+}
+
 pub fn default() -> &'static BuiltIn {
     &BUILT_IN[0]
 }
 
 pub fn find(id: &str) -> Option<&'static BuiltIn> {
-    BUILT_IN.iter().find(|b| b.id == id)
+    all().find(|b| b.id == id)
 }
 
 #[cfg(test)]
@@ -53,6 +61,16 @@ mod tests {
     fn every_built_in_lesson_is_a_valid_scenario() {
         for b in super::BUILT_IN {
             stevedore_sim::load(b.json).unwrap_or_else(|e| panic!("{}: {e:?}", b.id));
+        }
+    }
+
+    #[test]
+    fn every_eks_lesson_is_a_valid_manifest_named_by_its_title() {
+        for b in super::EKS_BUILT_IN {
+            assert!(crate::eks_adapter::is_manifest(b.json), "{}", b.id);
+            let s = crate::eks_adapter::EksSession::load(b.json).unwrap_or_else(|e| panic!("{}: {e:?}", b.id));
+            assert_eq!(format!("EKS: {}", s.title), b.title, "{}", b.id);
+            assert!(!s.narrative.is_empty(), "{} is narrated", b.id);
         }
     }
 

@@ -1,0 +1,428 @@
+//! The one place the app touches the sim's EKS API: a manifest in, an `EksPicture` out (plain
+//! data the picture, the inspector and the test hook read). Everything decided here was
+//! decided by `stevedore_sim::eks`; this file only copies it into drawable shapes.
+//!
+//! Time: the EKS model of part 1 has no stepping API, only `run_until(manifest, explain, t)`.
+//! For lesson-sized manifests (a few nodes, tens of pods) re-running it at the current sim
+//! second is cheap (well under a millisecond natively), so `EksSession::at` does that, at most
+//! once per second of sim time. When the engine grows a stepping API, only this file changes.
+
+use stevedore_sim::eks;
+use stevedore_sim::eks::manifest::{read, Manifest};
+use stevedore_sim::error::{Errors, ValidationError};
+use stevedore_sim::scenario::NarrativeStep;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView {
+    pub name: String,
+    pub zone: String,
+    pub group: String,
+    pub managed: bool,
+    pub spot: bool,
+    pub instance_type: String,
+    pub internal_ip: String,
+    /// Allocatable (what pods may request): cpu millicores, memory bytes, pods.
+    pub cpu_m: i64,
+    pub memory: i64,
+    pub max_pods: i64,
+    pub capacity_cpu_m: i64,
+    pub capacity_memory: i64,
+    /// Requests of the pods bound here.
+    pub used_cpu_m: i64,
+    pub used_memory: i64,
+    /// Indexes into `EksPicture::pods`, in bind order.
+    pub pods: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub cpu_m: i64,
+    pub memory: i64,
+}
+
+/// A filter verdict: passed, or the plugin that said no and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub node: String,
+    pub rejected: Option<(String, Vec<String>)>,
+    /// (plugin, raw, normalized, weight, weighted) for every score plugin; empty when the node
+    /// was not scored (rejected, or the only feasible node).
+    pub scores: Vec<(String, i64, i64, i64, i64)>,
+    pub total: Option<i64>,
+}
+
+/// "Why this node?" for one scheduled (or unschedulable) pod.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Why {
+    pub chosen: Option<String>,
+    pub message: Option<String>,
+    pub evaluated: usize,
+    pub verdicts: Vec<Verdict>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodView {
+    pub name: String,
+    pub namespace: String,
+    /// The Deployment that owns it, if any (its colour in the picture).
+    pub deployment: Option<usize>,
+    /// aws-node and kube-proxy: DaemonSet pods on the host network.
+    pub system: bool,
+    pub cpu_m: i64,
+    pub memory: i64,
+    pub node: Option<usize>,
+    pub ip: Option<String>,
+    pub host_ip: Option<String>,
+    /// FailedScheduling text for a Pending pod.
+    pub pending_reason: Option<String>,
+    pub containers: Vec<Container>,
+    pub node_selector: Vec<(String, String)>,
+    pub tolerations: usize,
+    pub why: Option<Why>,
+    /// Its ReplicaSet's revision, and whether that is an older one than the Deployment's newest
+    /// (a rolling update in progress).
+    pub revision: Option<i64>,
+    pub old: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneView {
+    pub name: String,
+    /// eksctl's default VPC: one private /19 per zone (from the nodes' addresses).
+    pub cidr: String,
+    /// Node indexes, grouped by node group (in manifest order), then by name.
+    pub nodes: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EksPicture {
+    pub cluster: String,
+    pub region: String,
+    pub zones: Vec<ZoneView>,
+    pub nodes: Vec<NodeView>,
+    pub pods: Vec<PodView>,
+    /// Pending pods, indexes into `pods`.
+    pub pending: Vec<usize>,
+    pub deployments: Vec<String>,
+    /// `1.32`: the Kubernetes minor the model pins.
+    pub kubernetes: String,
+    pub at_s: i64,
+}
+
+/// A loaded manifest and the picture at the current sim second.
+pub struct EksSession {
+    manifest: Manifest,
+    pub title: String,
+    pub description: String,
+    pub narrative: Vec<NarrativeStep>,
+    pub duration_ms: u64,
+    /// Timeline moments (ms), for the Step button.
+    pub moments: Vec<u64>,
+    pub picture: EksPicture,
+}
+
+pub fn is_manifest(text: &str) -> bool {
+    eks::is_manifest(text)
+}
+
+impl EksSession {
+    /// Parses `text`; every error with its path, as the editor shows ECS errors.
+    pub fn load(text: &str) -> Result<EksSession, Vec<ValidationError>> {
+        let manifest = eks::manifest::parse(text)?;
+        let (title, description, narrative) = app_fields(text)?;
+        let duration_s = manifest.scenario.as_ref().map_or(600, |s| s.duration_s);
+        let mut moments: Vec<u64> = manifest.scenario.iter().flat_map(|s| &s.timeline).map(|t| t.at_s.max(0) as u64 * 1000).collect();
+        moments.extend(narrative.iter().map(|n| n.at));
+        moments.sort_unstable();
+        moments.dedup();
+        let title = if title.is_empty() { manifest.cluster.as_ref().map_or("EKS manifest".into(), |c| format!("EKS cluster {}", c.name)) } else { title };
+        let mut s = EksSession { manifest, title, description, narrative, duration_ms: duration_s.max(0) as u64 * 1000, moments, picture: EksPicture::default() };
+        s.picture = picture(&s.manifest, 0);
+        Ok(s)
+    }
+
+    /// The picture at sim time `t_ms` (re-run only when the second changes).
+    pub fn at(&mut self, t_ms: u64) {
+        let s = (t_ms.min(self.duration_ms) / 1000) as i64;
+        if s != self.picture.at_s {
+            self.picture = picture(&self.manifest, s);
+        }
+    }
+}
+
+/// What the app reads from the `stevedore.dev/v1` `Scenario` document and the sim ignores:
+/// `spec.title`, `spec.description` and `spec.narrative[] {at, title, text}`, checked here with
+/// errors at their paths like every other key.
+fn app_fields(text: &str) -> Result<(String, String, Vec<NarrativeStep>), Vec<ValidationError>> {
+    let docs = eks::manifest::yaml::documents(text).map_err(|e| vec![e])?;
+    let mut e = Errors::default();
+    let (mut title, mut description, mut steps) = (String::new(), String::new(), Vec::new());
+    for (i, doc) in docs.iter().enumerate() {
+        if doc.get("kind").and_then(|k| k.as_str()) != Some("Scenario") {
+            continue;
+        }
+        let Some((sp, spec)) = read::object(doc, "spec", &format!("$[{i}]"), &mut e) else { continue };
+        title = read::string(spec, "title", &sp, &mut e).unwrap_or_default();
+        description = read::string(spec, "description", &sp, &mut e).unwrap_or_default();
+        for (np, n) in read::list(spec, "narrative", &sp, &mut e) {
+            let at = read::string(n, "at", &np, &mut e);
+            let t = read::string(n, "title", &np, &mut e);
+            let x = read::string(n, "text", &np, &mut e);
+            let at_ms = at.as_deref().and_then(duration_ms);
+            if at.is_some() && at_ms.is_none() {
+                e.push(read::key_path(&np, "at"), format!("{:?} is not a duration like 90s, 2m or 1h30m", at.clone().unwrap_or_default()));
+            }
+            for (key, v) in [("at", &at), ("title", &t), ("text", &x)] {
+                if v.is_none() && read::field(n, key).is_none() {
+                    e.push(read::key_path(&np, key), "is required");
+                }
+            }
+            if let (Some(at), Some(title), Some(text)) = (at_ms, t, x) {
+                steps.push(NarrativeStep { at, title, text });
+            }
+        }
+    }
+    steps.sort_by_key(|s| s.at);
+    if e.is_empty() { Ok((title, description, steps)) } else { Err(e.list) }
+}
+
+/// `90s`, `2m`, `1h30m`, `0` → milliseconds.
+fn duration_ms(s: &str) -> Option<u64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let (mut total, mut num, mut any) = (0u64, String::new(), false);
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3_600_000,
+            'm' => 60_000,
+            's' => 1000,
+            _ => return None,
+        };
+        total = total.checked_add(num.parse::<u64>().ok()?.checked_mul(unit)?)?;
+        num.clear();
+        any = true;
+    }
+    (any && num.is_empty()).then_some(total)
+}
+
+/// Runs the manifest to `at_s` with explanations and copies out what is drawn.
+fn picture(m: &Manifest, at_s: i64) -> EksPicture {
+    let run = eks::run::run_until(m, true, at_s);
+    let groups: Vec<String> = m.cluster.iter().flat_map(|c| &c.node_groups).map(|g| g.name.clone()).collect();
+    let nodes: Vec<NodeView> = run
+        .state
+        .nodes
+        .iter()
+        .map(|n| {
+            let nd = &n.node;
+            let group = m.cluster.iter().flat_map(|c| &c.node_groups).find(|g| g.name == nd.node_group);
+            NodeView {
+                name: nd.name.clone(),
+                zone: nd.zone.clone(),
+                group: nd.node_group.clone(),
+                managed: group.is_some_and(|g| g.managed),
+                spot: group.is_some_and(|g| g.spot),
+                instance_type: nd.instance_type.clone(),
+                internal_ip: nd.internal_ip.clone(),
+                cpu_m: nd.allocatable.cpu,
+                memory: nd.allocatable.memory,
+                max_pods: nd.max_pods,
+                capacity_cpu_m: nd.capacity.cpu,
+                capacity_memory: nd.capacity.memory,
+                used_cpu_m: n.requested.cpu,
+                used_memory: n.requested.memory,
+                pods: Vec::new(),
+            }
+        })
+        .collect();
+    let mut p = EksPicture { cluster: m.cluster.as_ref().map_or(String::new(), |c| c.name.clone()), region: m.cluster.as_ref().map_or(String::new(), |c| c.region.clone()), nodes, deployments: m.deployments.iter().map(|d| d.name.clone()).collect(), kubernetes: kubernetes_minor(), at_s, ..EksPicture::default() };
+    // Decisions name pods `namespace/name`.
+    let why_of = |pod: &eks::scheduler::state::PodInfo| {
+        let key = format!("{}/{}", pod.namespace, pod.name);
+        run.decisions.iter().find(|d| d.pod == key).map(|d| why(&run, d))
+    };
+    let deployment_of = |pod: &eks::scheduler::state::PodInfo| {
+        // `NAME-HASH-SUFFIX`: the Deployment's name is everything before the last two parts.
+        pod.owner_selector.as_ref()?;
+        m.deployments.iter().position(|d| d.namespace == pod.namespace && pod.name.strip_prefix(d.name.as_str()).is_some_and(|r| r.starts_with('-') && r.matches('-').count() == 2))
+    };
+    // Pod IPs exactly as the CLI's `kubectl get pods -o wide` prints them (bind order).
+    let mut app_index = 0;
+    for bp in &run.state.pods {
+        let n = &run.state.nodes[bp.node].node;
+        let system = bp.pod.namespace == "kube-system";
+        let ip = eks::output::pod_ip(n, app_index, system);
+        if !system {
+            app_index += 1;
+        }
+        let k = p.pods.len();
+        p.pods.push(pod_view(&bp.pod, deployment_of(&bp.pod), system, Some(bp.node), Some(ip), Some(n.internal_ip.clone()), None, why_of(&bp.pod)));
+        p.nodes[bp.node].pods.push(k);
+    }
+    for pp in &run.pending {
+        p.pending.push(p.pods.len());
+        let reason = pp.message.clone().or_else(|| Some(format!("waiting for scheduler {:?}", pp.pod.spec.scheduler_name)));
+        p.pods.push(pod_view(&pp.pod, deployment_of(&pp.pod), false, None, None, None, reason, why_of(&pp.pod)));
+    }
+    // Which ReplicaSet each Deployment pod belongs to: its revision, and whether it is older.
+    for q in p.pods.iter_mut() {
+        let Some(r) = q.deployment.and_then(|d| run.rollouts.get(d)) else { continue };
+        let newest = r.new_set().map(|s| s.hash.clone());
+        if let Some(set) = r.sets.iter().find(|s| s.pods.iter().any(|sp| sp.name == q.name)) {
+            q.revision = Some(set.revision);
+            q.old = newest.as_deref() != Some(set.hash.as_str());
+        }
+    }
+    let mut zone_names: Vec<String> = m.cluster.iter().flat_map(|c| &c.availability_zones).cloned().collect();
+    for n in &p.nodes {
+        if !zone_names.contains(&n.zone) {
+            zone_names.push(n.zone.clone());
+        }
+    }
+    zone_names.sort();
+    for z in zone_names {
+        let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z).collect();
+        members.sort_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group), p.nodes[i].name.clone()));
+        let cidr = members.first().map(|&i| zone_cidr(&p.nodes[i].internal_ip)).unwrap_or_default();
+        p.zones.push(ZoneView { name: z, cidr, nodes: members });
+    }
+    p
+}
+
+fn kubernetes_minor() -> String {
+    eks::output::KUBELET_VERSION.trim_start_matches('v').split('.').take(2).collect::<Vec<_>>().join(".")
+}
+
+/// `192.168.101.10` → `192.168.96.0/19`: the /19 eksctl's default VPC gives the node's zone.
+fn zone_cidr(ip: &str) -> String {
+    let o: Vec<u32> = ip.split('.').filter_map(|x| x.parse().ok()).collect();
+    match o.as_slice() {
+        [a, b, c, _] => format!("{a}.{b}.{}.0/19", c - c % 32),
+        _ => String::new(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pod_view(pod: &eks::scheduler::state::PodInfo, deployment: Option<usize>, system: bool, node: Option<usize>, ip: Option<String>, host_ip: Option<String>, pending_reason: Option<String>, why: Option<Why>) -> PodView {
+    PodView {
+        name: pod.name.clone(),
+        namespace: pod.namespace.clone(),
+        deployment,
+        system,
+        cpu_m: pod.requests.cpu,
+        memory: pod.requests.memory,
+        node,
+        ip,
+        host_ip,
+        pending_reason,
+        containers: pod.spec.containers.iter().map(|c| Container { name: c.name.clone(), image: c.image.clone(), cpu_m: c.requests.cpu, memory: c.requests.memory }).collect(),
+        node_selector: pod.spec.node_selector.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        tolerations: pod.spec.tolerations.len(),
+        why,
+        revision: None,
+        old: false,
+    }
+}
+
+fn why(run: &eks::run::EksRun, d: &eks::scheduler::decision::Decision) -> Why {
+    let name = |i: usize| run.state.nodes.get(i).map_or(String::new(), |n| n.node.name.clone());
+    let verdicts = d
+        .verdicts
+        .iter()
+        .map(|v| {
+            let score = d.scores.iter().find(|s| s.node == v.node);
+            Verdict {
+                node: name(v.node),
+                rejected: v.rejected.as_ref().map(|r| (r.plugin.to_string(), r.reasons.iter().map(|x| x.to_string()).collect())),
+                scores: score.map(|s| s.plugins.iter().map(|p| (p.plugin.to_string(), p.raw, p.normalized, p.weight, p.weighted)).collect()).unwrap_or_default(),
+                total: score.map(|s| s.total),
+            }
+        })
+        .collect();
+    Why { chosen: d.node.map(name), message: d.message.clone(), evaluated: d.evaluated, verdicts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LESSON: &str = include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml");
+
+    #[test]
+    fn the_lesson_loads_with_its_narrative_and_draws_nodes_in_every_zone() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        assert!(s.narrative.len() >= 4, "{:?}", s.narrative);
+        s.at(30_000);
+        let p = &s.picture;
+        assert_eq!(p.zones.len(), 3);
+        assert!(p.zones.iter().all(|z| !z.nodes.is_empty() && z.cidr.ends_with("/19")), "{:?}", p.zones);
+        // Every node runs aws-node and kube-proxy, on the node's own IP (host network).
+        for n in &p.nodes {
+            let sys: Vec<&PodView> = n.pods.iter().map(|&k| &p.pods[k]).filter(|q| q.system).collect();
+            assert_eq!(sys.len(), 2, "{}", n.name);
+            assert!(sys.iter().all(|q| q.ip.as_deref() == Some(n.internal_ip.as_str())));
+        }
+        let web: Vec<&PodView> = p.pods.iter().filter(|q| q.deployment.is_some() && q.node.is_some()).collect();
+        assert!(!web.is_empty());
+        // Application pods get their own address, not the node's, and a "why" with every node.
+        for q in web {
+            assert_ne!(q.ip, q.host_ip);
+            let why = q.why.as_ref().unwrap();
+            assert_eq!(why.verdicts.len(), p.nodes.len());
+            assert_eq!(why.chosen.as_deref(), Some(p.nodes[q.node.unwrap()].name.as_str()));
+        }
+    }
+
+    #[test]
+    fn pending_pods_carry_the_failed_scheduling_message() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        s.at(s.duration_ms);
+        let p = &s.picture;
+        assert!(!p.pending.is_empty(), "the lesson ends with pods that do not fit");
+        for &k in &p.pending {
+            let r = p.pods[k].pending_reason.as_deref().unwrap();
+            assert!(r.starts_with(&format!("0/{} nodes are available: ", p.nodes.len())), "{r}");
+        }
+    }
+
+    #[test]
+    fn app_keys_are_checked_at_their_paths() {
+        let bad = "apiVersion: stevedore.dev/v1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  narrative:\n    - {at: soon, title: A, text: B}\n    - {at: 1m}\n";
+        let errors = EksSession::load(bad).err().unwrap();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.contains(&"$[0].spec.narrative[0].at"), "{errors:?}");
+        assert!(paths.contains(&"$[0].spec.narrative[1].title") && paths.contains(&"$[0].spec.narrative[1].text"), "{errors:?}");
+        assert_eq!(duration_ms("1h30m"), Some(5_400_000));
+        assert_eq!(duration_ms("90"), None);
+    }
+
+    #[test]
+    fn a_rolling_update_shows_old_replica_set_pods_until_it_is_done() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        let old_at = |s: &mut EksSession, t: u64| {
+            s.at(t);
+            s.picture.pods.iter().filter(|q| q.old).count()
+        };
+        assert_eq!(old_at(&mut s, 230_000), 0, "before set image, one ReplicaSet");
+        assert!((240..260).any(|t| old_at(&mut s, t * 1000) > 0), "mid update, old pods remain");
+        assert_eq!(old_at(&mut s, 330_000), 0, "done");
+        assert!(s.picture.pods.iter().filter(|q| q.deployment.is_some()).all(|q| q.revision == Some(2)));
+    }
+
+    #[test]
+    fn the_picture_only_changes_when_the_second_does() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        s.at(10_400);
+        let before = s.picture.clone();
+        s.at(10_900);
+        assert_eq!(s.picture, before);
+        assert_eq!(zone_cidr("192.168.101.10"), "192.168.96.0/19");
+    }
+}

@@ -1,0 +1,150 @@
+//! The EKS picture: the same Region → VPC → Availability Zone → subnet diagram as ECS, holding
+//! an EKS cluster: the AWS-managed control plane outside the VPC, nodes per zone grouped by node
+//! group (each a CPU × memory box of its allocatable), pods as blocks sized by their requests
+//! with their pod IPs, and a lane of Pending pods with kube-scheduler's FailedScheduling reason.
+//! Pure: built from `eks_adapter::EksPicture`, drawn by `paint`, tested natively.
+
+use crate::eks_adapter::EksPicture;
+use crate::eks_cards::{self, Cx};
+use crate::layout::GAP;
+use crate::palette::Colours;
+use crate::scene::{first_fit, fit_parts, fit_words, Align, Dash, Rect, Scene, Type};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EksView {
+    pub width: f64,
+    pub height: f64,
+    pub projection: bool,
+    pub selected_pod: Option<usize>,
+    pub selected_node: Option<usize>,
+}
+
+pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
+    let ty = Type::new(v.projection, v.width);
+    let c = Colours::for_mode(v.projection);
+    let cx = Cx { p, v, c, ty, line: if v.projection { 3.0 } else { 2.0 } };
+    let mut scene = Scene { world: Rect { x: 0.0, y: 0.0, w: v.width, h: v.height }, ..Scene::default() };
+    scene.rect(scene.world, c.background, None, 0.0);
+    let legend_h = ty.small + 14.0;
+    let region = Rect { x: GAP / 2.0, y: GAP / 2.0, w: v.width - GAP, h: v.height - legend_h - GAP };
+    scene.frame(region, c.region, 1.5, Dash::Solid, 6.0);
+    let region_label = fit_parts(&["AWS Cloud", &format!("Region {}", p.region)], region.w - 2.0 * GAP, ty.body);
+    scene.text(region.x + GAP, region.y + ty.body + 4.0, region_label, ty.body, c.lane_text, Align::Left, true);
+    let mut y = region.y + ty.body + 10.0;
+
+    // The control plane: one box, run by AWS in its own account, outside the customer's VPC.
+    let cp = Rect { x: region.x + GAP, y, w: region.w - 2.0 * GAP, h: ty.body + 14.0 };
+    scene.rect(cp, c.subnet, Some(c.alb), 5.0);
+    let title = "EKS control plane (AWS-managed)";
+    let title_w = crate::scene::text_width(title, ty.body);
+    scene.text(cp.x + GAP, cp.y + ty.body + 4.0, title, ty.body, c.card_text, Align::Left, true);
+    let details = fit_parts(&[&format!("cluster {}", p.cluster), "API server, etcd, scheduler", &format!("Kubernetes {}", p.kubernetes)], cp.w - title_w - 4.0 * GAP, ty.small);
+    scene.text(cp.x + 2.0 * GAP + title_w + GAP, cp.y + ty.body + 4.0, details, ty.small, c.muted_text, Align::Left, false);
+    scene.object("control-plane", p.cluster.clone(), cp, title);
+    y = cp.bottom() + GAP;
+
+    let vpc = Rect { x: region.x + GAP, y, w: region.w - 2.0 * GAP, h: region.bottom() - y - GAP };
+    scene.frame(vpc, c.vpc, 1.5, Dash::Solid, 6.0);
+    scene.object("vpc", "192.168.0.0/16", vpc, "");
+    let vpc_label = fit_parts(&["VPC 192.168.0.0/16", &format!("EKS cluster {}", p.cluster), "worker nodes"], vpc.w - 2.0 * GAP, ty.small);
+    scene.text(vpc.x + GAP, vpc.y + ty.small + 4.0, vpc_label, ty.small, c.vpc, Align::Left, true);
+    let mut inner = Rect { x: vpc.x + GAP, y: vpc.y + ty.small + 10.0, w: vpc.w - 2.0 * GAP, h: vpc.h - ty.small - 10.0 - GAP };
+    if let Some(h) = eks_cards::draw_pending(&cx, inner, &mut scene) {
+        inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
+    }
+    let n = p.zones.len().max(1) as f64;
+    let zw = (inner.w - GAP * (n - 1.0)) / n;
+    for k in 0..p.zones.len() {
+        let lane = Rect { x: inner.x + k as f64 * (zw + GAP), w: zw, ..inner };
+        scene.rect(lane, c.lane, Some(c.region), 6.0);
+        zone(&cx, k, lane, &mut scene);
+    }
+    if p.zones.is_empty() {
+        scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
+    }
+    legend(&cx, Rect { x: 0.0, y: v.height - legend_h, w: v.width, h: legend_h }, &mut scene);
+    scene
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One zone: its subnet, then a band per node group holding that group's nodes.
+fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
+    let (p, ty, c) = (cx.p, cx.ty, cx.c);
+    let z = &p.zones[k];
+    let pods: usize = z.nodes.iter().map(|&i| p.nodes[i].pods.iter().filter(|&&q| !p.pods[q].system).count()).sum();
+    let title = fit_parts(&[&format!("AZ {}", z.name), &plural(z.nodes.len(), "node"), &plural(pods, "pod")], lane.w - 2.0 * GAP, ty.title);
+    scene.text(lane.x + GAP, lane.y + ty.title + 4.0, title, ty.title, c.lane_text, Align::Left, true);
+    scene.object("zone", z.name.clone(), lane, "");
+    let sub = Rect { x: lane.x + GAP / 2.0, y: lane.y + ty.title + 10.0, w: lane.w - GAP, h: lane.h - ty.title - 10.0 - GAP / 2.0 };
+    scene.frame(sub, c.vpc, 1.0, Dash::Dashed, 4.0);
+    let label = [format!("private subnet {}", z.cidr), plural(pods, "pod IP")];
+    let candidates = [label.join(" · "), format!("subnet {} · {}", z.cidr, label[1]), format!("subnet {}", z.cidr), z.cidr.clone()];
+    scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, first_fit(&candidates, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
+    scene.object("subnet", z.cidr.clone(), sub, label.join(" · "));
+    let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
+    if z.nodes.is_empty() {
+        let words = fit_words("No nodes in this zone", inside.w - GAP, ty.body);
+        scene.text(inside.x + inside.w / 2.0, inside.y + inside.h / 2.0, words, ty.body, c.muted_text, Align::Centre, false);
+        return;
+    }
+    // Node groups in the order the adapter sorted them; each gets height by its node count.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for &i in &z.nodes {
+        match groups.last_mut() {
+            Some((g, members)) if *g == p.nodes[i].group => members.push(i),
+            _ => groups.push((p.nodes[i].group.clone(), vec![i])),
+        }
+    }
+    let label_h = ty.small + 8.0;
+    let free_h = inside.h - GAP * (groups.len() as f64 - 1.0);
+    let mut y = inside.y;
+    for (g, members) in &groups {
+        let h = free_h * members.len() as f64 / z.nodes.len() as f64;
+        let band = Rect { x: inside.x, y, w: inside.w, h };
+        let first = &p.nodes[members[0]];
+        let kind = if first.managed { "managed" } else { "self-managed" };
+        let spot = if first.spot { " Spot" } else { "" };
+        let ty_ = &first.instance_type;
+        let candidates = [format!("node group {g} · {kind}{spot} · {ty_}"), format!("node group {g} · {ty_}"), format!("group {g} · {ty_}"), format!("{g} · {ty_}"), g.clone()];
+        let text = first_fit(&candidates, band.w, ty.small);
+        scene.text(band.x, band.y + ty.small + 2.0, text, ty.small, c.lane_text, Align::Left, true);
+        scene.object("node-group", g.clone(), band, format!("{kind} {}", first.instance_type));
+        eks_cards::draw_nodes(cx, members, Rect { y: band.y + label_h, h: band.h - label_h, ..band }, scene);
+        y += h + GAP;
+    }
+}
+
+/// What the colours and shapes mean, in the screen's bottom strip.
+fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
+    let (ty, c) = (cx.ty, cx.c);
+    let p = cx.p;
+    let old = crate::palette::with_alpha(c.services[0], 0.5);
+    let mut items: Vec<(&str, &str, Dash, &str)> = vec![(c.services[0], c.services[0], Dash::Solid, "pod: CPU × memory requests, pod IP"), (c.draining, c.background, Dash::Dashed, "DaemonSet pod")];
+    if p.pods.iter().any(|q| q.old && q.node.is_some()) {
+        items.push((&old, c.services[0], Dash::Dashed, "old ReplicaSet"));
+    }
+    if !p.pending.is_empty() {
+        items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
+    }
+    let mut x = strip.x + GAP;
+    let sw = ty.small;
+    let base = strip.y + (strip.h + ty.small) / 2.0 - 2.0;
+    for (fill, edge, dash, text) in items {
+        let w = sw + 6.0 + crate::scene::text_width(text, ty.small);
+        if x + w > strip.right() - GAP {
+            break;
+        }
+        let r = Rect { x, y: base - ty.small * 0.8, w: sw, h: sw * 0.8 };
+        scene.overlay.push(crate::scene::Shape::Rect { r, fill: fill.to_string(), stroke: None, radius: 2.0 });
+        scene.overlay.push(crate::scene::Shape::Frame { r, colour: edge.to_string(), width: 1.5, dash, radius: 2.0 });
+        scene.overlay.push(crate::scene::Shape::Text { x: x + sw + 6.0, y: base, text: text.to_string(), size: ty.small, colour: c.lane_text.to_string(), align: Align::Left, bold: false });
+        x += w + 2.0 * GAP;
+    }
+}
+
+#[cfg(test)]
+#[path = "eks_scene_tests.rs"]
+mod tests;

@@ -1,0 +1,119 @@
+//! The EKS picture's geometry, for the EKS lesson at each narrative step and at the screen
+//! sizes a classroom uses: everything inside the canvas, no two labels overlapping, text
+//! ≥ 16 px in projection mode, and what the picture must show where it must show it.
+
+use super::{layout, EksView};
+use crate::eks_adapter::EksSession;
+use crate::scene::{Object, Rect, Scene, Shape};
+
+const SIZES: &[(f64, f64, bool)] = &[(1280.0, 720.0, true), (1920.0, 1080.0, false), (1280.0, 720.0, false), (1920.0, 1080.0, true)];
+
+/// The canvas the app gives the picture is the window less the toolbar, narrative and panel.
+fn canvas(w: f64, h: f64) -> (f64, f64) {
+    (w - 400.0, h - 150.0)
+}
+
+fn session() -> EksSession {
+    EksSession::load(crate::scenarios::find("eks-same-web-app").unwrap().json).unwrap()
+}
+
+fn inside(c: &Rect, r: &Rect) -> bool {
+    r.x >= c.x - 0.5 && r.y >= c.y - 0.5 && r.right() <= c.right() + 0.5 && r.bottom() <= c.bottom() + 0.5
+}
+
+fn problems(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
+    let mut bad = Vec::new();
+    let c = Rect { x: 0.0, y: 0.0, w, h };
+    let texts = scene.text_boxes();
+    for (r, t, size) in &texts {
+        if !inside(&c, r) {
+            bad.push(format!("text {t:?} outside: {r:?}"));
+        }
+        if projection && *size < 16.0 {
+            bad.push(format!("text {t:?} is {size} px in projection mode"));
+        }
+    }
+    for (k, (a, ta, _)) in texts.iter().enumerate() {
+        for (b, tb, _) in &texts[k + 1..] {
+            if a.overlaps(b, 0.5) {
+                bad.push(format!("texts {ta:?} and {tb:?} overlap"));
+            }
+        }
+    }
+    for s in scene.shapes.iter().chain(&scene.overlay) {
+        if let Shape::Rect { r, .. } | Shape::Frame { r, .. } = s {
+            if !inside(&c, r) {
+                bad.push(format!("shape outside the canvas: {r:?}"));
+            }
+        }
+    }
+    bad
+}
+
+fn objects<'a>(scene: &'a Scene, kind: &str) -> Vec<&'a Object> {
+    scene.objects.iter().filter(|o| o.kind == kind).collect()
+}
+
+fn within(a: &Rect, b: &Rect) -> bool {
+    inside(b, a)
+}
+
+#[test]
+fn the_lesson_fits_every_screen_at_every_step_and_shows_what_it_must() {
+    let mut s = session();
+    let mut moments: Vec<u64> = s.narrative.iter().map(|n| n.at + 5_000).collect();
+    moments.push(s.duration_ms);
+    let mut frames = 0;
+    for &t in &moments {
+        s.at(t);
+        for &(w, h, projection) in SIZES {
+            let (w, h) = canvas(w, h);
+            let scene = layout(&s.picture, &EksView { width: w, height: h, projection, ..EksView::default() });
+            let bad = problems(&scene, w, h, projection);
+            assert!(bad.is_empty(), "at {t} ms, {w}x{h} projection={projection}: {bad:#?}");
+            // One control plane box, outside the VPC; every node inside its own zone's column.
+            let (cp, vpc) = (objects(&scene, "control-plane"), objects(&scene, "vpc"));
+            assert_eq!(cp.len(), 1);
+            assert!(!cp[0].r.overlaps(&vpc[0].r, 0.0), "the control plane is outside the VPC");
+            assert_eq!(cp[0].note, "EKS control plane (AWS-managed)");
+            let zones = objects(&scene, "zone");
+            for n in objects(&scene, "node") {
+                let zone = zones.iter().find(|z| n.note.starts_with(&format!("{} ", z.id))).expect("the node's zone is drawn");
+                assert!(within(&n.r, &zone.r), "{} inside {}", n.id, zone.id);
+            }
+            // Every bound application pod is drawn with its IP, inside a node card.
+            let bound = s.picture.pods.iter().filter(|q| q.node.is_some() && !q.system).count();
+            let mut pods = objects(&scene, "pod");
+            pods.extend(objects(&scene, "pod-old"));
+            assert_eq!(pods.len(), bound, "at {t} ms, {w}x{h}: {:?}", objects(&scene, "node"));
+            assert!(pods.iter().all(|q| q.note.starts_with("192.168.")), "{pods:?}");
+            assert_eq!(objects(&scene, "system-pod").len(), 2 * s.picture.nodes.len());
+            assert_eq!(objects(&scene, "pending-pod").len(), s.picture.pending.len());
+            frames += 1;
+        }
+    }
+    assert_eq!(frames, moments.len() * SIZES.len());
+}
+
+#[test]
+fn a_pod_is_as_wide_as_its_cpu_request_and_pending_ones_say_why() {
+    let mut s = session();
+    s.at(s.duration_ms);
+    let scene = layout(&s.picture, &EksView { width: 1520.0, height: 930.0, projection: false, ..EksView::default() });
+    let node = &objects(&scene, "node")[0];
+    let cap = s.picture.nodes.iter().find(|n| n.name == node.id).unwrap();
+    let pod = objects(&scene, "pod").into_iter().find(|p| within(&p.r, &node.r)).unwrap();
+    let q = s.picture.pods.iter().find(|q| q.name == pod.id).unwrap();
+    // The box is the card less its margins (2 × GAP): the block's share of it is the request's.
+    let share = pod.r.w / (node.r.w - 16.0);
+    assert!((share - q.cpu_m as f64 / cap.cpu_m as f64).abs() < 0.01, "{share}");
+    let lane = &objects(&scene, "pending")[0];
+    assert!(lane.note.contains("Insufficient cpu"), "{}", lane.note);
+    assert!(scene.text_boxes().iter().any(|(_, t, _)| t.contains("Insufficient cpu")));
+    // Clicking a pod's block finds that pod.
+    let (cx, cy) = (pod.r.x + pod.r.w / 2.0, pod.r.y + pod.r.h / 2.0);
+    match scene.hit(cx, cy) {
+        Some(crate::scene::Hit::Task(k)) => assert_eq!(s.picture.pods[k].name, pod.id),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,174 @@
+//! The app in EKS mode: an EKS manifest running instead of an ECS scenario. The same toolbar,
+//! narrative banner, canvas (zoom, pan, click) and Scenario tab; the picture is `eks_scene`, the
+//! inspector `eks_inspector`, the clock re-asks `eks_adapter` for the picture at its second.
+
+use super::*;
+use crate::eks_adapter::EksSession;
+use crate::eks_scene::{self, EksView};
+
+impl App {
+    /// Validates and runs an EKS manifest, as `apply` does an ECS scenario.
+    pub(super) fn apply_eks(&mut self, text: &str) -> bool {
+        match EksSession::load(text) {
+            Ok(session) => {
+                self.eks = Some(session);
+                self.scenario = None;
+                self.sim = None;
+                self.checkpoints = None;
+                self.selection = None;
+                self.editor_errors.clear();
+                self.compare = None;
+                self.has_variants = false;
+                if self.tab == Tab::Compare || self.tab == Tab::Charts || self.tab == Tab::Platform {
+                    self.tab = Tab::Inspect;
+                }
+                self.applied = true;
+                self.playing = false;
+                self.seek_eks(0);
+                storage::save_scenario(text);
+                true
+            }
+            Err(errors) => {
+                self.editor_errors = EditorError::from_manifest(text, &errors);
+                self.applied = false;
+                false
+            }
+        }
+    }
+
+    pub(super) fn seek_eks(&mut self, t: u64) {
+        let Some(eks) = self.eks.as_mut() else { return };
+        let t = t.min(eks.duration_ms);
+        eks.at(t);
+        self.sim_time_ms = t as f64;
+        self.scene = None;
+    }
+
+    /// One frame of play: wall time × speed, the picture at the new second.
+    pub(super) fn advance_eks(&mut self, elapsed_ms: f64) {
+        let Some(eks) = self.eks.as_mut() else { return };
+        let end = eks.duration_ms as f64;
+        self.sim_time_ms = (self.sim_time_ms + elapsed_ms * SPEEDS[self.speed] as f64).min(end);
+        eks.at(self.sim_time_ms as u64);
+        if self.sim_time_ms >= end {
+            self.playing = false;
+        }
+    }
+
+    /// → : the next timeline action or narrative step, else 10 s on.
+    pub(super) fn next_eks_moment(&self) -> Option<u64> {
+        let eks = self.eks.as_ref()?;
+        let now = self.sim_time_ms as u64;
+        Some(eks.moments.iter().copied().find(|&m| m > now).unwrap_or(now + 10_000).min(eks.duration_ms))
+    }
+
+    pub(super) fn draw_eks(&mut self) {
+        let (Some(eks), Some(canvas)) = (&self.eks, self.canvas.cast::<HtmlCanvasElement>()) else { return };
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else { return };
+        let (selected_pod, selected_node) = match self.selection {
+            Some(Selection::Task(k)) => (Some(k), None),
+            Some(Selection::Instance(i)) => (None, Some(i)),
+            None => (None, None),
+        };
+        let scene = eks_scene::layout(&eks.picture, &EksView { width: w, height: h, projection: self.projection, selected_pod, selected_node });
+        paint::paint(&ctx, &scene, dpr, &self.zoom);
+        if !self.playing || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
+            self.last_hook_ms = self.now_wall_ms;
+            if let Some(window) = web_sys::window() {
+                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"orchestrator\":\"eks\",\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, eks.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json());
+                if let Ok(value) = js_sys::JSON::parse(&json) {
+                    let _ = js_sys::Reflect::set(&window, &"__stevedoreScene".into(), &value);
+                }
+            }
+        }
+        self.scene = Some(scene);
+    }
+
+    pub(super) fn view_eks(&self, ctx: &Context<Self>, eks: &EksSession) -> Html {
+        let link = ctx.link();
+        let p = &eks.picture;
+        let on_click = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
+        let on_dblclick = link.callback(|e: MouseEvent| Msg::Focus(e.offset_x() as f64, e.offset_y() as f64));
+        let on_down = link.callback(|e: MouseEvent| Msg::DragStart(e.offset_x() as f64, e.offset_y() as f64));
+        let on_move = link.batch_callback(|e: MouseEvent| (e.buttons() & 1 == 1).then(|| Msg::DragMove(e.offset_x() as f64, e.offset_y() as f64)));
+        let on_up = link.callback(|_: MouseEvent| Msg::DragEnd);
+        let on_wheel = link.callback(|e: WheelEvent| {
+            e.prevent_default();
+            Msg::Wheel(e.offset_x() as f64, e.offset_y() as f64, (-e.delta_y() / 100.0).clamp(-3.0, 3.0))
+        });
+        let on_seek = link.callback(|e: InputEvent| Msg::Seek(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0)));
+        let apps = p.pods.iter().filter(|q| !q.system).count();
+        let running = p.pods.iter().filter(|q| !q.system && q.node.is_some()).count();
+        // Test hook: where the first application pod block is drawn (CSS pixels).
+        let first_pod = self.scene.as_ref().and_then(|s| s.task_blocks.iter().find(|(k, _)| p.pods.get(*k).is_some_and(|q| !q.system && q.node.is_some()))).map(|(_, r)| format!("{:.0},{:.0}", r.x + r.w / 2.0, r.y + r.h / 2.0)).unwrap_or_default();
+        html! {
+            <div class={classes!("app", self.projection.then_some("projection"), self.side_folded.then_some("side-folded"))}>
+                <header class="toolbar">
+                    <h1 class="brand">{ "Stevedore" }</h1>
+                    <span class="scenario-name" title={eks.description.clone()}>{ &eks.title }</span>
+                    <button id="back" class="tool" onclick={link.callback(|_| Msg::Back)} title="Back 10 s (←)">{ "◀ 10 s" }</button>
+                    <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
+                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next kubectl action or lesson step (→)">{ "Step ▶" }</button>
+                    <label class="speed">{ "Speed " }
+                        <select id="speed" onchange={link.callback(|e: Event| {
+                            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                            Msg::SetSpeed(SPEEDS.iter().position(|s| s.to_string() == v).unwrap_or(DEFAULT_SPEED))
+                        })}>
+                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={s.to_string()} selected={i == self.speed}>{ format!("{s}×") }</option> }) }
+                        </select>
+                    </label>
+                    <span class="clocks"><output id="clock" class="clock" title="Time since the scenario started">{ format_clock(self.sim_time_ms as u64) }</output></span>
+                    <input id="timeline" class="timeline" type="range" min="0" max={eks.duration_ms.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
+                    <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
+                    <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
+                    <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
+                    <output id="summary" class="summary" data-orchestrator="eks"
+                        data-tasks={apps.to_string()} data-running={running.to_string()}
+                        data-instances={p.nodes.len().to_string()} data-pending={p.pending.len().to_string()}>
+                        { format!("{apps} pods ({running} running, {} Pending) · {} nodes", p.pending.len(), p.nodes.len()) }
+                    </output>
+                </header>
+                { narrative::view_steps(&eks.narrative, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
+                <main class="main">
+                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_pod} aria-label="Cluster view: the EKS control plane, Availability Zones, nodes and their pods"></canvas>
+                    <aside class="side" ref={self.side.clone()}>
+                        <nav class="tabs" role="tablist">
+                            <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab != Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
+                            <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
+                        </nav>
+                        if self.tab == Tab::Scenario {
+                            { editor::view(&EditorProps {
+                                text: &self.editor_text,
+                                errors: &self.editor_errors,
+                                applied: self.applied,
+                                lesson: &self.lesson,
+                                share_link: self.share_link.as_deref(),
+                                share_state: self.share_state,
+                                paste_error: self.paste_error.as_deref(),
+                            }, &EditorCallbacks {
+                                on_lesson: link.callback(Msg::Lesson),
+                                on_input: link.callback(Msg::EditorInput),
+                                on_apply: link.callback(|_| Msg::Apply),
+                                on_import: link.callback(Msg::Import),
+                                on_share: link.callback(|_| Msg::Share),
+                                on_paste_task_definition: link.callback(Msg::PasteTaskDefinition),
+                            }) }
+                        } else {
+                            { crate::eks_inspector::view(p, self.selection, &link.callback(Msg::Select)) }
+                        }
+                    </aside>
+                </main>
+                if self.help { { keys::help(link.callback(|_| Msg::ToggleHelp)) } }
+            </div>
+        }
+    }
+}
