@@ -1,4 +1,4 @@
-// Charts (plotters on canvas): utilisation against the scaling target, task counts, requests,
+// Charts (painted on canvas by chart_layout + paint): utilisation against the scaling target, task counts, requests,
 // healthy hosts, with scaling activities marked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

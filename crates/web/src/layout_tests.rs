@@ -76,6 +76,10 @@ fn check(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
                 let (x, y) = (a.x.min(r.x), a.y.min(r.y));
                 Rect { x, y, w: a.right().max(r.right()) - x, h: a.bottom().max(r.bottom()) - y }
             }),
+            Shape::Path { points, .. } => points.iter().fold(Rect { x: points[0].0, y: points[0].1, w: 0.0, h: 0.0 }, |a, p| {
+                let (x, y) = (a.x.min(p.0), a.y.min(p.1));
+                Rect { x, y, w: a.right().max(p.0) - x, h: a.bottom().max(p.1) - y }
+            }),
         };
         if !inside(&canvas, &r) {
             bad.push(format!("shape outside the canvas: {s:?}"));

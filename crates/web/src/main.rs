@@ -6,6 +6,7 @@ mod capacity;
 mod captions;
 mod cards;
 mod chart_data;
+mod chart_layout;
 mod charts;
 mod compare_view;
 mod cost_meter;

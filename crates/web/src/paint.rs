@@ -35,6 +35,13 @@ fn dash(ctx: &CanvasRenderingContext2d, d: Dash, width: f64) {
     let _ = ctx.set_line_dash(&array);
 }
 
+/// Shapes in canvas pixels, untransformed (a chart: its canvas is sized to its CSS box).
+pub fn paint_flat(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    ctx.set_line_join("round");
+    draw_all(ctx, shapes);
+}
+
 fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
     let mut current_fill: Option<&str> = None;
     let mut current_font: Option<(f64, bool)> = None;
@@ -90,6 +97,7 @@ fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
                 ctx.set_text_align(match align {
                     Align::Left => "left",
                     Align::Centre => "center",
+                    Align::Right => "right",
                 });
                 ctx.set_fill_style_str(colour);
                 current_fill = Some(colour);
@@ -118,6 +126,23 @@ fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
                     ctx.rect(r.x, r.y, r.w, r.h);
                 }
                 ctx.fill();
+            }
+            Shape::Path { points, colour, width, dash: d } => {
+                ctx.begin_path();
+                for (k, p) in points.iter().enumerate() {
+                    if k == 0 {
+                        ctx.move_to(p.0, p.1);
+                    } else {
+                        ctx.line_to(p.0, p.1);
+                    }
+                }
+                if *d != Dash::Solid || dashed {
+                    dash(ctx, *d, *width);
+                    dashed = *d != Dash::Solid;
+                }
+                ctx.set_stroke_style_str(colour);
+                ctx.set_line_width(*width);
+                ctx.stroke();
             }
             Shape::Arrow { from, to, colour, size } => {
                 let (dx, dy) = (to.0 - from.0, to.1 - from.1);

@@ -35,6 +35,8 @@ impl Rect {
 pub enum Align {
     Left,
     Centre,
+    /// Ends at `x` (a chart's y-axis labels).
+    Right,
 }
 
 /// A line's pattern: health and state are told by shape as well as colour.
@@ -61,6 +63,9 @@ pub enum Shape {
     Marks { colour: String, rects: Vec<Rect> },
     /// A filled triangle pointing at `to` (arrow heads).
     Arrow { from: (f64, f64), to: (f64, f64), colour: String, size: f64 },
+    /// An open polyline stroked in one pass, so a dash pattern runs on across its points (a
+    /// chart's data line).
+    Path { points: Vec<(f64, f64)>, colour: String, width: f64, dash: Dash },
 }
 
 impl Shape {
@@ -87,6 +92,7 @@ impl Shape {
                 r.x += dx;
                 r.y += dy;
             }),
+            Shape::Path { points, .. } => points.iter_mut().for_each(mv),
         }
     }
 }
@@ -119,6 +125,7 @@ pub fn text_box(x: f64, y: f64, text: &str, size: f64, align: Align) -> Rect {
     let left = match align {
         Align::Left => x,
         Align::Centre => x - w / 2.0,
+        Align::Right => x - w,
     };
     Rect { x: left, y: y - 0.85 * size, w, h: 1.05 * size }
 }
