@@ -20,6 +20,7 @@ mod services;
 pub mod target_groups;
 mod task_definitions;
 mod timeline;
+mod tracked;
 pub mod types;
 mod wording;
 
@@ -358,12 +359,11 @@ fn list<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut 
 }
 
 pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value, errors: &mut Errors) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
+    match tracked::deserialize::<T>(value) {
         Ok(t) => Some(t),
-        Err(e) => {
-            let inner = e.path().to_string();
+        Err((inner, e)) => {
             let full = if inner == "." { path.to_string() } else { format!("{path}.{inner}") };
-            errors.push(full, wording::type_error(&e.into_inner().to_string()));
+            errors.push(full, wording::type_error(&e.to_string()));
             None
         }
     }
