@@ -93,6 +93,12 @@ fn load_asgs(inputs: &[(String, AutoScalingGroupInput)], s: &mut Scenario, error
         if min < 0 || max < min || desired < min || desired > max {
             errors.push(path.clone(), format!("MinSize ≤ DesiredCapacity ≤ MaxSize must hold (got {min} ≤ {desired} ≤ {max})"));
         }
+        // The group's instances join one cluster, so its size is bounded by the cluster's
+        // container-instance quota; checked here, before any instance is built from it.
+        if max > MAX_INSTANCES as i64 {
+            errors.push(format!("{path}.MaxSize"), format!("{max}: an Auto Scaling group registering into one cluster holds at most {MAX_INSTANCES} instances (the ECS quota of container instances per cluster)"));
+        }
+        let (min, max, desired) = (min.clamp(0, MAX_INSTANCES as i64), max.clamp(0, MAX_INSTANCES as i64), desired.clamp(0, MAX_INSTANCES as i64));
         let instance_type = a.instance_type.clone().unwrap_or_else(|| "m5.large".into());
         if instance_types::lookup(&instance_type).is_none() {
             errors.push(format!("{path}.InstanceType"), format!("unknown instance type `{instance_type}`"));

@@ -424,6 +424,16 @@ fn alarm(path: &str, a: &PutMetricAlarm, s: &Scenario, errors: &mut Errors) -> O
     if evaluation_periods < 1 {
         errors.push(format!("{path}.EvaluationPeriods"), "at least 1");
     }
+    // PutMetricAlarm, Period: "An alarm's total current evaluation period can be no longer than
+    // seven days, so Period multiplied by EvaluationPeriods can't be more than 604,800 seconds.
+    // For alarms with a period of less than one hour (3,600 seconds), the total evaluation period
+    // can't be longer than one day (86,400 seconds)."
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)
+    let most = if period < 3600 { 86_400 } else { 604_800 };
+    if period >= 60 && evaluation_periods >= 1 && period.saturating_mul(evaluation_periods) > most {
+        errors.push(format!("{path}.EvaluationPeriods"), format!("{evaluation_periods} × Period {period} s: an alarm's total evaluation period can be no longer than {}, so Period multiplied by EvaluationPeriods can't be more than {most} seconds", if most == 86_400 { "one day for a period under an hour" } else { "seven days" }));
+    }
+    let (period, evaluation_periods) = (period.clamp(60, 604_800), evaluation_periods.clamp(1, 10_080));
     let datapoints = a.datapoints_to_alarm.unwrap_or(evaluation_periods);
     if datapoints < 1 || datapoints > evaluation_periods {
         errors.push(format!("{path}.DatapointsToAlarm"), format!("{datapoints}: between 1 and EvaluationPeriods ({evaluation_periods})"));
