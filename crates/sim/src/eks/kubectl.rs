@@ -28,7 +28,7 @@ pub fn human_duration(secs: i64) -> String {
     }
 }
 
-fn table(rows: Vec<Vec<String>>) -> String {
+pub(crate) fn table(rows: Vec<Vec<String>>) -> String {
     let cols = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..cols).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
     let mut out = String::new();
@@ -101,7 +101,7 @@ pub fn get_nodes(items: &[Value], age: &str, wide: bool) -> String {
     table(rows)
 }
 
-fn age_of(item: &Value, now_unix_s: i64) -> String {
+pub(crate) fn age_of(item: &Value, now_unix_s: i64) -> String {
     let created = item["metadata"]["creationTimestamp"].as_str().and_then(|t| crate::time::parse_iso_seconds(t).ok());
     created.map_or("<unknown>".into(), |c| human_duration(now_unix_s - c))
 }

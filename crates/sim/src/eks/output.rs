@@ -72,14 +72,18 @@ pub fn node_json(n: &Node, created: &str) -> Value {
     })
 }
 
-/// `app-7d4b9c-x2x4k` → its ReplicaSet `app-7d4b9c`, when the pod came from a Deployment.
-fn owner(p: &PodInfo) -> Option<Value> {
+/// `app-7d4b9c-x2x4k` → its ReplicaSet `app-7d4b9c`, when the pod came from a Deployment; a
+/// manifest DaemonSet's pod → that DaemonSet.
+fn owner(p: &PodInfo, ds: Option<&str>) -> Option<Value> {
+    if let Some(d) = ds {
+        return Some(json!([{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": d, "controller": true, "blockOwnerDeletion": true}]));
+    }
     p.owner_selector.as_ref()?;
     let (rs, _) = p.name.rsplit_once('-')?;
     Some(json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true, "blockOwnerDeletion": true}]))
 }
 
-fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, rec: Option<&PodRecord>, start: i64, now: i64) -> Value {
+fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, rec: Option<&PodRecord>, ds: Option<&str>, start: i64, now: i64) -> Value {
     let ts = |t: Option<i64>| format_iso(start + t.unwrap_or(0));
     let created = &ts(rec.map(|r| r.created_at));
     let containers: Vec<Value> = p
@@ -98,7 +102,7 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, r
         })
         .collect();
     let mut meta = json!({"name": p.name, "namespace": p.namespace, "labels": p.labels, "creationTimestamp": created});
-    if let Some(o) = owner(p) {
+    if let Some(o) = owner(p, ds) {
         meta["ownerReferences"] = o;
     }
     let mut spec = json!({"containers": containers, "schedulerName": p.spec.scheduler_name});
@@ -152,6 +156,10 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let now = r.until_s;
     let recs: std::collections::BTreeMap<(&str, &str), &PodRecord> = r.pods.iter().map(|p| ((p.info.namespace.as_str(), p.info.name.as_str()), p)).collect();
     let rec = |ns: &str, name: &str| recs.get(&(ns, name)).copied();
+    let ds_of = |x: Option<&PodRecord>| match x.map(|x| x.owner) {
+        Some(super::engine::Owner::UserDaemonSet(k)) => r.daemon_sets.get(k).map(|d| d.0.ds.name.as_str()),
+        _ => None,
+    };
     let mut endpoint_pods = Vec::new();
     for bp in &r.state.pods {
         let n = &r.state.nodes[bp.node].node;
@@ -171,10 +179,11 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
             ready: rc.map_or(true, |x| x.ready(now)),
             terminating: rc.is_some_and(|x| x.deleting_at.is_some()),
         });
-        pods.push(pod_json(&bp.pod, Some((n, ip)), None, rc, start_unix_s, now));
+        pods.push(pod_json(&bp.pod, Some((n, ip)), None, rc, ds_of(rc), start_unix_s, now));
     }
     for p in &r.pending {
-        pods.push(pod_json(&p.pod, None, p.message.as_deref(), rec(&p.pod.namespace, &p.pod.name), start_unix_s, now));
+        let rc = rec(&p.pod.namespace, &p.pod.name);
+        pods.push(pod_json(&p.pod, None, p.message.as_deref(), rc, ds_of(rc), start_unix_s, now));
     }
     // The API server lists by key: namespace, then name.
     let key = |p: &Value| (p["metadata"]["namespace"].as_str().unwrap_or("").to_string(), p["metadata"]["name"].as_str().unwrap_or("").to_string());
@@ -183,6 +192,9 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     for ro in &r.rollouts {
         items.push(super::workloads_json::deployment_json(ro, start_unix_s));
         items.extend(super::workloads_json::replica_sets_json(ro, start_unix_s));
+    }
+    for (c, st) in &r.daemon_sets {
+        items.push(super::daemonset_json::daemon_set_json(c, st, start_unix_s));
     }
     for (svc, a) in &r.services {
         items.push(service_json(svc, a, &created));
@@ -206,7 +218,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
 
 fn event_json(e: &KEvent, i: usize, start: i64) -> Value {
     let api = match e.kind {
-        "ReplicaSet" | "Deployment" => "apps/v1",
+        "ReplicaSet" | "Deployment" | "DaemonSet" => "apps/v1",
         _ => "v1",
     };
     let mut obj = json!({"apiVersion": api, "kind": e.kind, "name": e.name});

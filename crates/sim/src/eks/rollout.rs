@@ -71,6 +71,8 @@ pub struct Event {
 pub enum Action {
     /// `set image deployment/NAME container=image…`
     SetImage(Vec<(String, String)>),
+    /// `set image daemonset/NAME container=image…` (eks::engine::daemonset_ctl)
+    SetDaemonSetImage(Vec<(String, String)>),
     /// `scale deployment/NAME --replicas=N`
     Scale(i64),
     /// `rollout undo deployment/NAME [--to-revision=N]`

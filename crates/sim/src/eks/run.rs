@@ -39,6 +39,8 @@ pub struct EksRun {
     pub drain_log: Vec<(i64, String)>,
     /// The `kubernetes` Service, then the manifest's, with their allocations.
     pub services: Vec<(Service, Allocated)>,
+    /// The manifest's DaemonSets with their `.status` at `until_s`.
+    pub daemon_sets: Vec<(super::engine::daemonset_ctl::DaemonSetCtl, super::engine::daemonset_ctl::DaemonSetStatus)>,
 }
 
 impl EksRun {
@@ -58,12 +60,14 @@ impl EksRun {
             pdbs: e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect(),
             drain_log: e.drain_log.clone(),
             services: e.services.clone(),
+            daemon_sets: daemon_sets(e),
         }
     }
 
     /// The same, taking the engine apart (no copies).
     pub fn from_engine(mut e: Engine) -> EksRun {
         let pdbs = e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect();
+        let daemon_sets = daemon_sets(&e);
         let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
@@ -78,12 +82,17 @@ impl EksRun {
             pdbs,
             drain_log: e.drain_log,
             services: e.services,
+            daemon_sets,
         }
     }
 
     pub fn record(&self, namespace: &str, name: &str) -> Option<&PodRecord> {
         self.pods.iter().find(|p| p.info.namespace == namespace && p.info.name == name)
     }
+}
+
+fn daemon_sets(e: &Engine) -> Vec<(super::engine::daemonset_ctl::DaemonSetCtl, super::engine::daemonset_ctl::DaemonSetStatus)> {
+    (0..e.daemon_sets.len()).map(|k| (e.daemon_sets[k].clone(), e.daemon_set_status(k))).collect()
 }
 
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).

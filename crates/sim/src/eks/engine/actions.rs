@@ -22,6 +22,11 @@ impl Engine {
                     err(self, m);
                 }
             }
+            Action::SetDaemonSetImage(pairs) => {
+                if let Err(m) = self.set_daemon_set_image(&t.namespace, &t.deployment, pairs) {
+                    err(self, m);
+                }
+            }
             Action::Cordon(target) | Action::Uncordon(target) => {
                 let on = matches!(t.action, Action::Cordon(_));
                 let nodes = self.nodes_for(target);
@@ -100,7 +105,7 @@ impl Engine {
         self.drain_log.push((self.now, format!("node/{name} cordoned")));
         let on: Vec<usize> = (0..self.pods.len()).filter(|i| self.pods[*i].node == Some(n) && self.pods[*i].gone_at.is_none() && self.pods[*i].deleting_at.is_none()).collect();
         let key = |e: &Engine, i: &usize| format!("{}/{}", e.pods[*i].info.namespace, e.pods[*i].info.name);
-        let daemons: Vec<String> = on.iter().filter(|i| matches!(self.pods[**i].owner, Owner::DaemonSet(_))).map(|i| key(self, i)).collect();
+        let daemons: Vec<String> = on.iter().filter(|i| self.pods[**i].daemon()).map(|i| key(self, i)).collect();
         let bare: Vec<String> = on.iter().filter(|i| self.pods[**i].owner == Owner::None).map(|i| key(self, i)).collect();
         let mut refusals = Vec::new();
         if !daemons.is_empty() && !ignore_daemonsets {
@@ -120,7 +125,7 @@ impl Engine {
         if !bare.is_empty() {
             self.drain_log.push((self.now, format!("Warning: deleting Pods that declare no controller: {}", bare.join(", "))));
         }
-        let to_evict: Vec<usize> = on.into_iter().filter(|i| !matches!(self.pods[*i].owner, Owner::DaemonSet(_))).collect();
+        let to_evict: Vec<usize> = on.into_iter().filter(|i| !self.pods[*i].daemon()).collect();
         for i in &to_evict {
             self.drain_log.push((self.now, format!("evicting pod {}", key(self, i))));
         }

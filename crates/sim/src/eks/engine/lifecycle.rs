@@ -24,6 +24,8 @@ pub enum Owner {
     /// The k-th Deployment of the manifest (through its ReplicaSet).
     Deployment(usize),
     DaemonSet(&'static str),
+    /// The k-th DaemonSet of the manifest (`daemonset_ctl`).
+    UserDaemonSet(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +56,11 @@ pub struct PodRecord {
 impl PodRecord {
     pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
         PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new() }
+    }
+
+    /// Whether a DaemonSet manages the pod (drain skips those with --ignore-daemonsets).
+    pub fn daemon(&self) -> bool {
+        matches!(self.owner, Owner::DaemonSet(_) | Owner::UserDaemonSet(_))
     }
 
     pub fn started(&self, now: i64) -> bool {

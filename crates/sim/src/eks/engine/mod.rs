@@ -6,6 +6,7 @@
 //! instant, so a run is the same however `advance_within` slices it.
 
 mod actions;
+pub mod daemonset_ctl;
 pub mod disruption;
 pub mod events;
 mod lifecycle;
@@ -67,6 +68,8 @@ pub struct Engine {
     pub pods: Vec<PodRecord>,
     by_name: BTreeMap<(String, String), usize>,
     pub rollouts: Vec<Rollout>,
+    /// The manifest's DaemonSets (`daemonset_ctl`).
+    pub daemon_sets: Vec<daemonset_ctl::DaemonSetCtl>,
     dirty: Vec<bool>,
     generations: Vec<u64>,
     pub pdbs: Vec<PodDisruptionBudget>,
@@ -107,6 +110,7 @@ impl Engine {
             pods: Vec::new(),
             by_name: BTreeMap::new(),
             rollouts: Vec::new(),
+            daemon_sets: m.daemon_sets.iter().cloned().map(daemonset_ctl::DaemonSetCtl::new).collect(),
             dirty: Vec::new(),
             generations: Vec::new(),
             pdbs: m.pdbs.clone(),
@@ -153,6 +157,7 @@ impl Engine {
             e.generations.push(u64::MAX);
             e.sync_pods_of(k);
         }
+        e.sync_daemon_sets();
         e
     }
 
@@ -201,6 +206,9 @@ impl Engine {
                 take(x);
             }
         }
+        if let Some(x) = self.ds_next_change() {
+            take(x);
+        }
         next
     }
 
@@ -234,6 +242,9 @@ impl Engine {
                     self.sync_pods_of(k);
                     worked = true;
                 }
+            }
+            if self.sync_daemon_sets() {
+                worked = true;
             }
             if !self.queue.is_empty() {
                 self.schedule_cycle();

@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod cluster_autoscaler;
+pub mod daemonset;
 pub mod fargate_profile;
 pub mod hpa;
 pub mod karpenter;
@@ -40,6 +41,8 @@ pub struct Manifest {
     /// Karpenter `NodePool`s and `EC2NodeClass`es (eks::karpenter).
     pub node_pools: Vec<crate::eks::karpenter::NodePool>,
     pub node_classes: Vec<crate::eks::karpenter::Ec2NodeClass>,
+    /// `apps/v1` DaemonSets (eks::engine::daemonset_ctl).
+    pub daemon_sets: Vec<daemonset::DaemonSet>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -49,6 +52,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Namespace"),
     ("v1", "Service"),
     ("apps/v1", "Deployment"),
+    ("apps/v1", "DaemonSet"),
     ("policy/v1", "PodDisruptionBudget"),
     ("stevedore.dev/v1", "Scenario"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
@@ -67,6 +71,11 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
             Value::Null => continue, // an empty document (a trailing `---`)
             Value::Object(_) => document(doc, &path, &mut m, &mut e),
             other => e.push(path, format!("a document must be an object with apiVersion and kind, not {}", read::type_name(other))),
+        }
+    }
+    for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| matches!(t.action, crate::eks::rollout::Action::SetDaemonSetImage(_))) {
+        if !m.daemon_sets.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
+            e.push(key_path(&t.path, "kubectl"), format!("daemonsets.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
         }
     }
     for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.action.is_deployment()) {
@@ -197,6 +206,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                     };
                     let spec = pod_spec::pod_spec(s, &sp, e);
                     m.pods.push(Pod { name: n, namespace, labels, spec });
+                }
+                "DaemonSet" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.daemon_sets.extend(daemonset::daemon_set(s, &sp, n, namespace, labels, e));
                 }
                 _ => {
                     let Some((sp, s)) = spec else {

@@ -18,7 +18,7 @@ pub struct TimelineEntry {
     pub path: String,
 }
 
-const VERBS: &str = "`set image deployment/NAME CONTAINER=IMAGE…`, `scale deployment/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
+const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGE…`, `scale deployment/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
 
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
@@ -61,7 +61,7 @@ fn command(words: &str) -> Result<(String, String, Action), String> {
     let target = |t: &str| -> Result<String, String> {
         match t.split_once('/') {
             Some(("deployment" | "deployments" | "deploy", n)) if !n.is_empty() => Ok(n.to_string()),
-            _ => Err(format!("{t:?} must be deployment/NAME")),
+            _ => Err(format!("{t:?} must be deployment/NAME (or daemonset/NAME for set image)")),
         }
     };
     if let Some(a) = node_or_pod(&w)? {
@@ -76,7 +76,10 @@ fn command(words: &str) -> Result<(String, String, Action), String> {
                     _ => return Err(format!("{p:?} must be CONTAINER=IMAGE")),
                 }
             }
-            (target(t)?, Action::SetImage(v))
+            match t.split_once('/') {
+                Some(("daemonset" | "daemonsets" | "ds", n)) if !n.is_empty() => (n.to_string(), Action::SetDaemonSetImage(v)),
+                _ => (target(t)?, Action::SetImage(v)),
+            }
         }
         ["scale", t, r] => match r.strip_prefix("--replicas=").and_then(|n| n.parse::<i64>().ok()) {
             Some(n) if (0..=100_000).contains(&n) => (target(t)?, Action::Scale(n)),

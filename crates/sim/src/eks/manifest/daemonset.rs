@@ -1,0 +1,88 @@
+//! `apps/v1` DaemonSet: `selector`, `template`, `updateStrategy` (RollingUpdate with
+//! `maxUnavailable`, default 1; or OnDelete), `minReadySeconds`, with the API server's messages
+//! (apps validation `ValidateDaemonSetSpec` / `ValidateRollingUpdateDaemonSet`).
+
+use super::pod_spec;
+use super::read::{self, key_path};
+use crate::eks::fenceposts::IntOrPercent;
+use crate::eks::objects::PodTemplate;
+use crate::eks::selector::{self, LabelSelector, Labels};
+use crate::error::Errors;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaemonSet {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    /// `updateStrategy.type: OnDelete`: a template change reaches a node only when its pod is deleted.
+    pub on_delete: bool,
+    /// `updateStrategy.rollingUpdate.maxUnavailable` (default 1; a percentage rounds up).
+    pub max_unavailable: IntOrPercent,
+    pub min_ready_seconds: i64,
+}
+
+pub fn daemon_set(s: &Value, sp: &str, name: String, namespace: String, labels: Labels, e: &mut Errors) -> Option<DaemonSet> {
+    let selector = selector::label_selector(s, "selector", sp, e);
+    if selector.is_none() && read::field(s, "selector").is_none() {
+        e.push(key_path(sp, "selector"), "is required in apps/v1");
+    }
+    let min_ready_seconds = read::int(s, "minReadySeconds", sp, 0, i32::MAX as i64, e).unwrap_or(0);
+    let (on_delete, max_unavailable) = update_strategy(s, sp, e);
+    let Some((tp, t)) = read::object(s, "template", sp, e) else {
+        e.push(key_path(sp, "template"), "is required");
+        return None;
+    };
+    let tlabels = read::object(t, "metadata", &tp, e).map(|(p, m)| read::string_map(m, "labels", &p, e)).unwrap_or_default();
+    let Some((psp, ps)) = read::object(t, "spec", &tp, e) else {
+        e.push(key_path(&tp, "spec"), "is required");
+        return None;
+    };
+    let spec = pod_spec::pod_spec(ps, &psp, e);
+    let selector = selector?;
+    if selector.is_empty() {
+        e.push(key_path(sp, "selector"), "must not be empty in apps/v1");
+    } else if !selector.matches(&tlabels) {
+        e.push(key_path(sp, "selector"), "does not match the template's labels (spec.template.metadata.labels)");
+    }
+    Some(DaemonSet { name, namespace, labels, selector, template: PodTemplate { labels: tlabels, spec }, on_delete, max_unavailable, min_ready_seconds })
+}
+
+fn update_strategy(s: &Value, sp: &str, e: &mut Errors) -> (bool, IntOrPercent) {
+    let default = IntOrPercent::Int(1);
+    let Some((up, u)) = read::object(s, "updateStrategy", sp, e) else { return (false, default) };
+    let on_delete = match read::string(u, "type", &up, e).as_deref() {
+        None | Some("RollingUpdate") => false,
+        Some("OnDelete") => true,
+        Some(other) => {
+            e.push(key_path(&up, "type"), format!("Unsupported value: {other:?}: supported values: \"OnDelete\", \"RollingUpdate\""));
+            false
+        }
+    };
+    let Some((rp, r)) = read::object(u, "rollingUpdate", &up, e) else { return (on_delete, default) };
+    let pick = |key: &str, e: &mut Errors| -> Option<IntOrPercent> {
+        let v = read::field(r, key)?;
+        let parsed = match v {
+            Value::String(x) => IntOrPercent::parse(x),
+            Value::Number(_) => v.as_i64().filter(|i| *i >= 0).map(IntOrPercent::Int).ok_or_else(|| format!("{v} must be a non-negative integer")),
+            other => Err(format!("must be an integer or a percentage, not {}", read::type_name(other))),
+        };
+        parsed.map_err(|m| e.push(key_path(&rp, key), m)).ok()
+    };
+    let unavailable = pick("maxUnavailable", e).unwrap_or(default);
+    let surge = pick("maxSurge", e).unwrap_or(IntOrPercent::Int(0));
+    if let IntOrPercent::Percent(p) = unavailable {
+        if p > 100 {
+            e.push(key_path(&rp, "maxUnavailable"), format!("\"{p}%\" must not be greater than 100%"));
+        }
+    }
+    if !surge.is_zero() {
+        // The sim models the default surge-free update only; say so rather than ignore it.
+        e.push(key_path(&rp, "maxSurge"), "the simulator models DaemonSet rolling updates without surge: maxSurge must be 0");
+    } else if unavailable.is_zero() {
+        e.push(key_path(&rp, "maxUnavailable"), "cannot be 0 when maxSurge is 0");
+    }
+    (on_delete, unavailable)
+}
