@@ -8,6 +8,7 @@ pub mod engine;
 pub mod fargate;
 pub mod fenceposts;
 pub mod hpa;
+pub mod job_json;
 pub mod karpenter;
 pub mod kubectl;
 pub mod manifest;

@@ -185,6 +185,14 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         let rc = rec(&p.pod.namespace, &p.pod.name);
         pods.push(pod_json(&p.pod, None, p.message.as_deref(), rc, ds_of(rc), start_unix_s, now));
     }
+    // Job pods whose containers exited: no longer on the scheduler's books, still listed.
+    for p in r.pods.iter().filter(|p| p.finished_at.is_some()) {
+        let Some(n) = p.node.and_then(|i| r.state.nodes.get(i)).map(|x| &x.node) else { continue };
+        let mut v = pod_json(&p.info, Some((n, pod_ip(n, app_index, false))), None, Some(p), None, start_unix_s, now);
+        app_index += 1;
+        super::job_json::finish_pod(&mut v, p, start_unix_s);
+        pods.push(v);
+    }
     // The API server lists by key: namespace, then name.
     let key = |p: &Value| (p["metadata"]["namespace"].as_str().unwrap_or("").to_string(), p["metadata"]["name"].as_str().unwrap_or("").to_string());
     pods.sort_by_key(key);
@@ -195,6 +203,9 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     }
     for (c, st) in &r.daemon_sets {
         items.push(super::daemonset_json::daemon_set_json(c, st, start_unix_s));
+    }
+    for (c, n) in &r.jobs {
+        items.push(super::job_json::job_json(c, n, start_unix_s));
     }
     for (svc, a) in &r.services {
         items.push(service_json(svc, a, &created));
@@ -219,6 +230,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
 fn event_json(e: &KEvent, i: usize, start: i64) -> Value {
     let api = match e.kind {
         "ReplicaSet" | "Deployment" | "DaemonSet" => "apps/v1",
+        "Job" | "CronJob" => "batch/v1",
         _ => "v1",
     };
     let mut obj = json!({"apiVersion": api, "kind": e.kind, "name": e.name});

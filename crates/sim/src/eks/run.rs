@@ -41,6 +41,8 @@ pub struct EksRun {
     pub services: Vec<(Service, Allocated)>,
     /// The manifest's DaemonSets with their `.status` at `until_s`.
     pub daemon_sets: Vec<(super::engine::daemonset_ctl::DaemonSetCtl, super::engine::daemonset_ctl::DaemonSetStatus)>,
+    /// The manifest's Jobs not deleted by their TTL, with their counts at `until_s`.
+    pub jobs: Vec<(super::engine::job_ctl::JobCtl, super::engine::job_ctl::JobCounts)>,
 }
 
 impl EksRun {
@@ -61,6 +63,7 @@ impl EksRun {
             drain_log: e.drain_log.clone(),
             services: e.services.clone(),
             daemon_sets: daemon_sets(e),
+            jobs: jobs(e),
         }
     }
 
@@ -68,6 +71,7 @@ impl EksRun {
     pub fn from_engine(mut e: Engine) -> EksRun {
         let pdbs = e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect();
         let daemon_sets = daemon_sets(&e);
+        let jobs = jobs(&e);
         let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
@@ -83,6 +87,7 @@ impl EksRun {
             drain_log: e.drain_log,
             services: e.services,
             daemon_sets,
+            jobs,
         }
     }
 
@@ -93,6 +98,10 @@ impl EksRun {
 
 fn daemon_sets(e: &Engine) -> Vec<(super::engine::daemonset_ctl::DaemonSetCtl, super::engine::daemonset_ctl::DaemonSetStatus)> {
     (0..e.daemon_sets.len()).map(|k| (e.daemon_sets[k].clone(), e.daemon_set_status(k))).collect()
+}
+
+fn jobs(e: &Engine) -> Vec<(super::engine::job_ctl::JobCtl, super::engine::job_ctl::JobCounts)> {
+    (0..e.jobs.len()).filter(|k| e.jobs[*k].deleted_at.is_none()).map(|k| (e.jobs[k].clone(), e.job_counts(k))).collect()
 }
 
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).

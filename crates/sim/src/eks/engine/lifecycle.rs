@@ -26,6 +26,8 @@ pub enum Owner {
     DaemonSet(&'static str),
     /// The k-th DaemonSet of the manifest (`daemonset_ctl`).
     UserDaemonSet(usize),
+    /// The k-th Job (`job_ctl`).
+    Job(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -51,11 +53,15 @@ pub struct PodRecord {
     pub last_attempt: i64,
     /// Per container: whether this pod's bind started the image pull on its node.
     pub pulled: Vec<bool>,
+    /// A Job pod's (run seconds, exit code) once started (`job_ctl`).
+    pub run: Option<(i64, i64)>,
+    /// When its containers exited (phase Succeeded / Failed).
+    pub finished_at: Option<i64>,
 }
 
 impl PodRecord {
     pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
-        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new() }
+        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None }
     }
 
     /// Whether a DaemonSet manages the pod (drain skips those with --ignore-daemonsets).
@@ -69,7 +75,7 @@ impl PodRecord {
 
     /// Condition Ready (a terminating pod is no longer Ready: its endpoints go).
     pub fn ready(&self, now: i64) -> bool {
-        self.deleting_at.is_none() && self.ready_at.is_some_and(|t| t <= now)
+        self.deleting_at.is_none() && self.finished_at.is_none_or(|f| f > now) && self.ready_at.is_some_and(|t| t <= now)
     }
 }
 
@@ -196,6 +202,7 @@ impl Engine {
             self.events.once(started, "Pod", &ns, &name, "Created", format!("Created container {}", c.name), false, "kubelet");
             self.events.once(started, "Pod", &ns, &name, "Started", format!("Started container {}", c.name), false, "kubelet");
         }
+        self.schedule_exit(id);
     }
 
     /// Deletion: Terminating now (SIGTERM, `Killing`), gone when the containers exit.
@@ -206,7 +213,7 @@ impl Engine {
             return;
         }
         p.deleting_at = Some(now);
-        if p.node.is_none() {
+        if p.node.is_none() || p.finished_at.is_some() {
             self.queue.remove(id);
             self.gone(id);
             return;
@@ -253,6 +260,7 @@ impl Engine {
                 }
             }
             Ev::Drain(k) => self.drain_try(k),
+            Ev::Finished(id) => self.pod_finished(id),
         }
     }
 

@@ -7,6 +7,7 @@
 
 mod actions;
 pub mod daemonset_ctl;
+pub mod job_ctl;
 pub mod disruption;
 pub mod events;
 mod lifecycle;
@@ -49,6 +50,8 @@ enum Ev {
     Flush(usize, u32),
     /// A drain's eviction retry (kubectl retries every 5 s).
     Drain(usize),
+    /// A Job pod's container exited (`job_ctl`).
+    Finished(usize),
 }
 
 /// One `kubectl drain` in progress.
@@ -70,6 +73,8 @@ pub struct Engine {
     pub rollouts: Vec<Rollout>,
     /// The manifest's DaemonSets (`daemonset_ctl`).
     pub daemon_sets: Vec<daemonset_ctl::DaemonSetCtl>,
+    /// The manifest's Jobs (`job_ctl`).
+    pub jobs: Vec<job_ctl::JobCtl>,
     dirty: Vec<bool>,
     generations: Vec<u64>,
     pub pdbs: Vec<PodDisruptionBudget>,
@@ -111,6 +116,7 @@ impl Engine {
             by_name: BTreeMap::new(),
             rollouts: Vec::new(),
             daemon_sets: m.daemon_sets.iter().cloned().map(daemonset_ctl::DaemonSetCtl::new).collect(),
+            jobs: m.jobs.iter().cloned().map(|j| job_ctl::JobCtl::new(j, 0, None)).collect(),
             dirty: Vec::new(),
             generations: Vec::new(),
             pdbs: m.pdbs.clone(),
@@ -158,6 +164,7 @@ impl Engine {
             e.sync_pods_of(k);
         }
         e.sync_daemon_sets();
+        e.sync_jobs();
         e
     }
 
@@ -209,6 +216,9 @@ impl Engine {
         if let Some(x) = self.ds_next_change() {
             take(x);
         }
+        if let Some(x) = self.jobs_next_change() {
+            take(x);
+        }
         next
     }
 
@@ -243,7 +253,7 @@ impl Engine {
                     worked = true;
                 }
             }
-            if self.sync_daemon_sets() {
+            if self.sync_daemon_sets() | self.sync_jobs() {
                 worked = true;
             }
             if !self.queue.is_empty() {

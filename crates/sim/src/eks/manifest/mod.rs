@@ -7,6 +7,7 @@ pub mod cluster_autoscaler;
 pub mod daemonset;
 pub mod fargate_profile;
 pub mod hpa;
+pub mod job;
 pub mod karpenter;
 pub mod pod_spec;
 pub mod policy;
@@ -43,6 +44,8 @@ pub struct Manifest {
     pub node_classes: Vec<crate::eks::karpenter::Ec2NodeClass>,
     /// `apps/v1` DaemonSets (eks::engine::daemonset_ctl).
     pub daemon_sets: Vec<daemonset::DaemonSet>,
+    /// `batch/v1` Jobs (eks::engine::job_ctl).
+    pub jobs: Vec<job::Job>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -53,6 +56,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Service"),
     ("apps/v1", "Deployment"),
     ("apps/v1", "DaemonSet"),
+    ("batch/v1", "Job"),
     ("policy/v1", "PodDisruptionBudget"),
     ("stevedore.dev/v1", "Scenario"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
@@ -206,6 +210,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                     };
                     let spec = pod_spec::pod_spec(s, &sp, e);
                     m.pods.push(Pod { name: n, namespace, labels, spec });
+                }
+                "Job" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.jobs.extend(job::job_spec(s, &sp, e).map(|spec| job::Job { name: n, namespace, labels, spec }));
                 }
                 "DaemonSet" => {
                     let Some((sp, s)) = spec else {
