@@ -57,7 +57,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|services|endpoints|events|pdb`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|cronjobs|services|endpoints|events|pdb`".into()),
             };
             let at_s = at_s(at)?;
             let age = kubectl::human_duration(at_s);
@@ -71,11 +71,12 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 "replicasets" | "replicaset" | "rs" => "ReplicaSet",
                 "daemonsets" | "daemonset" | "ds" => "DaemonSet",
                 "jobs" | "job" => "Job",
+                "cronjobs" | "cronjob" | "cj" => "CronJob",
                 "events" | "event" | "ev" => "Event",
                 "services" | "service" | "svc" => "Service",
                 "endpoints" | "ep" => "Endpoints",
                 "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => "PodDisruptionBudget",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, services, endpoints, events and pdb)")),
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, services, endpoints, events and pdb)")),
             };
             match output.as_deref() {
                 Some("json") => {
@@ -96,6 +97,8 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                         kubectl::get_events(&items, start + at_s, all_namespaces)
                     } else if kind == "PodDisruptionBudget" {
                         kubectl::get_pdbs(&items, start + at_s, all_namespaces)
+                    } else if kind == "CronJob" {
+                        stevedore_sim::eks::cronjob_json::get_cron_jobs(&items, start + at_s, all_namespaces)
                     } else if kind == "Job" {
                         stevedore_sim::eks::job_json::get_jobs(&items, start + at_s, all_namespaces)
                     } else if kind == "DaemonSet" {

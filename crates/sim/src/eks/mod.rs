@@ -2,6 +2,7 @@
 //! (`catalog`). Pure and deterministic like the ECS model; see ARCHITECTURE.md "EKS".
 
 pub mod autoscaler;
+pub mod cronjob_json;
 pub mod daemonset_json;
 pub mod daemonsets;
 pub mod engine;

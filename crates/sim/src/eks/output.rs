@@ -204,6 +204,9 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     for (c, st) in &r.daemon_sets {
         items.push(super::daemonset_json::daemon_set_json(c, st, start_unix_s));
     }
+    for (c, active) in &r.cron_jobs {
+        items.push(super::cronjob_json::cron_job_json(c, active, start_unix_s));
+    }
     for (c, n) in &r.jobs {
         items.push(super::job_json::job_json(c, n, start_unix_s));
     }

@@ -43,6 +43,8 @@ pub struct EksRun {
     pub daemon_sets: Vec<(super::engine::daemonset_ctl::DaemonSetCtl, super::engine::daemonset_ctl::DaemonSetStatus)>,
     /// The manifest's Jobs not deleted by their TTL, with their counts at `until_s`.
     pub jobs: Vec<(super::engine::job_ctl::JobCtl, super::engine::job_ctl::JobCounts)>,
+    /// The manifest's CronJobs with the names of their running Jobs.
+    pub cron_jobs: Vec<(super::engine::cronjob_ctl::CronJobCtl, Vec<String>)>,
 }
 
 impl EksRun {
@@ -64,6 +66,7 @@ impl EksRun {
             services: e.services.clone(),
             daemon_sets: daemon_sets(e),
             jobs: jobs(e),
+            cron_jobs: cron_jobs(e),
         }
     }
 
@@ -72,6 +75,7 @@ impl EksRun {
         let pdbs = e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect();
         let daemon_sets = daemon_sets(&e);
         let jobs = jobs(&e);
+        let cron_jobs = cron_jobs(&e);
         let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
@@ -88,6 +92,7 @@ impl EksRun {
             services: e.services,
             daemon_sets,
             jobs,
+            cron_jobs,
         }
     }
 
@@ -102,6 +107,10 @@ fn daemon_sets(e: &Engine) -> Vec<(super::engine::daemonset_ctl::DaemonSetCtl, s
 
 fn jobs(e: &Engine) -> Vec<(super::engine::job_ctl::JobCtl, super::engine::job_ctl::JobCounts)> {
     (0..e.jobs.len()).filter(|k| e.jobs[*k].deleted_at.is_none()).map(|k| (e.jobs[k].clone(), e.job_counts(k))).collect()
+}
+
+fn cron_jobs(e: &Engine) -> Vec<(super::engine::cronjob_ctl::CronJobCtl, Vec<String>)> {
+    (0..e.cron_jobs.len()).map(|k| (e.cron_jobs[k].clone(), e.cron_active(k).iter().map(|j| e.jobs[*j].job.name.clone()).collect())).collect()
 }
 
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).

@@ -104,10 +104,7 @@ impl Engine {
         if let Some(f) = &self.jobs[k].finish {
             let ttl = self.jobs[k].job.spec.ttl_after_finished_s;
             if ttl.is_some_and(|t| f.at + t <= now) {
-                self.jobs[k].deleted_at = Some(now);
-                for id in self.jobs[k].pods.clone() {
-                    self.terminate(id, 0);
-                }
+                self.delete_job(k);
                 return true;
             }
             return false;
@@ -167,6 +164,18 @@ impl Engine {
             self.admit(id);
         }
         true
+    }
+
+    /// The Job is deleted with its pods (background cascading deletion).
+    pub(super) fn delete_job(&mut self, k: usize) {
+        if self.jobs[k].deleted_at.is_some() {
+            return;
+        }
+        self.jobs[k].deleted_at = Some(self.now);
+        for id in self.jobs[k].pods.clone() {
+            let grace = self.pods[id].info.spec.grace_s();
+            self.terminate(id, grace);
+        }
     }
 
     /// The container exited: Succeeded or Failed; the scheduler no longer counts the pod.

@@ -8,6 +8,7 @@
 mod actions;
 pub mod daemonset_ctl;
 pub mod job_ctl;
+pub mod cronjob_ctl;
 pub mod disruption;
 pub mod events;
 mod lifecycle;
@@ -75,6 +76,8 @@ pub struct Engine {
     pub daemon_sets: Vec<daemonset_ctl::DaemonSetCtl>,
     /// The manifest's Jobs (`job_ctl`).
     pub jobs: Vec<job_ctl::JobCtl>,
+    /// The manifest's CronJobs (`cronjob_ctl`).
+    pub cron_jobs: Vec<cronjob_ctl::CronJobCtl>,
     dirty: Vec<bool>,
     generations: Vec<u64>,
     pub pdbs: Vec<PodDisruptionBudget>,
@@ -117,6 +120,10 @@ impl Engine {
             rollouts: Vec::new(),
             daemon_sets: m.daemon_sets.iter().cloned().map(daemonset_ctl::DaemonSetCtl::new).collect(),
             jobs: m.jobs.iter().cloned().map(|j| job_ctl::JobCtl::new(j, 0, None)).collect(),
+            cron_jobs: {
+                let start = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
+                m.cron_jobs.iter().cloned().map(|c| cronjob_ctl::CronJobCtl::new(c, start)).collect()
+            },
             dirty: Vec::new(),
             generations: Vec::new(),
             pdbs: m.pdbs.clone(),
@@ -164,6 +171,7 @@ impl Engine {
             e.sync_pods_of(k);
         }
         e.sync_daemon_sets();
+        e.sync_cron_jobs();
         e.sync_jobs();
         e
     }
@@ -219,6 +227,9 @@ impl Engine {
         if let Some(x) = self.jobs_next_change() {
             take(x);
         }
+        if let Some(x) = self.cron_next_change() {
+            take(x);
+        }
         next
     }
 
@@ -253,7 +264,7 @@ impl Engine {
                     worked = true;
                 }
             }
-            if self.sync_daemon_sets() | self.sync_jobs() {
+            if self.sync_daemon_sets() | self.sync_cron_jobs() | self.sync_jobs() {
                 worked = true;
             }
             if !self.queue.is_empty() {

@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod cluster_autoscaler;
+pub mod cronjob;
 pub mod daemonset;
 pub mod fargate_profile;
 pub mod hpa;
@@ -46,6 +47,8 @@ pub struct Manifest {
     pub daemon_sets: Vec<daemonset::DaemonSet>,
     /// `batch/v1` Jobs (eks::engine::job_ctl).
     pub jobs: Vec<job::Job>,
+    /// `batch/v1` CronJobs (eks::engine::cronjob_ctl).
+    pub cron_jobs: Vec<cronjob::CronJob>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -57,6 +60,7 @@ const KINDS: &[(&str, &str)] = &[
     ("apps/v1", "Deployment"),
     ("apps/v1", "DaemonSet"),
     ("batch/v1", "Job"),
+    ("batch/v1", "CronJob"),
     ("policy/v1", "PodDisruptionBudget"),
     ("stevedore.dev/v1", "Scenario"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
@@ -210,6 +214,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                     };
                     let spec = pod_spec::pod_spec(s, &sp, e);
                     m.pods.push(Pod { name: n, namespace, labels, spec });
+                }
+                "CronJob" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.cron_jobs.extend(cronjob::cron_job(s, &sp, n, namespace, labels, e));
                 }
                 "Job" => {
                     let Some((sp, s)) = spec else {
