@@ -82,6 +82,9 @@ fn failures_back_off_and_exceed_the_backoff_limit() {
     assert_eq!(failed.len(), 3);
     assert_eq!(failed[0]["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"], 1);
     assert!(get_jobs(list["items"].as_array().unwrap(), 600, false).contains("Failed"));
+    // kubectl get pods shows a failed Job pod as Error, a succeeded one as Completed.
+    let pods = stevedore_sim::eks::kubectl::get_pods(list["items"].as_array().unwrap(), "10m", false, false);
+    assert_eq!(pods.lines().filter(|l| l.starts_with("pi-")).map(|l| l.split_whitespace().nth(2).unwrap()).collect::<Vec<_>>(), ["Error", "Error", "Error"]);
 }
 
 #[test]

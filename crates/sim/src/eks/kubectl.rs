@@ -61,8 +61,9 @@ pub fn get_pods(items: &[Value], age: &str, wide: bool, all: bool) -> String {
         let n = p["spec"]["containers"].as_array().map_or(0, Vec::len);
         let statuses = p["status"]["containerStatuses"].as_array();
         let ready = statuses.map_or(0, |c| c.iter().filter(|c| c["ready"] == true).count());
-        // kubectl's STATUS: Terminating while deleting, a waiting container's reason, else the phase.
-        let waiting = statuses.and_then(|c| c.iter().find_map(|c| c["state"]["waiting"]["reason"].as_str()));
+        // kubectl's STATUS: Terminating while deleting, a waiting or terminated container's
+        // reason (a Job pod: Completed / Error), else the phase.
+        let waiting = statuses.and_then(|c| c.iter().find_map(|c| c["state"]["waiting"]["reason"].as_str().or(c["state"]["terminated"]["reason"].as_str())));
         let status = if !p["metadata"]["deletionTimestamp"].is_null() { "Terminating".to_string() } else if let Some(w) = waiting { w.to_string() } else { s(&p["status"]["phase"]) };
         let mut row = vec![s(&p["metadata"]["name"]), format!("{ready}/{n}"), status, "0".into(), age.into()];
         if all {
