@@ -17,6 +17,7 @@ pub mod nodes;
 pub mod objects;
 pub mod output;
 pub mod quantity;
+pub mod replicaset_json;
 pub mod rollout;
 pub mod run;
 pub mod scale_down;

@@ -201,6 +201,9 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         items.push(super::workloads_json::deployment_json(ro, start_unix_s));
         items.extend(super::workloads_json::replica_sets_json(ro, start_unix_s));
     }
+    for (c, n) in &r.replica_sets {
+        items.push(super::replicaset_json::replica_set_json(c, n, start_unix_s));
+    }
     for (c, st) in &r.daemon_sets {
         items.push(super::daemonset_json::daemon_set_json(c, st, start_unix_s));
     }

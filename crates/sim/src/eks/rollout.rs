@@ -73,6 +73,8 @@ pub enum Action {
     SetImage(Vec<(String, String)>),
     /// `set image daemonset/NAME container=image…` (eks::engine::daemonset_ctl)
     SetDaemonSetImage(Vec<(String, String)>),
+    /// `scale replicaset/NAME --replicas=N` (eks::engine::replicaset_ctl)
+    ScaleReplicaSet(i64),
     /// `scale deployment/NAME --replicas=N`
     Scale(i64),
     /// `rollout undo deployment/NAME [--to-revision=N]`

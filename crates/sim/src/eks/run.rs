@@ -45,6 +45,8 @@ pub struct EksRun {
     pub jobs: Vec<(super::engine::job_ctl::JobCtl, super::engine::job_ctl::JobCounts)>,
     /// The manifest's CronJobs with the names of their running Jobs.
     pub cron_jobs: Vec<(super::engine::cronjob_ctl::CronJobCtl, Vec<String>)>,
+    /// Standalone ReplicaSets with their counts.
+    pub replica_sets: Vec<(super::engine::replicaset_ctl::ReplicaSetCtl, super::engine::replicaset_ctl::ReplicaSetCounts)>,
 }
 
 impl EksRun {
@@ -67,6 +69,7 @@ impl EksRun {
             daemon_sets: daemon_sets(e),
             jobs: jobs(e),
             cron_jobs: cron_jobs(e),
+            replica_sets: replica_sets(e),
         }
     }
 
@@ -76,6 +79,7 @@ impl EksRun {
         let daemon_sets = daemon_sets(&e);
         let jobs = jobs(&e);
         let cron_jobs = cron_jobs(&e);
+        let replica_sets = replica_sets(&e);
         let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
@@ -93,6 +97,7 @@ impl EksRun {
             daemon_sets,
             jobs,
             cron_jobs,
+            replica_sets,
         }
     }
 
@@ -111,6 +116,10 @@ fn jobs(e: &Engine) -> Vec<(super::engine::job_ctl::JobCtl, super::engine::job_c
 
 fn cron_jobs(e: &Engine) -> Vec<(super::engine::cronjob_ctl::CronJobCtl, Vec<String>)> {
     (0..e.cron_jobs.len()).map(|k| (e.cron_jobs[k].clone(), e.cron_active(k).iter().map(|j| e.jobs[*j].job.name.clone()).collect())).collect()
+}
+
+fn replica_sets(e: &Engine) -> Vec<(super::engine::replicaset_ctl::ReplicaSetCtl, super::engine::replicaset_ctl::ReplicaSetCounts)> {
+    (0..e.replica_sets.len()).map(|k| (e.replica_sets[k].clone(), e.replica_set_counts(k))).collect()
 }
 
 /// The characters Kubernetes uses for generated names (`rand.String`: no vowels, no 0/1/3).

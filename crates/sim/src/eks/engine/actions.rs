@@ -22,6 +22,11 @@ impl Engine {
                     err(self, m);
                 }
             }
+            Action::ScaleReplicaSet(n) => {
+                if let Err(m) = self.scale_replica_set(&t.namespace, &t.deployment, *n) {
+                    err(self, m);
+                }
+            }
             Action::SetDaemonSetImage(pairs) => {
                 if let Err(m) = self.set_daemon_set_image(&t.namespace, &t.deployment, pairs) {
                     err(self, m);

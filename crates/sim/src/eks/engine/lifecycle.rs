@@ -28,6 +28,8 @@ pub enum Owner {
     UserDaemonSet(usize),
     /// The k-th Job (`job_ctl`).
     Job(usize),
+    /// The k-th standalone ReplicaSet (`replicaset_ctl`).
+    ReplicaSet(usize),
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ mod actions;
 pub mod daemonset_ctl;
 pub mod job_ctl;
 pub mod cronjob_ctl;
+pub mod replicaset_ctl;
 pub mod disruption;
 pub mod events;
 mod lifecycle;
@@ -78,6 +79,8 @@ pub struct Engine {
     pub jobs: Vec<job_ctl::JobCtl>,
     /// The manifest's CronJobs (`cronjob_ctl`).
     pub cron_jobs: Vec<cronjob_ctl::CronJobCtl>,
+    /// The manifest's standalone ReplicaSets (`replicaset_ctl`).
+    pub replica_sets: Vec<replicaset_ctl::ReplicaSetCtl>,
     dirty: Vec<bool>,
     generations: Vec<u64>,
     pub pdbs: Vec<PodDisruptionBudget>,
@@ -120,6 +123,7 @@ impl Engine {
             rollouts: Vec::new(),
             daemon_sets: m.daemon_sets.iter().cloned().map(daemonset_ctl::DaemonSetCtl::new).collect(),
             jobs: m.jobs.iter().cloned().map(|j| job_ctl::JobCtl::new(j, 0, None)).collect(),
+            replica_sets: m.replica_sets.iter().cloned().map(|rs| replicaset_ctl::ReplicaSetCtl { rs, pods: Vec::new() }).collect(),
             cron_jobs: {
                 let start = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
                 m.cron_jobs.iter().cloned().map(|c| cronjob_ctl::CronJobCtl::new(c, start)).collect()
@@ -170,6 +174,7 @@ impl Engine {
             e.generations.push(u64::MAX);
             e.sync_pods_of(k);
         }
+        e.sync_replica_sets();
         e.sync_daemon_sets();
         e.sync_cron_jobs();
         e.sync_jobs();
@@ -264,7 +269,7 @@ impl Engine {
                     worked = true;
                 }
             }
-            if self.sync_daemon_sets() | self.sync_cron_jobs() | self.sync_jobs() {
+            if self.sync_replica_sets() | self.sync_daemon_sets() | self.sync_cron_jobs() | self.sync_jobs() {
                 worked = true;
             }
             if !self.queue.is_empty() {

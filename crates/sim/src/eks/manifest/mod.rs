@@ -49,6 +49,8 @@ pub struct Manifest {
     pub jobs: Vec<job::Job>,
     /// `batch/v1` CronJobs (eks::engine::cronjob_ctl).
     pub cron_jobs: Vec<cronjob::CronJob>,
+    /// Standalone `apps/v1` ReplicaSets, read like a Deployment (eks::engine::replicaset_ctl).
+    pub replica_sets: Vec<Deployment>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -59,6 +61,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Service"),
     ("apps/v1", "Deployment"),
     ("apps/v1", "DaemonSet"),
+    ("apps/v1", "ReplicaSet"),
     ("batch/v1", "Job"),
     ("batch/v1", "CronJob"),
     ("policy/v1", "PodDisruptionBudget"),
@@ -84,6 +87,11 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
     for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| matches!(t.action, crate::eks::rollout::Action::SetDaemonSetImage(_))) {
         if !m.daemon_sets.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
             e.push(key_path(&t.path, "kubectl"), format!("daemonsets.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
+        }
+    }
+    for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| matches!(t.action, crate::eks::rollout::Action::ScaleReplicaSet(_))) {
+        if !m.replica_sets.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
+            e.push(key_path(&t.path, "kubectl"), format!("replicasets.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
         }
     }
     for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.action.is_deployment()) {
@@ -214,6 +222,13 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                     };
                     let spec = pod_spec::pod_spec(s, &sp, e);
                     m.pods.push(Pod { name: n, namespace, labels, spec });
+                }
+                "ReplicaSet" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.replica_sets.extend(deployment(s, &sp, n, namespace, labels, e));
                 }
                 "CronJob" => {
                     let Some((sp, s)) = spec else {

@@ -18,7 +18,7 @@ pub struct TimelineEntry {
     pub path: String,
 }
 
-const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGE…`, `scale deployment/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
+const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGE…`, `scale deployment/NAME|replicaset/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
 
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
@@ -82,7 +82,10 @@ fn command(words: &str) -> Result<(String, String, Action), String> {
             }
         }
         ["scale", t, r] => match r.strip_prefix("--replicas=").and_then(|n| n.parse::<i64>().ok()) {
-            Some(n) if (0..=100_000).contains(&n) => (target(t)?, Action::Scale(n)),
+            Some(n) if (0..=100_000).contains(&n) => match t.split_once('/') {
+                Some(("replicaset" | "replicasets" | "rs", name)) if !name.is_empty() => (name.to_string(), Action::ScaleReplicaSet(n)),
+                _ => (target(t)?, Action::Scale(n)),
+            },
             _ => return Err(format!("{r:?} must be --replicas=N with N from 0 to 100000")),
         },
         ["rollout", "undo", t] => (target(t)?, Action::Undo(None)),
