@@ -36,8 +36,24 @@ fn kubectl_get_pods_and_nodes() {
     let svc = stevedore(&["kubectl", WEB, "get", "services"]);
     let text = String::from_utf8_lossy(&svc.stdout);
     assert!(text.lines().nth(1).unwrap_or("").split_whitespace().eq(["kubernetes", "ClusterIP", "10.100.0.1", "<none>", "443/TCP", "10m"]), "{text}");
-    let bad = stevedore(&["kubectl", WEB, "get", "cronjobs"]);
+    let bad = stevedore(&["kubectl", WEB, "get", "statefulsets"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn batch_fixture_lists_daemonsets_jobs_and_cronjobs() {
+    let batch = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/eks/batch.yaml");
+    let head = |what: &str| {
+        let out = stevedore(&["kubectl", batch, "--at", "5m", "get", what]);
+        assert!(out.status.success(), "{what}");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        (text.lines().next().unwrap_or("").split_whitespace().map(String::from).collect::<Vec<_>>(), text)
+    };
+    assert_eq!(head("daemonsets").0, ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE", "SELECTOR", "AGE"]);
+    let (h, text) = head("jobs");
+    assert_eq!(h, ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]);
+    assert!(text.lines().any(|l| l.starts_with("pi ") && l.contains("Complete") && l.contains("4/4")), "{text}");
+    assert_eq!(head("cronjobs").0, ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST", "SCHEDULE", "AGE"]);
 }
 
 #[test]
