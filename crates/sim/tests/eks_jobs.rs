@@ -98,6 +98,7 @@ fn active_deadline_fails_the_job_and_stops_its_pods() {
     assert_eq!((c["reason"].as_str(), c["message"].as_str()), (Some("DeadlineExceeded"), Some("Job was active longer than specified deadline")));
     assert_eq!(c["lastTransitionTime"], stevedore_sim::time::format_iso(20));
     assert!(job_pods(&r).is_empty(), "the running pod was terminated");
+    assert_eq!(item(&r, "Job")["status"]["failed"], 1, "a pod the controller terminated counts as failed");
     assert!(r.events.iter().any(|e| e.reason == "SuccessfulDelete" && e.kind == "Job"));
 }
 
@@ -133,4 +134,27 @@ fn bad_jobs_are_errors_at_their_path() {
     assert!(has("$[1].spec.completionMode: Unsupported value: \"Sometimes\""), "{errs:?}");
     assert!(has("$[1].spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""), "{errs:?}");
     assert!(has("$[1].spec.template.metadata.annotations[\"stevedore.dev/run-seconds\"]: \"ten\" must be a whole number"), "{errs:?}");
+}
+
+#[test]
+fn a_run_with_daemonsets_jobs_and_cronjobs_is_the_same_however_it_is_sliced() {
+    use stevedore_sim::eks::engine::Engine;
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/eks/batch.yaml")).unwrap();
+    let m = parse(&text).unwrap();
+    let whole = output::list(&run_until(&m, false, 420), 0);
+    let mut e = Engine::new(&m, false);
+    let mut calls = 0;
+    for t in (0..=420).step_by(11).chain([420]) {
+        while !e.advance_within(t, 1) {
+            calls += 1;
+            assert!(calls < 100_000);
+        }
+    }
+    let sliced = output::list(&EksRun::from_engine(e), 0);
+    assert!(whole == sliced);
+    assert!(calls > 10, "the slices really cut the run ({calls})");
+    // And every kind is there.
+    for kind in ["DaemonSet", "Job", "CronJob"] {
+        assert!(whole["items"].as_array().unwrap().iter().any(|i| i["kind"] == kind), "{kind}");
+    }
 }

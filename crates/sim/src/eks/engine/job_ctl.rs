@@ -73,6 +73,8 @@ impl Engine {
                 (Some(_), _, _) if p.run.is_some_and(|r| r.1 == 0) => c.succeeded += 1,
                 (Some(_), _, _) => c.failed += 1,
                 (None, Some(_), None) => c.terminating += 1,
+                // Terminated while running (deadline, a failed Job): counted as failed.
+                (None, Some(_), Some(_)) => c.failed += 1,
                 (None, None, None) => {
                     c.active += 1;
                     c.ready += p.ready(self.now) as i64;
