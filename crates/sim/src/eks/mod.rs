@@ -7,6 +7,7 @@ pub mod engine;
 pub mod fargate;
 pub mod fenceposts;
 pub mod hpa;
+pub mod hpa_json;
 pub mod karpenter;
 pub mod kubectl;
 pub mod manifest;

@@ -194,6 +194,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     for (b, st) in &r.pdbs {
         items.push(pdb_json(b, st, &created));
     }
+    items.extend(r.hpas.iter().map(|h| super::hpa_json::hpa_json(h, start_unix_s)));
     let mut events: Vec<Value> = r.events.iter().enumerate().map(|(i, e)| event_json(e, i, start_unix_s)).collect();
     for ro in &r.rollouts {
         events.extend(super::workloads_json::events_json(ro, start_unix_s));

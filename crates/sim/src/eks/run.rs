@@ -39,6 +39,8 @@ pub struct EksRun {
     pub drain_log: Vec<(i64, String)>,
     /// The `kubernetes` Service, then the manifest's, with their allocations.
     pub services: Vec<(Service, Allocated)>,
+    /// HorizontalPodAutoscalers with their status after the last sync.
+    pub hpas: Vec<super::engine::hpa_sync::HpaState>,
 }
 
 impl EksRun {
@@ -58,6 +60,7 @@ impl EksRun {
             pdbs: e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect(),
             drain_log: e.drain_log.clone(),
             services: e.services.clone(),
+            hpas: e.hpas.clone(),
         }
     }
 
@@ -78,6 +81,7 @@ impl EksRun {
             pdbs,
             drain_log: e.drain_log,
             services: e.services,
+            hpas: e.hpas,
         }
     }
 

@@ -246,6 +246,7 @@ impl Engine {
                 }
             }
             Ev::Drain(k) => self.drain_try(k),
+            Ev::HpaSync => self.hpa_sync(),
         }
     }
 

@@ -8,6 +8,7 @@
 mod actions;
 pub mod disruption;
 pub mod events;
+pub mod hpa_sync;
 mod lifecycle;
 mod queue;
 
@@ -48,6 +49,8 @@ enum Ev {
     Flush(usize, u32),
     /// A drain's eviction retry (kubectl retries every 5 s).
     Drain(usize),
+    /// The HPA controller's sync of every HPA (`hpa_sync.rs`).
+    HpaSync,
 }
 
 /// One `kubectl drain` in progress.
@@ -87,6 +90,10 @@ pub struct Engine {
     agenda_seq: u64,
     sched: Scheduler,
     rng: Pcg64,
+    /// HorizontalPodAutoscalers and their status (`hpa_sync.rs`).
+    pub hpas: Vec<hpa_sync::HpaState>,
+    /// The Scenario's `SetPodUsage` entries, by time.
+    usage: Vec<super::manifest::pod_usage::PodUsage>,
 }
 
 impl Engine {
@@ -129,6 +136,8 @@ impl Engine {
             agenda_seq: 0,
             sched,
             rng: Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
+            hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
+            usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
         };
         // The system DaemonSets run on every node from the moment it joins (Ready at 0).
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
@@ -153,6 +162,7 @@ impl Engine {
             e.generations.push(u64::MAX);
             e.sync_pods_of(k);
         }
+        e.hpa_start();
         e
     }
 

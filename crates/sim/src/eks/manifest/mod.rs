@@ -8,6 +8,7 @@ pub mod fargate_profile;
 pub mod hpa;
 pub mod karpenter;
 pub mod pod_spec;
+pub mod pod_usage;
 pub mod policy;
 pub mod read;
 pub mod service;
@@ -302,5 +303,6 @@ fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
         },
     };
     let timeline = timeline::timeline(s, &sp, e);
-    ScenarioDoc { seed, start, duration_s, timeline }
+    let pod_usage = pod_usage::pod_usage(s, &sp, e);
+    ScenarioDoc { seed, start, duration_s, timeline, pod_usage }
 }
