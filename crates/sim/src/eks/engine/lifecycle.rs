@@ -49,11 +49,13 @@ pub struct PodRecord {
     pub last_attempt: i64,
     /// Per container: whether this pod's bind started the image pull on its node.
     pub pulled: Vec<bool>,
+    /// `metadata.annotations` the platform set (Fargate's `CapacityProvisioned`).
+    pub annotations: Vec<(String, String)>,
 }
 
 impl PodRecord {
     pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
-        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new() }
+        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), annotations: Vec::new() }
     }
 
     pub fn started(&self, now: i64) -> bool {
@@ -75,6 +77,9 @@ impl Engine {
                 Some(i) => self.bind(id, i),
                 None => self.pods[id].unowned = true,
             }
+            return;
+        }
+        if self.fargate_admit(id) {
             return;
         }
         if spec.scheduler_name != "default-scheduler" {
@@ -247,11 +252,12 @@ impl Engine {
             }
             Ev::Drain(k) => self.drain_try(k),
             Ev::HpaSync => self.hpa_sync(),
+            Ev::FargateReady(id) => self.fargate_ready(id),
         }
     }
 
     /// Newly bound Deployment pods: their controllers learn when they will be Ready.
-    fn tell_rollouts(&mut self, bound: &[usize]) {
+    pub(super) fn tell_rollouts(&mut self, bound: &[usize]) {
         let mut per: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for id in bound {
             if let super::Owner::Deployment(k) = self.pods[*id].owner {

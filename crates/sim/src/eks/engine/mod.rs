@@ -8,6 +8,7 @@
 mod actions;
 pub mod disruption;
 pub mod events;
+pub mod fargate_nodes;
 pub mod hpa_sync;
 mod lifecycle;
 mod queue;
@@ -51,6 +52,8 @@ enum Ev {
     Drain(usize),
     /// The HPA controller's sync of every HPA (`hpa_sync.rs`).
     HpaSync,
+    /// A Fargate pod's node is Ready (`fargate_nodes.rs`).
+    FargateReady(usize),
 }
 
 /// One `kubectl drain` in progress.
@@ -94,6 +97,8 @@ pub struct Engine {
     pub hpas: Vec<hpa_sync::HpaState>,
     /// The Scenario's `SetPodUsage` entries, by time.
     usage: Vec<super::manifest::pod_usage::PodUsage>,
+    /// Fargate profiles and the nodes they provisioned.
+    pub fargate: fargate_nodes::FargateNodes,
 }
 
 impl Engine {
@@ -137,6 +142,7 @@ impl Engine {
             sched,
             rng: Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
             hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
+            fargate: fargate_nodes::FargateNodes::new(m),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
         };
         // The system DaemonSets run on every node from the moment it joins (Ready at 0).
