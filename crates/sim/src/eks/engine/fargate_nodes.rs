@@ -13,6 +13,7 @@ use super::{Engine, Ev, Owner};
 use crate::eks::fargate::{self, FargateProfile, PodFacts, COMPUTE_TYPE_LABEL};
 use crate::substrate::vpc::format_ip;
 use crate::substrate::Aws;
+use crate::eks::manifest::Manifest;
 use std::collections::BTreeMap;
 
 /// From the pod's creation to its Fargate node Ready and the pod bound.
@@ -20,32 +21,31 @@ pub const PROVISION_S: i64 = 60;
 /// The annotation EKS sets on a Fargate pod: `CapacityProvisioned: 0.25vCPU 0.5GB`.
 pub const CAPACITY_ANNOTATION: &str = "CapacityProvisioned";
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct FargateNodes {
     profiles: Vec<FargateProfile>,
     region: String,
     zones: Vec<String>,
-    aws: Option<Aws>,
     launched: usize,
     /// Pod id → (profile, `CapacityProvisioned` text).
     pub provisioned: BTreeMap<usize, (String, String)>,
 }
 
-impl Clone for FargateNodes {
-    fn clone(&self) -> Self {
-        FargateNodes { profiles: self.profiles.clone(), region: self.region.clone(), zones: self.zones.clone(), aws: None, launched: self.launched, provisioned: self.provisioned.clone() }
-    }
+/// The cluster's AWS with the first nodes' instances launched, when nodes will join mid-run
+/// (Fargate profiles or a ClusterAutoscaler): the same books and order the first nodes used,
+/// so later addresses never collide with theirs.
+pub fn cluster_aws_after_nodes(m: &Manifest) -> Option<Aws> {
+    let c = m.cluster.as_ref().filter(|_| !m.fargate_profiles.is_empty() || m.cluster_autoscaler.is_some())?;
+    let mut aws = crate::eks::nodes::cluster_aws(c);
+    let _ = crate::eks::nodes::cluster_nodes_on(c, &mut aws);
+    Some(aws)
 }
 
 impl FargateNodes {
-    pub fn new(m: &crate::eks::manifest::Manifest) -> FargateNodes {
+    pub fn new(m: &Manifest) -> FargateNodes {
         let Some(c) = m.cluster.as_ref().filter(|_| !m.fargate_profiles.is_empty()) else { return FargateNodes::default() };
         let zones = if c.availability_zones.is_empty() { ["a", "b", "c"].iter().map(|s| format!("{}{s}", c.region)).collect() } else { c.availability_zones.clone() };
-        // A VPC of its own built like the cluster's: EC2 nodes took their addresses from a
-        // fresh copy too, so Fargate addresses start above the nodes' (same books, same order).
-        let mut aws = crate::eks::nodes::cluster_aws(c);
-        let _ = crate::eks::nodes::cluster_nodes_on(c, &mut aws);
-        FargateNodes { profiles: m.fargate_profiles.clone(), region: c.region.clone(), zones, aws: Some(aws), launched: 0, provisioned: BTreeMap::new() }
+        FargateNodes { profiles: m.fargate_profiles.clone(), region: c.region.clone(), zones, launched: 0, provisioned: BTreeMap::new() }
     }
 }
 
@@ -89,7 +89,7 @@ impl Engine {
         let f = &mut self.fargate;
         let zone = f.zones[f.launched % f.zones.len().max(1)].clone();
         f.launched += 1;
-        let Some(aws) = f.aws.as_mut() else { return };
+        let Some(aws) = self.aws.as_mut() else { return };
         let Some(ip) = aws.subnet_in(&zone).and_then(|s| aws.vpc.allocate_ip(s)) else {
             let msg = "Fargate could not provision the pod: no free IP address in the profile's subnets".to_string();
             let (ns, name) = (self.pods[id].info.namespace.clone(), self.pods[id].info.name.clone());

@@ -122,6 +122,7 @@ impl Engine {
         }
         self.pods[id].message = message;
         self.queue.unschedulable.insert(id);
+        self.ca_pod_unschedulable();
         self.at(now + UNSCHEDULABLE_FLUSH_S, Ev::Flush(id, attempt));
     }
 
@@ -253,6 +254,8 @@ impl Engine {
             Ev::Drain(k) => self.drain_try(k),
             Ev::HpaSync => self.hpa_sync(),
             Ev::FargateReady(id) => self.fargate_ready(id),
+            Ev::CaScan => self.ca_scan(),
+            Ev::NodeJoin(g) => self.ca_node_join(g),
         }
     }
 

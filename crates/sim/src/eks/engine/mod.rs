@@ -10,6 +10,7 @@ pub mod disruption;
 pub mod events;
 pub mod fargate_nodes;
 pub mod hpa_sync;
+pub mod node_scaling;
 mod lifecycle;
 mod queue;
 
@@ -54,6 +55,10 @@ enum Ev {
     HpaSync,
     /// A Fargate pod's node is Ready (`fargate_nodes.rs`).
     FargateReady(usize),
+    /// Cluster Autoscaler's scan (`node_scaling.rs`).
+    CaScan,
+    /// A scaled-up node group's new node is Ready.
+    NodeJoin(usize),
 }
 
 /// One `kubectl drain` in progress.
@@ -99,6 +104,10 @@ pub struct Engine {
     usage: Vec<super::manifest::pod_usage::PodUsage>,
     /// Fargate profiles and the nodes they provisioned.
     pub fargate: fargate_nodes::FargateNodes,
+    /// Cluster Autoscaler, when the manifest has one.
+    pub autoscaler: Option<node_scaling::Autoscaler>,
+    /// The cluster's AWS (VPC books, instances) when nodes join mid-run (Fargate, CA).
+    aws: Option<crate::substrate::Aws>,
 }
 
 impl Engine {
@@ -143,6 +152,8 @@ impl Engine {
             rng: Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
             hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
             fargate: fargate_nodes::FargateNodes::new(m),
+            autoscaler: node_scaling::Autoscaler::new(m),
+            aws: fargate_nodes::cluster_aws_after_nodes(m),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
         };
         // The system DaemonSets run on every node from the moment it joins (Ready at 0).
