@@ -55,12 +55,21 @@ impl Engine {
     pub(super) fn hpa_sync(&mut self) {
         let now = self.now;
         let now_ms = (now.max(0) as u64) * 1000;
+        // One pass over the pods per sync, not one per HPA.
+        let mut by_owner: std::collections::BTreeMap<Option<usize>, Vec<usize>> = std::collections::BTreeMap::new();
+        for (i, p) in self.pods.iter().enumerate().filter(|(_, p)| p.gone_at.is_none()) {
+            match p.owner {
+                Owner::Deployment(k) => by_owner.entry(Some(k)).or_default().push(i),
+                Owner::None => by_owner.entry(None).or_default().push(i),
+                Owner::DaemonSet(_) => {}
+            }
+        }
         for h in 0..self.hpas.len() {
             let hpa = self.hpas[h].hpa.clone();
             let k = (hpa.target_kind == "Deployment").then(|| self.rollouts.iter().position(|r| r.deployment.name == hpa.target_name && r.deployment.namespace == hpa.namespace)).flatten();
             let Some(k) = k else { continue };
             let spec = self.rollouts[k].deployment.replicas;
-            let pods = self.hpa_pods(k);
+            let pods = self.hpa_pods(k, &by_owner);
             let status = pods.iter().filter(|(_, deleting)| !deleting).count() as i64;
             let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(m, &pods, now, now_ms)).collect();
             let st = &mut self.hpas[h];
@@ -82,14 +91,13 @@ impl Engine {
     }
 
     /// The pods the Deployment's selector picks in its namespace (id, Terminating).
-    fn hpa_pods(&self, k: usize) -> Vec<(usize, bool)> {
+    fn hpa_pods(&self, k: usize, by_owner: &std::collections::BTreeMap<Option<usize>, Vec<usize>>) -> Vec<(usize, bool)> {
         let d = &self.rollouts[k].deployment;
-        self.pods
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.gone_at.is_none() && p.info.namespace == d.namespace && (p.owner == Owner::Deployment(k) || (p.owner == Owner::None && d.selector.matches(&p.info.labels))))
-            .map(|(i, p)| (i, p.deleting_at.is_some()))
-            .collect()
+        let owned = by_owner.get(&Some(k)).into_iter().flatten();
+        let bare = by_owner.get(&None).into_iter().flatten().filter(|i| self.pods[**i].info.namespace == d.namespace && d.selector.matches(&self.pods[**i].info.labels));
+        let mut ids: Vec<usize> = owned.chain(bare).copied().collect();
+        ids.sort_unstable();
+        ids.into_iter().map(|i| (i, self.pods[i].deleting_at.is_some())).collect()
     }
 
     fn observe(&self, m: &MetricSpec, pods: &[(usize, bool)], now: i64, now_ms: u64) -> Observed {
