@@ -133,11 +133,14 @@ impl Engine {
 /// The pod's usage now: the last `SetPodUsage` entry (by time, then file order) that matches
 /// it and sets this resource.
 fn usage(list: &[PodUsage], p: &super::PodRecord, now: i64, cpu: bool) -> Option<i64> {
-    list.iter()
-        .take_while(|u| u.at_s <= now)
-        .filter(|u| u.namespace == p.info.namespace && u.selector.matches(&p.info.labels))
-        .filter_map(|u| if cpu { u.cpu_m } else { u.memory_milli })
-        .last()
+    // Newest first: the usual hit is among the last few entries, not the whole day's list.
+    let active = list.partition_point(|u| u.at_s <= now);
+    list[..active]
+        .iter()
+        .rev()
+        .filter(|u| if cpu { u.cpu_m.is_some() } else { u.memory_milli.is_some() })
+        .find(|u| u.namespace == p.info.namespace && u.selector.matches(&p.info.labels))
+        .and_then(|u| if cpu { u.cpu_m } else { u.memory_milli })
 }
 
 /// The average usage (milli) of a Resource metric's sampled pods, for `currentMetrics`.
