@@ -19,7 +19,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
     if let (Some(seed), Some(s)) = (args.seed, m.scenario.as_mut()) {
         s.seed = seed;
     } else if let Some(seed) = args.seed {
-        m.scenario = Some(stevedore_sim::eks::objects::ScenarioDoc { seed, start: "2025-01-01T00:00:00Z".into(), duration_s: 600, timeline: Vec::new() });
+        m.scenario = Some(stevedore_sim::eks::objects::ScenarioDoc { seed, start: "2025-01-01T00:00:00Z".into(), duration_s: 600, timeline: Vec::new(), pod_usage: Vec::new() });
     }
     let start = m.scenario.as_ref().map_or(Ok(1_735_689_600), |s| parse_iso_seconds(&s.start))?;
     let at_s = |at: &Option<String>| -> Result<i64, String> {
@@ -57,7 +57,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|cronjobs|services|endpoints|events|pdb`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|cronjobs|services|endpoints|events|pdb|hpa`".into()),
             };
             let at_s = at_s(at)?;
             let age = kubectl::human_duration(at_s);
@@ -76,7 +76,8 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 "services" | "service" | "svc" => "Service",
                 "endpoints" | "ep" => "Endpoints",
                 "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => "PodDisruptionBudget",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, services, endpoints, events and pdb)")),
+                "horizontalpodautoscalers" | "horizontalpodautoscaler" | "hpa" => "HorizontalPodAutoscaler",
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, services, endpoints, events, pdb and hpa)")),
             };
             match output.as_deref() {
                 Some("json") => {
@@ -95,6 +96,8 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                         kubectl::get_endpoints(&items, start + at_s, all_namespaces)
                     } else if kind == "Event" {
                         kubectl::get_events(&items, start + at_s, all_namespaces)
+                    } else if kind == "HorizontalPodAutoscaler" {
+                        kubectl::get_hpas(&items, start + at_s, all_namespaces)
                     } else if kind == "PodDisruptionBudget" {
                         kubectl::get_pdbs(&items, start + at_s, all_namespaces)
                     } else if kind == "CronJob" {

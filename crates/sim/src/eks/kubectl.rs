@@ -239,3 +239,32 @@ pub fn get_endpoints(items: &[Value], now_unix_s: i64, all: bool) -> String {
     }
     table(rows)
 }
+
+/// `kubectl get hpa`: `NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE`.
+pub fn get_hpas(items: &[Value], now_unix_s: i64, all: bool) -> String {
+    let mut head: Vec<&str> = vec!["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"];
+    if all {
+        head.insert(0, "NAMESPACE");
+    }
+    let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for h in items.iter().filter(|i| i["kind"] == "HorizontalPodAutoscaler" && (all || i["metadata"]["namespace"] == "default")) {
+        let r = &h["spec"]["scaleTargetRef"];
+        let mut row = vec![
+            s(&h["metadata"]["name"]),
+            format!("{}/{}", s(&r["kind"]), s(&r["name"])),
+            super::hpa_json::targets(h),
+            n(&h["spec"]["minReplicas"]).to_string(),
+            n(&h["spec"]["maxReplicas"]).to_string(),
+            n(&h["status"]["currentReplicas"]).to_string(),
+            age_of(h, now_unix_s),
+        ];
+        if all {
+            row.insert(0, s(&h["metadata"]["namespace"]));
+        }
+        rows.push(row);
+    }
+    if rows.len() == 1 {
+        return if all { "No resources found\n".into() } else { "No resources found in default namespace.\n".into() };
+    }
+    table(rows)
+}

@@ -9,6 +9,7 @@ pub mod engine;
 pub mod fargate;
 pub mod fenceposts;
 pub mod hpa;
+pub mod hpa_json;
 pub mod job_json;
 pub mod karpenter;
 pub mod kubectl;

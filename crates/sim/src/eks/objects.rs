@@ -259,6 +259,8 @@ pub struct ScenarioDoc {
     pub duration_s: i64,
     /// `spec.timeline[]`, sorted by time.
     pub timeline: Vec<crate::eks::manifest::timeline::TimelineEntry>,
+    /// `SetPodUsage` entries of the timeline, sorted by time.
+    pub pod_usage: Vec<crate::eks::manifest::pod_usage::PodUsage>,
 }
 
 /// `v1` Service, the fields that decide its endpoints and ports.

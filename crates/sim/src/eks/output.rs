@@ -105,7 +105,13 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, r
     if let Some(o) = owner(p, ds) {
         meta["ownerReferences"] = o;
     }
-    let mut spec = json!({"containers": containers, "schedulerName": p.spec.scheduler_name});
+    let annotations = rec.map(|r| r.annotations.as_slice()).unwrap_or_default();
+    if !annotations.is_empty() {
+        meta["annotations"] = annotations.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<String, Value>>().into();
+    }
+    // EKS's webhook gives a pod a Fargate profile selects to the fargate-scheduler.
+    let fargate = annotations.iter().any(|(k, _)| k == super::engine::fargate_nodes::CAPACITY_ANNOTATION);
+    let mut spec = json!({"containers": containers, "schedulerName": if fargate { "fargate-scheduler" } else { p.spec.scheduler_name.as_str() }});
     if let Some(g) = p.spec.termination_grace_s {
         spec["terminationGracePeriodSeconds"] = json!(g);
     }
@@ -150,7 +156,8 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, r
 /// The run as `kubectl get nodes,pods,events -A -o json` would print it.
 pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let created = format_iso(start_unix_s);
-    let mut items: Vec<Value> = r.state.nodes.iter().map(|n| node_json(&n.node, &created)).collect();
+    // A Fargate node leaves the cluster with its one pod.
+    let mut items: Vec<Value> = r.state.nodes.iter().filter(|n| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0)).map(|n| node_json(&n.node, &created)).collect();
     let mut app_index = 0;
     let mut pods = Vec::new();
     let now = r.until_s;
@@ -163,7 +170,8 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let mut endpoint_pods = Vec::new();
     for bp in &r.state.pods {
         let n = &r.state.nodes[bp.node].node;
-        let host = bp.pod.namespace == "kube-system";
+        // kube-system's DaemonSet pods use the host network; a Fargate pod has the node's ENI.
+        let host = bp.pod.namespace == "kube-system" || super::engine::fargate_nodes::is_fargate(n);
         let ip = pod_ip(n, app_index, host);
         if !host {
             app_index += 1;
@@ -223,6 +231,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     for (b, st) in &r.pdbs {
         items.push(pdb_json(b, st, &created));
     }
+    items.extend(r.hpas.iter().map(|h| super::hpa_json::hpa_json(h, start_unix_s)));
     let mut events: Vec<Value> = r.events.iter().enumerate().map(|(i, e)| event_json(e, i, start_unix_s)).collect();
     for ro in &r.rollouts {
         events.extend(super::workloads_json::events_json(ro, start_unix_s));

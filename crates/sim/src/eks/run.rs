@@ -47,6 +47,8 @@ pub struct EksRun {
     pub cron_jobs: Vec<(super::engine::cronjob_ctl::CronJobCtl, Vec<String>)>,
     /// Standalone ReplicaSets with their counts.
     pub replica_sets: Vec<(super::engine::replicaset_ctl::ReplicaSetCtl, super::engine::replicaset_ctl::ReplicaSetCounts)>,
+    /// HorizontalPodAutoscalers with their status after the last sync.
+    pub hpas: Vec<super::engine::hpa_sync::HpaState>,
 }
 
 impl EksRun {
@@ -70,6 +72,7 @@ impl EksRun {
             jobs: jobs(e),
             cron_jobs: cron_jobs(e),
             replica_sets: replica_sets(e),
+            hpas: e.hpas.clone(),
         }
     }
 
@@ -98,6 +101,7 @@ impl EksRun {
             jobs,
             cron_jobs,
             replica_sets,
+            hpas: e.hpas,
         }
     }
 

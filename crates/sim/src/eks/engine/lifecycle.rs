@@ -59,11 +59,13 @@ pub struct PodRecord {
     pub run: Option<(i64, i64)>,
     /// When its containers exited (phase Succeeded / Failed).
     pub finished_at: Option<i64>,
+    /// `metadata.annotations` the platform set (Fargate's `CapacityProvisioned`).
+    pub annotations: Vec<(String, String)>,
 }
 
 impl PodRecord {
     pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
-        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None }
+        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None, annotations: Vec::new() }
     }
 
     /// Whether a DaemonSet manages the pod (drain skips those with --ignore-daemonsets).
@@ -90,6 +92,9 @@ impl Engine {
                 Some(i) => self.bind(id, i),
                 None => self.pods[id].unowned = true,
             }
+            return;
+        }
+        if self.fargate_admit(id) {
             return;
         }
         if spec.scheduler_name != "default-scheduler" {
@@ -132,6 +137,7 @@ impl Engine {
         }
         self.pods[id].message = message;
         self.queue.unschedulable.insert(id);
+        self.ca_pod_unschedulable();
         self.at(now + UNSCHEDULABLE_FLUSH_S, Ev::Flush(id, attempt));
     }
 
@@ -263,11 +269,15 @@ impl Engine {
             }
             Ev::Drain(k) => self.drain_try(k),
             Ev::Finished(id) => self.pod_finished(id),
+            Ev::HpaSync => self.hpa_sync(),
+            Ev::FargateReady(id) => self.fargate_ready(id),
+            Ev::CaScan => self.ca_scan(),
+            Ev::NodeJoin(g) => self.ca_node_join(g),
         }
     }
 
     /// Newly bound Deployment pods: their controllers learn when they will be Ready.
-    fn tell_rollouts(&mut self, bound: &[usize]) {
+    pub(super) fn tell_rollouts(&mut self, bound: &[usize]) {
         let mut per: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for id in bound {
             if let super::Owner::Deployment(k) = self.pods[*id].owner {

@@ -12,6 +12,9 @@ pub mod cronjob_ctl;
 pub mod replicaset_ctl;
 pub mod disruption;
 pub mod events;
+pub mod fargate_nodes;
+pub mod hpa_sync;
+pub mod node_scaling;
 mod lifecycle;
 mod queue;
 
@@ -54,6 +57,14 @@ enum Ev {
     Drain(usize),
     /// A Job pod's container exited (`job_ctl`).
     Finished(usize),
+    /// The HPA controller's sync of every HPA (`hpa_sync.rs`).
+    HpaSync,
+    /// A Fargate pod's node is Ready (`fargate_nodes.rs`).
+    FargateReady(usize),
+    /// Cluster Autoscaler's scan (`node_scaling.rs`).
+    CaScan,
+    /// A scaled-up node group's new node is Ready.
+    NodeJoin(usize),
 }
 
 /// One `kubectl drain` in progress.
@@ -101,6 +112,16 @@ pub struct Engine {
     agenda_seq: u64,
     sched: Scheduler,
     rng: Pcg64,
+    /// HorizontalPodAutoscalers and their status (`hpa_sync.rs`).
+    pub hpas: Vec<hpa_sync::HpaState>,
+    /// The Scenario's `SetPodUsage` entries, by time.
+    usage: Vec<super::manifest::pod_usage::PodUsage>,
+    /// Fargate profiles and the nodes they provisioned.
+    pub fargate: fargate_nodes::FargateNodes,
+    /// Cluster Autoscaler, when the manifest has one.
+    pub autoscaler: Option<node_scaling::Autoscaler>,
+    /// The cluster's AWS (VPC books, instances) when nodes join mid-run (Fargate, CA).
+    aws: Option<crate::substrate::Aws>,
 }
 
 impl Engine {
@@ -150,6 +171,11 @@ impl Engine {
             agenda_seq: 0,
             sched,
             rng: Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
+            hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
+            fargate: fargate_nodes::FargateNodes::new(m),
+            autoscaler: node_scaling::Autoscaler::new(m),
+            aws: fargate_nodes::cluster_aws_after_nodes(m),
+            usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
         };
         // The system DaemonSets run on every node from the moment it joins (Ready at 0).
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
@@ -178,6 +204,7 @@ impl Engine {
         e.sync_daemon_sets();
         e.sync_cron_jobs();
         e.sync_jobs();
+        e.hpa_start();
         e
     }
 

@@ -11,6 +11,7 @@ pub mod hpa;
 pub mod job;
 pub mod karpenter;
 pub mod pod_spec;
+pub mod pod_usage;
 pub mod policy;
 pub mod read;
 pub mod service;
@@ -355,5 +356,6 @@ fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
         },
     };
     let timeline = timeline::timeline(s, &sp, e);
-    ScenarioDoc { seed, start, duration_s, timeline }
+    let pod_usage = pod_usage::pod_usage(s, &sp, e);
+    ScenarioDoc { seed, start, duration_s, timeline, pod_usage }
 }

@@ -23,6 +23,10 @@ const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGEâ€
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
     for (p, item) in read::list(s, "timeline", sp, e) {
+        // `{at, action, input}` entries (SetPodUsage) are read by `pod_usage`.
+        if read::field(item, "action").is_some() {
+            continue;
+        }
         let at = match read::string(item, "at", &p, e) {
             None => {
                 e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");

@@ -146,6 +146,17 @@ impl ClusterState {
         s
     }
 
+    /// A node joining the cluster mid-run (a Fargate node, a scaled-up group's node); the
+    /// topology ids are rebuilt (O(nodes), once per join).
+    pub fn add_node(&mut self, node: Node) -> usize {
+        self.nodes.push(NodeInfo { node, requested: Resources::default(), nonzero_cpu: 0, nonzero_memory: 0, pod_count: 0, sets: Vec::new(), ports: Vec::new() });
+        for key in INDEXED_KEYS {
+            let ids = self.compute_domains(key);
+            self.topology.insert(key.to_string(), ids);
+        }
+        self.nodes.len() - 1
+    }
+
     /// Every namespace carries `kubernetes.io/metadata.name` (set by the API server).
     pub fn add_namespace(&mut self, name: &str, mut labels: Labels) {
         labels.insert("kubernetes.io/metadata.name".into(), name.into());

@@ -1,0 +1,168 @@
+//! The HorizontalPodAutoscaler controller on the engine's clock: every `SYNC_PERIOD_MS` (15 s,
+//! from time 0) each HPA reads its Deployment's pods with the metrics-server samples the
+//! Scenario's `SetPodUsage` entries set, runs `hpa::controller`, and applies the new size
+//! through the Deployment's scale (the rollout's `Scale`, as `kubectl scale` does).
+//!
+//! Our metrics-server: a Running pod (containers started, not Terminating) reports the usage
+//! of the last `SetPodUsage` entry matching it, sampled at the sync instant with a 15 s window;
+//! a pod no entry matches reports nothing (a missing metric). metrics-server's own ~15 s
+//! scrape lag is not modelled.
+
+use super::{Engine, Ev, Owner};
+use crate::eks::hpa::controller::{Controller, Observed};
+use crate::eks::hpa::replicas::{pod_request, Phase, PodInput, Sample};
+use crate::eks::hpa::{Hpa, MetricSpec, ResourceName, SYNC_PERIOD_MS};
+use crate::eks::manifest::pod_usage::PodUsage;
+use crate::eks::rollout::Action;
+
+/// One HPA and what its controller last reported (`status`).
+#[derive(Debug, Clone)]
+pub struct HpaState {
+    pub hpa: Hpa,
+    pub controller: Controller,
+    /// `status.currentReplicas` / `desiredReplicas` after the last sync.
+    pub current_replicas: i64,
+    pub desired_replicas: i64,
+    /// `status.currentMetrics[i]`: utilization percent or value (milli), per `spec.metrics[i]`.
+    pub current_metrics: Vec<Option<i64>>,
+    /// Resource metrics: the average usage (milli) behind `current_metrics`.
+    pub current_average: Vec<Option<i64>>,
+    pub last_scale_s: Option<i64>,
+    /// The target Deployment was found.
+    pub target_found: bool,
+}
+
+impl HpaState {
+    pub fn new(hpa: Hpa) -> HpaState {
+        let n = hpa.metrics.len();
+        HpaState { hpa, controller: Controller::new(), current_replicas: 0, desired_replicas: 0, current_metrics: vec![None; n], current_average: vec![None; n], last_scale_s: None, target_found: false }
+    }
+}
+
+/// Error text when a metric has no source in the simulation (only cpu and memory do).
+const NO_CUSTOM: &str = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
+const NO_EXTERNAL: &str = "unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered";
+
+impl Engine {
+    /// Schedules the first sync at time 0 when the manifest has HPAs.
+    pub(super) fn hpa_start(&mut self) {
+        if !self.hpas.is_empty() {
+            self.at(0, Ev::HpaSync);
+        }
+    }
+
+    /// One sync of every HPA, then the next one 15 s later.
+    pub(super) fn hpa_sync(&mut self) {
+        let now = self.now;
+        let now_ms = (now.max(0) as u64) * 1000;
+        // One pass over the pods per sync, not one per HPA.
+        let mut by_owner: std::collections::BTreeMap<Option<usize>, Vec<usize>> = std::collections::BTreeMap::new();
+        for (i, p) in self.pods.iter().enumerate().filter(|(_, p)| p.gone_at.is_none()) {
+            match p.owner {
+                Owner::Deployment(k) => by_owner.entry(Some(k)).or_default().push(i),
+                Owner::None => by_owner.entry(None).or_default().push(i),
+                // HPAs here scale Deployments; other owners' pods are no HPA's.
+                Owner::DaemonSet(_) | Owner::UserDaemonSet(_) | Owner::Job(_) | Owner::ReplicaSet(_) => {}
+            }
+        }
+        for h in 0..self.hpas.len() {
+            let hpa = self.hpas[h].hpa.clone();
+            let k = (hpa.target_kind == "Deployment").then(|| self.rollouts.iter().position(|r| r.deployment.name == hpa.target_name && r.deployment.namespace == hpa.namespace)).flatten();
+            let Some(k) = k else { continue };
+            let spec = self.rollouts[k].deployment.replicas;
+            let pods = self.hpa_pods(k, &by_owner);
+            let status = pods.iter().filter(|(_, deleting)| !deleting).count() as i64;
+            let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(m, &pods, now, now_ms)).collect();
+            let st = &mut self.hpas[h];
+            st.target_found = true;
+            let out = st.controller.reconcile(&hpa, now_ms, spec, status, &observed);
+            st.current_replicas = status;
+            st.desired_replicas = out.desired;
+            st.current_metrics = out.current_metrics.clone();
+            st.current_average = hpa.metrics.iter().zip(&observed).map(|(m, o)| average(m, o, &out.current_metrics)).collect();
+            if out.rescaled {
+                st.last_scale_s = Some(now);
+                let _ = self.rollouts[k].apply(&Action::Scale(out.desired));
+            }
+            for ev in &out.events {
+                self.events.repeatable(now, "HorizontalPodAutoscaler", &hpa.namespace, &hpa.name, reason(&ev.reason), ev.message.clone(), ev.warning, "horizontal-pod-autoscaler");
+            }
+        }
+        self.at(now + (SYNC_PERIOD_MS / 1000) as i64, Ev::HpaSync);
+    }
+
+    /// The pods the Deployment's selector picks in its namespace (id, Terminating).
+    fn hpa_pods(&self, k: usize, by_owner: &std::collections::BTreeMap<Option<usize>, Vec<usize>>) -> Vec<(usize, bool)> {
+        let d = &self.rollouts[k].deployment;
+        let owned = by_owner.get(&Some(k)).into_iter().flatten();
+        let bare = by_owner.get(&None).into_iter().flatten().filter(|i| self.pods[**i].info.namespace == d.namespace && d.selector.matches(&self.pods[**i].info.labels));
+        let mut ids: Vec<usize> = owned.chain(bare).copied().collect();
+        ids.sort_unstable();
+        ids.into_iter().map(|i| (i, self.pods[i].deleting_at.is_some())).collect()
+    }
+
+    fn observe(&self, m: &MetricSpec, pods: &[(usize, bool)], now: i64, now_ms: u64) -> Observed {
+        let (res, container) = match m {
+            MetricSpec::Resource { name, container, .. } => (*name, container.as_deref()),
+            MetricSpec::External { .. } => return Observed::Unavailable(NO_EXTERNAL.into()),
+            _ => return Observed::Unavailable(NO_CUSTOM.into()),
+        };
+        let cpu = res == ResourceName::Cpu;
+        let inputs = pods
+            .iter()
+            .map(|&(id, deleting)| {
+                let p = &self.pods[id];
+                let running = p.started(now);
+                let ms = |s: i64| (s.max(0) as u64) * 1000;
+                let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
+                let sample = if running && !deleting { usage(&self.usage, p, now, cpu).map(|value| Sample { value, timestamp_ms: now_ms, window_ms: SYNC_PERIOD_MS }) } else { None };
+                PodInput {
+                    name: p.info.name.clone(),
+                    phase: if running { Phase::Running } else { Phase::Pending },
+                    deleting,
+                    start_ms: p.scheduled_at.map(ms),
+                    ready: Some(ready),
+                    request: pod_request(&p.info.spec, &p.info.name, cpu, container),
+                    sample,
+                }
+            })
+            .collect();
+        Observed::Pods(inputs)
+    }
+}
+
+/// The pod's usage now: the last `SetPodUsage` entry (by time, then file order) that matches
+/// it and sets this resource.
+fn usage(list: &[PodUsage], p: &super::PodRecord, now: i64, cpu: bool) -> Option<i64> {
+    // Newest first: the usual hit is among the last few entries, not the whole day's list.
+    let active = list.partition_point(|u| u.at_s <= now);
+    list[..active]
+        .iter()
+        .rev()
+        .filter(|u| if cpu { u.cpu_m.is_some() } else { u.memory_milli.is_some() })
+        .find(|u| u.namespace == p.info.namespace && u.selector.matches(&p.info.labels))
+        .and_then(|u| if cpu { u.cpu_m } else { u.memory_milli })
+}
+
+/// The average usage (milli) of a Resource metric's sampled pods, for `currentMetrics`.
+fn average(m: &MetricSpec, o: &Observed, current: &[Option<i64>]) -> Option<i64> {
+    let (MetricSpec::Resource { .. }, Observed::Pods(pods)) = (m, o) else { return None };
+    current.iter().any(|c| c.is_some()).then_some(())?;
+    let s: Vec<i64> = pods.iter().filter(|p| !p.deleting).filter_map(|p| p.sample.map(|s| s.value)).collect();
+    (!s.is_empty()).then(|| s.iter().sum::<i64>() / s.len() as i64)
+}
+
+/// The controller's event reasons as the recorder's static names.
+fn reason(r: &str) -> &'static str {
+    match r {
+        "SuccessfulRescale" => "SuccessfulRescale",
+        "FailedComputeMetricsReplicas" => "FailedComputeMetricsReplicas",
+        "FailedGetResourceMetric" => "FailedGetResourceMetric",
+        "FailedGetContainerResourceMetric" => "FailedGetContainerResourceMetric",
+        "FailedGetPodsMetric" => "FailedGetPodsMetric",
+        "FailedGetObjectMetric" => "FailedGetObjectMetric",
+        "FailedGetExternalMetric" => "FailedGetExternalMetric",
+        "FailedRescale" => "FailedRescale",
+        _ => "HorizontalPodAutoscaler",
+    }
+}

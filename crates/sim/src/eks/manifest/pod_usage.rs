@@ -1,0 +1,66 @@
+//! `SetPodUsage` on the Scenario timeline: what metrics-server reports for the matching pods
+//! from that instant on, in the ECS timeline's shape:
+//! `{"at": "2m", "action": "SetPodUsage", "input": {"selector": {"matchLabels": {"app": "web"}},
+//! "namespace": "default", "cpu": "400m", "memory": "300Mi"}}`.
+
+use super::read::{self, key_path};
+use crate::eks::selector::{label_selector, LabelSelector};
+use crate::error::Errors;
+use serde_json::Value;
+
+/// The timeline actions other than kubectl words.
+pub const ACTIONS: &str = "`SetPodUsage`";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodUsage {
+    pub at_s: i64,
+    pub namespace: String,
+    pub selector: LabelSelector,
+    /// Per-pod usage: millicores, and memory in milli-bytes (the HPA's `MilliValue`); None
+    /// leaves that resource as an earlier entry set it.
+    pub cpu_m: Option<i64>,
+    pub memory_milli: Option<i64>,
+}
+
+/// Every `spec.timeline[]` entry with an `action`, sorted by time (file order within one).
+pub fn pod_usage(s: &Value, sp: &str, e: &mut Errors) -> Vec<PodUsage> {
+    let mut out = Vec::new();
+    let Some(Value::Array(items)) = read::field(s, "timeline") else { return out };
+    for (j, item) in items.iter().enumerate() {
+        let p = format!("{}.timeline[{j}]", sp);
+        let Some(action) = read::field(item, "action") else { continue };
+        if action.as_str() != Some("SetPodUsage") {
+            e.push(key_path(&p, "action"), format!("{action} is not an action; actions are {ACTIONS} (or give `kubectl` words)"));
+            continue;
+        }
+        if read::field(item, "kubectl").is_some() {
+            e.push(key_path(&p, "kubectl"), "an entry has `kubectl` or `action`, not both");
+        }
+        let at = read::string(item, "at", &p, e).and_then(|a| crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok());
+        if read::field(item, "at").is_none() {
+            e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");
+        }
+        let Some((ip, input)) = read::object(item, "input", &p, e) else {
+            if read::field(item, "input").is_none() {
+                e.push(key_path(&p, "input"), "is required: {selector, namespace, cpu, memory}");
+            }
+            continue;
+        };
+        let selector = label_selector(input, "selector", &ip, e);
+        if selector.is_none() && read::field(input, "selector").is_none() {
+            e.push(key_path(&ip, "selector"), "is required (a label selector: {matchLabels: {app: web}})");
+        }
+        let namespace = read::string(input, "namespace", &ip, e).unwrap_or_else(|| "default".into());
+        let q = |key: &str, e: &mut Errors| read::field(input, key).and_then(|x| read::quantity(x, &key_path(&ip, key), e));
+        let cpu_m = q("cpu", e).map(|x| x.millis());
+        let memory_milli = q("memory", e).map(|x| x.value().saturating_mul(1000));
+        if read::field(input, "cpu").is_none() && read::field(input, "memory").is_none() {
+            e.push(key_path(&ip, "cpu"), "SetPodUsage needs `cpu` or `memory` (per pod, e.g. \"250m\", \"300Mi\")");
+        }
+        if let (Some(at_s), Some(selector)) = (at, selector) {
+            out.push(PodUsage { at_s, namespace, selector, cpu_m, memory_milli });
+        }
+    }
+    out.sort_by_key(|u| u.at_s);
+    out
+}

@@ -1,0 +1,97 @@
+//! The HPA controller on the engine's clock: `SetPodUsage` samples, the 15 s sync driving the
+//! Deployment's scale, status and `SuccessfulRescale` events in the List, kubectl's columns.
+//! Kubernetes' walkthrough: https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/
+//! (desiredReplicas = ceil(currentReplicas × currentMetric / desiredMetric); scale-down
+//! stabilised over 300 s by default).
+
+use stevedore_sim::eks::kubectl;
+use stevedore_sim::eks::manifest::parse;
+use stevedore_sim::eks::output;
+use stevedore_sim::eks::run::{run_until, EksRun};
+
+const EXAMPLE: &str = include_str!("../../../examples/eks/hpa-web.yaml");
+
+fn rescales(r: &EksRun) -> Vec<(i64, String)> {
+    r.events.iter().filter(|e| e.reason == "SuccessfulRescale").map(|e| (e.first_s, e.message.clone())).collect()
+}
+
+fn replicas(r: &EksRun) -> i64 {
+    r.rollouts[0].deployment.replicas
+}
+
+#[test]
+fn twice_the_target_doubles_and_scale_down_waits_the_window() {
+    let m = parse(EXAMPLE).unwrap();
+    let r = run_until(&m, false, 600);
+    assert_eq!(
+        rescales(&r),
+        vec![
+            (60, "New size: 4; reason: cpu resource utilization (percentage of request) above target".to_string()),
+            (480, "New size: 2; reason: All metrics below target".to_string()),
+        ]
+    );
+    assert_eq!(replicas(&run_until(&m, false, 479)), 4, "the 300 s window holds the size");
+    let at8 = run_until(&m, false, 480);
+    assert_eq!(replicas(&at8), 2);
+    assert_eq!(r.events.iter().find(|e| e.reason == "SuccessfulRescale").unwrap().source, "horizontal-pod-autoscaler");
+}
+
+#[test]
+fn status_and_kubectl_get_hpa() {
+    let m = parse(EXAMPLE).unwrap();
+    let r = run_until(&m, false, 120);
+    let list = output::list(&r, 0);
+    let items = list["items"].as_array().unwrap();
+    let h = items.iter().find(|i| i["kind"] == "HorizontalPodAutoscaler").unwrap();
+    assert_eq!(h["apiVersion"], "autoscaling/v2");
+    assert_eq!(h["status"]["currentReplicas"], 4);
+    assert_eq!(h["status"]["desiredReplicas"], 4);
+    assert_eq!(h["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"], 50);
+    assert_eq!(h["status"]["currentMetrics"][0]["resource"]["current"]["averageValue"], "100m");
+    let active = h["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "ScalingActive").unwrap();
+    assert_eq!(active["reason"], "ValidMetricFound");
+    assert!(items.iter().any(|i| i["kind"] == "Event" && i["reason"] == "SuccessfulRescale" && i["involvedObject"]["kind"] == "HorizontalPodAutoscaler"));
+    let table = kubectl::get_hpas(items, 120, false);
+    let lines: Vec<&str> = table.lines().collect();
+    let cols: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(cols, ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"]);
+    let row: Vec<&str> = lines[1].split("  ").map(str::trim).filter(|s| !s.is_empty()).collect();
+    assert_eq!(row, ["web", "Deployment/web", "cpu: 50%/50%", "2", "10", "4", "2m"]);
+}
+
+#[test]
+fn behavior_policy_limits_the_rate() {
+    // scaleUp: 1 pod per 60 s; per-pod usage stays at 4× the target, so the HPA wants more at
+    // every sync and the policy lets one pod through per minute.
+    let text = EXAMPLE.replace("      input: {selector: {matchLabels: {app: web}}, cpu: 100m}\n    - at: 1m\n", "      input: {selector: {matchLabels: {app: web}}, cpu: 100m}\n    - at: 1m\n")
+        .replace("cpu: 200m}\n    - at: 1m5s", "cpu: 400m}\n    - at: 9m")
+        .replace("    - at: 3m\n", "    - at: 9m30s\n")
+        + "  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 1, periodSeconds: 60}]\n";
+    let m = parse(&text).unwrap();
+    let r = run_until(&m, false, 200);
+    let sizes: Vec<(i64, String)> = rescales(&r);
+    assert_eq!(sizes.iter().map(|x| x.0).collect::<Vec<_>>(), vec![60, 120, 180]);
+    assert!(sizes[0].1.starts_with("New size: 3;"), "{sizes:?}");
+    assert!(sizes[2].1.starts_with("New size: 5;"), "{sizes:?}");
+}
+
+#[test]
+fn no_usage_means_missing_metrics_and_no_scaling() {
+    let text = EXAMPLE.replace("action: SetPodUsage\n      input: {selector: {matchLabels: {app: web}}", "action: SetPodUsage\n      input: {selector: {matchLabels: {app: api}}");
+    let r = run_until(&parse(&text).unwrap(), false, 300);
+    assert!(rescales(&r).is_empty());
+    assert_eq!(replicas(&r), 2);
+    assert!(r.events.iter().any(|e| e.reason == "FailedGetResourceMetric" && e.warning));
+}
+
+#[test]
+fn set_pod_usage_errors_at_their_path() {
+    let text = EXAMPLE.replace("cpu: 200m}", "cpu: 2GB}").replace("    - at: 3m\n      action: SetPodUsage", "    - at: 3m\n      action: SetLoad");
+    let errs = parse(&text).unwrap_err();
+    let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"$[1].spec.timeline[1].input.cpu"), "{errs:?}");
+    assert!(paths.contains(&"$[1].spec.timeline[3].action"), "{errs:?}");
+    let none = EXAMPLE.replace("{selector: {matchLabels: {app: web}}, cpu: 20m}", "{selector: {matchLabels: {app: web}}}");
+    let errs = parse(&none).unwrap_err();
+    assert!(errs.iter().any(|e| e.path == "$[1].spec.timeline[3].input.cpu" && e.message.contains("needs `cpu` or `memory`")), "{errs:?}");
+}
