@@ -22,15 +22,52 @@ pub fn view(p: &EksPicture, selection: Option<Selection>, select: &Callback<Sele
             <section class="inspector empty">
                 <h2>{ "Inspector" }</h2>
                 <p>{ "Click a pod to see its spec and why kube-scheduler put it on its node, or a node to see its capacity and pods." }</p>
+                { events(p) }
             </section>
         },
+    }
+}
+
+/// The latest Events, newest first, in `kubectl get events`' columns.
+fn events(p: &EksPicture) -> Html {
+    if p.events.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="eks-events" id="eks-events">
+            <h3>{ "Events (kubectl get events)" }</h3>
+            <table>
+                <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th></tr></thead>
+                <tbody>
+                    { for p.events.iter().rev().map(|e| html! {
+                        <tr class={classes!((e.kind == "Warning").then_some("warning"))} data-reason={e.reason.clone()}>
+                            <td>{ age(p.at_s - e.last_s) }</td>
+                            <td>{ e.kind }</td>
+                            <td>{ &e.reason }</td>
+                            <td class="mono">{ &e.object }</td>
+                            <td>{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// kubectl's age: `45s`, `3m12s`, `12m`.
+fn age(s: i64) -> String {
+    let s = s.max(0);
+    match s {
+        0..=119 => format!("{s}s"),
+        120..=599 => format!("{}m{}s", s / 60, s % 60),
+        _ => format!("{}m", s / 60),
     }
 }
 
 fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
     let q = &p.pods[k];
     let owner = q.deployment.map(|d| format!("Deployment {} (its newest ReplicaSet)", p.deployments[d])).unwrap_or_else(|| if q.system { "DaemonSet (kube-system)".into() } else { "none: a bare Pod".into() });
-    let status = if q.node.is_some() { "Running".to_string() } else { "Pending (PodScheduled=False, Unschedulable)".to_string() };
+    let status = if q.node.is_some() { q.phase.words().to_string() } else { "Pending (PodScheduled=False, Unschedulable)".to_string() };
     let node = q.node.map(|i| {
         let on_click = select.reform(move |_| Selection::Instance(i));
         html! { <><button class="link" onclick={on_click}>{ short(&p.nodes[i].name) }</button>{ format!(" · {}", p.nodes[i].zone) }</> }

@@ -4,7 +4,7 @@
 //! with their pod IPs, and a lane of Pending pods with kube-scheduler's FailedScheduling reason.
 //! Pure: built from `eks_adapter::EksPicture`, drawn by `paint`, tested natively.
 
-use crate::eks_adapter::EksPicture;
+use crate::eks_adapter::{EksPicture, Phase};
 use crate::eks_cards::{self, Cx};
 use crate::layout::GAP;
 use crate::palette::Colours;
@@ -52,6 +52,11 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
     if let Some(h) = eks_cards::draw_pending(&cx, inner, &mut scene) {
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
     }
+    let mut service_boxes = Vec::new();
+    if let Some(h) = crate::eks_services::strip_h(&cx) {
+        service_boxes = crate::eks_services::draw_boxes(&cx, Rect { h, ..inner }, &mut scene);
+        inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
+    }
     let n = p.zones.len().max(1) as f64;
     let zw = (inner.w - GAP * (n - 1.0)) / n;
     for k in 0..p.zones.len() {
@@ -59,6 +64,7 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         scene.rect(lane, c.lane, Some(c.region), 6.0);
         zone(&cx, k, lane, &mut scene);
     }
+    crate::eks_services::draw_endpoints(&cx, &service_boxes, &mut scene);
     if p.zones.is_empty() {
         scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
     }
@@ -128,6 +134,20 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     }
     if !p.pending.is_empty() {
         items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
+    }
+    let bound = |ph: Phase| p.pods.iter().any(|q| q.node.is_some() && !q.system && q.phase == ph);
+    let unready = crate::palette::with_alpha(c.services[0], 0.35);
+    if bound(Phase::ContainerCreating) {
+        items.push((c.free, c.services[0], Dash::Long, "ContainerCreating"));
+    }
+    if bound(Phase::NotReady) {
+        items.push((&unready, c.services[0], Dash::Solid, "Running, not Ready"));
+    }
+    if bound(Phase::Terminating) {
+        items.push((c.card_draining, c.unhealthy, Dash::Dashed, "Terminating"));
+    }
+    if !p.services.is_empty() {
+        items.push((c.card, c.healthy, Dash::Solid, "Service → Ready pods"));
     }
     let mut x = strip.x + GAP;
     let sw = ty.small;
