@@ -158,6 +158,32 @@ fn bound_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
     scene.object(kind, q.name.clone(), r, ip);
 }
 
+/// `text` in at most `max_lines` lines of `max_w`, greedily by word; the last line ends in …
+/// when words are left over.
+fn wrap(text: &str, max_w: f64, size: f64, max_lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() && out.len() < max_lines {
+        if out.len() + 1 == max_lines || text_width(rest, size) <= max_w {
+            out.push(fit_words(rest, max_w, size));
+            break;
+        }
+        let mut line = String::new();
+        let mut used = 0;
+        for w in rest.split(' ') {
+            let next = if line.is_empty() { w.to_string() } else { format!("{line} {w}") };
+            if text_width(&next, size) > max_w && !line.is_empty() {
+                break;
+            }
+            used += w.len() + 1;
+            line = next;
+        }
+        out.push(line);
+        rest = rest.get(used.min(rest.len())..).unwrap_or("");
+    }
+    out
+}
+
 /// The lane of Pending pods: their FailedScheduling reasons on the left, blocks on the right.
 /// Returns its height, or None when nothing is Pending.
 pub fn draw_pending(cx: &Cx, area: Rect, scene: &mut Scene) -> Option<f64> {
@@ -177,21 +203,27 @@ pub fn draw_pending(cx: &Cx, area: Rect, scene: &mut Scene) -> Option<f64> {
     let bw = block_min_w(ty) * 1.3;
     let bh = block_h(ty);
     let text_w = area.w * 0.6;
-    let h = (ty.body + 10.0 + shown as f64 * 2.0 * (ty.small + 5.0) + 6.0).max(bh + 12.0);
+    // The scheduler's sentence: what failed, then the preemption verdict, each wrapped to the
+    // text column (at most two lines each, the second cut with … if it must be).
+    let mut lines: Vec<String> = Vec::new();
+    for (reason, n) in reasons.iter().take(shown) {
+        let (what, pre) = reason.split_once(" preemption: ").map_or((reason.as_str(), ""), |(a, b)| (a, b));
+        let what = if *n > 1 { format!("×{n} {what}") } else { what.to_string() };
+        lines.extend(wrap(&what, text_w - 2.0 * GAP, ty.small, 2));
+        if !pre.is_empty() {
+            lines.extend(wrap(&format!("preemption: {pre}"), text_w - 2.0 * GAP, ty.small, 2));
+        }
+    }
+    let h = (ty.body + 10.0 + lines.len() as f64 * (ty.small + 5.0) + 6.0).max(bh + 12.0);
     let r = Rect { h, ..area };
     scene.rect(r, c.subnet, None, 6.0);
     scene.frame(r, c.initial, cx.line, Dash::Dashed, 6.0);
     let head = fit_parts(&[&format!("Pending: {} pod{}", p.pending.len(), if p.pending.len() == 1 { "" } else { "s" }), "FailedScheduling"], text_w - 2.0 * GAP, ty.body);
     scene.text(r.x + GAP, r.y + ty.body + 4.0, head, ty.body, c.initial, Align::Left, true);
     let mut y = r.y + ty.body + 6.0;
-    for (reason, n) in reasons.iter().take(shown) {
-        // The scheduler's sentence in two lines: what failed, then the preemption verdict.
-        let (what, pre) = reason.split_once(" preemption: ").map_or((reason.as_str(), ""), |(a, b)| (a, b));
-        let what = if *n > 1 { format!("×{n} {what}") } else { what.to_string() };
-        for line in [what, if pre.is_empty() { String::new() } else { format!("preemption: {pre}") }] {
-            y += ty.small + 5.0;
-            scene.text(r.x + GAP, y, fit_words(&line, text_w - 2.0 * GAP, ty.small), ty.small, c.card_text, Align::Left, false);
-        }
+    for line in lines {
+        y += ty.small + 5.0;
+        scene.text(r.x + GAP, y, line, ty.small, c.card_text, Align::Left, false);
     }
     scene.object("pending", "", r, reasons.iter().map(|(x, _)| x.as_str()).collect::<Vec<_>>().join(" | "));
     let blocks = Rect { x: r.x + text_w, y: r.y + 6.0, w: r.w - text_w - GAP, h: r.h - 12.0 };

@@ -149,3 +149,17 @@ fn each_phase_looks_different_and_says_so_in_projection() {
     }
     assert_eq!(kinds.len(), 3, "{kinds:?}");
 }
+
+#[test]
+fn the_pending_reason_is_never_cut_at_a_projected_1280() {
+    let mut s = session();
+    s.at(s.duration_ms);
+    let (w, h) = canvas(1280.0, 720.0);
+    let scene = layout(&s.picture, &EksView { width: w, height: h, projection: true, ..EksView::default() });
+    let reason = s.picture.pods[s.picture.pending[0]].pending_reason.clone().unwrap();
+    // Every word of kube-scheduler's message is on the canvas, none replaced by "…".
+    let drawn: String = scene.text_boxes().iter().map(|(_, t, _)| *t).collect::<Vec<_>>().join(" ");
+    for word in reason.split(' ') {
+        assert!(drawn.split(' ').any(|d| d == word), "{word:?} missing from {drawn}");
+    }
+}
