@@ -130,12 +130,12 @@ test('the Service links only Ready pods, new pods show their phase, and the even
   assert.ok(s.scene.texts.some((t) => /not Ready|0\/1/.test(t.text)), 'the phase is in words');
   assert.ok(s.scene.texts.every((t) => t.size >= 16), 'projection: no text under 16 px');
   // The event log, newest first, in kubectl's words.
-  const rows = await page.$$eval('#eks-events tbody tr', (r) => r.map((x) => [x.dataset.reason, x.innerText]));
+  const rows = await page.$$eval('#eks-events li', (r) => r.map((x) => [x.dataset.reason, x.innerText.replace(/\s+/g, ' ')]));
   const scaled = rows.find(([r]) => r === 'ScalingReplicaSet');
   assert.ok(scaled, rows.map((r) => r[0]).join(','));
-  assert.match(scaled[1], /deployment\/web\s+Scaled up replica set web-[a-z0-9]+ from 3 to 6/);
+  assert.match(scaled[1], /Normal · ScalingReplicaSet · deployment\/web Scaled up replica set web-[a-z0-9]+ from 3 to 6/);
   assert.ok(rows.some(([r, t]) => r === 'Scheduled' && /Successfully assigned default\/web-/.test(t)), rows.map((r) => r[1]).join('\n'));
-  const sizes = await page.$$eval('#eks-events td', (cs) => cs.map((c) => parseFloat(getComputedStyle(c).fontSize)));
+  const sizes = await page.$$eval('#eks-events li span', (cs) => cs.map((c) => parseFloat(getComputedStyle(c).fontSize)));
   assert.ok(sizes.every((px) => px >= 16), `event text: ${Math.min(...sizes)} px`);
   await page.screenshot({ path: `${SHOTS}/eks-service-unready-projection-1280x720.png` });
   // Ten seconds on, they are Ready and the Service has six lines.

@@ -28,7 +28,8 @@ pub fn view(p: &EksPicture, selection: Option<Selection>, select: &Callback<Sele
     }
 }
 
-/// The latest Events, newest first, in `kubectl get events`' columns.
+/// The latest Events, newest first, each with `kubectl get events`' LAST SEEN, TYPE, REASON and
+/// OBJECT on one line and its MESSAGE under them (a narrow panel cannot hold five columns).
 fn events(p: &EksPicture) -> Html {
     if p.events.is_empty() {
         return html! {};
@@ -36,20 +37,14 @@ fn events(p: &EksPicture) -> Html {
     html! {
         <div class="eks-events" id="eks-events">
             <h3>{ "Events (kubectl get events)" }</h3>
-            <table>
-                <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th></tr></thead>
-                <tbody>
-                    { for p.events.iter().rev().map(|e| html! {
-                        <tr class={classes!((e.kind == "Warning").then_some("warning"))} data-reason={e.reason.clone()}>
-                            <td>{ age(p.at_s - e.last_s) }</td>
-                            <td>{ e.kind }</td>
-                            <td>{ &e.reason }</td>
-                            <td class="mono">{ &e.object }</td>
-                            <td>{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
+            <ol>
+                { for p.events.iter().rev().map(|e| html! {
+                    <li class={classes!((e.kind == "Warning").then_some("warning"))} data-reason={e.reason.clone()}>
+                        <span class="event-head">{ format!("{} · {} · {} · ", age(p.at_s - e.last_s), e.kind, e.reason) }<span class="mono">{ &e.object }</span></span>
+                        <span class="event-message">{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</span>
+                    </li>
+                }) }
+            </ol>
         </div>
     }
 }

@@ -40,6 +40,17 @@ fn problems(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
             }
         }
     }
+    // A Service's endpoint line never runs through a label.
+    for s in &scene.shapes {
+        if let Shape::Line { from, to, .. } = s {
+            let seg = Rect { x: from.0.min(to.0), y: from.1.min(to.1), w: (to.0 - from.0).abs(), h: (to.1 - from.1).abs() };
+            for (r, t, _) in &texts {
+                if seg.x >= r.x && seg.x <= r.right() && seg.y < r.bottom() && seg.bottom() > r.y {
+                    bad.push(format!("a line crosses the text {t:?}"));
+                }
+            }
+        }
+    }
     for s in scene.shapes.iter().chain(&scene.overlay) {
         if let Shape::Rect { r, .. } | Shape::Frame { r, .. } = s {
             if !inside(&c, r) {

@@ -1,6 +1,6 @@
 //! Kubernetes Services in the EKS picture: a box per Service (name, type, ClusterIP, ports as
 //! `kubectl get svc` prints them, endpoint count) in a strip above the zones, and a line from
-//! the box to each Ready pod — its Endpoints. Unready pods get no line (they are counted).
+//! the box down to each Ready pod — its Endpoints. Unready pods get no line (they are counted).
 
 use crate::eks_cards::Cx;
 use crate::layout::GAP;
@@ -15,7 +15,7 @@ pub fn strip_h(cx: &Cx) -> Option<f64> {
 pub fn draw_boxes(cx: &Cx, area: Rect, scene: &mut Scene) -> Vec<Rect> {
     let (p, ty, c) = (cx.p, cx.ty, cx.c);
     let n = p.services.len().max(1) as f64;
-    let w = ((area.w - GAP * (n - 1.0)) / n).min(area.w.max(560.0) * 0.55);
+    let w = (area.w - GAP * (n - 1.0)) / n;
     let mut boxes = Vec::new();
     for (k, s) in p.services.iter().enumerate() {
         let r = Rect { x: area.x + k as f64 * (w + GAP), y: area.y, w, h: area.h };
@@ -33,17 +33,27 @@ pub fn draw_boxes(cx: &Cx, area: Rect, scene: &mut Scene) -> Vec<Rect> {
     boxes
 }
 
-/// A line from each Service box to the IP chip of each of its Ready pods that is on screen.
+/// A vertical line from each Service box down to the top of each of its Ready pods on screen,
+/// broken where it would cross a label (a zone, subnet or node title stays readable).
 pub fn draw_endpoints(cx: &Cx, boxes: &[Rect], scene: &mut Scene) {
     let c = cx.c;
-    let colour = crate::palette::with_alpha(c.healthy, 0.8);
+    let colour = crate::palette::with_alpha(c.healthy, 0.85);
+    let labels: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r).collect();
     for (s, b) in cx.p.services.iter().zip(boxes) {
         for &k in &s.ready {
             let Some((_, r)) = scene.task_blocks.iter().find(|(q, _)| *q == k).copied() else { continue };
-            let from = ((b.x + 2.0 * GAP).max(r.x + r.w / 2.0).min(b.right() - 2.0 * GAP), b.bottom());
-            let to = (r.x + r.w / 2.0, r.y);
-            scene.shapes.push(Shape::Line { from, to, colour: colour.clone(), width: (cx.line * 0.75).max(1.5), dash: Dash::Solid });
-            scene.object("endpoint", cx.p.pods[k].name.clone(), Rect { x: to.0 - 1.0, y: to.1 - 1.0, w: 2.0, h: 2.0 }, s.name.clone());
+            let x = (r.x + r.w / 2.0).clamp(b.x + GAP, b.right() - GAP);
+            let (top, bottom) = (b.bottom(), r.y);
+            let mut cuts: Vec<(f64, f64)> = labels.iter().filter(|t| t.x - 3.0 <= x && x <= t.right() + 3.0 && t.bottom() > top && t.y < bottom).map(|t| (t.y - 2.0, t.bottom() + 2.0)).collect();
+            cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut y = top;
+            for (from, to) in cuts.into_iter().chain([(bottom, bottom)]) {
+                if from > y {
+                    scene.shapes.push(Shape::Line { from: (x, y), to: (x, from.min(bottom)), colour: colour.clone(), width: (cx.line * 0.75).max(1.5), dash: Dash::Solid });
+                }
+                y = y.max(to);
+            }
+            scene.object("endpoint", cx.p.pods[k].name.clone(), Rect { x: x - 1.0, y: bottom - 1.0, w: 2.0, h: 2.0 }, s.name.clone());
         }
     }
 }
