@@ -152,6 +152,17 @@ test('the Service links only Ready pods, new pods show their phase, and the even
     for (const p of objects(s, kind)) assert.ok(!linked.has(p.id), `${p.id} (${kind}) is not an endpoint`);
   }
   await page.screenshot({ path: `${SHOTS}/eks-rolling-update-projection-1280x720.png` });
+  // The end: the Pending lane's reason wraps whole at a projected 1280, nothing cut with "…".
+  await seek(page, 480_000);
+  s = await hook(page);
+  const lane = objects(s, 'pending')[0];
+  const laneText = s.scene.texts.filter((t) => t.y >= lane.y && t.y <= lane.y + lane.h && t.x < lane.x + lane.w * 0.6).map((t) => t.text).join(' ');
+  assert.ok(!laneText.includes('…'), laneText);
+  assert.match(laneText, /No preemption victims found for incoming pod\./);
+  // The FailedScheduling Warning heads the event log.
+  const [first] = await page.$$eval('#eks-events li', (r) => r.slice(0, 1).map((x) => [x.dataset.reason, x.className]));
+  assert.deepEqual(first, ['FailedScheduling', 'warning']);
+  await page.screenshot({ path: `${SHOTS}/eks-lesson-pending-projection-1280x720.png` });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -65,6 +65,11 @@ pub fn fill(p: &mut EksPicture, run: &EksRun) {
         events.extend(r.events.iter().map(|e| EventView { last_s: e.at, kind: "Normal", reason: e.reason.to_string(), object: format!("deployment/{}", r.deployment.name), message: e.message.clone(), count: 1 }));
     }
     events.sort_by_key(|e| e.last_s);
-    let skip = events.len().saturating_sub(EVENTS_SHOWN);
-    p.events = events.split_off(skip);
+    // The latest few Warnings stay in view however many Normal events followed them (a
+    // FailedScheduling is what the class should see); the rest of the room goes to the latest.
+    let warnings: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind == "Warning").take(EVENTS_SHOWN / 3).collect();
+    let normals: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind != "Warning").take(EVENTS_SHOWN - warnings.len()).collect();
+    let mut keep: Vec<usize> = warnings.into_iter().chain(normals).collect();
+    keep.sort_unstable();
+    p.events = keep.into_iter().map(|i| events[i].clone()).collect();
 }

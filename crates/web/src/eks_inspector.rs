@@ -28,7 +28,7 @@ pub fn view(p: &EksPicture, selection: Option<Selection>, select: &Callback<Sele
     }
 }
 
-/// The latest Events, newest first, each with `kubectl get events`' LAST SEEN, TYPE, REASON and
+/// The latest Events, Warnings first, then newest first, each with `kubectl get events`' LAST SEEN, TYPE, REASON and
 /// OBJECT on one line and its MESSAGE under them (a narrow panel cannot hold five columns).
 fn events(p: &EksPicture) -> Html {
     if p.events.is_empty() {
@@ -38,7 +38,7 @@ fn events(p: &EksPicture) -> Html {
         <div class="eks-events" id="eks-events">
             <h3>{ "Events (kubectl get events)" }</h3>
             <ol>
-                { for p.events.iter().rev().map(|e| html! {
+                { for p.events.iter().rev().filter(|e| e.kind == "Warning").chain(p.events.iter().rev().filter(|e| e.kind != "Warning")).map(|e| html! {
                     <li class={classes!((e.kind == "Warning").then_some("warning"))} data-reason={e.reason.clone()}>
                         <span class="event-head">{ format!("{} · {} · {} · ", age(p.at_s - e.last_s), e.kind, e.reason) }<span class="mono">{ &e.object }</span></span>
                         <span class="event-message">{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</span>
