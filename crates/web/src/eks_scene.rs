@@ -128,13 +128,8 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     let (ty, c) = (cx.ty, cx.c);
     let p = cx.p;
     let old = crate::palette::with_alpha(c.services[0], 0.5);
-    let mut items: Vec<(&str, &str, Dash, &str)> = vec![(c.services[0], c.services[0], Dash::Solid, "pod: CPU × memory requests, pod IP"), (c.draining, c.background, Dash::Dashed, "DaemonSet pod")];
-    if p.pods.iter().any(|q| q.old && q.node.is_some()) {
-        items.push((&old, c.services[0], Dash::Dashed, "old ReplicaSet"));
-    }
-    if !p.pending.is_empty() {
-        items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
-    }
+    // What changes from second to second first (the phases), what is always there last.
+    let mut items: Vec<(&str, &str, Dash, &str)> = vec![(c.services[0], c.services[0], Dash::Solid, "Ready pod: CPU × memory, IP")];
     let bound = |ph: Phase| p.pods.iter().any(|q| q.node.is_some() && !q.system && q.phase == ph);
     let unready = crate::palette::with_alpha(c.services[0], 0.35);
     if bound(Phase::ContainerCreating) {
@@ -146,16 +141,23 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     if bound(Phase::Terminating) {
         items.push((c.card_draining, c.unhealthy, Dash::Dashed, "Terminating"));
     }
+    if p.pods.iter().any(|q| q.old && q.node.is_some()) {
+        items.push((&old, c.services[0], Dash::Dashed, "old ReplicaSet"));
+    }
+    if !p.pending.is_empty() {
+        items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
+    }
     if !p.services.is_empty() {
         items.push((c.card, c.healthy, Dash::Solid, "Service → Ready pods"));
     }
+    items.push((c.draining, c.background, Dash::Dashed, "DaemonSet pod"));
     let mut x = strip.x + GAP;
     let sw = ty.small;
     let base = strip.y + (strip.h + ty.small) / 2.0 - 2.0;
     for (fill, edge, dash, text) in items {
         let w = sw + 6.0 + crate::scene::text_width(text, ty.small);
         if x + w > strip.right() - GAP {
-            break;
+            continue;
         }
         let r = Rect { x, y: base - ty.small * 0.8, w: sw, h: sw * 0.8 };
         scene.overlay.push(crate::scene::Shape::Rect { r, fill: fill.to_string(), stroke: None, radius: 2.0 });
