@@ -111,6 +111,75 @@ test('scaled past the nodes, a pod waits in the Pending lane with its FailedSche
   await page.close();
 });
 
+test('the Service links only Ready pods, new pods show their phase, and the event log speaks kubectl', async () => {
+  const { page, problems } = await open(env, { width: 1280, height: 720 }, '?projection=1');
+  await startLesson(page);
+  // 5 s after `kubectl scale --replicas=6`: three pods Running but not yet Ready (the readiness
+  // probe's 10 s initial delay), so the Service has three lines, to the three Ready pods.
+  await seek(page, 125_000);
+  let s = await hook(page);
+  const [svc] = objects(s, 'service');
+  assert.equal(svc.id, 'web');
+  assert.match(svc.note, /^NodePort 10\.100\.\d+\.\d+ 80:30080\/TCP endpoints 3 notReady 3$/);
+  assert.ok(s.scene.texts.some((t) => t.text.startsWith('Service web · NodePort')));
+  const ready = objects(s, 'pod').map((p) => p.id).sort();
+  const unready = objects(s, 'pod-not-ready').map((p) => p.id);
+  assert.equal(ready.length, 3);
+  assert.equal(unready.length, 3);
+  assert.deepEqual(objects(s, 'endpoint').map((e) => e.id).sort(), ready, 'lines go to the Ready pods only');
+  assert.ok(s.scene.texts.some((t) => /not Ready|0\/1/.test(t.text)), 'the phase is in words');
+  assert.ok(s.scene.texts.every((t) => t.size >= 16), 'projection: no text under 16 px');
+  // The event log, newest first, in kubectl's words.
+  const rows = await page.$$eval('#eks-events li', (r) => r.map((x) => [x.dataset.reason, x.innerText.replace(/\s+/g, ' ')]));
+  const scaled = rows.find(([r]) => r === 'ScalingReplicaSet');
+  assert.ok(scaled, rows.map((r) => r[0]).join(','));
+  assert.match(scaled[1], /Normal · ScalingReplicaSet · deployment\/web Scaled up replica set web-[a-z0-9]+ from 3 to 6/);
+  assert.ok(rows.some(([r, t]) => r === 'Scheduled' && /Successfully assigned default\/web-/.test(t)), rows.map((r) => r[1]).join('\n'));
+  const sizes = await page.$$eval('#eks-events li span', (cs) => cs.map((c) => parseFloat(getComputedStyle(c).fontSize)));
+  assert.ok(sizes.every((px) => px >= 16), `event text: ${Math.min(...sizes)} px`);
+  await page.screenshot({ path: `${SHOTS}/eks-service-unready-projection-1280x720.png` });
+  // Ten seconds on, they are Ready and the Service has six lines.
+  await seek(page, 140_000);
+  s = await hook(page);
+  assert.equal(objects(s, 'pod-not-ready').length, 0);
+  assert.equal(objects(s, 'endpoint').length, 6);
+  // Mid rolling update: new pods pulling nginx:1.27 (ContainerCreating), an old one Terminating.
+  await seek(page, 243_000);
+  s = await hook(page);
+  assert.ok(objects(s, 'pod-creating').length > 0, 'ContainerCreating pods are drawn');
+  const linked = new Set(objects(s, 'endpoint').map((e) => e.id));
+  for (const kind of ['pod-creating', 'pod-terminating']) {
+    for (const p of objects(s, kind)) assert.ok(!linked.has(p.id), `${p.id} (${kind}) is not an endpoint`);
+  }
+  await page.screenshot({ path: `${SHOTS}/eks-rolling-update-projection-1280x720.png` });
+  // The end: the Pending lane's reason wraps whole at a projected 1280, nothing cut with "…".
+  await seek(page, 480_000);
+  s = await hook(page);
+  const lane = objects(s, 'pending')[0];
+  const laneText = s.scene.texts.filter((t) => t.y >= lane.y && t.y <= lane.y + lane.h && t.x < lane.x + lane.w * 0.6).map((t) => t.text).join(' ');
+  assert.ok(!laneText.includes('…'), laneText);
+  assert.match(laneText, /No preemption victims found for incoming pod\./);
+  // The FailedScheduling Warning heads the event log.
+  const [first] = await page.$$eval('#eks-events li', (r) => r.slice(0, 1).map((x) => [x.dataset.reason, x.className]));
+  assert.deepEqual(first, ['FailedScheduling', 'warning']);
+  await page.screenshot({ path: `${SHOTS}/eks-lesson-pending-projection-1280x720.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the lesson at 1920×1080 through the rolling update', async () => {
+  const { page, problems } = await open(env, { width: 1920, height: 1080 });
+  await startLesson(page);
+  for (const [ms, name] of [[35_000, 'start'], [125_000, 'scaled'], [245_000, 'update'], [480_000, 'end']]) {
+    await seek(page, ms);
+    const s = await hook(page);
+    assert.equal(objects(s, 'service').length, 1);
+    await page.screenshot({ path: `${SHOTS}/eks-lesson-${name}-1920x1080.png` });
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a bad manifest edit shows each error at its path and line, and the last valid run keeps going', async () => {
   const { page, problems } = await open(env, { width: 1280, height: 720 });
   await startLesson(page);

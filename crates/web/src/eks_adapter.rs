@@ -2,15 +2,20 @@
 //! data the picture, the inspector and the test hook read). Everything decided here was
 //! decided by `stevedore_sim::eks`; this file only copies it into drawable shapes.
 //!
-//! Time: the EKS model of part 1 has no stepping API, only `run_until(manifest, explain, t)`.
-//! For lesson-sized manifests (a few nodes, tens of pods) re-running it at the current sim
-//! second is cheap (well under a millisecond natively), so `EksSession::at` does that, at most
-//! once per second of sim time. When the engine grows a stepping API, only this file changes.
+//! Time: the session keeps one `eks::engine::Engine` (explain mode on, for "Why this node?")
+//! and steps it forward to the current sim second (`advance_to`); a rewind rebuilds it from the
+//! start and steps to the target. The engine runs instant by instant however the calls slice
+//! the clock, so the picture at second t is the same however the frames fell.
 
 use stevedore_sim::eks;
+use stevedore_sim::eks::engine::Engine;
 use stevedore_sim::eks::manifest::{read, Manifest};
+use stevedore_sim::eks::run::EksRun;
 use stevedore_sim::error::{Errors, ValidationError};
 use stevedore_sim::scenario::NarrativeStep;
+
+#[path = "eks_adapter_objects.rs"]
+mod objects;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeView {
@@ -62,6 +67,67 @@ pub struct Why {
     pub verdicts: Vec<Verdict>,
 }
 
+/// What `kubectl get pods` shows in STATUS, with the Ready condition: the four looks of a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    /// Not bound to a node (the Pending lane).
+    #[default]
+    Pending,
+    /// Bound; the kubelet is pulling images and creating containers.
+    ContainerCreating,
+    /// Containers running, readiness probe not yet passed: not an endpoint.
+    NotReady,
+    /// Condition Ready: an endpoint of the Services that select it.
+    Ready,
+    /// Deleted (`metadata.deletionTimestamp` set): SIGTERM sent, out of the endpoints.
+    Terminating,
+}
+
+impl Phase {
+    /// kubectl's words: STATUS, and READY for a one-container pod.
+    pub fn words(self) -> &'static str {
+        match self {
+            Phase::Pending => "Pending",
+            Phase::ContainerCreating => "ContainerCreating",
+            Phase::NotReady => "Running, not Ready",
+            Phase::Ready => "Running, Ready",
+            Phase::Terminating => "Terminating",
+        }
+    }
+}
+
+/// A Kubernetes Service: its type, ClusterIP and ports as `kubectl get svc` prints them, and
+/// the pods its Endpoints list as ready (unready ones are counted, not linked).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceView {
+    pub name: String,
+    pub namespace: String,
+    pub kind: String,
+    pub cluster_ip: String,
+    /// `PORT(S)`: `80/TCP` or `80:30080/TCP`.
+    pub ports: String,
+    /// Indexes into `EksPicture::pods` of the Ready endpoints.
+    pub ready: Vec<usize>,
+    pub not_ready: usize,
+}
+
+/// One Event as `kubectl get events` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventView {
+    /// LAST SEEN, as a sim second.
+    pub last_s: i64,
+    /// `Normal` or `Warning`.
+    pub kind: &'static str,
+    pub reason: String,
+    /// OBJECT: `pod/web-…`, `deployment/web`, `replicaset/web-…`.
+    pub object: String,
+    pub message: String,
+    pub count: i64,
+}
+
+/// How many of the latest Events the picture keeps.
+pub const EVENTS_SHOWN: usize = 12;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodView {
     pub name: String,
@@ -85,6 +151,7 @@ pub struct PodView {
     /// (a rolling update in progress).
     pub revision: Option<i64>,
     pub old: bool,
+    pub phase: Phase,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,6 +173,10 @@ pub struct EksPicture {
     /// Pending pods, indexes into `pods`.
     pub pending: Vec<usize>,
     pub deployments: Vec<String>,
+    /// The manifest's Services (not the API server's own `kubernetes`).
+    pub services: Vec<ServiceView>,
+    /// The latest Events, oldest first (at most `EVENTS_SHOWN`).
+    pub events: Vec<EventView>,
     /// `1.32`: the Kubernetes minor the model pins.
     pub kubernetes: String,
     pub at_s: i64,
@@ -114,6 +185,7 @@ pub struct EksPicture {
 /// A loaded manifest and the picture at the current sim second.
 pub struct EksSession {
     manifest: Manifest,
+    engine: Engine,
     pub title: String,
     pub description: String,
     pub narrative: Vec<NarrativeStep>,
@@ -138,17 +210,24 @@ impl EksSession {
         moments.sort_unstable();
         moments.dedup();
         let title = if title.is_empty() { manifest.cluster.as_ref().map_or("EKS manifest".into(), |c| format!("EKS cluster {}", c.name)) } else { title };
-        let mut s = EksSession { manifest, title, description, narrative, duration_ms: duration_s.max(0) as u64 * 1000, moments, picture: EksPicture::default() };
-        s.picture = picture(&s.manifest, 0);
-        Ok(s)
+        let mut engine = Engine::new(&manifest, true);
+        engine.advance_to(0);
+        let picture = picture(&manifest, &EksRun::of(&engine));
+        Ok(EksSession { manifest, engine, title, description, narrative, duration_ms: duration_s.max(0) as u64 * 1000, moments, picture })
     }
 
-    /// The picture at sim time `t_ms` (re-run only when the second changes).
+    /// The picture at sim time `t_ms`: the engine stepped forward to that second, or rebuilt
+    /// and stepped from 0 when the clock went back (only when the second changes).
     pub fn at(&mut self, t_ms: u64) {
         let s = (t_ms.min(self.duration_ms) / 1000) as i64;
-        if s != self.picture.at_s {
-            self.picture = picture(&self.manifest, s);
+        if s == self.picture.at_s {
+            return;
         }
+        if s < self.engine.now {
+            self.engine = Engine::new(&self.manifest, true);
+        }
+        self.engine.advance_to(s);
+        self.picture = picture(&self.manifest, &EksRun::of(&self.engine));
     }
 }
 
@@ -212,9 +291,9 @@ fn duration_ms(s: &str) -> Option<u64> {
     (any && num.is_empty()).then_some(total)
 }
 
-/// Runs the manifest to `at_s` with explanations and copies out what is drawn.
-fn picture(m: &Manifest, at_s: i64) -> EksPicture {
-    let run = eks::run::run_until(m, true, at_s);
+/// Copies out what is drawn from the engine's state (`run`, at `run.until_s`).
+fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
+    let at_s = run.until_s;
     let groups: Vec<String> = m.cluster.iter().flat_map(|c| &c.node_groups).map(|g| g.name.clone()).collect();
     let nodes: Vec<NodeView> = run
         .state
@@ -246,7 +325,7 @@ fn picture(m: &Manifest, at_s: i64) -> EksPicture {
     // Decisions name pods `namespace/name`.
     let why_of = |pod: &eks::scheduler::state::PodInfo| {
         let key = format!("{}/{}", pod.namespace, pod.name);
-        run.decisions.iter().find(|d| d.pod == key).map(|d| why(&run, d))
+        run.decisions.iter().rev().find(|d| d.pod == key).map(|d| why(run, d))
     };
     let deployment_of = |pod: &eks::scheduler::state::PodInfo| {
         // `NAME-HASH-SUFFIX`: the Deployment's name is everything before the last two parts.
@@ -280,6 +359,7 @@ fn picture(m: &Manifest, at_s: i64) -> EksPicture {
             q.old = newest.as_deref() != Some(set.hash.as_str());
         }
     }
+    objects::fill(&mut p, run);
     let mut zone_names: Vec<String> = m.cluster.iter().flat_map(|c| &c.availability_zones).cloned().collect();
     for n in &p.nodes {
         if !zone_names.contains(&n.zone) {
@@ -328,6 +408,7 @@ fn pod_view(pod: &eks::scheduler::state::PodInfo, deployment: Option<usize>, sys
         why,
         revision: None,
         old: false,
+        phase: Phase::Pending,
     }
 }
 
@@ -424,5 +505,67 @@ mod tests {
         s.at(10_900);
         assert_eq!(s.picture, before);
         assert_eq!(zone_cidr("192.168.101.10"), "192.168.96.0/19");
+    }
+
+    #[test]
+    fn stepping_the_engine_draws_what_a_direct_run_to_that_second_does() {
+        let direct = |t: u64| {
+            let mut s = EksSession::load(LESSON).unwrap();
+            s.at(t);
+            s.picture
+        };
+        // Frames falling unevenly forward, then a rewind, then forward again.
+        let mut s = EksSession::load(LESSON).unwrap();
+        let mut frames: Vec<u64> = (0..480).map(|k| k * 1013 % 481_000).collect();
+        frames.sort_unstable();
+        let checks = [0u64, 7_000, 125_000, 245_000, 363_000, 480_000];
+        for t in frames {
+            s.at(t);
+            if let Some(&c) = checks.iter().find(|&&c| c / 1000 == t / 1000) {
+                assert_eq!(s.picture, direct(c), "stepped to {t} ms");
+            }
+        }
+        for &t in checks.iter().rev() {
+            s.at(t);
+            assert_eq!(s.picture, direct(t), "rewound to {t} ms");
+        }
+    }
+
+    #[test]
+    fn the_service_links_only_ready_pods_and_new_pods_pass_through_the_phases() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        let mut seen = Vec::new();
+        for t in (118..=140).chain(240..=300) {
+            s.at(t * 1000);
+            let p = &s.picture;
+            let svc = p.services.iter().find(|v| v.name == "web").expect("the lesson's Service");
+            assert_eq!((svc.kind.as_str(), svc.ports.as_str()), ("NodePort", "80:30080/TCP"));
+            assert!(svc.cluster_ip.starts_with("10.100."), "{}", svc.cluster_ip);
+            let web: Vec<&PodView> = p.pods.iter().filter(|q| q.deployment.is_some() && q.node.is_some()).collect();
+            let ready: Vec<usize> = (0..p.pods.len()).filter(|&k| p.pods[k].deployment.is_some() && p.pods[k].phase == Phase::Ready).collect();
+            assert_eq!(svc.ready, ready, "at {t} s the endpoints are exactly the Ready pods");
+            assert_eq!(svc.not_ready, web.len() - ready.len());
+            seen.extend(web.iter().map(|q| q.phase));
+        }
+        for phase in [Phase::ContainerCreating, Phase::NotReady, Phase::Ready, Phase::Terminating] {
+            assert!(seen.contains(&phase), "{phase:?} never seen");
+        }
+    }
+
+    #[test]
+    fn the_event_log_has_kubectls_reasons_latest_last() {
+        let mut s = EksSession::load(LESSON).unwrap();
+        s.at(125_000);
+        let reasons: Vec<&str> = s.picture.events.iter().map(|e| e.reason.as_str()).collect();
+        assert!(reasons.contains(&"ScalingReplicaSet") && reasons.contains(&"Scheduled"), "{reasons:?}");
+        let scaled = s.picture.events.iter().find(|e| e.reason == "ScalingReplicaSet").unwrap();
+        assert_eq!(scaled.object, "deployment/web");
+        assert!(scaled.message.starts_with("Scaled up replica set web-") && scaled.message.ends_with(" from 3 to 6"), "{}", scaled.message);
+        assert!(s.picture.events.windows(2).all(|w| w[0].last_s <= w[1].last_s));
+        assert!(s.picture.events.len() <= EVENTS_SHOWN);
+        s.at(480_000);
+        let failed = s.picture.events.iter().find(|e| e.reason == "FailedScheduling").expect("the pod that does not fit");
+        assert_eq!(failed.kind, "Warning");
+        assert!(failed.message.starts_with("0/3 nodes are available: 3 Insufficient cpu."), "{}", failed.message);
     }
 }

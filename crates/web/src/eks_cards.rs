@@ -3,7 +3,7 @@
 //! IP on a chip; aws-node and kube-proxy are grey, dashed DaemonSet blocks; Pending pods wait
 //! in a lane above the zones with kube-scheduler's reason.
 
-use crate::eks_adapter::{EksPicture, PodView};
+use crate::eks_adapter::{EksPicture, Phase, PodView};
 use crate::eks_scene::EksView;
 use crate::layout::GAP;
 use crate::palette::Colours;
@@ -96,31 +96,92 @@ pub fn draw_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
         scene.text(r.x + r.w / 2.0, r.y + 2.0 * ty.small + 12.0, first_fit(&["Pending".into()], r.w - 6.0, ty.small), ty.small, c.initial, Align::Centre, true);
         scene.object("pending-pod", q.name.clone(), r, q.pending_reason.clone().unwrap_or_default());
     } else {
-        // An older ReplicaSet's pods (mid rolling update) are dimmer, with a dashed edge.
-        let fill = c.service(q.deployment);
-        if q.old {
-            scene.rect(r, &crate::palette::with_alpha(fill, 0.5), None, 3.0);
-            scene.frame(r, fill, 1.5, Dash::Dashed, 3.0);
-        } else {
-            scene.rect(r, fill, None, 3.0);
-        }
-        let ip = q.ip.clone().unwrap_or_default();
-        let chip = Rect { x: r.x + 3.0, y: r.y + 3.0, w: r.w - 6.0, h: chip_h(ty) };
-        let text = ip_text(&ip, chip.w - 6.0, ty);
-        if !text.is_empty() && r.h >= chip_h(ty) + 6.0 {
-            scene.rect(chip, c.caption, None, 2.0);
-            scene.text(chip.x + chip.w / 2.0, chip.y + ty.small + 1.0, text, ty.small, c.card_text, Align::Centre, true);
-        }
-        if r.h >= block_h(ty) {
-            let names = if q.old { vec![format!("{} (old)", short_pod(q).last().cloned().unwrap_or_default()), "old".into()] } else { short_pod(q) };
-            let name = first_fit(&names, r.w - 6.0, ty.small);
-            scene.text(r.x + r.w / 2.0, chip.bottom() + ty.small + 3.0, name, ty.small, if q.old { c.card_text } else { c.on_block }, Align::Centre, true);
-        }
-        scene.object(if q.old { "pod-old" } else { "pod" }, q.name.clone(), r, ip);
+        bound_pod(cx, k, r, scene);
     }
     if cx.v.selected_pod == Some(k) {
         scene.frame(r.inset(-2.0), c.selected, 2.0, Dash::Solid, 4.0);
     }
+}
+
+/// A bound application pod, drawn by phase so a room tells them apart without colour alone:
+/// ContainerCreating is an empty outline (long dashes), Running-not-Ready a pale block with a
+/// solid edge, Ready the full colour, Terminating grey with a dashed red edge; each but Ready
+/// also says so in words under its IP. Older-ReplicaSet pods keep their dimmer dashed look.
+fn bound_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
+    let (q, ty, c) = (&cx.p.pods[k], cx.ty, cx.c);
+    let fill = c.service(q.deployment);
+    let (kind, words): (&'static str, &[&str]) = match q.phase {
+        Phase::ContainerCreating => {
+            scene.rect(r, c.free, None, 3.0);
+            scene.frame(r, fill, cx.line, Dash::Long, 3.0);
+            ("pod-creating", &["ContainerCreating", "Creating", "Creat…", "new"])
+        }
+        Phase::NotReady => {
+            scene.rect(r, &crate::palette::with_alpha(fill, 0.35), None, 3.0);
+            scene.frame(r, fill, cx.line, Dash::Solid, 3.0);
+            ("pod-not-ready", &["not Ready", "0/1 Ready", "0/1"])
+        }
+        Phase::Terminating => {
+            scene.rect(r, c.card_draining, None, 3.0);
+            scene.frame(r, c.unhealthy, cx.line, Dash::Dashed, 3.0);
+            ("pod-terminating", &["Terminating", "Term…"])
+        }
+        _ if q.old => {
+            scene.rect(r, &crate::palette::with_alpha(fill, 0.5), None, 3.0);
+            scene.frame(r, fill, 1.5, Dash::Dashed, 3.0);
+            ("pod-old", &[])
+        }
+        _ => {
+            scene.rect(r, fill, None, 3.0);
+            ("pod", &[])
+        }
+    };
+    let ip = q.ip.clone().unwrap_or_default();
+    let chip = Rect { x: r.x + 3.0, y: r.y + 3.0, w: r.w - 6.0, h: chip_h(ty) };
+    let text = ip_text(&ip, chip.w - 6.0, ty);
+    if !text.is_empty() && r.h >= chip_h(ty) + 6.0 {
+        scene.rect(chip, c.caption, None, 2.0);
+        scene.text(chip.x + chip.w / 2.0, chip.y + ty.small + 1.0, text, ty.small, c.card_text, Align::Centre, true);
+    }
+    if r.h >= block_h(ty) {
+        let names: Vec<String> = if !words.is_empty() {
+            words.iter().map(|w| w.to_string()).collect()
+        } else if q.old {
+            vec![format!("{} (old)", short_pod(q).last().cloned().unwrap_or_default()), "old".into()]
+        } else {
+            short_pod(q)
+        };
+        let name = first_fit(&names, r.w - 6.0, ty.small);
+        let colour = if kind == "pod" { c.on_block } else { c.card_text };
+        scene.text(r.x + r.w / 2.0, chip.bottom() + ty.small + 3.0, name, ty.small, colour, Align::Centre, true);
+    }
+    scene.object(kind, q.name.clone(), r, ip);
+}
+
+/// `text` in at most `max_lines` lines of `max_w`, greedily by word; the last line ends in …
+/// when words are left over.
+fn wrap(text: &str, max_w: f64, size: f64, max_lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() && out.len() < max_lines {
+        if out.len() + 1 == max_lines || text_width(rest, size) <= max_w {
+            out.push(fit_words(rest, max_w, size));
+            break;
+        }
+        let mut line = String::new();
+        let mut used = 0;
+        for w in rest.split(' ') {
+            let next = if line.is_empty() { w.to_string() } else { format!("{line} {w}") };
+            if text_width(&next, size) > max_w && !line.is_empty() {
+                break;
+            }
+            used += w.len() + 1;
+            line = next;
+        }
+        out.push(line);
+        rest = rest.get(used.min(rest.len())..).unwrap_or("");
+    }
+    out
 }
 
 /// The lane of Pending pods: their FailedScheduling reasons on the left, blocks on the right.
@@ -142,21 +203,27 @@ pub fn draw_pending(cx: &Cx, area: Rect, scene: &mut Scene) -> Option<f64> {
     let bw = block_min_w(ty) * 1.3;
     let bh = block_h(ty);
     let text_w = area.w * 0.6;
-    let h = (ty.body + 10.0 + shown as f64 * 2.0 * (ty.small + 5.0) + 6.0).max(bh + 12.0);
+    // The scheduler's sentence: what failed, then the preemption verdict, each wrapped to the
+    // text column (at most two lines each, the second cut with … if it must be).
+    let mut lines: Vec<String> = Vec::new();
+    for (reason, n) in reasons.iter().take(shown) {
+        let (what, pre) = reason.split_once(" preemption: ").map_or((reason.as_str(), ""), |(a, b)| (a, b));
+        let what = if *n > 1 { format!("×{n} {what}") } else { what.to_string() };
+        lines.extend(wrap(&what, text_w - 2.0 * GAP, ty.small, 2));
+        if !pre.is_empty() {
+            lines.extend(wrap(&format!("preemption: {pre}"), text_w - 2.0 * GAP, ty.small, 2));
+        }
+    }
+    let h = (ty.body + 10.0 + lines.len() as f64 * (ty.small + 5.0) + 6.0).max(bh + 12.0);
     let r = Rect { h, ..area };
     scene.rect(r, c.subnet, None, 6.0);
     scene.frame(r, c.initial, cx.line, Dash::Dashed, 6.0);
     let head = fit_parts(&[&format!("Pending: {} pod{}", p.pending.len(), if p.pending.len() == 1 { "" } else { "s" }), "FailedScheduling"], text_w - 2.0 * GAP, ty.body);
     scene.text(r.x + GAP, r.y + ty.body + 4.0, head, ty.body, c.initial, Align::Left, true);
     let mut y = r.y + ty.body + 6.0;
-    for (reason, n) in reasons.iter().take(shown) {
-        // The scheduler's sentence in two lines: what failed, then the preemption verdict.
-        let (what, pre) = reason.split_once(" preemption: ").map_or((reason.as_str(), ""), |(a, b)| (a, b));
-        let what = if *n > 1 { format!("×{n} {what}") } else { what.to_string() };
-        for line in [what, if pre.is_empty() { String::new() } else { format!("preemption: {pre}") }] {
-            y += ty.small + 5.0;
-            scene.text(r.x + GAP, y, fit_words(&line, text_w - 2.0 * GAP, ty.small), ty.small, c.card_text, Align::Left, false);
-        }
+    for line in lines {
+        y += ty.small + 5.0;
+        scene.text(r.x + GAP, y, line, ty.small, c.card_text, Align::Left, false);
     }
     scene.object("pending", "", r, reasons.iter().map(|(x, _)| x.as_str()).collect::<Vec<_>>().join(" | "));
     let blocks = Rect { x: r.x + text_w, y: r.y + 6.0, w: r.w - text_w - GAP, h: r.h - 12.0 };

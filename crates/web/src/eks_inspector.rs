@@ -22,15 +22,47 @@ pub fn view(p: &EksPicture, selection: Option<Selection>, select: &Callback<Sele
             <section class="inspector empty">
                 <h2>{ "Inspector" }</h2>
                 <p>{ "Click a pod to see its spec and why kube-scheduler put it on its node, or a node to see its capacity and pods." }</p>
+                { events(p) }
             </section>
         },
+    }
+}
+
+/// The latest Events, Warnings first, then newest first, each with `kubectl get events`' LAST SEEN, TYPE, REASON and
+/// OBJECT on one line and its MESSAGE under them (a narrow panel cannot hold five columns).
+fn events(p: &EksPicture) -> Html {
+    if p.events.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="eks-events" id="eks-events">
+            <h3>{ "Events (kubectl get events)" }</h3>
+            <ol>
+                { for p.events.iter().rev().filter(|e| e.kind == "Warning").chain(p.events.iter().rev().filter(|e| e.kind != "Warning")).map(|e| html! {
+                    <li class={classes!((e.kind == "Warning").then_some("warning"))} data-reason={e.reason.clone()}>
+                        <span class="event-head">{ format!("{} · {} · {} · ", age(p.at_s - e.last_s), e.kind, e.reason) }<span class="mono">{ &e.object }</span></span>
+                        <span class="event-message">{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</span>
+                    </li>
+                }) }
+            </ol>
+        </div>
+    }
+}
+
+/// kubectl's age: `45s`, `3m12s`, `12m`.
+fn age(s: i64) -> String {
+    let s = s.max(0);
+    match s {
+        0..=119 => format!("{s}s"),
+        120..=599 => format!("{}m{}s", s / 60, s % 60),
+        _ => format!("{}m", s / 60),
     }
 }
 
 fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
     let q = &p.pods[k];
     let owner = q.deployment.map(|d| format!("Deployment {} (its newest ReplicaSet)", p.deployments[d])).unwrap_or_else(|| if q.system { "DaemonSet (kube-system)".into() } else { "none: a bare Pod".into() });
-    let status = if q.node.is_some() { "Running".to_string() } else { "Pending (PodScheduled=False, Unschedulable)".to_string() };
+    let status = if q.node.is_some() { q.phase.words().to_string() } else { "Pending (PodScheduled=False, Unschedulable)".to_string() };
     let node = q.node.map(|i| {
         let on_click = select.reform(move |_| Selection::Instance(i));
         html! { <><button class="link" onclick={on_click}>{ short(&p.nodes[i].name) }</button>{ format!(" · {}", p.nodes[i].zone) }</> }

@@ -4,7 +4,7 @@
 //! with their pod IPs, and a lane of Pending pods with kube-scheduler's FailedScheduling reason.
 //! Pure: built from `eks_adapter::EksPicture`, drawn by `paint`, tested natively.
 
-use crate::eks_adapter::EksPicture;
+use crate::eks_adapter::{EksPicture, Phase};
 use crate::eks_cards::{self, Cx};
 use crate::layout::GAP;
 use crate::palette::Colours;
@@ -52,6 +52,11 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
     if let Some(h) = eks_cards::draw_pending(&cx, inner, &mut scene) {
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
     }
+    let mut service_boxes = Vec::new();
+    if let Some(h) = crate::eks_services::strip_h(&cx) {
+        service_boxes = crate::eks_services::draw_boxes(&cx, Rect { h, ..inner }, &mut scene);
+        inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
+    }
     let n = p.zones.len().max(1) as f64;
     let zw = (inner.w - GAP * (n - 1.0)) / n;
     for k in 0..p.zones.len() {
@@ -59,6 +64,7 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         scene.rect(lane, c.lane, Some(c.region), 6.0);
         zone(&cx, k, lane, &mut scene);
     }
+    crate::eks_services::draw_endpoints(&cx, &service_boxes, &mut scene);
     if p.zones.is_empty() {
         scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
     }
@@ -122,20 +128,36 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     let (ty, c) = (cx.ty, cx.c);
     let p = cx.p;
     let old = crate::palette::with_alpha(c.services[0], 0.5);
-    let mut items: Vec<(&str, &str, Dash, &str)> = vec![(c.services[0], c.services[0], Dash::Solid, "pod: CPU × memory requests, pod IP"), (c.draining, c.background, Dash::Dashed, "DaemonSet pod")];
+    // What changes from second to second first (the phases), what is always there last.
+    let mut items: Vec<(&str, &str, Dash, &str)> = vec![(c.services[0], c.services[0], Dash::Solid, "Ready pod: CPU × memory, IP")];
+    let bound = |ph: Phase| p.pods.iter().any(|q| q.node.is_some() && !q.system && q.phase == ph);
+    let unready = crate::palette::with_alpha(c.services[0], 0.35);
+    if bound(Phase::ContainerCreating) {
+        items.push((c.free, c.services[0], Dash::Long, "ContainerCreating"));
+    }
+    if bound(Phase::NotReady) {
+        items.push((&unready, c.services[0], Dash::Solid, "Running, not Ready"));
+    }
+    if bound(Phase::Terminating) {
+        items.push((c.card_draining, c.unhealthy, Dash::Dashed, "Terminating"));
+    }
     if p.pods.iter().any(|q| q.old && q.node.is_some()) {
         items.push((&old, c.services[0], Dash::Dashed, "old ReplicaSet"));
     }
     if !p.pending.is_empty() {
         items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
     }
+    if !p.services.is_empty() {
+        items.push((c.card, c.healthy, Dash::Solid, "Service → Ready pods"));
+    }
+    items.push((c.draining, c.background, Dash::Dashed, "DaemonSet pod"));
     let mut x = strip.x + GAP;
     let sw = ty.small;
     let base = strip.y + (strip.h + ty.small) / 2.0 - 2.0;
     for (fill, edge, dash, text) in items {
         let w = sw + 6.0 + crate::scene::text_width(text, ty.small);
         if x + w > strip.right() - GAP {
-            break;
+            continue;
         }
         let r = Rect { x, y: base - ty.small * 0.8, w: sw, h: sw * 0.8 };
         scene.overlay.push(crate::scene::Shape::Rect { r, fill: fill.to_string(), stroke: None, radius: 2.0 });

@@ -40,6 +40,17 @@ fn problems(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
             }
         }
     }
+    // A Service's endpoint line never runs through a label.
+    for s in &scene.shapes {
+        if let Shape::Line { from, to, .. } = s {
+            let seg = Rect { x: from.0.min(to.0), y: from.1.min(to.1), w: (to.0 - from.0).abs(), h: (to.1 - from.1).abs() };
+            for (r, t, _) in &texts {
+                if seg.x >= r.x && seg.x <= r.right() && seg.y < r.bottom() && seg.bottom() > r.y {
+                    bad.push(format!("a line crosses the text {t:?}"));
+                }
+            }
+        }
+    }
     for s in scene.shapes.iter().chain(&scene.overlay) {
         if let Shape::Rect { r, .. } | Shape::Frame { r, .. } = s {
             if !inside(&c, r) {
@@ -84,7 +95,17 @@ fn the_lesson_fits_every_screen_at_every_step_and_shows_what_it_must() {
             // Every bound application pod is drawn with its IP, inside a node card.
             let bound = s.picture.pods.iter().filter(|q| q.node.is_some() && !q.system).count();
             let mut pods = objects(&scene, "pod");
-            pods.extend(objects(&scene, "pod-old"));
+            for kind in ["pod-old", "pod-creating", "pod-not-ready", "pod-terminating"] {
+                pods.extend(objects(&scene, kind));
+            }
+            // The Service's lines end at its Ready pods, and only there.
+            let svc = &s.picture.services[0];
+            let mut linked: Vec<&str> = objects(&scene, "endpoint").iter().map(|o| o.id.as_str()).collect();
+            let mut ready: Vec<&str> = svc.ready.iter().map(|&k| s.picture.pods[k].name.as_str()).collect();
+            linked.sort_unstable();
+            ready.sort_unstable();
+            assert_eq!(linked, ready, "at {t} ms, {w}x{h}");
+            assert_eq!(objects(&scene, "service").len(), 1);
             assert_eq!(pods.len(), bound, "at {t} ms, {w}x{h}: {:?}", objects(&scene, "node"));
             assert!(pods.iter().all(|q| q.note.starts_with("192.168.")), "{pods:?}");
             assert_eq!(objects(&scene, "system-pod").len(), 2 * s.picture.nodes.len());
@@ -115,5 +136,41 @@ fn a_pod_is_as_wide_as_its_cpu_request_and_pending_ones_say_why() {
     match scene.hit(cx, cy) {
         Some(crate::scene::Hit::Task(k)) => assert_eq!(s.picture.pods[k].name, pod.id),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn each_phase_looks_different_and_says_so_in_projection() {
+    use crate::eks_adapter::Phase;
+    let mut s = session();
+    let mut kinds = std::collections::BTreeSet::new();
+    for t in (118..=135).chain(240..=262) {
+        s.at(t * 1000);
+        let scene = layout(&s.picture, &EksView { width: 880.0, height: 570.0, projection: true, ..EksView::default() });
+        let texts: Vec<&str> = scene.text_boxes().into_iter().map(|(_, t, _)| t).collect();
+        for (kind, phase, word) in [("pod-creating", Phase::ContainerCreating, "Creat"), ("pod-not-ready", Phase::NotReady, "0/1"), ("pod-terminating", Phase::Terminating, "Term")] {
+            let drawn = objects(&scene, kind);
+            let want = s.picture.pods.iter().filter(|q| q.node.is_some() && q.phase == phase).count();
+            assert_eq!(drawn.len(), want, "at {t} s: {kind}");
+            if want > 0 {
+                kinds.insert(kind);
+                assert!(texts.iter().any(|x| x.contains(word) || (word == "0/1" && x.contains("not Ready")) || (word == "Creat" && *x == "new")), "at {t} s the word {word:?} is on the canvas: {texts:?}");
+            }
+        }
+    }
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+}
+
+#[test]
+fn the_pending_reason_is_never_cut_at_a_projected_1280() {
+    let mut s = session();
+    s.at(s.duration_ms);
+    let (w, h) = canvas(1280.0, 720.0);
+    let scene = layout(&s.picture, &EksView { width: w, height: h, projection: true, ..EksView::default() });
+    let reason = s.picture.pods[s.picture.pending[0]].pending_reason.clone().unwrap();
+    // Every word of kube-scheduler's message is on the canvas, none replaced by "…".
+    let drawn: String = scene.text_boxes().iter().map(|(_, t, _)| *t).collect::<Vec<_>>().join(" ");
+    for word in reason.split(' ') {
+        assert!(drawn.split(' ').any(|d| d == word), "{word:?} missing from {drawn}");
     }
 }

@@ -14,6 +14,7 @@ mod edges;
 mod editor;
 mod eks_adapter;
 mod eks_cards;
+mod eks_services;
 mod eks_inspector;
 mod eks_scene;
 mod event_log;

@@ -1,0 +1,75 @@
+//! The adapter's second half: what the engine knows beyond placement — each pod's phase, the
+//! Services with their Ready endpoints, and the latest Events in kubectl's words. A child of
+//! `eks_adapter` (still the only code reading `stevedore_sim::eks`).
+
+use super::{EksPicture, EventView, Phase, ServiceView, EVENTS_SHOWN};
+use stevedore_sim::eks::engine::PodRecord;
+use stevedore_sim::eks::run::EksRun;
+use std::collections::BTreeMap;
+
+/// The pod's look now, from its record's instants (`PodRecord::ready` is the Ready condition).
+pub fn phase(r: &PodRecord, now: i64) -> Phase {
+    if r.node.is_none() {
+        Phase::Pending
+    } else if r.deleting_at.is_some() {
+        Phase::Terminating
+    } else if !r.started(now) {
+        Phase::ContainerCreating
+    } else if r.ready(now) {
+        Phase::Ready
+    } else {
+        Phase::NotReady
+    }
+}
+
+pub fn fill(p: &mut EksPicture, run: &EksRun) {
+    let recs: BTreeMap<(&str, &str), &PodRecord> = run.pods.iter().map(|r| ((r.info.namespace.as_str(), r.info.name.as_str()), r)).collect();
+    let now = run.until_s;
+    for q in p.pods.iter_mut() {
+        q.phase = match recs.get(&(q.namespace.as_str(), q.name.as_str())) {
+            Some(r) => phase(r, now),
+            None if q.node.is_some() => Phase::Ready,
+            None => Phase::Pending,
+        };
+    }
+    // Endpoints: the pods the selector matches in the Service's namespace; Ready ones are
+    // addresses, the rest notReadyAddresses (a selector-less Service lists none).
+    for (svc, alloc) in &run.services {
+        let Some(sel) = &svc.selector else { continue };
+        let (mut ready, mut not_ready) = (Vec::new(), 0);
+        for (k, q) in p.pods.iter().enumerate() {
+            let Some(r) = recs.get(&(q.namespace.as_str(), q.name.as_str())) else { continue };
+            if q.node.is_none() || q.namespace != svc.namespace || !sel.iter().all(|(key, v)| r.info.labels.get(key) == Some(v)) {
+                continue;
+            }
+            if q.phase == Phase::Ready {
+                ready.push(k);
+            } else {
+                not_ready += 1;
+            }
+        }
+        let ports = svc.ports.iter().zip(&alloc.node_ports).map(|(sp, np)| match np {
+            Some(n) => format!("{}:{n}/{}", sp.port, sp.protocol),
+            None => format!("{}/{}", sp.port, sp.protocol),
+        });
+        p.services.push(ServiceView { name: svc.name.clone(), namespace: svc.namespace.clone(), kind: svc.kind.clone(), cluster_ip: alloc.cluster_ip.clone(), ports: ports.collect::<Vec<_>>().join(","), ready, not_ready });
+    }
+    // Events: the engine's (scheduler, kubelet, ReplicaSet controller) and each Deployment's
+    // (ScalingReplicaSet), by last time seen; ties keep the order they were recorded in.
+    let mut events: Vec<EventView> = run
+        .events
+        .iter()
+        .map(|e| EventView { last_s: e.last_s, kind: if e.warning { "Warning" } else { "Normal" }, reason: e.reason.to_string(), object: format!("{}/{}", e.kind.to_lowercase(), e.name), message: e.message.clone(), count: e.count })
+        .collect();
+    for r in &run.rollouts {
+        events.extend(r.events.iter().map(|e| EventView { last_s: e.at, kind: "Normal", reason: e.reason.to_string(), object: format!("deployment/{}", r.deployment.name), message: e.message.clone(), count: 1 }));
+    }
+    events.sort_by_key(|e| e.last_s);
+    // The latest few Warnings stay in view however many Normal events followed them (a
+    // FailedScheduling is what the class should see); the rest of the room goes to the latest.
+    let warnings: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind == "Warning").take(EVENTS_SHOWN / 3).collect();
+    let normals: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind != "Warning").take(EVENTS_SHOWN - warnings.len()).collect();
+    let mut keep: Vec<usize> = warnings.into_iter().chain(normals).collect();
+    keep.sort_unstable();
+    p.events = keep.into_iter().map(|i| events[i].clone()).collect();
+}
