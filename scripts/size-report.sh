@@ -15,7 +15,10 @@
 # scenario/tracked.rs; 729 → 693 KiB before EKS). ARCHITECTURE.md says where the bytes are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_KIB=865
+# Raised to 925 KiB for 914 KiB measured once the app stepped the EKS engine (its DaemonSet,
+# Job, CronJob, HPA, Fargate and Cluster Autoscaler controllers now reach the wasm) and drew
+# Services and events: the cut is loading EKS as its own module on demand (issue 13).
+BUDGET_KIB=925
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
