@@ -77,26 +77,13 @@ pub struct Cron {
     dow_star: bool,
 }
 
-/// (year, month 1–12, day 1–31) from days since 1970-01-01 (Howard Hinnant's civil algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 impl Cron {
     /// Whether the schedule fires in the minute holding `unix_s`.
     pub fn matches(&self, unix_s: i64) -> bool {
         let days = unix_s.div_euclid(86_400);
         let secs = unix_s.rem_euclid(86_400);
         let (minute, hour) = ((secs / 60 % 60) as u32, (secs / 3600) as u32);
-        let (_, month, dom) = civil(days);
+        let (_, month, dom) = crate::time::civil_from_days(days);
         let dow = (days + 4).rem_euclid(7) as u32; // 1970-01-01 was a Thursday
         let has = |i: usize, v: u32| self.sets[i] & (1 << v) != 0;
         let day = match (self.dom_star, self.dow_star) {

@@ -2,7 +2,6 @@
 //! `maxUnavailable`, default 1; or OnDelete), `minReadySeconds`, with the API server's messages
 //! (apps validation `ValidateDaemonSetSpec` / `ValidateRollingUpdateDaemonSet`).
 
-use super::pod_spec;
 use super::read::{self, key_path};
 use crate::eks::fenceposts::IntOrPercent;
 use crate::eks::objects::PodTemplate;
@@ -31,23 +30,14 @@ pub fn daemon_set(s: &Value, sp: &str, name: String, namespace: String, labels: 
     }
     let min_ready_seconds = read::int(s, "minReadySeconds", sp, 0, i32::MAX as i64, e).unwrap_or(0);
     let (on_delete, max_unavailable) = update_strategy(s, sp, e);
-    let Some((tp, t)) = read::object(s, "template", sp, e) else {
-        e.push(key_path(sp, "template"), "is required");
-        return None;
-    };
-    let tlabels = read::object(t, "metadata", &tp, e).map(|(p, m)| read::string_map(m, "labels", &p, e)).unwrap_or_default();
-    let Some((psp, ps)) = read::object(t, "spec", &tp, e) else {
-        e.push(key_path(&tp, "spec"), "is required");
-        return None;
-    };
-    let spec = pod_spec::pod_spec(ps, &psp, e);
+    let template = super::pod_template(s, sp, e)?;
     let selector = selector?;
     if selector.is_empty() {
         e.push(key_path(sp, "selector"), "must not be empty in apps/v1");
-    } else if !selector.matches(&tlabels) {
+    } else if !selector.matches(&template.labels) {
         e.push(key_path(sp, "selector"), "does not match the template's labels (spec.template.metadata.labels)");
     }
-    Some(DaemonSet { name, namespace, labels, selector, template: PodTemplate { labels: tlabels, spec }, on_delete, max_unavailable, min_ready_seconds })
+    Some(DaemonSet { name, namespace, labels, selector, template, on_delete, max_unavailable, min_ready_seconds })
 }
 
 fn update_strategy(s: &Value, sp: &str, e: &mut Errors) -> (bool, IntOrPercent) {

@@ -272,25 +272,30 @@ fn deployment(s: &Value, sp: &str, name: String, namespace: String, labels: sele
     if selector.is_none() {
         e.push(key_path(sp, "selector"), "is required in apps/v1");
     }
-    let Some((tp, t)) = read::object(s, "template", sp, e) else {
-        e.push(key_path(sp, "template"), "is required");
-        return None;
-    };
-    let tlabels = read::object(t, "metadata", &tp, e).map(|(p, m)| read::string_map(m, "labels", &p, e)).unwrap_or_default();
-    let Some((psp, ps)) = read::object(t, "spec", &tp, e) else {
-        e.push(key_path(&tp, "spec"), "is required");
-        return None;
-    };
-    let spec = pod_spec::pod_spec(ps, &psp, e);
+    let template = pod_template(s, sp, e)?;
     let selector = selector?;
-    if !selector.matches(&tlabels) {
+    if !selector.matches(&template.labels) {
         e.push(key_path(sp, "selector"), "does not match the template's labels (spec.template.metadata.labels)");
     }
     if selector.is_empty() {
         e.push(key_path(sp, "selector"), "must not be empty in apps/v1");
     }
     let strategy = strategy(s, sp, e);
-    Some(Deployment { name, namespace, labels, replicas, selector, template: PodTemplate { labels: tlabels, spec }, strategy })
+    Some(Deployment { name, namespace, labels, replicas, selector, template, strategy })
+}
+
+/// `spec.template` of a workload: its labels and pod spec, both required.
+pub(super) fn pod_template(s: &Value, sp: &str, e: &mut Errors) -> Option<PodTemplate> {
+    let Some((tp, t)) = read::object(s, "template", sp, e) else {
+        e.push(key_path(sp, "template"), "is required");
+        return None;
+    };
+    let labels = read::object(t, "metadata", &tp, e).map(|(p, m)| read::string_map(m, "labels", &p, e)).unwrap_or_default();
+    let Some((psp, ps)) = read::object(t, "spec", &tp, e) else {
+        e.push(key_path(&tp, "spec"), "is required");
+        return None;
+    };
+    Some(PodTemplate { labels, spec: pod_spec::pod_spec(ps, &psp, e) })
 }
 
 /// `spec.strategy`, `minReadySeconds`, `revisionHistoryLimit`, `progressDeadlineSeconds`, with
