@@ -939,22 +939,7 @@ impl Component for App {
                         } else if self.tab == Tab::Platform {
                             { crate::platform::view(sim) }
                         } else if self.tab == Tab::Scenario {
-                            { editor::view(&EditorProps {
-                                text: &self.editor_text,
-                                errors: &self.editor_errors,
-                                applied: self.applied,
-                                lesson: &self.lesson,
-                                share_link: self.share_link.as_deref(),
-                                share_state: self.share_state,
-                                paste_error: self.paste_error.as_deref(),
-                            }, &EditorCallbacks {
-                                on_lesson: link.callback(Msg::Lesson),
-                                on_input: link.callback(Msg::EditorInput),
-                                on_apply: link.callback(|_| Msg::Apply),
-                                on_import: link.callback(Msg::Import),
-                                on_share: link.callback(|_| Msg::Share),
-                                on_paste_task_definition: link.callback(Msg::PasteTaskDefinition),
-                            }) }
+                            { self.editor_panel(link) }
                         } else {
                         <section class="query">
                             <label for="query">{ "Cluster query" }</label>
@@ -974,6 +959,26 @@ impl Component for App {
 }
 
 impl App {
+    /// The Scenario tab's editor, the same for an ECS scenario and an EKS manifest.
+    fn editor_panel(&self, link: &yew::html::Scope<Self>) -> Html {
+        editor::view(&EditorProps {
+            text: &self.editor_text,
+            errors: &self.editor_errors,
+            applied: self.applied,
+            lesson: &self.lesson,
+            share_link: self.share_link.as_deref(),
+            share_state: self.share_state,
+            paste_error: self.paste_error.as_deref(),
+        }, &EditorCallbacks {
+            on_lesson: link.callback(Msg::Lesson),
+            on_input: link.callback(Msg::EditorInput),
+            on_apply: link.callback(|_| Msg::Apply),
+            on_import: link.callback(Msg::Import),
+            on_share: link.callback(|_| Msg::Share),
+            on_paste_task_definition: link.callback(Msg::PasteTaskDefinition),
+        })
+    }
+
     fn charts_view(&self, ctx: &Context<Self>) -> Html {
         let Some(sim) = &self.sim else { return html! {} };
         if sim.services.is_empty() {

@@ -146,22 +146,7 @@ impl App {
                             <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
                         </nav>
                         if self.tab == Tab::Scenario {
-                            { editor::view(&EditorProps {
-                                text: &self.editor_text,
-                                errors: &self.editor_errors,
-                                applied: self.applied,
-                                lesson: &self.lesson,
-                                share_link: self.share_link.as_deref(),
-                                share_state: self.share_state,
-                                paste_error: self.paste_error.as_deref(),
-                            }, &EditorCallbacks {
-                                on_lesson: link.callback(Msg::Lesson),
-                                on_input: link.callback(Msg::EditorInput),
-                                on_apply: link.callback(|_| Msg::Apply),
-                                on_import: link.callback(Msg::Import),
-                                on_share: link.callback(|_| Msg::Share),
-                                on_paste_task_definition: link.callback(Msg::PasteTaskDefinition),
-                            }) }
+                            { self.editor_panel(link) }
                         } else {
                             { crate::eks_inspector::view(p, self.selection, &link.callback(Msg::Select)) }
                         }

@@ -21,17 +21,23 @@ fn syntax_line(message: &str) -> Option<usize> {
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
+/// One step of a validation path: `.key` / `["key"]` or `[index]`.
 #[derive(Debug, PartialEq)]
-enum Part {
+pub(crate) enum Part {
     Key(String),
     Index(usize),
 }
 
-fn parse_path(path: &str) -> Option<Vec<Part>> {
+/// `$.a[2]["b c"].d` → its steps; None if it is not such a path. Shared with `yaml_locate`.
+pub(crate) fn parse_path(path: &str) -> Option<Vec<Part>> {
     let mut rest = path.strip_prefix('$')?;
     let mut out = Vec::new();
     while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('[') {
+        if let Some(r) = rest.strip_prefix("[\"") {
+            let (k, r) = r.split_once("\"]")?;
+            out.push(Part::Key(k.to_string()));
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('[') {
             let (n, r) = r.split_once(']')?;
             out.push(Part::Index(n.parse().ok()?));
             rest = r;

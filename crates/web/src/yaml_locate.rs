@@ -3,33 +3,7 @@
 //! indentation only (the sim already parsed the file); where a key is missing (`is required`)
 //! or a value is written inline (`{cpu: 1GB}`), the deepest line found stands for it.
 
-#[derive(Debug, PartialEq)]
-enum Part {
-    Key(String),
-    Index(usize),
-}
-
-fn parse_path(path: &str) -> Option<Vec<Part>> {
-    let mut rest = path.strip_prefix('$')?;
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix("[\"") {
-            let (k, r) = r.split_once("\"]")?;
-            out.push(Part::Key(k.to_string()));
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix('[') {
-            let (n, r) = r.split_once(']')?;
-            out.push(Part::Index(n.parse().ok()?));
-            rest = r;
-        } else {
-            let r = rest.strip_prefix('.')?;
-            let end = r.find(['.', '[']).unwrap_or(r.len());
-            out.push(Part::Key(r[..end].to_string()));
-            rest = &r[end..];
-        }
-    }
-    Some(out)
-}
+use crate::json_locate::{parse_path, Part};
 
 /// A content line: 1-based number, indentation, text after it.
 #[derive(Clone, Copy)]
