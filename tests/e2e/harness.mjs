@@ -3,6 +3,7 @@
 // Content-Security-Policy violation.
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { serve } from '../../scripts/serve-static.mjs';
 
 export const SHOTS = 'test-output/screenshots';
@@ -57,4 +58,11 @@ export async function canvasColours(page) {
     for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
     return seen.size;
   });
+}
+
+/** The canvas applies a key or wheel on its next frame: wait for `#cluster`'s data-zoom to read
+ * `want` (up to 5 s), then assert it, so a slow machine is not a failure. */
+export async function zoomIs(page, want, message) {
+  await page.waitForFunction((w) => document.querySelector('#cluster').dataset.zoom === w, want, { timeout: 5000 }).catch(() => {});
+  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), want, message);
 }

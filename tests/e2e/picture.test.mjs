@@ -3,7 +3,7 @@
 // and checked through the scene hook (`window.__stevedoreScene`: the drawn objects and texts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS } from './harness.mjs';
+import { startBrowser, open, SHOTS, zoomIs } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
@@ -136,12 +136,13 @@ test('zoom and pan: +, −, 0, wheel and double-click keep the picture whole', a
   const { page, problems } = await open(env, { width: 1280, height: 720 });
   await page.locator('#cluster').hover();
   await page.keyboard.press('+');
-  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.25');
+  await zoomIs(page, '1.25');
   await page.keyboard.press('0');
-  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.00');
+  await zoomIs(page, '1.00');
   const at = await page.$eval('#cluster', (c) => c.dataset.firstInstance);
   const [x, y] = at.split(',').map(Number);
   await page.dblclick('#cluster', { position: { x, y } });
+  await page.waitForFunction(() => Number(document.querySelector('#cluster').dataset.zoom) > 1.5, null, { timeout: 5000 }).catch(() => {});
   assert.ok(Number(await page.$eval('#cluster', (c) => c.dataset.zoom)) > 1.5, 'double-click focuses the instance');
   await page.screenshot({ path: `${SHOTS}/picture-zoom-focus-1280x720.png` });
   await page.mouse.move(400, 300);
@@ -151,8 +152,7 @@ test('zoom and pan: +, −, 0, wheel and double-click keep the picture whole', a
   await page.keyboard.press('-');
   // Wheel out far more than the focus zoomed in (each event moves at most three notches).
   for (let i = 0; i < 4; i++) { await page.mouse.wheel(0, 400); await page.waitForTimeout(50); }
-  await page.waitForTimeout(100);
-  assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), '1.00', 'zooming out stops at the whole picture');
+  await zoomIs(page, '1.00', 'zooming out stops at the whole picture');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -173,13 +173,15 @@ test('the minimap: past a few hundred instances, zoomed in, shows where the view
     const minimap = async () => (await hook(page)).scene.objects.find((o) => o.kind === 'minimap');
     assert.equal(await minimap(), undefined, 'the whole cluster fits: no minimap');
     for (let i = 0; i < 6; i++) await page.keyboard.press('+');
-    await page.waitForTimeout(100);
+    await page.waitForFunction(() => window.__stevedoreScene.scene.objects.some((o) => o.kind === 'minimap'), null, { timeout: 5000 }).catch(() => {});
     const m = await minimap();
     assert.ok(m, 'zoomed in on 300 instances: a minimap');
     const box = await page.$eval('#cluster', (c) => { const r = c.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; });
     // In the canvas's bottom-right quarter, the canvas's shape, the viewport rectangle inside it.
     assert.ok(m.x > box[2] / 2 && m.y > box[3] / 2 && m.x + m.w <= box[2] && m.y + m.h <= box[3], JSON.stringify(m));
     const view = () => minimap().then((o) => o.note.split(',').map(Number));
+    // The view moves on the canvas's next frame: wait for the minimap's rectangle to change.
+    const moved = (from) => page.waitForFunction((f) => window.__stevedoreScene.scene.objects.find((o) => o.kind === 'minimap')?.note !== f, from, { timeout: 5000 }).catch(() => {});
     const [vx, vy, vw, vh] = await view();
     assert.ok(vw < m.w / 2 && vh < m.h / 2 && vx >= m.x - 1 && vy >= m.y - 1 && vx + vw <= m.x + m.w + 1, `viewport ${[vx, vy, vw, vh]} in ${JSON.stringify(m)}`);
     await page.screenshot({ path: `${SHOTS}/picture-minimap-${viewport.width}x${viewport.height}.png` });
@@ -187,6 +189,7 @@ test('the minimap: past a few hundred instances, zoomed in, shows where the view
     // follows the pointer; the zoom stays.
     const zoom = await page.$eval('#cluster', (c) => c.dataset.zoom);
     await page.mouse.click(box[0] + m.x + m.w * 0.9, box[1] + m.y + m.h * 0.9);
+    await moved([vx, vy, vw, vh].join(','));
     const [ax, ay, aw, ah] = await view();
     assert.ok(ax > vx + 5 && ay > vy + 5 && ax + aw >= m.x + m.w * 0.9 - 1, `click moved the view from ${[vx, vy]} to ${[ax, ay]}`);
     assert.ok(Math.abs(ax + aw / 2 - (m.x + m.w * 0.9)) < 2 || ax + aw >= m.x + m.w - 1, 'centred on the click unless at the edge');
@@ -194,13 +197,15 @@ test('the minimap: past a few hundred instances, zoomed in, shows where the view
     await page.mouse.down();
     await page.mouse.move(box[0] + m.x + m.w * 0.3, box[1] + m.y + m.h * 0.4, { steps: 6 });
     await page.mouse.up();
+    await moved([ax, ay, aw, ah].join(','));
     const [dx, dy, dw, dh] = await view();
     assert.ok(Math.abs(dx + dw / 2 - (m.x + m.w * 0.3)) < 2 && Math.abs(dy + dh / 2 - (m.y + m.h * 0.4)) < 2, `dragged view centred at ${[dx + dw / 2, dy + dh / 2]}`);
-    assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), zoom);
+    await zoomIs(page, zoom);
     assert.equal((await hook(page)).scene.objects.some((o) => o.kind === 'instance' && o.note === 'selected'), false);
     await page.screenshot({ path: `${SHOTS}/picture-minimap-moved-${viewport.width}x${viewport.height}.png` });
     await page.keyboard.press('0');
-    await page.waitForTimeout(100);
+    await zoomIs(page, '1.00');
+    await page.waitForFunction(() => !window.__stevedoreScene.scene.objects.some((o) => o.kind === 'minimap'), null, { timeout: 5000 }).catch(() => {});
     assert.equal(await minimap(), undefined, 'back to the whole picture: no minimap');
     assert.deepEqual(problems, []);
     await page.close();
