@@ -402,7 +402,7 @@ pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
 }
 
 pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
-    let descriptions: Vec<Value> = sim.targets[tg]
+    let descriptions: Vec<Value> = sim.aws.elb[tg]
         .iter()
         .map(|t| {
             let mut health = json!({"State": match t.state { TargetState::Initial => "initial", TargetState::Healthy => "healthy", TargetState::Unhealthy => "unhealthy", TargetState::Draining => "draining" }});

@@ -132,8 +132,8 @@ fn platform_lessons_tell_the_truth() {
     // NLB: at 2m the ALB's targets are unhealthy, the NLB's healthy.
     let s = run(&lesson("network-load-balancer"), 120);
     use stevedore_sim::engine::TargetState;
-    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Unhealthy));
-    assert!(s.targets[1].iter().all(|t| t.state == TargetState::Healthy));
+    assert!(s.aws.elb[0].iter().all(|t| t.state == TargetState::Unhealthy));
+    assert!(s.aws.elb[1].iter().all(|t| t.state == TargetState::Healthy));
     let s = run(&lesson("network-load-balancer"), 6 * 60);
     assert!(s.tasks.iter().any(|t| t.group == "service:api-behind-nlb" && t.stopped_reason.as_deref() == Some("Task failed container health checks")));
 

@@ -31,7 +31,7 @@ fn unhealthy_threshold_times_interval_before_ecs_replaces_the_task() {
     let d = service_behind_alb(true, 0, 30);
     let s = run(&d, 69);
     assert!(elb_failures(&s).is_empty());
-    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Initial));
+    assert!(s.aws.elb[0].iter().all(|t| t.state == TargetState::Initial));
     let s = run(&d, 71);
     assert_eq!(elb_failures(&s), vec![70, 70]);
     assert!(s.log.iter().any(|e| e.message.ends_with("is unhealthy (Target.FailedHealthChecks)")));
@@ -87,15 +87,15 @@ fn slow_start_ramps_a_new_target_while_the_others_carry_full_weight() {
     d["timeline"] = json!([{"at": "5m", "action": "UpdateService", "input": {"service": "s", "desiredCount": 3}}]);
     // Both first targets turned healthy together: nobody was at full weight, so neither ramps.
     let s = run(&d, 40);
-    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Healthy));
-    assert!(s.targets[0].iter().all(|t| s.slow_start_ramp(0, t).is_none()));
+    assert!(s.aws.elb[0].iter().all(|t| t.state == TargetState::Healthy));
+    assert!(s.aws.elb[0].iter().all(|t| s.slow_start_ramp(0, t).is_none()));
     // The third target, healthy after the scale-out, ramps: part weight, time left within 60 s.
     let mut s = run(&d, 300);
     let mut seen = None;
     for _ in 0..200 {
         let t = s.now() + 1000;
         s.advance_to(t);
-        if let Some(t) = s.targets[0].iter().find(|t| s.slow_start_ramp(0, t).is_some()) {
+        if let Some(t) = s.aws.elb[0].iter().find(|t| s.slow_start_ramp(0, t).is_some()) {
             seen = Some((t.since, s.now(), s.slow_start_ramp(0, t).unwrap()));
             break;
         }
@@ -103,11 +103,11 @@ fn slow_start_ramps_a_new_target_while_the_others_carry_full_weight() {
     let (since, now, (share, left)) = seen.expect("the new target ramps");
     assert!((share - (now - since) as f64 / 60_000.0).abs() < 1e-9 && share < 1.0, "{share}");
     assert_eq!(left, since + 60_000 - now);
-    assert_eq!(s.targets[0].iter().filter(|t| s.slow_start_ramp(0, t).is_none()).count(), 2);
+    assert_eq!(s.aws.elb[0].iter().filter(|t| s.slow_start_ramp(0, t).is_none()).count(), 2);
     // After the window it carries full weight like the others.
     let t = s.now() + 61_000;
     s.advance_to(t);
-    assert!(s.targets[0].iter().all(|t| s.slow_start_ramp(0, t).is_none()));
+    assert!(s.aws.elb[0].iter().all(|t| s.slow_start_ramp(0, t).is_none()));
 }
 
 /// Three tasks on instances in two zones (two in 1a, one in 1b) behind a load balancer.
@@ -141,7 +141,7 @@ fn cross_zone_load_balancing_defaults_and_shares() {
     let shares = |d: &Value| {
         let s = run(d, 120);
         assert_eq!(s.healthy_targets(0), 3);
-        let mut by_zone: Vec<(String, f64)> = s.targets[0].iter().zip(s.target_shares(0)).map(|(t, x)| (s.tasks[t.task].availability_zone.clone(), x)).collect();
+        let mut by_zone: Vec<(String, f64)> = s.aws.elb[0].iter().zip(s.target_shares(0)).map(|(t, x)| (s.tasks[t.task].availability_zone.clone(), x)).collect();
         by_zone.sort_by(|a, b| a.partial_cmp(b).unwrap());
         (s.cross_zone(0), by_zone)
     };

@@ -280,10 +280,10 @@ fn nlb_doc(health_check_protocol: Option<&str>) -> Value {
 fn a_tcp_health_check_cannot_see_a_failing_application() {
     // The app fails its own health check; the NLB's TCP check only sees the port open.
     let s = run(&nlb_doc(None), 60);
-    assert_eq!(s.targets[0][0].state, stevedore_sim::engine::TargetState::Healthy);
+    assert_eq!(s.aws.elb[0][0].state, stevedore_sim::engine::TargetState::Healthy);
     // An HTTP health check on the same target group sees it fail.
     let s = run(&nlb_doc(Some("HTTP")), 60);
-    assert_ne!(s.targets[0][0].state, stevedore_sim::engine::TargetState::Healthy);
+    assert_ne!(s.aws.elb[0][0].state, stevedore_sim::engine::TargetState::Healthy);
     assert!(s.log.iter().any(|l| l.message.contains("unhealthy (Target.FailedHealthChecks)")));
 }
 

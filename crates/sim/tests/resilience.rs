@@ -122,9 +122,9 @@ fn a_cut_off_subnet_fails_health_checks_and_ecs_replaces_the_tasks() {
     let d = cluster(json!({"availabilityZoneRebalancing": "DISABLED"}), json!([cut]));
     // UnhealthyThresholdCount (2) × interval (10 s) after the cut.
     let s = run(&d, 5 * 60 + 19);
-    assert_eq!(s.targets[0].iter().filter(|t| t.state == TargetState::Unhealthy).count(), 0);
+    assert_eq!(s.aws.elb[0].iter().filter(|t| t.state == TargetState::Unhealthy).count(), 0);
     let s = run(&d, 5 * 60 + 21);
-    let unhealthy_or_draining = s.targets[0].iter().filter(|t| matches!(t.state, TargetState::Unhealthy | TargetState::Draining)).count();
+    let unhealthy_or_draining = s.aws.elb[0].iter().filter(|t| matches!(t.state, TargetState::Unhealthy | TargetState::Draining)).count();
     assert_eq!(unhealthy_or_draining, 2);
     assert!(has(&s, "failed ELB health checks in (target-group"));
     let s = run(&d, 9 * 60);
@@ -140,12 +140,12 @@ fn with_every_target_unhealthy_the_load_balancer_fails_open() {
         "input": {"parameters": {"duration": "PT10M"}, "targets": {"Subnets": {"filters": [{"path": "AvailabilityZone", "values": ["us-east-1a"]}], "selectionMode": "ALL"}}}}]));
     d["containerInstances"] = json!([{"instanceType": "m5.large", "availabilityZone": "us-east-1a", "count": 2}]);
     let s = run(&d, 6 * 60);
-    let targets = &s.targets[0];
+    let targets = &s.aws.elb[0];
     assert_eq!(targets.len(), 2);
     assert!(targets.iter().all(|t| t.state == TargetState::Unhealthy));
     assert!(targets.iter().all(|t| t.routed(false)), "no healthy target: the ALB routes to all of them");
     let s = run(&d, 17 * 60);
-    assert!(s.targets[0].iter().all(|t| t.state == TargetState::Healthy), "healthy again once connectivity returns");
+    assert!(s.aws.elb[0].iter().all(|t| t.state == TargetState::Healthy), "healthy again once connectivity returns");
 }
 
 #[test]

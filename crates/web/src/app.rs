@@ -1048,7 +1048,7 @@ fn summary(sim: &Sim, with_placements: bool) -> Summary {
         tasks: sim.tasks.iter().filter(|t| t.live()).count(),
         running: sim.tasks.iter().filter(|t| t.last_status == TaskStatus::Running).count(),
         instances: sim.instances.len(),
-        healthy_targets: (0..sim.targets.len()).map(|tg| sim.healthy_targets(tg)).sum(),
+        healthy_targets: (0..sim.aws.elb.len()).map(|tg| sim.healthy_targets(tg)).sum(),
     }
 }
 

@@ -70,7 +70,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let c = Colours::for_mode(view.projection);
     let mut health = BTreeMap::new();
     let mut target_port = BTreeMap::new();
-    for (tg, targets) in sim.targets.iter().enumerate() {
+    for (tg, targets) in sim.aws.elb.iter().enumerate() {
         for t in targets {
             // A task in two target groups: its first registration names the chip.
             health.entry(t.task).or_insert((t.state, t.since, tg));

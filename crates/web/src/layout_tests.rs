@@ -146,7 +146,7 @@ fn every_registered_target_with_a_block_gets_a_line() {
     let mut sim = lesson("first-light");
     sim.advance_to(120_000);
     let scene = layout(&sim, &view(1280.0, 720.0, true));
-    let targets: usize = sim.targets.iter().map(|t| t.len()).sum();
+    let targets: usize = sim.aws.elb.iter().map(|t| t.len()).sum();
     assert!(targets >= 6);
     let lines = scene.objects.iter().filter(|o| o.kind == "target-line").count();
     assert_eq!(lines, targets);
@@ -376,16 +376,16 @@ fn a_target_in_slow_start_is_drawn_ramping_with_its_time_left() {
     let mut sim = first_light_slow_start();
     // Find a moment after the scale-out when the sim says some target ramps.
     let mut t = 300_000;
-    while t < 600_000 && !sim.targets[0].iter().any(|x| sim.slow_start_ramp(0, x).is_some()) {
+    while t < 600_000 && !sim.aws.elb[0].iter().any(|x| sim.slow_start_ramp(0, x).is_some()) {
         t += 5_000;
         sim.advance_to(t);
     }
-    let ramping: Vec<String> = sim.targets[0].iter().filter(|x| sim.slow_start_ramp(0, x).is_some()).map(|x| sim.tasks[x.task].id.clone()).collect();
+    let ramping: Vec<String> = sim.aws.elb[0].iter().filter(|x| sim.slow_start_ramp(0, x).is_some()).map(|x| sim.tasks[x.task].id.clone()).collect();
     assert!(!ramping.is_empty(), "the scale-out's targets ramp");
     for &(w, h, projection) in SIZES {
         let scene = layout(&sim, &view(w, h, projection));
         for o in scene.objects.iter().filter(|o| o.kind == "target-line") {
-            let (share, left) = sim.targets[0].iter().find(|x| sim.tasks[x.task].id == o.id).and_then(|x| sim.slow_start_ramp(0, x)).map_or((None, 0), |(s, l)| (Some(s), l));
+            let (share, left) = sim.aws.elb[0].iter().find(|x| sim.tasks[x.task].id == o.id).and_then(|x| sim.slow_start_ramp(0, x)).map_or((None, 0), |(s, l)| (Some(s), l));
             match share {
                 Some(s) => assert_eq!(o.note, format!("healthy · slow start {}% · {} s left", (s * 100.0).round(), left.div_ceil(1000))),
                 None => assert_eq!(o.note, "healthy"),

@@ -40,7 +40,7 @@ fn served_span(cx: &Ctx, groups: &[usize], zones: &[String], lanes: &[Rect]) -> 
         let task = &sim.tasks[t];
         task.instance.map_or(task.availability_zone.as_str(), |i| sim.instances[i].spec.availability_zone.as_str())
     };
-    let cols: Vec<usize> = (0..zones.len()).filter(|&k| groups.iter().any(|&tg| sim.targets[tg].iter().any(|t| zone_of(t.task) == zones[k]))).collect();
+    let cols: Vec<usize> = (0..zones.len()).filter(|&k| groups.iter().any(|&tg| sim.aws.elb[tg].iter().any(|t| zone_of(t.task) == zones[k]))).collect();
     let cols = if cols.is_empty() { (0..lanes.len()).collect() } else { cols };
     match (cols.first(), cols.last()) {
         (Some(&a), Some(&b)) => (lanes[a].x, lanes[b].right()),
@@ -95,7 +95,7 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
             .listeners
             .iter()
             .map(|(proto, port, tg)| match tg {
-                Some(t) => format!("{proto}:{port} → {} ({}/{} healthy)", sim.scenario.target_groups[*t].name, sim.healthy_targets(*t), sim.targets[*t].len()),
+                Some(t) => format!("{proto}:{port} → {} ({}/{} healthy)", sim.scenario.target_groups[*t].name, sim.healthy_targets(*t), sim.aws.elb[*t].len()),
                 None => format!("{proto}:{port}"),
             })
             .collect();
@@ -146,7 +146,7 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
             if !cross_zone {
                 let colour = health_colour(c, stevedore_sim::engine::TargetState::Healthy);
                 for zone in zones {
-                    if let Some(at) = node_at(zone).filter(|_| sim.targets[tg].iter().any(|t| sim.tasks[t.task].availability_zone == *zone)) {
+                    if let Some(at) = node_at(zone).filter(|_| sim.aws.elb[tg].iter().any(|t| sim.tasks[t.task].availability_zone == *zone)) {
                         let foot = at.0.clamp(lb.x + 6.0, lb.right() - 6.0);
                         nodes.push(Shape::Line { from: (foot, lb.bottom()), to: (foot, at.1), colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
                         nodes.push(Shape::Line { from: (foot, at.1), to: at, colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
@@ -157,7 +157,7 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
                 }
                 cx.seen.zonal = true;
             }
-            for (target, share) in sim.targets[tg].iter().zip(&shares) {
+            for (target, share) in sim.aws.elb[tg].iter().zip(&shares) {
                 let Some(chip) = chips.get(&target.task) else { continue };
                 let colour = health_colour(c, target.state).to_string();
                 let ramp = sim.slow_start_ramp(tg, target);

@@ -218,10 +218,10 @@ impl Sim {
     /// After connectivity changes in `subnets`: targets there turn unhealthy after
     /// UnhealthyThresholdCount failed checks, or healthy again after HealthyThresholdCount.
     fn recheck_targets(&mut self, subnets: &[usize]) {
-        for tg in 0..self.targets.len() {
+        for tg in 0..self.aws.elb.len() {
             let group = &self.scenario.target_groups[tg];
             let (interval, down, up) = (group.interval_s as u64 * 1000, group.unhealthy_threshold as u64, group.healthy_threshold as u64);
-            let due: Vec<(usize, u64)> = self.targets[tg]
+            let due: Vec<(usize, u64)> = self.aws.elb[tg]
                 .iter()
                 .filter(|t| self.tasks[t.task].subnet.is_some_and(|n| subnets.contains(&n)))
                 .filter_map(|t| match t.state {
@@ -242,15 +242,12 @@ impl Sim {
         let app_fails = self.scenario.target_groups[tg].health_check_protocol != "TCP" && self.scenario.task_defs[self.tasks[task].task_def].failing_health_check().is_some();
         let running = self.tasks[task].desired_running && self.tasks[task].last_status == TaskStatus::Running;
         let now = self.now;
-        let Some(t) = self.targets[tg].iter_mut().find(|t| t.task == task && t.state != TargetState::Draining) else { return };
+        let Some(state) = self.aws.elb.state_of(tg, task) else { return };
         let name = self.scenario.target_groups[tg].name.clone();
-        let (id, port) = (t.id.clone(), t.port);
-        match t.state {
+        match state {
             TargetState::Healthy | TargetState::Initial if cut => {
-                let was_healthy = t.state == TargetState::Healthy;
-                t.state = TargetState::Unhealthy;
-                t.since = now;
-                self.tasks[task].healthy_registrations -= u8::from(was_healthy);
+                let Some((was, id, port)) = self.aws.elb.set_health(tg, task, TargetState::Unhealthy, now) else { return };
+                self.tasks[task].healthy_registrations -= u8::from(was == TargetState::Healthy);
                 self.log("targetGroup", name, format!("target {id}:{port} is unhealthy (Target.Timeout: health checks time out)"));
                 let Some(s) = self.tasks[task].service else { return };
                 let grace_end = self.tasks[task].started_at.unwrap_or(now) + self.services[s].def.health_check_grace_period_s as u64 * 1000;
@@ -261,8 +258,7 @@ impl Sim {
                 }
             }
             TargetState::Unhealthy if !cut && !app_fails && running => {
-                t.state = TargetState::Healthy;
-                t.since = now;
+                let Some((_, id, port)) = self.aws.elb.set_health(tg, task, TargetState::Healthy, now) else { return };
                 self.tasks[task].healthy_registrations += 1;
                 self.log("targetGroup", name, format!("target {id}:{port} is healthy again"));
                 if let Some(s) = self.tasks[task].service {

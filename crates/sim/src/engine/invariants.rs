@@ -49,7 +49,7 @@ impl Sim {
                 return Err(format!("{id}: stopped but {} live tasks, agent connected {}", live.len(), inst.agent_connected));
             }
         }
-        for (tg, targets) in self.targets.iter().enumerate() {
+        for (tg, targets) in self.aws.elb.iter().enumerate() {
             for t in targets {
                 let task = &self.tasks[t.task];
                 if t.state == TargetState::Healthy && task.last_status != TaskStatus::Running {

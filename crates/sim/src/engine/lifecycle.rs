@@ -294,7 +294,7 @@ impl Sim {
         }
         let groups: Vec<usize> = self.tasks[task].service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
         for tg in groups {
-            self.targets[tg].retain(|x| x.task != task);
+            self.aws.elb.forget(tg, task);
         }
         self.finish_stop(task);
     }

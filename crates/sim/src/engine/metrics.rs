@@ -102,12 +102,12 @@ impl Sim {
             let (tg, base, noise) = (self.traffic[k].target_group, self.traffic[k].curve.at(mid), self.traffic[k].noise);
             let jitter = if noise > 0.0 { (self.rng.next_u64() as f64 / u64::MAX as f64) * 2.0 - 1.0 } else { 0.0 };
             let rps = (base * (1.0 + noise * jitter)).max(0.0);
-            let healthy: Vec<usize> = self.targets[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
-            let routed: Vec<usize> = self.targets[tg].iter().filter(|t| t.routed(!healthy.is_empty())).map(|t| t.task).collect();
+            let healthy: Vec<usize> = self.aws.elb[tg].iter().filter(|t| t.state == TargetState::Healthy).map(|t| t.task).collect();
+            let routed: Vec<usize> = self.aws.elb[tg].iter().filter(|t| t.routed(!healthy.is_empty())).map(|t| t.task).collect();
             // Round robin and least outstanding requests split evenly over identical tasks;
             // slow start ramps a new target's share; cross-zone off keeps each zone's share in it.
             let weights = self.target_weights(tg);
-            for (target, &(w, total)) in self.targets[tg].iter().zip(&weights) {
+            for (target, &(w, total)) in self.aws.elb[tg].iter().zip(&weights) {
                 if let Some(s) = self.tasks[target.task].service {
                     if w > 0.0 && self.tasks[target.task].last_status == TaskStatus::Running {
                         service_rps[s] += rps * w / total;

@@ -129,8 +129,6 @@ pub struct Sim {
     pub instances: Vec<Instance>,
     pub tasks: Vec<Task>,
     pub services: Vec<ServiceState>,
-    /// Registered targets per target group.
-    pub targets: Vec<Vec<Target>>,
     /// The newest entries (see `retention::LOG_LIMIT`); `logged` counts every entry ever,
     /// `log_dropped` those dropped from the front.
     /// Entries are shared between copies of a sim (checkpoints).
@@ -209,7 +207,6 @@ impl Sim {
             instances: vec![],
             tasks: vec![],
             services: vec![],
-            targets: vec![vec![]; scenario.target_groups.len()],
             log: vec![],
             logged: 0,
             log_dropped: 0,
@@ -224,7 +221,7 @@ impl Sim {
             explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),
-            aws: crate::substrate::Aws::new(scenario.subnets.clone()),
+            aws: crate::substrate::Aws { elb: crate::substrate::target_groups::TargetGroups::new(scenario.target_groups.len()), ..crate::substrate::Aws::new(scenario.subnets.clone()) },
             queue: BinaryHeap::new(),
             seq: 0,
             drained: 0,

@@ -131,7 +131,7 @@ impl Sim {
             return;
         }
         let groups = t.service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect::<Vec<_>>()).unwrap_or_default();
-        if groups.iter().any(|&tg| self.targets[tg].iter().any(|x| x.task == task)) {
+        if groups.iter().any(|&tg| self.aws.elb[tg].iter().any(|x| x.task == task)) {
             self.schedule(self.now + STOPPED_TASK_RETENTION_MS, Wake::Expire { task, generation });
             return;
         }
@@ -202,7 +202,7 @@ impl Sim {
     /// metrics (which the live sim keeps for 15 days) don't count.
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        let targets: usize = self.targets.iter().map(Vec::len).sum();
+        let targets: usize = self.aws.elb.iter().map(Vec::len).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
         let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
         self.tasks.len() * (size_of::<Task>() + 240)

@@ -27,7 +27,7 @@ impl Sim {
                 (None, None) => continue,
             };
             let port = binding.host_port;
-            self.targets[link.target_group].push(Target { task, id: id.clone(), port, state: TargetState::Initial, since: self.now });
+            self.aws.elb.register(link.target_group, task, id, port, self.now);
             self.tasks[task].registrations += 1;
             let tg = &self.scenario.target_groups[link.target_group];
             let arn = tg.arn.clone();
@@ -43,13 +43,10 @@ impl Sim {
     pub(super) fn target_healthy(&mut self, tg: usize, task: usize) {
         let now = self.now;
         let fails = self.target_fails_checks(tg, task);
-        let Some(t) = self.targets[tg].iter_mut().find(|t| t.task == task && t.state == TargetState::Initial) else { return };
-        t.state = if fails { TargetState::Unhealthy } else { TargetState::Healthy };
-        t.since = now;
+        let Some((id, port)) = self.aws.elb.first_verdict(tg, task, fails, now) else { return };
         if !fails {
             self.tasks[task].healthy_registrations += 1;
         }
-        let (id, port) = (t.id.clone(), t.port);
         let group = self.scenario.target_groups[tg].clone();
         self.log("targetGroup", group.name.clone(), format!("target {id}:{port} is {}", if fails { "unhealthy (Target.FailedHealthChecks)" } else { "healthy" }));
         if !fails {
@@ -70,7 +67,7 @@ impl Sim {
     }
 
     pub(super) fn replace_unhealthy_target(&mut self, tg: usize, task: usize) {
-        if !self.tasks[task].desired_running || !self.targets[tg].iter().any(|t| t.task == task && t.state == TargetState::Unhealthy) {
+        if !self.tasks[task].desired_running || !self.aws.elb[tg].iter().any(|t| t.task == task && t.state == TargetState::Unhealthy) {
             return;
         }
         let arn = self.scenario.target_groups[tg].arn.clone();
@@ -103,7 +100,7 @@ impl Sim {
         if ramp == 0 || target.state != TargetState::Healthy || self.now >= target.since + ramp {
             return None;
         }
-        let any_full = self.targets[tg].iter().any(|t| t.state == TargetState::Healthy && self.now >= t.since + ramp);
+        let any_full = self.aws.elb[tg].iter().any(|t| t.state == TargetState::Healthy && self.now >= t.since + ramp);
         any_full.then(|| (self.routing_weight(tg, target, true), target.since + ramp - self.now))
     }
 
@@ -126,7 +123,7 @@ impl Sim {
     /// Each target's (weight, the total it is divided by) for `target_shares`; the metrics
     /// divide in the same order so the numbers are exactly the same as they always were.
     pub(super) fn target_weights(&self, tg: usize) -> Vec<(f64, f64)> {
-        let targets = &self.targets[tg];
+        let targets = &self.aws.elb[tg];
         let any_healthy = targets.iter().any(|t| t.state == TargetState::Healthy);
         let weights: Vec<f64> = targets.iter().map(|t| if t.routed(any_healthy) { self.slow_start_ramp(tg, t).map_or(1.0, |(w, _)| w) } else { 0.0 }).collect();
         let zone = |k: usize| self.tasks[targets[k].task].availability_zone.as_str();
@@ -150,7 +147,7 @@ impl Sim {
         let groups: Vec<usize> = self.tasks[task].service.map(|s| self.services[s].def.load_balancers.iter().map(|l| l.target_group).collect()).unwrap_or_default();
         for tg in groups {
             let now = self.now;
-            let (hit, was_healthy) = elb::drain(&mut self.targets[tg], task, now);
+            let (hit, was_healthy) = self.aws.elb.drain(tg, task, now);
             self.tasks[task].healthy_registrations -= was_healthy;
             if hit {
                 any = true;
@@ -173,11 +170,11 @@ impl Sim {
     }
 
     pub(super) fn target_removed(&mut self, tg: usize, task: usize) {
-        elb::remove_drained(&mut self.targets[tg], task);
+        self.aws.elb.remove_drained(tg, task);
     }
 
     /// Targets currently in service.
     pub fn healthy_targets(&self, tg: usize) -> usize {
-        elb::healthy_count(&self.targets[tg])
+        self.aws.elb.healthy(tg)
     }
 }

@@ -5,8 +5,9 @@
 //! Shared so far: VPC subnets and their address books (`vpc`; eksctl's default VPC in
 //! `eksctl`), EC2 instance ids, launches, private DNS names and the Spot notice (`ec2`),
 //! CloudWatch's datapoint store (`metric_store`, `minute_tier`) and alarm evaluation
-//! (`cloudwatch`), and target groups' rules (`elb`: health states, first verdict, slow start,
-//! draining, routing). Which targets each group holds, Auto Scaling groups and Spot handling
+//! (`cloudwatch`), target groups' rules (`elb`: health states, first verdict, slow start,
+//! draining, routing) and which targets each group holds (`target_groups`: ECS and the EKS
+//! AWS Load Balancer Controller register through it). Auto Scaling groups and Spot handling
 //! still live in `engine` (see ARCHITECTURE.md, "EKS").
 
 pub mod cloudwatch;
@@ -14,6 +15,7 @@ pub mod ec2;
 mod eksctl;
 pub mod elb;
 pub mod metric_store;
+pub mod target_groups;
 mod minute_tier;
 pub mod vpc;
 
@@ -26,10 +28,12 @@ pub struct Aws {
     /// Instances launched through `Aws::launch_instance` (EKS nodes). ECS container instances
     /// are still launched by the scenario loader and carry their EC2 half in `engine::Instance`.
     pub launched: Vec<ec2::Launched>,
+    /// ELB target groups' registered targets (sized by the orchestrator: `TargetGroups::new`).
+    pub elb: target_groups::TargetGroups,
 }
 
 impl Aws {
     pub fn new(subnets: Vec<crate::model::Subnet>) -> Aws {
-        Aws { vpc: Vpc::new(subnets), launched: Vec::new() }
+        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default() }
     }
 }
