@@ -57,7 +57,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|cronjobs|services|endpoints|events|pdb|hpa`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|cronjobs|services|ingresses|endpoints|events|pdb|hpa`".into()),
             };
             let at_s = at_s(at)?;
             let age = kubectl::human_duration(at_s);
@@ -74,10 +74,11 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 "cronjobs" | "cronjob" | "cj" => "CronJob",
                 "events" | "event" | "ev" => "Event",
                 "services" | "service" | "svc" => "Service",
+                "ingresses" | "ingress" | "ing" => "Ingress",
                 "endpoints" | "ep" => "Endpoints",
                 "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => "PodDisruptionBudget",
                 "horizontalpodautoscalers" | "horizontalpodautoscaler" | "hpa" => "HorizontalPodAutoscaler",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, services, endpoints, events, pdb and hpa)")),
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, services, ingresses, endpoints, events, pdb and hpa)")),
             };
             match output.as_deref() {
                 Some("json") => {
@@ -90,7 +91,9 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 }
                 None | Some("wide") => {
                     let wide = output.is_some();
-                    let table = if kind == "Service" {
+                    let table = if kind == "Ingress" {
+                        stevedore_sim::eks::lb_json::get_ingresses(&items, start + at_s, all_namespaces)
+                    } else if kind == "Service" {
                         kubectl::get_services(&items, start + at_s, all_namespaces)
                     } else if kind == "Endpoints" {
                         kubectl::get_endpoints(&items, start + at_s, all_namespaces)

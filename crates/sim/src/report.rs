@@ -402,7 +402,14 @@ pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
 }
 
 pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
-    let descriptions: Vec<Value> = sim.aws.elb[tg]
+    let load_balancers: Vec<&str> = sim.scenario.load_balancers.iter().filter(|lb| lb.listeners.iter().any(|l| l.2 == Some(tg))).map(|lb| lb.arn.as_str()).collect();
+    target_health_json(&sim.scenario.target_groups[tg], &load_balancers, &sim.aws.elb[tg])
+}
+
+/// A target group with its DescribeTargetHealth descriptions: one shape for ECS's target
+/// groups and the EKS load balancer controller's.
+pub fn target_health_json(group: &crate::model::TargetGroup, load_balancers: &[&str], targets: &[crate::substrate::elb::Target]) -> Value {
+    let descriptions: Vec<Value> = targets
         .iter()
         .map(|t| {
             let mut health = json!({"State": match t.state { TargetState::Initial => "initial", TargetState::Healthy => "healthy", TargetState::Unhealthy => "unhealthy", TargetState::Draining => "draining" }});
@@ -413,7 +420,7 @@ pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
             json!({"Target": {"Id": t.id, "Port": t.port}, "HealthCheckPort": t.port.to_string(), "TargetHealth": health})
         })
         .collect();
-    let mut v = describe_target_group(sim, tg);
+    let mut v = target_group_json(group, load_balancers);
     v["TargetHealthDescriptions"] = json!(descriptions);
     v
 }
@@ -421,9 +428,12 @@ pub fn describe_target_health(sim: &Sim, tg: usize) -> Value {
 /// DescribeTargetGroups' fields for one target group, defaults filled in per protocol
 /// (`scenario::target_groups`): a TCP health check has no path and no matcher.
 pub fn describe_target_group(sim: &Sim, tg: usize) -> Value {
-    let group = &sim.scenario.target_groups[tg];
-    let hc = &group.health_check;
     let load_balancers: Vec<&str> = sim.scenario.load_balancers.iter().filter(|lb| lb.listeners.iter().any(|l| l.2 == Some(tg))).map(|lb| lb.arn.as_str()).collect();
+    target_group_json(&sim.scenario.target_groups[tg], &load_balancers)
+}
+
+pub fn target_group_json(group: &crate::model::TargetGroup, load_balancers: &[&str]) -> Value {
+    let hc = &group.health_check;
     let mut v = json!({
         "TargetGroupName": group.name, "TargetGroupArn": group.arn, "Protocol": group.protocol, "Port": group.port,
         "TargetType": if group.target_type_ip { "ip" } else { "instance" },

@@ -183,7 +183,8 @@ pub fn get_pdbs(items: &[Value], now_unix_s: i64, all: bool) -> String {
 }
 
 /// `kubectl get services`: `NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE`; ports read
-/// `80/TCP`, or `80:31234/TCP` with a nodePort; a LoadBalancer's address is `<pending>`.
+/// `80/TCP`, or `80:31234/TCP` with a nodePort; a LoadBalancer's address is its load
+/// balancer's DNS name, `<pending>` until it has one.
 pub fn get_services(items: &[Value], now_unix_s: i64, all: bool) -> String {
     let mut head: Vec<&str> = vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"];
     if all {
@@ -196,7 +197,12 @@ pub fn get_services(items: &[Value], now_unix_s: i64, all: bool) -> String {
             Some(np) => format!("{}:{np}/{}", n(&p["port"]), s(&p["protocol"])),
             None => format!("{}/{}", n(&p["port"]), s(&p["protocol"])),
         }).collect();
-        let external = if sp["type"] == "LoadBalancer" { "<pending>" } else { "<none>" };
+        // A load balancer's DNS name once its controller made one.
+        let external = match sv["status"]["loadBalancer"]["ingress"][0]["hostname"].as_str() {
+            Some(h) => h,
+            None if sp["type"] == "LoadBalancer" => "<pending>",
+            None => "<none>",
+        };
         let mut row = vec![s(&sv["metadata"]["name"]), s(&sp["type"]), s(&sp["clusterIP"]), external.into(), ports.join(","), age_of(sv, now_unix_s)];
         if all {
             row.insert(0, s(&sv["metadata"]["namespace"]));

@@ -13,6 +13,8 @@ pub mod hpa_json;
 pub mod job_json;
 pub mod karpenter;
 pub mod kubectl;
+pub mod lbc;
+pub mod lb_json;
 pub mod manifest;
 pub mod nodes;
 pub mod objects;

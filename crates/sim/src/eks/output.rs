@@ -204,6 +204,12 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     // The API server lists by key: namespace, then name.
     let key = |p: &Value| (p["metadata"]["namespace"].as_str().unwrap_or("").to_string(), p["metadata"]["name"].as_str().unwrap_or("").to_string());
     pods.sort_by_key(key);
+    for p in &mut pods {
+        let k = key(p);
+        if let Some((tg, healthy)) = r.gates.get(&k) {
+            super::lb_json::gate_pod(p, tg, *healthy);
+        }
+    }
     items.extend(pods);
     for ro in &r.rollouts {
         items.push(super::workloads_json::deployment_json(ro, start_unix_s));
@@ -222,7 +228,14 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         items.push(super::job_json::job_json(c, n, start_unix_s));
     }
     for (svc, a) in &r.services {
-        items.push(service_json(svc, a, &created));
+        let mut v = service_json(svc, a, &created);
+        if let Some(l) = &r.lbc {
+            super::lb_json::service_status(&mut v, l);
+        }
+        items.push(v);
+    }
+    if let Some(l) = &r.lbc {
+        items.extend(l.ingresses.iter().map(|i| super::lb_json::ingress_json(i, Some(l), &created)));
     }
     for (svc, _) in r.services.iter().filter(|(s, _)| s.selector.is_some()) {
         items.push(endpoints_json(svc, &endpoint_pods, &created));
@@ -239,7 +252,18 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     // `kubectl get events` lists by time; the sort is stable within an instant.
     events.sort_by(|a, b| a["lastTimestamp"].as_str().cmp(&b["lastTimestamp"].as_str()));
     items.extend(events);
-    json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}})
+    let mut out = json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}});
+    // Beside kubectl's List: the controller's load balancers and target groups, in the ECS
+    // report's shape (`targetGroups`) and DescribeLoadBalancers' (`loadBalancers`).
+    if let Some(l) = r.lbc.as_ref().filter(|l| !l.model.lbs.is_empty()) {
+        out["loadBalancers"] = json!(super::lb_json::load_balancers_json(l));
+        let mut groups = super::lb_json::target_groups_json(l);
+        // An `ip` target is named by its pod's podIP as this List shows it.
+        let ips: std::collections::BTreeMap<(&str, &str), &str> = endpoint_pods.iter().map(|p| ((p.namespace, p.name), p.ip.as_str())).collect();
+        super::lb_json::name_ip_targets(&mut groups, l, |id| r.target_pods.get(&id).and_then(|(ns, n)| ips.get(&(ns.as_str(), n.as_str())).map(|s| s.to_string())));
+        out["targetGroups"] = json!(groups);
+    }
+    out
 }
 
 fn event_json(e: &KEvent, i: usize, start: i64) -> Value {

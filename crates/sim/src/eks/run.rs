@@ -49,6 +49,12 @@ pub struct EksRun {
     pub replica_sets: Vec<(super::engine::replicaset_ctl::ReplicaSetCtl, super::engine::replicaset_ctl::ReplicaSetCounts)>,
     /// HorizontalPodAutoscalers with their status after the last sync.
     pub hpas: Vec<super::engine::hpa_sync::HpaState>,
+    /// The AWS Load Balancer Controller's load balancers and target groups, if any.
+    pub lbc: Option<super::engine::lbc_ctl::Lbc>,
+    /// Pods with a readiness gate: (namespace, name) → (target group name, target healthy).
+    pub gates: std::collections::BTreeMap<(String, String), (String, bool)>,
+    /// The pods `ip` targets were registered for: engine pod id → (namespace, name).
+    pub target_pods: std::collections::BTreeMap<usize, (String, String)>,
 }
 
 impl EksRun {
@@ -73,6 +79,9 @@ impl EksRun {
             cron_jobs: cron_jobs(e),
             replica_sets: replica_sets(e),
             hpas: e.hpas.clone(),
+            lbc: e.lbc.clone(),
+            gates: gates(e),
+            target_pods: target_pods(e),
         }
     }
 
@@ -83,6 +92,8 @@ impl EksRun {
         let jobs = jobs(&e);
         let cron_jobs = cron_jobs(&e);
         let replica_sets = replica_sets(&e);
+        let gates = gates(&e);
+        let target_pods = target_pods(&e);
         let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
@@ -102,6 +113,9 @@ impl EksRun {
             cron_jobs,
             replica_sets,
             hpas: e.hpas,
+            lbc: e.lbc,
+            gates,
+            target_pods,
         }
     }
 
@@ -160,4 +174,25 @@ pub fn run_until(m: &Manifest, explain: bool, until_s: i64) -> EksRun {
     let mut e = Engine::new(m, explain);
     e.advance_to(until_s);
     EksRun::from_engine(e)
+}
+
+fn gates(e: &Engine) -> std::collections::BTreeMap<(String, String), (String, bool)> {
+    let Some(l) = &e.lbc else { return Default::default() };
+    l.gated
+        .iter()
+        .filter(|(id, _)| e.pods[**id].gone_at.is_none())
+        .map(|(&id, &tg)| ((e.pods[id].info.namespace.clone(), e.pods[id].info.name.clone()), (l.model.tgs[tg].group.name.clone(), super::lb_json::target_healthy(l, tg, id))))
+        .collect()
+}
+
+fn target_pods(e: &Engine) -> std::collections::BTreeMap<usize, (String, String)> {
+    let Some(l) = &e.lbc else { return Default::default() };
+    l.model
+        .tgs
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.group.target_type_ip)
+        .flat_map(|(k, _)| l.elb[k].iter().map(|t| t.task))
+        .map(|id| (id, (e.pods[id].info.namespace.clone(), e.pods[id].info.name.clone())))
+        .collect()
 }

@@ -184,7 +184,7 @@ impl Engine {
         let started = ready_images + START_S;
         let probe = spec.readiness.map_or(0, |p| p.initial_delay_s + (p.success_threshold - 1) * p.period_s);
         self.pods[id].started_at = Some(started);
-        self.pods[id].ready_at = Some(started + probe);
+        self.pods[id].ready_at = Some(started + probe + self.readiness_gate_s(id));
         self.at(started, Ev::Started(id));
     }
 

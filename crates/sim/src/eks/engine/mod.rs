@@ -14,6 +14,7 @@ pub mod disruption;
 pub mod events;
 pub mod fargate_nodes;
 pub mod hpa_sync;
+pub mod lbc_ctl;
 pub mod node_scaling;
 mod lifecycle;
 mod queue;
@@ -122,6 +123,8 @@ pub struct Engine {
     pub autoscaler: Option<node_scaling::Autoscaler>,
     /// The cluster's AWS (VPC books, instances) when nodes join mid-run (Fargate, CA).
     aws: Option<crate::substrate::Aws>,
+    /// The AWS Load Balancer Controller's ALBs/NLBs and their targets (`lbc_ctl`), if any.
+    pub lbc: Option<lbc_ctl::Lbc>,
 }
 
 impl Engine {
@@ -176,7 +179,10 @@ impl Engine {
             autoscaler: node_scaling::Autoscaler::new(m),
             aws: fargate_nodes::cluster_aws_after_nodes(m),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
+            lbc: None,
         };
+        let region = m.cluster.as_ref().map_or("us-east-1", |c| c.region.as_str());
+        e.lbc = lbc_ctl::Lbc::new(super::lbc::build(m, &e.services, region), m.ingresses.clone());
         // The system DaemonSets run on every node from the moment it joins (Ready at 0).
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
             let spec = Arc::new(daemon_pod_spec(ds, *cpu));
@@ -262,6 +268,9 @@ impl Engine {
         if let Some(x) = self.cron_next_change() {
             take(x);
         }
+        if let Some(x) = self.lbc_next_change() {
+            take(x);
+        }
         next
     }
 
@@ -301,6 +310,9 @@ impl Engine {
             }
             if !self.queue.is_empty() {
                 self.schedule_cycle();
+                worked = true;
+            }
+            if self.lbc_reconcile() {
                 worked = true;
             }
             if !worked {

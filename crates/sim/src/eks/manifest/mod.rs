@@ -8,8 +8,10 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod fargate_profile;
 pub mod hpa;
+pub mod ingress;
 pub mod job;
 pub mod karpenter;
+pub mod lb_annotations;
 pub mod pod_spec;
 pub mod pod_usage;
 pub mod policy;
@@ -52,6 +54,12 @@ pub struct Manifest {
     pub cron_jobs: Vec<cronjob::CronJob>,
     /// Standalone `apps/v1` ReplicaSets, read like a Deployment (eks::engine::replicaset_ctl).
     pub replica_sets: Vec<Deployment>,
+    /// `networking.k8s.io/v1` Ingresses (eks::lbc: the AWS Load Balancer Controller's ALBs).
+    pub ingresses: Vec<ingress::Ingress>,
+    /// Parallel to `services`: the NLB options when the AWS Load Balancer Controller manages the
+    /// Service (type LoadBalancer with `aws-load-balancer-type: external` or
+    /// `loadBalancerClass: service.k8s.aws/nlb`), else None.
+    pub service_lbs: Vec<Option<lb_annotations::LbOptions>>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -60,6 +68,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Pod"),
     ("v1", "Namespace"),
     ("v1", "Service"),
+    ("networking.k8s.io/v1", "Ingress"),
     ("apps/v1", "Deployment"),
     ("apps/v1", "DaemonSet"),
     ("apps/v1", "ReplicaSet"),
@@ -201,6 +210,14 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                         return;
                     };
                     m.services.push(service::service(s, &sp, n, namespace, e));
+                    m.service_lbs.push(crate::eks::lbc::service_lb(s, &sp, meta, &mp, e));
+                }
+                "Ingress" => {
+                    let Some((sp, s)) = spec else {
+                        e.push(key_path(path, "spec"), "is required");
+                        return;
+                    };
+                    m.ingresses.push(ingress::ingress(s, &sp, meta, &mp, n, namespace, e));
                 }
                 "PodDisruptionBudget" => {
                     let Some((sp, s)) = spec else {
