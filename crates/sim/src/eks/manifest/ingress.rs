@@ -124,7 +124,9 @@ pub fn ingress(s: &Value, sp: &str, meta: &Value, mp: &str, name: String, namesp
     let listen = listen_ports(&annotations, mp, e);
     let default_backend = read::object(s, "defaultBackend", sp, e).and_then(|(bp, b)| backend(b, &bp, e));
     let mut paths = Vec::new();
-    for (rp, r) in read::list(s, "rules", sp, e) {
+    let rule_items = read::list(s, "rules", sp, e);
+    let any_rule = !rule_items.is_empty();
+    for (rp, r) in rule_items {
         let host = read::string(r, "host", &rp, e);
         if let Some(h) = &host {
             if h.contains(':') || h.is_empty() {
@@ -156,7 +158,7 @@ pub fn ingress(s: &Value, sp: &str, meta: &Value, mp: &str, name: String, namesp
             }
         }
     }
-    if default_backend.is_none() && paths.is_empty() && read::field(s, "defaultBackend").is_none() {
+    if !any_rule && read::field(s, "defaultBackend").is_none() {
         e.push(key_path(sp, "rules"), "an Ingress needs rules or a defaultBackend");
     }
     Ingress { name, namespace, alb, options, group, order, listen, default_backend, paths, path: sp.to_string() }
