@@ -134,7 +134,7 @@ metadata: {name: c, region: us-west-2}
 managedNodeGroups: [{name: g, instanceType: m5.huge}]
 ---
 apiVersion: networking.k8s.io/v1
-kind: Ingress
+kind: NetworkPolicy
 metadata: {name: s}
 ---
 apiVersion: v1
@@ -173,7 +173,7 @@ spec:
     let cpu = errs.iter().find(|e| e.path.ends_with("requests.cpu")).unwrap();
     assert!(cpu.message.contains("\"1GB\"") && cpu.message.contains("Kubernetes quantity"), "{}", cpu.message);
     let kind = errs.iter().find(|e| e.path == "$[1].kind").unwrap();
-    assert!(kind.message.contains("networking.k8s.io/v1 Ingress is not a kind"), "{}", kind.message);
+    assert!(kind.message.contains("networking.k8s.io/v1 NetworkPolicy is not a kind"), "{}", kind.message);
 }
 
 #[test]
