@@ -217,3 +217,19 @@ fn kubectl_get_ingress_shows_the_alb_address() {
     let tcp = svc.lines().find(|l| l.starts_with("tcp ")).unwrap();
     assert!(tcp.contains("LoadBalancer") && tcp.contains(".elb.us-east-1.amazonaws.com"), "{svc}");
 }
+
+#[test]
+fn health_check_annotations_set_the_target_group() {
+    let text = FIXTURE
+        .replace("    alb.ingress.kubernetes.io/target-type: ip\n", "    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/healthcheck-path: /healthz\n    alb.ingress.kubernetes.io/healthcheck-interval-seconds: \"5\"\n    alb.ingress.kubernetes.io/healthy-threshold-count: \"3\"\n    alb.ingress.kubernetes.io/success-codes: 200-299\n")
+        .replace("    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip\n", "    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip\n    service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval: \"30\"\n    service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol: HTTP\n");
+    let l = list_at(&text, 0);
+    let api = group(&l, "k8s-gated-api-");
+    assert_eq!((api["HealthCheckPath"].as_str(), api["HealthCheckIntervalSeconds"].as_u64(), api["HealthyThresholdCount"].as_u64(), api["Matcher"]["HttpCode"].as_str()), (Some("/healthz"), Some(5), Some(3), Some("200-299")));
+    let tcp = group(&l, "k8s-default-tcp-");
+    assert_eq!((tcp["HealthCheckProtocol"].as_str(), tcp["HealthCheckIntervalSeconds"].as_u64(), tcp["HealthCheckPath"].as_str()), (Some("HTTP"), Some(30), Some("/")));
+    // The first verdict follows the interval: the gated pods are Ready 5 s after their
+    // containers (5 s), at 10 s.
+    let ready = |s: i64| items(&list_at(&text, s), "Pod").filter(|p| p["metadata"]["namespace"] == "gated").all(|p| p["status"]["conditions"].as_array().unwrap().iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
+    assert!(!ready(9) && ready(10));
+}

@@ -62,10 +62,11 @@ fn one_of(a: &BTreeMap<String, String>, key: &str, mp: &str, allowed: &[&str], e
 
 /// Reads the annotations of `metadata` (path `mp`) for an ALB or an NLB.
 pub fn options(a: &BTreeMap<String, String>, mp: &str, kind: Kind, e: &mut Errors) -> LbOptions {
-    let (p, hc) = match kind {
-        Kind::Alb => (ALB, "healthcheck-"),
-        Kind::Nlb => (NLB, "healthcheck-"),
+    let p = match kind {
+        Kind::Alb => ALB,
+        Kind::Nlb => NLB,
     };
+    let hc = "healthcheck-";
     let k = |s: &str| format!("{p}{s}");
     let scheme = one_of(a, &k("scheme"), mp, &["internal", "internet-facing"], e);
     let target_key = match kind {
@@ -95,8 +96,10 @@ pub fn options(a: &BTreeMap<String, String>, mp: &str, kind: Kind, e: &mut Error
         Kind::Nlb => k("healthcheck-success-codes"),
     };
     let matcher = (!tcp).then(|| a.get(&matcher_key).cloned().unwrap_or_else(|| "200".into()));
-    let hc_interval_s = int(a, &k(&format!("{hc}interval-seconds")), mp, 5, 300, e).unwrap_or(interval);
-    let hc_timeout_s = int(a, &k(&format!("{hc}timeout-seconds")), mp, 2, 120, e).unwrap_or(timeout);
+    // ALB `healthcheck-interval-seconds`, NLB `healthcheck-interval` (and timeout alike).
+    let unit = if kind == Kind::Alb { "-seconds" } else { "" };
+    let hc_interval_s = int(a, &k(&format!("{hc}interval{unit}")), mp, 5, 300, e).unwrap_or(interval);
+    let hc_timeout_s = int(a, &k(&format!("{hc}timeout{unit}")), mp, 2, 120, e).unwrap_or(timeout);
     let (hk, uk) = match kind {
         Kind::Alb => (k("healthy-threshold-count"), k("unhealthy-threshold-count")),
         Kind::Nlb => (k("healthcheck-healthy-threshold"), k("healthcheck-unhealthy-threshold")),
