@@ -16,6 +16,8 @@ use stevedore_sim::scenario::NarrativeStep;
 
 #[path = "eks_adapter_objects.rs"]
 mod objects;
+#[path = "eks_adapter_lbs.rs"]
+mod lbs;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeView {
@@ -111,6 +113,34 @@ pub struct ServiceView {
     pub not_ready: usize,
 }
 
+/// An ALB (Ingress) or NLB (LoadBalancer Service) the AWS Load Balancer Controller made, and
+/// its registered targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancerView {
+    pub name: String,
+    /// `ALB` or `NLB`.
+    pub kind: &'static str,
+    /// `Ingress web` / `Service tcp`.
+    pub owner: String,
+    pub internet_facing: bool,
+    pub target_type_ip: bool,
+    /// Target ports (the NodePort for instance targets, the container port for ip).
+    pub ports: Vec<u16>,
+    pub dns: String,
+    pub targets: Vec<LbTargetView>,
+}
+
+/// One registered target: a pod (ip) or a node (instance), with its health.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LbTargetView {
+    pub pod: Option<usize>,
+    pub node: Option<usize>,
+    /// The pod's IP or the node's instance id.
+    pub id: String,
+    pub port: u16,
+    pub state: stevedore_sim::engine::TargetState,
+}
+
 /// One Event as `kubectl get events` lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventView {
@@ -177,6 +207,8 @@ pub struct EksPicture {
     pub services: Vec<ServiceView>,
     /// The latest Events, oldest first (at most `EVENTS_SHOWN`).
     pub events: Vec<EventView>,
+    /// The load balancer controller's ALBs and NLBs (`eks_adapter_lbs`).
+    pub load_balancers: Vec<LoadBalancerView>,
     /// `1.32`: the Kubernetes minor the model pins.
     pub kubernetes: String,
     pub at_s: i64,
@@ -360,6 +392,7 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
         }
     }
     objects::fill(&mut p, run);
+    lbs::fill(&mut p, run);
     let mut zone_names: Vec<String> = m.cluster.iter().flat_map(|c| &c.availability_zones).cloned().collect();
     for n in &p.nodes {
         if !zone_names.contains(&n.zone) {

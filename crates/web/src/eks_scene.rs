@@ -57,6 +57,11 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         service_boxes = crate::eks_services::draw_boxes(&cx, Rect { h, ..inner }, &mut scene);
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
     }
+    let mut lb_boxes = Vec::new();
+    if let Some(h) = crate::eks_load_balancers::strip_h(&cx) {
+        lb_boxes = crate::eks_load_balancers::draw_boxes(&cx, Rect { h, ..inner }, &mut scene);
+        inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
+    }
     let n = p.zones.len().max(1) as f64;
     let zw = (inner.w - GAP * (n - 1.0)) / n;
     for k in 0..p.zones.len() {
@@ -65,6 +70,7 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         zone(&cx, k, lane, &mut scene);
     }
     crate::eks_services::draw_endpoints(&cx, &service_boxes, &mut scene);
+    crate::eks_load_balancers::draw_targets(&cx, &lb_boxes, &mut scene);
     if p.zones.is_empty() {
         scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
     }
@@ -149,6 +155,9 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     }
     if !p.services.is_empty() {
         items.push((c.card, c.healthy, Dash::Solid, "Service → Ready pods"));
+    }
+    if !p.load_balancers.is_empty() {
+        items.push((c.card, c.alb, Dash::Solid, "ALB/NLB → targets: green healthy, amber initial, grey draining"));
     }
     items.push((c.draining, c.background, Dash::Dashed, "DaemonSet pod"));
     let mut x = strip.x + GAP;

@@ -15,6 +15,7 @@ mod editor;
 mod eks_adapter;
 mod eks_cards;
 mod eks_services;
+mod eks_load_balancers;
 mod eks_inspector;
 mod eks_scene;
 mod event_log;

@@ -40,7 +40,10 @@ pub const BUILT_IN: &[BuiltIn] = &[
 ];
 
 /// EKS lessons: manifests (YAML), embedded the same way; listed after the ECS ones.
-pub const EKS_BUILT_IN: &[BuiltIn] = &[BuiltIn { id: "eks-same-web-app", title: "EKS: The same web app on ECS and on EKS", json: include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml") }];
+pub const EKS_BUILT_IN: &[BuiltIn] = &[
+    BuiltIn { id: "eks-same-web-app", title: "EKS: The same web app on ECS and on EKS", json: include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml") },
+    BuiltIn { id: "eks-alb-instance-vs-ip", title: "EKS: ALB Ingress: instance vs ip targets", json: include_str!("../../../www/eks-scenarios/eks-alb-instance-vs-ip.yaml") },
+];
 
 /// Every lesson the picker lists, ECS first.
 pub fn all() -> impl Iterator<Item = &'static BuiltIn> {
