@@ -21,10 +21,8 @@ pub fn fill(p: &mut EksPicture, run: &EksRun) {
                 } else {
                     (None, (t.task < p.nodes.len()).then_some(t.task))
                 };
-                // A target whose pod is gone (draining after deletion) has nothing left to end on.
-                if pod.is_none() && node.is_none() {
-                    continue;
-                }
+                // A target whose pod is gone (draining after deletion) keeps its place in the
+                // count with nothing to end a line on (pod and node None).
                 let id = match pod {
                     Some(q) => p.pods[q].ip.clone().unwrap_or_else(|| t.id.clone()),
                     None => t.id.clone(),

@@ -57,9 +57,9 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         service_boxes = crate::eks_services::draw_boxes(&cx, Rect { h, ..inner }, &mut scene);
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
     }
-    let mut lb_boxes = Vec::new();
+    let mut lb_area = None;
     if let Some(h) = crate::eks_load_balancers::strip_h(&cx) {
-        lb_boxes = crate::eks_load_balancers::draw_boxes(&cx, Rect { h, ..inner }, &mut scene);
+        lb_area = Some(Rect { h, ..inner });
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
     }
     let n = p.zones.len().max(1) as f64;
@@ -70,7 +70,11 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         zone(&cx, k, lane, &mut scene);
     }
     crate::eks_services::draw_endpoints(&cx, &service_boxes, &mut scene);
-    crate::eks_load_balancers::draw_targets(&cx, &lb_boxes, &mut scene);
+    // Drawn after the Services' lines, so those pass behind the load balancers' boxes.
+    if let Some(area) = lb_area {
+        let boxes = crate::eks_load_balancers::draw_boxes(&cx, area, &mut scene);
+        crate::eks_load_balancers::draw_targets(&cx, &boxes, &mut scene);
+    }
     if p.zones.is_empty() {
         scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
     }
