@@ -233,3 +233,24 @@ fn health_check_annotations_set_the_target_group() {
     let ready = |s: i64| items(&list_at(&text, s), "Pod").filter(|p| p["metadata"]["namespace"] == "gated").all(|p| p["status"]["conditions"].as_array().unwrap().iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
     assert!(!ready(9) && ready(10));
 }
+
+/// Fargate: "You can only use NLB and ALB with IP targets" (EKS User Guide, Fargate
+/// considerations): an ip target group registers the Fargate pod's IP; an instance one registers
+/// only EC2 nodes — a Fargate node is not an EC2 instance the load balancer can target.
+#[test]
+fn fargate_pods_are_ip_targets_and_fargate_nodes_never_instance_targets() {
+    let text = FIXTURE
+        .replace("  - {name: general, instanceType: m5.large, desiredCapacity: 2, minSize: 2, maxSize: 4}\n", "  - {name: general, instanceType: m5.large, desiredCapacity: 2, minSize: 2, maxSize: 4}\nfargateProfiles:\n  - name: fp\n    selectors:\n      - namespace: gated\n");
+    assert_ne!(text, FIXTURE);
+    let l = list_at(&text, 120);
+    let fargate: Vec<String> = items(&l, "Node").filter(|n| n["metadata"]["labels"]["eks.amazonaws.com/compute-type"] == "fargate").map(|n| n["metadata"]["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(fargate.len(), 2, "one Fargate node per api pod");
+    let api_ips: Vec<String> = items(&l, "Pod").filter(|p| p["metadata"]["namespace"] == "gated").map(|p| p["status"]["podIP"].as_str().unwrap().to_string()).collect();
+    let mut ips: Vec<String> = targets(group(&l, "k8s-gated-api-")).into_iter().map(|t| t.0).collect();
+    ips.sort();
+    let mut want = api_ips.clone();
+    want.sort();
+    assert_eq!(ips, want);
+    // The instance group holds the two EC2 nodes only.
+    assert_eq!(targets(group(&l, "k8s-default-web-")).len(), 2);
+}
