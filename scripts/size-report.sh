@@ -18,7 +18,10 @@ cd "$(dirname "$0")/.."
 # Raised to 925 KiB for 914 KiB measured once the app stepped the EKS engine (its DaemonSet,
 # Job, CronJob, HPA, Fargate and Cluster Autoscaler controllers now reach the wasm) and drew
 # Services and events: the cut is loading EKS as its own module on demand (issue 13).
-BUDGET_KIB=925
+# Raised to 945 KiB for 938 KiB measured: the AWS Load Balancer Controller (Ingress and
+# annotation readers, ALB/NLB model and reconcile, the report's target groups) and the EKS
+# load balancer drawing reach the wasm (issue 15); the same cut applies.
+BUDGET_KIB=945
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
