@@ -254,3 +254,60 @@ fn fargate_pods_are_ip_targets_and_fargate_nodes_never_instance_targets() {
     // The instance group holds the two EC2 nodes only.
     assert_eq!(targets(group(&l, "k8s-default-web-")).len(), 2);
 }
+
+#[test]
+fn an_nlb_defaults_to_instance_targets_and_load_balancer_class_also_selects_the_controller() {
+    // Without nlb-target-type the controller registers instances (eks-semantics §7.2).
+    let text = FIXTURE.replace("    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip\n", "");
+    let l = list_at(&text, 60);
+    let tcp = group(&l, "k8s-default-tcp-");
+    assert_eq!(tcp["TargetType"], "instance");
+    let np = items(&l, "Service").find(|s| s["metadata"]["name"] == "tcp").unwrap()["spec"]["ports"][0]["nodePort"].as_u64().unwrap();
+    assert!(targets(tcp).iter().all(|t| t.0.starts_with("i-") && t.1 == np));
+    assert_eq!(targets(tcp).len(), 2);
+    // loadBalancerClass: service.k8s.aws/nlb instead of the type annotation.
+    let class = FIXTURE.replace("    service.beta.kubernetes.io/aws-load-balancer-type: external\n", "").replace("  type: LoadBalancer\n", "  type: LoadBalancer\n  loadBalancerClass: service.k8s.aws/nlb\n");
+    assert!(list_at(&class, 0)["targetGroups"].as_array().unwrap().iter().any(|g| g["TargetGroupName"].as_str().unwrap().starts_with("k8s-default-tcp-")));
+    // Neither: no NLB (the legacy in-tree provider's Classic LB isn't modelled), EXTERNAL-IP pending.
+    let legacy = FIXTURE.replace("    service.beta.kubernetes.io/aws-load-balancer-type: external\n", "");
+    let l = list_at(&legacy, 0);
+    assert!(!l["targetGroups"].as_array().unwrap().iter().any(|g| g["TargetGroupName"].as_str().unwrap().starts_with("k8s-default-tcp-")));
+    let svc = stevedore_sim::eks::kubectl::get_services(l["items"].as_array().unwrap(), 0, false);
+    assert!(svc.lines().any(|x| x.starts_with("tcp ") && x.contains("<pending>")), "{svc}");
+}
+
+#[test]
+fn group_order_and_listen_ports_are_checked() {
+    let e = |from: &str, to: &str| parse(&FIXTURE.replacen(from, to, 1)).unwrap_err().iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+    let bad = e("    alb.ingress.kubernetes.io/scheme: internet-facing\n", "    alb.ingress.kubernetes.io/scheme: internet-facing\n    alb.ingress.kubernetes.io/group.order: \"5000\"\n");
+    assert!(bad.contains("$[4].metadata.annotations[\"alb.ingress.kubernetes.io/group.order\"]: \"5000\" must be a whole number from -1000 to 1000"), "{bad}");
+    let bad = e("    alb.ingress.kubernetes.io/scheme: internet-facing\n", "    alb.ingress.kubernetes.io/scheme: internet-facing\n    alb.ingress.kubernetes.io/listen-ports: '[{\"HTTP\": 0}]'\n");
+    assert!(bad.contains("$[4].metadata.annotations[\"alb.ingress.kubernetes.io/listen-ports\"]"), "{bad}");
+    // Two listeners from listen-ports, each with the Ingress's rules.
+    let text = FIXTURE.replacen("    alb.ingress.kubernetes.io/scheme: internet-facing\n", "    alb.ingress.kubernetes.io/scheme: internet-facing\n    alb.ingress.kubernetes.io/listen-ports: '[{\"HTTP\": 80}, {\"HTTP\": 8080}]'\n", 1);
+    let l = list_at(&text, 0);
+    let web = l["loadBalancers"].as_array().unwrap().iter().find(|b| b["LoadBalancerName"].as_str().unwrap().starts_with("k8s-default-web-")).unwrap().clone();
+    let ports: Vec<u64> = web["Listeners"].as_array().unwrap().iter().map(|x| x["Port"].as_u64().unwrap()).collect();
+    assert_eq!(ports, vec![80, 8080]);
+}
+
+/// The substrate's target groups are the one way in, for ECS and the controller alike.
+#[test]
+fn the_substrates_target_groups_move_targets_through_elb_states() {
+    use stevedore_sim::substrate::elb::TargetState;
+    use stevedore_sim::substrate::target_groups::TargetGroups;
+    let mut g = TargetGroups::new(2);
+    g.register(1, 7, "10.0.0.7".into(), 80, 1_000);
+    assert_eq!(g[1][0].state, TargetState::Initial);
+    assert_eq!(g.first_verdict(1, 7, false, 16_000), Some(("10.0.0.7".into(), 80)));
+    assert_eq!((g.healthy(1), g[1][0].since), (1, 16_000));
+    assert_eq!(g.first_verdict(1, 7, false, 17_000), None, "one first verdict");
+    assert_eq!(g.set_health(1, 7, TargetState::Unhealthy, 20_000).map(|x| x.0), Some(TargetState::Healthy));
+    assert_eq!(g.drain(1, 7, 30_000), (true, 0));
+    assert_eq!(g.state_of(1, 7), None, "draining targets are no longer in service");
+    g.remove_drained(1, 7);
+    assert!(g[1].is_empty() && g[0].is_empty());
+    g.register(0, 3, "i-1".into(), 31000, 0);
+    g.forget(0, 3);
+    assert!(g[0].is_empty());
+}
