@@ -49,6 +49,10 @@ pub struct EksRun {
     pub replica_sets: Vec<(super::engine::replicaset_ctl::ReplicaSetCtl, super::engine::replicaset_ctl::ReplicaSetCounts)>,
     /// HorizontalPodAutoscalers with their status after the last sync.
     pub hpas: Vec<super::engine::hpa_sync::HpaState>,
+    /// Nodes EC2 took back (Spot), by index: gone from the cluster.
+    pub removed_nodes: std::collections::BTreeMap<usize, i64>,
+    /// Pods' AWS calls with their identity and verdict, oldest first.
+    pub aws_calls: Vec<super::engine::aws_calls::CallRecord>,
 }
 
 impl EksRun {
@@ -73,6 +77,8 @@ impl EksRun {
             cron_jobs: cron_jobs(e),
             replica_sets: replica_sets(e),
             hpas: e.hpas.clone(),
+            removed_nodes: e.spot.removed.clone(),
+            aws_calls: e.calls.log.clone(),
         }
     }
 
@@ -102,6 +108,8 @@ impl EksRun {
             cron_jobs,
             replica_sets,
             hpas: e.hpas,
+            removed_nodes: e.spot.removed,
+            aws_calls: e.calls.log,
         }
     }
 
