@@ -123,3 +123,24 @@ pub fn evaluate(id: &Identity, c: &PodCredentials, pod: &str, action: &str, reso
         (false, iam::access_denied(account, name, &session(c, pod), action, resource, &d))
     }
 }
+
+/// `--explain`'s `awsCalls`: each pod call with the identity the credential chain chose and
+/// IAM's verdict.
+pub fn calls_json(calls: &[crate::eks::engine::aws_calls::CallRecord], start_unix_s: i64) -> serde_json::Value {
+    calls
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "time": crate::time::format_iso(start_unix_s + c.at_s),
+                "pod": format!("{}/{}", c.namespace, c.pod),
+                "node": c.node,
+                "action": c.action,
+                "resource": c.resource,
+                "identity": c.identity,
+                "credentials": c.identity.describe(),
+                "allowed": c.allowed,
+                "message": c.message,
+            })
+        })
+        .collect()
+}
