@@ -40,7 +40,11 @@ pub const BUILT_IN: &[BuiltIn] = &[
 ];
 
 /// EKS lessons: manifests (YAML), embedded the same way; listed after the ECS ones.
-pub const EKS_BUILT_IN: &[BuiltIn] = &[BuiltIn { id: "eks-same-web-app", title: "EKS: The same web app on ECS and on EKS", json: include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml") }];
+pub const EKS_BUILT_IN: &[BuiltIn] = &[
+    BuiltIn { id: "eks-same-web-app", title: "EKS: The same web app on ECS and on EKS", json: include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml") },
+    BuiltIn { id: "eks-spot-pdb", title: "EKS: A Spot node drained under a PodDisruptionBudget", json: include_str!("../../../www/eks-scenarios/eks-spot-pdb.yaml") },
+    BuiltIn { id: "eks-irsa-vs-task-role", title: "EKS: IRSA vs task role", json: include_str!("../../../www/eks-scenarios/eks-irsa-vs-task-role.yaml") },
+];
 
 /// Every lesson the picker lists, ECS first.
 pub fn all() -> impl Iterator<Item = &'static BuiltIn> {

@@ -51,6 +51,8 @@ pub struct EksRun {
     pub hpas: Vec<super::engine::hpa_sync::HpaState>,
     /// Nodes EC2 took back (Spot), by index: gone from the cluster.
     pub removed_nodes: std::collections::BTreeMap<usize, i64>,
+    /// Nodes under a Spot interruption notice → when EC2 reclaims them.
+    pub spot_notices: std::collections::BTreeMap<usize, i64>,
     /// Pods' AWS calls with their identity and verdict, oldest first.
     pub aws_calls: Vec<super::engine::aws_calls::CallRecord>,
 }
@@ -78,6 +80,7 @@ impl EksRun {
             replica_sets: replica_sets(e),
             hpas: e.hpas.clone(),
             removed_nodes: e.spot.removed.clone(),
+            spot_notices: e.spot.reclaim_at.clone(),
             aws_calls: e.calls.log.clone(),
         }
     }
@@ -109,6 +112,7 @@ impl EksRun {
             replica_sets,
             hpas: e.hpas,
             removed_nodes: e.spot.removed,
+            spot_notices: e.spot.reclaim_at,
             aws_calls: e.calls.log,
         }
     }
