@@ -179,3 +179,16 @@ fn bad_identity_input_is_an_error_at_its_path() {
         assert!(has(p), "missing {p}\n{errs:#?}");
     }
 }
+
+#[test]
+fn explain_lists_each_call_with_its_identity() {
+    let text = format!("{}{}{}{}", cluster("", ""), sa("reader", "s3-reader"), pod("api", "  serviceAccountName: reader\n"), scenario(&[("api", "s3:PutObject", OBJ)]));
+    let r = run(&text);
+    let j = stevedore_sim::eks::identity::calls_json(&r.aws_calls, 1_735_689_600);
+    assert_eq!(j[0]["time"], "2025-01-01T00:01:00Z");
+    assert_eq!(j[0]["pod"], "default/api");
+    assert_eq!(j[0]["identity"]["kind"], "irsa");
+    assert_eq!(j[0]["identity"]["roleArn"], "arn:aws:iam::123456789012:role/s3-reader");
+    assert_eq!(j[0]["allowed"], false);
+    assert!(j[0]["message"].as_str().unwrap().starts_with("AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/s3-reader/api"));
+}

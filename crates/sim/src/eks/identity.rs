@@ -16,7 +16,7 @@ use crate::iam;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum PodCredentials {
     /// IAM roles for service accounts: `AssumeRoleWithWebIdentity`.
     Irsa { role_arn: String, service_account: String },
