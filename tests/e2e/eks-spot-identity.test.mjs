@@ -98,7 +98,7 @@ test('the IRSA lesson draws each pod call to IAM with the identity it ran as', a
   assert.equal(denied.length, 2);
   assert.ok(denied.every((c) => c.note === 's3:PutObject as IRSA reports-reader'));
   assert.ok(objects(s, 'call-allowed').some((c) => c.id.startsWith('uploader-') && c.note === 's3:PutObject as Pod Identity reports-writer'));
-  assert.ok(s.scene.texts.some((t) => t.text.includes('denied as IRSA reports-reader')), 'the newest verdict is in the IAM box');
+  assert.ok(s.scene.texts.some((t) => t.text.includes('denied IRSA reports-reader') || t.text.includes('denied as IRSA reports-reader')), 'the newest verdict is in the IAM box');
   const rows = await page.$$eval('#eks-events li', (r) => r.map((x) => [x.dataset.reason, x.innerText]));
   const denial = rows.find(([r]) => r === 'AccessDenied');
   assert.ok(denial, rows.map((r) => r[0]).join(','));

@@ -5,7 +5,7 @@
 
 use crate::eks_cards::Cx;
 use crate::layout::GAP;
-use crate::scene::{fit_parts, text_width, Align, Dash, Rect, Scene};
+use crate::scene::{first_fit, text_width, Align, Dash, Rect, Scene};
 use stevedore_sim::eks::identity::PodCredentials;
 use stevedore_sim::eks::run::EksRun;
 
@@ -60,7 +60,7 @@ pub fn box_w(cx: &Cx) -> f64 {
     if !cx.p.identity.has_calls {
         return 0.0;
     }
-    (cx.v.width * 0.3).clamp(text_width("IAM", cx.ty.body) + 4.0 * GAP, 520.0)
+    (cx.v.width * 0.4).clamp(text_width("IAM", cx.ty.body) + 4.0 * GAP, 640.0)
 }
 
 /// The IAM box in `r`; returns it for the call lines.
@@ -76,7 +76,9 @@ pub fn draw_box(cx: &Cx, r: Rect, scene: &mut Scene) -> Option<Rect> {
     let (ok, denied) = (calls.iter().filter(|x| x.allowed).count(), calls.iter().filter(|x| !x.allowed).count());
     let latest = calls.first().map(|x| format!("{} {} as {}", x.action, if x.allowed { "allowed" } else { "denied" }, x.identity)).unwrap_or_default();
     let counts = format!("{ok} allowed · {denied} denied");
-    let words = if calls.is_empty() { fit_parts(&["pods' AWS calls"], r.w - title_w - 3.0 * GAP, ty.small) } else { fit_parts(&[&latest, &counts], r.w - title_w - 3.0 * GAP, ty.small) };
+    let short = calls.first().map(|x| format!("{} {}", if x.allowed { "allowed" } else { "denied" }, x.identity)).unwrap_or_default();
+    let candidates = if calls.is_empty() { vec!["pods' AWS calls".to_string()] } else { vec![format!("{latest} · {counts}"), latest, short, counts.clone()] };
+    let words = first_fit(&candidates, r.w - title_w - 3.0 * GAP, ty.small);
     scene.text(r.x + 2.0 * GAP + title_w, r.y + ty.body + 4.0, words, ty.small, if calls.first().is_some_and(|x| !x.allowed) { c.unhealthy } else { c.muted_text }, Align::Left, false);
     scene.object("iam", "IAM", r, counts);
     Some(r)

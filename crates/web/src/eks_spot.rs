@@ -3,7 +3,7 @@
 
 use crate::eks_cards::Cx;
 use crate::layout::GAP;
-use crate::scene::{fit_parts, Align, Dash, Scene};
+use crate::scene::{first_fit, Align, Dash, Scene};
 use stevedore_sim::eks::run::EksRun;
 
 /// (node name, sim second EC2 reclaims it) for nodes with a notice still in the cluster.
@@ -20,9 +20,13 @@ pub fn draw(cx: &Cx, scene: &mut Scene) {
     for (name, at) in &cx.p.spot_notices {
         let Some(r) = scene.objects.iter().find(|o| o.kind == "node" && o.id == *name).map(|o| o.r) else { continue };
         scene.frame(r, cx.c.unhealthy, cx.line, Dash::Dashed, 5.0);
-        let words = fit_parts(&["Spot notice", "cordoned", &format!("reclaimed in {}", left(at - cx.p.at_s))], r.w - 2.0 * GAP, cx.ty.small);
-        // In the card's free area, under its title row.
-        scene.text(r.x + r.w / 2.0, r.y + 2.0 * cx.ty.small + 18.0, words, cx.ty.small, cx.c.unhealthy, Align::Centre, true);
+        // The time left first: it is what the room watches.
+        let t = format!("reclaimed in {}", left(at - cx.p.at_s));
+        let candidates = [format!("Spot notice · cordoned · {t}"), format!("Spot notice · {t}"), t.clone(), "Spot notice".to_string()];
+        let size = if first_fit(&candidates[1..3], r.w - 2.0 * GAP, cx.ty.body).is_empty() { cx.ty.small } else { cx.ty.body };
+        let words = first_fit(&candidates, r.w - 2.0 * GAP, size);
+        // In the card's free area, under its title row (a scaled card's title is up to 1.5× small).
+        scene.text(r.x + r.w / 2.0, r.y + 1.5 * cx.ty.small + size + 16.0, words, size, cx.c.unhealthy, Align::Centre, true);
         scene.object("spot-notice", name.clone(), r, format!("reclaimed in {}", left(at - cx.p.at_s)));
     }
 }
