@@ -18,7 +18,9 @@ cd "$(dirname "$0")/.."
 # Raised to 925 KiB for 914 KiB measured once the app stepped the EKS engine (its DaemonSet,
 # Job, CronJob, HPA, Fargate and Cluster Autoscaler controllers now reach the wasm) and drew
 # Services and events: the cut is loading EKS as its own module on demand (issue 13).
-BUDGET_KIB=925
+# Raised to 940 KiB for 932 KiB measured: EKS Spot interruptions and pod identity (issue 15:
+# IRSA / Pod Identity / node role, the IAM calls and Spot notices drawn) and their two lessons.
+BUDGET_KIB=940
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
