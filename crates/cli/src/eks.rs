@@ -49,6 +49,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let mut out = output::list(&r, start);
             if explain {
                 out["explanations"] = r.decisions.iter().map(|d| output::explain(&r, d)).collect();
+                out["awsCalls"] = stevedore_sim::eks::identity::calls_json(&r.aws_calls, start);
             }
             println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)

@@ -83,3 +83,16 @@ fn manifest_errors_print_paths() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("$[0].spec.containers[0].resources.requests.memory: \"1GB\""), "{text}");
 }
+
+#[test]
+fn run_explain_lists_pods_aws_calls_with_their_identity() {
+    let lesson = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/eks-scenarios/eks-irsa-vs-task-role.yaml");
+    let out = stevedore(&["run", lesson, "--explain", "--until", "3m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let calls = v["awsCalls"].as_array().unwrap();
+    assert_eq!(calls.len(), 6, "2 reads, 1 upload, 2 denied writes, 1 call with no credentials");
+    let kinds: Vec<&str> = calls.iter().map(|c| c["identity"]["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["irsa", "irsa", "podIdentity", "irsa", "irsa", "none"]);
+    assert_eq!(calls.iter().filter(|c| c["allowed"] == true).count(), 3);
+}

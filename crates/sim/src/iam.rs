@@ -71,6 +71,10 @@ pub fn managed_policy(arn: &str) -> Option<&'static [&'static str]> {
         "AmazonDynamoDBFullAccess" => &["dynamodb:*"],
         "SecretsManagerReadWrite" => &["secretsmanager:*"],
         "AmazonSSMReadOnlyAccess" => &["ssm:Describe*", "ssm:Get*", "ssm:List*"],
+        // An EKS node's instance role (eksctl attaches these three by default).
+        "AmazonEKSWorkerNodePolicy" => &["ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications", "ec2:DescribeVpcs", "eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"],
+        "AmazonEKS_CNI_Policy" => &["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes", "ec2:DescribeSubnets", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses", "ec2:CreateTags"],
+        "AmazonEC2ContainerRegistryReadOnly" => &["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings"],
         _ => return None,
     })
 }

@@ -212,6 +212,9 @@ pub struct EksPicture {
     /// `1.32`: the Kubernetes minor the model pins.
     pub kubernetes: String,
     pub at_s: i64,
+    /// Pods' AWS calls (`eks_identity`) and Spot nodes under notice (`eks_spot`).
+    pub identity: crate::eks_identity::IdentityView,
+    pub spot_notices: Vec<(String, i64)>,
 }
 
 /// A loaded manifest and the picture at the current sim second.
@@ -393,6 +396,8 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
     }
     objects::fill(&mut p, run);
     lbs::fill(&mut p, run);
+    p.identity = crate::eks_identity::view(run, !m.aws_calls.is_empty());
+    p.spot_notices = crate::eks_spot::notices(run);
     let mut zone_names: Vec<String> = m.cluster.iter().flat_map(|c| &c.availability_zones).cloned().collect();
     for n in &p.nodes {
         if !zone_names.contains(&n.zone) {
@@ -401,7 +406,7 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
     }
     zone_names.sort();
     for z in zone_names {
-        let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z).collect();
+        let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z && !run.removed_nodes.contains_key(&i)).collect();
         members.sort_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group), p.nodes[i].name.clone()));
         let cidr = members.first().map(|&i| zone_cidr(&p.nodes[i].internal_ip)).unwrap_or_default();
         p.zones.push(ZoneView { name: z, cidr, nodes: members });

@@ -33,7 +33,8 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
     let mut y = region.y + ty.body + 10.0;
 
     // The control plane: one box, run by AWS in its own account, outside the customer's VPC.
-    let cp = Rect { x: region.x + GAP, y, w: region.w - 2.0 * GAP, h: ty.body + 14.0 };
+    let iam_w = crate::eks_identity::box_w(&cx);
+    let cp = Rect { x: region.x + GAP, y, w: region.w - 2.0 * GAP - if iam_w > 0.0 { iam_w + GAP } else { 0.0 }, h: ty.body + 14.0 };
     scene.rect(cp, c.subnet, Some(c.alb), 5.0);
     let title = "EKS control plane (AWS-managed)";
     let title_w = crate::scene::text_width(title, ty.body);
@@ -41,6 +42,7 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
     let details = fit_parts(&[&format!("cluster {}", p.cluster), "API server, etcd, scheduler", &format!("Kubernetes {}", p.kubernetes)], cp.w - title_w - 4.0 * GAP, ty.small);
     scene.text(cp.x + 2.0 * GAP + title_w + GAP, cp.y + ty.body + 4.0, details, ty.small, c.muted_text, Align::Left, false);
     scene.object("control-plane", p.cluster.clone(), cp, title);
+    let iam = crate::eks_identity::draw_box(&cx, Rect { x: cp.right() + GAP, w: iam_w, ..cp }, &mut scene);
     y = cp.bottom() + GAP;
 
     let vpc = Rect { x: region.x + GAP, y, w: region.w - 2.0 * GAP, h: region.bottom() - y - GAP };
@@ -78,6 +80,8 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
     if p.zones.is_empty() {
         scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
     }
+    crate::eks_spot::draw(&cx, &mut scene);
+    crate::eks_identity::draw_calls(&cx, iam, &mut scene);
     legend(&cx, Rect { x: 0.0, y: v.height - legend_h, w: v.width, h: legend_h }, &mut scene);
     scene
 }

@@ -14,6 +14,8 @@ mod edges;
 mod editor;
 mod eks_adapter;
 mod eks_cards;
+mod eks_identity;
+mod eks_spot;
 mod eks_services;
 mod eks_load_balancers;
 mod eks_inspector;

@@ -43,6 +43,8 @@ pub const BUILT_IN: &[BuiltIn] = &[
 pub const EKS_BUILT_IN: &[BuiltIn] = &[
     BuiltIn { id: "eks-same-web-app", title: "EKS: The same web app on ECS and on EKS", json: include_str!("../../../www/eks-scenarios/eks-same-web-app.yaml") },
     BuiltIn { id: "eks-alb-instance-vs-ip", title: "EKS: ALB Ingress: instance vs ip targets", json: include_str!("../../../www/eks-scenarios/eks-alb-instance-vs-ip.yaml") },
+    BuiltIn { id: "eks-spot-pdb", title: "EKS: A Spot node drained under a PodDisruptionBudget", json: include_str!("../../../www/eks-scenarios/eks-spot-pdb.yaml") },
+    BuiltIn { id: "eks-irsa-vs-task-role", title: "EKS: IRSA vs task role", json: include_str!("../../../www/eks-scenarios/eks-irsa-vs-task-role.yaml") },
 ];
 
 /// Every lesson the picker lists, ECS first.

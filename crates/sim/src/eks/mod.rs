@@ -10,6 +10,7 @@ pub mod fargate;
 pub mod fenceposts;
 pub mod hpa;
 pub mod hpa_json;
+pub mod identity;
 pub mod job_json;
 pub mod karpenter;
 pub mod kubectl;

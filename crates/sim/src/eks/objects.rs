@@ -141,6 +141,10 @@ pub struct PodSpec {
     pub readiness: Option<Probe>,
     /// `terminationGracePeriodSeconds`; None ⇒ the API default, 30.
     pub termination_grace_s: Option<i64>,
+    /// `serviceAccountName`; empty ⇒ the namespace's `default` ServiceAccount.
+    pub service_account: String,
+    /// `hostNetwork`: the pod shares the node's network (IMDS is one hop away).
+    pub host_network: bool,
 }
 
 /// A probe's timing (`initialDelaySeconds`, `periodSeconds`, `successThreshold`), with the API

@@ -156,8 +156,8 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, r
 /// The run as `kubectl get nodes,pods,events -A -o json` would print it.
 pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let created = format_iso(start_unix_s);
-    // A Fargate node leaves the cluster with its one pod.
-    let mut items: Vec<Value> = r.state.nodes.iter().filter(|n| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0)).map(|n| node_json(&n.node, &created)).collect();
+    // A Fargate node leaves the cluster with its one pod; a reclaimed Spot node is deleted.
+    let mut items: Vec<Value> = r.state.nodes.iter().enumerate().filter(|(i, n)| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0) && !r.removed_nodes.contains_key(i)).map(|(_, n)| node_json(&n.node, &created)).collect();
     let mut app_index = 0;
     let mut pods = Vec::new();
     let now = r.until_s;

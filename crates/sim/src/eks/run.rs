@@ -55,6 +55,12 @@ pub struct EksRun {
     pub gates: std::collections::BTreeMap<(String, String), (String, bool)>,
     /// The pods `ip` targets were registered for: engine pod id → (namespace, name).
     pub target_pods: std::collections::BTreeMap<usize, (String, String)>,
+    /// Nodes EC2 took back (Spot), by index: gone from the cluster.
+    pub removed_nodes: std::collections::BTreeMap<usize, i64>,
+    /// Nodes under a Spot interruption notice → when EC2 reclaims them.
+    pub spot_notices: std::collections::BTreeMap<usize, i64>,
+    /// Pods' AWS calls with their identity and verdict, oldest first.
+    pub aws_calls: Vec<super::engine::aws_calls::CallRecord>,
 }
 
 impl EksRun {
@@ -82,6 +88,9 @@ impl EksRun {
             lbc: e.lbc.clone(),
             gates: gates(e),
             target_pods: target_pods(e),
+            removed_nodes: e.spot.removed.clone(),
+            spot_notices: e.spot.reclaim_at.clone(),
+            aws_calls: e.calls.log.clone(),
         }
     }
 
@@ -116,6 +125,9 @@ impl EksRun {
             lbc: e.lbc,
             gates,
             target_pods,
+            removed_nodes: e.spot.removed,
+            spot_notices: e.spot.reclaim_at,
+            aws_calls: e.calls.log,
         }
     }
 

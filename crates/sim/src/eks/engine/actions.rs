@@ -104,7 +104,7 @@ impl Engine {
         }
     }
 
-    fn drain_start(&mut self, n: usize, ignore_daemonsets: bool, force: bool, grace_s: Option<i64>) -> Result<(), String> {
+    pub(super) fn drain_start(&mut self, n: usize, ignore_daemonsets: bool, force: bool, grace_s: Option<i64>) -> Result<(), String> {
         let name = self.state.nodes[n].node.name.clone();
         self.set_unschedulable(n, true);
         self.drain_log.push((self.now, format!("node/{name} cordoned")));

@@ -100,6 +100,9 @@ impl Engine {
     /// Whether DaemonSet `k` should run on node `i` (nodeShouldRunDaemonPod: node affinity and
     /// selector, then NoSchedule / NoExecute taints the pod does not tolerate).
     fn ds_should_run(&self, k: usize, i: usize) -> bool {
+        if self.node_removed(i) {
+            return false;
+        }
         let c = &self.daemon_sets[k];
         let node = &self.state.nodes[i].node;
         let probe = PodInfo::new(String::new(), c.ds.namespace.clone(), c.ds.template.labels.clone(), Arc::new(c.ds.template.spec.clone()), None);

@@ -181,6 +181,7 @@ impl Engine {
             ready_images = ready_images.max(done);
         }
         self.pods[id].pulled = pulled;
+        self.identity_bound(id);
         let started = ready_images + START_S;
         let probe = spec.readiness.map_or(0, |p| p.initial_delay_s + (p.success_threshold - 1) * p.period_s);
         self.pods[id].started_at = Some(started);
@@ -238,7 +239,7 @@ impl Engine {
         self.at(now + exit, Ev::Gone(id));
     }
 
-    fn gone(&mut self, id: usize) {
+    pub(super) fn gone(&mut self, id: usize) {
         let p = &mut self.pods[id];
         if p.gone_at.is_some() {
             return;
@@ -273,6 +274,8 @@ impl Engine {
             Ev::FargateReady(id) => self.fargate_ready(id),
             Ev::CaScan => self.ca_scan(),
             Ev::NodeJoin(g) => self.ca_node_join(g),
+            Ev::SpotReclaim(n) => self.spot_reclaim(n),
+            Ev::SpotJoin(k) => self.spot_join(k),
         }
     }
 

@@ -6,6 +6,8 @@
 //! instant, so a run is the same however `advance_within` slices it.
 
 mod actions;
+pub mod aws_calls;
+pub mod spot;
 pub mod daemonset_ctl;
 pub mod job_ctl;
 pub mod cronjob_ctl;
@@ -66,6 +68,10 @@ enum Ev {
     CaScan,
     /// A scaled-up node group's new node is Ready.
     NodeJoin(usize),
+    /// EC2 takes a Spot node back, two minutes after its notice (`spot.rs`).
+    SpotReclaim(usize),
+    /// A Spot node's replacement is Ready (`spot.rs`).
+    SpotJoin(usize),
 }
 
 /// One `kubectl drain` in progress.
@@ -125,6 +131,14 @@ pub struct Engine {
     aws: Option<crate::substrate::Aws>,
     /// The AWS Load Balancer Controller's ALBs/NLBs and their targets (`lbc_ctl`), if any.
     pub lbc: Option<lbc_ctl::Lbc>,
+    /// Spot interruptions and the nodes EC2 took back (`spot.rs`).
+    pub spot: spot::Spot,
+    /// Pods' identities and AWS calls (`aws_calls.rs`).
+    pub calls: aws_calls::Calls,
+    /// The eksctl cluster, for Spot replacements.
+    spot_cluster: Option<super::objects::ClusterConfig>,
+    /// The run's start (Unix seconds), for event wording.
+    start_unix_s: i64,
 }
 
 impl Engine {
@@ -180,6 +194,10 @@ impl Engine {
             aws: fargate_nodes::cluster_aws_after_nodes(m),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
             lbc: None,
+            spot: spot::Spot::new(m),
+            calls: aws_calls::Calls::new(m),
+            spot_cluster: m.cluster.clone(),
+            start_unix_s: m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600),
         };
         let region = m.cluster.as_ref().map_or("us-east-1", |c| c.region.as_str());
         e.lbc = lbc_ctl::Lbc::new(super::lbc::build(m, &e.services, region), m.ingresses.clone());
@@ -271,6 +289,9 @@ impl Engine {
         if let Some(x) = self.lbc_next_change() {
             take(x);
         }
+        for x in [self.spot.next_at(), self.calls.next_at()].into_iter().flatten() {
+            take(x.max(self.now));
+        }
         next
     }
 
@@ -292,6 +313,9 @@ impl Engine {
                 let t = self.timeline[self.next_entry].clone();
                 self.next_entry += 1;
                 self.apply(&t);
+                worked = true;
+            }
+            if self.spot_due() | self.calls_due() {
                 worked = true;
             }
             for k in 0..self.rollouts.len() {

@@ -2,6 +2,7 @@
 //! A YAML stream of `---`-separated documents or a JSON array; each document has `apiVersion`
 //! and `kind`. Every error is collected with its path (`$[3].spec…`); nothing panics.
 
+pub mod aws_actions;
 pub mod cluster;
 pub mod cluster_autoscaler;
 pub mod cronjob;
@@ -9,6 +10,7 @@ pub mod daemonset;
 pub mod fargate_profile;
 pub mod hpa;
 pub mod ingress;
+pub mod identity;
 pub mod job;
 pub mod karpenter;
 pub mod lb_annotations;
@@ -60,6 +62,12 @@ pub struct Manifest {
     /// Service (type LoadBalancer with `aws-load-balancer-type: external` or
     /// `loadBalancerClass: service.k8s.aws/nlb`), else None.
     pub service_lbs: Vec<Option<lb_annotations::LbOptions>>,
+    /// ServiceAccounts, eksctl `iam`, node roles and the Scenario's `roles` (eks::identity).
+    pub identity: identity::Identity,
+    /// The Scenario timeline's `SpotInterruption` entries (engine::spot).
+    pub spot_notices: Vec<aws_actions::SpotNotice>,
+    /// The Scenario timeline's `CallAwsApi` entries (engine::aws_calls).
+    pub aws_calls: Vec<aws_actions::AwsCall>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -69,6 +77,7 @@ const KINDS: &[(&str, &str)] = &[
     ("v1", "Namespace"),
     ("v1", "Service"),
     ("networking.k8s.io/v1", "Ingress"),
+    ("v1", "ServiceAccount"),
     ("apps/v1", "Deployment"),
     ("apps/v1", "DaemonSet"),
     ("apps/v1", "ReplicaSet"),
@@ -170,10 +179,17 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             if m.cluster.is_some() {
                 e.push(path, "a file may hold one ClusterConfig");
             }
-            m.cluster = Some(cluster::cluster_config(doc, path, e));
+            let c = cluster::cluster_config(doc, path, e);
+            identity::cluster_identity(doc, path, &c.name, &mut m.identity, e);
+            m.cluster = Some(c);
             m.fargate_profiles = fargate_profile::profiles(doc, path, e);
         }
-        "Scenario" => m.scenario = Some(scenario(doc, path, e)),
+        "Scenario" => {
+            m.scenario = Some(scenario(doc, path, e));
+            let (sp, s) = read::object(doc, "spec", path, &mut Errors::default()).unwrap_or_else(|| (key_path(path, "spec"), doc));
+            m.identity.roles.extend(identity::roles(s, &sp, e));
+            (m.spot_notices, m.aws_calls) = aws_actions::aws_actions(s, &sp, e);
+        }
         "NodePool" | "EC2NodeClass" => {
             let (n, e2) = name();
             e.list.extend(e2.list);
@@ -201,6 +217,14 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             }
             let namespace = read::string(meta, "namespace", &mp, e).unwrap_or_else(|| "default".into());
             let labels = read::string_map(meta, "labels", &mp, e);
+            if kind == "ServiceAccount" {
+                let sa = identity::service_account(meta, &mp, n, namespace, e);
+                if m.identity.service_accounts.iter().any(|o| o.name == sa.name && o.namespace == sa.namespace) {
+                    e.push(path, format!("serviceaccounts {:?} already exists in namespace {:?}", sa.name, sa.namespace));
+                }
+                m.identity.service_accounts.push(sa);
+                return;
+            }
             let spec = read::object(doc, "spec", path, e);
             match kind.as_str() {
                 "Namespace" => m.namespaces.push(Namespace { name: n, labels }),

@@ -42,6 +42,8 @@ pub fn pod_spec(v: &Value, path: &str, e: &mut Errors) -> PodSpec {
         overhead,
         readiness: readiness(v, path, e),
         termination_grace_s: read::int(v, "terminationGracePeriodSeconds", path, 0, i32::MAX as i64, e),
+        service_account: read::string(v, "serviceAccountName", path, e).unwrap_or_default(),
+        host_network: read::boolean(v, "hostNetwork", path, e).unwrap_or(false),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::Errors;
 use serde_json::Value;
 
 /// The timeline actions other than kubectl words.
-pub const ACTIONS: &str = "`SetPodUsage`";
+pub const ACTIONS: &str = "`SetPodUsage`, `SpotInterruption`, `CallAwsApi`";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodUsage {
@@ -29,6 +29,9 @@ pub fn pod_usage(s: &Value, sp: &str, e: &mut Errors) -> Vec<PodUsage> {
     for (j, item) in items.iter().enumerate() {
         let p = format!("{}.timeline[{j}]", sp);
         let Some(action) = read::field(item, "action") else { continue };
+        if action.as_str().is_some_and(|a| super::aws_actions::ACTIONS.contains(&a)) {
+            continue; // read by `aws_actions`
+        }
         if action.as_str() != Some("SetPodUsage") {
             e.push(key_path(&p, "action"), format!("{action} is not an action; actions are {ACTIONS} (or give `kubectl` words)"));
             continue;

@@ -1,0 +1,183 @@
+//! Spot interruptions of node-group nodes (eks-semantics §9). EC2 gives a Spot instance a
+//! two-minute notice (`substrate::ec2::SPOT_NOTICE_MS`, as for ECS), then takes it back.
+//! A managed node group runs Spot with Capacity Rebalancing on: on the notice EKS launches a
+//! replacement and cordons and drains the node (best effort: evictions go through the
+//! Eviction API, so PodDisruptionBudgets are respected, retried every 5 s as `drain` does).
+//! At two minutes the instance is terminated whether or not the drain finished: pods still
+//! there are killed and the Node object is removed. A self-managed group has no such handler
+//! (that is AWS Node Termination Handler's job): nothing is drained, and its Auto Scaling
+//! group launches the replacement once the instance is gone.
+//!
+//! Our choices: the replacement is the group's first instance type in the interrupted node's
+//! zone and joins Ready `node_scaling::LAUNCH_S` after it is asked for; a removed node keeps its
+//! index (tainted, unschedulable, no allocatable) but leaves the `List` and every controller.
+
+use super::{Engine, Ev, Owner};
+use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
+use crate::eks::manifest::aws_actions::SpotNotice;
+use crate::eks::nodes::node_group_nodes;
+use crate::eks::objects::{Effect, NodeGroup, Resources, Taint};
+use crate::eks::run::random_suffix;
+use crate::eks::scheduler::state::PodInfo;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const NOTICE_S: i64 = (crate::substrate::ec2::SPOT_NOTICE_MS / 1000) as i64;
+pub const CAPACITY_TYPE_LABEL: &str = "eks.amazonaws.com/capacityType";
+
+#[derive(Debug, Clone, Default)]
+pub struct Spot {
+    notices: Vec<SpotNotice>,
+    next: usize,
+    /// Node index → when EC2 reclaimed it.
+    pub removed: BTreeMap<usize, i64>,
+    /// Node index → when EC2 will reclaim it (notice given).
+    pub reclaim_at: BTreeMap<usize, i64>,
+    /// Replacement launches asked for: (node group, zone).
+    launches: Vec<(NodeGroup, String)>,
+}
+
+impl Spot {
+    pub fn new(m: &crate::eks::manifest::Manifest) -> Spot {
+        Spot { notices: m.spot_notices.clone(), ..Spot::default() }
+    }
+
+    pub fn next_at(&self) -> Option<i64> {
+        self.notices.get(self.next).map(|n| n.at_s)
+    }
+}
+
+impl Engine {
+    /// Whether EC2 took node `i` back (it left the cluster).
+    pub fn node_removed(&self, i: usize) -> bool {
+        self.spot.removed.contains_key(&i)
+    }
+
+    /// The `SpotInterruption` entries due now.
+    pub(super) fn spot_due(&mut self) -> bool {
+        let mut worked = false;
+        while let Some(n) = self.spot.notices.get(self.spot.next).filter(|n| n.at_s <= self.now).cloned() {
+            self.spot.next += 1;
+            worked = true;
+            if let Err(m) = self.spot_notice(&n) {
+                self.timeline_errors.push(format!("{}: at {}s: SpotInterruption: {m}", n.path, n.at_s));
+            }
+        }
+        worked
+    }
+
+    fn spot_notice(&mut self, n: &SpotNotice) -> Result<(), String> {
+        let live = |e: &Engine, i: usize| !e.node_removed(i) && !e.spot.reclaim_at.contains_key(&i);
+        let node = match &n.node {
+            Some(name) => self.state.nodes.iter().position(|x| x.node.name == *name).filter(|i| !self.node_removed(*i)).ok_or_else(|| format!("nodes {name:?} not found"))?,
+            None => (0..self.state.nodes.len())
+                .filter(|&i| live(self, i) && self.is_spot(i) && n.node_selector.iter().all(|(k, v)| self.state.nodes[i].node.labels.get(k) == Some(v)))
+                .min_by(|a, b| self.state.nodes[*a].node.name.cmp(&self.state.nodes[*b].node.name))
+                .ok_or("no Spot node matches nodeSelector")?,
+        };
+        if !self.is_spot(node) {
+            return Err(format!("node {:?} is not a Spot instance (its node group does not set spot: true)", self.state.nodes[node].node.name));
+        }
+        if self.spot.reclaim_at.contains_key(&node) {
+            return Err(format!("node {:?} already had its interruption notice", self.state.nodes[node].node.name));
+        }
+        let now = self.now;
+        let at = now + NOTICE_S;
+        self.spot.reclaim_at.insert(node, at);
+        let group = self.group_of(node);
+        let name = self.state.nodes[node].node.name.clone();
+        let clock = crate::time::format_iso(self.start_unix_s() + at);
+        let managed = group.as_ref().is_some_and(|g| g.managed);
+        let msg = match &group {
+            Some(g) if g.managed => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; managed node group {}: replacement launched (Capacity Rebalancing), node cordoned and drained (PodDisruptionBudgets respected)", g.name),
+            Some(g) => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; self-managed node group {} has no termination handler: its pods are not drained", g.name),
+            None => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}"),
+        };
+        self.events.once(now, "Node", "", &name, "SpotInterruption", msg, true, "ec2");
+        self.at(at, Ev::SpotReclaim(node));
+        if managed {
+            if let Some(g) = group {
+                self.spot_launch(g, node, now);
+            }
+            let _ = self.drain_start(node, true, true, None);
+        }
+        Ok(())
+    }
+
+    fn is_spot(&self, i: usize) -> bool {
+        let n = &self.state.nodes[i].node;
+        n.labels.get(CAPACITY_TYPE_LABEL).is_some_and(|v| v == "SPOT") || self.group_of(i).is_some_and(|g| g.spot)
+    }
+
+    fn group_of(&self, i: usize) -> Option<NodeGroup> {
+        let g = &self.state.nodes[i].node.node_group;
+        self.spot_cluster.as_ref()?.node_groups.iter().find(|x| x.name == *g).cloned()
+    }
+
+    fn start_unix_s(&self) -> i64 {
+        self.start_unix_s
+    }
+
+    fn spot_launch(&mut self, g: NodeGroup, like: usize, now: i64) {
+        let zone = self.state.nodes[like].node.zone.clone();
+        self.spot.launches.push((g, zone));
+        let k = self.spot.launches.len() - 1;
+        self.at(now + super::node_scaling::LAUNCH_S, Ev::SpotJoin(k));
+    }
+
+    /// The replacement instance is Ready: it joins with aws-node and kube-proxy.
+    pub(super) fn spot_join(&mut self, k: usize) {
+        let Some((g, zone)) = self.spot.launches.get(k).cloned() else { return };
+        let Some(cluster) = self.spot_cluster.clone() else { return };
+        let one = NodeGroup { desired: 1, availability_zones: vec![zone], ..g };
+        let Some(aws) = self.aws.as_mut() else { return };
+        let Some(node) = node_group_nodes(&cluster, &one, aws).into_iter().next() else { return };
+        let name = node.name.clone();
+        let n = self.state.add_node(node);
+        for (ds, app, cpu) in SYSTEM_DAEMONSETS {
+            let pod = format!("{ds}-{}", random_suffix(&mut self.rng, 5));
+            let info = PodInfo::new(pod, "kube-system".into(), daemon_labels(app), Arc::new(daemon_pod_spec(ds, *cpu)), None);
+            let id = self.add_pod(info, Owner::DaemonSet(ds), None);
+            self.state.bind(self.pods[id].info.clone(), n);
+            let now = self.now;
+            let p = &mut self.pods[id];
+            (p.node, p.scheduled_at, p.started_at, p.ready_at) = (Some(n), Some(now), Some(now), Some(now));
+        }
+        self.events.once(self.now, "Node", "", &name, "RegisteredNode", format!("Node {name} event: Registered Node {name} in Controller"), false, "node-controller");
+        self.cluster_changed();
+    }
+
+    /// Two minutes on: EC2 terminates the instance. Pods still on it are killed at once (no
+    /// grace period: the machine is gone) and their controllers replace them.
+    pub(super) fn spot_reclaim(&mut self, node: usize) {
+        if self.node_removed(node) {
+            return;
+        }
+        let now = self.now;
+        let name = self.state.nodes[node].node.name.clone();
+        let on: Vec<usize> = (0..self.pods.len()).filter(|&i| self.pods[i].node == Some(node) && self.pods[i].gone_at.is_none()).collect();
+        for id in on {
+            let p = &self.pods[id];
+            let (ns, pod) = (p.info.namespace.clone(), p.info.name.clone());
+            if !p.daemon() {
+                self.events.once(now, "Pod", &ns, &pod, "NodeTerminated", format!("EC2 reclaimed Spot instance {name} before the pod left it: its containers were killed"), true, "ec2");
+            }
+            if self.pods[id].deleting_at.is_none() {
+                self.delete_pod(id, 0);
+            }
+            self.gone(id);
+        }
+        self.spot.removed.insert(node, now);
+        let ni = &mut self.state.nodes[node].node;
+        ni.unschedulable = true;
+        ni.allocatable = Resources::default();
+        ni.max_pods = 0;
+        ni.taints.push(Taint { key: "node.kubernetes.io/unreachable".into(), value: String::new(), effect: Effect::NoSchedule });
+        self.events.once(now, "Node", "", &name, "RemovingNode", format!("Node {name} event: Removing Node {name} from Controller"), false, "node-controller");
+        // A self-managed group's Auto Scaling group replaces the instance now that it is gone.
+        if let Some(g) = self.group_of(node).filter(|g| !g.managed) {
+            self.spot_launch(g, node, now);
+        }
+        self.cluster_changed();
+    }
+}

@@ -1,0 +1,88 @@
+//! The Scenario timeline's AWS actions, in the ECS timeline's `{at, action, input}` shape:
+//! `SpotInterruption` (EC2's two-minute notice for a Spot node:
+//! `{"node": "ip-10-0-1-5.ec2.internal"}` or `{"nodeSelector": {"eks.amazonaws.com/nodegroup": "spot"}}`)
+//! and `CallAwsApi` (pods' SDK calls: `{"selector": {"matchLabels": {"app": "web"}},
+//! "namespace": "default", "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key"}`,
+//! or `"pod": NAME` instead of `selector`), mirroring ECS's `CallAwsApi` (`service`/`task`).
+
+use super::read::{self, key_path};
+use crate::eks::selector::{label_selector, LabelSelector, Labels};
+use crate::error::Errors;
+use serde_json::Value;
+
+pub const ACTIONS: &[&str] = &["SpotInterruption", "CallAwsApi"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotNotice {
+    pub at_s: i64,
+    /// A node by name, else the first Spot node (name order) whose labels hold `node_selector`.
+    pub node: Option<String>,
+    pub node_selector: Labels,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwsCall {
+    pub at_s: i64,
+    pub namespace: String,
+    pub selector: Option<LabelSelector>,
+    pub pod: Option<String>,
+    pub action: String,
+    pub resource: String,
+    pub path: String,
+}
+
+/// Every `SpotInterruption` and `CallAwsApi` entry, each sorted by time (file order within one).
+pub fn aws_actions(s: &Value, sp: &str, e: &mut Errors) -> (Vec<SpotNotice>, Vec<AwsCall>) {
+    let (mut spot, mut calls) = (Vec::new(), Vec::new());
+    let Some(Value::Array(items)) = read::field(s, "timeline") else { return (spot, calls) };
+    for (j, item) in items.iter().enumerate() {
+        let p = format!("{sp}.timeline[{j}]");
+        let Some(action) = read::field(item, "action").and_then(Value::as_str).filter(|a| ACTIONS.contains(a)) else { continue };
+        if read::field(item, "kubectl").is_some() {
+            e.push(key_path(&p, "kubectl"), "an entry has `kubectl` or `action`, not both");
+        }
+        let at = read::string(item, "at", &p, e).and_then(|a| crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok());
+        if read::field(item, "at").is_none() {
+            e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");
+        }
+        let Some((ip, input)) = read::object(item, "input", &p, e) else {
+            if read::field(item, "input").is_none() {
+                let need = if action == "SpotInterruption" { "{node} or {nodeSelector}" } else { "{selector or pod, namespace, action, resource}" };
+                e.push(key_path(&p, "input"), format!("is required: {need}"));
+            }
+            continue;
+        };
+        if action == "SpotInterruption" {
+            let node = read::string(input, "node", &ip, e);
+            let node_selector = read::string_map(input, "nodeSelector", &ip, e);
+            if node.is_some() == read::field(input, "nodeSelector").is_some() {
+                e.push(key_path(&ip, "node"), "give `node` (a node name) or `nodeSelector` (node labels), one of them");
+            }
+            if let Some(at_s) = at {
+                spot.push(SpotNotice { at_s, node, node_selector, path: p });
+            }
+            continue;
+        }
+        let selector = label_selector(input, "selector", &ip, e);
+        let pod = read::string(input, "pod", &ip, e);
+        if read::field(input, "selector").is_some() == pod.is_some() {
+            e.push(key_path(&ip, "selector"), "give `selector` (a label selector: {matchLabels: {app: web}}) or `pod` (a pod name), one of them");
+        }
+        let namespace = read::string(input, "namespace", &ip, e).unwrap_or_else(|| "default".into());
+        let action_name = read::string(input, "action", &ip, e).unwrap_or_default();
+        if !action_name.split_once(':').is_some_and(|(svc, op)| !svc.is_empty() && !op.is_empty() && !action_name.contains(char::is_whitespace)) {
+            e.push(key_path(&ip, "action"), "is required: an IAM action, service:Operation (e.g. s3:GetObject)");
+        }
+        let resource = read::string(input, "resource", &ip, e).unwrap_or_default();
+        if resource != "*" && !resource.starts_with("arn:") {
+            e.push(key_path(&ip, "resource"), "is required: the resource's ARN (e.g. arn:aws:s3:::bucket/key) or *");
+        }
+        if let Some(at_s) = at {
+            calls.push(AwsCall { at_s, namespace, selector, pod, action: action_name, resource, path: p });
+        }
+    }
+    spot.sort_by_key(|x| x.at_s);
+    calls.sort_by_key(|x| x.at_s);
+    (spot, calls)
+}
