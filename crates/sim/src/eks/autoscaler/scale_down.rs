@@ -38,6 +38,10 @@ impl EvictionFacts {
     }
 }
 
+/// The taint CA puts on a node it is deleting (value: the Unix time it did so, effect
+/// NoSchedule); the scan leaves such nodes alone.
+pub const TO_BE_DELETED_TAINT: &str = "ToBeDeletedByClusterAutoscaler";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deletion {
     pub node: usize,
@@ -163,7 +167,7 @@ impl ScaleDown {
         let mut cursor = 0usize;
         let total = state.nodes.len();
         for (ni, n) in state.nodes.iter().enumerate() {
-            if node_group[ni].is_none() || n.node.unschedulable {
+            if node_group[ni].is_none() || n.node.unschedulable || n.node.taints.iter().any(|t| t.key == TO_BE_DELETED_TAINT) {
                 continue;
             }
             // Facts are asked only for pods on this node; the default flags count every pod

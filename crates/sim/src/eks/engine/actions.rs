@@ -184,7 +184,7 @@ impl Engine {
     }
 
     /// The Eviction API for one pod: Ok, or the refusal message.
-    fn evict(&self, id: usize) -> Result<(), &'static str> {
+    pub(super) fn evict(&self, id: usize) -> Result<(), &'static str> {
         let p = &self.pods[id];
         let budgets: Vec<(&PodDisruptionBudget, PdbStatus)> =
             self.pdbs.iter().filter(|b| b.namespace == p.info.namespace && b.selector.matches(&p.info.labels)).map(|b| (b, self.pdb_status(b))).collect();

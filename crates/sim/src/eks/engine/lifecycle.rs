@@ -148,6 +148,7 @@ impl Engine {
         for id in pool {
             self.retry_after_backoff(id);
         }
+        self.node_scaling_poke();
     }
 
     fn retry_after_backoff(&mut self, id: usize) {
@@ -276,6 +277,9 @@ impl Engine {
             Ev::NodeJoin(g) => self.ca_node_join(g),
             Ev::SpotReclaim(n) => self.spot_reclaim(n),
             Ev::SpotJoin(k) => self.spot_join(k),
+            Ev::CaDrain => self.ca_drain_tick_event(),
+            Ev::KarpenterScan => self.karpenter_scan(),
+            Ev::ClaimReady(k) => self.karpenter_claim_ready(k),
         }
     }
 

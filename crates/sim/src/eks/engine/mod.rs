@@ -18,6 +18,9 @@ pub mod fargate_nodes;
 pub mod hpa_sync;
 pub mod lbc_ctl;
 pub mod node_scaling;
+pub mod ca_scale_down;
+pub mod karpenter_engine;
+mod node_retire;
 mod lifecycle;
 mod queue;
 
@@ -72,6 +75,12 @@ enum Ev {
     SpotReclaim(usize),
     /// A Spot node's replacement is Ready (`spot.rs`).
     SpotJoin(usize),
+    /// Cluster Autoscaler's drains of nodes it scales down (`ca_scale_down.rs`).
+    CaDrain,
+    /// Karpenter's provisioning and disruption pass (`karpenter_engine.rs`).
+    KarpenterScan,
+    /// A NodeClaim's instance registered and its node is Ready.
+    ClaimReady(usize),
 }
 
 /// One `kubectl drain` in progress.
@@ -127,6 +136,8 @@ pub struct Engine {
     pub fargate: fargate_nodes::FargateNodes,
     /// Cluster Autoscaler, when the manifest has one.
     pub autoscaler: Option<node_scaling::Autoscaler>,
+    /// Karpenter, when the manifest has NodePools.
+    pub karpenter: Option<karpenter_engine::Karpenter>,
     /// The cluster's AWS (VPC books, instances) when nodes join mid-run (Fargate, CA).
     aws: Option<crate::substrate::Aws>,
     /// The AWS Load Balancer Controller's ALBs/NLBs and their targets (`lbc_ctl`), if any.
@@ -191,6 +202,7 @@ impl Engine {
             hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
             fargate: fargate_nodes::FargateNodes::new(m),
             autoscaler: node_scaling::Autoscaler::new(m),
+            karpenter: karpenter_engine::Karpenter::new(m),
             aws: fargate_nodes::cluster_aws_after_nodes(m),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
             lbc: None,
@@ -229,6 +241,8 @@ impl Engine {
         e.sync_cron_jobs();
         e.sync_jobs();
         e.hpa_start();
+        // Node scalers look at the cluster from their first tick (scale-down needs no trigger).
+        e.node_scaling_poke();
         e
     }
 

@@ -8,9 +8,11 @@
 //! Our choices: `LAUNCH_S` = 75 s (instance launch ≈ 45 s + bootstrap and kubelet Ready ≈ 30 s;
 //! AWS documents no figure). While a scale-up is in flight no other scale-up starts: CA counts
 //! upcoming nodes as capacity, and the pods it scaled up for are waiting for them.
-//! Scale-down (the unneeded scan) is not wired yet.
+//! A scan that adds no node runs scale-down (`ca_scale_down.rs`).
 
+use super::ca_scale_down::CaDrain;
 use super::{Engine, Ev, Owner};
+use crate::eks::autoscaler::scale_down::ScaleDown;
 use crate::eks::autoscaler::scale_up::scale_up;
 use crate::eks::autoscaler::{system_daemon_pods, GroupState, Options};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
@@ -32,9 +34,16 @@ pub struct Autoscaler {
     /// Nodes requested and not yet joined.
     in_flight: i64,
     /// A scan is on the agenda.
-    scan_due: bool,
+    pub(super) scan_due: bool,
     /// Nodes launched per group so far (zones round-robin from there).
     launched: Vec<i64>,
+    /// The scale-down scan's memory (unneeded since, cool-downs).
+    pub scale_down: ScaleDown,
+    /// Nodes being drained for deletion.
+    pub drains: Vec<CaDrain>,
+    pub(super) drain_tick_due: bool,
+    /// The Scenario's start (Unix seconds), for the deletion taint's value.
+    pub(super) start_unix: i64,
 }
 
 impl Autoscaler {
@@ -49,30 +58,52 @@ impl Autoscaler {
             .filter_map(|(i, g)| GroupState::new(&cluster, g, system_daemon_pods()).map(|s| (i, s)))
             .collect();
         let launched = groups.iter().map(|(i, _)| cluster.node_groups[*i].desired).collect();
-        Some(Autoscaler { opts, cluster, groups, in_flight: 0, scan_due: false, launched })
+        let start_unix = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
+        Some(Autoscaler { opts, cluster, groups, in_flight: 0, scan_due: false, launched, scale_down: ScaleDown::new(), drains: Vec::new(), drain_tick_due: false, start_unix })
+    }
+
+    fn every_s(&self) -> i64 {
+        (self.opts.scan_interval_ms / 1000).max(1) as i64
+    }
+
+    /// The first scan tick after `now` (scans run on multiples of `scanInterval`).
+    pub(super) fn next_tick(&self, now: i64) -> i64 {
+        (now / self.every_s() + 1) * self.every_s()
+    }
+
+    /// The first scan tick at or after `t`.
+    pub(super) fn tick_at_or_after(&self, t: i64) -> i64 {
+        let every = self.every_s();
+        (t + every - 1).div_euclid(every) * every
     }
 }
 
 impl Engine {
     /// A pod failed scheduling: CA looks at the next scan tick.
     pub(super) fn ca_pod_unschedulable(&mut self) {
-        let Some(ca) = self.autoscaler.as_mut() else { return };
-        if ca.scan_due || ca.in_flight > 0 {
-            return;
+        if self.karpenter.is_some() {
+            self.karpenter_poke();
         }
-        ca.scan_due = true;
-        let every = (ca.opts.scan_interval_ms / 1000).max(1) as i64;
-        let tick = (self.now / every + 1) * every;
-        self.at(tick, Ev::CaScan);
+        if self.autoscaler.as_ref().is_some_and(|c| c.in_flight == 0) {
+            self.ca_poke();
+        }
     }
 
+    /// One CA loop: scale-up for pending pods; when that adds nothing, scale-down.
     pub(super) fn ca_scan(&mut self) {
-        let now = self.now;
         let Some(ca) = self.autoscaler.as_mut() else { return };
         ca.scan_due = false;
         if ca.in_flight > 0 {
             return;
         }
+        if !self.ca_scale_up() {
+            self.ca_scale_down();
+        }
+    }
+
+    /// True when a group was scaled up.
+    fn ca_scale_up(&mut self) -> bool {
+        let now = self.now;
         let ids: Vec<usize> = (0..self.pods.len())
             .filter(|&i| {
                 let p = &self.pods[i];
@@ -80,7 +111,7 @@ impl Engine {
             })
             .collect();
         if ids.is_empty() {
-            return;
+            return false;
         }
         let pending: Vec<PodInfo> = ids.iter().map(|&i| self.pods[i].info.clone()).collect();
         let ca = self.autoscaler.as_mut().expect("checked above");
@@ -96,13 +127,15 @@ impl Engine {
                 None => self.events.repeatable(now, "ConfigMap", "kube-system", "cluster-autoscaler-status", ev.reason, ev.message.clone(), false, "cluster-autoscaler"),
             }
         }
-        let Some(up) = out.chosen else { return };
+        let Some(up) = out.chosen else { return false };
         let ca = self.autoscaler.as_mut().expect("checked above");
+        ca.scale_down.record_scale_up(now as u64 * 1000);
         ca.groups[up.group].1.target = up.to;
         ca.in_flight += up.to - up.from;
         for _ in up.from..up.to {
             self.at(now + LAUNCH_S, Ev::NodeJoin(up.group));
         }
+        true
     }
 
     /// A scaled-up group's instance is Ready: the node joins with its DaemonSet pods.
@@ -124,6 +157,16 @@ impl Engine {
         let cluster = ca.cluster.clone();
         let Some(aws) = self.aws.as_mut() else { return };
         let Some(node) = node_group_nodes(&cluster, &one, aws).into_iter().next() else { return };
+        self.join_node(node);
+        self.cluster_changed();
+        // Pods still pending once every new node is in: the next scan looks again.
+        if self.autoscaler.as_ref().is_some_and(|c| c.in_flight == 0) {
+            self.ca_pod_unschedulable();
+        }
+    }
+
+    /// A new EC2 node is Ready: it joins with aws-node and kube-proxy running on it.
+    pub(super) fn join_node(&mut self, node: crate::eks::nodes::Node) -> usize {
         let n = self.state.add_node(node);
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
             let name = format!("{ds}-{}", random_suffix(&mut self.rng, 5));
@@ -134,10 +177,6 @@ impl Engine {
             let p = &mut self.pods[id];
             (p.node, p.scheduled_at, p.started_at, p.ready_at) = (Some(n), Some(now), Some(now), Some(now));
         }
-        self.cluster_changed();
-        // Pods still pending once every new node is in: the next scan looks again.
-        if self.autoscaler.as_ref().is_some_and(|c| c.in_flight == 0) {
-            self.ca_pod_unschedulable();
-        }
+        n
     }
 }

@@ -157,6 +157,27 @@ impl ClusterState {
         self.nodes.len() - 1
     }
 
+    /// A node leaving the cluster (scaled down, its instance terminated). Pods still bound
+    /// there are forgotten with it; later nodes move down one index and bound pods follow, so
+    /// every index stays dense (O(nodes + pods), once per removal).
+    pub fn remove_node(&mut self, i: usize) -> Node {
+        let here: Vec<(String, String)> = self.pods.iter().filter(|p| p.node == i).map(|p| (p.pod.namespace.clone(), p.pod.name.clone())).collect();
+        for (ns, name) in here {
+            self.unbind(&ns, &name);
+        }
+        let gone = self.nodes.remove(i);
+        for p in &mut self.pods {
+            if p.node > i {
+                p.node -= 1;
+            }
+        }
+        for key in INDEXED_KEYS {
+            let ids = self.compute_domains(key);
+            self.topology.insert(key.to_string(), ids);
+        }
+        gone.node
+    }
+
     /// Every namespace carries `kubernetes.io/metadata.name` (set by the API server).
     pub fn add_namespace(&mut self, name: &str, mut labels: Labels) {
         labels.insert("kubernetes.io/metadata.name".into(), name.into());

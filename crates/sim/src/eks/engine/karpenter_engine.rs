@@ -1,0 +1,301 @@
+//! Karpenter on the engine's clock (eks-semantics §4.2; KARP concepts/nodepools.md,
+//! disruption.md), when the manifest has NodePools (the reader refuses a ClusterAutoscaler
+//! beside them). Pending pods are batched, bin-packed by `karpenter::provision` into
+//! NodeClaims of the cheapest offering that fits (within `spec.limits`), each launched as an
+//! EC2 instance through the cluster's `Aws`; the node registers labelled
+//! `karpenter.sh/nodepool` and `karpenter.sh/capacity-type`. `karpenter::disruption` then
+//! consolidates — empty nodes deleted, an underutilised node deleted or replaced by a
+//! cheaper one — within the pools' disruption budgets and after `consolidateAfter`: the node
+//! is tainted `karpenter.sh/disrupted:NoSchedule`, drained through the Eviction API
+//! (PodDisruptionBudgets honoured, a refusal retried each second), then its instance is
+//! terminated.
+//!
+//! Our timing choices (Karpenter documents none): pods are batched `BATCH_IDLE_S` after the
+//! last one went pending (`BATCH_IDLE_DURATION`, 1 s); a NodeClaim's node is Ready
+//! `REGISTER_S` after launch (CreateFleet ≈ 5 s, boot and kubelet Ready ≈ 40 s; faster than
+//! CA's 75 s as no Auto Scaling group sits in between). One disruption command at a time.
+
+use super::{Engine, Ev};
+use crate::eks::autoscaler::system_daemon_pods;
+use crate::eks::karpenter::disruption::{disrupt, Action, ClaimNode, PodFlags};
+use crate::eks::karpenter::instance_types::{offerings, Offering};
+use crate::eks::karpenter::provision::{node as claim_node, provision, NodeClaim};
+use crate::eks::karpenter::{NodePool, Reason, DISRUPTED_TAINT};
+use crate::eks::objects::{Effect, Taint};
+use crate::eks::run::random_suffix;
+use crate::eks::scheduler::state::PodInfo;
+use crate::substrate::ec2::private_dns_name;
+use crate::substrate::vpc::format_ip;
+
+pub const BATCH_IDLE_S: i64 = 1;
+pub const REGISTER_S: i64 = 45;
+
+/// One NodeClaim and the node it became.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub name: String,
+    pub pool: usize,
+    pub offering: Offering,
+    pub instance_types: Vec<&'static str>,
+    pub created_s: i64,
+    /// The node's name and address once launched (None: the launch failed, no address).
+    pub node_name: Option<String>,
+    pub ip: Option<u32>,
+    pub ready_s: Option<i64>,
+    /// Taint applied, draining.
+    pub deleting: Option<Reason>,
+    pub deleted_s: Option<i64>,
+    /// Pods it was launched for (engine ids), not counted pending again while it launches.
+    pub nominated: Vec<usize>,
+    /// The claim this one replaces (consolidation Replace): drained once this one is Ready.
+    pub replaces: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Karpenter {
+    pub pools: Vec<NodePool>,
+    offerings: Vec<Vec<Offering>>,
+    pub claims: Vec<Claim>,
+    zones: Vec<String>,
+    region: String,
+    start_unix: i64,
+    scan_at: Option<i64>,
+    drain_due: bool,
+}
+
+impl Karpenter {
+    pub fn new(m: &crate::eks::manifest::Manifest) -> Option<Karpenter> {
+        if m.node_pools.is_empty() {
+            return None;
+        }
+        let c = m.cluster.as_ref()?;
+        let zones: Vec<String> = if c.availability_zones.is_empty() { ["a", "b", "c"].iter().map(|s| format!("{}{s}", c.region)).collect() } else { c.availability_zones.clone() };
+        let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
+        let offerings = m.node_pools.iter().map(|p| offerings(p, &zones, seed)).collect();
+        let start_unix = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
+        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), zones, region: c.region.clone(), start_unix, scan_at: None, drain_due: false })
+    }
+
+    fn node_of(&self, state: &crate::eks::scheduler::state::ClusterState, k: usize) -> Option<usize> {
+        let name = self.claims[k].node_name.as_ref()?;
+        self.claims[k].ready_s?;
+        state.nodes.iter().position(|n| &n.node.name == name)
+    }
+}
+
+impl Engine {
+    /// Pods or nodes changed: Karpenter looks after its batch window.
+    pub(super) fn karpenter_poke(&mut self) {
+        let now = self.now;
+        self.karpenter_scan_at(now + BATCH_IDLE_S);
+    }
+
+    fn karpenter_scan_at(&mut self, t: i64) {
+        let Some(k) = self.karpenter.as_mut() else { return };
+        if k.scan_at.is_some_and(|s| s <= t && s >= self.now) {
+            return;
+        }
+        k.scan_at = Some(t);
+        self.at(t, Ev::KarpenterScan);
+    }
+
+    /// A node left the cluster: claims keep names, so nothing to renumber.
+    pub(super) fn karpenter_node_removed(&mut self, _i: usize) {}
+
+    /// Provisioning, then (if nothing was launched) one disruption pass.
+    pub(super) fn karpenter_scan(&mut self) {
+        let now = self.now;
+        let Some(k) = self.karpenter.as_mut() else { return };
+        if std::mem::take(&mut k.drain_due) {
+            self.karpenter_drain();
+        }
+        let Some(k) = self.karpenter.as_mut() else { return };
+        if k.scan_at != Some(now) {
+            return;
+        }
+        k.scan_at = None;
+        if !self.karpenter_provision() {
+            self.karpenter_disrupt();
+        }
+    }
+
+    fn karpenter_provision(&mut self) -> bool {
+        let now = self.now;
+        let Some(k) = self.karpenter.as_ref() else { return false };
+        let nominated: std::collections::BTreeSet<usize> = k.claims.iter().filter(|c| c.ready_s.is_none() && c.node_name.is_some()).flat_map(|c| c.nominated.iter().copied()).collect();
+        let ids: Vec<usize> = (0..self.pods.len())
+            .filter(|&i| {
+                let p = &self.pods[i];
+                p.node.is_none() && p.gone_at.is_none() && p.deleting_at.is_none() && !p.unowned && p.attempts > 0 && !nominated.contains(&i)
+            })
+            .collect();
+        if ids.is_empty() {
+            return false;
+        }
+        let pending: Vec<PodInfo> = ids.iter().map(|&i| self.pods[i].info.clone()).collect();
+        let usage: Vec<(i64, i64)> = (0..k.pools.len())
+            .map(|p| k.claims.iter().filter(|c| c.pool == p && c.deleted_s.is_none()).fold((0, 0), |a, c| (a.0 + c.offering.vcpus as i64 * 1000, a.1 + c.offering.capacity_memory)))
+            .collect();
+        let plan = provision(&pending, &k.pools, &k.offerings, &usage, &system_daemon_pods());
+        for (pi, why) in &plan.unschedulable {
+            let p = &self.pods[ids[*pi]].info;
+            let (ns, name) = (p.namespace.clone(), p.name.clone());
+            self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", why.clone(), true, "karpenter");
+        }
+        let launched = !plan.claims.is_empty();
+        for c in plan.claims {
+            let pods = c.pods.iter().map(|&i| ids[i]).collect();
+            self.karpenter_launch(c, pods, None);
+        }
+        launched
+    }
+
+    /// Creates the NodeClaim and launches its instance; the node is Ready `REGISTER_S` later.
+    fn karpenter_launch(&mut self, c: NodeClaim, pods: Vec<usize>, replaces: Option<usize>) -> usize {
+        let now = self.now;
+        let k = self.karpenter.as_mut().expect("karpenter present");
+        let pool = k.pools[c.pool].name.clone();
+        let name = format!("{pool}-{}", random_suffix(&mut self.rng, 5));
+        let zone = c.offering.zone.clone();
+        let (region, seed) = (k.region.clone(), format!("karpenter/{name}"));
+        let launched = self.aws.as_mut().and_then(|aws| {
+            let subnet = aws.subnet_in(&zone)?;
+            aws.launch_instance(&seed, c.offering.instance_type, subnet).map(|l| l.private_ip)
+        });
+        let node_name = launched.map(|ip| private_dns_name(ip, &region));
+        for &id in &pods {
+            let (ns, pn) = (self.pods[id].info.namespace.clone(), self.pods[id].info.name.clone());
+            self.events.once(now, "Pod", &ns, &pn, "Nominated", format!("Pod should schedule on: nodeclaim/{name}"), false, "karpenter");
+        }
+        let k = self.karpenter.as_mut().expect("karpenter present");
+        let idx = k.claims.len();
+        k.claims.push(Claim { name, pool: c.pool, offering: c.offering, instance_types: c.instance_types, created_s: now, node_name, ip: launched, ready_s: None, deleting: None, deleted_s: None, nominated: pods, replaces });
+        if launched.is_some() {
+            self.at(now + REGISTER_S, Ev::ClaimReady(idx));
+        }
+        idx
+    }
+
+    /// The claim's node registered and is Ready: it joins; a replacement's old node drains.
+    pub(super) fn karpenter_claim_ready(&mut self, idx: usize) {
+        let now = self.now;
+        let Some(k) = self.karpenter.as_mut() else { return };
+        let c = &mut k.claims[idx];
+        let (Some(name), Some(ip)) = (c.node_name.clone(), c.ip) else { return };
+        c.ready_s = Some(now);
+        let node = claim_node(&NodeClaim { pool: c.pool, offering: c.offering.clone(), instance_types: c.instance_types.clone(), pods: Vec::new() }, &k.pools[c.pool], &name, &format_ip(ip));
+        let replaces = c.replaces;
+        self.join_node(node);
+        if let Some(old) = replaces {
+            self.karpenter_start_delete(old, Reason::Underutilized);
+        }
+        self.cluster_changed();
+    }
+
+    fn karpenter_disrupt(&mut self) {
+        let now = self.now;
+        let Some(k) = self.karpenter.as_ref() else { return };
+        // One command at a time: nothing new while a node drains or a replacement launches.
+        if k.claims.iter().any(|c| c.deleted_s.is_none() && (c.deleting.is_some() || (c.replaces.is_some() && c.ready_s.is_none()))) {
+            return;
+        }
+        let mut claims: Vec<ClaimNode> = Vec::new();
+        let mut of_node: Vec<usize> = Vec::new();
+        for (ci, c) in k.claims.iter().enumerate() {
+            let Some(ni) = k.node_of(&self.state, ci).filter(|_| c.deleted_s.is_none()) else { continue };
+            // consolidateAfter counts from the last pod bound to or gone from the node.
+            let last = self.pods.iter().filter(|p| p.node == Some(ni) && !p.daemon()).map(|p| p.gone_at.unwrap_or(0).max(p.scheduled_at.unwrap_or(0))).max().unwrap_or(0).max(c.ready_s.unwrap_or(0));
+            claims.push(ClaimNode { node: ni, pool: c.pool, capacity_type: c.offering.capacity_type, usd_per_hour: c.offering.usd_per_hour, launched_ms: c.created_s as u64 * 1000, last_pod_change_ms: last as u64 * 1000, ready: true, deleting: false });
+            of_node.push(ci);
+        }
+        let flags = |i: usize| {
+            let bp = &self.state.pods[i].pod;
+            let daemonset = self.by_name.get(&(bp.namespace.clone(), bp.name.clone())).is_some_and(|&id| self.pods[id].daemon());
+            PodFlags { daemonset, do_not_disrupt: false }
+        };
+        let out = disrupt(now as u64 * 1000, k.start_unix + now, &self.state, &claims, &k.pools, &k.offerings, &flags, &system_daemon_pods());
+        // The next time a settled node could consolidate: when its consolidateAfter ends.
+        let next = claims
+            .iter()
+            .filter_map(|c| k.pools[c.pool].disruption.consolidate_after_ms.map(|d| ((c.last_pod_change_ms + d) as i64 + 999) / 1000))
+            .filter(|t| *t > now)
+            .min();
+        for (node, why) in &out.blocked {
+            let name = self.state.nodes[*node].node.name.clone();
+            self.events.repeatable(now, "Node", "", &name, "DisruptionBlocked", why.clone(), false, "karpenter");
+        }
+        let claim_at = |node: usize| claims.iter().position(|c| c.node == node).map(|p| of_node[p]);
+        let mut acts: Vec<(usize, Reason, Option<NodeClaim>)> = Vec::new();
+        for a in out.actions {
+            match a {
+                Action::Expire { node } => acts.extend(claim_at(node).map(|c| (c, Reason::Drifted, None))),
+                Action::Delete { node, reason } => acts.extend(claim_at(node).map(|c| (c, reason, None))),
+                Action::Replace { node, with, reason } => acts.extend(claim_at(node).map(|c| (c, reason, Some(with)))),
+            }
+        }
+        let acted = !acts.is_empty();
+        for (ci, reason, with) in acts {
+            match with {
+                Some(w) => {
+                    let name = self.karpenter.as_ref().map(|k| k.claims[ci].node_name.clone().unwrap_or_default()).unwrap_or_default();
+                    self.events.once(now, "Node", "", &name, "DisruptionLaunching", format!("Launching NodeClaim: {}/Replace", reason.as_str()), false, "karpenter");
+                    self.karpenter_launch(w, Vec::new(), Some(ci));
+                }
+                None => self.karpenter_start_delete(ci, reason),
+            }
+        }
+        if !acted {
+            if let Some(t) = next {
+                self.karpenter_scan_at(t);
+            }
+        }
+    }
+
+    /// Taints the claim's node `karpenter.sh/disrupted:NoSchedule` and starts its drain.
+    fn karpenter_start_delete(&mut self, ci: usize, reason: Reason) {
+        let now = self.now;
+        let Some(k) = self.karpenter.as_mut() else { return };
+        let Some(ni) = k.node_of(&self.state, ci) else { return };
+        k.claims[ci].deleting = Some(reason);
+        let n = &mut self.state.nodes[ni].node;
+        n.taints.push(Taint { key: DISRUPTED_TAINT.into(), value: String::new(), effect: Effect::NoSchedule });
+        let name = n.name.clone();
+        self.events.once(now, "Node", "", &name, "DisruptionTerminating", format!("Disrupting Node: {}/Delete", reason.as_str()), false, "karpenter");
+        self.karpenter_drain();
+    }
+
+    /// The termination controller: evict every non-DaemonSet pod of a deleting node (budgets
+    /// honoured), then terminate the instance and remove the node.
+    fn karpenter_drain(&mut self) {
+        let now = self.now;
+        let Some(k) = self.karpenter.as_ref() else { return };
+        let deleting: Vec<(usize, usize)> = (0..k.claims.len()).filter(|&c| k.claims[c].deleting.is_some() && k.claims[c].deleted_s.is_none()).filter_map(|c| k.node_of(&self.state, c).map(|n| (c, n))).collect();
+        let mut waiting = false;
+        for (ci, ni) in deleting {
+            let on: Vec<usize> = (0..self.pods.len()).filter(|&id| self.pods[id].node == Some(ni) && self.pods[id].gone_at.is_none() && !self.pods[id].daemon()).collect();
+            for &id in &on {
+                if self.pods[id].deleting_at.is_none() && self.evict(id).is_ok() {
+                    let grace = self.pods[id].info.spec.grace_s();
+                    self.delete_pod(id, grace);
+                }
+            }
+            if on.iter().all(|&id| self.pods[id].gone_at.is_some()) {
+                let name = self.state.nodes[ni].node.name.clone();
+                if let Some(k) = self.karpenter.as_mut() {
+                    k.claims[ci].deleted_s = Some(now);
+                }
+                let _ = name;
+                self.retire_node(ni);
+            } else {
+                waiting = true;
+            }
+        }
+        if waiting {
+            let Some(k) = self.karpenter.as_mut() else { return };
+            if !k.drain_due {
+                k.drain_due = true;
+                self.at(now + 1, Ev::KarpenterScan);
+            }
+        }
+    }
+}

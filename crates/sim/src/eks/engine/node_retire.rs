@@ -1,0 +1,90 @@
+//! A node leaving the cluster for good (Cluster Autoscaler scale-down, Karpenter
+//! consolidation): the pods still on it (its DaemonSet pods) go with it, its EC2 instance is
+//! terminated through the substrate (its address back in the subnet's book), and it leaves
+//! the scheduler's `ClusterState`. Node indices stay dense: every index the engine holds past
+//! the removed node moves down by one (pods, the image cache, drains, decisions, NodeClaims).
+
+use super::Engine;
+
+/// `10.0.1.4` → its u32 (the substrate's address form); None when malformed.
+pub fn parse_ip(text: &str) -> Option<u32> {
+    let mut out = 0u32;
+    let mut parts = 0;
+    for part in text.split('.') {
+        out = out.checked_mul(256)?.checked_add(part.parse::<u8>().ok()? as u32)?;
+        parts += 1;
+    }
+    (parts == 4).then_some(out)
+}
+
+/// Where index `j` goes once node `gone` is removed (None: it was that node).
+fn shifted(j: usize, gone: usize) -> Option<usize> {
+    match j.cmp(&gone) {
+        std::cmp::Ordering::Less => Some(j),
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater => Some(j - 1),
+    }
+}
+
+impl Engine {
+    /// The EC2 instances running for the cluster's nodes launched mid-run (and the first ones,
+    /// when a scaler or Fargate is configured); empty otherwise.
+    pub fn instances(&self) -> &[crate::substrate::ec2::Launched] {
+        self.aws.as_ref().map_or(&[], |a| a.launched.as_slice())
+    }
+
+    /// Removes node `i`: its remaining pods are gone at once (the kubelet stops with the
+    /// instance), the instance is terminated, and the node leaves the cluster.
+    pub(super) fn retire_node(&mut self, i: usize) {
+        if i >= self.state.nodes.len() {
+            return;
+        }
+        let now = self.now;
+        let here: Vec<usize> = (0..self.pods.len()).filter(|&id| self.pods[id].node == Some(i) && self.pods[id].gone_at.is_none()).collect();
+        for id in here {
+            self.pods[id].deleting_at.get_or_insert(now);
+            self.gone(id);
+        }
+        let node = self.state.remove_node(i);
+        let name = node.name.clone();
+        self.events.once(now, "Node", "", &name, "RemovingNode", format!("Node {name} event: Removing Node {name} from Controller"), false, "node-controller");
+        if let (Some(aws), Some(ip)) = (self.aws.as_mut(), parse_ip(&node.internal_ip)) {
+            aws.terminate_instance(ip);
+        }
+        for p in &mut self.pods {
+            p.node = p.node.and_then(|j| shifted(j, i));
+        }
+        let images = std::mem::take(&mut self.images);
+        self.images = images.into_iter().filter_map(|((n, img), t)| shifted(n, i).map(|n| ((n, img), t))).collect();
+        for d in &mut self.drains {
+            match shifted(d.node, i) {
+                Some(n) => d.node = n,
+                None => d.done = true,
+            }
+        }
+        // Decisions name nodes by index: the removed node's verdicts and scores go; a
+        // decision that bound a pod there goes too (that pod is gone).
+        self.decisions.retain(|d| d.node != Some(i));
+        for d in &mut self.decisions {
+            d.node = d.node.and_then(|j| shifted(j, i));
+            d.verdicts.retain(|v| v.node != i);
+            for v in &mut d.verdicts {
+                v.node = shifted(v.node, i).unwrap_or(v.node);
+            }
+            d.scores.retain(|s| s.node != i);
+            for s in &mut d.scores {
+                s.node = shifted(s.node, i).unwrap_or(s.node);
+            }
+        }
+        // Spot's books (`spot.rs`) key nodes by index too, and so do its reclaim events.
+        self.spot.removed = std::mem::take(&mut self.spot.removed).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();
+        self.spot.reclaim_at = std::mem::take(&mut self.spot.reclaim_at).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();
+        let agenda = std::mem::take(&mut self.agenda);
+        self.agenda = agenda.into_iter().filter_map(|(k, ev)| match ev {
+            super::Ev::SpotReclaim(n) => shifted(n, i).map(|n| (k, super::Ev::SpotReclaim(n))),
+            other => Some((k, other)),
+        }).collect();
+        self.karpenter_node_removed(i);
+        self.cluster_changed();
+    }
+}
