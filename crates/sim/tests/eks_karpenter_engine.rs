@@ -1,0 +1,161 @@
+//! Karpenter on the engine's clock (eks-semantics §4.2; KARP concepts/nodepools.md,
+//! disruption.md): pending pods are batched into a NodeClaim of the cheapest instance type
+//! that fits them all, launched through EC2; the node joins labelled `karpenter.sh/nodepool`
+//! and `karpenter.sh/capacity-type`; `spec.limits` caps what a pool launches; an emptied node
+//! is consolidated after `consolidateAfter`, within the disruption budget.
+
+use stevedore_sim::eks::engine::karpenter_engine::{BATCH_IDLE_S, REGISTER_S};
+use stevedore_sim::eks::manifest::parse;
+use stevedore_sim::eks::run::{run_until, EksRun};
+
+/// One m5.large system node (room for one 1-vCPU pod) and a NodePool of m5 sizes.
+fn scenario(limits: &str, timeline: &str) -> String {
+    format!(
+        r#"apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {{name: shop, region: us-west-2}}
+availabilityZones: [us-west-2a, us-west-2b]
+managedNodeGroups:
+  - {{name: system, instanceType: m5.large, desiredCapacity: 1, minSize: 1, maxSize: 1}}
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {{name: default}}
+spec:
+  template:
+    spec:
+      nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}}
+      requirements:
+        - {{key: node.kubernetes.io/instance-type, operator: In, values: [m5.large, m5.xlarge, m5.2xlarge]}}
+  limits: {limits}
+  disruption:
+    consolidationPolicy: WhenEmptyOrUnderutilized
+    consolidateAfter: 1m
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {{name: default}}
+spec:
+  role: KarpenterNodeRole-shop
+  amiSelectorTerms: [{{alias: al2023@latest}}]
+  subnetSelectorTerms: [{{tags: {{karpenter.sh/discovery: shop}}}}]
+  securityGroupSelectorTerms: [{{tags: {{karpenter.sh/discovery: shop}}}}]
+---
+apiVersion: stevedore.dev/v1
+kind: Scenario
+metadata: {{name: karpenter}}
+spec:
+  duration: 20m
+  timeline: [{timeline}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: web, image: nginx:1.27, resources: {{requests: {{cpu: "1", memory: 1Gi}}}}}}]
+"#
+    )
+}
+
+fn karpenter_nodes(r: &EksRun) -> Vec<&stevedore_sim::eks::nodes::Node> {
+    r.state.nodes.iter().map(|n| &n.node).filter(|n| n.labels.contains_key("karpenter.sh/nodepool")).collect()
+}
+
+fn bound(r: &EksRun) -> usize {
+    r.pods.iter().filter(|p| p.info.namespace == "default" && p.node.is_some() && p.deleting_at.is_none()).count()
+}
+
+#[test]
+fn pending_pods_get_one_node_of_the_cheapest_type_that_fits_them() {
+    let m = parse(&scenario(r#"{cpu: "100"}"#, "")).unwrap();
+    let early = run_until(&m, false, 1);
+    assert_eq!((early.state.nodes.len(), bound(&early)), (1, 1), "one 1-vCPU pod fits the m5.large");
+    // The first failure at 0 s; the batch closes BATCH_IDLE_S later and the claim is created.
+    let nominated: Vec<_> = early.events.iter().filter(|e| e.reason == "Nominated").collect();
+    assert_eq!(nominated.len(), 2, "{:?}", early.events.iter().map(|e| (e.reason, &e.message)).collect::<Vec<_>>());
+    assert!(nominated[0].message.starts_with("Pod should schedule on: nodeclaim/default-"));
+    assert_eq!((nominated[0].first_s, nominated[0].source), (BATCH_IDLE_S, "karpenter"));
+
+    let before = run_until(&m, false, BATCH_IDLE_S + REGISTER_S - 1);
+    assert!(karpenter_nodes(&before).is_empty());
+    let after = run_until(&m, false, BATCH_IDLE_S + REGISTER_S);
+    let new = karpenter_nodes(&after);
+    assert_eq!(new.len(), 1, "two 1-vCPU pods: one m5.xlarge ($0.192/h) rather than two m5.large");
+    let n = new[0];
+    assert_eq!(n.instance_type, "m5.xlarge");
+    assert_eq!(n.labels["karpenter.sh/nodepool"], "default");
+    assert_eq!(n.labels["karpenter.sh/capacity-type"], "on-demand");
+    assert_eq!(n.labels["node.kubernetes.io/instance-type"], "m5.xlarge");
+    assert!(n.name.starts_with("ip-") && n.name.ends_with(".us-west-2.compute.internal"));
+    let done = run_until(&m, false, 120);
+    assert_eq!(bound(&done), 3);
+    assert_eq!(karpenter_nodes(&done).len(), 1, "no second claim once the pods run");
+}
+
+#[test]
+fn the_pool_limit_caps_what_it_launches() {
+    // cpu: 2 leaves room for one m5.large only: one pod stays Pending.
+    let r = run_until(&parse(&scenario(r#"{cpu: "2"}"#, "")).unwrap(), false, 300);
+    let new = karpenter_nodes(&r);
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].instance_type, "m5.large");
+    assert_eq!(bound(&r), 2);
+    assert!(r.events.iter().any(|e| e.source == "karpenter" && e.reason == "FailedScheduling" && e.message.contains("incompatible with nodepool \"default\"")));
+}
+
+#[test]
+fn an_emptied_node_is_consolidated_after_consolidate_after() {
+    let m = parse(&scenario(r#"{cpu: "100"}"#, r#"{at: 5m, kubectl: "scale deployment/web --replicas=1"}"#)).unwrap();
+    let full = run_until(&m, false, 299);
+    assert_eq!(karpenter_nodes(&full).len(), 1);
+    let name = karpenter_nodes(&full)[0].name.clone();
+    // The two pods on the Karpenter node go at 5 m (doubled-up pods first); it is empty from 301 s.
+    let waiting = run_until(&m, false, 355);
+    assert_eq!(karpenter_nodes(&waiting).len(), 1, "consolidateAfter: 1m not over yet");
+    let r = run_until(&m, false, 420);
+    assert!(karpenter_nodes(&r).is_empty(), "the empty node is gone");
+    let ev = r.events.iter().find(|e| e.reason == "DisruptionTerminating").expect("disrupted");
+    assert_eq!((ev.name.as_str(), ev.message.as_str()), (name.as_str(), "Disrupting Node: Empty/Delete"));
+    assert!(ev.first_s >= 361, "at {}", ev.first_s);
+    assert_eq!(r.state.nodes.len(), 1, "the managed node group's node stays");
+    assert_eq!(bound(&r), 1);
+}
+
+#[test]
+fn without_nodepools_nothing_is_provisioned() {
+    let text = scenario(r#"{cpu: "100"}"#, "");
+    let cut: String = text.split("---\n").filter(|d| !d.contains("kind: NodePool") && !d.contains("kind: EC2NodeClass")).collect::<Vec<_>>().join("---\n");
+    let r = run_until(&parse(&cut).unwrap(), false, 300);
+    assert_eq!((r.state.nodes.len(), bound(&r)), (1, 1));
+}
+
+#[test]
+fn an_underutilised_node_is_replaced_by_a_cheaper_one_first() {
+    // Down to 2 pods: the m5.xlarge keeps one 1-vCPU pod, which does not fit the system node;
+    // one m5.large ($0.096/h) holds it for half the price: launched first, then the old drains.
+    let m = parse(&scenario(r#"{cpu: "100"}"#, r#"{at: 5m, kubectl: "scale deployment/web --replicas=2"}"#)).unwrap();
+    let r = run_until(&m, false, 600);
+    let launch = r.events.iter().find(|e| e.reason == "DisruptionLaunching").expect("replacement launched");
+    assert_eq!(launch.message, "Launching NodeClaim: Underutilized/Replace");
+    let term = r.events.iter().find(|e| e.reason == "DisruptionTerminating").expect("old node disrupted");
+    assert_eq!(term.message, "Disrupting Node: Underutilized/Delete");
+    assert_eq!(term.first_s, launch.first_s + REGISTER_S, "the old node drains once its replacement is Ready");
+    let new = karpenter_nodes(&r);
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].instance_type, "m5.large");
+    assert_eq!(bound(&r), 2);
+}
+
+#[test]
+fn a_zero_budget_blocks_consolidation() {
+    let text = scenario(r#"{cpu: "100"}"#, r#"{at: 5m, kubectl: "scale deployment/web --replicas=1"}"#).replace("consolidateAfter: 1m", "consolidateAfter: 1m\n    budgets: [{nodes: \"0\"}]");
+    let r = run_until(&parse(&text).unwrap(), false, 900);
+    assert_eq!(karpenter_nodes(&r).len(), 1, "the budget allows no disruption");
+    let blocked: Vec<&str> = r.events.iter().filter(|e| e.reason == "DisruptionBlocked").map(|e| e.message.as_str()).collect();
+    assert!(blocked.contains(&"disruption budget for nodepool \"default\" allows no more Empty disruptions"), "{blocked:?}");
+}
