@@ -58,7 +58,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let resource = match words.as_slice() {
                 ["get", r] => *r,
-                _ => return Err("kubectl: supported are `get pods|nodes|deployments|replicasets|daemonsets|jobs|cronjobs|services|ingresses|endpoints|events|pdb|hpa`".into()),
+                _ => return Err("kubectl: supported are `get pods|nodes|nodeclaims|deployments|replicasets|daemonsets|jobs|cronjobs|services|ingresses|endpoints|events|pdb|hpa`".into()),
             };
             let at_s = at_s(at)?;
             let age = kubectl::human_duration(at_s);
@@ -68,6 +68,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             let kind = match resource {
                 "pods" | "pod" | "po" => "Pod",
                 "nodes" | "node" | "no" => "Node",
+                "nodeclaims" | "nodeclaim" => "NodeClaim",
                 "deployments" | "deployment" | "deploy" => "Deployment",
                 "replicasets" | "replicaset" | "rs" => "ReplicaSet",
                 "daemonsets" | "daemonset" | "ds" => "DaemonSet",
@@ -79,20 +80,22 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 "endpoints" | "ep" => "Endpoints",
                 "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => "PodDisruptionBudget",
                 "horizontalpodautoscalers" | "horizontalpodautoscaler" | "hpa" => "HorizontalPodAutoscaler",
-                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, services, ingresses, endpoints, events, pdb and hpa)")),
+                other => return Err(format!("kubectl: the server doesn't have a resource type \"{other}\" (this part models pods, nodes, nodeclaims, deployments, replicasets, daemonsets, jobs, cronjobs, services, ingresses, endpoints, events, pdb and hpa)")),
             };
             match output.as_deref() {
                 Some("json") => {
                     let picked: Vec<_> = items
                         .into_iter()
-                        .filter(|i| i["kind"] == kind && (kind == "Node" || all_namespaces || i["metadata"]["namespace"] == "default"))
+                        .filter(|i| i["kind"] == kind && (kind == "Node" || kind == "NodeClaim" || all_namespaces || i["metadata"]["namespace"] == "default"))
                         .collect();
                     let l = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": picked, "metadata": {"resourceVersion": ""}});
                     println!("{}", serde_json::to_string_pretty(&l).map_err(|e| e.to_string())?);
                 }
                 None | Some("wide") => {
                     let wide = output.is_some();
-                    let table = if kind == "Ingress" {
+                    let table = if kind == "NodeClaim" {
+                        stevedore_sim::eks::nodeclaim_json::get_node_claims(&items, start + at_s)
+                    } else if kind == "Ingress" {
                         stevedore_sim::eks::lb_json::get_ingresses(&items, start + at_s, all_namespaces)
                     } else if kind == "Service" {
                         kubectl::get_services(&items, start + at_s, all_namespaces)
@@ -112,7 +115,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                         stevedore_sim::eks::daemonset_json::get_daemon_sets(&items, start + at_s, all_namespaces)
                     } else if kind == "Deployment" || kind == "ReplicaSet" {
                         kubectl::get_workloads(&items, kind, start + at_s, all_namespaces)
-                    } else if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes(&items, &age, wide) };
+                    } else if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes_at(&items, start + at_s, wide) };
                     print!("{table}");
                 }
                 Some(other) => return Err(format!("kubectl: -o takes wide or json, not {other}")),

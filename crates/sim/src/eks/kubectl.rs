@@ -82,6 +82,16 @@ pub fn get_pods(items: &[Value], age: &str, wide: bool, all: bool) -> String {
 
 /// `kubectl get nodes`.
 pub fn get_nodes(items: &[Value], age: &str, wide: bool) -> String {
+    nodes_table(items, &|_| age.to_string(), wide)
+}
+
+/// `kubectl get nodes` at `now_unix_s`: each node's AGE from its creationTimestamp (nodes that
+/// joined mid-run are younger than the cluster).
+pub fn get_nodes_at(items: &[Value], now_unix_s: i64, wide: bool) -> String {
+    nodes_table(items, &|n| age_of(n, now_unix_s), wide)
+}
+
+fn nodes_table(items: &[Value], age: &dyn Fn(&Value) -> String, wide: bool) -> String {
     let mut head = vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
     if wide {
         head.extend(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]);
@@ -89,7 +99,7 @@ pub fn get_nodes(items: &[Value], age: &str, wide: bool) -> String {
     let mut rows = vec![head.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
     for n in items.iter().filter(|i| i["kind"] == "Node") {
         let status = if n["spec"]["unschedulable"] == true { "Ready,SchedulingDisabled" } else { "Ready" };
-        let mut row = vec![s(&n["metadata"]["name"]), status.into(), "<none>".into(), age.into(), s(&n["status"]["nodeInfo"]["kubeletVersion"])];
+        let mut row = vec![s(&n["metadata"]["name"]), status.into(), "<none>".into(), age(n), s(&n["status"]["nodeInfo"]["kubeletVersion"])];
         if wide {
             let info = &n["status"]["nodeInfo"];
             row.extend([s(&n["status"]["addresses"][0]["address"]), "<none>".into(), s(&info["osImage"]), "<none>".into(), s(&info["containerRuntimeVersion"])]);

@@ -12,6 +12,7 @@ pub mod hpa;
 pub mod hpa_json;
 pub mod identity;
 pub mod job_json;
+pub mod nodeclaim_json;
 pub mod karpenter;
 pub mod kubectl;
 pub mod lbc;

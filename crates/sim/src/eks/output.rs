@@ -157,7 +157,9 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, r
 pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let created = format_iso(start_unix_s);
     // A Fargate node leaves the cluster with its one pod; a reclaimed Spot node is deleted.
-    let mut items: Vec<Value> = r.state.nodes.iter().enumerate().filter(|(i, n)| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0) && !r.removed_nodes.contains_key(i)).map(|(_, n)| node_json(&n.node, &created)).collect();
+    let joined = |n: &Node| r.node_joined.get(&n.name).map_or(created.clone(), |t| format_iso(start_unix_s + t));
+    let mut items: Vec<Value> = r.state.nodes.iter().enumerate().filter(|(i, n)| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0) && !r.removed_nodes.contains_key(i)).map(|(_, n)| node_json(&n.node, &joined(&n.node))).collect();
+    items.extend(r.node_claims.iter().filter(|c| c.deleted_s.is_none()).map(|c| super::nodeclaim_json::node_claim_json(c, start_unix_s)));
     let mut app_index = 0;
     let mut pods = Vec::new();
     let now = r.until_s;

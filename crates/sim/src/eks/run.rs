@@ -61,6 +61,10 @@ pub struct EksRun {
     pub spot_notices: std::collections::BTreeMap<usize, i64>,
     /// Pods' AWS calls with their identity and verdict, oldest first.
     pub aws_calls: Vec<super::engine::aws_calls::CallRecord>,
+    /// When each node that joined mid-run became Ready (sim seconds), by node name.
+    pub node_joined: std::collections::BTreeMap<String, i64>,
+    /// Karpenter's NodeClaims (launching, running and deleted ones).
+    pub node_claims: Vec<super::engine::karpenter_engine::Claim>,
 }
 
 impl EksRun {
@@ -91,6 +95,8 @@ impl EksRun {
             removed_nodes: e.spot.removed.clone(),
             spot_notices: e.spot.reclaim_at.clone(),
             aws_calls: e.calls.log.clone(),
+            node_joined: e.node_joined.clone(),
+            node_claims: e.karpenter.as_ref().map(|k| k.claims.clone()).unwrap_or_default(),
         }
     }
 
@@ -128,6 +134,8 @@ impl EksRun {
             removed_nodes: e.spot.removed,
             spot_notices: e.spot.reclaim_at,
             aws_calls: e.calls.log,
+            node_joined: e.node_joined,
+            node_claims: e.karpenter.map(|k| k.claims).unwrap_or_default(),
         }
     }
 

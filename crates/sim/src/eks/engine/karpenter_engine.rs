@@ -35,6 +35,8 @@ pub const REGISTER_S: i64 = 45;
 pub struct Claim {
     pub name: String,
     pub pool: usize,
+    pub pool_name: String,
+    pub node_class: String,
     pub offering: Offering,
     pub instance_types: Vec<&'static str>,
     pub created_s: i64,
@@ -42,8 +44,9 @@ pub struct Claim {
     pub node_name: Option<String>,
     pub ip: Option<u32>,
     pub ready_s: Option<i64>,
-    /// Taint applied, draining.
+    /// Taint applied, draining: why, and since when.
     pub deleting: Option<Reason>,
+    pub deleting_s: Option<i64>,
     pub deleted_s: Option<i64>,
     /// Pods it was launched for (engine ids), not counted pending again while it launches.
     pub nominated: Vec<usize>,
@@ -56,7 +59,6 @@ pub struct Karpenter {
     pub pools: Vec<NodePool>,
     offerings: Vec<Vec<Offering>>,
     pub claims: Vec<Claim>,
-    zones: Vec<String>,
     region: String,
     start_unix: i64,
     scan_at: Option<i64>,
@@ -73,7 +75,7 @@ impl Karpenter {
         let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
         let offerings = m.node_pools.iter().map(|p| offerings(p, &zones, seed)).collect();
         let start_unix = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
-        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), zones, region: c.region.clone(), start_unix, scan_at: None, drain_due: false })
+        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), region: c.region.clone(), start_unix, scan_at: None, drain_due: false })
     }
 
     fn node_of(&self, state: &crate::eks::scheduler::state::ClusterState, k: usize) -> Option<usize> {
@@ -154,7 +156,7 @@ impl Engine {
     fn karpenter_launch(&mut self, c: NodeClaim, pods: Vec<usize>, replaces: Option<usize>) -> usize {
         let now = self.now;
         let k = self.karpenter.as_mut().expect("karpenter present");
-        let pool = k.pools[c.pool].name.clone();
+        let (pool, node_class) = (k.pools[c.pool].name.clone(), k.pools[c.pool].node_class.clone());
         let name = format!("{pool}-{}", random_suffix(&mut self.rng, 5));
         let zone = c.offering.zone.clone();
         let (region, seed) = (k.region.clone(), format!("karpenter/{name}"));
@@ -169,7 +171,7 @@ impl Engine {
         }
         let k = self.karpenter.as_mut().expect("karpenter present");
         let idx = k.claims.len();
-        k.claims.push(Claim { name, pool: c.pool, offering: c.offering, instance_types: c.instance_types, created_s: now, node_name, ip: launched, ready_s: None, deleting: None, deleted_s: None, nominated: pods, replaces });
+        k.claims.push(Claim { name, pool: c.pool, pool_name: pool, node_class, offering: c.offering, instance_types: c.instance_types, created_s: now, node_name, ip: launched, ready_s: None, deleting: None, deleting_s: None, deleted_s: None, nominated: pods, replaces });
         if launched.is_some() {
             self.at(now + REGISTER_S, Ev::ClaimReady(idx));
         }
@@ -257,6 +259,7 @@ impl Engine {
         let Some(k) = self.karpenter.as_mut() else { return };
         let Some(ni) = k.node_of(&self.state, ci) else { return };
         k.claims[ci].deleting = Some(reason);
+        k.claims[ci].deleting_s = Some(now);
         let n = &mut self.state.nodes[ni].node;
         n.taints.push(Taint { key: DISRUPTED_TAINT.into(), value: String::new(), effect: Effect::NoSchedule });
         let name = n.name.clone();

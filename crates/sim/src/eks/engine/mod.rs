@@ -136,6 +136,8 @@ pub struct Engine {
     pub fargate: fargate_nodes::FargateNodes,
     /// Cluster Autoscaler, when the manifest has one.
     pub autoscaler: Option<node_scaling::Autoscaler>,
+    /// When each node that joined mid-run (CA, Karpenter) became Ready, by name.
+    pub node_joined: BTreeMap<String, i64>,
     /// Karpenter, when the manifest has NodePools.
     pub karpenter: Option<karpenter_engine::Karpenter>,
     /// The cluster's AWS (VPC books, instances) when nodes join mid-run (Fargate, CA).
@@ -203,6 +205,7 @@ impl Engine {
             fargate: fargate_nodes::FargateNodes::new(m),
             autoscaler: node_scaling::Autoscaler::new(m),
             karpenter: karpenter_engine::Karpenter::new(m),
+            node_joined: BTreeMap::new(),
             aws: fargate_nodes::cluster_aws_after_nodes(m),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
             lbc: None,

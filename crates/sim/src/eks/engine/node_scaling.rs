@@ -167,6 +167,7 @@ impl Engine {
 
     /// A new EC2 node is Ready: it joins with aws-node and kube-proxy running on it.
     pub(super) fn join_node(&mut self, node: crate::eks::nodes::Node) -> usize {
+        self.node_joined.insert(node.name.clone(), self.now);
         let n = self.state.add_node(node);
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
             let name = format!("{ds}-{}", random_suffix(&mut self.rng, 5));
