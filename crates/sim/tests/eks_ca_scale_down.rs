@@ -135,3 +135,22 @@ fn scale_down_waits_out_the_delay_after_a_scale_up() {
     assert!(first >= 610, "first removal at {first}");
     assert_eq!(r.state.nodes.len(), 1);
 }
+
+#[test]
+fn the_node_scaling_lesson_tells_the_truth() {
+    let m = parse(include_str!("../../../www/eks-scenarios/eks-node-scaling.yaml")).unwrap();
+    let running = |r: &EksRun| r.pods.iter().filter(|p| p.info.namespace == "default" && p.node.is_some() && p.deleting_at.is_none()).count();
+    let at = |s| run_until(&m, false, s);
+    let r = at(62);
+    assert_eq!((r.state.nodes.len(), running(&r), r.pending.len()), (1, 3, 5), "three 500m pods fit the m5.large");
+    let r = at(72);
+    assert!(r.events.iter().any(|e| e.reason == "ScaledUpGroup" && e.message == "Scale-up: setting group general size to 3 instead of 1 (max: 4)"));
+    let r = at(150);
+    assert_eq!((r.state.nodes.len(), running(&r)), (3, 8), "new nodes joined and took the pending pods");
+    let r = at(6 * 60 + 5);
+    assert_eq!(r.state.nodes.len(), 3, "not before the 2-minute unneeded time");
+    let r = at(6 * 60 + 15);
+    assert_eq!((r.state.nodes.len(), running(&r)), (1, 2), "both idle nodes removed together");
+    assert_eq!(r.events.iter().filter(|e| e.message == "node removed by cluster autoscaler").count(), 2);
+    assert!(r.events.iter().filter(|e| e.reason == "ScaleDownEmpty").count() == 2);
+}

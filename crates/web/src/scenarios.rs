@@ -45,6 +45,7 @@ pub const EKS_BUILT_IN: &[BuiltIn] = &[
     BuiltIn { id: "eks-alb-instance-vs-ip", title: "EKS: ALB Ingress: instance vs ip targets", json: include_str!("../../../www/eks-scenarios/eks-alb-instance-vs-ip.yaml") },
     BuiltIn { id: "eks-spot-pdb", title: "EKS: A Spot node drained under a PodDisruptionBudget", json: include_str!("../../../www/eks-scenarios/eks-spot-pdb.yaml") },
     BuiltIn { id: "eks-irsa-vs-task-role", title: "EKS: IRSA vs task role", json: include_str!("../../../www/eks-scenarios/eks-irsa-vs-task-role.yaml") },
+    BuiltIn { id: "eks-node-scaling", title: "EKS: Cluster Autoscaler vs Karpenter vs ECS managed scaling", json: include_str!("../../../www/eks-scenarios/eks-node-scaling.yaml") },
 ];
 
 /// Every lesson the picker lists, ECS first.
