@@ -108,25 +108,37 @@ impl Engine {
             _ => return Observed::Unavailable(NO_CUSTOM.into()),
         };
         let cpu = res == ResourceName::Cpu;
-        let inputs = pods
-            .iter()
-            .map(|&(id, deleting)| {
-                let p = &self.pods[id];
-                let running = p.started(now);
-                let ms = |s: i64| (s.max(0) as u64) * 1000;
-                let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
-                let sample = if running && !deleting { usage(&self.usage, p, now, cpu).map(|value| Sample { value, timestamp_ms: now_ms, window_ms: SYNC_PERIOD_MS }) } else { None };
-                PodInput {
-                    name: p.info.name.clone(),
-                    phase: if running { Phase::Running } else { Phase::Pending },
-                    deleting,
-                    start_ms: p.scheduled_at.map(ms),
-                    ready: Some(ready),
-                    request: pod_request(&p.info.spec, &p.info.name, cpu, container),
-                    sample,
+        // Pods of one ReplicaSet share labels and template: their usage entry and request are
+        // the same, so each is looked up once per ReplicaSet per sync (the day bench's hot spot).
+        let mut memo: Option<(&str, Option<i64>, Result<i64, String>)> = None;
+        let mut inputs = Vec::with_capacity(pods.len());
+        for &(id, deleting) in pods {
+            let p = &self.pods[id];
+            let running = p.started(now);
+            let ms = |s: i64| (s.max(0) as u64) * 1000;
+            let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
+            let (used, request) = match (&memo, p.rs.as_deref().filter(|_| matches!(p.owner, Owner::Deployment(_)))) {
+                (Some((rs, u, r)), Some(mine)) if *rs == mine => (*u, r.clone()),
+                (_, key) => {
+                    let u = usage(&self.usage, p, now, cpu);
+                    let r = pod_request(&p.info.spec, &p.info.name, cpu, container);
+                    if let (Some(k), Ok(_)) = (key, &r) {
+                        memo = Some((k, u, r.clone()));
+                    }
+                    (u, r)
                 }
-            })
-            .collect();
+            };
+            let sample = if running && !deleting { used.map(|value| Sample { value, timestamp_ms: now_ms, window_ms: SYNC_PERIOD_MS }) } else { None };
+            inputs.push(PodInput {
+                name: p.info.name.clone(),
+                phase: if running { Phase::Running } else { Phase::Pending },
+                deleting,
+                start_ms: p.scheduled_at.map(ms),
+                ready: Some(ready),
+                request,
+                sample,
+            });
+        }
         Observed::Pods(inputs)
     }
 }
