@@ -5,6 +5,7 @@
 //! is consolidated after `consolidateAfter`, within the disruption budget.
 
 use stevedore_sim::eks::engine::karpenter_engine::{BATCH_IDLE_S, REGISTER_S};
+use stevedore_sim::eks::engine::Engine;
 use stevedore_sim::eks::manifest::parse;
 use stevedore_sim::eks::run::{run_until, EksRun};
 
@@ -124,6 +125,13 @@ fn an_emptied_node_is_consolidated_after_consolidate_after() {
     assert!(ev.first_s >= 361, "at {}", ev.first_s);
     assert_eq!(r.state.nodes.len(), 1, "the managed node group's node stays");
     assert_eq!(bound(&r), 1);
+    // The claim's instance was launched and terminated through EC2.
+    let mut e = Engine::new(&m, false);
+    e.advance_to(120);
+    assert_eq!(e.instances().len(), 2);
+    e.advance_to(420);
+    assert_eq!(e.instances().len(), 1);
+    assert!(!r.events.iter().any(|x| x.kind == "NodeClaim"));
 }
 
 #[test]

@@ -108,17 +108,19 @@ impl Engine {
             _ => return Observed::Unavailable(NO_CUSTOM.into()),
         };
         let cpu = res == ResourceName::Cpu;
-        // Pods of one ReplicaSet share labels and template: their usage entry and request are
-        // the same, so each is looked up once per ReplicaSet per sync (the day bench's hot spot).
-        let mut memo: Option<(&str, Option<i64>, Result<i64, String>)> = None;
+        // Pods a Deployment created together share one spec (`sync_pods_of`) and, being of one
+        // ReplicaSet, their labels: their usage entry and request are the same, looked up once
+        // per run of such pods (keyed by the shared spec, so no string is read per pod).
+        let mut memo: Option<(*const crate::eks::objects::PodSpec, Option<i64>, Result<i64, String>)> = None;
         let mut inputs = Vec::with_capacity(pods.len());
         for &(id, deleting) in pods {
             let p = &self.pods[id];
             let running = p.started(now);
             let ms = |s: i64| (s.max(0) as u64) * 1000;
             let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
-            let (used, request) = match (&memo, p.rs.as_deref().filter(|_| matches!(p.owner, Owner::Deployment(_)))) {
-                (Some((rs, u, r)), Some(mine)) if *rs == mine => (*u, r.clone()),
+            let key = matches!(p.owner, Owner::Deployment(_)).then(|| std::sync::Arc::as_ptr(&p.info.spec));
+            let (used, request) = match (&memo, key) {
+                (Some((spec, u, r)), Some(mine)) if *spec == mine => (*u, r.clone()),
                 (_, key) => {
                     let u = usage(&self.usage, p, now, cpu);
                     let r = pod_request(&p.info.spec, &p.info.name, cpu, container);

@@ -272,9 +272,11 @@ impl Engine {
     fn karpenter_drain(&mut self) {
         let now = self.now;
         let Some(k) = self.karpenter.as_ref() else { return };
-        let deleting: Vec<(usize, usize)> = (0..k.claims.len()).filter(|&c| k.claims[c].deleting.is_some() && k.claims[c].deleted_s.is_none()).filter_map(|c| k.node_of(&self.state, c).map(|n| (c, n))).collect();
+        let deleting: Vec<usize> = (0..k.claims.len()).filter(|&c| k.claims[c].deleting.is_some() && k.claims[c].deleted_s.is_none()).collect();
         let mut waiting = false;
-        for (ci, ni) in deleting {
+        for ci in deleting {
+            // By name each time: removing a node moves the indices after it.
+            let Some(ni) = self.karpenter.as_ref().and_then(|k| k.node_of(&self.state, ci)) else { continue };
             let on: Vec<usize> = (0..self.pods.len()).filter(|&id| self.pods[id].node == Some(ni) && self.pods[id].gone_at.is_none() && !self.pods[id].daemon()).collect();
             for &id in &on {
                 if self.pods[id].deleting_at.is_none() && self.evict(id).is_ok() {
@@ -283,11 +285,9 @@ impl Engine {
                 }
             }
             if on.iter().all(|&id| self.pods[id].gone_at.is_some()) {
-                let name = self.state.nodes[ni].node.name.clone();
                 if let Some(k) = self.karpenter.as_mut() {
                     k.claims[ci].deleted_s = Some(now);
                 }
-                let _ = name;
                 self.retire_node(ni);
             } else {
                 waiting = true;

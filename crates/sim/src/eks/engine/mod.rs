@@ -391,6 +391,8 @@ impl Engine {
         let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
         let mut created = Vec::new();
         let have: std::collections::BTreeSet<&str> = self.pods.iter().filter(|p| p.owner == Owner::Deployment(k) && p.gone_at.is_none()).map(|p| p.info.name.as_str()).collect();
+        // One spec per ReplicaSet for the pods created here (memory, and the HPA sync's memo).
+        let mut specs: Vec<(&str, Arc<super::objects::PodSpec>)> = Vec::new();
         for (rs, p) in r.pods() {
             wanted.insert(p.name.as_str(), rs.name.as_str());
             if !have.contains(p.name.as_str()) {
@@ -398,7 +400,15 @@ impl Engine {
                 labels.insert("pod-template-hash".into(), rs.hash.clone());
                 let mut owner = r.deployment.selector.clone();
                 owner.match_labels.insert("pod-template-hash".into(), rs.hash.clone());
-                let info = PodInfo::new(p.name.clone(), ns.clone(), labels, Arc::new(rs.template.spec.clone()), Some(owner));
+                let spec = match specs.iter().find(|(n, _)| *n == rs.name.as_str()) {
+                    Some((_, s)) => s.clone(),
+                    None => {
+                        let s = Arc::new(rs.template.spec.clone());
+                        specs.push((rs.name.as_str(), s.clone()));
+                        s
+                    }
+                };
+                let info = PodInfo::new(p.name.clone(), ns.clone(), labels, spec, Some(owner));
                 created.push((info, rs.name.clone()));
             }
         }

@@ -171,9 +171,11 @@ impl ClusterState {
                 p.node -= 1;
             }
         }
-        for key in INDEXED_KEYS {
-            let ids = self.compute_domains(key);
-            self.topology.insert(key.to_string(), ids);
+        // The others keep their domain ids (an id may go unused: no node, so no feasible one).
+        for ids in self.topology.values_mut() {
+            if i < ids.len() {
+                ids.remove(i);
+            }
         }
         gone.node
     }
