@@ -120,7 +120,7 @@ impl Engine {
             let Some(ni) = self.state.nodes.iter().position(|n| n.node.name == name) else { continue };
             self.state.nodes[ni].node.taints.push(Taint { key: TO_BE_DELETED_TAINT.into(), value: (start + now).to_string(), effect: Effect::NoSchedule });
             if ids.is_empty() {
-                self.ca_delete_node(ni, group);
+                self.ca_delete_node(ni);
                 continue;
             }
             for &id in &ids {
@@ -139,7 +139,7 @@ impl Engine {
     }
 
     /// The node's instance is terminated and the node leaves; its group is one smaller.
-    fn ca_delete_node(&mut self, node: usize, _group: usize) {
+    fn ca_delete_node(&mut self, node: usize) {
         let name = self.state.nodes[node].node.name.clone();
         self.events.once(self.now, "Node", "", &name, "ScaleDown", "node removed by cluster autoscaler".into(), false, "cluster-autoscaler");
         self.retire_node(node);
@@ -175,7 +175,7 @@ impl Engine {
             }
             d.evicted.retain(|&id| self.pods[id].gone_at.is_none());
             if d.to_evict.is_empty() && d.evicted.is_empty() {
-                self.ca_delete_node(ni, d.group);
+                self.ca_delete_node(ni);
             } else if !d.to_evict.is_empty() && now - d.started >= MAX_POD_EVICTION_S {
                 self.ca_drain_failed(ni, d.group);
             } else {
