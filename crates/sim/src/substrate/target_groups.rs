@@ -73,6 +73,14 @@ impl TargetGroups {
         self.groups[tg].retain(|x| x.task != owner);
     }
 
+    /// The owners' numbering changed (an orchestrator's index moved): every target of `tg`
+    /// takes `f(owner)` as its owner, keeping its state.
+    pub fn renumber(&mut self, tg: usize, f: impl Fn(usize) -> usize) {
+        for t in &mut self.groups[tg] {
+            t.task = f(t.task);
+        }
+    }
+
     /// Targets in service.
     pub fn healthy(&self, tg: usize) -> usize {
         super::elb::healthy_count(&self.groups[tg])

@@ -24,7 +24,7 @@ pub const GATE_LABEL: &str = "elbv2.k8s.aws/pod-readiness-gate-inject";
 pub const GATE_PREFIX: &str = "target-health.elbv2.k8s.aws/";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Due {
+pub(super) enum Due {
     /// The first check after registration.
     Verdict,
     /// A target whose first check failed: `UnhealthyThresholdCount` checks in all decide.
@@ -39,8 +39,8 @@ pub struct Lbc {
     pub model: Model,
     /// The registered targets of `model.tgs` (owner: pod id for `ip`, node index for `instance`).
     pub elb: TargetGroups,
-    due: BTreeMap<(u64, u64), (usize, usize, Due)>,
-    seq: u64,
+    pub(super) due: BTreeMap<(u64, u64), (usize, usize, Due)>,
+    pub(super) seq: u64,
     announced: bool,
     /// Pods with a readiness gate: pod id → target group.
     pub gated: BTreeMap<usize, usize>,
@@ -64,7 +64,7 @@ impl Lbc {
         self.due.first_key_value().map(|((ms, _), _)| ms.div_ceil(1000) as i64)
     }
 
-    fn at(&mut self, ms: u64, tg: usize, owner: usize, d: Due) {
+    pub(super) fn at(&mut self, ms: u64, tg: usize, owner: usize, d: Due) {
         self.seq += 1;
         self.due.insert((ms, self.seq), (tg, owner, d));
     }

@@ -17,6 +17,7 @@ pub mod events;
 pub mod fargate_nodes;
 pub mod hpa_sync;
 pub mod lbc_ctl;
+mod lbc_nodes;
 pub mod node_scaling;
 pub mod ca_scale_down;
 pub mod karpenter_engine;

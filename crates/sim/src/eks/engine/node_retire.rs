@@ -85,6 +85,7 @@ impl Engine {
             other => Some((k, other)),
         }).collect();
         self.karpenter_node_removed(i);
+        self.lbc_node_removed(i);
         self.cluster_changed();
     }
 }
