@@ -367,17 +367,14 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
         pod.owner_selector.as_ref()?;
         m.deployments.iter().position(|d| d.namespace == pod.namespace && pod.name.strip_prefix(d.name.as_str()).is_some_and(|r| r.starts_with('-') && r.matches('-').count() == 2))
     };
-    // Pod IPs exactly as the CLI's `kubectl get pods -o wide` prints them (bind order).
-    let mut app_index = 0;
+    // Pod IPs are the engine's (from the node's subnet), as `kubectl get pods -o wide` prints them.
+    let ips: std::collections::BTreeMap<(&str, &str), &str> = run.pods.iter().filter_map(|r| Some(((r.info.namespace.as_str(), r.info.name.as_str()), r.ip.as_deref()?))).collect();
     for bp in &run.state.pods {
         let n = &run.state.nodes[bp.node].node;
         let system = bp.pod.namespace == "kube-system";
-        let ip = eks::output::pod_ip(n, app_index, system);
-        if !system {
-            app_index += 1;
-        }
+        let ip = ips.get(&(bp.pod.namespace.as_str(), bp.pod.name.as_str())).map(|s| s.to_string());
         let k = p.pods.len();
-        p.pods.push(pod_view(&bp.pod, deployment_of(&bp.pod), system, Some(bp.node), Some(ip), Some(n.internal_ip.clone()), None, why_of(&bp.pod)));
+        p.pods.push(pod_view(&bp.pod, deployment_of(&bp.pod), system, Some(bp.node), ip, Some(n.internal_ip.clone()), None, why_of(&bp.pod)));
         p.nodes[bp.node].pods.push(k);
     }
     for pp in &run.pending {

@@ -1,5 +1,6 @@
 //! kubectl's shapes: a `v1` `List` of Nodes, Pods and Events with Kubernetes' field names, and
-//! the per-pod "why this node?" tables. Pod IPs and timestamps are derived deterministically.
+//! the per-pod "why this node?" tables. Pod IPs are the engine's (`PodRecord::ip`, from the
+//! VPC's subnet books); timestamps are derived from the run's start.
 
 use super::nodes::Node;
 use super::objects::Resources;
@@ -37,18 +38,6 @@ fn resources(r: &Resources, pods: Option<i64>) -> Value {
     Value::Object(m)
 }
 
-/// A pod's IP: aws-node / kube-proxy use the host network (the node's IP); others get a
-/// secondary IP from the node's subnet, numbered in bind order (IPAM detail is part 2).
-pub fn pod_ip(node: &Node, k: usize, host_network: bool) -> String {
-    if host_network {
-        return node.internal_ip.clone();
-    }
-    let mut octets = node.internal_ip.split('.').map(|o| o.parse::<usize>().unwrap_or(0));
-    let (a, b, c) = (octets.next().unwrap_or(192), octets.next().unwrap_or(168), octets.next().unwrap_or(0));
-    let subnet_base = c - c % 32;
-    format!("{a}.{b}.{}.{}", subnet_base + 8 + (k / 250) % 24, 10 + k % 250)
-}
-
 pub fn node_json(n: &Node, created: &str) -> Value {
     let taints: Vec<Value> = n.taints.iter().map(|t| json!({"key": t.key, "value": t.value, "effect": t.effect.as_str()})).collect();
     let mut spec = json!({"providerID": format!("aws:///{}/{}", n.zone, n.name)});
@@ -83,7 +72,7 @@ fn owner(p: &PodInfo, ds: Option<&str>) -> Option<Value> {
     Some(json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true, "blockOwnerDeletion": true}]))
 }
 
-fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, rec: Option<&PodRecord>, ds: Option<&str>, start: i64, now: i64) -> Value {
+fn pod_json(p: &PodInfo, node: Option<(&Node, Option<String>)>, message: Option<&str>, rec: Option<&PodRecord>, ds: Option<&str>, start: i64, now: i64) -> Value {
     let ts = |t: Option<i64>| format_iso(start + t.unwrap_or(0));
     let created = &ts(rec.map(|r| r.created_at));
     let containers: Vec<Value> = p
@@ -129,8 +118,13 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, String)>, message: Option<&str>, r
             let cond = |t: &str, ok: bool, at: Option<i64>| json!({"type": t, "status": if ok { "True" } else { "False" }, "lastTransitionTime": ts(at)});
             let ready_at = if ready { rec.and_then(|r| r.ready_at) } else { started.or(scheduled) };
             let phase = if started.is_some() { "Running" } else { "Pending" };
-            let mut st = json!({"phase": phase, "hostIP": n.internal_ip, "podIP": ip, "podIPs": [{"ip": ip}], "startTime": ts(scheduled),
+            let mut st = json!({"phase": phase, "hostIP": n.internal_ip, "hostIPs": [{"ip": n.internal_ip}], "startTime": ts(scheduled),
                 "conditions": [cond("PodScheduled", true, scheduled), cond("Initialized", true, scheduled), cond("ContainersReady", ready, ready_at), cond("Ready", ready, ready_at)]});
+            // A pod whose sandbox has no address yet has no podIP (kubectl shows <none>).
+            if let Some(ip) = ip {
+                st["podIP"] = json!(ip);
+                st["podIPs"] = json!([{"ip": ip}]);
+            }
             let cs: Vec<Value> = p.spec.containers.iter().map(|c| {
                 let state = match started {
                     Some(t) => json!({"running": {"startedAt": ts(Some(t))}}),
@@ -160,7 +154,6 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let joined = |n: &Node| r.node_joined.get(&n.name).map_or(created.clone(), |t| format_iso(start_unix_s + t));
     let mut items: Vec<Value> = r.state.nodes.iter().enumerate().filter(|(i, n)| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0) && !r.removed_nodes.contains_key(i)).map(|(_, n)| node_json(&n.node, &joined(&n.node))).collect();
     items.extend(r.node_claims.iter().filter(|c| c.deleted_s.is_none()).map(|c| super::nodeclaim_json::node_claim_json(c, start_unix_s)));
-    let mut app_index = 0;
     let mut pods = Vec::new();
     let now = r.until_s;
     let recs: std::collections::BTreeMap<(&str, &str), &PodRecord> = r.pods.iter().map(|p| ((p.info.namespace.as_str(), p.info.name.as_str()), p)).collect();
@@ -172,23 +165,21 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let mut endpoint_pods = Vec::new();
     for bp in &r.state.pods {
         let n = &r.state.nodes[bp.node].node;
-        // kube-system's DaemonSet pods use the host network; a Fargate pod has the node's ENI.
-        let host = bp.pod.namespace == "kube-system" || super::engine::fargate_nodes::is_fargate(n);
-        let ip = pod_ip(n, app_index, host);
-        if !host {
-            app_index += 1;
-        }
         let rc = rec(&bp.pod.namespace, &bp.pod.name);
-        endpoint_pods.push(EndpointPod {
+        let ip = rc.and_then(|x| x.ip.clone());
+        // Endpoints list addresses: a pod still without one is in neither list.
+        if let Some(ip) = ip.clone() {
+            endpoint_pods.push(EndpointPod {
             namespace: &bp.pod.namespace,
             name: &bp.pod.name,
             labels: &bp.pod.labels,
-            ip: ip.clone(),
-            node: n.name.clone(),
-            zone: n.zone.clone(),
-            ready: rc.map_or(true, |x| x.ready(now)),
-            terminating: rc.is_some_and(|x| x.deleting_at.is_some()),
-        });
+                ip,
+                node: n.name.clone(),
+                zone: n.zone.clone(),
+                ready: rc.map_or(true, |x| x.ready(now)),
+                terminating: rc.is_some_and(|x| x.deleting_at.is_some()),
+            });
+        }
         pods.push(pod_json(&bp.pod, Some((n, ip)), None, rc, ds_of(rc), start_unix_s, now));
     }
     for p in &r.pending {
@@ -198,8 +189,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     // Job pods whose containers exited: no longer on the scheduler's books, still listed.
     for p in r.pods.iter().filter(|p| p.finished_at.is_some()) {
         let Some(n) = p.node.and_then(|i| r.state.nodes.get(i)).map(|x| &x.node) else { continue };
-        let mut v = pod_json(&p.info, Some((n, pod_ip(n, app_index, false))), None, Some(p), None, start_unix_s, now);
-        app_index += 1;
+        let mut v = pod_json(&p.info, Some((n, p.ip.clone())), None, Some(p), None, start_unix_s, now);
         super::job_json::finish_pod(&mut v, p, start_unix_s);
         pods.push(v);
     }

@@ -9,11 +9,14 @@ pub struct Vpc {
     pub subnets: Vec<Subnet>,
     /// Addresses in use per subnet (offsets from the first usable one).
     used: Vec<BTreeSet<u32>>,
+    /// Per subnet, an offset at or below the lowest free one (so a busy subnet with
+    /// thousands of pods does not rescan its taken addresses on every allocation).
+    low: Vec<u32>,
 }
 
 impl Vpc {
     pub fn new(subnets: Vec<Subnet>) -> Vpc {
-        Vpc { used: vec![BTreeSet::new(); subnets.len()], subnets }
+        Vpc { used: vec![BTreeSet::new(); subnets.len()], low: vec![0; subnets.len()], subnets }
     }
 
     /// The subnet with this id.
@@ -26,15 +29,29 @@ impl Vpc {
     pub fn allocate_ip(&mut self, subnet: usize) -> Option<u32> {
         let s = &self.subnets[subnet];
         let used = &mut self.used[subnet];
-        // Used sets are small relative to subnets, so walk from the front.
-        let offset = (0..s.usable).find(|o| !used.contains(o))?;
+        // Everything below `low` is taken; walk the taken run from there.
+        let mut offset = self.low[subnet];
+        for o in used.range(offset..) {
+            if *o != offset {
+                break;
+            }
+            offset += 1;
+        }
+        if offset >= s.usable {
+            self.low[subnet] = s.usable;
+            return None;
+        }
         used.insert(offset);
+        self.low[subnet] = offset + 1;
         Some(s.first_host + offset)
     }
 
     pub fn release_ip(&mut self, subnet: usize, ip: u32) {
         let first = self.subnets[subnet].first_host;
-        self.used[subnet].remove(&(ip - first));
+        let Some(offset) = ip.checked_sub(first) else { return };
+        if self.used[subnet].remove(&offset) {
+            self.low[subnet] = self.low[subnet].min(offset);
+        }
     }
 
     /// Free addresses left in a subnet.

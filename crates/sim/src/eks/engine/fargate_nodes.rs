@@ -12,7 +12,6 @@
 use super::{Engine, Ev, Owner};
 use crate::eks::fargate::{self, FargateProfile, PodFacts, COMPUTE_TYPE_LABEL};
 use crate::substrate::vpc::format_ip;
-use crate::substrate::Aws;
 use crate::eks::manifest::Manifest;
 use std::collections::BTreeMap;
 
@@ -29,16 +28,6 @@ pub struct FargateNodes {
     launched: usize,
     /// Pod id → (profile, `CapacityProvisioned` text).
     pub provisioned: BTreeMap<usize, (String, String)>,
-}
-
-/// The cluster's AWS with the first nodes' instances launched, when nodes will join mid-run
-/// (Fargate profiles, a ClusterAutoscaler or Karpenter NodePools): the same books and order the first nodes used,
-/// so later addresses never collide with theirs.
-pub fn cluster_aws_after_nodes(m: &Manifest) -> Option<Aws> {
-    let c = m.cluster.as_ref().filter(|_| !m.fargate_profiles.is_empty() || m.cluster_autoscaler.is_some() || !m.spot_notices.is_empty() || !m.node_pools.is_empty())?;
-    let mut aws = crate::eks::nodes::cluster_aws(c);
-    let _ = crate::eks::nodes::cluster_nodes_on(c, &mut aws);
-    Some(aws)
 }
 
 impl FargateNodes {

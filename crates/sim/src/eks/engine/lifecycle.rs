@@ -61,11 +61,16 @@ pub struct PodRecord {
     pub finished_at: Option<i64>,
     /// `metadata.annotations` the platform set (Fargate's `CapacityProvisioned`).
     pub annotations: Vec<(String, String)>,
+    /// `status.podIP`: a secondary address the VPC CNI took from the node's subnet, the node's
+    /// own address for host-network and Fargate pods; None before it has one.
+    pub ip: Option<String>,
+    /// The (subnet, address) the pod holds in the VPC's books, returned when its sandbox goes.
+    pub lease: Option<(usize, u32)>,
 }
 
 impl PodRecord {
     pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
-        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None, annotations: Vec::new() }
+        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None, annotations: Vec::new(), ip: None, lease: None }
     }
 
     /// Whether a DaemonSet manages the pod (drain skips those with --ignore-daemonsets).
@@ -171,7 +176,66 @@ impl Engine {
         p.message = None;
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         self.events.once(now, "Pod", &ns, &name, "Scheduled", format!("Successfully assigned {ns}/{name} to {node_name}"), false, "default-scheduler");
-        // The kubelet pulls what the node lacks (images pulled once per node), then starts.
+        if self.assign_ip(id) {
+            self.kubelet_start(id);
+        }
+    }
+
+    /// The VPC CNI's ADD: a Fargate pod uses its node's ENI; any other pod takes a secondary
+    /// IPv4 address from its node's subnet (eks-semantics §5.2, secondary-IP mode, the default;
+    /// the warm pool's latency is not modelled). A full subnet fails the sandbox: the pod stays
+    /// ContainerCreating until an address is returned (`ip_released`).
+    fn assign_ip(&mut self, id: usize) -> bool {
+        let Some(node) = self.pods[id].node else { return false };
+        let n = &self.state.nodes[node].node;
+        if super::fargate_nodes::is_fargate(n) {
+            self.pods[id].ip = Some(n.internal_ip.clone());
+            return true;
+        }
+        let zone = n.zone.clone();
+        let lease = self.aws.as_mut().and_then(|aws| {
+            let s = aws.subnet_in(&zone)?;
+            Some((s, aws.vpc.allocate_ip(s)?))
+        });
+        let p = &mut self.pods[id];
+        match lease {
+            Some((s, ip)) => {
+                p.ip = Some(crate::substrate::vpc::format_ip(ip));
+                p.lease = Some((s, ip));
+                true
+            }
+            None => {
+                let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
+                let msg = format!("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container");
+                self.events.repeatable(self.now, "Pod", &ns, &name, "FailedCreatePodSandBox", msg, true, "kubelet");
+                self.ip_waiting.push(id);
+                false
+            }
+        }
+    }
+
+    /// The pod's sandbox is torn down (gone, or its containers exited): its address goes back
+    /// to the subnet, and the oldest pod waiting for one in that subnet gets it.
+    pub(super) fn ip_released(&mut self, id: usize) {
+        let Some((s, ip)) = self.pods[id].lease.take() else { return };
+        let Some(aws) = self.aws.as_mut() else { return };
+        aws.vpc.release_ip(s, ip);
+        let zone = aws.vpc.subnets[s].availability_zone.clone();
+        let pods = &self.pods;
+        self.ip_waiting.retain(|w| pods[*w].gone_at.is_none() && pods[*w].deleting_at.is_none());
+        let nodes = &self.state.nodes;
+        let Some(k) = self.ip_waiting.iter().position(|w| pods[*w].node.is_some_and(|n| nodes[n].node.zone == zone)) else { return };
+        let w = self.ip_waiting.remove(k);
+        if self.assign_ip(w) {
+            self.kubelet_start(w);
+            self.tell_rollouts(&[w]);
+        }
+    }
+
+    /// The kubelet pulls what the node lacks (images pulled once per node), then starts.
+    fn kubelet_start(&mut self, id: usize) {
+        let now = self.now;
+        let Some(node) = self.pods[id].node else { return };
         let mut ready_images = now;
         let mut pulled = Vec::new();
         let spec = self.pods[id].info.spec.clone();
@@ -251,6 +315,7 @@ impl Engine {
             self.state.unbind(&ns, &name);
         }
         self.by_name.remove(&(ns, name));
+        self.ip_released(id);
         self.cluster_changed();
     }
 

@@ -28,7 +28,7 @@ mod queue;
 use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use super::manifest::timeline::TimelineEntry;
 use super::manifest::Manifest;
-use super::nodes::cluster_nodes;
+use super::nodes::{cluster_aws, cluster_nodes_on};
 use super::objects::{PodDisruptionBudget, Service};
 use super::services::{allocate, kubernetes_service, Allocated};
 use super::rollout::Rollout;
@@ -153,6 +153,8 @@ pub struct Engine {
     spot_cluster: Option<super::objects::ClusterConfig>,
     /// The run's start (Unix seconds), for event wording.
     start_unix_s: i64,
+    /// Bound pods whose sandbox waits for a free address in their node's subnet.
+    ip_waiting: Vec<usize>,
 }
 
 impl Engine {
@@ -160,7 +162,13 @@ impl Engine {
     /// and Deployments created (their pods queued in creation order).
     pub fn new(m: &Manifest, explain: bool) -> Engine {
         let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
-        let nodes = m.cluster.as_ref().map(cluster_nodes).unwrap_or_default();
+        // The cluster's AWS: the first nodes' instances launched in its VPC, whose subnets then
+        // give every pod its address.
+        let mut aws = m.cluster.as_ref().map(cluster_aws);
+        let nodes = match (m.cluster.as_ref(), aws.as_mut()) {
+            (Some(c), Some(a)) => cluster_nodes_on(c, a),
+            _ => Vec::new(),
+        };
         let mut state = ClusterState::new(nodes);
         for ns in &m.namespaces {
             state.add_namespace(&ns.name, ns.labels.clone());
@@ -207,7 +215,8 @@ impl Engine {
             autoscaler: node_scaling::Autoscaler::new(m),
             karpenter: karpenter_engine::Karpenter::new(m),
             node_joined: BTreeMap::new(),
-            aws: fargate_nodes::cluster_aws_after_nodes(m),
+            aws,
+            ip_waiting: Vec::new(),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
             lbc: None,
             spot: spot::Spot::new(m),
@@ -227,6 +236,8 @@ impl Engine {
                 e.state.bind(e.pods[id].info.clone(), i);
                 let p = &mut e.pods[id];
                 (p.node, p.scheduled_at, p.started_at, p.ready_at) = (Some(i), Some(0), Some(0), Some(0));
+                // hostNetwork: the node's own address.
+                p.ip = Some(e.state.nodes[i].node.internal_ip.clone());
             }
         }
         for p in &m.pods {

@@ -177,6 +177,7 @@ impl Engine {
             let now = self.now;
             let p = &mut self.pods[id];
             (p.node, p.scheduled_at, p.started_at, p.ready_at) = (Some(n), Some(now), Some(now), Some(now));
+            p.ip = Some(self.state.nodes[n].node.internal_ip.clone());
         }
         n
     }

@@ -1,0 +1,109 @@
+//! Pod IPs come from the VPC's subnet books (the node's subnet, secondary-IP mode: the VPC CNI
+//! default), are returned when the pod ends, and are the same for the same input and seed.
+//! eks-semantics §5.2: "Pod IPs come from the node's subnet (same VPC CIDR as nodes) unless
+//! custom networking".
+
+use std::collections::BTreeSet;
+use stevedore_sim::eks::engine::Engine;
+use stevedore_sim::eks::manifest::parse;
+use stevedore_sim::eks::output::list;
+use stevedore_sim::eks::run::run_until;
+use stevedore_sim::substrate::vpc::{format_ip, parse_cidr};
+
+const CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-west-2}\navailabilityZones: [us-west-2a, us-west-2b]\nmanagedNodeGroups: [{name: g, instanceType: m5.large, desiredCapacity: 2}]\n";
+
+fn deployment(name: &str, replicas: i64) -> String {
+    format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec: {{containers: [{{name: c, image: nginx, resources: {{requests: {{cpu: 100m, memory: 64Mi}}}}}}]}}\n")
+}
+
+/// eksctl's default VPC 192.168.0.0/16 over two zones: the private /19s are the third and
+/// fourth blocks, 192.168.64.0/19 (zone a) and 192.168.96.0/19 (zone b).
+fn in_subnet(ip: &str, cidr: &str) -> bool {
+    let (first, usable) = parse_cidr(cidr).unwrap();
+    let o: Vec<u32> = ip.split('.').map(|x| x.parse().unwrap()).collect();
+    let v = o.iter().fold(0u32, |a, x| (a << 8) | x);
+    (first..first + usable).contains(&v)
+}
+
+fn zone_cidr(zone: &str) -> &'static str {
+    if zone.ends_with('a') { "192.168.64.0/19" } else { "192.168.96.0/19" }
+}
+
+#[test]
+fn pods_take_distinct_addresses_from_their_nodes_subnet() {
+    let m = parse(&format!("{CLUSTER}{}{}", deployment("web", 12), deployment("api", 7))).unwrap();
+    let e = {
+        let mut e = Engine::new(&m, false);
+        e.advance_to(60);
+        e
+    };
+    let node_ips: BTreeSet<String> = e.state.nodes.iter().map(|n| n.node.internal_ip.clone()).collect();
+    let mut seen = BTreeSet::new();
+    let mut app = 0;
+    for p in e.live_pods() {
+        let node = &e.state.nodes[p.node.unwrap()].node;
+        let ip = p.ip.clone().expect("every bound pod has an address");
+        assert!(in_subnet(&ip, zone_cidr(&node.zone)), "{ip} outside {}'s subnet", node.zone);
+        if p.info.namespace == "kube-system" {
+            // aws-node and kube-proxy: hostNetwork.
+            assert_eq!(ip, node.internal_ip);
+            continue;
+        }
+        app += 1;
+        assert!(!node_ips.contains(&ip), "{ip} is a node's address");
+        assert!(seen.insert(ip.clone()), "{ip} given twice");
+    }
+    assert_eq!(app, 19);
+    // The JSON shows the same address as status.podIP.
+    let r = run_until(&m, false, 60);
+    let l = list(&r, 0);
+    for p in l["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "Pod") {
+        let rec = r.record(p["metadata"]["namespace"].as_str().unwrap(), p["metadata"]["name"].as_str().unwrap()).unwrap();
+        assert_eq!(p["status"]["podIP"].as_str(), rec.ip.as_deref());
+        assert_eq!(p["status"]["podIPs"][0]["ip"].as_str(), rec.ip.as_deref());
+    }
+}
+
+#[test]
+fn a_deleted_pods_address_goes_back_to_the_subnet() {
+    // One node: every pod draws from the same subnet, lowest free address first.
+    let one = CLUSTER.replace("availabilityZones: [us-west-2a, us-west-2b]", "availabilityZones: [us-west-2a]").replace("desiredCapacity: 2", "desiredCapacity: 1");
+    let scenario = "---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  duration: 10m\n  timeline:\n    - {at: 1m, kubectl: \"delete pod solo\"}\n    - {at: 2m, kubectl: \"scale deployment/web --replicas=4\"}\n";
+    let solo = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec: {containers: [{name: c, image: nginx}]}\n";
+    let m = parse(&format!("{one}{solo}{}{scenario}", deployment("web", 3))).unwrap();
+    let mut e = Engine::new(&m, false);
+    e.advance_to(30);
+    let solo_ip = e.pod("default", "solo").unwrap().ip.clone().unwrap();
+    let before: BTreeSet<String> = e.live_pods().filter(|p| p.info.namespace == "default").filter_map(|p| p.ip.clone()).collect();
+    assert_eq!(before.len(), 4);
+    e.advance_to(90);
+    assert!(e.pod("default", "solo").is_none(), "solo is gone");
+    e.advance_to(150);
+    let after: Vec<&str> = e.live_pods().filter(|p| p.info.namespace == "default").filter_map(|p| p.ip.as_deref()).collect();
+    assert_eq!(after.len(), 4);
+    // The fourth web pod got the address solo returned (the lowest free one).
+    assert!(after.contains(&solo_ip.as_str()), "{solo_ip} not reused: {after:?}");
+}
+
+#[test]
+fn vpc_books_reuse_the_lowest_free_address_and_say_when_full() {
+    let mut aws = stevedore_sim::substrate::Aws::eksctl(&["us-west-2a".to_string()]);
+    let s = aws.subnet_in("us-west-2a").unwrap();
+    let total = aws.vpc.free(s);
+    let a: Vec<u32> = (0..total).map(|_| aws.vpc.allocate_ip(s).unwrap()).collect();
+    assert_eq!(format_ip(a[0]), "192.168.32.4");
+    assert_eq!(aws.vpc.allocate_ip(s), None, "a full subnet gives nothing");
+    aws.vpc.release_ip(s, a[100]);
+    aws.vpc.release_ip(s, a[7]);
+    assert_eq!(aws.vpc.allocate_ip(s), Some(a[7]));
+    assert_eq!(aws.vpc.allocate_ip(s), Some(a[100]));
+    assert_eq!(aws.vpc.free(s), 0);
+}
+
+#[test]
+fn same_input_and_seed_give_the_same_addresses() {
+    let m = parse(&format!("{CLUSTER}{}{}", deployment("web", 9), deployment("api", 4))).unwrap();
+    let a = list(&run_until(&m, false, 300), 0);
+    let b = list(&run_until(&m, false, 300), 0);
+    assert_eq!(a, b);
+}
