@@ -23,6 +23,7 @@ pub mod objects;
 pub mod output;
 pub mod quantity;
 pub mod replicaset_json;
+pub mod proportional;
 pub mod rollout;
 pub mod run;
 pub mod scale_down;

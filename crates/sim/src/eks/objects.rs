@@ -208,6 +208,8 @@ pub struct Strategy {
     pub min_ready_seconds: i64,
     pub revision_history_limit: i64,
     pub progress_deadline_seconds: i64,
+    /// `spec.paused`.
+    pub paused: bool,
 }
 
 impl Default for Strategy {
@@ -219,6 +221,7 @@ impl Default for Strategy {
             min_ready_seconds: 0,
             revision_history_limit: 10,
             progress_deadline_seconds: 600,
+            paused: false,
         }
     }
 }

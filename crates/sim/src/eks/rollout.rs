@@ -5,8 +5,9 @@
 //! Alone (`Rollout::new`, the controller tests), a pod is Ready `STARTUP_S` seconds after it is
 //! created. Driven by the EKS engine (`Rollout::driven`), a pod is Ready when the engine says
 //! (`observe`): scheduled, containers started, readiness probe passed. A deleted pod leaves the
-//! ReplicaSet at once (the controller does not count terminating pods). Proportional scaling
-//! mid-rollout is not modelled yet.
+//! ReplicaSet at once (the controller does not count terminating pods). A resize while several
+//! ReplicaSets have pods, or while `spec.paused`, is `sync.go`'s `scale` (`proportional.rs`);
+//! a paused Deployment makes no rollout progress and its deadline is not checked.
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,10 @@ pub struct ReplicaSet {
     pub replicas: i64,
     pub pods: Vec<SimPod>,
     pub created_at: i64,
+    /// `deployment.kubernetes.io/desired-replicas` and `max-replicas`: the Deployment's
+    /// replicas and replicas + maxSurge when this ReplicaSet was last scaled.
+    pub desired_annotation: i64,
+    pub max_annotation: i64,
 }
 
 impl ReplicaSet {
@@ -79,6 +84,8 @@ pub enum Action {
     Scale(i64),
     /// `rollout undo deployment/NAME [--to-revision=N]`
     Undo(Option<i64>),
+    /// `rollout pause deployment/NAME` (true) / `rollout resume deployment/NAME` (false)
+    Pause(bool),
     /// `cordon NODE` / `cordon -l KEY=VALUE`
     Cordon(Target),
     /// `uncordon NODE` / `uncordon -l KEY=VALUE`
@@ -108,7 +115,7 @@ impl Target {
 impl Action {
     /// Whether the action is addressed to a Deployment (the rest are nodes and pods).
     pub fn is_deployment(&self) -> bool {
-        matches!(self, Action::SetImage(_) | Action::Scale(_) | Action::Undo(_))
+        matches!(self, Action::SetImage(_) | Action::Scale(_) | Action::Undo(_) | Action::Pause(_))
     }
 }
 
@@ -208,6 +215,20 @@ impl Rollout {
                 }
             }
             Action::Scale(n) => self.deployment.replicas = *n,
+            Action::Pause(p) => {
+                let name = &self.deployment.name;
+                match (*p, self.deployment.strategy.paused) {
+                    (true, true) => return Err(format!("deployments.apps/{name} is already paused")),
+                    (false, false) => return Err(format!("deployments.apps/{name} is not paused")),
+                    _ => {}
+                }
+                self.deployment.strategy.paused = *p;
+                // `checkPausedConditions`: Progressing Unknown, and the deadline restarts on resume.
+                if self.progressing.0 != "ProgressDeadlineExceeded" {
+                    self.progressing = if *p { ("DeploymentPaused", "Deployment is paused".into()) } else { ("DeploymentResumed", "Deployment is resumed".into()) };
+                    self.last_progress = self.now;
+                }
+            }
             Action::Undo(to) => {
                 let current = self.new_set().map_or(0, |s| s.revision);
                 let target = match to {
@@ -253,7 +274,7 @@ impl Rollout {
     /// `DeploymentTimedOut`: timed out once now is after last progress + progressDeadlineSeconds
     /// (whole seconds, so the first such instant is one second later).
     fn deadline_at(&self) -> Option<i64> {
-        let waiting = !matches!(self.progressing.0, "NewReplicaSetAvailable" | "ProgressDeadlineExceeded");
+        let waiting = !matches!(self.progressing.0, "NewReplicaSetAvailable" | "ProgressDeadlineExceeded" | "DeploymentPaused");
         waiting.then(|| self.last_progress.saturating_add(self.deployment.strategy.progress_deadline_seconds).saturating_add(1))
     }
 
@@ -278,11 +299,84 @@ impl Rollout {
         let dir = if to > from { "up" } else { "down" };
         self.events.push(Event { at: self.now, reason: "ScalingReplicaSet", message: format!("Scaled {dir} replica set {} from {from} to {to}", self.sets[i].name) });
         self.sets[i].replicas = to;
+        self.annotate(i);
         self.last_progress = self.now;
+        if self.deployment.strategy.paused {
+            return;
+        }
         // The new ReplicaSet's first scale-up keeps NewReplicaSetCreated; later steps progress.
         if !(self.progressing.0 == "NewReplicaSetCreated" && i + 1 == self.sets.len() && from == 0) {
             self.progressing = ("ReplicaSetUpdated", format!("ReplicaSet {:?} is progressing.", self.new_name()));
         }
+    }
+
+    /// `SetReplicasAnnotations`; true when they changed.
+    fn annotate(&mut self, i: usize) -> bool {
+        let d = &self.deployment;
+        let (surge, _) = resolve_fenceposts(d.strategy.max_surge, d.strategy.max_unavailable, d.replicas);
+        let want = (d.replicas, d.replicas + surge);
+        let s = &mut self.sets[i];
+        let changed = (s.desired_annotation, s.max_annotation) != want;
+        (s.desired_annotation, s.max_annotation) = want;
+        changed
+    }
+
+    /// `isScalingEvent`: an active ReplicaSet was sized for another replica count.
+    fn scaling_event(&self) -> bool {
+        self.sets.iter().any(|s| s.replicas > 0 && s.desired_annotation != self.deployment.replicas)
+    }
+
+    /// `sync` → `scale`: a resize (or any sync while paused) without rollout steps. One active
+    /// ReplicaSet (or none: the newest) takes the whole count; a saturated new one empties the
+    /// old; else RollingUpdate spreads the change proportionally. True when anything changed.
+    fn sync_scale(&mut self) -> bool {
+        let d = &self.deployment;
+        let (replicas, min_ready) = (d.replicas, d.strategy.min_ready_seconds);
+        let (surge, _) = resolve_fenceposts(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
+        let hash = template_hash(&d.template);
+        let new = self.sets.iter().position(|s| s.hash == hash);
+        let active: Vec<usize> = (0..self.sets.len()).filter(|i| self.sets[*i].replicas > 0).collect();
+        // Creation order, ties by name (`ReplicaSetsByCreationTimestamp`).
+        let mut by_age: Vec<usize> = (0..self.sets.len()).collect();
+        by_age.sort_by(|a, b| (self.sets[*a].created_at, &self.sets[*a].name).cmp(&(self.sets[*b].created_at, &self.sets[*b].name)));
+        if active.len() <= 1 {
+            let newest_old = by_age.iter().rev().copied().find(|i| Some(*i) != new);
+            let Some(t) = active.first().copied().or(new).or(newest_old) else { return false };
+            if self.sets[t].replicas == replicas {
+                return false;
+            }
+            self.scale(t, replicas);
+            return true;
+        }
+        if let Some(n) = new {
+            let s = &self.sets[n];
+            if s.desired_annotation == replicas && s.replicas == replicas && s.available(self.now, min_ready) == replicas {
+                for i in active.into_iter().filter(|i| *i != n) {
+                    self.scale(i, 0);
+                }
+                return true;
+            }
+        }
+        if d.strategy.recreate {
+            return false;
+        }
+        let status_replicas: i64 = self.sets.iter().map(|s| s.pods.len() as i64).sum();
+        let sized: Vec<super::proportional::Sized> = self
+            .sets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| super::proportional::Sized { replicas: s.replicas, age_rank: by_age.iter().position(|x| *x == i).unwrap_or(0), max_annotation: s.max_annotation })
+            .collect();
+        let sizes = super::proportional::proportional(&sized, replicas, surge, status_replicas);
+        let mut changed = false;
+        for i in active {
+            if self.sets[i].replicas != sizes[i] {
+                self.scale(i, sizes[i]);
+                changed = true;
+            }
+            changed |= self.annotate(i);
+        }
+        changed
     }
 
     fn new_name(&self) -> String {
@@ -291,6 +385,9 @@ impl Rollout {
 
     /// One `rolloutRolling` / `rolloutRecreate` pass; true when it scaled something.
     fn sync_deployment(&mut self) -> bool {
+        if self.deployment.strategy.paused || self.scaling_event() {
+            return self.sync_scale();
+        }
         let d = &self.deployment;
         let (replicas, min_ready) = (d.replicas, d.strategy.min_ready_seconds);
         let (surge, _) = resolve_fenceposts(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
@@ -311,7 +408,7 @@ impl Rollout {
             None => {
                 let name = self.new_name();
                 self.progressing = ("NewReplicaSetCreated", format!("Created new replica set {name:?}"));
-                self.sets.push(ReplicaSet { name, hash, revision: max_rev + 1, template: d.template.clone(), replicas: 0, pods: Vec::new(), created_at: self.now });
+                self.sets.push(ReplicaSet { name, hash, revision: max_rev + 1, template: d.template.clone(), replicas: 0, pods: Vec::new(), created_at: self.now, desired_annotation: replicas, max_annotation: replicas + surge });
                 self.sets.len() - 1
             }
         };
@@ -419,6 +516,9 @@ impl Rollout {
 
     fn update_progressing(&mut self) {
         let d = &self.deployment;
+        if d.strategy.paused {
+            return;
+        }
         let Some(n) = self.new_set() else { return };
         let complete = n.replicas == d.replicas && n.available(self.now, d.strategy.min_ready_seconds) >= d.replicas && n.pods.len() as i64 == d.replicas && self.sets.iter().all(|s| s.hash == n.hash || s.pods.is_empty());
         let now = self.now;
@@ -434,7 +534,7 @@ impl Rollout {
             self.progressing = ("NewReplicaSetAvailable", format!("ReplicaSet {name:?} has successfully progressed."));
         } else if key != self.progress_key && (key.0 > self.progress_key.0 || key.1 > self.progress_key.1 || key.2 > self.progress_key.2 || key.3 > self.progress_key.3) {
             self.last_progress = now;
-            if self.progressing.0 == "ProgressDeadlineExceeded" {
+            if matches!(self.progressing.0, "ProgressDeadlineExceeded" | "DeploymentResumed") {
                 self.progressing = ("ReplicaSetUpdated", format!("ReplicaSet {name:?} is progressing."));
             }
         } else if self.deadline_at().is_some_and(|t| now >= t) {

@@ -8,7 +8,21 @@ use crate::time::format_iso;
 use serde_json::{json, Value};
 
 fn condition(t: &str, ok: bool, reason: &str, message: &str, at: &str) -> Value {
-    json!({"type": t, "status": if ok { "True" } else { "False" }, "reason": reason, "message": message, "lastUpdateTime": at, "lastTransitionTime": at})
+    status_condition(t, if ok { "True" } else { "False" }, reason, message, at)
+}
+
+fn status_condition(t: &str, status: &str, reason: &str, message: &str, at: &str) -> Value {
+    json!({"type": t, "status": status, "reason": reason, "message": message, "lastUpdateTime": at, "lastTransitionTime": at})
+}
+
+/// Progressing's status by reason (deployment_util.go): False once the deadline passed,
+/// Unknown while paused or just resumed (`checkPausedConditions`), else True.
+fn progressing_status(reason: &str) -> &'static str {
+    match reason {
+        "ProgressDeadlineExceeded" => "False",
+        "DeploymentPaused" | "DeploymentResumed" => "Unknown",
+        _ => "True",
+    }
 }
 
 pub fn deployment_json(r: &Rollout, start: i64) -> Value {
@@ -34,14 +48,14 @@ pub fn deployment_json(r: &Rollout, start: i64) -> Value {
         "metadata": {"name": d.name, "namespace": d.namespace, "labels": d.labels, "creationTimestamp": created,
             "annotations": {"deployment.kubernetes.io/revision": new.map_or(0, |s| s.revision).to_string()}},
         "spec": {"replicas": d.replicas, "selector": {"matchLabels": d.selector.match_labels}, "strategy": strategy,
-            "minReadySeconds": min_ready, "revisionHistoryLimit": d.strategy.revision_history_limit,
+            "minReadySeconds": min_ready, "paused": d.strategy.paused, "revisionHistoryLimit": d.strategy.revision_history_limit,
             "progressDeadlineSeconds": d.strategy.progress_deadline_seconds,
             "template": {"metadata": {"labels": d.template.labels}, "spec": {"containers": containers(r.deployment.template.spec.containers.iter())}}},
         "status": {
             "observedGeneration": 1 + r.events.len() as i64,
             "replicas": pods, "updatedReplicas": new.map_or(0, |s| s.pods.len() as i64),
             "readyReplicas": ready, "availableReplicas": available, "unavailableReplicas": (spec_total - available).max(0),
-            "conditions": [condition("Available", avail_ok, avail_reason, avail_msg, &at), condition("Progressing", true, r.progressing.0, &r.progressing.1, &at)],
+            "conditions": [condition("Available", avail_ok, avail_reason, avail_msg, &at), status_condition("Progressing", progressing_status(r.progressing.0), r.progressing.0, &r.progressing.1, &at)],
         },
     })
 }

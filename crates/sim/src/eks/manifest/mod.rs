@@ -346,6 +346,7 @@ fn strategy(s: &Value, sp: &str, e: &mut Errors) -> Strategy {
         min_ready_seconds: read::int(s, "minReadySeconds", sp, 0, i32::MAX as i64, e).unwrap_or(0),
         revision_history_limit: read::int(s, "revisionHistoryLimit", sp, 0, i32::MAX as i64, e).unwrap_or(10),
         progress_deadline_seconds: read::int(s, "progressDeadlineSeconds", sp, 1, i32::MAX as i64, e).unwrap_or(600),
+        paused: read::boolean(s, "paused", sp, e).unwrap_or(false),
         ..Strategy::default()
     };
     if st.progress_deadline_seconds <= st.min_ready_seconds && read::field(s, "progressDeadlineSeconds").is_some() {

@@ -18,7 +18,7 @@ pub struct TimelineEntry {
     pub path: String,
 }
 
-const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGE…`, `scale deployment/NAME|replicaset/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
+const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGE…`, `scale deployment/NAME|replicaset/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `rollout pause|resume deployment/NAME`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
 
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
@@ -93,6 +93,8 @@ fn command(words: &str) -> Result<(String, String, Action), String> {
             _ => return Err(format!("{r:?} must be --replicas=N with N from 0 to 100000")),
         },
         ["rollout", "undo", t] => (target(t)?, Action::Undo(None)),
+        ["rollout", "pause", t] => (target(t)?, Action::Pause(true)),
+        ["rollout", "resume", t] => (target(t)?, Action::Pause(false)),
         ["rollout", "undo", t, r] => match r.strip_prefix("--to-revision=").and_then(|n| n.parse::<i64>().ok()) {
             Some(n) if n >= 0 => (target(t)?, Action::Undo(if n == 0 { None } else { Some(n) })),
             _ => return Err(format!("{r:?} must be --to-revision=N")),
