@@ -294,3 +294,25 @@ fn preferred_anti_affinity_scores_away_from_matching_pods() {
     sorted.sort();
     assert_eq!(sorted, [(-100, 0), (0, 100), (0, 100)]);
 }
+
+/// PodTopologySpread's system defaults select by every Service that selects the pod and by its
+/// ReplicaSet (K8S:pkg/scheduler/framework/plugins/helper/spread.go `DefaultSelector`;
+/// eks-semantics §1.7): a bare Pod is spread only when a Service selects it.
+#[test]
+fn services_feed_the_default_spreading_of_bare_pods() {
+    let pods = (0..3).map(|i| format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: solo-{i}, labels: {{app: solo}}}}\nspec: {{containers: [{{name: c, image: x, resources: {{requests: {{cpu: 100m}}}}}}]}}\n")).collect::<String>();
+    let service = "---\napiVersion: v1\nkind: Service\nmetadata: {name: solo}\nspec: {selector: {app: solo}, ports: [{port: 80}]}\n";
+    let other = service.replace("app: solo}", "app: nobody}");
+    let spread = |docs: &str| {
+        let r = run(&parse(&scenario(3, docs)).unwrap(), true);
+        let d = r.decisions.iter().find(|d| d.pod == "default/solo-2").unwrap().clone();
+        d.scores.iter().map(|s| s.plugins.iter().find(|p| p.plugin == "PodTopologySpread").map(|p| p.raw)).collect::<Vec<_>>()
+    };
+    // No Service (or one selecting other pods): the plugin skips these pods.
+    assert!(spread(&pods).iter().all(Option::is_none));
+    assert!(spread(&format!("{pods}{other}")).iter().all(Option::is_none));
+    // A Service selects them: hostname and zone defaults count solo-0 and solo-1.
+    let raw = spread(&format!("{pods}{service}"));
+    assert!(raw.iter().all(Option::is_some), "{raw:?}");
+    assert!(raw.iter().any(|r| r.unwrap() > 0), "{raw:?}");
+}

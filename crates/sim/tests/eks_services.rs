@@ -63,3 +63,44 @@ fn endpoints_follow_ready_pods() {
     assert_eq!(ready_ips(60), (3, 1));
     assert_eq!(ready_ips(64), (4, 0));
 }
+
+/// Two Deployments behind one Service whose `targetPort` is the name `http`: one serves it on
+/// 8080, the other on 9090; a third names no such port and gets no endpoint
+/// (kubernetes.io/docs/concepts/services-networking/service/ "Port definitions": a name lets
+/// pods of one Service use different port numbers; the endpoints controller's `FindPort`).
+#[test]
+fn a_named_target_port_resolves_per_pod() {
+    let cluster = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-west-2}\navailabilityZones: [us-west-2a, us-west-2b]\nmanagedNodeGroups: [{name: g, instanceType: m5.large, desiredCapacity: 2}]\n";
+    let dep = |name: &str, ports: &str| format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}, tier: front}}}}\n    spec: {{containers: [{{name: c, image: nginx, ports: {ports}, resources: {{requests: {{cpu: 100m}}}}}}]}}\n");
+    let service = "---\napiVersion: v1\nkind: Service\nmetadata: {name: front}\nspec:\n  selector: {tier: front}\n  ports: [{name: web, port: 80, targetPort: http}, {name: admin, port: 81, targetPort: 7000}]\n";
+    let text = format!("{cluster}{}{}{}{service}", dep("blue", "[{name: http, containerPort: 8080}]"), dep("green", "[{name: metrics, containerPort: 9100}, {name: http, containerPort: 9090}]"), dep("udp", "[{name: http, containerPort: 53, protocol: UDP}]"));
+    let m = parse(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    let l = output::list(&run_until(&m, false, 60), 0);
+    let items = l["items"].as_array().unwrap();
+    let svc = items.iter().find(|i| i["kind"] == "Service" && i["metadata"]["name"] == "front").unwrap();
+    assert_eq!(svc["spec"]["ports"][0]["targetPort"], "http");
+    assert_eq!(svc["spec"]["ports"][1]["targetPort"], 7000);
+    let ep = items.iter().find(|i| i["kind"] == "Endpoints" && i["metadata"]["name"] == "front").unwrap();
+    let subsets = ep["subsets"].as_array().unwrap();
+    let port_sets: Vec<Vec<(String, i64)>> = subsets.iter().map(|s| s["ports"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap().to_string(), p["port"].as_i64().unwrap())).collect()).collect();
+    let want = |a: i64| vec![("web".to_string(), a), ("admin".to_string(), 7000)];
+    // The UDP container port named http does not match the TCP Service port: only `admin`.
+    assert_eq!(port_sets, [want(8080), want(9090), vec![("admin".to_string(), 7000)]]);
+    for s in subsets {
+        assert_eq!(s["addresses"].as_array().unwrap().len(), 2);
+    }
+    let slices: Vec<&serde_json::Value> = items.iter().filter(|i| i["kind"] == "EndpointSlice" && i["metadata"]["labels"]["kubernetes.io/service-name"] == "front").collect();
+    assert_eq!(slices.len(), 3);
+    assert_eq!(slices[1]["ports"][0]["port"], 9090);
+}
+
+#[test]
+fn bad_port_names_are_errors_at_their_path() {
+    let e = |spec: &str| parse(&svc(spec)).unwrap_err().iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+    assert!(e("  ports: [{port: 80, targetPort: Web_Port}]\n").contains("$[0].spec.ports[0].targetPort: Invalid value: \"Web_Port\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"));
+    assert!(e("  ports: [{port: 80, targetPort: this-name-is-too-long}]\n").contains("must be no more than 15 characters"));
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, ports: [{name: \"8080\", containerPort: 8080}, {name: ok}]}]}\n";
+    let errs = parse(pod).unwrap_err().iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+    assert!(errs.contains("$[0].spec.containers[0].ports[0].name: Invalid value: \"8080\": must contain at least one letter (a-z)"), "{errs}");
+    assert!(errs.contains("$[0].spec.containers[0].ports[1].containerPort: is required"), "{errs}");
+}

@@ -145,6 +145,28 @@ pub struct PodSpec {
     pub service_account: String,
     /// `hostNetwork`: the pod shares the node's network (IMDS is one hop away).
     pub host_network: bool,
+    /// Every container's `ports[]` (what a Service's named `targetPort` resolves against).
+    pub container_ports: Vec<ContainerPort>,
+}
+
+/// `containers[].ports[]`: `{name, containerPort, protocol}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerPort {
+    pub name: String,
+    pub container_port: i64,
+    pub protocol: String,
+}
+
+impl ServicePort {
+    /// The endpoints controller's `FindPort`: a number as given; a name is the first container
+    /// port (containers in order) with that name and the Service port's protocol. None: this pod
+    /// has no such port and is left out of this port's endpoints.
+    pub fn resolve(&self, pod_ports: &[ContainerPort]) -> Option<i64> {
+        match &self.target_port_name {
+            None => Some(self.target_port),
+            Some(n) => pod_ports.iter().find(|c| c.name == *n && c.protocol == self.protocol).map(|c| c.container_port),
+        }
+    }
 }
 
 /// A probe's timing (`initialDelaySeconds`, `periodSeconds`, `successThreshold`), with the API
@@ -291,8 +313,10 @@ pub struct ServicePort {
     pub name: String,
     pub protocol: String,
     pub port: i64,
-    /// The container port traffic goes to (default: `port`).
+    /// The container port traffic goes to (default: `port`); 0 when it is named.
     pub target_port: i64,
+    /// `targetPort` given as a name: a container port's `name`, resolved per pod.
+    pub target_port_name: Option<String>,
     /// Asked for in the manifest; NodePort/LoadBalancer ports without one are allocated.
     pub node_port: Option<i64>,
 }

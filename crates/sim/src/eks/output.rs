@@ -9,7 +9,7 @@ use super::engine::events::KEvent;
 use super::engine::PodRecord;
 use super::objects::PodDisruptionBudget;
 use super::run::EksRun;
-use super::services_json::{endpoint_slice_json, endpoints_json, service_json, EndpointPod};
+use super::services_json::{endpoint_slices_json, endpoints_json, service_json, EndpointPod};
 use super::scheduler::decision::Decision;
 use super::scheduler::state::PodInfo;
 use crate::time::format_iso;
@@ -178,6 +178,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
                 zone: n.zone.clone(),
                 ready: rc.map_or(true, |x| x.ready(now)),
                 terminating: rc.is_some_and(|x| x.deleting_at.is_some()),
+                ports: &bp.pod.spec.container_ports,
             });
         }
         pods.push(pod_json(&bp.pod, Some((n, ip)), None, rc, ds_of(rc), start_unix_s, now));
@@ -231,7 +232,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     }
     for (svc, _) in r.services.iter().filter(|(s, _)| s.selector.is_some()) {
         items.push(endpoints_json(svc, &endpoint_pods, &created));
-        items.push(endpoint_slice_json(svc, &endpoint_pods, &created));
+        items.extend(endpoint_slices_json(svc, &endpoint_pods, &created));
     }
     for (b, st) in &r.pdbs {
         items.push(pdb_json(b, st, &created));

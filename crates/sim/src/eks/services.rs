@@ -26,7 +26,7 @@ pub fn kubernetes_service() -> Service {
         namespace: "default".into(),
         kind: "ClusterIP".into(),
         selector: None,
-        ports: vec![crate::eks::objects::ServicePort { name: "https".into(), protocol: "TCP".into(), port: 443, target_port: 443, node_port: None }],
+        ports: vec![crate::eks::objects::ServicePort { name: "https".into(), protocol: "TCP".into(), port: 443, target_port: 443, target_port_name: None, node_port: None }],
         cluster_ip: Some("10.100.0.1".into()),
         path: String::new(),
     }

@@ -173,6 +173,7 @@ impl Engine {
         for ns in &m.namespaces {
             state.add_namespace(&ns.name, ns.labels.clone());
         }
+        state.service_selectors = m.services.iter().filter_map(|s| Some((s.namespace.clone(), s.selector.clone()?))).collect();
         let mut sched = Scheduler::new(seed);
         sched.explain = explain;
         let mut e = Engine {

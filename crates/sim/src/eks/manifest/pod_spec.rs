@@ -12,8 +12,20 @@ pub fn pod_spec(v: &Value, path: &str, e: &mut Errors) -> PodSpec {
         e.push(key_path(path, "containers"), "is required: a pod needs at least one container");
     }
     let mut host_ports = Vec::new();
+    let mut container_ports = Vec::new();
     for (p, c) in read::list(v, "containers", path, e) {
         for (pp, port) in read::list(c, "ports", &p, e) {
+            let name = read::string(port, "name", &pp, e).unwrap_or_default();
+            if !name.is_empty() {
+                if let Err(why) = port_name_ok(&name) {
+                    e.push(key_path(&pp, "name"), format!("Invalid value: {name:?}: {why}"));
+                }
+            }
+            match read::int(port, "containerPort", &pp, 1, 65535, e) {
+                Some(n) => container_ports.push(ContainerPort { name, container_port: n, protocol: read::string(port, "protocol", &pp, &mut Errors::default()).unwrap_or_else(|| "TCP".into()) }),
+                None if read::field(port, "containerPort").is_none() => e.push(key_path(&pp, "containerPort"), "is required"),
+                None => {}
+            }
             if let Some(hp) = read::int(port, "hostPort", &pp, 0, 65535, e).filter(|h| *h > 0) {
                 let protocol = read::string(port, "protocol", &pp, e).unwrap_or_else(|| "TCP".into());
                 if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
@@ -44,6 +56,7 @@ pub fn pod_spec(v: &Value, path: &str, e: &mut Errors) -> PodSpec {
         termination_grace_s: read::int(v, "terminationGracePeriodSeconds", path, 0, i32::MAX as i64, e),
         service_account: read::string(v, "serviceAccountName", path, e).unwrap_or_default(),
         host_network: read::boolean(v, "hostNetwork", path, e).unwrap_or(false),
+        container_ports,
     }
 }
 
@@ -291,4 +304,25 @@ fn spread(v: &Value, path: &str, e: &mut Errors) -> Vec<SpreadConstraint> {
         });
     }
     out
+}
+
+/// A port name is an IANA_SVC_NAME (apimachinery validation `IsValidPortName`): at most 15
+/// characters of a-z, 0-9 and '-', at least one letter, no leading, trailing or doubled '-'.
+pub fn port_name_ok(name: &str) -> Result<(), &'static str> {
+    if name.len() > 15 {
+        return Err("must be no more than 15 characters");
+    }
+    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if name.contains("--") {
+        return Err("must not contain consecutive hyphens");
+    }
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        return Err("must contain at least one letter (a-z)");
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Err("must not begin or end with a hyphen");
+    }
+    Ok(())
 }

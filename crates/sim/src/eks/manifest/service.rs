@@ -40,13 +40,18 @@ pub fn service(s: &Value, sp: &str, name: String, namespace: String, e: &mut Err
             }
             continue;
         };
+        let mut target_port_name = None;
         let target_port = match read::field(p, "targetPort") {
             None => port,
             Some(Value::String(t)) => match t.parse::<i64>() {
                 Ok(n) if (1..=65535).contains(&n) => n,
                 _ => {
-                    e.push(key_path(&pp, "targetPort"), format!("{t:?}: named target ports are not modelled yet; give the container port number"));
-                    port
+                    // A container port's name (IANA_SVC_NAME, ValidatePortNumOrName).
+                    if let Err(why) = super::pod_spec::port_name_ok(t) {
+                        e.push(key_path(&pp, "targetPort"), format!("Invalid value: {t:?}: {why}"));
+                    }
+                    target_port_name = Some(t.clone());
+                    0
                 }
             },
             Some(_) => read::int(p, "targetPort", &pp, 1, 65535, e).unwrap_or(port),
@@ -59,7 +64,7 @@ pub fn service(s: &Value, sp: &str, name: String, namespace: String, e: &mut Err
                 e.push(key_path(&pp, "nodePort"), format!("{n}: provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}"));
             }
         }
-        ports.push(ServicePort { name: port_name, protocol, port, target_port, node_port });
+        ports.push(ServicePort { name: port_name, protocol, port, target_port, target_port_name, node_port });
     }
     let cluster_ip = read::string(s, "clusterIP", sp, e).filter(|c| !c.is_empty());
     Service { name, namespace, kind, selector, ports, cluster_ip, path: sp.to_string() }

@@ -124,12 +124,28 @@ pub struct ClusterState {
     /// Per well-known topology key, each node's domain as a small id (None: label absent), so
     /// spreading counts index vectors instead of comparing label strings in the hot loop.
     topology: BTreeMap<String, Vec<Option<u32>>>,
+    /// (namespace, selector) of every Service with a selector: they feed PodTopologySpread's
+    /// system default constraints (`helper.DefaultSelector`).
+    pub service_selectors: Vec<(String, Labels)>,
 }
 
 /// Keys whose domain ids are built once with the nodes.
 const INDEXED_KEYS: &[&str] = &["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
 
 impl ClusterState {
+    /// `helper.DefaultSelector`: the labels of every Service in the pod's namespace that
+    /// selects it, merged, AND its controlling ReplicaSet's selector. None when both are empty
+    /// (a bare Pod no Service selects gets no default spreading).
+    pub fn default_selector(&self, pod: &PodInfo) -> Option<LabelSelector> {
+        let mut sel = pod.owner_selector.clone().unwrap_or_default();
+        for (ns, s) in &self.service_selectors {
+            if *ns == pod.namespace && !s.is_empty() && s.iter().all(|(k, v)| pod.labels.get(k) == Some(v)) {
+                sel.match_labels.extend(s.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        (!sel.match_labels.is_empty() || !sel.match_expressions.is_empty()).then_some(sel)
+    }
+
     pub fn new(nodes: Vec<Node>) -> ClusterState {
         let nodes = nodes
             .into_iter()

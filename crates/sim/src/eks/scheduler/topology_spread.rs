@@ -112,11 +112,12 @@ pub struct ScoreState<'a> {
 }
 
 /// PreScore: the soft constraints, or the system defaults (hostname maxSkew 3, zone maxSkew 5,
-/// selecting by the owning controller) for a pod with no constraints at all. None ⇒ Skip.
+/// selecting by the Services that select the pod and its owning ReplicaSet) for a pod with no
+/// constraints at all. None ⇒ Skip.
 pub fn prescore<'a>(state: &'a ClusterState, pod: &PodInfo, feasible: &[usize]) -> Option<ScoreState<'a>> {
     let (cs, require_all) = if pod.spec.topology_spread.is_empty() {
-        let sel = pod.owner_selector.as_ref()?;
-        let (matching, self_match) = build(state, pod, Some(sel), &[]);
+        let sel = state.default_selector(pod)?;
+        let (matching, self_match) = build(state, pod, Some(&sel), &[]);
         let mk = |key: &str, max_skew| Constraint { key: key.into(), max_skew, min_domains: 1, honor_affinity: true, honor_taints: false, matching: matching.clone(), self_match };
         (vec![mk(HOSTNAME, 3), mk(ZONE, 5)], false)
     } else {
