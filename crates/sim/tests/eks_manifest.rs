@@ -249,3 +249,32 @@ spec:
     assert!(paths.contains(&"$[0].spec.topologySpreadConstraints[0].maxSkew".to_string()), "{paths:?}");
     assert!(paths.contains(&"$[0].spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight".to_string()), "{paths:?}");
 }
+
+/// `kubectl get deploy -o yaml` with no name prints a `v1` `List` (status, managedFields and
+/// all); `kubectl apply -f` takes its items, and so does the simulator, errors under `items[j]`.
+#[test]
+fn a_kubectl_list_paste_is_read_item_by_item() {
+    let list = "apiVersion: v1\nkind: List\nmetadata: {resourceVersion: \"\"}\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n    namespace: default\n    resourceVersion: \"1234\"\n    managedFields: [{manager: kubectl-client-side-apply, operation: Update, fieldsType: FieldsV1}]\n  spec:\n    replicas: 2\n    selector: {matchLabels: {app: web}}\n    template:\n      metadata: {creationTimestamp: null, labels: {app: web}}\n      spec:\n        containers: [{name: nginx, image: nginx, resources: {}, terminationMessagePolicy: File}]\n        restartPolicy: Always\n  status: {availableReplicas: 2, replicas: 2}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web}\n  spec: {selector: {app: web}, ports: [{port: 80}]}\n";
+    let m = parse(list).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((m.deployments.len(), m.deployments[0].replicas, m.services.len()), (1, 2, 1));
+    let bad = parse(&list.replace("replicas: 2\n    selector", "replicas: two\n    selector")).unwrap_err();
+    assert!(bad.iter().any(|e| e.path == "$[0].items[0].spec.replicas"), "{bad:?}");
+    let bad = parse("apiVersion: v1\nkind: List\nitems: [3]\n").unwrap_err();
+    assert_eq!(bad[0].path, "$[0].items[0]");
+}
+
+/// What a new user writes: `1GB`, a misspelt kind, an old apiVersion — each error says what to
+/// write instead.
+#[test]
+fn common_mistakes_get_a_hint() {
+    let pod = |mem: &str| format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {{containers: [{{name: c, resources: {{requests: {{memory: {mem}}}}}}}]}}\n");
+    let msg = |text: &str| parse(text).unwrap_err().iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n");
+    assert!(msg(&pod("1GB")).contains("quantities have no \"B\": write 1G (powers of 10) or 1Gi (powers of 2)"), "{}", msg(&pod("1GB")));
+    assert!(msg(&pod("512MiB")).contains("write 512Mi"));
+    assert!(msg(&pod("500kB")).contains("write 500k (powers of 10) or 500Ki"));
+    assert!(!msg(&pod("lots")).contains("no \"B\""));
+    let kind = |api: &str, k: &str| msg(&format!("apiVersion: {api}\nkind: {k}\nmetadata: {{name: x}}\n"));
+    assert!(kind("apps/v1", "Deploymnet").contains("$[0].kind: apps/v1 Deploymnet is not a kind the simulator reads (did you mean apps/v1 Deployment?)"));
+    assert!(kind("extensions/v1beta1", "Deployment").contains("(did you mean apps/v1 Deployment?)"));
+    assert!(!kind("v1", "ConfigMap").contains("did you mean"));
+}

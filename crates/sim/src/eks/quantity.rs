@@ -27,7 +27,19 @@ const RULE: &str = "must be a Kubernetes quantity such as 500m, 0.5, 2, 12897484
 /// Parses a quantity; the error is the rule broken, in a sentence.
 pub fn parse(text: &str) -> Result<Quantity, String> {
     let s = text.trim();
-    let bad = || format!("\"{text}\" {RULE}");
+    let bad = || {
+        // `1GB` / `512MiB` / `100B`: what people write; Kubernetes quantities have no byte unit.
+        let hint = s.strip_suffix('B').filter(|q| !q.is_empty() && parse(q).is_ok()).map(|q| {
+            let num_end = q.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(q.len());
+            let (num, unit) = q.split_at(num_end);
+            match unit {
+                "k" => format!("; quantities have no \"B\": write {num}k (powers of 10) or {num}Ki (powers of 2)"),
+                "M" | "G" | "T" | "P" | "E" => format!("; quantities have no \"B\": write {q} (powers of 10) or {q}i (powers of 2)"),
+                _ => format!("; quantities have no \"B\": write {q}"),
+            }
+        });
+        format!("\"{text}\" {RULE}{}", hint.unwrap_or_default())
+    };
     let (negative, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),

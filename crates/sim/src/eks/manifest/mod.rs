@@ -99,6 +99,16 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
         let path = format!("$[{i}]");
         match doc {
             Value::Null => continue, // an empty document (a trailing `---`)
+            // `kubectl get … -o yaml` of several objects prints a `v1` `List`; `kubectl apply`
+            // takes its items as if they were documents.
+            Value::Object(o) if o.get("apiVersion").and_then(Value::as_str) == Some("v1") && o.get("kind").and_then(Value::as_str) == Some("List") => {
+                for (p, item) in read::list(doc, "items", &path, &mut e) {
+                    match item {
+                        Value::Object(_) => document(item, &p, &mut m, &mut e),
+                        other => e.push(p, format!("a List item must be an object with apiVersion and kind, not {}", read::type_name(other))),
+                    }
+                }
+            }
             Value::Object(_) => document(doc, &path, &mut m, &mut e),
             other => e.push(path, format!("a document must be an object with apiVersion and kind, not {}", read::type_name(other))),
         }
@@ -165,7 +175,7 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
     };
     if !KINDS.contains(&(api.as_str(), kind.as_str())) {
         let known: Vec<String> = KINDS.iter().map(|(a, k)| format!("{a} {k}")).collect();
-        e.push(key_path(path, "kind"), format!("{api} {kind} is not a kind the simulator reads; it reads {}", known.join(", ")));
+        e.push(key_path(path, "kind"), format!("{api} {kind} is not a kind the simulator reads{}; it reads {}", did_you_mean(&api, &kind), known.join(", ")));
         return;
     }
     let (mp, meta) = read::object(doc, "metadata", path, e).unwrap_or_else(|| (key_path(path, "metadata"), &Value::Null));
@@ -405,4 +415,29 @@ fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
     let timeline = timeline::timeline(s, &sp, e);
     let pod_usage = pod_usage::pod_usage(s, &sp, e);
     ScenarioDoc { seed, start, duration_s, timeline, pod_usage }
+}
+
+/// " (did you mean apps/v1 Deployment?)": the same kind under another apiVersion (an old
+/// `extensions/v1beta1` paste), or a kind one or two letters off (`Deploymnet`).
+fn did_you_mean(api: &str, kind: &str) -> String {
+    let same_kind = KINDS.iter().find(|(_, k)| k.eq_ignore_ascii_case(kind));
+    let near = || KINDS.iter().filter(|(_, k)| edit_distance(&k.to_ascii_lowercase(), &kind.to_ascii_lowercase()) <= 2).min_by_key(|(_, k)| edit_distance(k, kind));
+    match same_kind.or_else(near) {
+        Some((a, k)) if (*a, *k) != (api, kind) => format!(" (did you mean {a} {k}?)"),
+        _ => String::new(),
+    }
+}
+
+/// Levenshtein distance over chars, for short names only (bounded: kinds are < 40 chars).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().take(64).collect(), b.chars().take(64).collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
