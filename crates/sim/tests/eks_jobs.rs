@@ -158,3 +158,47 @@ fn a_run_with_daemonsets_jobs_and_cronjobs_is_the_same_however_it_is_sliced() {
         assert!(whole["items"].as_array().unwrap().iter().any(|i| i["kind"] == kind), "{kind}");
     }
 }
+
+/// `completionMode: Indexed` (kubernetes.io/docs/concepts/workloads/controllers/job/
+/// "Completion mode"; K8S pkg/controller/job/indexed_job_utils.go): each pod has an index in
+/// the annotation and label `batch.kubernetes.io/job-completion-index`, the lowest pending
+/// indexes start first, a lost index is retried with the same index, and the Job completes when
+/// every index 0…completions−1 has succeeded (`status.completedIndexes` `0-4`).
+#[test]
+fn indexed_jobs_run_each_index_to_one_success() {
+    let scenario = "---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  duration: 10m\n  timeline:\n    - {at: 10s, kubectl: \"delete pods -l batch.kubernetes.io/job-completion-index=1\"}\n";
+    let m = parse(&format!("{}{}{scenario}", cluster(2), job("  completions: 5\n  parallelism: 2\n  completionMode: Indexed\n", 30, 0, "Never"))).unwrap();
+    let index_of = |p: &stevedore_sim::eks::engine::PodRecord| p.annotations.iter().find(|(k, _)| k == "batch.kubernetes.io/job-completion-index").map(|(_, v)| v.parse::<i64>().unwrap());
+    let first = run_until(&m, false, 5);
+    let mut idx: Vec<i64> = job_pods(&first).iter().filter_map(|p| index_of(p)).collect();
+    idx.sort();
+    assert_eq!(idx, [0, 1], "the lowest indexes start first");
+    for p in job_pods(&first) {
+        let i = index_of(p).unwrap();
+        assert_eq!(p.info.labels["batch.kubernetes.io/job-completion-index"], i.to_string());
+        assert!(p.info.name.starts_with(&format!("pi-{i}-")), "{}", p.info.name);
+    }
+    // Index 1's pod was deleted at 10 s: index 2 does not jump the queue while 1 is pending.
+    let mid = run_until(&m, false, 25);
+    let mut live: Vec<i64> = job_pods(&mid).iter().filter(|p| p.finished_at.is_none() && p.deleting_at.is_none()).filter_map(|p| index_of(p)).collect();
+    live.sort();
+    assert_eq!(live, [0, 1], "index 1 is retried with the same index");
+    let j = item(&run_until(&m, false, 45), "Job");
+    assert_eq!((j["status"]["completedIndexes"].as_str(), j["status"]["succeeded"].as_i64()), (Some("0-1"), Some(2)), "{j}");
+    let r = run_until(&m, false, 600);
+    let j = item(&r, "Job");
+    assert_eq!(j["spec"]["completionMode"], "Indexed");
+    assert_eq!((j["status"]["succeeded"].as_i64(), j["status"]["failed"].as_i64()), (Some(5), Some(1)));
+    assert_eq!(j["status"]["completedIndexes"], "0-4");
+    assert_eq!(j["status"]["conditions"][0]["type"], "Complete");
+    let mut done: Vec<i64> = job_pods(&r).iter().filter(|p| p.finished_at.is_some()).filter_map(|p| index_of(p)).collect();
+    done.sort();
+    assert_eq!(done, [0, 1, 2, 3, 4], "each index succeeded once");
+    assert_eq!(stevedore_sim::eks::engine::job_ctl::indexes_text(&[0, 1, 2, 5, 7, 8]), "0-2,5,7-8");
+}
+
+#[test]
+fn indexed_jobs_need_completions() {
+    let errs: Vec<String> = parse(&format!("{}{}", cluster(1), job("  parallelism: 2\n  completionMode: Indexed\n", 10, 0, "Never"))).unwrap_err().iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    assert!(errs.iter().any(|e| e == "$[1].spec.completions: Required value: when completion mode is Indexed"), "{errs:?}");
+}

@@ -13,7 +13,7 @@ pub fn job_json(c: &JobCtl, n: &JobCounts, start: i64) -> Value {
     let j = &c.job;
     let ts = |t: i64| format_iso(start + t);
     let containers: Vec<Value> = j.spec.template.spec.containers.iter().map(|x| json!({"name": x.name, "image": x.image})).collect();
-    let mut spec = json!({"parallelism": j.spec.parallelism, "backoffLimit": j.spec.backoff_limit, "completionMode": "NonIndexed", "suspend": false,
+    let mut spec = json!({"parallelism": j.spec.parallelism, "backoffLimit": j.spec.backoff_limit, "completionMode": if j.spec.indexed { "Indexed" } else { "NonIndexed" }, "suspend": false,
         "template": {"metadata": {"labels": j.spec.template.labels}, "spec": {"containers": containers, "restartPolicy": if j.spec.restart_on_failure { "OnFailure" } else { "Never" }}}});
     if let Some(x) = j.spec.completions {
         spec["completions"] = json!(x);
@@ -25,6 +25,9 @@ pub fn job_json(c: &JobCtl, n: &JobCounts, start: i64) -> Value {
         spec["ttlSecondsAfterFinished"] = json!(x);
     }
     let mut status = json!({"startTime": ts(c.created_at), "active": n.active, "ready": n.ready, "succeeded": n.succeeded, "failed": n.failed, "terminating": n.terminating, "uncountedTerminatedPods": {}});
+    if !c.completed_indexes.is_empty() {
+        status["completedIndexes"] = json!(super::engine::job_ctl::indexes_text(&c.completed_indexes));
+    }
     if let Some(f) = &c.finish {
         status["conditions"] = json!([{"type": f.kind, "status": "True", "reason": f.reason, "message": f.message, "lastProbeTime": ts(f.at), "lastTransitionTime": ts(f.at)}]);
         if f.kind == "Complete" {

@@ -1,4 +1,4 @@
-//! The Job controller (NonIndexed): keeps `min(parallelism, completions − succeeded)` pods
+//! The Job controller: keeps `min(parallelism, completions − succeeded)` pods
 //! active, recreates failed pods after the exponential back-off (10 s, 20 s, 40 s … capped at
 //! six minutes, kubernetes.io/docs/concepts/workloads/controllers/job/ "Pod backoff failure
 //! policy"), fails the Job past `backoffLimit` or `activeDeadlineSeconds` (terminating what
@@ -6,10 +6,15 @@
 //! controller does — deletes it and its pods `ttlSecondsAfterFinished` after it finished.
 //! A pod runs `stevedore.dev/run-seconds` after its containers start, then exits with
 //! `stevedore.dev/exit-code` (manifest::job); the kubelet marks it Succeeded or Failed and the
-//! scheduler stops counting it on its node.
+//! scheduler stops counting it on its node. `completionMode: Indexed` (job/indexed_job_utils.go):
+//! each pod gets a completion index (annotation and label `batch.kubernetes.io/job-completion-index`,
+//! name `JOB-INDEX-xxxxx`), the lowest indexes with neither a success nor an active pod are
+//! created first, a failed index is retried with the same index, an index counts once however
+//! many of its pods succeed, and the Job completes when every index has succeeded
+//! (`status.succeeded` = succeeded indexes, `status.completedIndexes` e.g. `0-2,5`).
 
 use super::{Engine, Ev, Owner};
-use crate::eks::manifest::job::Job;
+use crate::eks::manifest::job::{Job, COMPLETION_INDEX};
 use crate::eks::run::random_suffix;
 use crate::eks::scheduler::state::PodInfo;
 use std::sync::Arc;
@@ -39,6 +44,28 @@ pub struct JobCtl {
     pub finish: Option<Finish>,
     /// When the TTL-after-finished controller deleted it.
     pub deleted_at: Option<i64>,
+    /// An Indexed Job's succeeded indexes, sorted, as of its last sync.
+    pub completed_indexes: Vec<i64>,
+}
+
+/// `status.completedIndexes`: sorted indexes as intervals, `0-2,5` (`succeededIndexesToString`).
+pub fn indexes_text(sorted: &[i64]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < sorted.len() {
+        let first = sorted[k];
+        while k + 1 < sorted.len() && sorted[k + 1] == sorted[k] + 1 {
+            k += 1;
+        }
+        out.push(if sorted[k] == first { first.to_string() } else { format!("{first}-{}", sorted[k]) });
+        k += 1;
+    }
+    out.join(",")
+}
+
+/// An Indexed Job pod's index (None for NonIndexed pods).
+pub fn pod_index(p: &super::PodRecord) -> Option<i64> {
+    p.annotations.iter().find(|(k, _)| k == COMPLETION_INDEX).and_then(|(_, v)| v.parse().ok())
 }
 
 /// `.status` counts of one Job.
@@ -60,11 +87,19 @@ pub fn backoff_s(failures: i64) -> i64 {
 
 impl JobCtl {
     pub fn new(job: Job, now: i64, cron: Option<String>) -> JobCtl {
-        JobCtl { job, created_at: now, cron, pods: Vec::new(), finish: None, deleted_at: None }
+        JobCtl { job, created_at: now, cron, pods: Vec::new(), finish: None, deleted_at: None, completed_indexes: Vec::new() }
     }
 }
 
 impl Engine {
+    /// An Indexed Job's succeeded indexes, sorted (each once).
+    pub fn succeeded_indexes(&self, k: usize) -> Vec<i64> {
+        let mut v: Vec<i64> = self.jobs[k].pods.iter().map(|id| &self.pods[*id]).filter(|p| p.finished_at.is_some() && p.run.is_some_and(|r| r.1 == 0)).filter_map(pod_index).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     pub fn job_counts(&self, k: usize) -> JobCounts {
         let mut c = JobCounts::default();
         for id in &self.jobs[k].pods {
@@ -81,6 +116,9 @@ impl Engine {
                 }
                 _ => {}
             }
+        }
+        if self.jobs[k].job.spec.indexed {
+            c.succeeded = self.succeeded_indexes(k).len() as i64;
         }
         c
     }
@@ -113,6 +151,9 @@ impl Engine {
         }
         let c = self.job_counts(k);
         let spec = self.jobs[k].job.spec.clone();
+        if spec.indexed {
+            self.jobs[k].completed_indexes = self.succeeded_indexes(k);
+        }
         let start = self.jobs[k].created_at;
         let fail = if c.failed > spec.backoff_limit {
             Some(("BackoffLimitExceeded", BACKOFF_MESSAGE))
@@ -153,15 +194,36 @@ impl Engine {
         if missing <= 0 || self.last_failure(k).is_some_and(|t| t + backoff_s(c.failed) > now) {
             return false;
         }
-        for _ in 0..missing.min(10_000) {
+        // Indexed: the lowest indexes with neither a success nor a live pod, in order.
+        let mut pending = Vec::new();
+        if spec.indexed {
+            let done = self.succeeded_indexes(k);
+            let live: Vec<i64> = self.jobs[k].pods.iter().map(|id| &self.pods[*id]).filter(|p| p.finished_at.is_none() && p.gone_at.is_none()).filter_map(pod_index).collect();
+            let n = spec.completions.unwrap_or(0);
+            pending = (0..n).filter(|i| done.binary_search(i).is_err() && !live.contains(i)).take(missing.min(10_000) as usize).collect();
+        }
+        for m in 0..missing.min(10_000) {
+            let index = pending.get(m as usize).copied();
+            if spec.indexed && index.is_none() {
+                break;
+            }
             let mut labels = spec.template.labels.clone();
             labels.insert("batch.kubernetes.io/job-name".into(), name.clone());
             labels.insert("job-name".into(), name.clone());
-            let pn = format!("{name}-{}", random_suffix(&mut self.rng, 5));
+            if let Some(i) = index {
+                labels.insert(COMPLETION_INDEX.into(), i.to_string());
+            }
+            let pn = match index {
+                Some(i) => format!("{name}-{i}-{}", random_suffix(&mut self.rng, 5)),
+                None => format!("{name}-{}", random_suffix(&mut self.rng, 5)),
+            };
             let info = PodInfo::new(pn.clone(), ns.clone(), labels, Arc::new(spec.template.spec.clone()), None);
             self.events.once(now, "Job", &ns, &name, "SuccessfulCreate", format!("Created pod: {pn}"), false, "job-controller");
             let id = self.add_pod(info, Owner::Job(k), None);
             self.pods[id].run = Some((spec.run_s, spec.exit_code));
+            if let Some(i) = index {
+                self.pods[id].annotations.push((COMPLETION_INDEX.into(), i.to_string()));
+            }
             self.jobs[k].pods.push(id);
             self.admit(id);
         }

@@ -1,5 +1,5 @@
 //! `batch/v1` Job: `completions`, `parallelism`, `backoffLimit`, `activeDeadlineSeconds`,
-//! `ttlSecondsAfterFinished`, `completionMode` (NonIndexed), the pod template with its
+//! `ttlSecondsAfterFinished`, `completionMode` (NonIndexed / Indexed), the pod template with its
 //! `restartPolicy`, and the sim's run-time annotations (what a container does is not in a
 //! manifest): `stevedore.dev/run-seconds` on the template's metadata (how long the container
 //! runs after it starts; default 10) and `stevedore.dev/exit-code` (default 0: Succeeded).
@@ -29,7 +29,14 @@ pub struct JobSpec {
     pub restart_on_failure: bool,
     pub run_s: i64,
     pub exit_code: i64,
+    /// `completionMode: Indexed`: each pod carries a completion index 0…completions−1.
+    pub indexed: bool,
 }
+
+/// The pod annotation and label with an Indexed Job pod's index.
+pub const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
+/// Most completions (and parallelism) an Indexed Job may ask for (`ValidateJobSpec`).
+pub const MAX_INDEXED_COMPLETIONS: i64 = 100_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
@@ -50,11 +57,24 @@ pub fn job_spec(s: &Value, sp: &str, e: &mut Errors) -> Option<JobSpec> {
     let backoff_limit = read::int(s, "backoffLimit", sp, 0, i32::MAX as i64, e).unwrap_or(6);
     let active_deadline_s = read::int(s, "activeDeadlineSeconds", sp, 1, i64::MAX / 4, e);
     let ttl_after_finished_s = read::int(s, "ttlSecondsAfterFinished", sp, 0, i32::MAX as i64, e);
-    match read::string(s, "completionMode", sp, e).as_deref() {
-        None | Some("NonIndexed") => {}
-        Some("Indexed") => e.push(key_path(sp, "completionMode"), "the simulator models completionMode NonIndexed only"),
-        Some(other) => e.push(key_path(sp, "completionMode"), format!("Unsupported value: {other:?}: supported values: \"NonIndexed\", \"Indexed\"")),
-    }
+    let indexed = match read::string(s, "completionMode", sp, e).as_deref() {
+        None | Some("NonIndexed") => false,
+        Some("Indexed") => {
+            match c {
+                None => e.push(key_path(sp, "completions"), "Required value: when completion mode is Indexed"),
+                Some(n) if n > MAX_INDEXED_COMPLETIONS => e.push(key_path(sp, "completions"), format!("Invalid value: {n}: must be less than or equal to {MAX_INDEXED_COMPLETIONS} when completion mode is Indexed")),
+                _ => {}
+            }
+            if parallelism > MAX_INDEXED_COMPLETIONS {
+                e.push(key_path(sp, "parallelism"), format!("Invalid value: {parallelism}: must be less than or equal to {MAX_INDEXED_COMPLETIONS} when completion mode is Indexed"));
+            }
+            true
+        }
+        Some(other) => {
+            e.push(key_path(sp, "completionMode"), format!("Unsupported value: {other:?}: supported values: \"NonIndexed\", \"Indexed\""));
+            false
+        }
+    };
     let Some((tp, t)) = read::object(s, "template", sp, e) else {
         e.push(key_path(sp, "template"), "is required");
         return None;
@@ -96,5 +116,5 @@ pub fn job_spec(s: &Value, sp: &str, e: &mut Errors) -> Option<JobSpec> {
     if restart_on_failure && exit_code != 0 {
         e.push(key_path(&psp, "restartPolicy"), "the simulator models restartPolicy OnFailure only for containers that succeed: use Never with a failing stevedore.dev/exit-code");
     }
-    Some(JobSpec { completions, parallelism, backoff_limit, active_deadline_s, ttl_after_finished_s, template: PodTemplate { labels, spec }, restart_on_failure, run_s, exit_code })
+    Some(JobSpec { completions, parallelism, backoff_limit, active_deadline_s, ttl_after_finished_s, template: PodTemplate { labels, spec }, restart_on_failure, run_s, exit_code, indexed })
 }
