@@ -4,7 +4,9 @@
 //! Cases follow K8S pkg/controller/daemon/daemon_controller_test.go (TestSimpleDaemonSetLaunchesPods,
 //! TestNodeAffinityDaemonLaunchesPods / TestSelectorDaemonLaunchesPods, TestTaintedNodeDaemonDoesNotLaunchIntolerantPods,
 //! TestTaintedNodeDaemonLaunchesToleratePod, TestUnschedulableNodeDaemonDoesLaunchPod) and
-//! update_test.go (TestDaemonSetUpdatesPods: maxUnavailable bounds the nodes being replaced).
+//! update_test.go (TestDaemonSetUpdatesPods: maxUnavailable bounds the nodes being replaced;
+//! TestDaemonSetUpdatesPodsWithMaxSurge: 5 nodes, maxSurge 3 ⇒ 3 new pods, then 2 more as 3 old
+//! go, then the last 2 old go).
 
 use stevedore_sim::eks::daemonset_json::get_daemon_sets;
 use stevedore_sim::eks::engine::Owner;
@@ -165,13 +167,45 @@ fn drain_refuses_daemon_pods_without_ignore_daemonsets_and_leaves_them_with_it()
 
 #[test]
 fn bad_daemon_sets_are_errors_at_their_path() {
-    let bad = format!("{}{}", cluster(&group("ng", 1, "")), ds("  updateStrategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n", "").replace("matchLabels: {app: agent}", "matchLabels: {app: other}"));
+    let bad = format!("{}{}", cluster(&group("ng", 1, "")), ds("  updateStrategy: {type: Recreate, rollingUpdate: {maxSurge: 1, maxUnavailable: 1}}\n", "").replace("matchLabels: {app: agent}", "matchLabels: {app: other}"));
     let errs: Vec<String> = parse(&bad).unwrap_err().iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
     let has = |s: &str| errs.iter().any(|e| e.contains(s));
     assert!(has("$[1].spec.updateStrategy.type: Unsupported value: \"Recreate\""), "{errs:?}");
-    assert!(has("$[1].spec.updateStrategy.rollingUpdate.maxSurge"), "{errs:?}");
+    assert!(has("$[1].spec.updateStrategy.rollingUpdate.maxSurge: may not be set when maxUnavailable is non-zero"), "{errs:?}");
+    let zero = format!("{}{}", cluster(&group("ng", 1, "")), ds("  updateStrategy: {rollingUpdate: {maxSurge: 0%, maxUnavailable: 0}}\n", ""));
+    let errs: Vec<String> = parse(&zero).unwrap_err().iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    assert!(errs.iter().any(|e| e == "$[1].spec.updateStrategy.rollingUpdate.maxUnavailable: cannot be 0 when maxSurge is 0"), "{errs:?}");
     assert!(has("$[1].spec.selector: does not match the template's labels"), "{errs:?}");
     let unknown = format!("{}{}{}", cluster(&group("ng", 1, "")), ds("", ""), timeline(&["{at: 1m, kubectl: \"set image daemonset/nope agent=x\"}"]));
     let errs: Vec<String> = parse(&unknown).unwrap_err().iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
     assert!(errs.iter().any(|e| e.contains("spec.timeline[0].kubectl") && e.contains("daemonsets.apps \"nope\" not found")), "{errs:?}");
+}
+
+#[test]
+fn surge_rolling_update_starts_new_pods_beside_the_old_and_keeps_every_node_served() {
+    // TestDaemonSetUpdatesPodsWithMaxSurge: 5 nodes, maxSurge 3, maxUnavailable 0.
+    let spec = "  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 3, maxUnavailable: 0}}\n";
+    let m = parse(&format!("{}{}{}", cluster(&group("ng", 5, "")), ds(spec, ""), timeline(&["{at: 2m, kubectl: \"set image daemonset/agent agent=fluent-bit:3.1\"}"]))).unwrap();
+    let mut peak = 0;
+    let mut waves: Vec<usize> = Vec::new();
+    for t in 119..200 {
+        let r = run_until(&m, false, t);
+        let live: Vec<_> = agent_pods(&r).into_iter().filter(|p| p.deleting_at.is_none()).collect();
+        peak = peak.max(live.len());
+        // Every node always has a Ready agent (surge keeps 100% availability).
+        assert_eq!(status(&r)["numberAvailable"], 5, "at {t}");
+        let nodes: std::collections::BTreeSet<usize> = live.iter().filter(|p| p.ready(t)).filter_map(|p| p.node).collect();
+        assert_eq!(nodes.len(), 5, "at {t}");
+        let new_not_ready = live.iter().filter(|p| p.info.spec.containers[0].image == "fluent-bit:3.1" && !p.ready(t)).count();
+        assert!(new_not_ready <= 3, "at {t}: {new_not_ready} surging");
+        if new_not_ready > 0 && waves.last() != Some(&new_not_ready) {
+            waves.push(new_not_ready);
+        }
+    }
+    assert_eq!(peak, 8, "5 + maxSurge 3 pods at most");
+    assert_eq!(waves, [3, 2], "3 nodes surge, then the other 2");
+    let done = run_until(&m, false, 300);
+    let st = status(&done);
+    assert_eq!((st["updatedNumberScheduled"].as_i64(), st["numberAvailable"].as_i64(), st["currentNumberScheduled"].as_i64()), (Some(5), Some(5), Some(5)));
+    assert_eq!(agent_pods(&done).iter().filter(|p| p.deleting_at.is_none()).count(), 5);
 }

@@ -2,7 +2,8 @@
 //! (nodeSelector, required node affinity, taints against the template's tolerations plus the
 //! controller's automatic ones), each pod pinned to its node by a required node-affinity term
 //! and bound by the default scheduler; nodes that join later get theirs; `updateStrategy`
-//! RollingUpdate (maxUnavailable, no surge) or OnDelete. Level-triggered: every sync compares
+//! RollingUpdate (maxUnavailable, or maxSurge: a new pod beside the old one, the old deleted once
+//! the new is available; daemon update.go `rollingUpdate`) or OnDelete. Level-triggered: every sync compares
 //! every node with its pods, so deletions, drains and new nodes all converge the same way.
 //!
 //! Choices where Kubernetes leaves it to map order or to the Go struct: the pin is a
@@ -139,6 +140,7 @@ impl Engine {
         let mut create = Vec::new();
         let mut delete = Vec::new();
         let mut eligible: Vec<String> = Vec::new();
+        let surge = !self.daemon_sets[k].ds.on_delete && !self.daemon_sets[k].ds.max_surge.is_zero();
         for i in 0..self.state.nodes.len() {
             let name = self.state.nodes[i].node.name.clone();
             let here = on.remove(&name).unwrap_or_default();
@@ -147,6 +149,8 @@ impl Engine {
                 let running: Vec<usize> = here.iter().copied().filter(|id| self.pods[*id].deleting_at.is_none()).collect();
                 if here.is_empty() {
                     create.push(name);
+                } else if surge {
+                    delete.extend(self.ds_surge_extra(k, &running));
                 } else if running.len() > 1 {
                     delete.extend(running[1..].iter().copied());
                 }
@@ -158,7 +162,11 @@ impl Engine {
         for (_, ids) in on {
             delete.extend(ids.into_iter().filter(|id| self.pods[*id].deleting_at.is_none()));
         }
-        if !self.daemon_sets[k].ds.on_delete {
+        if surge {
+            let (old, new_on) = self.ds_surge(k, &eligible);
+            delete.extend(old);
+            create.extend(new_on);
+        } else if !self.daemon_sets[k].ds.on_delete {
             delete.extend(self.ds_rolling_victims(k, &eligible));
         }
         delete.sort_unstable();
@@ -220,6 +228,61 @@ impl Engine {
         replace
     }
 
+    /// The manage loop with surge (`podsShouldBeOnNode`): a node keeps its oldest new and oldest
+    /// old pod; the old one goes once it is not Ready or the new one is available.
+    fn ds_surge_extra(&self, k: usize, running: &[usize]) -> Vec<usize> {
+        let c = &self.daemon_sets[k];
+        let (mut new, mut old, mut extra) = (None, None, Vec::new());
+        for &id in running {
+            let slot = if self.pods[id].info.labels.get("controller-revision-hash") == Some(&c.hash) { &mut new } else { &mut old };
+            match slot {
+                None => *slot = Some(id),
+                Some(_) => extra.push(id),
+            }
+        }
+        if let (Some(n), Some(o)) = (new, old) {
+            if !self.pods[o].ready(self.now) || self.ds_available(n, c.ds.min_ready_seconds) {
+                extra.push(o);
+            }
+        }
+        extra
+    }
+
+    /// RollingUpdate with surge (daemon update.go `rollingUpdate`, maxSurge > 0): an old pod
+    /// that is not available gets its replacement at once; otherwise up to maxSurge nodes (of
+    /// the desired count, rounded up) at a time get a new pod beside the old one — a node with a
+    /// new pod not yet available counts against it — and an old pod goes when its node's new pod
+    /// is available. Returns (old pods to delete, nodes to create a new pod on).
+    fn ds_surge(&self, k: usize, eligible: &[String]) -> (Vec<usize>, Vec<String>) {
+        let c = &self.daemon_sets[k];
+        let min_ready = c.ds.min_ready_seconds;
+        let max = unavailable_allowed(c.ds.max_surge, eligible.len() as i64);
+        let mut sorted: Vec<&String> = eligible.iter().collect();
+        sorted.sort();
+        let (mut surging, mut delete, mut allowed, mut candidates) = (0i64, Vec::new(), Vec::new(), Vec::new());
+        for node in sorted {
+            let live: Vec<usize> = c.pods.iter().filter(|(id, n)| n == node && self.pods[*id].deleting_at.is_none()).map(|(id, _)| *id).collect();
+            let is_new = |id: &usize| self.pods[*id].info.labels.get("controller-revision-hash") == Some(&c.hash);
+            let new: Vec<usize> = live.iter().copied().filter(is_new).collect();
+            let old: Vec<usize> = live.iter().copied().filter(|id| !is_new(id)).collect();
+            if new.len() > 1 || old.len() > 1 {
+                // Excess pods: the manage loop cleans the node; it counts as surging.
+                surging += 1;
+                continue;
+            }
+            match (new.first(), old.first()) {
+                (_, None) => {}
+                (None, Some(&o)) if !self.ds_available(o, min_ready) => allowed.push(node.clone()),
+                (None, Some(_)) => candidates.push(node.clone()),
+                (Some(&n), Some(&o)) if self.ds_available(n, min_ready) => delete.push(o),
+                (Some(_), Some(_)) => surging += 1,
+            }
+        }
+        let room = (max - surging).clamp(0, candidates.len() as i64) as usize;
+        allowed.extend(candidates.into_iter().take(room));
+        (delete, allowed)
+    }
+
     /// `kubectl set image daemonset/NAME c=image…`: a new template, a new revision.
     pub(super) fn set_daemon_set_image(&mut self, namespace: &str, name: &str, pairs: &[(String, String)]) -> Result<(), String> {
         let Some(k) = self.daemon_sets.iter().position(|c| c.ds.name == name && c.ds.namespace == namespace) else {
@@ -262,7 +325,9 @@ impl Engine {
             let run = self.ds_should_run(k, i);
             let here: Vec<usize> = c.pods.iter().filter(|(id, n)| n == name && self.pods[*id].gone_at.is_none() && self.pods[*id].node == Some(i)).map(|(id, _)| *id).collect();
             st.desired += run as i64;
-            let Some(&id) = here.first() else { continue };
+            // The oldest pod, passing over one already terminating (our Ready ends at deletion;
+            // a surge node's new pod is what serves then).
+            let Some(&id) = here.iter().find(|id| self.pods[**id].deleting_at.is_none()).or(here.first()) else { continue };
             if !run {
                 st.misscheduled += 1;
                 continue;

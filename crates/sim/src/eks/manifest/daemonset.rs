@@ -1,5 +1,6 @@
 //! `apps/v1` DaemonSet: `selector`, `template`, `updateStrategy` (RollingUpdate with
-//! `maxUnavailable`, default 1; or OnDelete), `minReadySeconds`, with the API server's messages
+//! `maxUnavailable`, default 1, or `maxSurge` with maxUnavailable 0; or OnDelete),
+//! `minReadySeconds`, with the API server's messages
 //! (apps validation `ValidateDaemonSetSpec` / `ValidateRollingUpdateDaemonSet`).
 
 use super::read::{self, key_path};
@@ -20,6 +21,9 @@ pub struct DaemonSet {
     pub on_delete: bool,
     /// `updateStrategy.rollingUpdate.maxUnavailable` (default 1; a percentage rounds up).
     pub max_unavailable: IntOrPercent,
+    /// `updateStrategy.rollingUpdate.maxSurge` (default 0; a percentage rounds up): new pods
+    /// start beside the old ones, which go once the new pod is available.
+    pub max_surge: IntOrPercent,
     pub min_ready_seconds: i64,
 }
 
@@ -29,7 +33,7 @@ pub fn daemon_set(s: &Value, sp: &str, name: String, namespace: String, labels: 
         e.push(key_path(sp, "selector"), "is required in apps/v1");
     }
     let min_ready_seconds = read::int(s, "minReadySeconds", sp, 0, i32::MAX as i64, e).unwrap_or(0);
-    let (on_delete, max_unavailable) = update_strategy(s, sp, e);
+    let (on_delete, max_unavailable, max_surge) = update_strategy(s, sp, e);
     let template = super::pod_template(s, sp, e)?;
     let selector = selector?;
     if selector.is_empty() {
@@ -37,12 +41,13 @@ pub fn daemon_set(s: &Value, sp: &str, name: String, namespace: String, labels: 
     } else if !selector.matches(&template.labels) {
         e.push(key_path(sp, "selector"), "does not match the template's labels (spec.template.metadata.labels)");
     }
-    Some(DaemonSet { name, namespace, labels, selector, template, on_delete, max_unavailable, min_ready_seconds })
+    Some(DaemonSet { name, namespace, labels, selector, template, on_delete, max_unavailable, max_surge, min_ready_seconds })
 }
 
-fn update_strategy(s: &Value, sp: &str, e: &mut Errors) -> (bool, IntOrPercent) {
+fn update_strategy(s: &Value, sp: &str, e: &mut Errors) -> (bool, IntOrPercent, IntOrPercent) {
     let default = IntOrPercent::Int(1);
-    let Some((up, u)) = read::object(s, "updateStrategy", sp, e) else { return (false, default) };
+    let no_surge = IntOrPercent::Int(0);
+    let Some((up, u)) = read::object(s, "updateStrategy", sp, e) else { return (false, default, no_surge) };
     let on_delete = match read::string(u, "type", &up, e).as_deref() {
         None | Some("RollingUpdate") => false,
         Some("OnDelete") => true,
@@ -51,7 +56,7 @@ fn update_strategy(s: &Value, sp: &str, e: &mut Errors) -> (bool, IntOrPercent) 
             false
         }
     };
-    let Some((rp, r)) = read::object(u, "rollingUpdate", &up, e) else { return (on_delete, default) };
+    let Some((rp, r)) = read::object(u, "rollingUpdate", &up, e) else { return (on_delete, default, no_surge) };
     let pick = |key: &str, e: &mut Errors| -> Option<IntOrPercent> {
         let v = read::field(r, key)?;
         let parsed = match v {
@@ -63,16 +68,18 @@ fn update_strategy(s: &Value, sp: &str, e: &mut Errors) -> (bool, IntOrPercent) 
     };
     let unavailable = pick("maxUnavailable", e).unwrap_or(default);
     let surge = pick("maxSurge", e).unwrap_or(IntOrPercent::Int(0));
-    if let IntOrPercent::Percent(p) = unavailable {
-        if p > 100 {
-            e.push(key_path(&rp, "maxUnavailable"), format!("\"{p}%\" must not be greater than 100%"));
+    for (key, v) in [("maxUnavailable", unavailable), ("maxSurge", surge)] {
+        if let IntOrPercent::Percent(p) = v {
+            if p > 100 {
+                e.push(key_path(&rp, key), format!("\"{p}%\" must not be greater than 100%"));
+            }
         }
     }
-    if !surge.is_zero() {
-        // The sim models the default surge-free update only; say so rather than ignore it.
-        e.push(key_path(&rp, "maxSurge"), "the simulator models DaemonSet rolling updates without surge: maxSurge must be 0");
-    } else if unavailable.is_zero() {
-        e.push(key_path(&rp, "maxUnavailable"), "cannot be 0 when maxSurge is 0");
+    // ValidateRollingUpdateDaemonSet: exactly one of the two is non-zero.
+    match (unavailable.is_zero(), surge.is_zero()) {
+        (false, false) => e.push(key_path(&rp, "maxSurge"), "may not be set when maxUnavailable is non-zero (set maxUnavailable: 0 to surge)"),
+        (true, true) => e.push(key_path(&rp, "maxUnavailable"), "cannot be 0 when maxSurge is 0"),
+        _ => {}
     }
-    (on_delete, unavailable)
+    (on_delete, unavailable, surge)
 }
