@@ -107,3 +107,45 @@ fn same_input_and_seed_give_the_same_addresses() {
     let b = list(&run_until(&m, false, 300), 0);
     assert_eq!(a, b);
 }
+
+/// eksctl's `vpc.subnets` (eksctl.io "VPC configuration"): the nodes and their pods take
+/// addresses from the subnets the config gives; a small subnet runs out, and the pod that finds
+/// no address stays ContainerCreating with `FailedCreatePodSandBox` until one is returned.
+#[test]
+fn custom_subnets_give_the_addresses_and_a_full_one_stalls_the_sandbox() {
+    // A /28 has 16 addresses, AWS keeps 5: 11 usable — the node takes 1, its pods the rest.
+    let cluster = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-west-2}\nvpc:\n  cidr: 10.10.0.0/16\n  subnets:\n    private:\n      us-west-2a: {id: subnet-0aa, cidr: 10.10.1.0/28}\nmanagedNodeGroups: [{name: g, instanceType: m5.large, desiredCapacity: 1}]\n";
+    let scenario = "---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  duration: 10m\n  timeline:\n    - {at: 1m, kubectl: \"scale deployment/web --replicas=9\"}\n";
+    let m = parse(&format!("{cluster}{}{scenario}", deployment("web", 12))).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut e = Engine::new(&m, false);
+    e.advance_to(30);
+    let node = &e.state.nodes[0].node;
+    assert_eq!(node.internal_ip, "10.10.1.4");
+    let web: Vec<_> = e.live_pods().filter(|p| p.info.namespace == "default").collect();
+    assert_eq!(web.len(), 12);
+    let with_ip: Vec<&str> = web.iter().filter_map(|p| p.ip.as_deref()).collect();
+    assert_eq!(with_ip.len(), 10, "11 usable addresses, one is the node's");
+    assert!(with_ip.iter().all(|ip| in_subnet(ip, "10.10.1.0/28")));
+    let stalled: Vec<_> = web.iter().filter(|p| p.ip.is_none()).collect();
+    assert_eq!(stalled.len(), 2);
+    assert!(stalled.iter().all(|p| p.started_at.is_none() && !p.ready(30)));
+    assert!(e.events.list.iter().any(|ev| ev.reason == "FailedCreatePodSandBox" && ev.warning && ev.message.contains("failed to assign an IP address to container")));
+    // Scaling to 9 deletes pods (the not-ready ones first) and frees addresses.
+    e.advance_to(120);
+    let web: Vec<_> = e.live_pods().filter(|p| p.info.namespace == "default").collect();
+    assert_eq!(web.len(), 9);
+    assert!(web.iter().all(|p| p.ip.is_some() && p.ready(120)), "every remaining pod has an address and runs");
+}
+
+#[test]
+fn bad_subnets_are_errors_at_their_path() {
+    let text = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-west-2}\navailabilityZones: [us-west-2a, us-west-2b]\nvpc:\n  cidr: 10.10.0.0/16\n  subnets:\n    private:\n      us-west-2a: {cidr: 10.10.1.0/24}\n      two: {az: eu-west-1a, cidr: 10.10.2.0/24}\n      three: {az: us-west-2a, cidr: 10.10.1.128/25}\n      four: {az: us-west-2a, id: subnet-1}\n      five: {az: us-west-2a, cidr: 10.20.0.0/24}\nmanagedNodeGroups: [{name: g, instanceType: m5.large, desiredCapacity: 2}]\n";
+    let errs: Vec<String> = parse(text).unwrap_err().iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    let has = |s: &str| errs.iter().any(|e| e.contains(s));
+    assert!(has("$[0].vpc.subnets.private[\"two\"].az: \"eu-west-1a\" is not a zone of region us-west-2"), "{errs:?}");
+    // Subnets are read in name order; the later one of an overlapping pair is the error.
+    assert!(has("$[0].vpc.subnets.private[\"us-west-2a\"].cidr: 10.10.1.0/24 overlaps 10.10.1.128/25"), "{errs:?}");
+    assert!(has("$[0].vpc.subnets.private[\"four\"].cidr: is required"), "{errs:?}");
+    assert!(has("$[0].vpc.subnets.private[\"five\"].cidr: 10.20.0.0/24 is not inside the VPC's cidr"), "{errs:?}");
+    assert!(has("$[0].managedNodeGroups[0]: no subnet in us-west-2b"), "{errs:?}");
+}

@@ -132,8 +132,11 @@ fn cluster_zones(cluster: &ClusterConfig) -> Vec<String> {
     zones
 }
 
-/// The AWS a cluster runs on: eksctl's default VPC over the cluster's zones.
+/// The AWS a cluster runs on: its `vpc.subnets`, else eksctl's default VPC over its zones.
 pub fn cluster_aws(cluster: &ClusterConfig) -> Aws {
+    if !cluster.subnets.is_empty() {
+        return Aws::new(cluster.subnets.clone());
+    }
     Aws::eksctl(&cluster_zones(cluster))
 }
 

@@ -277,6 +277,8 @@ pub struct ClusterConfig {
     pub region: String,
     pub availability_zones: Vec<String>,
     pub node_groups: Vec<NodeGroup>,
+    /// `vpc.subnets` the nodes use (one per zone); empty ⇒ eksctl's default VPC.
+    pub subnets: Vec<crate::model::Subnet>,
 }
 
 /// `stevedore.dev/v1` `Scenario`: what Kubernetes has no object for.

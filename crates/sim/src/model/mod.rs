@@ -55,7 +55,7 @@ pub struct InstanceSpec {
     pub auto_scaling_group: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subnet {
     pub id: String,
     pub availability_zone: String,

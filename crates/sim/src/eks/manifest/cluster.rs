@@ -36,7 +36,27 @@ pub fn cluster_config(v: &Value, path: &str, e: &mut Errors) -> ClusterConfig {
             e.push(path, format!("node group name \"{}\" is used twice", g.name));
         }
     }
-    ClusterConfig { name, region, availability_zones, node_groups }
+    let subnets = super::vpc::subnets(v, path, &region, e);
+    let mut availability_zones = availability_zones;
+    if availability_zones.is_empty() {
+        // eksctl takes the zones from the subnets when the config names none.
+        availability_zones = subnets.iter().map(|s| s.availability_zone.clone()).collect();
+    }
+    if !subnets.is_empty() {
+        // Every zone a node group launches in needs a subnet there.
+        for (key, _) in [("managedNodeGroups", true), ("nodeGroups", false)] {
+            for (p, g) in read::list(v, key, path, &mut Errors::default()) {
+                let mut zones = read::strings(g, "availabilityZones", &p, &mut Errors::default());
+                if zones.is_empty() {
+                    zones = availability_zones.clone();
+                }
+                for z in zones.iter().filter(|z| !subnets.iter().any(|s| s.availability_zone == **z)) {
+                    e.push(p.clone(), format!("no subnet in {z}: add one under vpc.subnets.private"));
+                }
+            }
+        }
+    }
+    ClusterConfig { name, region, availability_zones, node_groups, subnets }
 }
 
 fn zones(v: &Value, path: &str, region: &str, e: &mut Errors) -> Vec<String> {

@@ -20,6 +20,7 @@ pub mod policy;
 pub mod read;
 pub mod service;
 pub mod timeline;
+pub mod vpc;
 pub mod yaml;
 
 use crate::eks::fenceposts::IntOrPercent;
