@@ -206,7 +206,7 @@ impl Engine {
             }
             None => {
                 let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
-                let msg = format!("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container");
+                let msg = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container".to_string();
                 self.events.repeatable(self.now, "Pod", &ns, &name, "FailedCreatePodSandBox", msg, true, "kubelet");
                 self.ip_waiting.push(id);
                 false
