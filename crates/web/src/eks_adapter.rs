@@ -405,7 +405,9 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
     for z in zone_names {
         let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z && !run.removed_nodes.contains_key(&i)).collect();
         members.sort_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group), p.nodes[i].name.clone()));
-        let cidr = members.first().map(|&i| zone_cidr(&p.nodes[i].internal_ip)).unwrap_or_default();
+        // The config's own subnet for the zone (`vpc.subnets`), else eksctl's default /19.
+        let own = m.cluster.iter().flat_map(|c| &c.subnets).find(|s| s.availability_zone == z).map(|s| s.cidr.clone());
+        let cidr = own.or_else(|| members.first().map(|&i| zone_cidr(&p.nodes[i].internal_ip))).unwrap_or_default();
         p.zones.push(ZoneView { name: z, cidr, nodes: members });
     }
     p
