@@ -32,7 +32,7 @@ fn group(name: &str, ty: &str, desired: i64, min: i64, max: i64) -> NodeGroup {
 }
 
 fn cluster(groups: Vec<NodeGroup>) -> ClusterConfig {
-    ClusterConfig { name: "shop".into(), region: "us-west-2".into(), availability_zones: vec![], node_groups: groups, subnets: vec![] }
+    ClusterConfig { name: "shop".into(), region: "us-west-2".into(), availability_zones: vec![], node_groups: groups, subnets: vec![], prefix_delegation: false }
 }
 
 fn states(c: &ClusterConfig) -> Vec<GroupState> {

@@ -149,3 +149,46 @@ fn bad_subnets_are_errors_at_their_path() {
     assert!(has("$[0].vpc.subnets.private[\"five\"].cidr: 10.20.0.0/24 is not inside the VPC's cidr"), "{errs:?}");
     assert!(has("$[0].managedNodeGroups[0]: no subnet in us-west-2b"), "{errs:?}");
 }
+
+/// Prefix delegation (the vpc-cni addon's ENABLE_PREFIX_DELEGATION; eks-semantics §5.1: /28
+/// prefixes on Nitro nodes, m5.large ⇒ 110 pods): a node's pods get addresses inside aligned
+/// 16-address blocks the node takes from its subnet as it needs them.
+#[test]
+fn prefix_delegation_gives_pods_addresses_in_the_nodes_28_prefixes() {
+    let one = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-west-2}\navailabilityZones: [us-west-2a]\naddons:\n  - name: vpc-cni\n    configurationValues: '{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}'\nmanagedNodeGroups: [{name: g, instanceType: m5.large, desiredCapacity: 1}]\n";
+    // 18 pods of 100m fit next to aws-node and kube-proxy (1930m allocatable).
+    let m = parse(&format!("{one}{}", deployment("web", 18))).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut e = Engine::new(&m, false);
+    e.advance_to(30);
+    assert_eq!(e.state.nodes[0].node.max_pods, 110);
+    let ips: Vec<u32> = e.live_pods().filter(|p| p.info.namespace == "default").map(|p| {
+        let o: Vec<u32> = p.ip.as_ref().unwrap().split('.').map(|x| x.parse().unwrap()).collect();
+        o.iter().fold(0, |a, x| (a << 8) | x)
+    }).collect();
+    assert_eq!(ips.len(), 18);
+    let blocks: BTreeSet<u32> = ips.iter().map(|ip| ip & !15).collect();
+    assert_eq!(blocks.len(), 2, "18 pods fill one /28 and start a second");
+    let node_ip = "192.168.32.4";
+    assert!(blocks.iter().all(|b| format_ip(*b) != "192.168.32.0"), "the block holding the reserved addresses and the node ({node_ip}) is not a prefix");
+    assert!(in_subnet(&format_ip(*blocks.iter().next().unwrap()), "192.168.32.0/19"));
+    // Without the addon setting: secondary IPs, 29 pods.
+    let plain = parse(&format!("{}{}", one.replace("true", "false"), deployment("web", 1))).unwrap();
+    assert_eq!(Engine::new(&plain, false).state.nodes[0].node.max_pods, 29);
+    let bad = parse(&one.replace("'{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}'", "'{\"env\": [1'")).unwrap_err();
+    assert!(bad.iter().any(|e| e.path == "$[0].addons[0].configurationValues" && e.message.starts_with("is not JSON or YAML")), "{bad:?}");
+}
+
+#[test]
+fn prefixes_are_aligned_blocks_clear_of_the_reserved_addresses() {
+    let mut aws = stevedore_sim::substrate::Aws::eksctl(&["us-west-2a".to_string()]);
+    let s = aws.subnet_in("us-west-2a").unwrap();
+    let node = aws.vpc.allocate_ip(s).unwrap();
+    assert_eq!(format_ip(node), "192.168.32.4");
+    let p = aws.vpc.allocate_prefix(s).unwrap();
+    assert_eq!(format_ip(p), "192.168.32.16", "the first /28 holds the reserved .0–.3 and the node");
+    assert_eq!(aws.vpc.allocate_ip(s).map(format_ip).as_deref(), Some("192.168.32.5"), "single addresses still fill the gaps");
+    aws.vpc.release_prefix(s, p);
+    assert_eq!(aws.vpc.allocate_prefix(s), Some(p));
+    while aws.vpc.allocate_prefix(s).is_some() {}
+    assert!(aws.vpc.free(s) < 16 + 11, "only addresses outside whole free /28s are left");
+}

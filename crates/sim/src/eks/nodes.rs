@@ -53,7 +53,11 @@ pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, aws: &mut Aws) -
     // "prioritized" (list order); Spot's capacity-optimised choice has no public rule to model.
     let ty = g.instance_types.first().map(String::as_str).unwrap_or("m5.large");
     let Some(it) = instance_types::lookup(ty) else { return Vec::new() };
-    let max_pods = vpc_cni::max_pods(it.name, it.vcpus, g.managed, g.max_pods_per_node);
+    let max_pods = if cluster.prefix_delegation {
+        vpc_cni::max_pods_with_prefixes(it.name, it.vcpus, g.max_pods_per_node)
+    } else {
+        vpc_cni::max_pods(it.name, it.vcpus, g.managed, g.max_pods_per_node)
+    };
     // capacity.memory is what the OS reports, below the nominal size; we reuse the catalogue's
     // OS-visible estimate shared with ECS (eks-semantics §12.8: exact figure unverified).
     let mem_capacity = it.registered_memory_mib() as i64 * MIB;

@@ -279,6 +279,8 @@ pub struct ClusterConfig {
     pub node_groups: Vec<NodeGroup>,
     /// `vpc.subnets` the nodes use (one per zone); empty ⇒ eksctl's default VPC.
     pub subnets: Vec<crate::model::Subnet>,
+    /// The `vpc-cni` addon's `ENABLE_PREFIX_DELEGATION=true`: Nitro nodes take /28 prefixes.
+    pub prefix_delegation: bool,
 }
 
 /// `stevedore.dev/v1` `Scenario`: what Kubernetes has no object for.

@@ -48,6 +48,27 @@ pub fn max_pods(instance_type: &str, vcpus: u32, managed: bool, cap: Option<i64>
     cap.map_or(n, |c| n.min(c))
 }
 
+/// Xen (non-Nitro) families: prefix delegation needs Nitro, so these keep secondary IPs
+/// (eks-semantics §5.1: "non-Nitro instances keep secondary IPs").
+const XEN_FAMILIES: &[&str] = &["t1", "t2", "m1", "m2", "m3", "m4", "c1", "c3", "c4", "r3", "r4", "x1", "x1e", "i2", "i3", "d2", "g2", "g3", "p2", "p3", "h1", "f1"];
+
+pub fn is_nitro(instance_type: &str) -> bool {
+    let family = instance_type.split('.').next().unwrap_or("").to_ascii_lowercase();
+    !XEN_FAMILIES.contains(&family.as_str())
+}
+
+/// kubelet `--max-pods` with prefix delegation (`ENABLE_PREFIX_DELEGATION=true`, Nitro only):
+/// ENIs × ((IPv4 per ENI − 1) × 16) + 2, under the calculator's ceiling (110 up to 30 vCPU,
+/// else 250) for every node, and eksctl's `maxPodsPerNode`.
+pub fn max_pods_with_prefixes(instance_type: &str, vcpus: u32, cap: Option<i64>) -> i64 {
+    if !is_nitro(instance_type) {
+        return max_pods(instance_type, vcpus, true, cap);
+    }
+    let (enis, ips) = eni_limits(instance_type);
+    let n = ((enis * (ips - 1) * 16 + 2) as i64).min(if vcpus <= 30 { 110 } else { 250 });
+    cap.map_or(n, |c| n.min(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +84,12 @@ mod tests {
         assert_eq!(max_pods("m5.4xlarge", 16, true, None), 110);
         assert_eq!(max_pods("m5.24xlarge", 96, true, None), 250);
         assert_eq!(max_pods("m5.large", 2, true, Some(20)), 20);
+        // Prefix delegation: m5.large 3 × (9 × 16) + 2 = 434 → 110 (EKSUG doc example); t3.nano
+        // 2 × 16 + 2 = 34; m5.24xlarge → 250; Xen m4.large keeps secondary IPs (20).
+        assert_eq!(max_pods_with_prefixes("m5.large", 2, None), 110);
+        assert_eq!(max_pods_with_prefixes("t3.nano", 2, None), 34);
+        assert_eq!(max_pods_with_prefixes("t3a.small", 2, None), 98);
+        assert_eq!(max_pods_with_prefixes("m5.24xlarge", 96, None), 250);
+        assert_eq!(max_pods_with_prefixes("m4.large", 2, None), 20);
     }
 }

@@ -54,6 +54,31 @@ impl Vpc {
         }
     }
 
+    /// Takes the lowest free aligned /28 (16 addresses, the VPC CNI's prefix delegation) wholly
+    /// inside the subnet's usable range. None when no such block is left (the CNI's
+    /// `InsufficientCidrBlocks`).
+    pub fn allocate_prefix(&mut self, subnet: usize) -> Option<u32> {
+        let s = &self.subnets[subnet];
+        let (first, last) = (s.first_host, s.first_host + s.usable);
+        let mut base = (first + 15) & !15;
+        while base + 16 <= last {
+            let off = base - first;
+            if self.used[subnet].range(off..off + 16).next().is_none() {
+                self.used[subnet].extend(off..off + 16);
+                return Some(base);
+            }
+            base += 16;
+        }
+        None
+    }
+
+    /// Returns a /28 taken by `allocate_prefix`.
+    pub fn release_prefix(&mut self, subnet: usize, base: u32) {
+        for ip in base..base + 16 {
+            self.release_ip(subnet, ip);
+        }
+    }
+
     /// Free addresses left in a subnet.
     pub fn free(&self, subnet: usize) -> u32 {
         self.subnets[subnet].usable - self.used[subnet].len() as u32

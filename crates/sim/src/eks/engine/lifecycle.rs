@@ -181,59 +181,8 @@ impl Engine {
         }
     }
 
-    /// The VPC CNI's ADD: a Fargate pod uses its node's ENI; any other pod takes a secondary
-    /// IPv4 address from its node's subnet (eks-semantics §5.2, secondary-IP mode, the default;
-    /// the warm pool's latency is not modelled). A full subnet fails the sandbox: the pod stays
-    /// ContainerCreating until an address is returned (`ip_released`).
-    fn assign_ip(&mut self, id: usize) -> bool {
-        let Some(node) = self.pods[id].node else { return false };
-        let n = &self.state.nodes[node].node;
-        if super::fargate_nodes::is_fargate(n) {
-            self.pods[id].ip = Some(n.internal_ip.clone());
-            return true;
-        }
-        let zone = n.zone.clone();
-        let lease = self.aws.as_mut().and_then(|aws| {
-            let s = aws.subnet_in(&zone)?;
-            Some((s, aws.vpc.allocate_ip(s)?))
-        });
-        let p = &mut self.pods[id];
-        match lease {
-            Some((s, ip)) => {
-                p.ip = Some(crate::substrate::vpc::format_ip(ip));
-                p.lease = Some((s, ip));
-                true
-            }
-            None => {
-                let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
-                let msg = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container".to_string();
-                self.events.repeatable(self.now, "Pod", &ns, &name, "FailedCreatePodSandBox", msg, true, "kubelet");
-                self.ip_waiting.push(id);
-                false
-            }
-        }
-    }
-
-    /// The pod's sandbox is torn down (gone, or its containers exited): its address goes back
-    /// to the subnet, and the oldest pod waiting for one in that subnet gets it.
-    pub(super) fn ip_released(&mut self, id: usize) {
-        let Some((s, ip)) = self.pods[id].lease.take() else { return };
-        let Some(aws) = self.aws.as_mut() else { return };
-        aws.vpc.release_ip(s, ip);
-        let zone = aws.vpc.subnets[s].availability_zone.clone();
-        let pods = &self.pods;
-        self.ip_waiting.retain(|w| pods[*w].gone_at.is_none() && pods[*w].deleting_at.is_none());
-        let nodes = &self.state.nodes;
-        let Some(k) = self.ip_waiting.iter().position(|w| pods[*w].node.is_some_and(|n| nodes[n].node.zone == zone)) else { return };
-        let w = self.ip_waiting.remove(k);
-        if self.assign_ip(w) {
-            self.kubelet_start(w);
-            self.tell_rollouts(&[w]);
-        }
-    }
-
     /// The kubelet pulls what the node lacks (images pulled once per node), then starts.
-    fn kubelet_start(&mut self, id: usize) {
+    pub(super) fn kubelet_start(&mut self, id: usize) {
         let now = self.now;
         let Some(node) = self.pods[id].node else { return };
         let mut ready_images = now;

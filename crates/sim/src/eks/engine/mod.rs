@@ -23,6 +23,7 @@ pub mod ca_scale_down;
 pub mod karpenter_engine;
 mod node_retire;
 mod lifecycle;
+mod pod_ips;
 mod queue;
 
 use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
@@ -155,6 +156,9 @@ pub struct Engine {
     start_unix_s: i64,
     /// Bound pods whose sandbox waits for a free address in their node's subnet.
     ip_waiting: Vec<usize>,
+    /// The VPC CNI's prefix delegation, and each node's /28 prefixes (`pod_ips.rs`).
+    prefix_delegation: bool,
+    prefixes: BTreeMap<usize, pod_ips::Prefixes>,
 }
 
 impl Engine {
@@ -218,6 +222,8 @@ impl Engine {
             node_joined: BTreeMap::new(),
             aws,
             ip_waiting: Vec::new(),
+            prefix_delegation: m.cluster.as_ref().is_some_and(|c| c.prefix_delegation),
+            prefixes: BTreeMap::new(),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
             lbc: None,
             spot: spot::Spot::new(m),

@@ -56,7 +56,36 @@ pub fn cluster_config(v: &Value, path: &str, e: &mut Errors) -> ClusterConfig {
             }
         }
     }
-    ClusterConfig { name, region, availability_zones, node_groups, subnets }
+    let prefix_delegation = prefix_delegation(v, path, e);
+    ClusterConfig { name, region, availability_zones, node_groups, subnets, prefix_delegation }
+}
+
+/// `addons[]`: the `vpc-cni` addon's `configurationValues` (a JSON or YAML string, as the EKS
+/// API takes it) may set `env.ENABLE_PREFIX_DELEGATION: "true"`; other addons and keys are
+/// accepted and not modelled.
+fn prefix_delegation(v: &Value, path: &str, e: &mut Errors) -> bool {
+    let mut on = false;
+    for (p, a) in read::list(v, "addons", path, e) {
+        if read::string(a, "name", &p, e).as_deref() != Some("vpc-cni") {
+            continue;
+        }
+        let Some(text) = read::string(a, "configurationValues", &p, e) else { continue };
+        let cp = key_path(&p, "configurationValues");
+        match super::yaml::documents(&text).map(|d| d.into_iter().next()) {
+            Ok(Some(cfg)) => {
+                let flag = cfg.get("env").and_then(|x| x.get("ENABLE_PREFIX_DELEGATION"));
+                match flag {
+                    None => {}
+                    Some(Value::String(s)) if s == "true" => on = true,
+                    Some(Value::String(s)) if s == "false" => {}
+                    Some(other) => e.push(cp, format!("env.ENABLE_PREFIX_DELEGATION must be the string \"true\" or \"false\", not {other}")),
+                }
+            }
+            Ok(None) => {}
+            Err(err) => e.push(cp, format!("is not JSON or YAML: {}", err.message)),
+        }
+    }
+    on
 }
 
 fn zones(v: &Value, path: &str, region: &str, e: &mut Errors) -> Vec<String> {

@@ -1,0 +1,100 @@
+//! The VPC CNI's address for each pod (eks-semantics §5.1–5.2), from the cluster VPC's books
+//! (`substrate::vpc`). Secondary-IP mode (the default): a pod takes one address of its node's
+//! subnet, lowest free first, and returns it when its sandbox goes. Prefix delegation (the
+//! `vpc-cni` addon's `ENABLE_PREFIX_DELEGATION=true`, Nitro nodes): a node takes aligned /28
+//! prefixes (16 addresses) from its subnet as its pods need them and gives pods addresses inside
+//! them; an emptied prefix goes back to the subnet unless it is the node's only free one
+//! (`WARM_PREFIX_TARGET` 1). Fargate and hostNetwork pods use the node's own address. Not
+//! modelled: the warm pool's ENIs and addresses taken before a pod needs them, and its latency.
+//! A pod that finds no address stays ContainerCreating with `FailedCreatePodSandBox` and gets
+//! one when an address in its zone is returned.
+
+use super::Engine;
+use crate::eks::vpc_cni::is_nitro;
+use crate::substrate::vpc::format_ip;
+
+/// What the kubelet reports when the CNI's ADD fails for want of an address.
+pub const NO_ADDRESS: &str = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container";
+
+/// A node's /28 prefixes: (first address, which of the 16 are in use).
+pub type Prefixes = Vec<(u32, u16)>;
+
+impl Engine {
+    /// The CNI's ADD for a bound pod; false (and the pod waits) when no address is free.
+    pub(super) fn assign_ip(&mut self, id: usize) -> bool {
+        let Some(node) = self.pods[id].node else { return false };
+        let n = &self.state.nodes[node].node;
+        if super::fargate_nodes::is_fargate(n) {
+            self.pods[id].ip = Some(n.internal_ip.clone());
+            return true;
+        }
+        if self.lease(id) {
+            return true;
+        }
+        let (ns, name) = (self.pods[id].info.namespace.clone(), self.pods[id].info.name.clone());
+        self.events.repeatable(self.now, "Pod", &ns, &name, "FailedCreatePodSandBox", NO_ADDRESS.to_string(), true, "kubelet");
+        self.ip_waiting.push(id);
+        false
+    }
+
+    /// Takes an address for the pod on its node; true when it got one.
+    fn lease(&mut self, id: usize) -> bool {
+        let Some(node) = self.pods[id].node else { return false };
+        let n = &self.state.nodes[node].node;
+        let prefixed = self.prefix_delegation && is_nitro(&n.instance_type);
+        let zone = n.zone.clone();
+        let Some(aws) = self.aws.as_mut() else { return false };
+        let Some(s) = aws.subnet_in(&zone) else { return false };
+        let ip = if prefixed {
+            let list = self.prefixes.entry(node).or_default();
+            match list.iter_mut().find(|(_, used)| *used != u16::MAX) {
+                Some((base, used)) => {
+                    let k = (!*used).trailing_zeros();
+                    *used |= 1 << k;
+                    Some(*base + k)
+                }
+                None => aws.vpc.allocate_prefix(s).map(|base| {
+                    list.push((base, 1));
+                    base
+                }),
+            }
+        } else {
+            aws.vpc.allocate_ip(s)
+        };
+        let Some(ip) = ip else { return false };
+        self.pods[id].ip = Some(format_ip(ip));
+        self.pods[id].lease = Some((s, ip));
+        true
+    }
+
+    /// The pod's sandbox is torn down (gone, or its containers exited): its address goes back
+    /// (to its node's prefix, or to the subnet), and pods waiting in that zone try again, oldest first.
+    pub(super) fn ip_released(&mut self, id: usize) {
+        let Some((s, ip)) = self.pods[id].lease.take() else { return };
+        let node = self.pods[id].node;
+        let Some(aws) = self.aws.as_mut() else { return };
+        match node.and_then(|n| self.prefixes.get_mut(&n)).filter(|l| l.iter().any(|(b, _)| (*b..*b + 16).contains(&ip))) {
+            Some(list) => {
+                let k = list.iter().position(|(b, _)| (*b..*b + 16).contains(&ip)).unwrap_or(0);
+                list[k].1 &= !(1u16 << (ip - list[k].0));
+                // WARM_PREFIX_TARGET 1: one wholly free prefix stays attached; others go back.
+                if list[k].1 == 0 && list.iter().filter(|(_, u)| *u == 0).count() > 1 {
+                    let (base, _) = list.remove(k);
+                    aws.vpc.release_prefix(s, base);
+                }
+            }
+            None => aws.vpc.release_ip(s, ip),
+        }
+        let zone = aws.vpc.subnets[s].availability_zone.clone();
+        let pods = &self.pods;
+        self.ip_waiting.retain(|w| pods[*w].gone_at.is_none() && pods[*w].deleting_at.is_none());
+        let waiting: Vec<usize> = self.ip_waiting.iter().copied().filter(|w| self.pods[*w].node.is_some_and(|n| self.state.nodes[n].node.zone == zone)).collect();
+        for w in waiting {
+            if self.lease(w) {
+                self.ip_waiting.retain(|x| *x != w);
+                self.kubelet_start(w);
+                self.tell_rollouts(&[w]);
+            }
+        }
+    }
+}
