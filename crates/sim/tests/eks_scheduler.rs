@@ -316,3 +316,33 @@ fn services_feed_the_default_spreading_of_bare_pods() {
     assert!(raw.iter().all(Option::is_some), "{raw:?}");
     assert!(raw.iter().any(|r| r.unwrap() > 0), "{raw:?}");
 }
+
+/// The scheduler cache's per-zone pod counts (what system-default zone spreading reads) equal
+/// the sum over the zone's nodes, through binds, unbinds and a node joining.
+#[test]
+fn zone_counts_match_the_nodes_they_sum() {
+    let mut st = ClusterState::new((0..6).map(|i| node(&format!("n{i}"), 4000, 1 << 33, ["a", "b", "c"][i % 3])).collect());
+    let labelled = |name: &str, app: &str| {
+        let mut p = pod(name, &[(100, 1 << 20)]);
+        p.labels.insert("app".into(), app.into());
+        PodInfo::new(p.name.clone(), p.namespace.clone(), p.labels.clone(), p.spec.clone(), None)
+    };
+    for k in 0..30 {
+        st.bind(labelled(&format!("p{k}"), if k % 4 == 0 { "db" } else { "web" }), k % 6);
+    }
+    for k in (0..30).step_by(7) {
+        assert!(st.unbind("default", &format!("p{k}")));
+    }
+    st.add_node(node("n6", 4000, 1 << 33, "d"));
+    st.bind(labelled("late", "web"), 6);
+    let zones = st.domains("topology.kubernetes.io/zone").into_owned();
+    for want in ["web", "db"] {
+        let mut sel = stevedore_sim::eks::selector::LabelSelector::default();
+        sel.match_labels.insert("app".into(), want.into());
+        let matching = st.matching_sets(&sel, &|ns| ns == "default");
+        for z in 0..4u32 {
+            let slow: i64 = (0..st.nodes.len()).filter(|i| zones[*i] == Some(z)).map(|i| st.count_on(i, &matching)).sum();
+            assert_eq!(st.count_in_zone(z, &matching), slow, "{want} in zone {z}");
+        }
+    }
+}

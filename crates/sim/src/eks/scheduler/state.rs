@@ -127,10 +127,14 @@ pub struct ClusterState {
     /// (namespace, selector) of every Service with a selector: they feed PodTopologySpread's
     /// system default constraints (`helper.DefaultSelector`).
     pub service_selectors: Vec<(String, Labels)>,
+    /// Per zone domain id: (label set, bound pods) over all its nodes, so spreading by zone
+    /// reads a zone's count without walking its nodes.
+    zone_sets: Vec<Vec<(u32, u32)>>,
 }
 
 /// Keys whose domain ids are built once with the nodes.
-const INDEXED_KEYS: &[&str] = &["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
+const INDEXED_KEYS: &[&str] = &["kubernetes.io/hostname", ZONE_KEY];
+const ZONE_KEY: &str = "topology.kubernetes.io/zone";
 
 impl ClusterState {
     /// `helper.DefaultSelector`: the labels of every Service in the pod's namespace that
@@ -156,6 +160,7 @@ impl ClusterState {
             let ids = s.compute_domains(key);
             s.topology.insert(key.to_string(), ids);
         }
+        s.rebuild_zone_sets();
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             s.add_namespace(ns, Labels::new());
         }
@@ -170,6 +175,7 @@ impl ClusterState {
             let ids = self.compute_domains(key);
             self.topology.insert(key.to_string(), ids);
         }
+        self.rebuild_zone_sets();
         self.nodes.len() - 1
     }
 
@@ -194,6 +200,34 @@ impl ClusterState {
             }
         }
         gone.node
+    }
+
+    fn zone_of(&self, node: usize) -> Option<u32> {
+        self.topology.get(ZONE_KEY).and_then(|ids| ids.get(node).copied().flatten())
+    }
+
+    fn rebuild_zone_sets(&mut self) {
+        let width = self.topology.get(ZONE_KEY).map_or(0, |ids| ids.iter().flatten().max().map_or(0, |m| *m as usize + 1));
+        self.zone_sets = vec![Vec::new(); width];
+        for k in 0..self.pods.len() {
+            let (node, set) = (self.pods[k].node, self.pods[k].set);
+            self.zone_add(node, set, 1);
+        }
+    }
+
+    fn zone_add(&mut self, node: usize, set: u32, delta: i32) {
+        let Some(z) = self.zone_of(node) else { return };
+        let Some(list) = self.zone_sets.get_mut(z as usize) else { return };
+        match list.iter_mut().find(|(s, _)| *s == set) {
+            Some(x) => x.1 = (x.1 as i32 + delta).max(0) as u32,
+            None if delta > 0 => list.push((set, delta as u32)),
+            None => {}
+        }
+    }
+
+    /// Pods in zone domain `zone` (all its nodes) whose label set is marked in `matching`.
+    pub fn count_in_zone(&self, zone: u32, matching: &[bool]) -> i64 {
+        self.zone_sets.get(zone as usize).map_or(0, |l| l.iter().filter(|(s, _)| matching.get(*s as usize).copied().unwrap_or(false)).map(|(_, c)| *c as i64).sum())
     }
 
     /// Every namespace carries `kubernetes.io/metadata.name` (set by the API server).
@@ -250,6 +284,7 @@ impl ClusterState {
             self.affinity_pods.push(self.pods.len());
         }
         self.pods.push(BoundPod { pod, node, set });
+        self.zone_add(node, set, 1);
     }
 
     /// Forgets a bound pod (it terminated): its requests, ports and label-set count leave the
@@ -257,6 +292,7 @@ impl ClusterState {
     pub fn unbind(&mut self, namespace: &str, name: &str) -> bool {
         let Some(i) = self.pods.iter().position(|p| p.pod.name == name && p.pod.namespace == namespace) else { return false };
         let bp = self.pods.remove(i);
+        self.zone_add(bp.node, bp.set, -1);
         let n = &mut self.nodes[bp.node];
         sub(&mut n.requested, &bp.pod.requests);
         n.nonzero_cpu -= bp.pod.nonzero_cpu;

@@ -103,6 +103,8 @@ pub fn filter(fs: &FilterState, n: &NodeInfo) -> Result<(), Reject> {
 
 pub struct ScoreState<'a> {
     cs: Vec<Constraint>,
+    /// Per constraint: whether its key is the hostname (checked per node, so not by string).
+    host: Vec<bool>,
     weights: Vec<f64>,
     /// Per constraint: each node's domain id.
     domains: Vec<Cow<'a, [Option<u32>]>>,
@@ -127,9 +129,11 @@ pub fn prescore<'a>(state: &'a ClusterState, pod: &PodInfo, feasible: &[usize]) 
         return None;
     }
     let domains: Vec<Cow<[Option<u32>]>> = cs.iter().map(|c| state.domains(&c.key)).collect();
+    let host: Vec<bool> = cs.iter().map(|c| c.key == HOSTNAME).collect();
     let ignored = |i: usize| require_all && domains.iter().any(|d| d[i].is_none());
-    let width = |d: &[Option<u32>]| d.iter().flatten().max().map_or(0, |m| *m as usize + 1);
-    let mut domain_counts: Vec<Vec<Option<i64>>> = domains.iter().map(|d| vec![None; width(d)]).collect();
+    // Hostname counts are read per node at score time: no per-domain table for them.
+    let width = |k: usize, d: &[Option<u32>]| if host[k] { 0 } else { d.iter().flatten().max().map_or(0, |m| *m as usize + 1) };
+    let mut domain_counts: Vec<Vec<Option<i64>>> = domains.iter().enumerate().map(|(k, d)| vec![None; width(k, d)]).collect();
     let mut sizes = vec![0usize; cs.len()];
     for &i in feasible {
         if ignored(i) {
@@ -137,8 +141,12 @@ pub fn prescore<'a>(state: &'a ClusterState, pod: &PodInfo, feasible: &[usize]) 
         }
         for (k, d) in domains.iter().enumerate() {
             if let Some(id) = d[i] {
+                if host[k] {
+                    sizes[k] += 1;
+                    continue;
+                }
                 let slot = &mut domain_counts[k][id as usize];
-                if slot.is_none() || cs[k].key == HOSTNAME {
+                if slot.is_none() {
                     sizes[k] += 1;
                 }
                 *slot = Some(0);
@@ -146,15 +154,29 @@ pub fn prescore<'a>(state: &'a ClusterState, pod: &PodInfo, feasible: &[usize]) 
         }
     }
     let weights = sizes.iter().map(|s| (*s as f64 + 2.0).ln()).collect();
-    let any_domain_key = cs.iter().any(|c| c.key != HOSTNAME);
+    let any_domain_key = host.iter().any(|h| !h);
     let plain = pod.spec.node_selector.is_empty() && pod.spec.affinity.node_required.is_none();
-    if any_domain_key {
+    if any_domain_key && plain && !require_all {
+        // Every node counts (no node affinity to honour, none ignored): zone totals are kept.
+        for (k, c) in cs.iter().enumerate() {
+            if c.key != ZONE {
+                continue;
+            }
+            for (z, slot) in domain_counts[k].iter_mut().enumerate() {
+                if let Some(v) = slot {
+                    *v = state.count_in_zone(z as u32, &c.matching);
+                }
+            }
+        }
+    }
+    if any_domain_key && !(plain && !require_all && cs.iter().all(|c| host_or_zone(c))) {
+        let fast = plain && !require_all;
         for i in 0..state.nodes.len() {
             if ignored(i) || !(plain || node_affinity::required_matches(pod, &state.nodes[i].node.labels)) {
                 continue;
             }
             for (k, c) in cs.iter().enumerate() {
-                if c.key == HOSTNAME {
+                if host[k] || (fast && c.key == ZONE) {
                     continue;
                 }
                 if let Some(Some(slot)) = domains[k][i].map(|id| &mut domain_counts[k][id as usize]) {
@@ -163,7 +185,11 @@ pub fn prescore<'a>(state: &'a ClusterState, pod: &PodInfo, feasible: &[usize]) 
             }
         }
     }
-    Some(ScoreState { cs, weights, domains, domain_counts, require_all })
+    Some(ScoreState { cs, host, weights, domains, domain_counts, require_all })
+}
+
+fn host_or_zone(c: &Constraint) -> bool {
+    c.key == HOSTNAME || c.key == ZONE
 }
 
 /// Raw score, or None for an ignored node (missing a topology key of explicit constraints).
@@ -174,7 +200,7 @@ pub fn score(ss: &ScoreState, state: &ClusterState, node: usize) -> Option<i64> 
     let mut s = 0f64;
     for (k, c) in ss.cs.iter().enumerate() {
         let Some(id) = ss.domains[k][node] else { continue };
-        let cnt = if c.key == HOSTNAME { state.count_on(node, &c.matching) } else { ss.domain_counts[k][id as usize].unwrap_or(0) };
+        let cnt = if ss.host[k] { state.count_on(node, &c.matching) } else { ss.domain_counts[k][id as usize].unwrap_or(0) };
         s += cnt as f64 * ss.weights[k] + (c.max_skew - 1) as f64;
     }
     Some(s.round() as i64)
