@@ -113,9 +113,10 @@ impl Engine {
             return (0..self.pods.len())
                 .filter(|&id| {
                     let p = &self.pods[id];
-                    p.gone_at.is_none() && p.deleting_at.is_none() && p.finished_at.is_none() && p.node.is_some() && p.ready_at.is_some_and(|r| r - gate(id) <= self.now) && self.backs(tg, id)
+                    p.gone_at.is_none() && p.deleting_at.is_none() && p.finished_at.is_none() && p.node.is_some() && p.ip.is_some() && p.ready_at.is_some_and(|r| r - gate(id) <= self.now) && self.backs(tg, id)
                 })
-                .map(|id| (id, crate::eks::output::pod_ip(&self.state.nodes[self.pods[id].node.unwrap_or(0)].node, id, false), g.port))
+                // The pod's own address from the VPC CNI (`pod_ips.rs`).
+                .map(|id| (id, self.pods[id].ip.clone().unwrap_or_default(), g.port))
                 .collect();
         }
         (0..self.state.nodes.len())
