@@ -192,3 +192,13 @@ fn prefixes_are_aligned_blocks_clear_of_the_reserved_addresses() {
     while aws.vpc.allocate_prefix(s).is_some() {}
     assert!(aws.vpc.free(s) < 16 + 11, "only addresses outside whole free /28s are left");
 }
+
+#[test]
+fn host_network_pods_use_the_nodes_address() {
+    let pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: agent}\nspec: {hostNetwork: true, containers: [{name: c, image: x}]}\n";
+    let m = parse(&format!("{CLUSTER}{pod}")).unwrap();
+    let mut e = Engine::new(&m, false);
+    e.advance_to(10);
+    let p = e.pod("default", "agent").unwrap();
+    assert_eq!(p.ip.as_deref(), Some(e.state.nodes[p.node.unwrap()].node.internal_ip.as_str()));
+}

@@ -24,7 +24,8 @@ impl Engine {
     pub(super) fn assign_ip(&mut self, id: usize) -> bool {
         let Some(node) = self.pods[id].node else { return false };
         let n = &self.state.nodes[node].node;
-        if super::fargate_nodes::is_fargate(n) {
+        // A Fargate pod has its node's ENI; `hostNetwork: true` shares the node's address.
+        if super::fargate_nodes::is_fargate(n) || self.pods[id].info.spec.host_network {
             self.pods[id].ip = Some(n.internal_ip.clone());
             return true;
         }
