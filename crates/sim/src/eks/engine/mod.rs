@@ -158,7 +158,8 @@ pub struct Engine {
     ip_waiting: Vec<usize>,
     /// The VPC CNI's prefix delegation, and each node's /28 prefixes (`pod_ips.rs`).
     prefix_delegation: bool,
-    prefixes: BTreeMap<usize, pod_ips::Prefixes>,
+    /// Keyed by node name: node indices move when a node leaves.
+    prefixes: BTreeMap<String, pod_ips::Prefixes>,
 }
 
 impl Engine {

@@ -43,11 +43,11 @@ impl Engine {
         let Some(node) = self.pods[id].node else { return false };
         let n = &self.state.nodes[node].node;
         let prefixed = self.prefix_delegation && is_nitro(&n.instance_type);
-        let zone = n.zone.clone();
+        let (zone, node_name) = (n.zone.clone(), n.name.clone());
         let Some(aws) = self.aws.as_mut() else { return false };
         let Some(s) = aws.subnet_in(&zone) else { return false };
         let ip = if prefixed {
-            let list = self.prefixes.entry(node).or_default();
+            let list = self.prefixes.entry(node_name).or_default();
             match list.iter_mut().find(|(_, used)| *used != u16::MAX) {
                 Some((base, used)) => {
                     let k = (!*used).trailing_zeros();
@@ -72,7 +72,7 @@ impl Engine {
     /// (to its node's prefix, or to the subnet), and pods waiting in that zone try again, oldest first.
     pub(super) fn ip_released(&mut self, id: usize) {
         let Some((s, ip)) = self.pods[id].lease.take() else { return };
-        let node = self.pods[id].node;
+        let node = self.pods[id].node.and_then(|n| self.state.nodes.get(n)).map(|n| n.node.name.clone());
         let Some(aws) = self.aws.as_mut() else { return };
         match node.and_then(|n| self.prefixes.get_mut(&n)).filter(|l| l.iter().any(|(b, _)| (*b..*b + 16).contains(&ip))) {
             Some(list) => {
