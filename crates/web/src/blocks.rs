@@ -127,7 +127,10 @@ pub fn draw(cx: &mut Ctx, t: usize, r: Rect, scene: &mut Scene) {
     let running = task.last_status == TaskStatus::Running;
     let text_colour = if running { c.on_block } else { c.card_text };
     let chip_h = chip_height(cx);
-    let mut y = r.y + 3.0;
+    // A tall block off any instance (a Fargate zone's blocks grown to fill it) holds its chip
+    // and word in the middle; on an instance the height is memory and the chip stays on top.
+    let content_h = chip_h + 2.0 + ty.small + 4.0;
+    let mut y = if task.instance.is_none() && r.h > content_h * 1.5 { r.y + (r.h - content_h) / 2.0 } else { r.y + 3.0 };
     if r.h >= chip_h + 4.0 && r.w >= min_width(cx) - 2.0 {
         if let Some(text) = chip_text(cx, t, r.w - 10.0) {
             let chip = Rect { x: r.x + 3.0, y, w: r.w - 6.0, h: chip_h };

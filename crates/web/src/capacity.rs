@@ -37,7 +37,10 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     }
     let title = crate::cards::title(cx, i, r.w - 2.0 * GAP);
     scene.text(r.x + GAP, r.y + ty.small + 5.0, title, ty.small, c.card_text, Align::Left, true);
-    let footer_h = ty.small + 8.0;
+    // A refused placement's reason gets two footer lines when the card is tall enough.
+    let refused_here = cx.blockers.values().any(|b| b.iter().any(|(k, _, _)| *k == i));
+    let two_lines = refused_here && r.h >= ty.small * 4.0 + blocks::full_height(cx) + 40.0;
+    let footer_h = if two_lines { 2.0 * ty.small + 14.0 } else { ty.small + 8.0 };
     let bx = Rect { x: r.x + GAP, y: r.y + ty.small + 10.0, w: r.w - 2.0 * GAP - MEMORY_BAR_W - 4.0, h: r.h - ty.small - 10.0 - footer_h - 4.0 };
     scene.rect(bx, c.free, Some(c.region), 2.0);
     let (reg_cpu, reg_mem) = (inst.registered_cpu.max(1) as f64, inst.registered_memory_mib.max(1) as f64);
@@ -89,9 +92,19 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     match refused {
         // No room for the ghost in the box: the footer says why instead.
         Some(mut why) => {
-            // The whole reason if it fits, else as many of its words as do.
-            why.insert(1, crate::scene::fit_words(&why[0], r.w - 2.0 * GAP, ty.small));
-            scene.text(r.x + GAP, r.bottom() - 6.0, crate::scene::first_fit(&why, r.w - 2.0 * GAP, ty.small), ty.small, c.unhealthy, Align::Left, true)
+            let room = r.w - 2.0 * GAP;
+            let first = crate::scene::fit_words(&why[0], room, ty.small);
+            let head = first.trim_end_matches(" …");
+            if two_lines && head.len() < why[0].len() && !head.is_empty() {
+                // The reason over two lines, the second shortened by whole words if it must.
+                let rest = why[0][head.len()..].trim_start().to_string();
+                scene.text(r.x + GAP, r.bottom() - ty.small - 12.0, head.to_string(), ty.small, c.unhealthy, Align::Left, true);
+                scene.text(r.x + GAP, r.bottom() - 6.0, crate::scene::fit_words(&rest, room, ty.small), ty.small, c.unhealthy, Align::Left, true);
+            } else {
+                // The whole reason if it fits, else as many of its words as do.
+                why.insert(1, first);
+                scene.text(r.x + GAP, r.bottom() - 6.0, crate::scene::first_fit(&why, room, ty.small), ty.small, c.unhealthy, Align::Left, true)
+            }
         }
         None => scene.text(r.x + GAP, r.bottom() - 6.0, fit_parts(&parts, r.w - 2.0 * GAP, ty.small), ty.small, c.muted_text, Align::Left, false),
     }
