@@ -11,14 +11,15 @@ pub fn min_width(cx: &Ctx) -> f64 {
     text_width(":32768", cx.ty.small) + 10.0
 }
 
-/// Narrowest block for this task: a chip's width if it has a port or IP, else a sliver that
-/// still shows its colour.
+/// Narrowest block for this task: a chip's width if it has a port or IP, else one that still
+/// holds a short state word.
 pub fn min_width_of(cx: &Ctx, t: usize) -> f64 {
     let task = &cx.sim.tasks[t];
     if task.private_ip.is_some() || !task.bindings.is_empty() {
         min_width(cx)
     } else {
-        text_width("RUN", cx.ty.small) + 8.0
+        // Wide enough for "RUN" and a batch task's countdown ("0:05"), so no block is blank.
+        text_width("0:05", cx.ty.small) + 8.0
     }
 }
 

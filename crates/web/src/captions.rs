@@ -30,7 +30,10 @@ pub fn caption(e: &LogEntry) -> Option<(Vec<String>, Tone)> {
         "service" if m.contains("rolling back") || m.contains("rollback") => (vec![format!("{who}: rolling back"), "rollback".into()], Tone::Bad),
         "service" if m.contains("deployment completed") => (vec![format!("{who}: deployment completed"), "deployed".into()], Tone::Good),
         "service" if m.contains("has started a") && m.contains("deployment") => (vec![format!("{who}: new deployment started"), "deployment".into()], Tone::Notice),
-        "service" if m.contains("has started") => (vec![format!("{who}: started {} tasks", count("has started ")), format!("+{}", count("has started "))], Tone::Good),
+        "service" if m.contains("has started") => {
+            let n = count("has started ");
+            (vec![format!("{who}: started {n} task{}", if n == "1" { "" } else { "s" }), format!("+{n}")], Tone::Good)
+        }
         "service" if m.contains("has stopped") => (vec![format!("{who}: stopped {} tasks", count("has stopped ")), format!("−{}", count("has stopped "))], Tone::Notice),
         "service" if m.contains("failed ELB health checks") => (vec![format!("{who}: task failed health checks"), "unhealthy".into()], Tone::Bad),
         "service" if m.contains("begun draining") => (vec![format!("{who}: draining a target"), "draining".into()], Tone::Notice),

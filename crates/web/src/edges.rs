@@ -110,9 +110,11 @@ fn state(sim: &Sim, node: Node) -> String {
         // A push in the last two minutes, refused or not; else what it holds.
         Node::Ecr => match sim.log.iter().rev().take(200).take_while(|e| e.at + 120_000 >= sim.now()).find(|e| e.kind == "action" && e.subject.starts_with("ecr/") && e.message.starts_with("PutImage ")) {
             Some(e) => {
+                // "shop/orders:1.3" → "orders:1.3": the node has room for a few words a line.
                 let what = e.message["PutImage ".len()..].split(' ').next().unwrap_or("").trim_end_matches(',');
+                let what = what.rsplit('/').next().unwrap_or(what);
                 if e.message.contains("ImageTagAlreadyExistsException") {
-                    format!("push {what} REFUSED: tag is immutable")
+                    format!("push {what} REFUSED: tag immutable")
                 } else if e.message.contains(" failed: ") {
                     format!("push {what} REFUSED")
                 } else {
@@ -167,8 +169,8 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
     let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
     scene.text(column.x, column.y + ty.small + 4.0, fit_parts(&["AWS services"], column.w, ty.small), ty.small, c.muted_text, Align::Left, true);
     let top = column.y + ty.small + 10.0;
-    // Three lines: the name and two of state.
-    let h = (ty.small * 3.0 + 20.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
+    // Four lines where the column has room (the name and three of state), else what fits.
+    let h = (ty.small * 4.0 + 25.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
     let mut at: BTreeMap<Node, Rect> = BTreeMap::new();
     for (k, &node) in nodes.iter().enumerate() {
         let r = Rect { x: column.x, y: top + k as f64 * (h + GAP), w: column.w, h };
@@ -332,8 +334,17 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
 fn refusal_tags(cx: &Ctx, tags: &[((f64, f64), (f64, f64), Node)], scene: &mut Scene) {
     let (c, ty) = (cx.c, cx.ty);
     let mut placed: Vec<Rect> = Vec::new();
-    for &(from, to, node) in tags.iter().take(3) {
-        let text = if node == Node::Ecr { "image pull refused" } else { "execution role refused" };
+    // Arrows along the same path (a service retrying) share one tag, with how many.
+    let mut groups: Vec<((f64, f64), (f64, f64), Node, usize)> = Vec::new();
+    for &(from, to, node) in tags {
+        match groups.iter_mut().find(|g| g.2 == node && (g.0 .0 - from.0).abs() < 2.0 && (g.0 .1 - from.1).abs() < 2.0 && (g.1 .0 - to.0).abs() < 2.0 && (g.1 .1 - to.1).abs() < 2.0) {
+            Some(g) => g.3 += 1,
+            None => groups.push((from, to, node, 1)),
+        }
+    }
+    for &(from, to, node, n) in groups.iter().take(3) {
+        let what = if node == Node::Ecr { "image pull refused" } else { "execution role refused" };
+        let text = &if n > 1 { format!("{what} ×{n}") } else { what.to_string() };
         let (w, h) = (crate::scene::text_width(text, ty.small) + 12.0, ty.small + 8.0);
         let (mx, my) = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
         let mut r = Rect { x: (mx - w / 2.0).clamp(4.0, (scene.world.w - w - 4.0).max(4.0)), y: (my - h / 2.0).clamp(4.0, (scene.world.h - h - 4.0).max(4.0)), w, h };
