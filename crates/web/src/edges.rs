@@ -121,7 +121,12 @@ fn state(sim: &Sim, node: Node) -> String {
                     format!("pushed {what}")
                 }
             }
-            None => plural(sim.repositories.len(), "repository", "repositories"),
+            // Else the newest task's pull of the last minute: a cached image starts at once.
+            None => match sim.tasks.iter().filter(|t| t.exists() && t.created_at + 60_000 >= sim.now()).max_by_key(|t| t.created_at).and_then(|t| t.pulls.first()) {
+                Some(p) if p.cached => format!("image cached on the instance: started in {} s", p.ms.div_ceil(1000)),
+                Some(stevedore_sim::engine::startup::Pull { size_bytes: Some(b), ms, .. }) => format!("pulled {} MiB in {} s", b / (1024 * 1024), ms.div_ceil(1000)),
+                _ => plural(sim.repositories.len(), "repository", "repositories"),
+            },
         },
         Node::Ssm => s.ssm_parameters.as_ref().map_or("parameters".into(), |p| plural(p.len(), "parameter", "parameters")),
         Node::SecretsManager => s.secrets_manager.as_ref().map_or("secrets".into(), |p| plural(p.len(), "secret", "secrets")),

@@ -210,6 +210,15 @@ fn the_level_of_detail_follows_the_zoom() {
         let base = crate::scene::Type::new(projection, w).small;
         let on_screen: Vec<f64> = near.text_boxes().iter().filter(|(r, _, _)| visible.contains(r.x, r.y) && r.w < visible.w).map(|(_, _, size)| size * crate::zoom::MAX_SCALE).collect();
         assert!(!on_screen.is_empty() && on_screen.iter().all(|&s| s >= base - 0.01), "{w}x{h}: {on_screen:?}");
+        // Outlines inside the cards are as thin on screen as at zoom 1 (a stroked rect paints
+        // 2 px in world units, 96 px at 48×: the cards have none).
+        for sh in &near.shapes {
+            match sh {
+                Shape::Rect { r, stroke: Some(_), .. } if r.overlaps(&visible, 0.0) => assert!(r.w >= visible.w || r.h >= visible.h, "{w}x{h}: stroked rect {r:?} in a zoomed card"),
+                Shape::Frame { r, width, .. } if r.overlaps(&visible, 0.0) && r.w < visible.w && r.h < visible.h => assert!(width * crate::zoom::MAX_SCALE <= 4.0, "{w}x{h}: frame {width} wide"),
+                _ => {}
+            }
+        }
         // Every card still has its place (hit-testing, the minimap), on screen or not.
         assert_eq!(near.instance_cards.len(), sim.instances.len());
     }
@@ -524,3 +533,4 @@ fn cross_zone_off_keeps_each_zones_lines_in_its_zone() {
         assert!(check(&scene, w, h, projection).is_empty(), "{:?}", check(&scene, w, h, projection));
     }
 }
+

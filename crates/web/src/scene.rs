@@ -291,6 +291,18 @@ impl Scene {
 
     /// Scales everything added since `mark` by `k` about (ox, oy) (see `Shape::scale_about`).
     pub fn scale_since(&mut self, mark: [usize; 5], ox: f64, oy: f64, k: f64) {
+        // A stroked rect's outline is 2 px at any scale when painted: it becomes a fill and a
+        // frame whose width scales with the rest.
+        let tail: Vec<Shape> = self.shapes.drain(mark[0]..).collect();
+        for shape in tail {
+            match shape {
+                Shape::Rect { r, fill, stroke: Some(stroke), radius } => {
+                    self.shapes.push(Shape::Rect { r, fill, stroke: None, radius });
+                    self.shapes.push(Shape::Frame { r, colour: stroke, width: 2.0, dash: Dash::Solid, radius });
+                }
+                other => self.shapes.push(other),
+            }
+        }
         self.shapes[mark[0]..].iter_mut().for_each(|s| s.scale_about(ox, oy, k));
         for (_, r) in self.task_blocks[mark[1]..].iter_mut().chain(&mut self.instance_cards[mark[2]..]).chain(&mut self.chips[mark[3]..]) {
             *r = r.scale_about(ox, oy, k);
