@@ -95,7 +95,12 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
     let mut said: Vec<String> = Vec::new();
     let world = scene.world;
     // Labels drawn so far (the legend overlay too): captions keep off them.
-    let keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    let mut keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    // And off the tags already over the picture (a refused fetch's "execution role refused").
+    keep_out.extend(scene.callouts.iter().filter_map(|s| match s {
+        crate::scene::Shape::Rect { r, .. } => Some(r.inset(-2.0)),
+        _ => None,
+    }));
     // The legend is drawn after the captions, below the region: captions stay above it.
     let world = Rect { h: world.h - crate::legend::height(cx), ..world };
     for e in sim.log.iter().rev().take(SCAN).take_while(|e| e.at + window >= now) {
