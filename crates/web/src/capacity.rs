@@ -16,11 +16,11 @@ fn gib(mib: u32) -> String {
     format!("{:.1} GiB", mib as f64 / 1024.0)
 }
 
-/// A big card (one instance filling a zone) gets bigger type, up to 1.5×, so its chips read
+/// A big card (one instance filling a zone) gets bigger type, up to 1.9×, so its chips read
 /// from the back of the room like the rest.
 pub fn draw_card(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     let base = cx.ty;
-    cx.ty = base.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5));
+    cx.ty = base.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.9));
     draw_card_at_scale(cx, i, r, scene);
     cx.ty = base;
 }

@@ -34,7 +34,10 @@ pub fn caption(e: &LogEntry) -> Option<(Vec<String>, Tone)> {
             let n = count("has started ");
             (vec![format!("{who}: started {n} task{}", if n == "1" { "" } else { "s" }), format!("+{n}")], Tone::Good)
         }
-        "service" if m.contains("has stopped") => (vec![format!("{who}: stopped {} tasks", count("has stopped ")), format!("−{}", count("has stopped "))], Tone::Notice),
+        "service" if m.contains("has stopped") => {
+            let n = count("has stopped ");
+            (vec![format!("{who}: stopped {n} task{}", if n == "1" { "" } else { "s" }), format!("−{n}")], Tone::Notice)
+        }
         "service" if m.contains("failed ELB health checks") => (vec![format!("{who}: task failed health checks"), "unhealthy".into()], Tone::Bad),
         "service" if m.contains("begun draining") => (vec![format!("{who}: draining a target"), "draining".into()], Tone::Notice),
         "instance" if m.contains("Spot interruption notice") => (vec![format!("{}: Spot notice, DRAINING", crate::scene::short_id(who)), "Spot notice".into()], Tone::Bad),

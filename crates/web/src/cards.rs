@@ -318,8 +318,9 @@ fn zoomed_cards(cx: &mut Ctx, members: &[usize], cell: &dyn Fn(usize) -> Rect, s
 
 pub const TICK: f64 = 4.0;
 
-/// Widest an instance card gets (its type is 1.5× by 495 px: wider only adds empty box).
-pub const MAX_CARD_W: f64 = 520.0;
+/// Widest an instance card gets (its type is 1.9× by 627 px: wider only adds empty box). A
+/// zone of one or two instances on a projector fills most of its column.
+pub const MAX_CARD_W: f64 = 660.0;
 /// Tallest a card gets, to its width: a row of a few cards fills most of a tall zone.
 pub const CARD_ASPECT: f64 = 0.85;
 
