@@ -151,14 +151,14 @@ fn state(sim: &Sim, node: Node) -> String {
         }
         Node::AppAutoScaling => match sim.activities.last() {
             Some(a) => a.description.trim_end_matches('.').replace("Setting desired count to", "desired count →"),
-            None => format!("{} policies", s.policies.len()),
+            None => plural(s.policies.len(), "policy", "policies"),
         },
         Node::AutoScalingGroups => {
             let desired: u32 = sim.groups_state.iter().map(|g| g.desired).sum();
             let launching: u32 = sim.groups_state.iter().map(|g| g.launching).sum();
             if launching > 0 { format!("desired {desired} · launching {launching}") } else { format!("desired {desired}") }
         }
-        Node::Scheduler => format!("{} schedules", s.schedules.len()),
+        Node::Scheduler => plural(s.schedules.len(), "schedule", "schedules"),
         // Each name and how many instances answer it now (0: NXDOMAIN).
         Node::CloudMap => s
             .discovery_services
