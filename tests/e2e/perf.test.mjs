@@ -1,5 +1,6 @@
 // Frame time at scale: 1,000 instances and 10,000 tasks animating at high speed, measured in
-// headless Chromium from requestAnimationFrame. Prints the median and 95th percentile.
+// headless Chromium. Prints the median and 95th percentile of our work per frame (the goal:
+// p95 <= 16.7 ms), of bursts (100+ tasks started in a frame) and of the rAF interval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
@@ -30,35 +31,44 @@ test('frame time with 1,000 instances and 10,000 tasks at 3600x', async () => {
   await page.waitForFunction(() => document.querySelector('#summary').dataset.tasks === '10000', null, { timeout: 60000 });
   await page.selectOption('#speed', '3600');
   await page.click('#play');
-  const { frames, advance, draw } = await page.evaluate(() => new Promise((done) => {
-    const deltas = [];
-    const advance = [];
-    const draw = [];
+  // Per frame: the rAF interval (vsync-paced: 16.7 ms at 60 Hz is the floor, not our cost),
+  // and our work, as the app measures it: its frame handler (sim advance, layout, paint) and
+  // the DOM render it triggers (data-frame-work; its parts in data-frame-cost).
+  const rows = await page.evaluate(() => new Promise((done) => {
+    const out = [];
     const canvas = document.querySelector('#cluster');
-    let last = performance.now();
+    let last = null;
     const tick = (now) => {
-      deltas.push(now - last);
+      const work = Number(canvas.dataset.frameWork ?? 0);
+      const [advance, draw, paint, started] = (canvas.dataset.frameCost ?? '0 0 0 0').split(' ').map(Number);
+      if (last !== null) out.push({ interval: now - last, work, advance, draw, paint, started });
       last = now;
-      // What the app's own frame handler spent: sim advance, then layout + paint.
-      const [a, d] = (canvas.dataset.frameCost ?? '0 0').split(' ').map(Number);
-      advance.push(a);
-      draw.push(d);
-      if (deltas.length < 240) requestAnimationFrame(tick); else done({ frames: deltas.slice(10), advance: advance.slice(10), draw: draw.slice(10) });
+      if (out.length < 300) requestAnimationFrame(tick); else done(out.slice(10));
     };
     requestAnimationFrame(tick);
   }));
   await page.click('#play');
-  const pct = (list, q) => [...list].sort((a, b) => a - b)[Math.floor(list.length * q)];
-  const median = pct(frames, 0.5);
-  const p95 = pct(frames, 0.95);
-  console.log(`frame time (1,000 instances, 10,000 tasks, 3600x): median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${frames.length} frames`);
-  console.log(`  of which the sim's advance: median ${pct(advance, 0.5).toFixed(1)} ms, p95 ${pct(advance, 0.95).toFixed(1)} ms; layout + paint: median ${pct(draw, 0.5).toFixed(1)} ms, p95 ${pct(draw, 0.95).toFixed(1)} ms`);
+  const pct = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))];
+  const fmt = (list) => `median ${pct(list, 0.5).toFixed(1)} ms, p95 ${pct(list, 0.95).toFixed(1)} ms`;
+  const col = (k, list = rows) => list.map((r) => r[k]);
+  const bursts = rows.filter((r) => r.started >= 100);
+  const median = pct(col('interval'), 0.5);
+  const p95 = pct(col('interval'), 0.95);
+  const work95 = pct(col('work'), 0.95);
+  console.log(`frame time (1,000 instances, 10,000 tasks, 3600x) over ${rows.length} frames; the goal (p95 <= 16.7 ms) is our work per frame:`);
+  console.log(`  our work per frame: ${fmt(col('work'))}`);
+  console.log(`    the sim's advance ${fmt(col('advance'))}; layout + paint ${fmt(col('draw'))}, of which the canvas calls ${fmt(col('paint'))}`);
+  console.log(`    the rest (the side panel DOM render, every 250 ms; bookkeeping): ${fmt(rows.map((r) => Math.max(0, r.work - r.advance - r.draw)))}`);
+  if (bursts.length) console.log(`  frames where 100+ tasks started (${bursts.length}, up to ${Math.max(...col('started', bursts))}): our work ${fmt(col('work', bursts))}`);
+  console.log(`  rAF interval (vsync-paced, 16.7 ms floor): ${fmt(col('interval'))}`);
   await page.screenshot({ path: `${SHOTS}/scale-1000-instances-1280x720.png` });
   assert.ok(Number(await page.$eval('#summary', (e) => e.dataset.tasks)) > 5000);
   // Regression guards, loose enough for a busy 2-core CI machine (the goal is p95 < 16.7 ms;
   // the number above is what we report). A scaling bug once made single frames take seconds.
   assert.ok(median < 50, `median frame time ${median.toFixed(1)} ms is a regression`);
   assert.ok(p95 < 250, `p95 frame time ${p95.toFixed(1)} ms is a regression (goal 16.7 ms)`);
+  assert.ok(work95 < 100, `p95 work per frame ${work95.toFixed(1)} ms is a regression (goal 16.7 ms)`);
+  assert.ok(bursts.length > 0, 'the run has frames where hundreds of tasks start at once');
   assert.deepEqual(problems, []);
   await page.close();
 });

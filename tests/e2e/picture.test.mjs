@@ -236,3 +236,42 @@ test('slow start: a new target ramps on the canvas, its line sparse and its time
     await page.close();
   }
 });
+
+test('level of detail: 5,000 instances are density (or ticks) at zoom 1, ticks zoomed in, full cards far in', async () => {
+  const doc = {
+    stevedore: 1, name: 'LOD: 5,000 instances', seed: 1, duration: '1h',
+    containerInstances: ['us-east-1a', 'us-east-1b', 'us-east-1c'].map((z, k) => ({ instanceType: 'm5.large', availabilityZone: z, count: k === 0 ? 1668 : 1666 })),
+    taskDefinitions: [{ family: 'svc', containerDefinitions: [{ name: 'app', image: 'app:1', cpu: 256, memory: 512, portMappings: [{ containerPort: 80 }] }] }],
+    // A daemon: every instance runs one task, so every card has a block.
+    services: [{ serviceName: 'svc', taskDefinition: 'svc', launchType: 'EC2', schedulingStrategy: 'DAEMON' }],
+  };
+  for (const [viewport, query] of [[{ width: 1280, height: 720 }, '?projection=1'], [{ width: 1920, height: 1080 }, '']]) {
+    const { page, problems } = await open(env, viewport, `${query}#s=${await encode(doc)}`);
+    await page.waitForFunction(() => Number(document.querySelector('#summary').dataset.tasks) >= 5000, null, { timeout: 60000 });
+    await page.locator('#cluster').hover();
+    const legend = async () => (await hook(page)).scene.objects.filter((o) => o.kind === 'legend').map((o) => o.id).join(' | ');
+    const cards = async () => (await hook(page)).scene.objects.filter((o) => o.kind === 'instance');
+    await page.waitForFunction(() => window.__stevedoreScene?.scene.objects.some((o) => o.kind === 'legend' && /memory in use|tick = one task/.test(o.id)), null, { timeout: 10000 }).catch(() => {});
+    // At 1280x720 a cell is ~10 px (density); at 1920x1080 ~16 px, room for a tick.
+    assert.match(await legend(), /memory in use|tick = one task/, 'zoom 1: density or ticks');
+    assert.equal((await cards()).length, 0, 'zoom 1: no card in detail');
+    const zoomTo = async (presses) => {
+      for (let i = 0; i < presses; i++) await page.keyboard.press('+');
+      await page.waitForFunction((z) => Number(window.__stevedoreScene?.zoom[0]) >= z - 0.01, 1.25 ** presses, { timeout: 10000 }).catch(() => {});
+    };
+    await zoomTo(7);
+    assert.match(await legend(), /tick = one task/, 'zoomed in: a tick per task');
+    await page.screenshot({ path: `${SHOTS}/picture-lod-ticks-${viewport.width}x${viewport.height}.png` });
+    await zoomTo(11);
+    const near = await cards();
+    const h = await hook(page);
+    const [s, zx, zy] = h.zoom;
+    const visible = { x: zx, y: zy, w: viewport.width / s, h: viewport.height / s };
+    assert.ok(near.length >= 1 && near.length <= 40, `far in: ${near.length} cards in detail`);
+    assert.ok(near.every((o) => o.x < visible.x + visible.w && o.x + o.w > visible.x && o.y < visible.y + visible.h && o.y + o.h > visible.y), 'only cards on screen are drawn in detail');
+    assert.ok(h.scene.objects.some((o) => o.kind === 'task'), 'their task blocks too');
+    await page.screenshot({ path: `${SHOTS}/picture-lod-cards-${viewport.width}x${viewport.height}.png` });
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});

@@ -147,6 +147,10 @@ pub struct App {
     minimap_drag: bool,
     /// The canvas size and zoom of the last paint (None: the canvas must be painted).
     painted: Option<(u32, u32, Zoom)>,
+    /// What the last draw's canvas calls took (ms; 0 when the picture was unchanged).
+    paint_ms: f64,
+    /// When the frame being handled began (its DOM render, if any, ends its work).
+    frame_began: Option<f64>,
 }
 
 /// Events one → press runs at most while looking for the next logged moment.
@@ -207,7 +211,7 @@ impl App {
         let departing: Vec<(crate::layout::Rect, &str, f64)> = self.departures.iter().map(|&(r, c, start)| (r, c, (self.now_wall_ms - start) / ARRIVAL_MS)).collect();
         // Captions last about six seconds of wall time at the current speed.
         let caption_window_ms = (SPEEDS[self.speed] as u64 * CAPTION_WALL_MS).max(CAPTION_WALL_MS);
-        let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, arriving_instances: &arriving_instances, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms };
+        let view = View { width: w, height: h, projection: self.projection, highlight, selected_task, selected_instance, arriving: &arriving, arriving_instances: &arriving_instances, departing: &departing, phase_s: if self.playing { self.now_wall_ms / 1000.0 } else { 0.0 }, caption_window_ms, zoom: self.zoom };
         let mut scene = layout(sim, &view);
         // Past a few hundred instances, zoomed in: the whole picture small in a corner.
         let legend_h = crate::legend::strip_height(crate::scene::Type::new(self.projection, w));
@@ -221,8 +225,12 @@ impl App {
         // The same picture at the same zoom is already on the canvas: skip the raster.
         let key = (pw, ph, self.zoom);
         if self.painted != Some(key) || !self.scene.as_ref().is_some_and(|old| old.same_picture(&scene)) {
+            let t = now_ms();
             paint::paint(&ctx, &scene, dpr, &self.zoom);
+            self.paint_ms = now_ms() - t;
             self.painted = Some(key);
+        } else {
+            self.paint_ms = 0.0;
         }
         // Test hook: the drawn objects and texts as JSON, while paused (building it costs a few
         // ms at scale, which a playing frame can't spare) and once a second while playing.
@@ -238,11 +246,20 @@ impl App {
         self.scene = Some(scene);
     }
 
-    /// Test hook: what the last frame cost, in ms, as `data-frame-cost="advance draw"` on the
-    /// canvas (the frame-time test reports where the time goes).
-    fn record_frame_cost(&self, advance_ms: f64, draw_ms: f64) {
+    /// Test hook: what the last frame cost, in ms, as `data-frame-cost="advance draw paint
+    /// started"` on the canvas (draw: layout + paint; started: tasks the frame's advance
+    /// created): the frame-time test reports where the time goes, bursts apart.
+    fn record_frame_cost(&self, advance_ms: f64, draw_ms: f64, started: usize) {
         if let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() {
-            let _ = canvas.set_attribute("data-frame-cost", &format!("{advance_ms:.2} {draw_ms:.2}"));
+            let _ = canvas.set_attribute("data-frame-cost", &format!("{advance_ms:.2} {draw_ms:.2} {:.2} {started}", self.paint_ms));
+        }
+    }
+
+    /// Test hook: the whole frame's work in ms (advance, layout, paint, DOM render) as
+    /// `data-frame-work` on the canvas.
+    fn record_frame_work(&self, began: f64) {
+        if let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() {
+            let _ = canvas.set_attribute("data-frame-work", &format!("{:.2}", now_ms() - began));
         }
     }
 
@@ -499,6 +516,8 @@ impl Component for App {
             painted: None,
             side_folded: false,
             last_hook_ms: f64::NEG_INFINITY,
+            paint_ms: 0.0,
+            frame_began: None,
         };
         // Read the draft first: starting a scenario below must not overwrite it.
         let draft = storage::load_draft();
@@ -562,7 +581,9 @@ impl Component for App {
                     store.observe(sim);
                 }
                 let t_advanced = now_ms();
+                let known = self.known_tasks;
                 self.track_arrivals(ts);
+                let started = self.known_tasks.saturating_sub(known);
                 self.draw();
                 self.request_frame(ctx);
                 let second = self.sim_time_ms as u64 / 1000;
@@ -578,8 +599,15 @@ impl Component for App {
                         self.refresh_query();
                     }
                 }
-                self.record_frame_cost(t_advanced - t_start, now_ms() - t_advanced);
-                (changed && due) || !self.playing
+                self.record_frame_cost(t_advanced - t_start, now_ms() - t_advanced, started);
+                let render = (changed && due) || !self.playing;
+                // The frame's whole work ends here, or after the DOM render it asks for.
+                if render {
+                    self.frame_began = Some(t_start);
+                } else {
+                    self.record_frame_work(t_start);
+                }
+                render
             }
             Msg::TogglePlay => {
                 if !self.playing && (self.sim.as_ref().is_some_and(|s| s.now() >= s.scenario.duration) || self.eks.as_ref().is_some_and(|e| self.sim_time_ms as u64 >= e.duration_ms)) {
@@ -824,6 +852,9 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if let Some(began) = self.frame_began.take() {
+            self.record_frame_work(began);
+        }
         if first_render {
             self.draw();
             self.request_frame(ctx);

@@ -11,14 +11,15 @@ pub fn min_width(cx: &Ctx) -> f64 {
     text_width(":32768", cx.ty.small) + 10.0
 }
 
-/// Narrowest block for this task: a chip's width if it has a port or IP, else a sliver that
-/// still shows its colour.
+/// Narrowest block for this task: a chip's width if it has a port or IP, else one that still
+/// holds a short state word.
 pub fn min_width_of(cx: &Ctx, t: usize) -> f64 {
     let task = &cx.sim.tasks[t];
     if task.private_ip.is_some() || !task.bindings.is_empty() {
         min_width(cx)
     } else {
-        text_width("RUN", cx.ty.small) + 8.0
+        // Wide enough for "RUN" and a batch task's countdown ("0:05"), so no block is blank.
+        text_width("0:05", cx.ty.small) + 8.0
     }
 }
 
@@ -127,7 +128,10 @@ pub fn draw(cx: &mut Ctx, t: usize, r: Rect, scene: &mut Scene) {
     let running = task.last_status == TaskStatus::Running;
     let text_colour = if running { c.on_block } else { c.card_text };
     let chip_h = chip_height(cx);
-    let mut y = r.y + 3.0;
+    // A tall block off any instance (a Fargate zone's blocks grown to fill it) holds its chip
+    // and word in the middle; on an instance the height is memory and the chip stays on top.
+    let content_h = chip_h + 2.0 + ty.small + 4.0;
+    let mut y = if task.instance.is_none() && r.h > content_h * 1.5 { r.y + (r.h - content_h) / 2.0 } else { r.y + 3.0 };
     if r.h >= chip_h + 4.0 && r.w >= min_width(cx) - 2.0 {
         if let Some(text) = chip_text(cx, t, r.w - 10.0) {
             let chip = Rect { x: r.x + 3.0, y, w: r.w - 6.0, h: chip_h };

@@ -30,8 +30,14 @@ pub fn caption(e: &LogEntry) -> Option<(Vec<String>, Tone)> {
         "service" if m.contains("rolling back") || m.contains("rollback") => (vec![format!("{who}: rolling back"), "rollback".into()], Tone::Bad),
         "service" if m.contains("deployment completed") => (vec![format!("{who}: deployment completed"), "deployed".into()], Tone::Good),
         "service" if m.contains("has started a") && m.contains("deployment") => (vec![format!("{who}: new deployment started"), "deployment".into()], Tone::Notice),
-        "service" if m.contains("has started") => (vec![format!("{who}: started {} tasks", count("has started ")), format!("+{}", count("has started "))], Tone::Good),
-        "service" if m.contains("has stopped") => (vec![format!("{who}: stopped {} tasks", count("has stopped ")), format!("−{}", count("has stopped "))], Tone::Notice),
+        "service" if m.contains("has started") => {
+            let n = count("has started ");
+            (vec![format!("{who}: started {n} task{}", if n == "1" { "" } else { "s" }), format!("+{n}")], Tone::Good)
+        }
+        "service" if m.contains("has stopped") => {
+            let n = count("has stopped ");
+            (vec![format!("{who}: stopped {n} task{}", if n == "1" { "" } else { "s" }), format!("−{n}")], Tone::Notice)
+        }
         "service" if m.contains("failed ELB health checks") => (vec![format!("{who}: task failed health checks"), "unhealthy".into()], Tone::Bad),
         "service" if m.contains("begun draining") => (vec![format!("{who}: draining a target"), "draining".into()], Tone::Notice),
         "instance" if m.contains("Spot interruption notice") => (vec![format!("{}: Spot notice, DRAINING", crate::scene::short_id(who)), "Spot notice".into()], Tone::Bad),
@@ -92,7 +98,12 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
     let mut said: Vec<String> = Vec::new();
     let world = scene.world;
     // Labels drawn so far (the legend overlay too): captions keep off them.
-    let keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    let mut keep_out: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r.inset(-2.0)).collect();
+    // And off the tags already over the picture (a refused fetch's "execution role refused").
+    keep_out.extend(scene.callouts.iter().filter_map(|s| match s {
+        crate::scene::Shape::Rect { r, .. } => Some(r.inset(-2.0)),
+        _ => None,
+    }));
     // The legend is drawn after the captions, below the region: captions stay above it.
     let world = Rect { h: world.h - crate::legend::height(cx), ..world };
     for e in sim.log.iter().rev().take(SCAN).take_while(|e| e.at + window >= now) {

@@ -39,9 +39,14 @@ pub fn draw_waiting(cx: &mut Ctx, area: Rect, scene: &mut Scene) -> Option<f64> 
     // Tasks waiting for EC2 capacity are drawn too, on the right: they exist, in PROVISIONING.
     let waiting: Vec<usize> = cx.loose.iter().copied().filter(|&t| sim.tasks[t].awaiting_capacity).collect();
     let (bw, bh) = fargate_block(cx);
-    let h = (ty.body + 10.0 + shown as f64 * (ty.small + 6.0) + 4.0).max(if waiting.is_empty() { 0.0 } else { bh + 12.0 });
+    // The words take what their longest line needs (at most 55 %), the blocks the rest, in
+    // up to two rows so every waiting task shows rather than a "+N".
+    let longest = lines.iter().take(shown).map(|l| text_width(l, ty.small)).chain([text_width("Waiting to be placed", ty.body)]).fold(0.0, f64::max);
+    let text_w = if waiting.is_empty() { area.w } else { (longest + 3.0 * GAP).min(area.w * 0.55) };
+    let per_row = ((area.w - text_w - GAP + 4.0) / (bw + 4.0)).floor().max(1.0) as usize;
+    let block_rows = if waiting.is_empty() { 0 } else { waiting.len().div_ceil(per_row).clamp(1, 2) };
+    let h = (ty.body + 10.0 + shown as f64 * (ty.small + 6.0) + 4.0).max(block_rows as f64 * (bh + 4.0) + 10.0);
     let r = Rect { h, ..area };
-    let text_w = if waiting.is_empty() { r.w } else { r.w * 0.55 };
     scene.rect(r, cx.c.subnet, None, 6.0);
     scene.frame(r, cx.c.initial, cx.line, Dash::Dashed, 6.0);
     scene.text(r.x + GAP, r.y + ty.body + 4.0, "Waiting to be placed", ty.body, cx.c.initial, Align::Left, true);
@@ -109,18 +114,9 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
     scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, fit_parts(&parts, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
     scene.object("subnet", subnets.first().map(|&s| sim.scenario.subnets[s].id.clone()).unwrap_or_default(), sub, label_parts.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
-    // A zone of Fargate tasks alone: larger blocks and type (up to 2×), as large as fit in
-    // two thirds of it, so a sparse zone reads from the back instead of leaving small blocks
-    // at the top of a big empty box.
     let base = cx.ty;
-    if members.is_empty() && !fargate.is_empty() {
-        let k = (0..=10).map(|s| 2.0 - 0.1 * s as f64).find(|&k| {
-            cx.ty = base.scaled(k);
-            fargate_height(cx, fargate.len(), Rect { h: f64::INFINITY, ..inside }, false) <= inside.h * 0.67
-        });
-        cx.ty = base.scaled(k.unwrap_or(1.0));
-    }
-    let fargate_h = fargate_height(cx, fargate.len(), inside, !members.is_empty());
+    // Fargate alone: the strip takes the whole zone and its blocks grow to fill it.
+    let fargate_h = if members.is_empty() && !fargate.is_empty() { inside.h } else { fargate_height(cx, fargate.len(), inside, !members.is_empty()) };
     let cards_area = Rect { h: inside.h - fargate_h - if fargate_h > 0.0 { GAP } else { 0.0 }, ..inside };
     if !members.is_empty() {
         draw_instances(cx, &members, cards_area, scene);
@@ -132,7 +128,7 @@ pub fn draw_zone(cx: &mut Ctx, zone: &str, lane: Rect, scene: &mut Scene) {
         // Under the instances; at the top of the zone when there are none.
         let y = if members.is_empty() { inside.y } else { inside.bottom() - fargate_h };
         let strip = Rect { y, h: fargate_h, ..inside };
-        draw_fargate(cx, &fargate, strip, scene);
+        draw_fargate(cx, &fargate, strip, members.is_empty(), scene);
     }
     cx.ty = base;
 }
@@ -152,7 +148,7 @@ fn fargate_height(cx: &Ctx, n: usize, area: Rect, shared: bool) -> f64 {
     wanted.min(if shared { area.h / 3.0 } else { area.h })
 }
 
-fn draw_fargate(cx: &mut Ctx, tasks: &[usize], strip: Rect, scene: &mut Scene) {
+fn draw_fargate(cx: &mut Ctx, tasks: &[usize], strip: Rect, fill: bool, scene: &mut Scene) {
     let ty = cx.ty;
     scene.rect(strip, cx.c.subnet, Some(cx.c.muted_text), 4.0);
     let spot = tasks.iter().filter(|&&t| cx.sim.tasks[t].capacity_provider.as_deref() == Some("FARGATE_SPOT")).count();
@@ -160,6 +156,28 @@ fn draw_fargate(cx: &mut Ctx, tasks: &[usize], strip: Rect, scene: &mut Scene) {
     scene.text(strip.x + GAP / 2.0, strip.y + ty.small + 3.0, fit_parts(&["Fargate tasks", &format!("{}", tasks.len()), &spot], strip.w - GAP, ty.small), ty.small, cx.c.muted_text, Align::Left, true);
     let area = Rect { x: strip.x + 4.0, y: strip.y + ty.small + 8.0, w: strip.w - 8.0, h: strip.h - ty.small - 12.0 };
     let (bw, bh) = fargate_block(cx);
+    if fill {
+        // A zone of Fargate tasks alone: the grid whose blocks are largest (about 1.3 wide to
+        // tall) fills the zone, and the type grows with the blocks (up to 2.5×), so a sparse
+        // zone reads from the back instead of small blocks at the top of a big empty box.
+        let n = tasks.len().max(1);
+        let (gw, gh) = (1..=n)
+            .map(|cols| ((area.w + 4.0) / cols as f64 - 4.01, (area.h + 4.0) / n.div_ceil(cols) as f64 - 4.01))
+            .max_by(|a, b| (a.0 / 1.3).min(a.1).total_cmp(&(b.0 / 1.3).min(b.1)))
+            .unwrap_or((bw, bh));
+        if gw >= bw && gh >= bh {
+            let base = cx.ty;
+            let k = (0..=15).map(|s| 2.5 - 0.1 * s as f64).find(|&k| {
+                cx.ty = base.scaled(k);
+                let (w, h) = fargate_block(cx);
+                w <= gw && h <= gh
+            });
+            cx.ty = base.scaled(k.unwrap_or(1.0));
+            row_of_blocks(cx, tasks, area, gw, gh, scene);
+            cx.ty = base;
+            return;
+        }
+    }
     row_of_blocks(cx, tasks, area, bw, bh, scene);
 }
 
@@ -175,7 +193,10 @@ fn row_of_blocks(cx: &mut Ctx, tasks: &[usize], area: Rect, bw: f64, bh: f64, sc
     }
     let shown = if tasks.len() > slots { slots - 1 } else { tasks.len() };
     for (n, &t) in tasks.iter().take(shown).enumerate() {
-        cx.stub_top.insert(t, area);
+        // A target line's visible end starts just above its own block's row (under the rest of
+        // the strip, like under a card), so it never crosses the blocks above it.
+        let r = slot(n);
+        cx.stub_top.insert(t, Rect { x: area.x, y: r.y - 4.0, w: area.w, h: bh + 4.0 });
         blocks::draw(cx, t, slot(n), scene);
     }
     if shown < tasks.len() {
@@ -186,24 +207,28 @@ fn row_of_blocks(cx: &mut Ctx, tasks: &[usize], area: Rect, bw: f64, bh: f64, sc
 /// Cards in a grid as large as the area allows; too small for details, marks or density.
 fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene) {
     let n = members.len();
-    // The column count that gives the largest card at an aspect of about 1.6.
+    let (min_w, min_h) = detail_min(cx);
+    // The column count whose cards, once capped (MAX_CARD_W wide, CARD_ASPECT as tall as
+    // wide), cover most of the area: the zone is filled, not a row with empty space below.
     let best = (1..=n)
         .map(|cols| {
             let rows = n.div_ceil(cols);
             let w = (area.w - GAP * (cols as f64 - 1.0)) / cols as f64;
             let h = (area.h - GAP * (rows as f64 - 1.0)) / rows as f64;
-            (cols, w, h, (w / 1.6).min(h))
+            let cw = w.min(MAX_CARD_W);
+            // Grids too small for detail rank below every one that holds it.
+            let detail = w >= min_w && h >= min_h;
+            (cols, w, h, cw * h.min(cw * CARD_ASPECT) + if detail { 1e12 } else { 0.0 })
         })
         .max_by(|a, b| a.3.total_cmp(&b.3))
         .unwrap_or((1, area.w, area.h, 0.0));
     let (cols, w, h, _) = best;
-    let (min_w, min_h) = detail_min(cx);
     if w >= min_w && h >= min_h {
         // A few instances in a big zone stay cards of a readable size, not huge empty boxes
         // (the type grows with the card up to 1.5×, reached at about this width): at most
-        // MAX_CARD_W wide and 0.7 as tall as wide, the grid centred in the zone.
+        // MAX_CARD_W wide and CARD_ASPECT as tall as wide, the grid centred in the zone.
         let w = w.min(MAX_CARD_W.max(min_w));
-        let h = h.min(w * 0.7).max(min_h.min(h));
+        let h = h.min(w * CARD_ASPECT).max(min_h.min(h));
         let x0 = area.x + ((area.w - cols as f64 * w - GAP * (cols as f64 - 1.0)) / 2.0).max(0.0);
         for (k, &i) in members.iter().enumerate() {
             let r = Rect { x: x0 + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
@@ -215,25 +240,36 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         }
         return;
     }
-    // Compact: near-square cells that always fit the area. One level for the whole zone:
-    // marks (a tick per task, coloured by service) if every instance's ticks fit its cell, else
-    // density (the memory in use).
+    // Compact: near-square cells that always fit the area. The level of detail is chosen from
+    // the cells' size on screen (zoom included), one level for the whole zone: detail cards if
+    // a card's title and a block fit, marks (a tick per task, coloured by service) if every
+    // instance's ticks fit its cell, else density (the memory in use).
     let side = (area.w * area.h / n as f64).sqrt();
     let cols = ((area.w / side).ceil() as usize).clamp(1, n);
     let rows = n.div_ceil(cols);
     let (cw, ch) = (area.w / cols as f64, area.h / rows as f64);
+    let s = cx.view.zoom.scale.max(1.0);
     let gap = (cw.min(ch) * 0.15).min(2.0);
     let (w, h) = (cw - gap, ch - gap);
-    let per_row = ((w - 2.0) / (TICK + 1.0)).floor().max(0.0) as usize;
-    let fits = per_row * ((h - 2.0) / (TICK + 1.0)).floor().max(0.0) as usize;
-    let marks = w >= 14.0 && h >= 10.0 && members.iter().all(|&i| cx.sim.instances[i].tasks.len() <= fits);
+    let cell = |k: usize| Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w, h };
+    // Zoomed cards keep GAP / 2 screen pixels between them (the cells' gap would be far more).
+    let zoomed_gap = GAP / 2.0 / s;
+    if (cw - zoomed_gap) * s >= min_w && (ch - zoomed_gap) * s >= min_h {
+        let card = |k: usize| Rect { w: cw - zoomed_gap, h: ch - zoomed_gap, ..cell(k) };
+        zoomed_cards(cx, members, &card, s, scene);
+        return;
+    }
+    let tick = TICK / s;
+    let per_row = ((w - 2.0 / s) / (tick + 1.0 / s)).floor().max(0.0) as usize;
+    let fits = per_row * ((h - 2.0 / s) / (tick + 1.0 / s)).floor().max(0.0) as usize;
+    let marks = w * s >= 14.0 && h * s >= 10.0 && members.iter().all(|&i| cx.sim.instances[i].tasks.len() <= fits);
     // Cells, memory fills and ticks batched per colour: one fill style and one path each, no
     // string per cell (at a thousand instances, per-cell fills cost more than the raster).
     let mut batches = Batches::default();
     for (k, &i) in members.iter().enumerate() {
-        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w, h };
+        let r = cell(k);
         scene.instance_cards.push((i, r));
-        compact(cx, i, r, marks.then_some(per_row), &mut batches, scene);
+        compact(cx, i, r, marks.then_some((per_row, s)), &mut batches, scene);
     }
     let ticks = batches.ticks.into_iter().enumerate().filter(|(_, r)| !r.is_empty()).map(|(k, r)| (cx.c.service(k.checked_sub(1)), r));
     for (colour, rects) in batches.cells.into_iter().chain(batches.fills).chain(ticks) {
@@ -245,15 +281,48 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         cx.seen.density = true;
     }
     for (k, &i) in members.iter().enumerate() {
-        let r = Rect { x: area.x + (k % cols) as f64 * cw, y: area.y + (k / cols) as f64 * ch, w, h };
-        mark(cx, i, r, scene);
+        mark(cx, i, cell(k), scene);
     }
+}
+
+/// Zoomed in on a big cluster: the cells on screen are drawn as full cards, each laid out at
+/// its on-screen size and scaled back into world units (so type and chips read as at zoom 1);
+/// cells off screen are plain boxes (nothing there to see, and no cost).
+fn zoomed_cards(cx: &mut Ctx, members: &[usize], cell: &dyn Fn(usize) -> Rect, s: f64, scene: &mut Scene) {
+    let visible = cx.view.visible();
+    let mut hidden: Vec<Rect> = Vec::new();
+    for (k, &i) in members.iter().enumerate() {
+        let r = cell(k);
+        if !r.overlaps(&visible, 0.0) {
+            scene.instance_cards.push((i, r));
+            hidden.push(r);
+            continue;
+        }
+        let at = scene.mark();
+        let on_screen = Rect { w: r.w * s, h: r.h * s, ..r };
+        scene.instance_cards.push((i, on_screen));
+        crate::capacity::draw_card(cx, i, on_screen, scene);
+        mark(cx, i, on_screen, scene);
+        scene.scale_since(at, r.x, r.y, 1.0 / s);
+        for &t in &cx.sim.instances[i].tasks {
+            if let Some(b) = cx.stub_top.get_mut(&t) {
+                *b = b.scale_about(r.x, r.y, 1.0 / s);
+            }
+        }
+    }
+    if !hidden.is_empty() {
+        scene.shapes.push(crate::scene::Shape::Marks { colour: cx.c.card.to_string(), rects: hidden });
+    }
+    cx.seen.capacity = true;
 }
 
 pub const TICK: f64 = 4.0;
 
-/// Widest an instance card gets (its type is 1.5× by 495 px: wider only adds empty box).
-pub const MAX_CARD_W: f64 = 520.0;
+/// Widest an instance card gets (its type is 1.9× by 627 px: wider only adds empty box). A
+/// zone of one or two instances on a projector fills most of its column.
+pub const MAX_CARD_W: f64 = 660.0;
+/// Tallest a card gets, to its width: a row of a few cards fills most of a tall zone.
+pub const CARD_ASPECT: f64 = 0.85;
 
 type ByColour = std::collections::BTreeMap<&'static str, Vec<Rect>>;
 
@@ -267,15 +336,17 @@ struct Batches {
 }
 
 /// A compact cell: with `per_row`, a tick per task; else the memory in use as a fill.
-fn compact(cx: &Ctx, i: usize, r: Rect, per_row: Option<usize>, batches: &mut Batches, scene: &mut Scene) {
+fn compact(cx: &Ctx, i: usize, r: Rect, ticks: Option<(usize, f64)>, batches: &mut Batches, scene: &mut Scene) {
     let (sim, c) = (cx.sim, cx.c);
     let inst = &sim.instances[i];
     // Square corners: thousands of tiny round rects cost more to raster than they add.
     batches.cells.entry(if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }).or_default().push(r);
-    match per_row {
-        Some(per_row) => {
+    match ticks {
+        // `s`: the zoom (ticks are TICK px on screen, a pixel apart).
+        Some((per_row, s)) => {
+            let (tick, step) = (TICK / s, (TICK + 1.0) / s);
             for (k, &t) in inst.tasks.iter().enumerate() {
-                let m = Rect { x: r.x + 1.0 + (k % per_row) as f64 * (TICK + 1.0), y: r.y + 1.0 + (k / per_row) as f64 * (TICK + 1.0), w: TICK, h: TICK };
+                let m = Rect { x: r.x + 1.0 / s + (k % per_row) as f64 * step, y: r.y + 1.0 / s + (k / per_row) as f64 * step, w: tick, h: tick };
                 let k = sim.tasks[t].service.map_or(0, |s| s + 1);
                 if batches.ticks.len() <= k {
                     batches.ticks.resize_with(k + 1, Vec::new);

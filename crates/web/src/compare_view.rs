@@ -251,7 +251,7 @@ fn draw_picture(canvas: &HtmlCanvasElement, sim: &Sim, dpr: f64) {
         canvas.set_height(ph);
     }
     let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) else { return };
-    let view = View { width: PICTURE_W, height: PICTURE_H, projection: false, highlight: None, selected_task: None, selected_instance: None, arriving: &[], arriving_instances: &[], departing: &[], phase_s: 0.0, caption_window_ms: 0 };
+    let view = View { width: PICTURE_W, height: PICTURE_H, projection: false, highlight: None, selected_task: None, selected_instance: None, arriving: &[], arriving_instances: &[], departing: &[], phase_s: 0.0, caption_window_ms: 0, zoom: crate::zoom::Zoom::default() };
     crate::paint::paint(&ctx, &layout(sim, &view), dpr * w / PICTURE_W, &crate::zoom::Zoom::default());
 }
 

@@ -99,13 +99,37 @@ pub fn column_width(cx: &Ctx, region_w: f64) -> f64 {
     want.min(region_w * 0.22).max(120.0)
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The node's state line: what it holds or is doing now.
 fn state(sim: &Sim, node: Node) -> String {
     let s = &sim.scenario;
     match node {
-        Node::Ecr => format!("{} repositories", sim.repositories.len()),
-        Node::Ssm => s.ssm_parameters.as_ref().map_or("parameters".into(), |p| format!("{} parameters", p.len())),
-        Node::SecretsManager => s.secrets_manager.as_ref().map_or("secrets".into(), |p| format!("{} secrets", p.len())),
+        // A push in the last two minutes, refused or not; else what it holds.
+        Node::Ecr => match sim.log.iter().rev().take(200).take_while(|e| e.at + 120_000 >= sim.now()).find(|e| e.kind == "action" && e.subject.starts_with("ecr/") && e.message.starts_with("PutImage ")) {
+            Some(e) => {
+                // "shop/orders:1.3" → "orders:1.3": the node has room for a few words a line.
+                let what = e.message["PutImage ".len()..].split(' ').next().unwrap_or("").trim_end_matches(',');
+                let what = what.rsplit('/').next().unwrap_or(what);
+                if e.message.contains("ImageTagAlreadyExistsException") {
+                    format!("push {what} REFUSED: tag immutable")
+                } else if e.message.contains(" failed: ") {
+                    format!("push {what} REFUSED")
+                } else {
+                    format!("pushed {what}")
+                }
+            }
+            // Else the newest task's pull of the last minute: a cached image starts at once.
+            None => match sim.tasks.iter().filter(|t| t.exists() && t.created_at + 60_000 >= sim.now()).max_by_key(|t| t.created_at).and_then(|t| t.pulls.first()) {
+                Some(p) if p.cached => format!("image cached on the instance: started in {} s", p.ms.div_ceil(1000)),
+                Some(stevedore_sim::engine::startup::Pull { size_bytes: Some(b), ms, .. }) => format!("pulled {} MiB in {} s", b / (1024 * 1024), ms.div_ceil(1000)),
+                _ => plural(sim.repositories.len(), "repository", "repositories"),
+            },
+        },
+        Node::Ssm => s.ssm_parameters.as_ref().map_or("parameters".into(), |p| plural(p.len(), "parameter", "parameters")),
+        Node::SecretsManager => s.secrets_manager.as_ref().map_or("secrets".into(), |p| plural(p.len(), "secret", "secrets")),
         // The latest container call of the last minute: who it went out as, and the verdict.
         Node::Iam => match sim.api_calls.iter().rev().take_while(|a| a.at + 60_000 >= sim.now()).next() {
             Some(call) => {
@@ -116,7 +140,7 @@ fn state(sim: &Sim, node: Node) -> String {
                 };
                 format!("{}: {} {who}", if call.allowed { "allowed" } else { "DENIED" }, call.action)
             }
-            None => format!("{} roles", s.roles.as_ref().map_or(0, |r| r.len())),
+            None => plural(s.roles.as_ref().map_or(0, |r| r.len()), "role", "roles"),
         },
         Node::CloudWatch => {
             let alarm = sim.alarm_states.iter().position(|a| a.state == stevedore_sim::engine::metrics::AlarmState::Alarm);
@@ -127,14 +151,14 @@ fn state(sim: &Sim, node: Node) -> String {
         }
         Node::AppAutoScaling => match sim.activities.last() {
             Some(a) => a.description.trim_end_matches('.').replace("Setting desired count to", "desired count →"),
-            None => format!("{} policies", s.policies.len()),
+            None => plural(s.policies.len(), "policy", "policies"),
         },
         Node::AutoScalingGroups => {
             let desired: u32 = sim.groups_state.iter().map(|g| g.desired).sum();
             let launching: u32 = sim.groups_state.iter().map(|g| g.launching).sum();
             if launching > 0 { format!("desired {desired} · launching {launching}") } else { format!("desired {desired}") }
         }
-        Node::Scheduler => format!("{} schedules", s.schedules.len()),
+        Node::Scheduler => plural(s.schedules.len(), "schedule", "schedules"),
         // Each name and how many instances answer it now (0: NXDOMAIN).
         Node::CloudMap => s
             .discovery_services
@@ -150,13 +174,13 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
     let (sim, c, ty) = (cx.sim, cx.c, cx.ty);
     scene.text(column.x, column.y + ty.small + 4.0, fit_parts(&["AWS services"], column.w, ty.small), ty.small, c.muted_text, Align::Left, true);
     let top = column.y + ty.small + 10.0;
-    // Three lines: the name and two of state.
-    let h = (ty.small * 3.0 + 20.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
+    // Four lines where the column has room (the name and three of state), else what fits.
+    let h = (ty.small * 4.0 + 25.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
     let mut at: BTreeMap<Node, Rect> = BTreeMap::new();
     for (k, &node) in nodes.iter().enumerate() {
         let r = Rect { x: column.x, y: top + k as f64 * (h + GAP), w: column.w, h };
         let st = state(sim, node);
-        let alarm = node == Node::CloudWatch && st.starts_with("ALARM");
+        let alarm = (node == Node::CloudWatch && st.starts_with("ALARM")) || st.contains("REFUSED");
         scene.rect(r, c.edge, Some(if alarm { c.unhealthy } else { c.alb }), 4.0);
         // The AWS-style tile: a square mark on the left.
         scene.rect(Rect { x: r.x + 4.0, y: r.y + 4.0, w: 6.0, h: r.h - 8.0 }, if alarm { c.unhealthy } else { c.alb }, None, 0.0);
@@ -199,6 +223,8 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
     let right = |r: &Rect| (r.x + r.w / 2.0, r.y);
     let mut out = Vec::new();
     let mut n = 0;
+    // Refused fetches and pulls, for their "who was refused" tags.
+    let mut refused_tags: Vec<((f64, f64), (f64, f64), Node)> = Vec::new();
     let mut push = |kind: &str, id: String, from: (f64, f64), to: (f64, f64), colour: &str, dash: Dash, out: &mut Vec<Shape>, scene: &mut Scene| {
         if n < MAX_ARROWS {
             n += 1;
@@ -230,6 +256,7 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
             let node = if why.contains("secretsmanager") { Node::SecretsManager } else if why.contains("ssm") { Node::Ssm } else { Node::Ecr };
             if let Some(r) = at.get(&node) {
                 push("refused", task.id.clone(), left(r), right(b), c.unhealthy, Dash::Dotted, &mut out, scene);
+                refused_tags.push((left(r), right(b), node));
             }
         }
     }
@@ -248,7 +275,7 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
         let Some(t) = sim.find_task(&e.subject) else { continue };
         let Some(card) = sim.tasks[t].instance.and_then(|i| instances.get(sim.instances[i].spec.ec2_instance_id.as_str())) else { continue };
         if let Some(r) = at.get(&node) {
-            refusals.push((e.subject.clone(), left(r), (card.right() - 4.0, card.y + card.h / 2.0)));
+            refusals.push((e.subject.clone(), left(r), (card.right() - 4.0, card.y + card.h / 2.0), node));
         }
     }
     // Instances an Auto Scaling group registered in the last minute (arrows drawn below).
@@ -262,8 +289,9 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
         .filter_map(|e| instances.get(e.subject.as_str()).map(|r| (e.subject.clone(), *r)))
         .take(MAX_LAUNCH_ARROWS)
         .collect();
-    for (id, from, to) in refusals.into_iter().take(3) {
+    for (id, from, to, node) in refusals.into_iter().take(3) {
         push("refused", id, from, to, c.unhealthy, Dash::Dotted, &mut out, scene);
+        refused_tags.push((from, to, node));
     }
     // Containers' AWS calls in the last minute go out to IAM, green allowed, red denied.
     if let Some(iam) = at.get(&Node::Iam) {
@@ -302,4 +330,35 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
         }
     }
     scene.shapes.extend(out);
+    refusal_tags(cx, &refused_tags, scene);
+}
+
+/// Who was refused, on the refused arrow's middle: the execution role fetches secrets and
+/// pulls images before the task starts (the task role isn't used yet). Opaque tags over the
+/// picture, like captions; one per arrow, at most three.
+fn refusal_tags(cx: &Ctx, tags: &[((f64, f64), (f64, f64), Node)], scene: &mut Scene) {
+    let (c, ty) = (cx.c, cx.ty);
+    let mut placed: Vec<Rect> = Vec::new();
+    // Arrows along the same path (a service retrying) share one tag, with how many.
+    let mut groups: Vec<((f64, f64), (f64, f64), Node, usize)> = Vec::new();
+    for &(from, to, node) in tags {
+        match groups.iter_mut().find(|g| g.2 == node && (g.0 .0 - from.0).abs() < 2.0 && (g.0 .1 - from.1).abs() < 2.0 && (g.1 .0 - to.0).abs() < 2.0 && (g.1 .1 - to.1).abs() < 2.0) {
+            Some(g) => g.3 += 1,
+            None => groups.push((from, to, node, 1)),
+        }
+    }
+    for &(from, to, node, n) in groups.iter().take(3) {
+        let what = if node == Node::Ecr { "image pull refused" } else { "execution role refused" };
+        let text = &if n > 1 { format!("{what} ×{n}") } else { what.to_string() };
+        let (w, h) = (crate::scene::text_width(text, ty.small) + 12.0, ty.small + 8.0);
+        let (mx, my) = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+        let mut r = Rect { x: (mx - w / 2.0).clamp(4.0, (scene.world.w - w - 4.0).max(4.0)), y: (my - h / 2.0).clamp(4.0, (scene.world.h - h - 4.0).max(4.0)), w, h };
+        while placed.iter().any(|p| p.overlaps(&r, 0.0)) && r.bottom() + h < scene.world.h {
+            r.y += h + 4.0;
+        }
+        scene.callouts.push(Shape::Rect { r, fill: c.caption.to_string(), stroke: Some(c.unhealthy.to_string()), radius: 4.0 });
+        scene.callouts.push(Shape::Text { x: r.x + w / 2.0, y: r.y + ty.small + 2.0, text: text.to_string(), size: ty.small, colour: c.unhealthy.to_string(), align: crate::scene::Align::Centre, bold: true });
+        scene.object("refused-tag", String::new(), r, text);
+        placed.push(r);
+    }
 }

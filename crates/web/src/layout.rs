@@ -33,6 +33,17 @@ pub struct View<'a> {
     pub phase_s: f64,
     /// How far back (sim ms) events still get a caption; captions fade over this window.
     pub caption_window_ms: u64,
+    /// The zoom the picture is shown at: the level of detail is chosen from on-screen sizes,
+    /// and cards off screen aren't drawn in detail.
+    pub zoom: crate::zoom::Zoom,
+}
+
+impl View<'_> {
+    /// The part of the world on screen.
+    pub fn visible(&self) -> Rect {
+        let s = self.zoom.scale.max(1.0);
+        Rect { x: self.zoom.x, y: self.zoom.y, w: self.width / s, h: self.height / s }
+    }
 }
 
 /// Everything the parts of the layout share for one frame.

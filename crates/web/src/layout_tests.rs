@@ -179,6 +179,52 @@ fn thousands_of_instances_become_marks_then_density_and_still_fit() {
 }
 
 #[test]
+fn the_level_of_detail_follows_the_zoom() {
+    // 5,000 instances: density at zoom 1, ticks a few times in, full cards far in (the cards on
+    // screen only), each level chosen from what the cells measure on screen.
+    let sim = with_instances(4996);
+    for &(w, h, projection) in SIZES {
+        // Centred on an instance of the big zone that runs tasks.
+        let (fit, _) = (layout(&sim, &view(w, h, projection)), ());
+        let (_, busy) = *fit.instance_cards.iter().find(|(i, r)| !sim.instances[*i].tasks.is_empty() && r.w < 20.0).expect("a busy instance");
+        let at = |scale: f64| {
+            let zoom = crate::zoom::Zoom { scale, ..Default::default() }.centre_on(busy.x + busy.w / 2.0, busy.y + busy.h / 2.0, (w, h));
+            let v = View { zoom, ..view(w, h, projection) };
+            (layout(&sim, &v), v.visible())
+        };
+        // The other two zones' four instances are cards at any zoom.
+        let cards_of = |scene: &Scene| scene.objects.iter().filter(|o| o.kind == "instance").count();
+        let (fit, _) = at(1.0);
+        // Ticks are TICK px on screen: TICK / zoom in the world.
+        let ticks = |scene: &Scene, s: f64| scene.shapes.iter().any(|sh| matches!(sh, Shape::Marks { rects, .. } if !rects.is_empty() && rects.iter().all(|r| (r.w * s - crate::cards::TICK).abs() < 1e-9 && r.w == r.h)));
+        assert!(!ticks(&fit, 1.0) && cards_of(&fit) == 4, "{w}x{h}: density at zoom 1");
+        let (mid, _) = at(4.0);
+        assert!(ticks(&mid, 4.0) && cards_of(&mid) == 4, "{w}x{h}: ticks at zoom 4");
+        let (near, visible) = at(crate::zoom::MAX_SCALE);
+        let cards: Vec<_> = near.objects.iter().filter(|o| o.kind == "instance" && o.r.overlaps(&visible, 0.0)).collect();
+        assert!(cards_of(&near) > 4 && cards_of(&near) - 4 <= cards.len() && cards.len() < 40, "{w}x{h}: {} cards in detail", cards.len());
+        assert!(cards.iter().all(|o| o.r.overlaps(&visible, 0.0) && o.r.w < visible.w), "{w}x{h}: only cards on screen in detail, in world units");
+        let tasks = near.objects.iter().filter(|o| o.kind == "task" && visible.contains(o.r.x, o.r.y)).count();
+        assert!(tasks >= 1, "{w}x{h}: {tasks} task blocks");
+        // Their text reads on screen as at zoom 1: at least the smallest type, once zoomed.
+        let base = crate::scene::Type::new(projection, w).small;
+        let on_screen: Vec<f64> = near.text_boxes().iter().filter(|(r, _, _)| visible.contains(r.x, r.y) && r.w < visible.w).map(|(_, _, size)| size * crate::zoom::MAX_SCALE).collect();
+        assert!(!on_screen.is_empty() && on_screen.iter().all(|&s| s >= base - 0.01), "{w}x{h}: {on_screen:?}");
+        // Outlines inside the cards are as thin on screen as at zoom 1 (a stroked rect paints
+        // 2 px in world units, 96 px at 48×: the cards have none).
+        for sh in &near.shapes {
+            match sh {
+                Shape::Rect { r, stroke: Some(_), .. } if r.overlaps(&visible, 0.0) => assert!(r.w >= visible.w || r.h >= visible.h, "{w}x{h}: stroked rect {r:?} in a zoomed card"),
+                Shape::Frame { r, width, .. } if r.overlaps(&visible, 0.0) && r.w < visible.w && r.h < visible.h => assert!(width * crate::zoom::MAX_SCALE <= 4.0, "{w}x{h}: frame {width} wide"),
+                _ => {}
+            }
+        }
+        // Every card still has its place (hit-testing, the minimap), on screen or not.
+        assert_eq!(near.instance_cards.len(), sim.instances.len());
+    }
+}
+
+#[test]
 fn a_binpacked_instance_looks_packed_and_blocks_are_as_wide_as_their_cpu() {
     // placement-strategies: binpack fills one instance; block widths follow CPU reservations.
     let mut sim = lesson("placement-strategies");
@@ -447,7 +493,7 @@ fn sparse_zones_read_well() {
     for &(w, h, projection) in SIZES {
         let scene = layout(&sim, &view(w, h, projection));
         let (_, card) = scene.instance_cards[0];
-        assert!(card.w <= crate::cards::MAX_CARD_W && card.h <= card.w * 0.7 + 0.01, "{w}x{h}: {card:?}");
+        assert!(card.w <= crate::cards::MAX_CARD_W && card.h <= card.w * crate::cards::CARD_ASPECT + 0.01, "{w}x{h}: {card:?}");
         assert!(check(&scene, w, h, projection).is_empty());
     }
 }
@@ -487,3 +533,4 @@ fn cross_zone_off_keeps_each_zones_lines_in_its_zone() {
         assert!(check(&scene, w, h, projection).is_empty(), "{:?}", check(&scene, w, h, projection));
     }
 }
+

@@ -91,7 +91,7 @@ fn draw_all(ctx: &CanvasRenderingContext2d, shapes: &[Shape]) {
             }
             Shape::Text { x, y, text, size, colour, align, bold } => {
                 if current_font != Some((*size, *bold)) {
-                    ctx.set_font(&format!("{}{size:.0}px system-ui, sans-serif", if *bold { "600 " } else { "" }));
+                    ctx.set_font(&format!("{}{:.2}px system-ui, sans-serif", if *bold { "600 " } else { "" }, size));
                     current_font = Some((*size, *bold));
                 }
                 ctx.set_text_align(match align {

@@ -25,6 +25,9 @@ impl Rect {
     pub fn bottom(&self) -> f64 {
         self.y + self.h
     }
+    pub fn scale_about(&self, ox: f64, oy: f64, k: f64) -> Rect {
+        Rect { x: ox + (self.x - ox) * k, y: oy + (self.y - oy) * k, w: self.w * k, h: self.h * k }
+    }
     /// Whether the two overlap by more than `slack` pixels both ways.
     pub fn overlaps(&self, o: &Rect, slack: f64) -> bool {
         self.x + slack < o.right() && o.x + slack < self.right() && self.y + slack < o.bottom() && o.y + slack < self.bottom()
@@ -93,6 +96,44 @@ impl Shape {
                 r.y += dy;
             }),
             Shape::Path { points, .. } => points.iter_mut().for_each(mv),
+        }
+    }
+
+    /// The same shape scaled by `k` about (ox, oy), type and line widths too: a card laid out
+    /// at its on-screen size is put back into world units (the zoom scales it up again).
+    pub fn scale_about(&mut self, ox: f64, oy: f64, k: f64) {
+        let pt = |p: &mut (f64, f64)| *p = (ox + (p.0 - ox) * k, oy + (p.1 - oy) * k);
+        match self {
+            Shape::Rect { r, radius, .. } => {
+                *r = r.scale_about(ox, oy, k);
+                *radius *= k;
+            }
+            Shape::Frame { r, width, radius, .. } => {
+                *r = r.scale_about(ox, oy, k);
+                *width *= k;
+                *radius *= k;
+            }
+            Shape::Text { x, y, size, .. } => {
+                let mut p = (*x, *y);
+                pt(&mut p);
+                (*x, *y) = p;
+                *size *= k;
+            }
+            Shape::Line { from, to, width, .. } => {
+                pt(from);
+                pt(to);
+                *width *= k;
+            }
+            Shape::Arrow { from, to, size, .. } => {
+                pt(from);
+                pt(to);
+                *size *= k;
+            }
+            Shape::Marks { rects, .. } => rects.iter_mut().for_each(|r| *r = r.scale_about(ox, oy, k)),
+            Shape::Path { points, width, .. } => {
+                points.iter_mut().for_each(pt);
+                *width *= k;
+            }
         }
     }
 }
@@ -241,6 +282,32 @@ impl Scene {
         if self.objects.len() < OBJECT_LIMIT {
             self.objects.push(Object { kind, id: id.into(), r, note: note.into() });
         }
+    }
+
+    /// How many of each list it holds now: what `scale_since` scales after.
+    pub fn mark(&self) -> [usize; 5] {
+        [self.shapes.len(), self.task_blocks.len(), self.instance_cards.len(), self.chips.len(), self.objects.len()]
+    }
+
+    /// Scales everything added since `mark` by `k` about (ox, oy) (see `Shape::scale_about`).
+    pub fn scale_since(&mut self, mark: [usize; 5], ox: f64, oy: f64, k: f64) {
+        // A stroked rect's outline is 2 px at any scale when painted: it becomes a fill and a
+        // frame whose width scales with the rest.
+        let tail: Vec<Shape> = self.shapes.drain(mark[0]..).collect();
+        for shape in tail {
+            match shape {
+                Shape::Rect { r, fill, stroke: Some(stroke), radius } => {
+                    self.shapes.push(Shape::Rect { r, fill, stroke: None, radius });
+                    self.shapes.push(Shape::Frame { r, colour: stroke, width: 2.0, dash: Dash::Solid, radius });
+                }
+                other => self.shapes.push(other),
+            }
+        }
+        self.shapes[mark[0]..].iter_mut().for_each(|s| s.scale_about(ox, oy, k));
+        for (_, r) in self.task_blocks[mark[1]..].iter_mut().chain(&mut self.instance_cards[mark[2]..]).chain(&mut self.chips[mark[3]..]) {
+            *r = r.scale_about(ox, oy, k);
+        }
+        self.objects[mark[4]..].iter_mut().for_each(|o| o.r = o.r.scale_about(ox, oy, k));
     }
 
     /// Whether `other` draws exactly the same pixels (same shapes in the same order): a frame

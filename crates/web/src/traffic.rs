@@ -150,8 +150,11 @@ pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], 
                         let foot = at.0.clamp(lb.x + 6.0, lb.right() - 6.0);
                         nodes.push(Shape::Line { from: (foot, lb.bottom()), to: (foot, at.1), colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
                         nodes.push(Shape::Line { from: (foot, at.1), to: at, colour: c.card_text.to_string(), width: cx.line, dash: Dash::Solid });
-                        let r = Rect { x: at.0 - 9.0, y: at.1 - 4.0, w: 18.0, h: 8.0 };
-                        nodes.push(Shape::Rect { r, fill: c.card_text.to_string(), stroke: Some(colour.to_string()), radius: 2.0 });
+                        // A node big enough to see from the back: the balancer's colour, as
+                        // wide as a port chip, over the gap between the band and the zone.
+                        let (nw, nh) = (2.4 * cx.ty.small, 0.8 * cx.ty.small);
+                        let r = Rect { x: at.0 - nw / 2.0, y: at.1 - nh / 2.0, w: nw, h: nh };
+                        nodes.push(Shape::Rect { r, fill: c.nlb.to_string(), stroke: Some(colour.to_string()), radius: 3.0 });
                         scene.object("lb-node", zone.clone(), r, sim.scenario.target_groups[tg].name.clone());
                     }
                 }

@@ -19,7 +19,9 @@ impl Default for Zoom {
 }
 
 pub const MIN_SCALE: f64 = 1.0;
-pub const MAX_SCALE: f64 = 12.0;
+/// 5,000 instances at 1280×720 are cells of about 6 px: 48× makes them full cards, in
+/// projection mode's type too.
+pub const MAX_SCALE: f64 = 48.0;
 /// One key press or wheel notch.
 pub const STEP: f64 = 1.25;
 
