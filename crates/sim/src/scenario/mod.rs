@@ -26,6 +26,7 @@ mod wording;
 
 pub use refs::{hex_id, name_of, task_definition_ref, Arns};
 
+use crate::sort::SortSmall;
 use crate::error::{Errors, ValidationError};
 use crate::model::*;
 use crate::time::{parse_duration_ms, parse_iso_seconds, SimTime};
@@ -297,7 +298,7 @@ fn narrative(root: &Map<String, Value>, errors: &mut Errors) -> Vec<NarrativeSte
             Some(NarrativeStep { at, title: step.title.unwrap_or_default(), text: step.text })
         })
         .collect();
-    out.sort_by_key(|s| s.at);
+    out.sort_small_by_key(|s| s.at);
     out
 }
 
