@@ -23,7 +23,11 @@ cd "$(dirname "$0")/.."
 # load balancer drawing reach the wasm (issue 15); the same cut applies.
 # Raised to 940 KiB for 932 KiB measured: EKS Spot interruptions and pod identity (issue 15:
 # IRSA / Pod Identity / node role, the IAM calls and Spot notices drawn) and their two lessons.
-BUDGET_KIB=960
+# Lowered to 945 KiB for 936 KiB measured on main with both of those (the budget was 960):
+# sort.rs instantiates std's sort once instead of per call site, and the scenario loader's
+# tracked deserializer visits each typed request's own kind (−22 KiB measured before the
+# rebase: 913 → 891; issue 13; ARCHITECTURE.md's "Shipped size" has the profile and the plan).
+BUDGET_KIB=945
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do

@@ -19,6 +19,7 @@ pub mod placement;
 pub mod query;
 pub mod report;
 pub mod scenario;
+pub mod sort;
 pub mod schedule;
 pub mod substrate;
 pub mod time;

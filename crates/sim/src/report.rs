@@ -1,5 +1,6 @@
 //! The state of a run as AWS's Describe* outputs would show it. One place owns this shape.
 
+use crate::sort::SortSmall;
 use crate::engine::{Instance, Sim, TargetState, Task, TaskStatus};
 use crate::time::format_iso;
 use serde_json::{json, Value};
@@ -381,7 +382,7 @@ pub fn describe_container_instance(sim: &Sim, inst: &Instance) -> Value {
     used_udp.dedup();
     let pending = inst.tasks.iter().filter(|&&t| sim.tasks[t].last_status < TaskStatus::Running).count();
     let mut attributes: Vec<Value> = inst.attributes.iter().map(|(k, v)| if v.is_empty() { json!({"name": k}) } else { json!({"name": k, "value": v}) }).collect();
-    attributes.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    attributes.sort_small_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     let mut v = json!({
         "containerInstanceArn": inst.arn,
         "ec2InstanceId": inst.spec.ec2_instance_id,

@@ -3,6 +3,7 @@
 //! a slow frame only means a bigger `advance_to` step, never a different run. Going back in
 //! time restores the nearest checkpoint and replays from there (runs are deterministic).
 
+use stevedore_sim::sort::SortSmall;
 use crate::inspector::{self, Selection};
 use crate::layout::{layout, Hit, Scene, View};
 use crate::zoom::Zoom;
@@ -1072,7 +1073,7 @@ fn summary(sim: &Sim, with_placements: bool) -> Summary {
             let port = t.bindings.first().map_or(0, |b| b.host_port);
             placements.push(format!("{}@{host}:{port}", t.id));
         }
-        placements.sort();
+        placements.sort_small();
     }
     Summary {
         placements: placements.join(","),

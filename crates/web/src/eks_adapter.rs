@@ -7,6 +7,7 @@
 //! start and steps to the target. The engine runs instant by instant however the calls slice
 //! the clock, so the picture at second t is the same however the frames fell.
 
+use stevedore_sim::sort::SortSmall;
 use stevedore_sim::eks;
 use stevedore_sim::eks::engine::Engine;
 use stevedore_sim::eks::manifest::{read, Manifest};
@@ -298,7 +299,7 @@ fn app_fields(text: &str) -> Result<(String, String, Vec<NarrativeStep>), Vec<Va
             }
         }
     }
-    steps.sort_by_key(|s| s.at);
+    steps.sort_small_by_key(|s| s.at);
     if e.is_empty() { Ok((title, description, steps)) } else { Err(e.list) }
 }
 
@@ -401,10 +402,10 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
             zone_names.push(n.zone.clone());
         }
     }
-    zone_names.sort();
+    zone_names.sort_small();
     for z in zone_names {
         let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z && !run.removed_nodes.contains_key(&i)).collect();
-        members.sort_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group), p.nodes[i].name.clone()));
+        members.sort_small_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group), p.nodes[i].name.clone()));
         // The config's own subnet for the zone (`vpc.subnets`), else eksctl's default /19.
         let own = m.cluster.iter().flat_map(|c| &c.subnets).find(|s| s.availability_zone == z).map(|s| s.cidr.clone());
         let cidr = own.or_else(|| members.first().map(|&i| zone_cidr(&p.nodes[i].internal_ip))).unwrap_or_default();

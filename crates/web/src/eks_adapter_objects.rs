@@ -2,6 +2,7 @@
 //! Services with their Ready endpoints, and the latest Events in kubectl's words. A child of
 //! `eks_adapter` (still the only code reading `stevedore_sim::eks`).
 
+use stevedore_sim::sort::SortSmall;
 use super::{EksPicture, EventView, Phase, ServiceView, EVENTS_SHOWN};
 use stevedore_sim::eks::engine::PodRecord;
 use stevedore_sim::eks::run::EksRun;
@@ -64,7 +65,7 @@ pub fn fill(p: &mut EksPicture, run: &EksRun) {
     for r in &run.rollouts {
         events.extend(r.events.iter().map(|e| EventView { last_s: e.at, kind: "Normal", reason: e.reason.to_string(), object: format!("deployment/{}", r.deployment.name), message: e.message.clone(), count: 1 }));
     }
-    events.sort_by_key(|e| e.last_s);
+    events.sort_small_by_key(|e| e.last_s);
     // The latest few Warnings stay in view however many Normal events followed them (a
     // FailedScheduling is what the class should see); the rest of the room goes to the latest.
     let warnings: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind == "Warning").take(EVENTS_SHOWN / 3).collect();

@@ -2,6 +2,7 @@
 //! `kubectl get svc` prints them, endpoint count) in a strip above the zones, and a line from
 //! the box down to each Ready pod — its Endpoints. Unready pods get no line (they are counted).
 
+use stevedore_sim::sort::SortSmall;
 use crate::eks_cards::Cx;
 use crate::layout::GAP;
 use crate::scene::{fit_parts, Align, Dash, Rect, Scene, Shape};
@@ -45,7 +46,7 @@ pub fn draw_endpoints(cx: &Cx, boxes: &[Rect], scene: &mut Scene) {
             let x = (r.x + r.w / 2.0).clamp(b.x + GAP, b.right() - GAP);
             let (top, bottom) = (b.bottom(), r.y);
             let mut cuts: Vec<(f64, f64)> = labels.iter().filter(|t| t.x - 3.0 <= x && x <= t.right() + 3.0 && t.bottom() > top && t.y < bottom).map(|t| (t.y - 2.0, t.bottom() + 2.0)).collect();
-            cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            cuts.sort_small_by(|a, b| a.0.total_cmp(&b.0));
             let mut y = top;
             for (from, to) in cuts.into_iter().chain([(bottom, bottom)]) {
                 if from > y {

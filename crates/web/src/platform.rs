@@ -2,6 +2,7 @@
 //! preview, IAM roles, Cloud Map names and records, schedules, and containers' AWS calls.
 //! Everything shown is read from the sim; nothing is decided here.
 
+use stevedore_sim::sort::SortSmall;
 use stevedore_sim::engine::discovery::ApiCall;
 use stevedore_sim::iam::Effect;
 use stevedore_sim::model::platform::{NamespaceKind, RecordType};
@@ -36,7 +37,7 @@ fn repositories(sim: &Sim) -> Html {
                 let preview = sim.lifecycle_preview(r);
                 let expiring = |digest: &str| preview.iter().find(|p| p.image_digest == digest).map(|p| p.applied_rule_priority);
                 let mut order: Vec<usize> = (0..repo.images.len()).collect();
-                order.sort_by_key(|&i| std::cmp::Reverse(repo.images[i].pushed_at_unix_s));
+                order.sort_small_by_key(|&i| std::cmp::Reverse(repo.images[i].pushed_at_unix_s));
                 html! {
                     <div class="repository">
                         <p><span class="mono">{ &repo.uri }</span>{ format!(" · {}{}", if repo.public { "public · " } else { "" }, format!("{} tags{}", repo.tag_mutability.as_str(), if repo.mutability_exclusions.is_empty() { String::new() } else { format!(" (except {})", repo.mutability_exclusions.join(", ")) })) }{ if repo.scan_on_push { " · scan on push" } else { "" } }</p>

@@ -4,6 +4,7 @@
 //! target health, with request dots in proportion to the traffic each target gets. Service-to-
 //! service calls (Cloud Map, Service Connect) are lines between tasks.
 
+use stevedore_sim::sort::SortSmall;
 use crate::layout::{health_colour, health_dash, Ctx, GAP};
 use crate::scene::{fit_parts, Align, Dash, Rect, Scene, Shape};
 use std::collections::BTreeMap;
@@ -60,7 +61,7 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
     let spans: Vec<(f64, f64)> = groups.iter().map(|g| if lanes.is_empty() { (band.x, band.right()) } else { served_span(cx, g, zones, lanes) }).collect();
     // Clusters of overlapping spans, each divided equally among its balancers.
     let mut order: Vec<usize> = (0..lbs.len()).collect();
-    order.sort_by(|a, b| spans[*a].0.total_cmp(&spans[*b].0));
+    order.sort_small_by(|a, b| spans[*a].0.total_cmp(&spans[*b].0));
     let mut clusters: Vec<(f64, f64, Vec<usize>)> = Vec::new();
     for k in order {
         match clusters.last_mut() {

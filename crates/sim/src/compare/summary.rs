@@ -1,5 +1,6 @@
 //! One run in numbers, for the comparison table: what it cost and how it behaved.
 
+use crate::sort::SortSmall;
 use crate::engine::metrics::MINUTE_MS;
 use crate::engine::Sim;
 use crate::model::scaling::MetricKey;
@@ -62,7 +63,7 @@ impl Summary {
             }
             cpu.extend(values(sim, "AWS/ECS", "CPUUtilization", dims).into_iter().map(|x| x.1));
         }
-        cpu.sort_by(f64::total_cmp);
+        cpu.sort_small_by(f64::total_cmp);
         let p95 = (!cpu.is_empty()).then(|| cpu[((cpu.len() as f64 * 0.95).ceil() as usize).clamp(1, cpu.len()) - 1]);
         let (served, failed) = requests(sim);
         let bill = crate::cost::bill(sim);

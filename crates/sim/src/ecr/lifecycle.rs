@@ -6,6 +6,7 @@
 //! tagging requirements of a rule can't be expired by a rule of lower priority; rules still
 //! *count* images that higher-priority rules marked; expiry is oldest first by pushedAt.
 
+use crate::sort::SortSmall;
 use super::Image;
 use crate::error::Errors;
 use serde_json::Value;
@@ -107,7 +108,7 @@ pub fn parse(path: &str, value: &Value, errors: &mut Errors) -> Option<Lifecycle
         return None;
     }
     let mut rules: Vec<Rule> = rules.into_iter().map(|(_, r)| r).collect();
-    rules.sort_by_key(|r| r.priority);
+    rules.sort_small_by_key(|r| r.priority);
     Some(LifecyclePolicy { rules, text })
 }
 
@@ -302,7 +303,7 @@ impl LifecyclePolicy {
             }
         }
         let mut out: Vec<(usize, i64)> = expired_by.iter().enumerate().filter_map(|(i, p)| p.map(|p| (i, p))).collect();
-        out.sort_by_key(|&(i, _)| (images[i].pushed_at_unix_s, i));
+        out.sort_small_by_key(|&(i, _)| (images[i].pushed_at_unix_s, i));
         out
     }
 }
@@ -311,7 +312,7 @@ impl LifecyclePolicy {
 fn candidates(rule: &Rule, images: &[Image], now_unix_s: i64) -> Vec<usize> {
     let mut matching: Vec<usize> = (0..images.len()).filter(|&i| rule.selection.matches(&images[i].tags)).collect();
     // Youngest first; ties by position so the order is stable.
-    matching.sort_by_key(|&i| (std::cmp::Reverse(images[i].pushed_at_unix_s), i));
+    matching.sort_small_by_key(|&i| (std::cmp::Reverse(images[i].pushed_at_unix_s), i));
     match rule.count {
         Count::MoreThan(n) => matching.into_iter().skip(n as usize).collect(),
         Count::SincePushedDays(d) => matching.into_iter().filter(|&i| now_unix_s - images[i].pushed_at_unix_s > d as i64 * 86_400).collect(),

@@ -3,6 +3,7 @@
 //! labels, allocatable and max pods an EKS-optimised AMI node registers (eks-semantics §1.12,
 //! §5.1).
 
+use crate::sort::SortSmall;
 use crate::catalog::instance_types;
 use crate::substrate::{ec2, vpc::format_ip, Aws};
 use crate::eks::objects::{ClusterConfig, NodeGroup, Resources, Taint};
@@ -151,7 +152,7 @@ pub fn cluster_nodes_on(cluster: &ClusterConfig, aws: &mut Aws) -> Vec<Node> {
     for g in &cluster.node_groups {
         nodes.extend(node_group_nodes(cluster, g, aws));
     }
-    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    nodes.sort_small_by(|a, b| a.name.cmp(&b.name));
     nodes
 }
 

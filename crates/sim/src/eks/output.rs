@@ -2,6 +2,7 @@
 //! the per-pod "why this node?" tables. Pod IPs are the engine's (`PodRecord::ip`, from the
 //! VPC's subnet books); timestamps are derived from the run's start.
 
+use crate::sort::SortSmall;
 use super::nodes::Node;
 use super::objects::Resources;
 use super::engine::disruption::PdbStatus;
@@ -196,7 +197,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     }
     // The API server lists by key: namespace, then name.
     let key = |p: &Value| (p["metadata"]["namespace"].as_str().unwrap_or("").to_string(), p["metadata"]["name"].as_str().unwrap_or("").to_string());
-    pods.sort_by_key(key);
+    pods.sort_small_by_key(key);
     for p in &mut pods {
         let k = key(p);
         if let Some((tg, healthy)) = r.gates.get(&k) {
@@ -243,7 +244,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         events.extend(super::workloads_json::events_json(ro, start_unix_s));
     }
     // `kubectl get events` lists by time; the sort is stable within an instant.
-    events.sort_by(|a, b| a["lastTimestamp"].as_str().cmp(&b["lastTimestamp"].as_str()));
+    events.sort_small_by(|a, b| a["lastTimestamp"].as_str().cmp(&b["lastTimestamp"].as_str()));
     items.extend(events);
     let mut out = json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}});
     // Beside kubectl's List: the controller's load balancers and target groups, in the ECS

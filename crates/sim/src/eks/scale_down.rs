@@ -1,6 +1,7 @@
 //! Which pods a ReplicaSet deletes first when it scales down (`controller_utils.go`
 //! `ActivePodsWithRanks.Less`): the earlier rule that differs decides.
 
+use crate::sort::SortSmall;
 use std::cmp::Ordering;
 
 /// What the ranking reads about one pod. Times are sim seconds.
@@ -47,7 +48,7 @@ pub fn delete_order(a: &RankedPod, b: &RankedPod, now: i64) -> Ordering {
 /// Indices of the `n` pods to delete, first to go first.
 pub fn pods_to_delete(pods: &[RankedPod], n: usize, now: i64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..pods.len()).collect();
-    idx.sort_by(|&i, &j| delete_order(&pods[i], &pods[j], now).then(i.cmp(&j)));
+    idx.sort_small_by(|&i, &j| delete_order(&pods[i], &pods[j], now).then(i.cmp(&j)));
     idx.truncate(n);
     idx
 }

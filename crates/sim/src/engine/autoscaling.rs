@@ -1,6 +1,7 @@
 //! Application Auto Scaling for ECS services (aws-semantics §7): target tracking, step scaling,
 //! cooldowns, min/max clamping, and scaling activities in DescribeScalingActivities' words.
 
+use crate::sort::SortSmall;
 use super::{Sim, TaskStatus};
 use crate::model::scaling::{AdjustmentType, PolicyKind, StepAdjustment};
 use crate::time::SimTime;
@@ -225,7 +226,7 @@ impl Sim {
     /// capacity wins ("+3" vs "+200 percent" at 10 gives 30, aws-semantics §7.2).
     pub(super) fn apply_step_proposals(&mut self) {
         let mut proposals = std::mem::take(&mut self.step_proposals);
-        proposals.sort_by_key(|p| (p.target, std::cmp::Reverse(p.wanted)));
+        proposals.sort_small_by_key(|p| (p.target, std::cmp::Reverse(p.wanted)));
         proposals.dedup_by_key(|p| p.target);
         for p in proposals {
             if self.scale_to(p.target, p.wanted, p.cause) {

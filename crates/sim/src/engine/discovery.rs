@@ -1,6 +1,7 @@
 //! Cloud Map registrations (serviceRegistries and Service Connect), the service-to-service
 //! calls that resolve through them, and containers' AWS calls with the identity they use.
 
+use crate::sort::SortSmall;
 use super::task::{format_ip, TaskStatus};
 use super::Sim;
 use crate::iam::CallIdentity;
@@ -93,7 +94,7 @@ impl Sim {
         if let Some(i) = t.instance {
             out.push(("EC2_INSTANCE_ID", self.instances[i].spec.ec2_instance_id.clone()));
         }
-        out.sort();
+        out.sort_small();
         out
     }
 

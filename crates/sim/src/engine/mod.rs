@@ -32,6 +32,7 @@ pub use instance::{Instance, InstanceStatus};
 pub use targets::{Target, TargetState};
 pub use task::{Task, TaskStatus};
 
+use crate::sort::SortSmall;
 use crate::placement::Explanation;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -400,7 +401,7 @@ impl Sim {
     /// Placement explanations of the tasks still known, in the order they were made.
     pub fn explanations(&self) -> Vec<&Explanation> {
         let mut v: Vec<(u64, &Explanation)> = self.tasks.iter().filter_map(|t| t.explanation.as_deref().map(|e| (t.explanation_seq, e))).collect();
-        v.sort_by_key(|(k, _)| *k);
+        v.sort_small_by_key(|(k, _)| *k);
         v.into_iter().map(|(_, e)| e).collect()
     }
 

@@ -9,6 +9,7 @@
 //! with a connected agent, or a Fargate subnet not cut off); a round starts at most as many
 //! tasks as maximumPercent leaves room for.
 
+use crate::sort::SortSmall;
 use super::{InstanceStatus, Sim};
 use crate::model::{Constraint, Launch, Placement, SpreadField, Strategy};
 use crate::query::Query;
@@ -44,7 +45,7 @@ impl Sim {
             // Usually a zone's first instance answers.
             self.zone_instances.iter().filter(|(_, list)| list.iter().any(|&i| usable(&self.instances[i]))).map(|(z, _)| z.clone()).collect()
         };
-        zones.sort();
+        zones.sort_small();
         zones.dedup();
         zones
     }

@@ -2,6 +2,7 @@
 //! the clock (a classroom leaves a scenario playing all day). Metric datapoints age in
 //! `substrate/metric_store.rs`; the rest is here.
 
+use crate::sort::SortSmall;
 use super::autoscaling::ScalingActivity;
 use super::task::{Task, TaskStatus};
 use super::{LogEntry, Sim, Wake};
@@ -191,7 +192,7 @@ impl Sim {
     /// order is not creation order).
     pub fn tasks_oldest_first(&self, keep: impl Fn(&Task) -> bool) -> Vec<usize> {
         let mut v: Vec<usize> = (0..self.tasks.len()).filter(|&k| self.tasks[k].exists() && keep(&self.tasks[k])).collect();
-        v.sort_by_key(|&k| self.tasks[k].seq);
+        v.sort_small_by_key(|&k| self.tasks[k].seq);
         v
     }
 

@@ -1,5 +1,6 @@
 //! The service scheduler (replica and daemon) and RunTask (aws-semantics §1, §4.5, §6.1).
 
+use crate::sort::SortSmall;
 use super::lifecycle::{Host, NewTask};
 use super::task::TaskStatus;
 use super::{InstanceStatus, Sim, Wake};
@@ -341,7 +342,7 @@ impl Sim {
             let in_az = self.tasks.iter().filter(|t| t.desired_running && t.group == l.group && &t.availability_zone == az).count() as u32;
             options.push((in_az, order, sn));
         }
-        options.sort();
+        options.sort_small();
         // Fargate launches nothing into a subnet that fault injection cut off.
         if !options.is_empty() && options.iter().all(|o| self.subnet_cut(o.2)) {
             return Err(Failure { reason: "RESOURCE:FARGATE".into(), message: "was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.".into() });

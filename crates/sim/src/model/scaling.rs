@@ -1,5 +1,6 @@
 //! Load, metrics and Application Auto Scaling, resolved and validated.
 
+use crate::sort::SortSmall;
 use crate::time::SimTime;
 
 /// A requests-per-second curve over sim time.
@@ -78,7 +79,7 @@ pub struct MetricKey {
 
 impl MetricKey {
     pub fn new(namespace: &str, name: &str, mut dimensions: Vec<(String, String)>) -> MetricKey {
-        dimensions.sort();
+        dimensions.sort_small();
         MetricKey { namespace: namespace.into(), name: name.into(), dimensions }
     }
     pub fn describe(&self) -> String {

@@ -1,5 +1,6 @@
 //! "Why here?": the record of one placement decision, a first-class output.
 
+use crate::sort::SortSmall;
 use super::{Failure, Request, Stage};
 use crate::engine::instance::Instance;
 use crate::model::Strategy;
@@ -94,7 +95,7 @@ pub fn build(instances: &[Instance], req: &Request, mut notes: Vec<CandidateNote
     let chosen_id = chosen.as_ref().ok().map(|&i| instances[i].spec.ec2_instance_id.clone());
     // Dense ranks over the eligible notes' keys.
     let mut keys: Vec<Vec<i64>> = notes.iter().filter(|n| n.dropped_at.is_none()).map(|n| n.key.clone()).collect();
-    keys.sort();
+    keys.sort_small();
     keys.dedup();
     for n in notes.iter_mut().filter(|n| n.dropped_at.is_none()) {
         n.rank = keys.binary_search(&n.key).ok().map(|r| r as u32 + 1);

@@ -1,6 +1,7 @@
 //! FIS experiment targets: `resourceType`, `resourceArns`, `resourceTags`, `filters`,
 //! `selectionMode` and (tasks) `parameters` (https://docs.aws.amazon.com/fis/latest/userguide/targets.html).
 
+use crate::sort::SortSmall;
 use super::fault_types::FisTarget;
 use super::Scenario;
 use crate::error::Errors;
@@ -10,7 +11,7 @@ use crate::model::faults::*;
 pub fn known_zone(zone: &str, s: &Scenario) -> Result<(), String> {
     let mut zones: Vec<&str> = s.subnets.iter().map(|n| n.availability_zone.as_str()).collect();
     zones.extend(s.auto_scaling_groups.iter().flat_map(|g| g.zones.iter().map(String::as_str)));
-    zones.sort();
+    zones.sort_small();
     zones.dedup();
     if zones.contains(&zone) {
         Ok(())

@@ -236,26 +236,33 @@ pub(super) fn instances(path: &str, input: &ContainerInstanceInput, provider: Op
             0
         }),
     };
-    let tags = super::faults::tags(&format!("{path}.tags"), input.tags.as_deref().unwrap_or(&[]), errors);
-    (0..count as usize)
-        .map(|k| InstanceSpec {
-            ec2_instance_id: input.ec2_instance_id.clone().unwrap_or_else(|| crate::substrate::ec2::instance_id(&format!("{}#{}", s.arns.cluster, first_index + k))),
-            instance_type: catalog.name.to_string(),
-            availability_zone: subnet.availability_zone.clone(),
-            subnet_id: subnet.id.clone(),
-            spot,
-            attributes: attributes.clone(),
-            agent_version: input.agent_version.clone().unwrap_or_else(|| "1.89.0".into()),
-            registered_at_unix_s,
-            ami_id: input.ami_id.clone().unwrap_or_else(|| "ami-0ecs0optimized0".into()),
-            awsvpc_trunking: trunking,
-            agent: agent.clone(),
-            capacity_provider: provider.map(str::to_string),
-            iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
-            tags: tags.clone(),
-            auto_scaling_group: None,
-        })
-        .collect()
+    let tags = match input.tags.as_deref() {
+        None | Some([]) => vec![],
+        Some(list) => super::faults::tags(&format!("{path}.tags"), list, errors),
+    };
+    let one = |k: usize, attributes, agent, tags| InstanceSpec {
+        ec2_instance_id: input.ec2_instance_id.clone().unwrap_or_else(|| crate::substrate::ec2::instance_id(&format!("{}#{}", s.arns.cluster, first_index + k))),
+        instance_type: catalog.name.to_string(),
+        availability_zone: subnet.availability_zone.clone(),
+        subnet_id: subnet.id.clone(),
+        spot,
+        attributes,
+        agent_version: input.agent_version.clone().unwrap_or_else(|| "1.89.0".into()),
+        registered_at_unix_s,
+        ami_id: input.ami_id.clone().unwrap_or_else(|| "ami-0ecs0optimized0".into()),
+        awsvpc_trunking: trunking,
+        agent,
+        capacity_provider: provider.map(str::to_string),
+        iam_instance_profile: input.iam_instance_profile.as_deref().map(|p| super::name_of(p).to_string()),
+        tags,
+        auto_scaling_group: None,
+    };
+    // The last instance takes the entry's attributes, agent settings and tags; the others copy
+    // them (most entries are one instance: loading 5,000 of them copies nothing).
+    let last = count as usize - 1;
+    let mut out: Vec<InstanceSpec> = (0..last).map(|k| one(k, attributes.clone(), agent.clone(), tags.clone())).collect();
+    out.push(one(last, attributes, agent, tags));
+    out
 }
 
 /// Instances an Auto Scaling group starts with (DesiredCapacity), balanced across its zones,

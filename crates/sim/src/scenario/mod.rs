@@ -26,6 +26,7 @@ mod wording;
 
 pub use refs::{hex_id, name_of, task_definition_ref, Arns};
 
+use crate::sort::SortSmall;
 use crate::error::{Errors, ValidationError};
 use crate::model::*;
 use crate::time::{parse_duration_ms, parse_iso_seconds, SimTime};
@@ -297,7 +298,7 @@ fn narrative(root: &Map<String, Value>, errors: &mut Errors) -> Vec<NarrativeSte
             Some(NarrativeStep { at, title: step.title.unwrap_or_default(), text: step.text })
         })
         .collect();
-    out.sort_by_key(|s| s.at);
+    out.sort_small_by_key(|s| s.at);
     out
 }
 
@@ -335,7 +336,7 @@ fn one<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut E
     if value.is_null() {
         return None;
     }
-    typed(&format!("$.{key}"), value, errors)
+    typed(&key_path(key), value, errors)
 }
 
 /// Deserializes each entry of a list-valued key on its own, so one bad entry doesn't hide
@@ -347,7 +348,7 @@ fn list<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut 
             .iter()
             .enumerate()
             .filter_map(|(i, item)| {
-                let path = format!("$.{key}[{i}]");
+                let path = entry_path(key, i);
                 typed(&path, item, errors).map(|t| (path, t))
             })
             .collect(),
@@ -362,11 +363,27 @@ pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value, errors: &mut
     match tracked::deserialize::<T>(value) {
         Ok(t) => Some(t),
         Err((inner, e)) => {
-            let full = if inner == "." { path.to_string() } else { format!("{path}.{inner}") };
-            errors.push(full, wording::type_error(&e.to_string()));
+            type_error_at(path, &inner, &e, errors);
             None
         }
     }
+}
+
+// Out of line, not generic: one copy of the path and wording code for every entry type.
+#[inline(never)]
+fn type_error_at(path: &str, inner: &str, e: &serde_json::Error, errors: &mut Errors) {
+    let full = if inner == "." { path.to_string() } else { format!("{path}.{inner}") };
+    errors.push(full, wording::type_error(&e.to_string()));
+}
+
+#[inline(never)]
+fn key_path(key: &str) -> String {
+    format!("$.{key}")
+}
+
+#[inline(never)]
+fn entry_path(key: &str, i: usize) -> String {
+    format!("$.{key}[{i}]")
 }
 
 /// Letters, numbers, hyphens and underscores, 1..=max characters: the rule for cluster,

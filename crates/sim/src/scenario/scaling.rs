@@ -1,6 +1,7 @@
 //! `traffic`, `scalableTargets`, `scalingPolicies` and `alarms` → validated model (aws-semantics
 //! §7). Every rule broken is reported with its JSON path.
 
+use crate::sort::SortSmall;
 use super::scaling_types::*;
 use super::{duration_input, list, one, typed, Scenario};
 use crate::error::Errors;
@@ -386,7 +387,7 @@ fn step(path: &str, c: &StepScalingConfig, errors: &mut Errors) -> Option<Policy
     }
     // No overlaps and no gaps: sorted by lower bound, each step starts where the previous ends.
     let mut sorted = steps.clone();
-    sorted.sort_by(|a, b| a.lower.unwrap_or(f64::NEG_INFINITY).total_cmp(&b.lower.unwrap_or(f64::NEG_INFINITY)));
+    sorted.sort_small_by(|a, b| a.lower.unwrap_or(f64::NEG_INFINITY).total_cmp(&b.lower.unwrap_or(f64::NEG_INFINITY)));
     for w in sorted.windows(2) {
         if w[0].upper != w[1].lower {
             errors.push(format!("{path}.StepAdjustments"), format!("step intervals must not overlap or leave gaps ({:?} is followed by {:?})", w[0].upper, w[1].lower));

@@ -1,5 +1,6 @@
 //! Timeline entries: `{"at": "5m", "action": "<AWS call name>", "input": {<request body>}}`.
 
+use crate::sort::SortSmall;
 use super::types::*;
 use super::{duration_input, list, typed, Scenario};
 use crate::error::Errors;
@@ -149,7 +150,7 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
         }
     }
     // Stable sort: same-time actions keep file order.
-    s.timeline.sort_by_key(|a| a.at);
+    s.timeline.sort_small_by_key(|a| a.at);
 }
 
 fn update_service(ip: &str, input: &Value, s: &Scenario, errors: &mut Errors) -> Option<Action> {

@@ -94,22 +94,20 @@ impl<'de, 'a> Tracked<'de, 'a> {
         match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => visitor.visit_u64(u),
-                (_, Some(i)) => visitor.visit_i64(i),
-                _ => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
-            },
+            Value::Number(n) => number(n, visitor),
             Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => {
-                let mut seq = Seq { items: items.iter(), index: 0, chain: &self.chain, track: self.track };
-                let out = visitor.visit_seq(&mut seq)?;
-                if seq.items.len() == 0 {
-                    Ok(out)
-                } else {
-                    Err(Error::invalid_length(items.len(), &"fewer elements in array"))
-                }
-            }
+            Value::Array(items) => self.seq(items, visitor),
             Value::Object(map) => entries(map, &self.chain, self.track, visitor),
+        }
+    }
+
+    fn seq<V: Visitor<'de>>(&self, items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
+        let mut seq = Seq { items: items.iter(), index: 0, chain: &self.chain, track: self.track };
+        let out = visitor.visit_seq(&mut seq)?;
+        if seq.items.len() == 0 {
+            Ok(out)
+        } else {
+            Err(Error::invalid_length(items.len(), &"fewer elements in array"))
         }
     }
 
@@ -127,6 +125,14 @@ impl<'de, 'a> Tracked<'de, 'a> {
     }
 }
 
+fn number<'de, V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Error> {
+    match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => visitor.visit_u64(u),
+        (_, Some(i)) => visitor.visit_i64(i),
+        _ => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
 fn entries<'de, V: Visitor<'de>>(map: &'de Map<String, Value>, chain: &Chain, track: &Track, visitor: V) -> Result<V::Value, Error> {
     let mut access = Entries { iter: map.iter(), value: None, chain, track };
     let out = visitor.visit_map(&mut access)?;
@@ -137,13 +143,17 @@ fn entries<'de, V: Visitor<'de>>(map: &'de Map<String, Value>, chain: &Chain, tr
     }
 }
 
-/// Methods that visit the value only if it is of the kinds given, else a type error.
+/// Methods that visit the value only if it is of the kind given, else a type error. Each
+/// visits its kind directly (the visit `any` would make for it), so a visitor's code for the
+/// other kinds is not instantiated for every typed request.
 macro_rules! strict {
-    ($($method:ident: $kinds:pat),* $(,)?) => {$(
+    ($($method:ident: $kind:pat => |$this:ident, $visitor:ident| $visit:expr),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            let $this = &self;
+            let $visitor = visitor;
             match self.value {
-                $kinds => self.any(visitor),
-                other => Err(Error::invalid_type(unexpected(other), &visitor)),
+                $kind => $visit,
+                other => Err(Error::invalid_type(unexpected(other), &$visitor)),
             }
             .map_err(|e| trigger(self.track, &self.chain, e))
         }
@@ -182,13 +192,19 @@ impl<'de> de::Deserializer<'de> for Tracked<'de, '_> {
     // Like serde_json's `&Value`: a typed request takes only its own kind of value (a number
     // where a string is wanted is an error, not a variant index).
     strict! {
-        deserialize_bool: Value::Bool(_),
-        deserialize_i8: Value::Number(_), deserialize_i16: Value::Number(_), deserialize_i32: Value::Number(_), deserialize_i64: Value::Number(_), deserialize_i128: Value::Number(_),
-        deserialize_u8: Value::Number(_), deserialize_u16: Value::Number(_), deserialize_u32: Value::Number(_), deserialize_u64: Value::Number(_), deserialize_u128: Value::Number(_),
-        deserialize_f32: Value::Number(_), deserialize_f64: Value::Number(_),
-        deserialize_char: Value::String(_), deserialize_str: Value::String(_), deserialize_string: Value::String(_), deserialize_identifier: Value::String(_),
-        deserialize_bytes: Value::String(_) | Value::Array(_), deserialize_byte_buf: Value::String(_) | Value::Array(_),
-        deserialize_unit: Value::Null, deserialize_seq: Value::Array(_), deserialize_map: Value::Object(_),
+        deserialize_bool: Value::Bool(b) => |_t, v| v.visit_bool(*b),
+        deserialize_i8: Value::Number(n) => |_t, v| number(n, v), deserialize_i16: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_i32: Value::Number(n) => |_t, v| number(n, v), deserialize_i64: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_i128: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_u8: Value::Number(n) => |_t, v| number(n, v), deserialize_u16: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_u32: Value::Number(n) => |_t, v| number(n, v), deserialize_u64: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_u128: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_f32: Value::Number(n) => |_t, v| number(n, v), deserialize_f64: Value::Number(n) => |_t, v| number(n, v),
+        deserialize_char: Value::String(s) => |_t, v| v.visit_borrowed_str(s), deserialize_str: Value::String(s) => |_t, v| v.visit_borrowed_str(s),
+        deserialize_string: Value::String(s) => |_t, v| v.visit_borrowed_str(s), deserialize_identifier: Value::String(s) => |_t, v| v.visit_borrowed_str(s),
+        deserialize_bytes: Value::String(_) | Value::Array(_) => |t, v| t.any(v), deserialize_byte_buf: Value::String(_) | Value::Array(_) => |t, v| t.any(v),
+        deserialize_unit: Value::Null => |_t, v| v.visit_unit(), deserialize_seq: Value::Array(items) => |t, v| t.seq(items, v),
+        deserialize_map: Value::Object(map) => |t, v| entries(map, &t.chain, t.track, v),
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {

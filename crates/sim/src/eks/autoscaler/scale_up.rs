@@ -2,6 +2,7 @@
 //! every group below its max, bin-pack the pending pods onto new template nodes; the groups
 //! that help are the expansion options; the expander picks one; its desired size goes up.
 
+use crate::sort::SortSmall;
 use super::expander::{choose, ExpansionOption};
 use super::{filter, GroupState, Options};
 use crate::eks::scheduler::state::{NodeInfo, PodInfo};
@@ -38,7 +39,7 @@ fn estimate(group: &GroupState, pending: &[PodInfo], limit: i64) -> (i64, Vec<us
     let (acpu, amem) = (empty.node.allocatable.cpu.max(1) as f64, empty.node.allocatable.memory.max(1) as f64);
     let mut order: Vec<usize> = (0..pending.len()).collect();
     let score = |p: &PodInfo| p.requests.cpu as f64 / acpu + p.requests.memory as f64 / amem;
-    order.sort_by(|&a, &b| score(&pending[b]).total_cmp(&score(&pending[a])).then(a.cmp(&b)));
+    order.sort_small_by(|&a, &b| score(&pending[b]).total_cmp(&score(&pending[a])).then(a.cmp(&b)));
     let mut nodes: Vec<NodeInfo> = Vec::new();
     let mut placed = Vec::new();
     let mut reason: Option<String> = None;
@@ -129,6 +130,6 @@ fn not_triggered(why: &BTreeMap<String, usize>) -> String {
         return "pod didn't trigger scale-up: no node groups".into();
     }
     let mut parts: Vec<String> = why.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    parts.sort();
+    parts.sort_small();
     format!("pod didn't trigger scale-up: {}", parts.join(", "))
 }

@@ -5,6 +5,7 @@
 //! deadline), Replace deletes the active Jobs first; `suspend` stops new Jobs; finished Jobs
 //! beyond `successfulJobsHistoryLimit` / `failedJobsHistoryLimit` are deleted, oldest first.
 
+use crate::sort::SortSmall;
 use super::job_ctl::JobCtl;
 use super::Engine;
 use crate::eks::manifest::cronjob::{Concurrency, CronJob};
@@ -69,7 +70,7 @@ impl Engine {
         }
         for (kind, limit) in [("Complete", self.cron_jobs[k].cj.successful_history), ("Failed", self.cron_jobs[k].cj.failed_history)] {
             let mut done: Vec<usize> = self.cron_jobs[k].jobs.iter().copied().filter(|j| self.jobs[*j].deleted_at.is_none() && self.jobs[*j].finish.as_ref().is_some_and(|f| f.kind == kind)).collect();
-            done.sort_by_key(|j| (self.jobs[*j].created_at, *j));
+            done.sort_small_by_key(|j| (self.jobs[*j].created_at, *j));
             let extra = done.len().saturating_sub(limit.max(0) as usize);
             for j in done.into_iter().take(extra) {
                 self.events.once(now, "CronJob", &ns, &name, "SuccessfulDelete", format!("Deleted job {}", self.jobs[j].job.name), false, "cronjob-controller");

@@ -12,6 +12,7 @@
 //! a rolling update walks nodes in name order; a node whose pod is missing, terminating or not
 //! yet available counts as unavailable toward `maxUnavailable`.
 
+use crate::sort::SortSmall;
 use super::{Engine, Owner};
 use crate::eks::fenceposts::IntOrPercent;
 use crate::eks::manifest::daemonset::DaemonSet;
@@ -203,7 +204,7 @@ impl Engine {
         let min_ready = c.ds.min_ready_seconds;
         let max = unavailable_allowed(c.ds.max_unavailable, eligible.len() as i64);
         let mut sorted: Vec<&String> = eligible.iter().collect();
-        sorted.sort();
+        sorted.sort_small();
         let (mut unavailable, mut replace, mut candidates) = (0i64, Vec::new(), Vec::new());
         for node in sorted {
             let live: Vec<usize> = c.pods.iter().filter(|(id, n)| n == node && self.pods[*id].deleting_at.is_none()).map(|(id, _)| *id).collect();

@@ -3,6 +3,7 @@
 //! replaced by one cheaper node — each within its NodePool's disruption budgets.
 //! Not modelled: drift, multi-node consolidation, spot-to-spot replacement (feature gate off).
 
+use crate::sort::SortSmall;
 use super::cron;
 use super::instance_types::Offering;
 use super::provision::{provision, NodeClaim};
@@ -142,7 +143,7 @@ pub fn disrupt(now: SimTime, now_unix_s: i64, state: &ClusterState, claims: &[Cl
             !taken[k] && !c.deleting && c.ready && settled(c) && pools.get(c.pool).is_some_and(|p| p.disruption.policy == ConsolidationPolicy::WhenEmptyOrUnderutilized)
         })
         .collect();
-    cands.sort_by_key(|&k| (by_node[claims[k].node].len(), claims[k].launched_ms, claims[k].node));
+    cands.sort_small_by_key(|&k| (by_node[claims[k].node].len(), claims[k].launched_ms, claims[k].node));
     let gone: Vec<usize> = out.actions.iter().map(|a| match a { Action::Expire { node } | Action::Delete { node, .. } | Action::Replace { node, .. } => *node }).collect();
     for k in cands {
         let c = &claims[k];

@@ -2,6 +2,7 @@
 //! (`node.kubernetes.io/instance-type`, `karpenter.k8s.aws/instance-*`, `kubernetes.io/arch`,
 //! `karpenter.sh/capacity-type`, `topology.kubernetes.io/zone`), and their prices.
 
+use crate::sort::SortSmall;
 use super::{CapacityType, NodePool, CAPACITY_TYPE_LABEL};
 use crate::catalog::instance_types::{known_names, lookup};
 use crate::cost::prices::{ec2_on_demand, ec2_spot, PriceSource};
@@ -98,6 +99,6 @@ pub fn offerings(pool: &NodePool, zones: &[String], seed: u64) -> Vec<Offering> 
             }
         }
     }
-    out.sort_by(|a, b| a.usd_per_hour.total_cmp(&b.usd_per_hour).then(a.instance_type.cmp(b.instance_type)).then(a.zone.cmp(&b.zone)));
+    out.sort_small_by(|a, b| a.usd_per_hour.total_cmp(&b.usd_per_hour).then(a.instance_type.cmp(b.instance_type)).then(a.zone.cmp(&b.zone)));
     out
 }

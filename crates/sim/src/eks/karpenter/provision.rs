@@ -3,6 +3,7 @@
 //! still fits all its pods and launches the cheapest (CreateFleet `lowest-price`; for Spot
 //! we also take the cheapest, standing in for `price-capacity-optimized`).
 
+use crate::sort::SortSmall;
 use super::instance_types::{exotic, Offering};
 use super::NodePool;
 use crate::eks::objects::Effect;
@@ -54,13 +55,13 @@ fn fits(o: &Offering, cpu: i64, memory: i64, pods: usize) -> bool {
 pub fn provision(pending: &[PodInfo], pools: &[NodePool], offerings: &[Vec<Offering>], usage: &[Usage], daemon: &[PodInfo]) -> ProvisionResult {
     let (ds_cpu, ds_mem) = daemon.iter().fold((0, 0), |a, p| (a.0 + p.requests.cpu, a.1 + p.requests.memory));
     let mut order: Vec<usize> = (0..pending.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_small_by(|&a, &b| {
         let (pa, pb) = (&pending[a].requests, &pending[b].requests);
         pb.cpu.cmp(&pa.cpu).then(pb.memory.cmp(&pa.memory)).then(a.cmp(&b))
     });
     // Highest weight first, then name.
     let mut pool_order: Vec<usize> = (0..pools.len()).collect();
-    pool_order.sort_by(|&a, &b| pools[b].weight.cmp(&pools[a].weight).then(pools[a].name.cmp(&pools[b].name)));
+    pool_order.sort_small_by(|&a, &b| pools[b].weight.cmp(&pools[a].weight).then(pools[a].name.cmp(&pools[b].name)));
     let mut used: Vec<Usage> = (0..pools.len()).map(|i| usage.get(i).copied().unwrap_or((0, 0))).collect();
     let mut open: Vec<Open> = Vec::new();
     let mut out = ProvisionResult::default();

@@ -2,6 +2,7 @@
 //! document (spec keys are the flags in camelCase: `--scale-down-unneeded-time` →
 //! `scaleDownUnneededTime`), plus the priority expander's ConfigMap `priorities`.
 
+use crate::sort::SortSmall;
 use super::read::{self, key_path};
 use crate::eks::autoscaler::{Expander, Options};
 use crate::error::Errors;
@@ -99,6 +100,6 @@ fn priorities(s: &Value, sp: &str, e: &mut Errors) -> Vec<(i64, Vec<String>)> {
         }
         out.push((prio, res));
     }
-    out.sort_by_key(|x| std::cmp::Reverse(x.0));
+    out.sort_small_by_key(|x| std::cmp::Reverse(x.0));
     out
 }

@@ -3,6 +3,7 @@
 //! `{"at": "2m", "action": "SetPodUsage", "input": {"selector": {"matchLabels": {"app": "web"}},
 //! "namespace": "default", "cpu": "400m", "memory": "300Mi"}}`.
 
+use crate::sort::SortSmall;
 use super::read::{self, key_path};
 use crate::eks::selector::{label_selector, LabelSelector};
 use crate::error::Errors;
@@ -64,6 +65,6 @@ pub fn pod_usage(s: &Value, sp: &str, e: &mut Errors) -> Vec<PodUsage> {
             out.push(PodUsage { at_s, namespace, selector, cpu_m, memory_milli });
         }
     }
-    out.sort_by_key(|u| u.at_s);
+    out.sort_small_by_key(|u| u.at_s);
     out
 }

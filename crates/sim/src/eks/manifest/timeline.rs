@@ -1,6 +1,7 @@
 //! `stevedore.dev/v1` Scenario `spec.timeline[]`: what happens to Deployments over sim time, in
 //! kubectl's own words: `{"at": "2m", "kubectl": "set image deployment/web web=nginx:1.27"}`.
 
+use crate::sort::SortSmall;
 use super::read::{self, key_path};
 use crate::eks::rollout::{Action, Target};
 use crate::error::Errors;
@@ -50,7 +51,7 @@ pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
         }
     }
     // Stable: entries at the same instant keep their file order.
-    out.sort_by_key(|t| t.at_s);
+    out.sort_small_by_key(|t| t.at_s);
     out
 }
 

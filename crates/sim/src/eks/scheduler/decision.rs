@@ -1,5 +1,6 @@
 //! One scheduling decision, recorded for "why this node?", and the FailedScheduling text.
 
+use crate::sort::SortSmall;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -83,6 +84,6 @@ pub fn failed_scheduling_message(total_nodes: usize, rejects: &[&Reject]) -> Str
 /// "count reason" entries, sorted by their full text as Kubernetes sorts them.
 fn histogram(h: &BTreeMap<String, usize>) -> String {
     let mut parts: Vec<String> = h.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    parts.sort();
+    parts.sort_small();
     parts.join(", ")
 }
