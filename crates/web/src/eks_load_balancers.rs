@@ -5,6 +5,7 @@
 //! the pod's block (its IP is the target), `instance` on a NodePort chip at the top of the
 //! node's card (kube-proxy forwards from there).
 
+use stevedore_sim::sort::SortSmall;
 use crate::eks_adapter::LoadBalancerView;
 use crate::eks_cards::Cx;
 use crate::layout::{health_colour, health_dash, GAP};
@@ -108,7 +109,7 @@ pub fn draw_targets(cx: &Cx, boxes: &[Rect], scene: &mut Scene) {
             scene.shapes.push(Shape::Line { from: (foot, bus), to: (to.0, bus), colour: colour.clone(), width, dash });
             let labels: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r).collect();
             let mut cuts: Vec<(f64, f64)> = labels.iter().filter(|r| r.x - 3.0 <= to.0 && to.0 <= r.right() + 3.0 && r.bottom() > bus && r.y < to.1).map(|r| (r.y - 2.0, r.bottom() + 2.0)).collect();
-            cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            cuts.sort_small_by(|a, b| a.0.total_cmp(&b.0));
             let mut y = bus;
             for (from, until) in cuts.into_iter().chain([(to.1, to.1)]) {
                 if from > y {

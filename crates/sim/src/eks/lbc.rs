@@ -10,6 +10,7 @@
 //! `[internal-]<name>-<10 digits>.<region>.elb.amazonaws.com` (ALB),
 //! `<name>-<16 hex>.elb.<region>.amazonaws.com` (NLB).
 
+use crate::sort::SortSmall;
 use super::manifest::ingress::{Backend, PortRef};
 use super::manifest::lb_annotations::{options, Kind, LbOptions};
 use super::manifest::read;
@@ -173,7 +174,7 @@ pub fn build(m: &Manifest, services: &[(Service, Allocated)], region: &str) -> M
         }
     }
     for (key, mut members) in groups {
-        members.sort_by_key(|&k| (m.ingresses[k].order, m.ingresses[k].namespace.clone(), m.ingresses[k].name.clone()));
+        members.sort_small_by_key(|&k| (m.ingresses[k].order, m.ingresses[k].namespace.clone(), m.ingresses[k].name.clone()));
         let first = &m.ingresses[members[0]];
         let name = match &first.group {
             Some(g) => format!("k8s-{}-{}", part(g), hex_id(&key, 10)),

@@ -3,6 +3,8 @@
 //! `scale`, deployment_util.go `GetProportion` / `getReplicaSetFraction`; eks-semantics §2.5).
 //! Pure: sizes in, sizes out.
 
+use crate::sort::SortSmall;
+
 /// One ReplicaSet as `scale` sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sized {
@@ -31,7 +33,7 @@ pub fn proportional(sets: &[Sized], replicas: i64, surge: i64, status_replicas: 
     }
     // Larger first; equal sizes: newer first when adding, older first when removing.
     let mut order = active;
-    order.sort_by(|a, b| {
+    order.sort_small_by(|a, b| {
         let (x, y) = (&sets[*a], &sets[*b]);
         y.replicas.cmp(&x.replicas).then(if to_add > 0 { y.age_rank.cmp(&x.age_rank) } else { x.age_rank.cmp(&y.age_rank) })
     });

@@ -9,6 +9,7 @@
 //! ReplicaSets have pods, or while `spec.paused`, is `sync.go`'s `scale` (`proportional.rs`);
 //! a paused Deployment makes no rollout progress and its deadline is not checked.
 
+use crate::sort::SortSmall;
 use std::collections::BTreeMap;
 
 use super::fenceposts::{max_unavailable, resolve_fenceposts};
@@ -338,7 +339,7 @@ impl Rollout {
         let active: Vec<usize> = (0..self.sets.len()).filter(|i| self.sets[*i].replicas > 0).collect();
         // Creation order, ties by name (`ReplicaSetsByCreationTimestamp`).
         let mut by_age: Vec<usize> = (0..self.sets.len()).collect();
-        by_age.sort_by(|a, b| (self.sets[*a].created_at, &self.sets[*a].name).cmp(&(self.sets[*b].created_at, &self.sets[*b].name)));
+        by_age.sort_small_by(|a, b| (self.sets[*a].created_at, &self.sets[*a].name).cmp(&(self.sets[*b].created_at, &self.sets[*b].name)));
         if active.len() <= 1 {
             let newest_old = by_age.iter().rev().copied().find(|i| Some(*i) != new);
             let Some(t) = active.first().copied().or(new).or(newest_old) else { return false };

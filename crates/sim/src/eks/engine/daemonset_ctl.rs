@@ -259,7 +259,7 @@ impl Engine {
         let min_ready = c.ds.min_ready_seconds;
         let max = unavailable_allowed(c.ds.max_surge, eligible.len() as i64);
         let mut sorted: Vec<&String> = eligible.iter().collect();
-        sorted.sort();
+        sorted.sort_small();
         let (mut surging, mut delete, mut allowed, mut candidates) = (0i64, Vec::new(), Vec::new(), Vec::new());
         for node in sorted {
             let live: Vec<usize> = c.pods.iter().filter(|(id, n)| n == node && self.pods[*id].deleting_at.is_none()).map(|(id, _)| *id).collect();

@@ -5,6 +5,7 @@
 //! "namespace": "default", "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key"}`,
 //! or `"pod": NAME` instead of `selector`), mirroring ECS's `CallAwsApi` (`service`/`task`).
 
+use crate::sort::SortSmall;
 use super::read::{self, key_path};
 use crate::eks::selector::{label_selector, LabelSelector, Labels};
 use crate::error::Errors;
@@ -82,7 +83,7 @@ pub fn aws_actions(s: &Value, sp: &str, e: &mut Errors) -> (Vec<SpotNotice>, Vec
             calls.push(AwsCall { at_s, namespace, selector, pod, action: action_name, resource, path: p });
         }
     }
-    spot.sort_by_key(|x| x.at_s);
-    calls.sort_by_key(|x| x.at_s);
+    spot.sort_small_by_key(|x| x.at_s);
+    calls.sort_small_by_key(|x| x.at_s);
     (spot, calls)
 }
