@@ -23,7 +23,9 @@ cd "$(dirname "$0")/.."
 # load balancer drawing reach the wasm (issue 15); the same cut applies.
 # Raised to 940 KiB for 932 KiB measured: EKS Spot interruptions and pod identity (issue 15:
 # IRSA / Pod Identity / node role, the IAM calls and Spot notices drawn) and their two lessons.
-BUDGET_KIB=960
+# Raised for the EKS app's part 2 (HPA and node charts, nodes arriving and leaving, Fargate
+# nodes, ENI slots, captions) and its three lessons: about 14 KiB.
+BUDGET_KIB=975
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
