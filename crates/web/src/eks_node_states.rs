@@ -155,7 +155,9 @@ pub fn eni_panel(cx: &Cx, i: usize, room: Rect, scene: &mut Scene) {
     let (p, ty, c) = (cx.p, cx.ty, cx.c);
     let n = &p.nodes[i];
     let (enis, ips) = n.enis;
-    if enis == 0 || ips < 2 || enis > 4 || ips > 15 || n.max_pods != (enis * (ips - 1) + 2) as i64 {
+    // A node under a Spot notice carries the notice there instead (`eks_spot`).
+    let notice = p.spot_notices.iter().any(|(name, _)| *name == n.name);
+    if notice || enis == 0 || ips < 2 || enis > 4 || ips > 15 || n.max_pods != (enis * (ips - 1) + 2) as i64 {
         return;
     }
     let head_h = ty.small + 8.0;
