@@ -93,5 +93,30 @@ fn set_pod_usage_errors_at_their_path() {
     assert!(paths.contains(&"$[1].spec.timeline[3].action"), "{errs:?}");
     let none = EXAMPLE.replace("{selector: {matchLabels: {app: web}}, cpu: 20m}", "{selector: {matchLabels: {app: web}}}");
     let errs = parse(&none).unwrap_err();
-    assert!(errs.iter().any(|e| e.path == "$[1].spec.timeline[3].input.cpu" && e.message.contains("needs `cpu` or `memory`")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.path == "$[1].spec.timeline[3].input.cpu" && e.message.contains("needs `cpu`, `cpuTotal` or `memory`")), "{errs:?}");
+}
+
+/// `cpuTotal`: load shared by the Running pods, so adding pods lowers each one's usage and the
+/// HPA settles where ceil(total ÷ (target × request)) pods hold it — the replica calculator's
+/// fixed point (Kubernetes HPA docs: desired = ceil(current × currentMetric / desiredMetric)).
+#[test]
+fn shared_load_settles_at_total_over_target_per_pod() {
+    let text = EXAMPLE
+        .replace("input: {selector: {matchLabels: {app: web}}, cpu: 100m}", "input: {selector: {matchLabels: {app: web}}, cpuTotal: 200m}")
+        .replace("input: {selector: {matchLabels: {app: web}}, cpu: 200m}", "input: {selector: {matchLabels: {app: web}}, cpuTotal: 700m}")
+        .replace("input: {selector: {matchLabels: {app: web}}, cpu: 100m}", "input: {selector: {matchLabels: {app: web}}, cpuTotal: 700m}")
+        .replace("input: {selector: {matchLabels: {app: web}}, cpu: 20m}", "input: {selector: {matchLabels: {app: web}}, cpuTotal: 700m}");
+    let m = parse(&text).unwrap();
+    // 700m over pods requesting 200m at a 50 % target: 100m each → 7 pods.
+    let r = run_until(&m, false, 590);
+    assert_eq!(replicas(&r), 7, "{:?}", rescales(&r));
+    let h = &r.hpas[0];
+    let running = r.pods.iter().filter(|p| p.info.namespace == "default" && p.started(590) && p.deleting_at.is_none() && p.info.name.starts_with("web-")).count() as i64;
+    assert_eq!(h.current_average[0], Some(700 / running), "each pod reports its share");
+    assert_eq!(rescales(&r).first().map(|x| x.0), Some(60), "the 1 m sync sees 350m a pod, 175 %");
+    let both = EXAMPLE.replace("cpu: 20m}", "cpu: 20m, cpuTotal: 1}");
+    let errs = parse(&both).unwrap_err();
+    assert!(errs.iter().any(|e| e.path == "$[1].spec.timeline[3].input.cpuTotal" && e.message.contains("not both")), "{errs:?}");
+    let bad = EXAMPLE.replace("cpu: 20m}", "cpuTotal: lots}");
+    assert!(parse(&bad).unwrap_err().iter().any(|e| e.path == "$[1].spec.timeline[3].input.cpuTotal"));
 }

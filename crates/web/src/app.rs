@@ -325,6 +325,14 @@ impl App {
     }
 
     fn draw_charts(&self) {
+        if let (Some(eks), Some(document)) = (&self.eks, web_sys::window().and_then(|w| w.document())) {
+            for chart in crate::eks_charts::charts(&eks.history, eks.picture.at_s) {
+                if let Some(canvas) = document.get_element_by_id(&chart.id).and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok()) {
+                    crate::charts::draw(canvas, &chart, self.projection);
+                }
+            }
+            return;
+        }
         let (Some(sim), Some(document)) = (&self.sim, web_sys::window().and_then(|w| w.document())) else { return };
         for chart in self.cost.borrow().charts(sim) {
             if let Some(canvas) = document.get_element_by_id(&chart.id).and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok()) {
@@ -1026,20 +1034,25 @@ impl App {
                     { for sim.services.iter().enumerate().map(|(k, s)| html! { <option value={k.to_string()} selected={k == self.chart_service}>{ &s.def.name }</option> }) }
                 </select>
                 if charts.iter().all(|c| c.lines.iter().all(|l| l.points.is_empty())) { <p>{ "Datapoints arrive once a minute: play the scenario." }</p> }
-                { for charts.iter().map(|c| html! {
-                    <figure class="chart-box">
-                        <figcaption class="chart-title">{ &c.title }</figcaption>
-                        <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas>
-                        <ul class="legend" aria-label={format!("Legend: {}", c.title)}>
-                            { for c.lines.iter().map(|l| html! {
-                                <li><span class={classes!("swatch", match l.stroke { crate::chart_data::Stroke::Dashed => "dashed", crate::chart_data::Stroke::Marked => "marked", crate::chart_data::Stroke::Solid => "solid" })} style={format!("--swatch: {}", l.colour)}></span>{ &l.label }</li>
-                            }) }
-                        </ul>
-                    </figure>
-                }) }
+                { for charts.iter().map(|c| chart_figure(c, (w, h))) }
                 <p class="label">{ "Orange verticals: scaling activities." }</p>
             </section>
         }
+    }
+}
+
+/// One chart: its title, its canvas (drawn after render by `draw_charts`) and an HTML legend.
+pub(crate) fn chart_figure(c: &crate::chart_data::Chart, (w, h): (u32, u32)) -> Html {
+    html! {
+        <figure class="chart-box">
+            <figcaption class="chart-title">{ &c.title }</figcaption>
+            <canvas id={c.id.clone()} class="chart" width={w.to_string()} height={h.to_string()} aria-label={c.title.clone()}></canvas>
+            <ul class="legend" aria-label={format!("Legend: {}", c.title)}>
+                { for c.lines.iter().map(|l| html! {
+                    <li><span class={classes!("swatch", match l.stroke { crate::chart_data::Stroke::Dashed => "dashed", crate::chart_data::Stroke::Marked => "marked", crate::chart_data::Stroke::Solid => "solid" })} style={format!("--swatch: {}", l.colour)}></span>{ &l.label }</li>
+                }) }
+            </ul>
+        </figure>
     }
 }
 

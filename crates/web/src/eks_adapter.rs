@@ -19,6 +19,8 @@ use stevedore_sim::scenario::NarrativeStep;
 mod objects;
 #[path = "eks_adapter_lbs.rs"]
 mod lbs;
+#[path = "eks_adapter_history.rs"]
+pub mod history;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeView {
@@ -40,6 +42,32 @@ pub struct NodeView {
     pub used_memory: i64,
     /// Indexes into `EksPicture::pods`, in bind order.
     pub pods: Vec<usize>,
+    /// `spec.unschedulable` (kubectl's STATUS `Ready,SchedulingDisabled`).
+    pub cordoned: bool,
+    /// A `kubectl drain` is evicting its pods.
+    pub draining: bool,
+    /// Tainted for removal by Cluster Autoscaler (`ToBeDeletedByClusterAutoscaler`) or
+    /// Karpenter (`karpenter.sh/disrupted`): on its way out.
+    pub removing: bool,
+    /// A Fargate node: its pod's `CapacityProvisioned` size (`0.25vCPU 0.5GB`).
+    pub fargate: Option<String>,
+    /// The VPC CNI's (ENIs, IPv4 addresses per ENI) for its instance type (0, 0 on Fargate).
+    pub enis: (u32, u32),
+    /// When it joined Ready: its first pod's bind (aws-node and kube-proxy are bound as a node
+    /// joins; a Fargate node's pod as its node is Ready); 0 for the first nodes.
+    pub joined_s: i64,
+}
+
+/// A node that is on its way: launched by Cluster Autoscaler, or Fargate provisioning one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchView {
+    pub group: String,
+    pub zone: String,
+    pub instance_type: String,
+    /// Seconds until it joins Ready.
+    pub joins_in_s: i64,
+    /// Fargate: the pod's name and its `CapacityProvisioned` size.
+    pub fargate: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +184,10 @@ pub struct EventView {
     pub count: i64,
 }
 
+/// The taints that mark a node for removal: Cluster Autoscaler's scale-down, Karpenter's
+/// disruption (`eks::karpenter::DISRUPTED_TAINT`).
+const REMOVAL_TAINTS: [&str; 2] = ["ToBeDeletedByClusterAutoscaler", eks::karpenter::DISRUPTED_TAINT];
+
 /// How many of the latest Events the picture keeps.
 pub const EVENTS_SHOWN: usize = 12;
 
@@ -190,8 +222,10 @@ pub struct ZoneView {
     pub name: String,
     /// eksctl's default VPC: one private /19 per zone (from the nodes' addresses).
     pub cidr: String,
-    /// Node indexes, grouped by node group (in manifest order), then by name.
+    /// Node indexes, grouped by node group (in manifest order, Fargate last), then by name.
     pub nodes: Vec<usize>,
+    /// Indexes into `EksPicture::launching` of the nodes on their way to this zone.
+    pub launching: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,6 +250,12 @@ pub struct EksPicture {
     /// Pods' AWS calls (`eks_identity`) and Spot nodes under notice (`eks_spot`).
     pub identity: crate::eks_identity::IdentityView,
     pub spot_notices: Vec<(String, i64)>,
+    /// The scaling events of the last `objects::CAPTION_S` seconds, oldest first.
+    pub scaling: Vec<EventView>,
+    /// Nodes still to join, in the order they will.
+    pub launching: Vec<LaunchView>,
+    /// Node group names in the picture's order (manifest order, then Fargate profiles).
+    pub groups: Vec<String>,
 }
 
 /// A loaded manifest and the picture at the current sim second.
@@ -229,6 +269,8 @@ pub struct EksSession {
     /// Timeline moments (ms), for the Step button.
     pub moments: Vec<u64>,
     pub picture: EksPicture,
+    /// What the Charts tab plots, sampled up to the current second.
+    pub history: history::History,
 }
 
 pub fn is_manifest(text: &str) -> bool {
@@ -247,9 +289,10 @@ impl EksSession {
         moments.dedup();
         let title = if title.is_empty() { manifest.cluster.as_ref().map_or("EKS manifest".into(), |c| format!("EKS cluster {}", c.name)) } else { title };
         let mut engine = Engine::new(&manifest, true);
-        engine.advance_to(0);
-        let picture = picture(&manifest, &EksRun::of(&engine));
-        Ok(EksSession { manifest, engine, title, description, narrative, duration_ms: duration_s.max(0) as u64 * 1000, moments, picture })
+        let mut history = history::History::new(&manifest);
+        history.advance(&mut engine, 0);
+        let picture = picture(&manifest, &engine);
+        Ok(EksSession { manifest, engine, title, description, narrative, duration_ms: duration_s.max(0) as u64 * 1000, moments, picture, history })
     }
 
     /// The picture at sim time `t_ms`: the engine stepped forward to that second, or rebuilt
@@ -261,9 +304,10 @@ impl EksSession {
         }
         if s < self.engine.now {
             self.engine = Engine::new(&self.manifest, true);
+            self.history.reset();
         }
-        self.engine.advance_to(s);
-        self.picture = picture(&self.manifest, &EksRun::of(&self.engine));
+        self.history.advance(&mut self.engine, s);
+        self.picture = picture(&self.manifest, &self.engine);
     }
 }
 
@@ -327,15 +371,26 @@ fn duration_ms(s: &str) -> Option<u64> {
     (any && num.is_empty()).then_some(total)
 }
 
-/// Copies out what is drawn from the engine's state (`run`, at `run.until_s`).
-fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
+/// Copies out what is drawn from the engine's state now.
+fn picture(m: &Manifest, engine: &Engine) -> EksPicture {
+    let run = &EksRun::of(engine);
     let at_s = run.until_s;
-    let groups: Vec<String> = m.cluster.iter().flat_map(|c| &c.node_groups).map(|g| g.name.clone()).collect();
+    let mut groups: Vec<String> = m.cluster.iter().flat_map(|c| &c.node_groups).map(|g| g.name.clone()).collect();
+    let mut fargate_groups: Vec<String> = m.fargate_profiles.iter().map(|f| format!("fargate/{}", f.name)).collect();
+    fargate_groups.sort();
+    groups.extend(fargate_groups);
+    let draining = engine.draining_nodes();
+    let size_of = |node: usize| {
+        let pod = run.state.pods.iter().find(|bp| bp.node == node)?;
+        let r = run.record(&pod.pod.namespace, &pod.pod.name)?;
+        r.annotations.iter().find(|(k, _)| k == eks::engine::fargate_nodes::CAPACITY_ANNOTATION).map(|(_, v)| v.clone())
+    };
     let nodes: Vec<NodeView> = run
         .state
         .nodes
         .iter()
-        .map(|n| {
+        .enumerate()
+        .map(|(i, n)| {
             let nd = &n.node;
             let group = m.cluster.iter().flat_map(|c| &c.node_groups).find(|g| g.name == nd.node_group);
             NodeView {
@@ -354,10 +409,17 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
                 used_cpu_m: n.requested.cpu,
                 used_memory: n.requested.memory,
                 pods: Vec::new(),
+                cordoned: nd.unschedulable,
+                draining: draining.contains(&i),
+                removing: nd.taints.iter().any(|t| t.key == REMOVAL_TAINTS[0] || t.key == REMOVAL_TAINTS[1]),
+                fargate: if eks::engine::fargate_nodes::is_fargate(nd) { Some(size_of(i).unwrap_or_default()) } else { None },
+                enis: if eks::engine::fargate_nodes::is_fargate(nd) { (0, 0) } else { eks::vpc_cni::eni_limits(&nd.instance_type) },
+                joined_s: run.pods.iter().filter(|r| r.node == Some(i)).filter_map(|r| r.scheduled_at).min().unwrap_or(0),
             }
         })
         .collect();
     let mut p = EksPicture { cluster: m.cluster.as_ref().map_or(String::new(), |c| c.name.clone()), region: m.cluster.as_ref().map_or(String::new(), |c| c.region.clone()), nodes, deployments: m.deployments.iter().map(|d| d.name.clone()).collect(), kubernetes: kubernetes_minor(), at_s, ..EksPicture::default() };
+    p.launching = engine.launching().into_iter().map(|l| LaunchView { group: l.group, zone: l.zone, instance_type: l.instance_type, joins_in_s: l.ready_at - at_s, fargate: l.fargate.map(|(pod, size)| (pod.split('/').nth(1).unwrap_or_default().to_string(), size)) }).collect();
     // Decisions name pods `namespace/name`.
     let why_of = |pod: &eks::scheduler::state::PodInfo| {
         let key = format!("{}/{}", pod.namespace, pod.name);
@@ -380,7 +442,9 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
     }
     for pp in &run.pending {
         p.pending.push(p.pods.len());
-        let reason = pp.message.clone().or_else(|| Some(format!("waiting for scheduler {:?}", pp.pod.spec.scheduler_name)));
+        // A pod a Fargate profile took waits for its own node, not for kube-scheduler.
+        let on_fargate = p.launching.iter().any(|l| l.fargate.as_ref().is_some_and(|(pod, _)| *pod == pp.pod.name));
+        let reason = pp.message.clone().or_else(|| Some(if on_fargate { "waiting for fargate-scheduler: its Fargate node is being provisioned".to_string() } else { format!("waiting for scheduler {:?}", pp.pod.spec.scheduler_name) }));
         p.pods.push(pod_view(&pp.pod, deployment_of(&pp.pod), false, None, None, None, reason, why_of(&pp.pod)));
     }
     // Which ReplicaSet each Deployment pod belongs to: its revision, and whether it is older.
@@ -397,20 +461,24 @@ fn picture(m: &Manifest, run: &EksRun) -> EksPicture {
     p.identity = crate::eks_identity::view(run, !m.aws_calls.is_empty());
     p.spot_notices = crate::eks_spot::notices(run);
     let mut zone_names: Vec<String> = m.cluster.iter().flat_map(|c| &c.availability_zones).cloned().collect();
-    for n in &p.nodes {
-        if !zone_names.contains(&n.zone) {
-            zone_names.push(n.zone.clone());
+    for z in p.nodes.iter().map(|n| &n.zone).chain(p.launching.iter().map(|l| &l.zone)) {
+        if !zone_names.contains(z) {
+            zone_names.push(z.clone());
         }
     }
     zone_names.sort_small();
     for z in zone_names {
-        let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z && !run.removed_nodes.contains_key(&i)).collect();
-        members.sort_small_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group), p.nodes[i].name.clone()));
-        // The config's own subnet for the zone (`vpc.subnets`), else eksctl's default /19.
+        // A Fargate node leaves with its pod (as it leaves the List).
+        let mut members: Vec<usize> = (0..p.nodes.len()).filter(|&i| p.nodes[i].zone == z && !run.removed_nodes.contains_key(&i) && (p.nodes[i].fargate.is_none() || !p.nodes[i].pods.is_empty())).collect();
+        members.sort_small_by_key(|&i| (groups.iter().position(|g| *g == p.nodes[i].group).unwrap_or(groups.len()), p.nodes[i].name.clone()));
+        // The config's own subnet for the zone (`vpc.subnets`), else eksctl's default /19 from
+        // an EC2 node's address.
         let own = m.cluster.iter().flat_map(|c| &c.subnets).find(|s| s.availability_zone == z).map(|s| s.cidr.clone());
-        let cidr = own.or_else(|| members.first().map(|&i| zone_cidr(&p.nodes[i].internal_ip))).unwrap_or_default();
-        p.zones.push(ZoneView { name: z, cidr, nodes: members });
+        let cidr = own.or_else(|| members.iter().find(|&&i| p.nodes[i].fargate.is_none()).or(members.first()).map(|&i| zone_cidr(&p.nodes[i].internal_ip))).unwrap_or_default();
+        let launching = (0..p.launching.len()).filter(|&j| p.launching[j].zone == z).collect();
+        p.zones.push(ZoneView { name: z, cidr, nodes: members, launching });
     }
+    p.groups = groups;
     p
 }
 

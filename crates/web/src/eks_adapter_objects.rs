@@ -4,6 +4,12 @@
 
 use stevedore_sim::sort::SortSmall;
 use super::{EksPicture, EventView, Phase, ServiceView, EVENTS_SHOWN};
+
+/// The events the captions speak of: Cluster Autoscaler's scale-ups, refusals and scale-downs,
+/// and the HPA's rescales.
+pub const SCALING_REASONS: &[&str] = &["ScaledUpGroup", "TriggeredScaleUp", "NotTriggerScaleUp", "SuccessfulRescale", "ScaleDown", "ScaleDownEmpty"];
+/// A caption stays this many sim seconds after its event.
+pub const CAPTION_S: i64 = 20;
 use stevedore_sim::eks::engine::PodRecord;
 use stevedore_sim::eks::run::EksRun;
 use std::collections::BTreeMap;
@@ -66,6 +72,9 @@ pub fn fill(p: &mut EksPicture, run: &EksRun) {
         events.extend(r.events.iter().map(|e| EventView { last_s: e.at, kind: "Normal", reason: e.reason.to_string(), object: format!("deployment/{}", r.deployment.name), message: e.message.clone(), count: 1 }));
     }
     events.sort_small_by_key(|e| e.last_s);
+    // The scaling events of the last few seconds, for the captions, however many others the
+    // scale itself caused (a scale-down's deletions would push its rescale out of the log).
+    p.scaling = events.iter().filter(|e| SCALING_REASONS.contains(&e.reason.as_str()) && e.last_s <= now && now - e.last_s <= CAPTION_S).cloned().collect();
     // The latest few Warnings stay in view however many Normal events followed them (a
     // FailedScheduling is what the class should see); the rest of the room goes to the latest.
     let warnings: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind == "Warning").take(EVENTS_SHOWN / 3).collect();

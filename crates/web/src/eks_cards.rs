@@ -4,6 +4,7 @@
 //! in a lane above the zones with kube-scheduler's reason.
 
 use crate::eks_adapter::{EksPicture, Phase, PodView};
+use crate::eks_node_states::Slot;
 use crate::eks_scene::EksView;
 use crate::layout::GAP;
 use crate::palette::Colours;
@@ -243,8 +244,8 @@ pub fn draw_pending(cx: &Cx, area: Rect, scene: &mut Scene) -> Option<f64> {
     Some(h)
 }
 
-/// A node group's nodes in a grid of cards as large as the area allows.
-pub fn draw_nodes(cx: &Cx, members: &[usize], area: Rect, scene: &mut Scene) {
+/// A node group's nodes (and those on their way) in a grid of cards as large as the area allows.
+pub fn draw_nodes(cx: &Cx, members: &[Slot], area: Rect, scene: &mut Scene) {
     let n = members.len().max(1);
     let (cols, w, h) = (1..=n)
         .map(|cols| {
@@ -256,9 +257,13 @@ pub fn draw_nodes(cx: &Cx, members: &[usize], area: Rect, scene: &mut Scene) {
         .max_by(|a, b| (a.1 / 1.6).min(a.2).total_cmp(&(b.1 / 1.6).min(b.2)))
         .unwrap_or((1, area.w, area.h));
     let h = h.min(w * 1.1);
-    for (k, &i) in members.iter().enumerate() {
+    for (k, &slot) in members.iter().enumerate() {
         let r = Rect { x: area.x + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
-        node_card(cx, i, r, scene);
+        match slot {
+            Slot::Node(i) if cx.p.nodes[i].fargate.is_some() => crate::eks_node_states::fargate_card(cx, i, r, scene),
+            Slot::Node(i) => node_card(cx, i, r, scene),
+            Slot::Launch(j) => crate::eks_node_states::launch_card(cx, j, r, scene),
+        }
     }
 }
 
@@ -274,8 +279,21 @@ fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     let node = &p.nodes[i];
     scene.instance_cards.push((i, r));
     scene.rect(r, c.card, None, 5.0);
-    let title = fit_parts(&[short_node(&node.name), &node.instance_type], r.w - 2.0 * GAP, ty.small);
-    scene.text(r.x + GAP, r.y + ty.small + 5.0, title, ty.small, c.card_text, Align::Left, true);
+    let disabled = crate::eks_node_states::disabled_words(cx, i);
+    if disabled.is_some() {
+        crate::eks_node_states::hatch(r, c.muted_text, 12.0, scene);
+    }
+    let joined = crate::eks_node_states::just_joined(cx, i);
+    let title = match (disabled, joined) {
+        (Some(words), _) => first_fit(&[format!("{} · {words}", short_node(&node.name)), words.to_string()], r.w - 2.0 * GAP, ty.small),
+        (None, true) => first_fit(&[format!("{} · joined Ready", short_node(&node.name)), "joined Ready".into(), "joined".into()], r.w - 2.0 * GAP, ty.small),
+        (None, false) => fit_parts(&[short_node(&node.name), &node.instance_type], r.w - 2.0 * GAP, ty.small),
+    };
+    let title_colour = if disabled.is_some() { c.unhealthy } else if joined { c.healthy } else { c.card_text };
+    if joined {
+        scene.frame(r, c.healthy, cx.line + 1.0, Dash::Solid, 5.0);
+    }
+    scene.text(r.x + GAP, r.y + ty.small + 5.0, title, ty.small, title_colour, Align::Left, true);
     let foot = ty.small + 6.0;
     let bx = Rect { x: r.x + GAP, y: r.y + ty.small + 10.0, w: r.w - 2.0 * GAP, h: (r.h - ty.small - 10.0 - 2.0 * foot - 6.0).max(0.0) };
     scene.rect(bx, c.free, Some(c.region), 2.0);
@@ -287,6 +305,9 @@ fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     if !fits(&widths) {
         widths = widths_at(block_narrow_w(ty));
     }
+    // The VPC CNI's addresses in the space the pods leave free (pods stand on the box's floor).
+    let tallest = node.pods.iter().map(|&k| (p.pods[k].memory as f64 / alloc_mem * bx.h).max(block_h(ty)).min(bx.h)).fold(0.0, f64::max);
+    crate::eks_node_states::eni_panel(cx, i, Rect { h: bx.h - tallest - 6.0, ..bx }, scene);
     let badge_w = text_width("+99", ty.small) + 10.0;
     let all_fit = fits(&widths);
     let mut x = bx.x;
@@ -306,13 +327,19 @@ fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
         let s = Rect { x, y: bx.bottom() - block_h(ty).min(bx.h), w: badge_w, h: block_h(ty).min(bx.h) };
         scene.rect(s, c.card, Some(c.muted_text), 3.0);
         scene.text(s.x + s.w / 2.0, s.y + s.h / 2.0 + ty.small / 2.0, format!("+{}", node.pods.len() - shown), ty.small, c.card_text, Align::Centre, true);
+        scene.object("more-pods", node.name.clone(), s, (node.pods.len() - shown).to_string());
     }
     let daemon = fit_parts(&["aws-node + kube-proxy", "DaemonSets on the node IP"], r.w - 2.0 * GAP, ty.small);
     scene.text(r.x + GAP, bx.bottom() + foot, daemon, ty.small, c.muted_text, Align::Left, false);
     let pods = node.pods.len();
     let free = [format!("free {}", cpu(node.cpu_m - node.used_cpu_m)), gib(node.memory - node.used_memory), format!("pods {pods}/{}", node.max_pods)];
     scene.text(r.x + GAP, r.bottom() - 6.0, fit_parts(&[&free[0], &free[1], &free[2]], r.w - 2.0 * GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
-    let note = format!("{} {} {} cpu {}/{}m memory {}/{} pods {pods}/{}", node.zone, node.group, node.instance_type, node.used_cpu_m, node.cpu_m, node.used_memory, node.memory, node.max_pods);
+    let mut note = format!("{} {} {} cpu {}/{}m memory {}/{} pods {pods}/{}", node.zone, node.group, node.instance_type, node.used_cpu_m, node.cpu_m, node.used_memory, node.memory, node.max_pods);
+    if let Some(words) = disabled {
+        note = format!("{note} {words}");
+    } else if joined {
+        note = format!("{note} joined");
+    }
     scene.object("node", node.name.clone(), r, note);
     if cx.v.selected_node == Some(i) {
         scene.frame(r, c.selected, 2.0, Dash::Solid, 5.0);

@@ -6,6 +6,7 @@
 
 use crate::eks_adapter::{EksPicture, Phase};
 use crate::eks_cards::{self, Cx};
+use crate::eks_node_states::Slot;
 use crate::layout::GAP;
 use crate::palette::Colours;
 use crate::scene::{first_fit, fit_parts, fit_words, Align, Dash, Rect, Scene, Type};
@@ -51,6 +52,9 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
     let vpc_label = fit_parts(&["VPC 192.168.0.0/16", &format!("EKS cluster {}", p.cluster), "worker nodes"], vpc.w - 2.0 * GAP, ty.small);
     scene.text(vpc.x + GAP, vpc.y + ty.small + 4.0, vpc_label, ty.small, c.vpc, Align::Left, true);
     let mut inner = Rect { x: vpc.x + GAP, y: vpc.y + ty.small + 10.0, w: vpc.w - 2.0 * GAP, h: vpc.h - ty.small - 10.0 - GAP };
+    if let Some(h) = crate::eks_captions::draw(&cx, inner, &mut scene) {
+        inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
+    }
     if let Some(h) = eks_cards::draw_pending(&cx, inner, &mut scene) {
         inner = Rect { y: inner.y + h + GAP, h: inner.h - h - GAP, ..inner };
     }
@@ -100,41 +104,60 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
     scene.object("zone", z.name.clone(), lane, "");
     let sub = Rect { x: lane.x + GAP / 2.0, y: lane.y + ty.title + 10.0, w: lane.w - GAP, h: lane.h - ty.title - 10.0 - GAP / 2.0 };
     scene.frame(sub, c.vpc, 1.0, Dash::Dashed, 4.0);
-    let label = [format!("private subnet {}", z.cidr), plural(pods, "pod IP")];
-    let candidates = [label.join(" · "), format!("subnet {} · {}", z.cidr, label[1]), format!("subnet {}", z.cidr), z.cidr.clone()];
+    let label = [format!("private subnet {}", z.cidr).trim_end().to_string(), plural(pods, "pod IP")];
+    let candidates = if z.cidr.is_empty() { vec![label.join(" · "), "private subnet".into(), "subnet".into()] } else { vec![label.join(" · "), format!("subnet {} · {}", z.cidr, label[1]), format!("subnet {}", z.cidr), z.cidr.clone()] };
     scene.text(sub.x + GAP / 2.0, sub.y + ty.small + 3.0, first_fit(&candidates, sub.w - GAP, ty.small), ty.small, c.muted_text, Align::Left, false);
     scene.object("subnet", z.cidr.clone(), sub, label.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
-    if z.nodes.is_empty() {
+    if z.nodes.is_empty() && z.launching.is_empty() {
         let words = fit_words("No nodes in this zone", inside.w - GAP, ty.body);
         scene.text(inside.x + inside.w / 2.0, inside.y + inside.h / 2.0, words, ty.body, c.muted_text, Align::Centre, false);
         return;
     }
-    // Node groups in the order the adapter sorted them; each gets height by its node count.
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for &i in &z.nodes {
-        match groups.last_mut() {
-            Some((g, members)) if *g == p.nodes[i].group => members.push(i),
-            _ => groups.push((p.nodes[i].group.clone(), vec![i])),
-        }
-    }
+    let groups = node_bands(p, z);
     let label_h = ty.small + 8.0;
     let free_h = inside.h - GAP * (groups.len() as f64 - 1.0);
+    let weight = |m: &[Slot]| m.iter().map(|&s| crate::eks_node_states::weight(cx, s)).sum::<f64>();
+    let total: f64 = groups.iter().map(|(_, m)| weight(m)).sum();
     let mut y = inside.y;
     for (g, members) in &groups {
-        let h = free_h * members.len() as f64 / z.nodes.len() as f64;
+        let h = free_h * weight(members) / total.max(0.5);
         let band = Rect { x: inside.x, y, w: inside.w, h };
-        let first = &p.nodes[members[0]];
-        let kind = if first.managed { "managed" } else { "self-managed" };
-        let spot = if first.spot { " Spot" } else { "" };
-        let ty_ = &first.instance_type;
-        let candidates = [format!("node group {g} · {kind}{spot} · {ty_}"), format!("node group {g} · {ty_}"), format!("group {g} · {ty_}"), format!("{g} · {ty_}"), g.clone()];
-        let text = first_fit(&candidates, band.w, ty.small);
+        let (text, note) = band_label(p, g, members, band.w, ty.small);
         scene.text(band.x, band.y + ty.small + 2.0, text, ty.small, c.lane_text, Align::Left, true);
-        scene.object("node-group", g.clone(), band, format!("{kind} {}", first.instance_type));
+        scene.object("node-group", g.clone(), band, note);
         eks_cards::draw_nodes(cx, members, Rect { y: band.y + label_h, h: band.h - label_h, ..band }, scene);
         y += h + GAP;
     }
+}
+
+/// A zone's node groups in the picture's order, each with its nodes then those on their way.
+fn node_bands(p: &EksPicture, z: &crate::eks_adapter::ZoneView) -> Vec<(String, Vec<Slot>)> {
+    let mut groups: Vec<(String, Vec<Slot>)> = Vec::new();
+    let slots = z.nodes.iter().map(|&i| (p.nodes[i].group.clone(), Slot::Node(i))).chain(z.launching.iter().map(|&j| (p.launching[j].group.clone(), Slot::Launch(j))));
+    for (g, s) in slots {
+        match groups.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, members)) => members.push(s),
+            None => groups.push((g, vec![s])),
+        }
+    }
+    let order = |g: &str| p.groups.iter().position(|x| x == g).unwrap_or(p.groups.len());
+    groups.sort_by_key(|(g, _)| order(g));
+    groups
+}
+
+/// A band's label (longest that fits) and its hook note.
+fn band_label(p: &EksPicture, g: &str, members: &[Slot], w: f64, size: f64) -> (String, String) {
+    if let Some(profile) = g.strip_prefix("fargate/") {
+        let candidates = [format!("Fargate profile {profile} · one node per pod"), format!("Fargate profile {profile}"), format!("Fargate {profile}"), "Fargate".into()];
+        return (first_fit(&candidates, w, size), "fargate".into());
+    }
+    let (kind, spot, ty_) = match members.iter().find_map(|s| if let Slot::Node(i) = s { Some(*i) } else { None }) {
+        Some(i) => (if p.nodes[i].managed { "managed" } else { "self-managed" }, if p.nodes[i].spot { " Spot" } else { "" }, p.nodes[i].instance_type.clone()),
+        None => ("managed", "", members.iter().find_map(|s| if let Slot::Launch(j) = s { Some(p.launching[*j].instance_type.clone()) } else { None }).unwrap_or_default()),
+    };
+    let candidates = [format!("node group {g} · {kind}{spot} · {ty_}"), format!("node group {g} · {ty_}"), format!("group {g} · {ty_}"), format!("{g} · {ty_}"), g.to_string()];
+    (first_fit(&candidates, w, size), format!("{kind} {ty_}"))
 }
 
 /// What the colours and shapes mean, in the screen's bottom strip.
@@ -160,6 +183,12 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     }
     if !p.pending.is_empty() {
         items.push((c.subnet, c.initial, Dash::Dashed, "Pending"));
+    }
+    if !p.launching.is_empty() {
+        items.push((c.background, c.initial, Dash::Long, "node on its way"));
+    }
+    if p.nodes.iter().any(|n| n.cordoned || n.draining || n.removing) {
+        items.push((c.card, c.muted_text, Dash::Dotted, "hatched: no new pods"));
     }
     if !p.services.is_empty() {
         items.push((c.card, c.healthy, Dash::Solid, "Service → Ready pods"));
@@ -187,3 +216,7 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
 #[cfg(test)]
 #[path = "eks_scene_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "eks_lesson_tests.rs"]
+mod lesson_tests;

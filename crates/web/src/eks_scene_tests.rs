@@ -21,7 +21,7 @@ fn inside(c: &Rect, r: &Rect) -> bool {
     r.x >= c.x - 0.5 && r.y >= c.y - 0.5 && r.right() <= c.right() + 0.5 && r.bottom() <= c.bottom() + 0.5
 }
 
-fn problems(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
+pub(super) fn problems(scene: &Scene, w: f64, h: f64, projection: bool) -> Vec<String> {
     let mut bad = Vec::new();
     let c = Rect { x: 0.0, y: 0.0, w, h };
     let texts = scene.text_boxes();

@@ -19,7 +19,7 @@ impl App {
                 self.editor_errors.clear();
                 self.compare = None;
                 self.has_variants = false;
-                if self.tab == Tab::Compare || self.tab == Tab::Charts || self.tab == Tab::Platform {
+                if self.tab == Tab::Compare || self.tab == Tab::Platform {
                     self.tab = Tab::Inspect;
                 }
                 self.applied = true;
@@ -91,6 +91,19 @@ impl App {
         self.scene = Some(scene);
     }
 
+    /// The Charts tab: each HPA's metric and replicas, and the nodes per node group.
+    fn eks_charts_view(&self, eks: &EksSession) -> Html {
+        let charts = crate::eks_charts::charts(&eks.history, eks.picture.at_s);
+        let size = if self.projection { (340, 220) } else { (370, 180) };
+        html! {
+            <section class="charts" id="charts" data-orchestrator="eks">
+                if eks.history.hpas.is_empty() { <p>{ "No HorizontalPodAutoscaler in this manifest: only the node groups are charted." }</p> }
+                { for charts.iter().map(|c| super::chart_figure(c, size)) }
+                <p class="label">{ "Orange verticals: the HPA changed its desired replicas. A sample every 5 s of sim time." }</p>
+            </section>
+        }
+    }
+
     pub(super) fn view_eks(&self, ctx: &Context<Self>, eks: &EksSession) -> Html {
         let link = ctx.link();
         let p = &eks.picture;
@@ -142,11 +155,14 @@ impl App {
                     <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_pod} aria-label="Cluster view: the EKS control plane, Availability Zones, nodes and their pods"></canvas>
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
-                            <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab != Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
+                            <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab != Tab::Scenario && self.tab != Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
+                            <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
                             <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
                         </nav>
                         if self.tab == Tab::Scenario {
                             { self.editor_panel(link) }
+                        } else if self.tab == Tab::Charts {
+                            { self.eks_charts_view(eks) }
                         } else {
                             { crate::eks_inspector::view(p, self.selection, &link.callback(Msg::Select)) }
                         }

@@ -114,7 +114,8 @@ pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, aws: &mut Aws) -
 }
 
 /// The group's zones, else the cluster's, else the region's a/b/c (eksctl picks zones itself).
-fn group_zones(cluster: &ClusterConfig, g: &NodeGroup) -> Vec<String> {
+/// The zones a group's instances go to: its own, else the cluster's, else `<region>a–c`.
+pub(crate) fn group_zones(cluster: &ClusterConfig, g: &NodeGroup) -> Vec<String> {
     if !g.availability_zones.is_empty() {
         return g.availability_zones.clone();
     }

@@ -36,6 +36,11 @@ impl FargateNodes {
         let zones = if c.availability_zones.is_empty() { ["a", "b", "c"].iter().map(|s| format!("{}{s}", c.region)).collect() } else { c.availability_zones.clone() };
         FargateNodes { profiles: m.fargate_profiles.clone(), region: c.region.clone(), zones, launched: 0, provisioned: BTreeMap::new() }
     }
+
+    /// The zone of the node `ahead` places after the next one to be Ready (round-robin).
+    pub(super) fn zone_ahead(&self, ahead: usize) -> String {
+        self.zones.get((self.launched + ahead) % self.zones.len().max(1)).cloned().unwrap_or_default()
+    }
 }
 
 /// True when a node is a Fargate node.

@@ -122,7 +122,7 @@ impl Engine {
             let (used, request) = match (&memo, key) {
                 (Some((spec, u, r)), Some(mine)) if *spec == mine => (*u, r.clone()),
                 (_, key) => {
-                    let u = usage(&self.usage, p, now, cpu);
+                    let u = self.usage_of(p, now, cpu);
                     let r = pod_request(&p.info.spec, &p.info.name, cpu, container);
                     if let (Some(k), Ok(_)) = (key, &r) {
                         memo = Some((k, u, r.clone()));
@@ -145,17 +145,33 @@ impl Engine {
     }
 }
 
-/// The pod's usage now: the last `SetPodUsage` entry (by time, then file order) that matches
-/// it and sets this resource.
-fn usage(list: &[PodUsage], p: &super::PodRecord, now: i64, cpu: bool) -> Option<i64> {
+impl Engine {
+    /// The pod's usage now, from the last `SetPodUsage` entry (by time, then file order) that
+    /// matches it and sets this resource; a `cpuTotal` entry is shared evenly by the Running,
+    /// not Terminating pods it matches now (integer millicores).
+    fn usage_of(&self, p: &super::PodRecord, now: i64, cpu: bool) -> Option<i64> {
+        let u = usage(&self.usage, p, now, cpu)?;
+        match (cpu, u.cpu_total_m) {
+            (true, Some(total)) => {
+                let n = self.live_pods().filter(|q| q.started(now) && q.deleting_at.is_none() && q.info.namespace == u.namespace && u.selector.matches(&q.info.labels)).count();
+                Some(total / n.max(1) as i64)
+            }
+            (true, None) => u.cpu_m,
+            (false, _) => u.memory_milli,
+        }
+    }
+}
+
+/// The last `SetPodUsage` entry (by time, then file order) that matches the pod and sets this
+/// resource.
+fn usage<'a>(list: &'a [PodUsage], p: &super::PodRecord, now: i64, cpu: bool) -> Option<&'a PodUsage> {
     // Newest first: the usual hit is among the last few entries, not the whole day's list.
     let active = list.partition_point(|u| u.at_s <= now);
     list[..active]
         .iter()
         .rev()
-        .filter(|u| if cpu { u.cpu_m.is_some() } else { u.memory_milli.is_some() })
+        .filter(|u| if cpu { u.cpu_m.is_some() || u.cpu_total_m.is_some() } else { u.memory_milli.is_some() })
         .find(|u| u.namespace == p.info.namespace && u.selector.matches(&p.info.labels))
-        .and_then(|u| if cpu { u.cpu_m } else { u.memory_milli })
 }
 
 /// The average usage (milli) of a Resource metric's sampled pods, for `currentMetrics`.

@@ -6,6 +6,7 @@
 //! instant, so a run is the same however `advance_within` slices it.
 
 mod actions;
+pub mod arrivals;
 pub mod aws_calls;
 pub mod spot;
 pub mod daemonset_ctl;

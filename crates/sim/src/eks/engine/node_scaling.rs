@@ -16,7 +16,7 @@ use crate::eks::autoscaler::scale_down::ScaleDown;
 use crate::eks::autoscaler::scale_up::scale_up;
 use crate::eks::autoscaler::{system_daemon_pods, GroupState, Options};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
-use crate::eks::nodes::node_group_nodes;
+use crate::eks::nodes::{group_zones, node_group_nodes};
 use crate::eks::objects::{ClusterConfig, NodeGroup};
 use crate::eks::run::random_suffix;
 use crate::eks::scheduler::state::PodInfo;
@@ -75,6 +75,18 @@ impl Autoscaler {
     pub(super) fn tick_at_or_after(&self, t: i64) -> i64 {
         let every = self.every_s();
         (t + every - 1).div_euclid(every) * every
+    }
+
+    /// The zone of group `gi`'s `k`-th node (the ASG balances its zones round-robin).
+    pub(super) fn zone_of(&self, gi: usize, k: i64) -> String {
+        let zones = group_zones(&self.cluster, &self.cluster.node_groups[self.groups[gi].0]);
+        zones[k.max(0) as usize % zones.len().max(1)].clone()
+    }
+
+    /// Group `gi`'s name, instance type and the number of nodes it launched so far.
+    pub(super) fn group_facts(&self, gi: usize) -> (String, String, i64) {
+        let g = &self.cluster.node_groups[self.groups[gi].0];
+        (g.name.clone(), g.instance_types.first().cloned().unwrap_or_else(|| "m5.large".into()), self.launched[gi])
     }
 }
 
@@ -143,17 +155,9 @@ impl Engine {
         let Some(ca) = self.autoscaler.as_mut() else { return };
         ca.in_flight -= 1;
         let (ci, _) = ca.groups[gi];
-        let g = &ca.cluster.node_groups[ci];
-        let zones = if !g.availability_zones.is_empty() {
-            g.availability_zones.clone()
-        } else if !ca.cluster.availability_zones.is_empty() {
-            ca.cluster.availability_zones.clone()
-        } else {
-            ["a", "b", "c"].iter().map(|s| format!("{}{s}", ca.cluster.region)).collect()
-        };
         let k = ca.launched[gi];
         ca.launched[gi] += 1;
-        let one = NodeGroup { desired: 1, availability_zones: vec![zones[k as usize % zones.len()].clone()], ..g.clone() };
+        let one = NodeGroup { desired: 1, availability_zones: vec![ca.zone_of(gi, k)], ..ca.cluster.node_groups[ci].clone() };
         let cluster = ca.cluster.clone();
         let Some(aws) = self.aws.as_mut() else { return };
         let Some(node) = node_group_nodes(&cluster, &one, aws).into_iter().next() else { return };

@@ -21,6 +21,10 @@ pub struct PodUsage {
     /// leaves that resource as an earlier entry set it.
     pub cpu_m: Option<i64>,
     pub memory_milli: Option<i64>,
+    /// `cpuTotal`: millicores of load shared evenly by the Running pods the entry matches at
+    /// each sample (traffic spread over the replicas, as ECS's request-cost model spreads it
+    /// over the tasks); replaces `cpu` for those pods.
+    pub cpu_total_m: Option<i64>,
 }
 
 /// Every `spec.timeline[]` entry with an `action`, sorted by time (file order within one).
@@ -57,12 +61,16 @@ pub fn pod_usage(s: &Value, sp: &str, e: &mut Errors) -> Vec<PodUsage> {
         let namespace = read::string(input, "namespace", &ip, e).unwrap_or_else(|| "default".into());
         let q = |key: &str, e: &mut Errors| read::field(input, key).and_then(|x| read::quantity(x, &key_path(&ip, key), e));
         let cpu_m = q("cpu", e).map(|x| x.millis());
+        let cpu_total_m = q("cpuTotal", e).map(|x| x.millis());
+        if cpu_m.is_some() && cpu_total_m.is_some() {
+            e.push(key_path(&ip, "cpuTotal"), "give `cpu` (per pod) or `cpuTotal` (shared by the pods), not both");
+        }
         let memory_milli = q("memory", e).map(|x| x.value().saturating_mul(1000));
-        if read::field(input, "cpu").is_none() && read::field(input, "memory").is_none() {
-            e.push(key_path(&ip, "cpu"), "SetPodUsage needs `cpu` or `memory` (per pod, e.g. \"250m\", \"300Mi\")");
+        if read::field(input, "cpu").is_none() && read::field(input, "memory").is_none() && read::field(input, "cpuTotal").is_none() {
+            e.push(key_path(&ip, "cpu"), "SetPodUsage needs `cpu`, `cpuTotal` or `memory` (per pod, e.g. \"250m\", \"300Mi\")");
         }
         if let (Some(at_s), Some(selector)) = (at, selector) {
-            out.push(PodUsage { at_s, namespace, selector, cpu_m, memory_milli });
+            out.push(PodUsage { at_s, namespace, selector, cpu_m: cpu_m.filter(|_| cpu_total_m.is_none()), memory_milli, cpu_total_m });
         }
     }
     out.sort_small_by_key(|u| u.at_s);
