@@ -72,3 +72,17 @@ fn eks_nodes_are_ec2_instances_in_their_zones_subnets() {
     let ip = pod_ip(&mut aws, &nodes[0]).unwrap();
     assert!(!ips.contains(&ip.as_str()));
 }
+
+/// EC2 never reuses an instance id: a node group launching again from the same seed (Cluster
+/// Autoscaler adding one node at a time, a Spot replacement) gets a new id each time.
+#[test]
+fn every_launch_gets_a_new_instance_id() {
+    let mut aws = Aws::eksctl(&["us-west-2a".to_string()]);
+    let ids: Vec<String> = (0..5).map(|_| aws.launch_instance("shop/general#0", "m5.large", 0).unwrap().instance_id.clone()).collect();
+    let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), 5, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("i-") && id.len() == 19), "{ids:?}");
+    // The same launches from a fresh account give the same ids (deterministic).
+    let mut again = Aws::eksctl(&["us-west-2a".to_string()]);
+    assert_eq!(again.launch_instance("shop/general#0", "m5.large", 0).unwrap().instance_id, ids[0]);
+}

@@ -34,12 +34,15 @@ pub struct Launched {
 }
 
 impl Aws {
-    /// Launches an instance into `subnet`: its id (from `seed`) and its primary private
-    /// address, taken from the subnet's book. None when the subnet has no free address.
+    /// Launches an instance into `subnet`: its id (from `seed` and the launch count, so never
+    /// one issued before) and its primary private address, taken from the subnet's book. None
+    /// when the subnet has no free address.
     /// The instance is recorded in `launched`.
     pub fn launch_instance(&mut self, seed: &str, instance_type: &str, subnet: usize) -> Option<&Launched> {
         let private_ip = self.vpc.allocate_ip(subnet)?;
-        self.launched.push(Launched { instance_id: instance_id(seed), instance_type: instance_type.to_string(), subnet, private_ip });
+        self.launches += 1;
+        let id = instance_id(&format!("{seed}@{}", self.launches));
+        self.launched.push(Launched { instance_id: id, instance_type: instance_type.to_string(), subnet, private_ip });
         self.launched.last()
     }
 

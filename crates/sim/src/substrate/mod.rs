@@ -30,10 +30,13 @@ pub struct Aws {
     pub launched: Vec<ec2::Launched>,
     /// ELB target groups' registered targets (sized by the orchestrator: `TargetGroups::new`).
     pub elb: target_groups::TargetGroups,
+    /// Instances ever launched: part of each new instance id's seed, so a node group that
+    /// launches again (Cluster Autoscaler, a Spot replacement) never reuses an id.
+    pub launches: u64,
 }
 
 impl Aws {
     pub fn new(subnets: Vec<crate::model::Subnet>) -> Aws {
-        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default() }
+        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0 }
     }
 }
