@@ -27,7 +27,12 @@ cd "$(dirname "$0")/.."
 # sort.rs instantiates std's sort once instead of per call site, and the scenario loader's
 # tracked deserializer visits each typed request's own kind (−22 KiB measured before the
 # rebase: 913 → 891; issue 13; ARCHITECTURE.md's "Shipped size" has the profile and the plan).
-BUDGET_KIB=1100
+# Measured together on main once every branch of the day had merged: 996 KiB (the load
+# balancer controller, Spot and identity, node scaling, pod IPs and the EKS app's part 2 added
+# about 105 KiB over the 891 KiB that the size cuts left). Budget 1,010 KiB. The plan that gets
+# under it again is EKS loaded on demand and hand-read scenario entries (issue 13; ARCHITECTURE.md
+# "Shipped size").
+BUDGET_KIB=1010
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
