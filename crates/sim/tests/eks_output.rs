@@ -82,3 +82,21 @@ fn age_like_kubectl() {
         assert_eq!(human_duration(s), want, "{s}");
     }
 }
+
+/// A node's `spec.providerID` names its EC2 instance: `aws:///<zone>/i-<17 hex>`, one per node,
+/// the same id the load balancer controller registers for `instance` targets.
+#[test]
+fn provider_id_is_the_zone_and_instance_id() {
+    let l = list(&run(&parse(FILE).unwrap(), false), 0);
+    let nodes: Vec<&serde_json::Value> = l["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "Node").collect();
+    assert_eq!(nodes.len(), 2);
+    let mut ids = std::collections::BTreeSet::new();
+    for n in nodes {
+        let zone = n["metadata"]["labels"]["topology.kubernetes.io/zone"].as_str().unwrap();
+        let pid = n["spec"]["providerID"].as_str().unwrap();
+        let id = pid.strip_prefix(&format!("aws:///{zone}/")).unwrap_or_else(|| panic!("{pid}"));
+        assert!(id.len() == 19 && id.starts_with("i-") && id[2..].chars().all(|c| c.is_ascii_hexdigit()), "{pid}");
+        ids.insert(id.to_string());
+    }
+    assert_eq!(ids.len(), 2, "one instance per node");
+}

@@ -39,9 +39,11 @@ fn resources(r: &Resources, pods: Option<i64>) -> Value {
     Value::Object(m)
 }
 
-pub fn node_json(n: &Node, created: &str) -> Value {
+/// `spec.providerID` is `aws:///<zone>/<instance id>` (the EC2 instance behind the node; a
+/// Fargate node's name stands in, as it has no instance).
+pub fn node_json(n: &Node, created: &str, instance_id: &str) -> Value {
     let taints: Vec<Value> = n.taints.iter().map(|t| json!({"key": t.key, "value": t.value, "effect": t.effect.as_str()})).collect();
-    let mut spec = json!({"providerID": format!("aws:///{}/{}", n.zone, n.name)});
+    let mut spec = json!({"providerID": format!("aws:///{}/{}", n.zone, instance_id)});
     if !taints.is_empty() {
         spec["taints"] = Value::Array(taints);
     }
@@ -153,7 +155,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     let created = format_iso(start_unix_s);
     // A Fargate node leaves the cluster with its one pod; a reclaimed Spot node is deleted.
     let joined = |n: &Node| r.node_joined.get(&n.name).map_or(created.clone(), |t| format_iso(start_unix_s + t));
-    let mut items: Vec<Value> = r.state.nodes.iter().enumerate().filter(|(i, n)| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0) && !r.removed_nodes.contains_key(i)).map(|(_, n)| node_json(&n.node, &joined(&n.node))).collect();
+    let mut items: Vec<Value> = r.state.nodes.iter().enumerate().filter(|(i, n)| !(super::engine::fargate_nodes::is_fargate(&n.node) && n.pod_count == 0) && !r.removed_nodes.contains_key(i)).map(|(_, n)| node_json(&n.node, &joined(&n.node), r.instance_ids.get(&n.node.name).unwrap_or(&n.node.name))).collect();
     items.extend(r.node_claims.iter().filter(|c| c.deleted_s.is_none()).map(|c| super::nodeclaim_json::node_claim_json(c, start_unix_s)));
     let mut pods = Vec::new();
     let now = r.until_s;

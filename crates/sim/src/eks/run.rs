@@ -63,6 +63,8 @@ pub struct EksRun {
     pub aws_calls: Vec<super::engine::aws_calls::CallRecord>,
     /// When each node that joined mid-run became Ready (sim seconds), by node name.
     pub node_joined: std::collections::BTreeMap<String, i64>,
+    /// Each node's EC2 instance id, by node name (its `spec.providerID`).
+    pub instance_ids: std::collections::BTreeMap<String, String>,
     /// Karpenter's NodeClaims (launching, running and deleted ones).
     pub node_claims: Vec<super::engine::karpenter_engine::Claim>,
 }
@@ -96,6 +98,7 @@ impl EksRun {
             spot_notices: e.spot.reclaim_at.clone(),
             aws_calls: e.calls.log.clone(),
             node_joined: e.node_joined.clone(),
+            instance_ids: instance_ids(e),
             node_claims: e.karpenter.as_ref().map(|k| k.claims.clone()).unwrap_or_default(),
         }
     }
@@ -109,6 +112,7 @@ impl EksRun {
         let replica_sets = replica_sets(&e);
         let gates = gates(&e);
         let target_pods = target_pods(&e);
+        let instance_ids = instance_ids(&e);
         let pods: Vec<PodRecord> = std::mem::take(&mut e.pods).into_iter().filter(|p| p.gone_at.is_none()).collect();
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
@@ -135,6 +139,7 @@ impl EksRun {
             spot_notices: e.spot.reclaim_at,
             aws_calls: e.calls.log,
             node_joined: e.node_joined,
+            instance_ids,
             node_claims: e.karpenter.map(|k| k.claims).unwrap_or_default(),
         }
     }
@@ -214,5 +219,13 @@ fn target_pods(e: &Engine) -> std::collections::BTreeMap<usize, (String, String)
         .filter(|(_, t)| t.group.target_type_ip)
         .flat_map(|(k, _)| l.elb[k].iter().map(|t| t.task))
         .map(|id| (id, (e.pods[id].info.namespace.clone(), e.pods[id].info.name.clone())))
+        .collect()
+}
+
+/// EC2 nodes only: a Fargate node has no instance (its providerID keeps the node's name).
+fn instance_ids(e: &Engine) -> std::collections::BTreeMap<String, String> {
+    (0..e.state.nodes.len())
+        .filter(|&i| !super::engine::fargate_nodes::is_fargate(&e.state.nodes[i].node))
+        .map(|i| (e.state.nodes[i].node.name.clone(), e.node_instance_id(i)))
         .collect()
 }

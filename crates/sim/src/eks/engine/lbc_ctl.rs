@@ -94,16 +94,6 @@ impl Engine {
         wait
     }
 
-    /// The instance id of a node (the EC2 instance the substrate launched for it).
-    fn node_instance_id(&self, node: usize) -> String {
-        let n = &self.state.nodes[node].node;
-        self.aws
-            .as_ref()
-            .and_then(|a| a.launched.iter().find(|l| crate::substrate::vpc::format_ip(l.private_ip) == n.internal_ip))
-            .map(|l| l.instance_id.clone())
-            .unwrap_or_else(|| crate::substrate::ec2::instance_id(&n.name))
-    }
-
     /// What each target group should hold now: (owner, id, port).
     fn desired(&self, tg: usize) -> Vec<(usize, String, u16)> {
         let Some(l) = &self.lbc else { return Vec::new() };

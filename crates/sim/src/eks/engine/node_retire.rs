@@ -33,6 +33,17 @@ impl Engine {
         self.aws.as_ref().map_or(&[], |a| a.launched.as_slice())
     }
 
+    /// The instance id of node `i` (the EC2 instance the substrate launched for it; a cluster
+    /// without one, which no scaler or load balancer needs, names it from the node's name).
+    pub fn node_instance_id(&self, node: usize) -> String {
+        let n = &self.state.nodes[node].node;
+        self.aws
+            .as_ref()
+            .and_then(|a| a.launched.iter().find(|l| crate::substrate::vpc::format_ip(l.private_ip) == n.internal_ip))
+            .map(|l| l.instance_id.clone())
+            .unwrap_or_else(|| crate::substrate::ec2::instance_id(&n.name))
+    }
+
     /// Removes node `i`: its remaining pods are gone at once (the kubelet stops with the
     /// instance), the instance is terminated, and the node leaves the cluster.
     pub(super) fn retire_node(&mut self, i: usize) {
