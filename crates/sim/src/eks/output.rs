@@ -128,10 +128,16 @@ fn pod_json(p: &PodInfo, node: Option<(&Node, Option<String>)>, message: Option<
                 st["podIP"] = json!(ip);
                 st["podIPs"] = json!([{"ip": ip}]);
             }
-            let cs: Vec<Value> = p.spec.containers.iter().map(|c| {
-                let state = match started {
-                    Some(t) => json!({"running": {"startedAt": ts(Some(t))}}),
-                    None => json!({"waiting": {"reason": "ContainerCreating"}}),
+            let failed = rec.and_then(|r| r.pull_failure.as_ref()).filter(|f| f.at <= now);
+            let cs: Vec<Value> = p.spec.containers.iter().enumerate().map(|(k, c)| {
+                let state = match (started, failed) {
+                    (Some(t), _) => json!({"running": {"startedAt": ts(Some(t))}}),
+                    // The container whose image the kubelet could not pull (engine::image_pull).
+                    (None, Some(f)) if f.container == k => {
+                        let (reason, message) = f.waiting(now);
+                        json!({"waiting": {"reason": reason, "message": message}})
+                    }
+                    (None, _) => json!({"waiting": {"reason": "ContainerCreating"}}),
                 };
                 json!({"name": c.name, "image": c.image, "ready": ready, "restartCount": 0, "started": started.is_some(), "state": state})
             }).collect();

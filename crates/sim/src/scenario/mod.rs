@@ -342,18 +342,23 @@ fn one<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut E
 /// Deserializes each entry of a list-valued key on its own, so one bad entry doesn't hide
 /// the errors of the others. Returns `(path, entry)` pairs.
 fn list<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
+    list_at(root, "$", key, errors)
+}
+
+/// `list` for a key of an object at `prefix` (an EKS Scenario's `spec`, say).
+pub(crate) fn list_at<T: DeserializeOwned>(root: &Map<String, Value>, prefix: &str, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
     match root.get(key) {
         None | Some(Value::Null) => vec![],
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
             .filter_map(|(i, item)| {
-                let path = entry_path(key, i);
+                let path = format!("{prefix}.{key}[{i}]");
                 typed(&path, item, errors).map(|t| (path, t))
             })
             .collect(),
         Some(_) => {
-            errors.push(format!("$.{key}"), "must be a list");
+            errors.push(format!("{prefix}.{key}"), "must be a list");
             vec![]
         }
     }
@@ -382,10 +387,6 @@ fn key_path(key: &str) -> String {
 }
 
 #[inline(never)]
-fn entry_path(key: &str, i: usize) -> String {
-    format!("$.{key}[{i}]")
-}
-
 /// Letters, numbers, hyphens and underscores, 1..=max characters: the rule for cluster,
 /// service, family and target group names.
 pub(crate) fn valid_name(name: &str, max: usize) -> bool {

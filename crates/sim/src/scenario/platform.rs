@@ -243,15 +243,23 @@ pub fn load(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
 }
 
 fn load_repositories(root: &Map<String, Value>, s: &mut Scenario, errors: &mut Errors) {
-    let inputs: Vec<(String, RepositoryInput)> = list(root, "repositories", errors);
     s.ecr_modelled = root.contains_key("repositories");
+    let mut repos = std::mem::take(&mut s.repositories);
+    repositories_at(root, "$", &s.arns, s.start_unix_s, &mut repos, errors);
+    s.repositories = repos;
+}
+
+/// The `repositories` key of the object `root` at `prefix`, appended to `out`: ECS's scenario
+/// root, and the EKS Scenario's `spec` (eks::engine::image_pull), read by the same rules.
+pub fn repositories_at(root: &Map<String, Value>, prefix: &str, arns: &super::Arns, start_unix_s: i64, out: &mut Vec<Repository>, errors: &mut Errors) {
+    let inputs: Vec<(String, RepositoryInput)> = super::list_at(root, prefix, "repositories", errors);
     for (path, r) in inputs {
         let name = r.repository_name.clone().unwrap_or_default();
         if !ecr::valid_repository_name(&name) {
             errors.push(format!("{path}.repositoryName"), "a repository name is 2-256 lowercase letters, numbers, and `.`, `_`, `-` or `/` between them");
         }
-        if s.repositories.iter().any(|x| x.name == name) {
-            errors.push(format!("{path}.repositoryName"), format!("RepositoryAlreadyExistsException: The repository with name '{name}' already exists in the registry with id '{}'", s.arns.account));
+        if out.iter().any(|x| x.name == name) {
+            errors.push(format!("{path}.repositoryName"), format!("RepositoryAlreadyExistsException: The repository with name '{name}' already exists in the registry with id '{}'", arns.account));
         }
         let tag_mutability = match r.image_tag_mutability.as_deref() {
             None | Some("MUTABLE") => TagMutability::Mutable,
@@ -290,9 +298,9 @@ fn load_repositories(root: &Map<String, Value>, s: &mut Scenario, errors: &mut E
                 }
             }
         } else {
-            format!("{}.dkr.ecr.{}.amazonaws.com/{name}", s.arns.account, s.arns.region)
+            format!("{}.dkr.ecr.{}.amazonaws.com/{name}", arns.account, arns.region)
         };
-        let arn = if public { format!("arn:aws:ecr-public::{}:repository/{name}", s.arns.account) } else { format!("arn:aws:ecr:{}:{}:repository/{name}", s.arns.region, s.arns.account) };
+        let arn = if public { format!("arn:aws:ecr-public::{}:repository/{name}", arns.account) } else { format!("arn:aws:ecr:{}:{}:repository/{name}", arns.region, arns.account) };
         let mut repo = Repository {
             name,
             arn,
@@ -306,7 +314,7 @@ fn load_repositories(root: &Map<String, Value>, s: &mut Scenario, errors: &mut E
         };
         for (k, i) in r.images.iter().flatten().enumerate() {
             let ip = format!("{path}.images[{k}]");
-            if let Some(image) = image(&ip, i, &repo.name, s.start_unix_s, errors) {
+            if let Some(image) = image(&ip, i, &repo.name, start_unix_s, errors) {
                 if let Err(e) = repo.push(image) {
                     errors.push(format!("{ip}.imageTags"), e);
                 }
@@ -318,7 +326,7 @@ fn load_repositories(root: &Map<String, Value>, s: &mut Scenario, errors: &mut E
             }
             repo.lifecycle = lifecycle::parse(&format!("{path}.lifecyclePolicyText"), text, errors);
         }
-        s.repositories.push(repo);
+        out.push(repo);
     }
 }
 

@@ -3,7 +3,7 @@
 //! Ready per its readinessProbe, then terminated (SIGTERM, grace period) and gone.
 //!
 //! Timing choices (Kubernetes depends on the image and the app): pulling an image a node does
-//! not have takes `PULL_S`; creating and starting the containers `START_S`; a container exits
+//! not have takes `PULL_S`, or its ECR pull time when the Scenario models ECR (`image_pull`); creating and starting the containers `START_S`; a container exits
 //! `SIGTERM_EXIT_S` after SIGTERM (the app handles it), or at `terminationGracePeriodSeconds`
 //! if that is shorter. Every readiness probe succeeds: Ready comes `initialDelaySeconds +
 //! (successThreshold − 1) × periodSeconds` after the start.
@@ -66,11 +66,13 @@ pub struct PodRecord {
     pub ip: Option<String>,
     /// The (subnet, address) the pod holds in the VPC's books, returned when its sandbox goes.
     pub lease: Option<(usize, u32)>,
+    /// The latest failed image pull, while the kubelet backs off (`image_pull`).
+    pub pull_failure: Option<super::image_pull::PullFailure>,
 }
 
 impl PodRecord {
     pub fn new(info: PodInfo, owner: Owner, rs: Option<String>, now: i64) -> PodRecord {
-        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None, annotations: Vec::new(), ip: None, lease: None }
+        PodRecord { info, owner, rs, created_at: now, node: None, scheduled_at: None, started_at: None, ready_at: None, deleting_at: None, gone_at: None, message: None, unowned: false, attempts: 0, last_attempt: now, pulled: Vec::new(), run: None, finished_at: None, annotations: Vec::new(), ip: None, lease: None, pull_failure: None }
     }
 
     /// Whether a DaemonSet manages the pod (drain skips those with --ignore-daemonsets).
@@ -188,14 +190,29 @@ impl Engine {
         let mut ready_images = now;
         let mut pulled = Vec::new();
         let spec = self.pods[id].info.spec.clone();
+        if self.pods[id].pull_failure.is_none() {
+            self.identity_bound(id);
+        }
+        // Every image the node lacks, pulled through ECR when the Scenario models it.
+        let mut need = Vec::new();
+        for (k, c) in spec.containers.iter().enumerate() {
+            let fresh = !self.images.contains_key(&(node, c.image.clone()));
+            pulled.push(fresh);
+            if !fresh {
+                continue;
+            }
+            match super::image_pull::pull_s(self.repositories.as_deref(), &c.image) {
+                Ok(s) => need.push((c.image.clone(), s)),
+                Err(error) => return self.pull_failed(id, k, c.image.clone(), error),
+            }
+        }
+        for (image, s) in need {
+            self.images.entry((node, image)).or_insert(now + s);
+        }
         for c in spec.containers.iter() {
-            let key = (node, c.image.clone());
-            pulled.push(!self.images.contains_key(&key));
-            let done = *self.images.entry(key).or_insert(now + PULL_S);
-            ready_images = ready_images.max(done);
+            ready_images = ready_images.max(self.images.get(&(node, c.image.clone())).copied().unwrap_or(now));
         }
         self.pods[id].pulled = pulled;
-        self.identity_bound(id);
         let started = ready_images + START_S;
         let probe = spec.readiness.map_or(0, |p| p.initial_delay_s + (p.success_threshold - 1) * p.period_s);
         self.pods[id].started_at = Some(started);
@@ -271,6 +288,8 @@ impl Engine {
     pub(super) fn handle(&mut self, ev: Ev) {
         match ev {
             Ev::Started(id) => self.started(id),
+            Ev::PullSync(id, n) => self.pull_sync(id, n),
+            Ev::PullRetry(id, n) => self.pull_retry(id, n),
             Ev::Gone(id) => self.gone(id),
             Ev::Retry(id) => {
                 let p = &self.pods[id];

@@ -24,6 +24,7 @@ pub mod ca_scale_down;
 pub mod karpenter_engine;
 mod node_retire;
 mod lifecycle;
+pub mod image_pull;
 mod pod_ips;
 mod queue;
 
@@ -45,7 +46,7 @@ use rand_core::SeedableRng;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use lifecycle::{PodRecord, Owner};
+pub use lifecycle::{PodRecord, Owner, PULL_S};
 
 /// Bounds: rounds of work at one instant, and instants per `advance_to`.
 const MAX_ROUNDS: usize = 200;
@@ -84,6 +85,10 @@ enum Ev {
     KarpenterScan,
     /// A NodeClaim's instance registered and its node is Ready.
     ClaimReady(usize),
+    /// The pod sync after a failed image pull (with the failure count): ImagePullBackOff.
+    PullSync(usize, u32),
+    /// The image back-off ended: the kubelet pulls again (`image_pull.rs`).
+    PullRetry(usize, u32),
 }
 
 /// One `kubectl drain` in progress.
@@ -126,6 +131,8 @@ pub struct Engine {
     drains: Vec<Drain>,
     /// (node, image) → when its pull finished (the kubelet's image cache).
     images: BTreeMap<(usize, String), i64>,
+    /// The Scenario's `spec.repositories` (ECR), when it declares them (`image_pull.rs`).
+    repositories: Option<Vec<crate::ecr::Repository>>,
     queue: Queue,
     agenda: BTreeMap<(i64, u64), Ev>,
     agenda_seq: u64,
@@ -212,6 +219,7 @@ impl Engine {
             drain_log: Vec::new(),
             drains: Vec::new(),
             images: BTreeMap::new(),
+            repositories: m.repositories.clone(),
             queue: Queue::default(),
             agenda: BTreeMap::new(),
             agenda_seq: 0,

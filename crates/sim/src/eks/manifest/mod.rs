@@ -69,6 +69,9 @@ pub struct Manifest {
     pub spot_notices: Vec<aws_actions::SpotNotice>,
     /// The Scenario timeline's `CallAwsApi` entries (engine::aws_calls).
     pub aws_calls: Vec<aws_actions::AwsCall>,
+    /// The Scenario's `spec.repositories` (ECR, read as ECS reads its `repositories`), when
+    /// given: ECR images are pulled from them (eks::engine::image_pull).
+    pub repositories: Option<Vec<crate::ecr::Repository>>,
 }
 
 /// (apiVersion, kind) pairs this part understands.
@@ -200,6 +203,15 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             let (sp, s) = read::object(doc, "spec", path, &mut Errors::default()).unwrap_or_else(|| (key_path(path, "spec"), doc));
             m.identity.roles.extend(identity::roles(s, &sp, e));
             (m.spot_notices, m.aws_calls) = aws_actions::aws_actions(s, &sp, e);
+            if let Some(spec) = s.as_object().filter(|o| o.contains_key("repositories")) {
+                // Account and start as ECS's defaults: EKS shows no repository ARN or push time.
+                let region = m.cluster.as_ref().map_or("us-east-1".to_string(), |c| c.region.clone());
+                let arns = crate::scenario::Arns::new(&region, "");
+                let start = m.scenario.as_ref().and_then(|x| crate::time::parse_iso_seconds(&x.start).ok()).unwrap_or(1_735_689_600);
+                let mut repos = Vec::new();
+                crate::scenario::platform::repositories_at(spec, &sp, &arns, start, &mut repos, e);
+                m.repositories = Some(repos);
+            }
         }
         "NodePool" | "EC2NodeClass" => {
             let (n, e2) = name();
