@@ -116,3 +116,20 @@ fn spec_repositories_are_validated_at_their_path_by_the_ecs_rules() {
     let errs = parse(&not_list).unwrap_err();
     assert!(errs.iter().any(|e| e.path == "$[1].spec.repositories" && e.message == "must be a list"), "{errs:?}");
 }
+
+#[test]
+fn a_node_role_without_ecr_read_cannot_pull() {
+    // eksctl's default node role has AmazonEC2ContainerRegistryReadOnly (the first test pulls
+    // with it); attachPolicyARNs replaces the defaults.
+    let iam = "managedNodeGroups:\n  - {name: ng, instanceType: m5.large, desiredCapacity: 1, iam: {attachPolicyARNs: [\"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\", \"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\"]}}\n";
+    let text = manifest(&format!("{REPO}:v1"), 1, true).replace("managedNodeGroups:\n  - {name: ng, instanceType: m5.large, desiredCapacity: 1}\n", iam);
+    let r = run_until(&parse(&text).unwrap(), false, 60);
+    let e = r.events.iter().find(|e| e.reason == "Failed" && e.message.starts_with("Failed to pull image")).expect("Failed event");
+    assert!(e.message.contains("no basic auth credentials"), "{}", e.message);
+    assert!(e.message.contains("is not authorized to perform: ecr:GetAuthorizationToken"), "{}", e.message);
+    assert!(e.message.contains("eksctl-c-nodegroup-ng-NodeInstanceRole"), "{}", e.message);
+    assert!(web_started(&r).is_empty());
+    // With the ECR policy added, the same pod pulls.
+    let ok = text.replace("AmazonEKS_CNI_Policy\"]", "AmazonEKS_CNI_Policy\", \"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly\"]");
+    assert_eq!(web_started(&run_until(&parse(&ok).unwrap(), false, 60)), vec![13]);
+}

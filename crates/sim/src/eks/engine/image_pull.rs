@@ -14,10 +14,17 @@
 //! failure, at most 300 s (K8S pkg/kubelet/kubelet.go `imageBackOffPeriod`,
 //! `MaxContainerBackOff`). Stevedore choice: while one image of a pod cannot be pulled, none of
 //! its containers starts.
+//!
+//! Credentials: on an EC2 node the kubelet's ECR credential provider calls
+//! `ecr:GetAuthorizationToken`, and containerd then `ecr:BatchGetImage`, as the node's instance
+//! role (eksctl attaches `AmazonEC2ContainerRegistryReadOnly` by default: EKSUG
+//! create-node-role). A role without them fails the pull with IAM's AccessDenied. Not checked:
+//! Fargate pods (their pod execution role) and roles the file does not describe.
 
 use super::lifecycle::PULL_S;
 use super::{Engine, Ev};
 use crate::ecr::{self, Registry, Repository};
+use crate::eks::identity::{evaluate, PodCredentials};
 
 /// The first retry's delay, doubled per failure up to `MAX_BACKOFF_S`.
 pub const INITIAL_BACKOFF_S: i64 = 10;
@@ -77,6 +84,30 @@ pub fn pull_s(repositories: Option<&[Repository]>, image: &str) -> Result<i64, S
 }
 
 impl Engine {
+    /// `pull_s`, after the node role's ECR permissions for a private ECR image.
+    pub(super) fn ecr_pull_s(&self, id: usize, node: usize, image: &str) -> Result<i64, String> {
+        let s = pull_s(self.repositories.as_deref(), image)?;
+        let r = ecr::parse_image(image);
+        if self.repositories.is_none() || r.registry != Registry::EcrPrivate {
+            return Ok(s);
+        }
+        let n = &self.state.nodes[node].node;
+        let id_ = &self.calls.identity;
+        let Some(g) = id_.node_groups.iter().find(|g| g.group == n.node_group).filter(|g| id_.role(&g.role_arn).is_some()) else { return Ok(s) };
+        let host = image.split('/').next().unwrap_or_default();
+        let region = host.split('.').nth(3).unwrap_or_default();
+        let account = host.split('.').next().unwrap_or_default();
+        let repo_arn = format!("arn:aws:ecr:{region}:{account}:repository/{}", r.repository);
+        let c = PodCredentials::NodeRole { role_arn: g.role_arn.clone(), node: n.name.clone() };
+        for (action, resource) in [("ecr:GetAuthorizationToken", "*"), ("ecr:BatchGetImage", repo_arn.as_str())] {
+            let (allowed, message) = evaluate(id_, &c, &self.pods[id].info.name, action, resource);
+            if !allowed {
+                return Err(format!("rpc error: code = Unknown desc = failed to pull and unpack image {image:?}: failed to resolve reference {image:?}: pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials ({message})"));
+            }
+        }
+        Ok(s)
+    }
+
     /// A pull failed for pod `id`: the kubelet's events, then its back-off and retry.
     pub(super) fn pull_failed(&mut self, id: usize, container: usize, image: String, error: String) {
         let now = self.now;

@@ -201,7 +201,7 @@ impl Engine {
             if !fresh {
                 continue;
             }
-            match super::image_pull::pull_s(self.repositories.as_deref(), &c.image) {
+            match self.ecr_pull_s(id, node, &c.image) {
                 Ok(s) => need.push((c.image.clone(), s)),
                 Err(error) => return self.pull_failed(id, k, c.image.clone(), error),
             }
