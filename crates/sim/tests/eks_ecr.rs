@@ -133,3 +133,15 @@ fn a_node_role_without_ecr_read_cannot_pull() {
     let ok = text.replace("AmazonEKS_CNI_Policy\"]", "AmazonEKS_CNI_Policy\", \"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly\"]");
     assert_eq!(web_started(&run_until(&parse(&ok).unwrap(), false, 60)), vec![13]);
 }
+
+#[test]
+fn a_digest_reference_pulls_the_image_it_names_or_fails() {
+    let d = format!("sha256:{}", "ab".repeat(32));
+    let text = |image: &str| manifest(image, 1, true).replace("{imageTags: [v1], ", &format!("{{imageTags: [v1], imageDigest: \"{d}\", "));
+    let r = run_until(&parse(&text(&format!("{REPO}@{d}"))).unwrap(), false, 60);
+    assert_eq!(web_started(&r), vec![13]);
+    let other = format!("{REPO}@sha256:{}", "cd".repeat(32));
+    let r = run_until(&parse(&text(&other)).unwrap(), false, 60);
+    assert!(web_started(&r).is_empty());
+    assert!(r.events.iter().any(|e| e.reason == "Failed" && e.message.ends_with(&format!("{other}: not found"))));
+}
