@@ -57,7 +57,7 @@ pub struct Claim {
 #[derive(Debug, Clone)]
 pub struct Karpenter {
     pub pools: Vec<NodePool>,
-    offerings: Vec<Vec<Offering>>,
+    pub(super) offerings: Vec<Vec<Offering>>,
     pub claims: Vec<Claim>,
     region: String,
     start_unix: i64,
@@ -78,7 +78,7 @@ impl Karpenter {
         Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), region: c.region.clone(), start_unix, scan_at: None, drain_due: false })
     }
 
-    fn node_of(&self, state: &crate::eks::scheduler::state::ClusterState, k: usize) -> Option<usize> {
+    pub(super) fn node_of(&self, state: &crate::eks::scheduler::state::ClusterState, k: usize) -> Option<usize> {
         let name = self.claims[k].node_name.as_ref()?;
         self.claims[k].ready_s?;
         state.nodes.iter().position(|n| &n.node.name == name)
@@ -92,7 +92,7 @@ impl Engine {
         self.karpenter_scan_at(now + BATCH_IDLE_S);
     }
 
-    fn karpenter_scan_at(&mut self, t: i64) {
+    pub(super) fn karpenter_scan_at(&mut self, t: i64) {
         let Some(k) = self.karpenter.as_mut() else { return };
         if k.scan_at.is_some_and(|s| s <= t && s >= self.now) {
             return;
@@ -116,6 +116,7 @@ impl Engine {
             return;
         }
         k.scan_at = None;
+        self.karpenter_expire();
         if !self.karpenter_provision() {
             self.karpenter_disrupt();
         }
@@ -131,6 +132,10 @@ impl Engine {
                 p.node.is_none() && p.gone_at.is_none() && p.deleting_at.is_none() && !p.unowned && p.attempts > 0 && !nominated.contains(&i)
             })
             .collect();
+        // Pods that fit a NodeClaim still launching wait for it (Karpenter schedules onto
+        // in-flight capacity before creating more), e.g. the replacements of an interrupted node's pods.
+        let ids = self.karpenter_onto_in_flight(ids);
+        let Some(k) = self.karpenter.as_ref() else { return false };
         if ids.is_empty() {
             return false;
         }
@@ -153,7 +158,7 @@ impl Engine {
     }
 
     /// Creates the NodeClaim and launches its instance; the node is Ready `REGISTER_S` later.
-    fn karpenter_launch(&mut self, c: NodeClaim, pods: Vec<usize>, replaces: Option<usize>) -> usize {
+    pub(super) fn karpenter_launch(&mut self, c: NodeClaim, pods: Vec<usize>, replaces: Option<usize>) -> usize {
         let now = self.now;
         let k = self.karpenter.as_mut().expect("karpenter present");
         let (pool, node_class) = (k.pools[c.pool].name.clone(), k.pools[c.pool].node_class.clone());
@@ -230,7 +235,7 @@ impl Engine {
         let mut acts: Vec<(usize, Reason, Option<NodeClaim>)> = Vec::new();
         for a in out.actions {
             match a {
-                Action::Expire { node } => acts.extend(claim_at(node).map(|c| (c, Reason::Drifted, None))),
+                Action::Expire { node } => acts.extend(claim_at(node).map(|c| (c, Reason::Expired, None))),
                 Action::Delete { node, reason } => acts.extend(claim_at(node).map(|c| (c, reason, None))),
                 Action::Replace { node, with, reason } => acts.extend(claim_at(node).map(|c| (c, reason, Some(with)))),
             }
@@ -243,6 +248,7 @@ impl Engine {
                     self.events.once(now, "Node", "", &name, "DisruptionLaunching", format!("Launching NodeClaim: {}/Replace", reason.as_str()), false, "karpenter");
                     self.karpenter_launch(w, Vec::new(), Some(ci));
                 }
+                None if reason == Reason::Expired => self.karpenter_forceful(ci, reason),
                 None => self.karpenter_start_delete(ci, reason),
             }
         }
@@ -254,7 +260,7 @@ impl Engine {
     }
 
     /// Taints the claim's node `karpenter.sh/disrupted:NoSchedule` and starts its drain.
-    fn karpenter_start_delete(&mut self, ci: usize, reason: Reason) {
+    pub(super) fn karpenter_start_delete(&mut self, ci: usize, reason: Reason) {
         let now = self.now;
         let Some(k) = self.karpenter.as_mut() else { return };
         let Some(ni) = k.node_of(&self.state, ci) else { return };
@@ -263,7 +269,10 @@ impl Engine {
         let n = &mut self.state.nodes[ni].node;
         n.taints.push(Taint { key: DISRUPTED_TAINT.into(), value: String::new(), effect: Effect::NoSchedule });
         let name = n.name.clone();
-        self.events.once(now, "Node", "", &name, "DisruptionTerminating", format!("Disrupting Node: {}/Delete", reason.as_str()), false, "karpenter");
+        // Forceful methods record their own events (`karpenter_forceful.rs`).
+        if !matches!(reason, Reason::Expired | Reason::Interrupted) {
+            self.events.once(now, "Node", "", &name, "DisruptionTerminating", format!("Disrupting Node: {}/Delete", reason.as_str()), false, "karpenter");
+        }
         self.karpenter_drain();
     }
 

@@ -22,6 +22,7 @@ mod lbc_nodes;
 pub mod node_scaling;
 pub mod ca_scale_down;
 pub mod karpenter_engine;
+mod karpenter_forceful;
 mod node_retire;
 mod lifecycle;
 pub mod image_pull;

@@ -75,6 +75,11 @@ impl Engine {
                 .min_by(|a, b| self.state.nodes[*a].node.name.cmp(&self.state.nodes[*b].node.name))
                 .ok_or("no Spot node matches nodeSelector")?,
         };
+        // A Karpenter node: its NodeClaim's capacity type decides (`karpenter_forceful.rs`).
+        let claim = self.karpenter_claim_of(node);
+        if let Some(ci) = claim {
+            self.karpenter_check_spot(ci)?;
+        }
         if !self.is_spot(node) {
             return Err(format!("node {:?} is not a Spot instance (its node group does not set spot: true)", self.state.nodes[node].node.name));
         }
@@ -95,7 +100,9 @@ impl Engine {
         };
         self.events.once(now, "Node", "", &name, "SpotInterruption", msg, true, "ec2");
         self.at(at, Ev::SpotReclaim(node));
-        if managed {
+        if let Some(ci) = claim {
+            self.karpenter_spot_interruption(ci);
+        } else if managed {
             if let Some(g) = group {
                 self.spot_launch(g, node, now);
             }
@@ -106,7 +113,7 @@ impl Engine {
 
     fn is_spot(&self, i: usize) -> bool {
         let n = &self.state.nodes[i].node;
-        n.labels.get(CAPACITY_TYPE_LABEL).is_some_and(|v| v == "SPOT") || self.group_of(i).is_some_and(|g| g.spot)
+        n.labels.get(CAPACITY_TYPE_LABEL).is_some_and(|v| v == "SPOT") || n.labels.get(crate::eks::karpenter::CAPACITY_TYPE_LABEL).is_some_and(|v| v == "spot") || self.group_of(i).is_some_and(|g| g.spot)
     }
 
     fn group_of(&self, i: usize) -> Option<NodeGroup> {
@@ -166,6 +173,11 @@ impl Engine {
                 self.delete_pod(id, 0);
             }
             self.gone(id);
+        }
+        // Karpenter's node: its NodeClaim ends and the node leaves (`karpenter_forceful.rs`).
+        if let Some(ci) = self.karpenter_claim_of(node) {
+            self.karpenter_reclaimed(ci, node);
+            return;
         }
         self.spot.removed.insert(node, now);
         let ni = &mut self.state.nodes[node].node;

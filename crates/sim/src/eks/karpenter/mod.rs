@@ -49,6 +49,10 @@ pub enum Reason {
     Empty,
     Drifted,
     Underutilized,
+    /// Forceful (budgets never apply): `expireAfter` elapsed.
+    Expired,
+    /// Forceful: a Spot interruption warning from the interruption queue.
+    Interrupted,
 }
 
 impl Reason {
@@ -57,6 +61,8 @@ impl Reason {
             Reason::Empty => "Empty",
             Reason::Drifted => "Drifted",
             Reason::Underutilized => "Underutilized",
+            Reason::Expired => "Expired",
+            Reason::Interrupted => "Interrupted",
         }
     }
 }
