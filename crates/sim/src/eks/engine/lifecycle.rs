@@ -127,7 +127,7 @@ impl Engine {
                 }
                 None => self.unschedulable(id, d.message.clone()),
             }
-            self.decisions.push(d);
+            self.record_decision(d);
         }
         self.tell_rollouts(&bound);
     }
@@ -281,6 +281,7 @@ impl Engine {
             self.state.unbind(&ns, &name);
         }
         self.by_name.remove(&(ns, name));
+        self.live_forget(id);
         self.ip_released(id);
         self.cluster_changed();
     }

@@ -28,6 +28,7 @@ mod lifecycle;
 pub mod image_pull;
 mod pod_ips;
 mod queue;
+pub mod retention;
 
 use super::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use super::manifest::timeline::TimelineEntry;
@@ -108,6 +109,10 @@ pub struct Engine {
     pub state: ClusterState,
     pub pods: Vec<PodRecord>,
     by_name: BTreeMap<(String, String), usize>,
+    /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
+    /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
+    live_of_deployment: Vec<Vec<usize>>,
+    live_bare: Vec<usize>,
     pub rollouts: Vec<Rollout>,
     /// The manifest's DaemonSets (`daemonset_ctl`).
     pub daemon_sets: Vec<daemonset_ctl::DaemonSetCtl>,
@@ -195,6 +200,8 @@ impl Engine {
             state,
             pods: Vec::new(),
             by_name: BTreeMap::new(),
+            live_of_deployment: Vec::new(),
+            live_bare: Vec::new(),
             rollouts: Vec::new(),
             daemon_sets: m.daemon_sets.iter().cloned().map(daemonset_ctl::DaemonSetCtl::new).collect(),
             jobs: m.jobs.iter().cloned().map(|j| job_ctl::JobCtl::new(j, 0, None)).collect(),
@@ -400,8 +407,40 @@ impl Engine {
     fn add_pod(&mut self, info: PodInfo, owner: Owner, rs: Option<String>) -> usize {
         let id = self.pods.len();
         self.by_name.insert((info.namespace.clone(), info.name.clone()), id);
+        if let Some(list) = self.live_list(owner) {
+            list.push(id);
+        }
         self.pods.push(PodRecord::new(info, owner, rs, self.now));
         id
+    }
+
+    /// The live-id list a pod of this owner is kept in, if its owner has one.
+    fn live_list(&mut self, owner: Owner) -> Option<&mut Vec<usize>> {
+        match owner {
+            Owner::Deployment(k) => {
+                if self.live_of_deployment.len() <= k {
+                    self.live_of_deployment.resize_with(k + 1, Vec::new);
+                }
+                Some(&mut self.live_of_deployment[k])
+            }
+            Owner::None => Some(&mut self.live_bare),
+            Owner::DaemonSet(_) | Owner::UserDaemonSet(_) | Owner::Job(_) | Owner::ReplicaSet(_) => None,
+        }
+    }
+
+    /// The pod left the API: out of its owner's live list (ids there are ascending).
+    fn live_forget(&mut self, id: usize) {
+        let owner = self.pods[id].owner;
+        if let Some(list) = self.live_list(owner) {
+            if let Ok(at) = list.binary_search(&id) {
+                list.remove(at);
+            }
+        }
+    }
+
+    /// A Deployment's live pod ids, ascending (creation order).
+    fn live_of(&self, k: usize) -> &[usize] {
+        self.live_of_deployment.get(k).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&PodRecord> {
@@ -420,7 +459,7 @@ impl Engine {
         let ns = r.deployment.namespace.clone();
         let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
         let mut created = Vec::new();
-        let have: std::collections::BTreeSet<&str> = self.pods.iter().filter(|p| p.owner == Owner::Deployment(k) && p.gone_at.is_none()).map(|p| p.info.name.as_str()).collect();
+        let have: std::collections::BTreeSet<&str> = self.live_of(k).iter().map(|i| self.pods[*i].info.name.as_str()).collect();
         // One spec per ReplicaSet for the pods created here (memory, and the HPA sync's memo).
         let mut specs: Vec<(&str, Arc<super::objects::PodSpec>)> = Vec::new();
         for (rs, p) in r.pods() {
@@ -443,11 +482,13 @@ impl Engine {
             }
         }
         let removed: Vec<usize> = self
-            .pods
+            .live_of(k)
             .iter()
-            .enumerate()
-            .filter(|(_, p)| p.owner == Owner::Deployment(k) && p.deleting_at.is_none() && p.gone_at.is_none() && !wanted.contains_key(p.info.name.as_str()))
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|i| {
+                let p = &self.pods[*i];
+                p.deleting_at.is_none() && !wanted.contains_key(p.info.name.as_str())
+            })
             .collect();
         for id in removed {
             let (rs, name) = (self.pods[id].rs.clone().unwrap_or_default(), self.pods[id].info.name.clone());

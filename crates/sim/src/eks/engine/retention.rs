@@ -1,0 +1,53 @@
+//! What the engine keeps of its past, so memory stays bounded over long runs (as the ECS
+//! engine's `engine/retention.rs` does). Kubernetes keeps no scheduling-decision log at all
+//! (the scheduler only emits Events), so the bound on `decisions` (the `--explain` records)
+//! is ours: the newest are kept, the oldest dropped in a batch so dropping is rare.
+
+use super::Engine;
+use crate::eks::scheduler::decision::Decision;
+
+/// Scheduling decisions kept (about one per pod attempt); past it the oldest `DECISIONS_DROP`
+/// go at once.
+pub const DECISIONS_KEPT: usize = 20_000;
+const DECISIONS_DROP: usize = 5_000;
+
+impl Engine {
+    /// Records one scheduling attempt's decision, dropping the oldest past the bound.
+    pub(super) fn record_decision(&mut self, d: Decision) {
+        if self.decisions.len() >= DECISIONS_KEPT {
+            self.decisions.drain(..DECISIONS_DROP);
+        }
+        self.decisions.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DECISIONS_KEPT;
+    use crate::eks::engine::Engine;
+    use crate::eks::manifest::parse;
+    use crate::eks::scheduler::decision::Decision;
+
+    const CA: &str = include_str!("../../../../../examples/eks/cluster-autoscaler.yaml");
+
+    fn decision(i: usize) -> Decision {
+        Decision { pod: format!("default/p-{i}"), node: None, message: None, evaluated: 0, verdicts: Vec::new(), scores: Vec::new() }
+    }
+
+    #[test]
+    fn decisions_stay_bounded_and_keep_the_newest_in_order() {
+        let mut e = Engine::new(&parse(CA).unwrap(), false);
+        let before = e.decisions.len();
+        let n = 3 * DECISIONS_KEPT;
+        for i in 0..n {
+            e.record_decision(decision(i));
+            assert!(e.decisions.len() <= DECISIONS_KEPT, "at {i}: {}", e.decisions.len());
+        }
+        assert!(e.decisions.len() > DECISIONS_KEPT / 2, "a drop takes the oldest batch, not everything");
+        let names: Vec<&str> = e.decisions.iter().map(|d| d.pod.as_str()).collect();
+        let first = n - names.len();
+        assert!(first >= before);
+        let want: Vec<String> = (first..n).map(|i| format!("default/p-{i}")).collect();
+        assert_eq!(names, want, "the newest are kept, oldest first");
+    }
+}
