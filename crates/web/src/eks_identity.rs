@@ -85,10 +85,11 @@ pub fn draw_box(cx: &Cx, r: Rect, scene: &mut Scene) -> Option<Rect> {
 }
 
 /// From each recent caller's block to the IAM box: from the block's top edge, so the line
-/// leaves the card upwards instead of across its labels.
+/// leaves the card upwards, and broken wherever it would cross a label.
 pub fn draw_calls(cx: &Cx, iam: Option<Rect>, scene: &mut Scene) {
     let Some(iam) = iam else { return };
     let mut drawn: Vec<&str> = Vec::new();
+    let labels: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r).collect();
     for call in &cx.p.identity.calls {
         if drawn.contains(&call.pod.as_str()) {
             continue; // the newest call of each pod
@@ -98,7 +99,10 @@ pub fn draw_calls(cx: &Cx, iam: Option<Rect>, scene: &mut Scene) {
         let from = (block.x + block.w / 2.0, block.y);
         let to = (iam.x + iam.w / 2.0, iam.bottom());
         let (colour, dash) = if call.allowed { (cx.c.healthy, Dash::Solid) } else { (cx.c.unhealthy, Dash::Dotted) };
-        scene.shapes.push(crate::scene::Shape::Line { from, to, colour: colour.to_string(), width: cx.line, dash });
+        // Broken under the zone, subnet and node titles it passes, so they stay readable.
+        for (a, z) in crate::eks_services::around_labels(from, to, &labels) {
+            scene.shapes.push(crate::scene::Shape::Line { from: a, to: z, colour: colour.to_string(), width: cx.line, dash });
+        }
         scene.shapes.push(crate::scene::Shape::Arrow { from, to, colour: colour.to_string(), size: 4.0 * cx.line });
         let bbox = Rect { x: from.0.min(to.0), y: from.1.min(to.1), w: (to.0 - from.0).abs(), h: (to.1 - from.1).abs() };
         scene.object(if call.allowed { "call-allowed" } else { "call-denied" }, call.pod.clone(), bbox, format!("{} as {}", call.action, call.identity));

@@ -75,12 +75,13 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         scene.rect(lane, c.lane, Some(c.region), 6.0);
         zone(&cx, k, lane, &mut scene);
     }
-    crate::eks_services::draw_endpoints(&cx, &service_boxes, &mut scene);
-    // Drawn after the Services' lines, so those pass behind the load balancers' boxes.
     if let Some(area) = lb_area {
         let boxes = crate::eks_load_balancers::draw_boxes(&cx, area, &mut scene);
         crate::eks_load_balancers::draw_targets(&cx, &boxes, &mut scene);
     }
+    // After the targets (so their NodePort labels are known), stopping at the load balancers'
+    // strip they pass behind.
+    crate::eks_services::draw_endpoints(&cx, &service_boxes, lb_area, &mut scene);
     if p.zones.is_empty() {
         scene.text(inner.x + inner.w / 2.0, inner.y + inner.h / 2.0, "No nodes: the manifest has no ClusterConfig node groups", ty.body, c.muted_text, Align::Centre, false);
     }

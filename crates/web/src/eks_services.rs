@@ -34,27 +34,60 @@ pub fn draw_boxes(cx: &Cx, area: Rect, scene: &mut Scene) -> Vec<Rect> {
     boxes
 }
 
-/// A vertical line from each Service box down to the top of each of its Ready pods on screen,
-/// broken where it would cross a label (a zone, subnet or node title stays readable).
-pub fn draw_endpoints(cx: &Cx, boxes: &[Rect], scene: &mut Scene) {
+/// A line from each Service box down to the top of each of its Ready pods on screen: straight
+/// down when the pod is under the box, else slanting from the box's nearest edge — it always
+/// ends on its pod. Broken where it would cross a label (a zone, subnet or node title stays
+/// readable).
+/// `behind`: the load balancers' strip, drawn over these lines later, so they stop at it.
+pub fn draw_endpoints(cx: &Cx, boxes: &[Rect], behind: Option<Rect>, scene: &mut Scene) {
     let c = cx.c;
     let colour = crate::palette::with_alpha(c.healthy, 0.85);
-    let labels: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r).collect();
+    let labels: Vec<Rect> = scene.text_boxes().into_iter().map(|(r, _, _)| r).chain(behind).collect();
     for (s, b) in cx.p.services.iter().zip(boxes) {
         for &k in &s.ready {
             let Some((_, r)) = scene.task_blocks.iter().find(|(q, _)| *q == k).copied() else { continue };
-            let x = (r.x + r.w / 2.0).clamp(b.x + GAP, b.right() - GAP);
-            let (top, bottom) = (b.bottom(), r.y);
-            let mut cuts: Vec<(f64, f64)> = labels.iter().filter(|t| t.x - 3.0 <= x && x <= t.right() + 3.0 && t.bottom() > top && t.y < bottom).map(|t| (t.y - 2.0, t.bottom() + 2.0)).collect();
-            cuts.sort_small_by(|a, b| a.0.total_cmp(&b.0));
-            let mut y = top;
-            for (from, to) in cuts.into_iter().chain([(bottom, bottom)]) {
-                if from > y {
-                    scene.shapes.push(Shape::Line { from: (x, y), to: (x, from.min(bottom)), colour: colour.clone(), width: (cx.line * 0.75).max(1.5), dash: Dash::Solid });
-                }
-                y = y.max(to);
+            let to = (r.x + r.w / 2.0, r.y);
+            let from = (to.0.clamp(b.x + GAP, b.right() - GAP), b.bottom());
+            for (a, z) in around_labels(from, to, &labels) {
+                scene.shapes.push(Shape::Line { from: a, to: z, colour: colour.clone(), width: (cx.line * 0.75).max(1.5), dash: Dash::Solid });
             }
-            scene.object("endpoint", cx.p.pods[k].name.clone(), Rect { x: x - 1.0, y: bottom - 1.0, w: 2.0, h: 2.0 }, s.name.clone());
+            scene.object("endpoint", cx.p.pods[k].name.clone(), Rect { x: to.0 - 1.0, y: to.1 - 1.0, w: 2.0, h: 2.0 }, s.name.clone());
         }
     }
+}
+
+/// The pieces of the segment `from`→`to` outside every label (each grown by 3 px), in order:
+/// a line passes behind text instead of through it. Clips the segment's parameter against each
+/// box (Liang–Barsky), then keeps what no box covers.
+pub fn around_labels(from: (f64, f64), to: (f64, f64), labels: &[Rect]) -> Vec<((f64, f64), (f64, f64))> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let mut cuts: Vec<(f64, f64)> = Vec::new();
+    for t in labels {
+        let (x0, x1, y0, y1) = (t.x - 3.0, t.right() + 3.0, t.y - 3.0, t.bottom() + 3.0);
+        let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+        let mut inside = true;
+        for (p, q) in [(-dx, from.0 - x0), (dx, x1 - from.0), (-dy, from.1 - y0), (dy, y1 - from.1)] {
+            if p.abs() < 1e-9 {
+                inside &= q >= 0.0;
+            } else if p < 0.0 {
+                lo = lo.max(q / p);
+            } else {
+                hi = hi.min(q / p);
+            }
+        }
+        if inside && lo < hi {
+            cuts.push((lo, hi));
+        }
+    }
+    cuts.sort_small_by(|a, b| a.0.total_cmp(&b.0));
+    let at = |u: f64| (from.0 + dx * u, from.1 + dy * u);
+    let mut pieces = Vec::new();
+    let mut u = 0.0_f64;
+    for (lo, hi) in cuts.into_iter().chain([(1.0, 1.0)]) {
+        if lo > u + 1e-6 {
+            pieces.push((at(u), at(lo.min(1.0))));
+        }
+        u = u.max(hi);
+    }
+    pieces
 }
