@@ -31,6 +31,12 @@ function checkFrame(label, h) {
   for (let i = 0; i < ts.length; i++) {
     for (let j = i + 1; j < ts.length; j++) assert.ok(!overlaps(ts[i], ts[j]), `${label}: ${JSON.stringify(ts[i].text)} overlaps ${JSON.stringify(ts[j].text)}`);
   }
+  // No label lies on a pod chip it does not belong to (a pod's own words are inside it).
+  const pods = objects(h, 'pod');
+  for (const t of ts) {
+    const on = pods.find((p) => overlaps(t, p) && !inside(t, p));
+    assert.ok(!on, `${label}: ${JSON.stringify(t.text)} lies on pod ${on?.id}`);
+  }
   // Every node, Fargate node and launching outline lies inside a zone.
   const zones = objects(h, 'zone');
   for (const n of [...objects(h, 'node'), ...objects(h, 'fargate-node'), ...objects(h, 'node-launching')]) {
@@ -155,6 +161,22 @@ for (const [size, viewport, query] of SIZES) {
     assert.ok(h.scene.texts.some((t) => t.text.includes('Too many pods')), 'the reason is on the canvas');
     assert.ok(h.scene.texts.some((t) => t.text.includes('pods 29/29')), 'each node says it is full');
     assert.equal(await page.$eval('#summary', (e) => e.dataset.pending), '6');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+// Every EKS lesson, every narrative step, at the three screens a classroom uses: a projected
+// 1280×720, a plain 1280×720 (a laptop on the lectern) and 1920×1080.
+const ALL_SIZES = [...SIZES, ['1280x720', { width: 1280, height: 720 }, '']];
+const LESSONS = ['eks-same-web-app', 'eks-alb-instance-vs-ip', 'eks-spot-pdb', 'eks-irsa-vs-task-role', 'eks-node-scaling', 'eks-hpa-vs-target-tracking', 'eks-fargate-pod-sizing', 'eks-pod-density'];
+for (const [size, viewport, query] of ALL_SIZES) {
+  test(`every EKS lesson at ${size}: each step's frame is legible, no label on a pod chip`, async () => {
+    const { page, problems } = await open(env, viewport, query);
+    for (const id of LESSONS) {
+      await startLesson(page, id);
+      await walk(page, id, size, id === 'eks-spot-pdb' ? [66000] : []);
+    }
     assert.deepEqual(problems, []);
     await page.close();
   });

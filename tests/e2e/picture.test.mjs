@@ -69,7 +69,14 @@ const CONCEPT = {
   'ecr-images': [null, (h) => has(h, 'edge', (o) => o.id === 'Amazon ECR')],
   'service-discovery': [null, (h) => has(h, 'edge', (o) => o.id === 'AWS Cloud Map')],
   'iam-roles': [null, (h) => has(h, 'edge', (o) => o.id === 'IAM roles')],
-  'batch-scheduled': [null, (h) => has(h, 'edge', (o) => o.id === 'EventBridge Scheduler')],
+  // Essential vs non-essential: each backfill task names its essential container (report) and
+  // hatches its log-router; at 6m41s report has exited 0 and the task stops, the reason said at it.
+  'batch-scheduled': [
+    [395, (h) => has(h, 'container', (o) => o.id.endsWith('/report') && o.note === 'essential') && has(h, 'container', (o) => o.id.endsWith('/log-router') && o.note === 'not essential')],
+    [401, (h) => has(h, 'container', (o) => o.id.endsWith('/report') && o.note === 'essential exit 0')
+      && has(h, 'caption', (o) => /Essential container in task exited|essential report exited/.test(o.note) && /exit 0/.test(o.note))],
+    [null, (h) => has(h, 'edge', (o) => o.id === 'EventBridge Scheduler')],
+  ],
   // The NLB (cross-zone off by default) has a node per zone; each NLB line starts at its zone's node.
   'network-load-balancer': [180, (h) => {
     const nodes = h.scene.objects.filter((o) => o.kind === 'lb-node');

@@ -158,6 +158,7 @@ pub fn draw(cx: &mut Ctx, t: usize, r: Rect, scene: &mut Scene) {
         }
         scene.text(r.x + r.w / 2.0, y + ty.small, word, ty.small, text_colour, Align::Centre, false);
     }
+    containers(cx, t, r, scene);
     // A container's AWS call in the last minute: a round mark, green allowed, red denied.
     let sim = cx.sim;
     if let Some(call) = sim.api_calls.iter().rev().take_while(|a| a.at + 60_000 >= sim.now()).find(|a| a.task_arn == task.arn) {
@@ -180,4 +181,50 @@ pub fn overflow(cx: &Ctx, more: usize, r: Rect, scene: &mut Scene) {
         scene.text(r.x + r.w / 2.0, r.y + r.h / 2.0 + cx.ty.small * 0.35, text.clone(), cx.ty.small, cx.c.card_text, Align::Centre, true);
     }
     scene.object("overflow", text, r, "");
+}
+
+/// A task with a non-essential container shows its containers in a row along its foot: each
+/// essential one named (its exit code once it has exited: that stopped the task), each
+/// non-essential one a hatched cell, whose exit would not stop the task
+/// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_essential).
+fn containers(cx: &mut Ctx, t: usize, r: Rect, scene: &mut Scene) {
+    let (c, ty) = (cx.c, cx.ty);
+    let task = &cx.sim.tasks[t];
+    let defs = &cx.sim.scenario.task_defs[task.task_def].containers;
+    if !defs.iter().any(|d| !d.essential) || defs.len() > 6 {
+        return;
+    }
+    let h = ty.small + 4.0;
+    // Under the state word: only where the block has a free row for it.
+    let free_top = r.y + 3.0 + ty.small + 6.0 + if scene.chips.last().is_some_and(|(q, _)| *q == t) { chip_height(cx) + 2.0 } else { 0.0 };
+    let cell_n = 10.0;
+    let n_non = defs.iter().filter(|d| !d.essential).count() as f64;
+    let n_ess = defs.len() as f64 - n_non;
+    let ess_w = (r.w - 6.0 - n_non * (cell_n + 2.0)) / n_ess.max(1.0) - if n_ess > 1.0 { 2.0 } else { 0.0 };
+    if r.bottom() - 2.0 - h < free_top || ess_w < text_width("0", ty.small) + 6.0 {
+        return;
+    }
+    cx.seen.containers = true;
+    let y = r.bottom() - 2.0 - h;
+    let mut x = r.x + 3.0;
+    for (k, d) in defs.iter().enumerate() {
+        let w = if d.essential { ess_w } else { cell_n };
+        let cell = Rect { x, y, w, h };
+        if d.essential {
+            scene.rect(cell, c.background, None, 2.0);
+            let words = match task.exited {
+                Some((e, code)) if e == k => vec![format!("{} exit {code}", d.name), format!("exit {code}"), code.to_string()],
+                _ => vec![d.name.clone(), d.name.chars().take(3).collect(), d.name.chars().take(1).collect()],
+            };
+            let word = first_fit(&words, w - 2.0, ty.small);
+            scene.text(cell.x + w / 2.0, cell.y + h - 4.0, word, ty.small, c.card_text, Align::Centre, true);
+        } else {
+            scene.rect(cell, c.card, None, 2.0);
+            crate::eks_node_states::hatch(cell, c.muted_text, 5.0, scene);
+            scene.frame(cell, c.muted_text, 1.0, Dash::Dotted, 2.0);
+        }
+        let exited = task.exited.filter(|(e, _)| *e == k).map(|(_, code)| format!(" exit {code}")).unwrap_or_default();
+        scene.object("container", format!("{}/{}", task.id, d.name), cell, format!("{}{exited}", if d.essential { "essential" } else { "not essential" }));
+        x += w + 2.0;
+    }
 }

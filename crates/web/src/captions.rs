@@ -47,6 +47,14 @@ pub fn caption(e: &LogEntry) -> Option<(Vec<String>, Tone)> {
         "targetGroup" if m.contains("unhealthy") => (vec![format!("{who}: target unhealthy"), "unhealthy".into()], Tone::Bad),
         "targetGroup" if m.contains("healthy") => (vec![format!("{who}: target healthy"), "healthy".into()], Tone::Good),
         "iam" if m.contains("DENIED") => (vec![format!("AccessDenied: {}", m.split(" on ").next().unwrap_or("call")), "AccessDenied".into()], Tone::Bad),
+        // The essential exit in AWS's own stoppedReason words, with the container's exit code
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html).
+        "taskStopped" if m.starts_with("essential container ") => {
+            let rest = &m["essential container ".len()..];
+            let (name, code) = (rest.split(" exited").next().unwrap_or(""), m.rsplit(' ').next().unwrap_or(""));
+            let id = crate::scene::short_id(who);
+            (vec![format!("task {id} stopped: Essential container in task exited ({name} exit {code})"), format!("Essential container in task exited · exit {code}"), format!("essential {name} exited · exit {code}"), format!("exit {code}: task stopped")], Tone::Bad)
+        }
         "taskStopped" => (vec![format!("task {} stopped: {}", crate::scene::short_id(who), m.split(':').next().unwrap_or(m)), format!("stopped: {}", m.split(':').next().unwrap_or(m)), "task stopped".into()], Tone::Bad),
         "alarm" => {
             let state = m.split(" → ").nth(1).and_then(|r| r.split(':').next()).unwrap_or("");

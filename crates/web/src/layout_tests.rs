@@ -128,7 +128,7 @@ fn every_lesson_fits_every_screen_without_overlaps_and_lines_end_on_ports() {
                 frames += 1;
                 texts += scene.text_boxes().len();
                 lines += scene.objects.iter().filter(|o| o.kind == "target-line").count();
-                captions += scene.objects.iter().filter(|o| o.kind == "caption").count();
+                captions += scene.objects.iter().filter(|o| o.kind == "caption" || o.kind == "container").count();
                 for f in check(&scene, w, h, projection) {
                     failures.push(format!("{} at {}s, {w}x{h}{}: {f}", l.id, t / 1000, if projection { " projection" } else { "" }));
                 }
@@ -270,7 +270,7 @@ fn captions_name_what_happened_next_to_it_and_fade() {
     sim.advance_to(5_000);
     let captions = |window: u64| {
         let scene = layout(&sim, &View { caption_window_ms: window, ..view(1280.0, 720.0, true) });
-        scene.objects.iter().filter(|o| o.kind == "caption").map(|o| (o.note.clone(), o.r)).collect::<Vec<_>>()
+        scene.objects.iter().filter(|o| o.kind == "caption" || o.kind == "container").map(|o| (o.note.clone(), o.r)).collect::<Vec<_>>()
     };
     let shown = captions(60_000);
     let (text, r) = shown.iter().find(|(t, _)| t == "web: started 6 tasks").expect("the scale-out is captioned");
@@ -534,3 +534,37 @@ fn cross_zone_off_keeps_each_zones_lines_in_its_zone() {
     }
 }
 
+
+#[test]
+fn a_task_shows_which_container_is_essential_and_why_it_stopped() {
+    // batch-scheduled: nightly-report's report container is essential (exits 0 at 6m), its
+    // log-router is not; etl has one container, so no row.
+    let mut sim = lesson("batch-scheduled");
+    for (t, exited) in [(395_000u64, false), (401_000, true)] {
+        sim.advance_to(t);
+        for &(w, h, projection) in SIZES {
+            let scene = layout(&sim, &view(w, h, projection));
+            let cells: Vec<_> = scene.objects.iter().filter(|o| o.kind == "container").collect();
+            let tasks: Vec<_> = scene.objects.iter().filter(|o| o.kind == "task").collect();
+            let with_row = tasks.iter().filter(|task| cells.iter().any(|c| c.id.starts_with(&format!("{}/", task.id)))).count();
+            assert_eq!(with_row, 4, "{t} {w}x{h}: the four backfill tasks show their containers");
+            for c in &cells {
+                let task = tasks.iter().find(|k| c.id.starts_with(&format!("{}/", k.id))).unwrap();
+                assert!(inside(&task.r, &c.r), "{} inside its task", c.id);
+                let want = match (c.id.ends_with("/report"), exited) {
+                    (true, false) => "essential",
+                    (true, true) => "essential exit 0",
+                    (false, _) => "not essential",
+                };
+                assert_eq!(c.note, want, "{t} {w}x{h} {}", c.id);
+                if c.id.ends_with("/report") {
+                    let words: Vec<&str> = scene.text_boxes().into_iter().filter(|(r, _, _)| c.r.contains(r.x + r.w / 2.0, r.y + r.h / 2.0) && r.w <= c.r.w).map(|(_, s, _)| s).collect();
+                    let want: &[&str] = if exited { &["report exit 0", "exit 0", "0"] } else { &["report", "rep", "r"] };
+                    assert!(words.len() == 1 && want.contains(&words[0]), "{t} {w}x{h}: {words:?}");
+                }
+            }
+            let caption = scene.objects.iter().any(|o| o.kind == "caption" && (o.note.contains("Essential container in task exited") || o.note.contains("essential report exited")) && o.note.contains("exit 0"));
+            assert_eq!(caption, exited, "{t} {w}x{h}: the stop reason is captioned once the essential container exits");
+        }
+    }
+}

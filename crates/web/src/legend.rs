@@ -17,6 +17,8 @@ pub struct Seen {
     pub ip: bool,
     pub short_ip: bool,
     pub countdown: bool,
+    /// A task's container row: essential named, non-essential hatched.
+    pub containers: bool,
     pub draining_instance: bool,
     pub capacity: bool,
     pub ghost: bool,
@@ -64,9 +66,10 @@ pub fn draw(cx: &mut Ctx, strip: Rect, scene: &mut Scene) {
         }
     }
     // Short labels first (they mean nothing unexplained), then shapes.
-    let flags: [(bool, Swatch, &str); 16] = [
+    let flags: [(bool, Swatch, &str); 17] = [
         (s.short_ip, Swatch::Label(".16.5"), "end of task IP"),
         (s.countdown, Swatch::Label("1:20"), "until the task exits"),
+        (s.containers, Swatch::Outline(c.muted_text, Dash::Dotted), "hatched: container not essential"),
         (s.port, Swatch::Label(":32768"), "host port"),
         (s.ip, Swatch::Label("10.0.1.7"), "task IP"),
         (s.ghost, Swatch::Outline(c.unhealthy, Dash::Dotted), "can't place here"),
