@@ -174,7 +174,8 @@ pub fn eni_panel(cx: &Cx, i: usize, room: Rect, scene: &mut Scene) {
     let mut slot = 0;
     for e in 0..enis {
         let y = room.y + head_h + e as f64 * row;
-        scene.text(room.x + GAP / 2.0, y + sq - 1.0, format!("ENI {}", e + 1), ty.small, c.muted_text, Align::Left, false);
+        // On the row's text line, not the square's foot: small squares would lift it into the heading.
+        scene.text(room.x + GAP / 2.0, y + sq.max(ty.small) - 1.0, format!("ENI {}", e + 1), ty.small, c.muted_text, Align::Left, false);
         for a in 0..ips {
             let r = Rect { x: room.x + GAP / 2.0 + label_w + a as f64 * (sq + 3.0), y, w: sq, h: sq };
             if a == 0 {
