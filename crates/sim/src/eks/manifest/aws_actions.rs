@@ -40,13 +40,7 @@ pub fn aws_actions(s: &Value, sp: &str, e: &mut Errors) -> (Vec<SpotNotice>, Vec
     for (j, item) in items.iter().enumerate() {
         let p = format!("{sp}.timeline[{j}]");
         let Some(action) = read::field(item, "action").and_then(Value::as_str).filter(|a| ACTIONS.contains(a)) else { continue };
-        if read::field(item, "kubectl").is_some() {
-            e.push(key_path(&p, "kubectl"), "an entry has `kubectl` or `action`, not both");
-        }
-        let at = read::string(item, "at", &p, e).and_then(|a| crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok());
-        if read::field(item, "at").is_none() {
-            e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");
-        }
+        let at = super::timeline::action_at(item, &p, e);
         let Some((ip, input)) = read::object(item, "input", &p, e) else {
             if read::field(item, "input").is_none() {
                 let need = if action == "SpotInterruption" { "{node} or {nodeSelector}" } else { "{selector or pod, namespace, action, resource}" };

@@ -41,13 +41,7 @@ pub fn pod_usage(s: &Value, sp: &str, e: &mut Errors) -> Vec<PodUsage> {
             e.push(key_path(&p, "action"), format!("{action} is not an action; actions are {ACTIONS} (or give `kubectl` words)"));
             continue;
         }
-        if read::field(item, "kubectl").is_some() {
-            e.push(key_path(&p, "kubectl"), "an entry has `kubectl` or `action`, not both");
-        }
-        let at = read::string(item, "at", &p, e).and_then(|a| crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok());
-        if read::field(item, "at").is_none() {
-            e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");
-        }
+        let at = super::timeline::action_at(item, &p, e);
         let Some((ip, input)) = read::object(item, "input", &p, e) else {
             if read::field(item, "input").is_none() {
                 e.push(key_path(&p, "input"), "is required: {selector, namespace, cpu, memory}");

@@ -21,6 +21,19 @@ pub struct TimelineEntry {
 
 const VERBS: &str = "`set image deployment/NAME|daemonset/NAME CONTAINER=IMAGE…`, `scale deployment/NAME|replicaset/NAME --replicas=N`, `rollout undo deployment/NAME [--to-revision=N]`, `rollout pause|resume deployment/NAME`, `cordon NODE|-l K=V`, `uncordon NODE|-l K=V`, `drain NODE|-l K=V [--ignore-daemonsets] [--force] [--grace-period=N]`, `delete pod NAME|-l K=V` (each may end with `-n NAMESPACE`)";
 
+/// The head every `{at, action, input}` entry shares (SetPodUsage, SpotInterruption,
+/// CallAwsApi): not also `kubectl`, and a required `at` duration, in whole seconds.
+pub(super) fn action_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
+    if read::field(item, "kubectl").is_some() {
+        e.push(key_path(p, "kubectl"), "an entry has `kubectl` or `action`, not both");
+    }
+    let at = read::string(item, "at", p, e).and_then(|a| crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(p, "at"), m)).ok());
+    if read::field(item, "at").is_none() {
+        e.push(key_path(p, "at"), "is required (a duration from the start, e.g. \"2m\")");
+    }
+    at
+}
+
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
     for (p, item) in read::list(s, "timeline", sp, e) {
