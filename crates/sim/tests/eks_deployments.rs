@@ -204,3 +204,17 @@ fn timeline_errors_name_their_path() {
     assert!(e.iter().any(|e| e.contains("$[1].spec.timeline[2].at") && e.contains("required")), "{e:?}");
     assert!(e.iter().any(|e| e.contains("$[1].spec.timeline[2].kubectl") && e.contains("not understood")), "{e:?}");
 }
+
+/// An `at` of the wrong type is one error ("must be a string"), not also "is required"; the same
+/// for a kubectl entry and an `{at, action, input}` entry.
+#[test]
+fn a_wrong_type_at_is_one_error() {
+    let bad = format!("{WEB}\n---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  timeline:\n    - {{at: 60, kubectl: \"scale deployment/web --replicas=2\"}}\n    - {{at: [1m], action: SetPodUsage, input: {{selector: {{app: web}}, cpu: 100m}}}}\n");
+    let errs = parse(&bad).unwrap_err();
+    for j in 0..2 {
+        let path = format!("$[1].spec.timeline[{j}].at");
+        let at: Vec<_> = errs.iter().filter(|e| e.path == path).collect();
+        assert_eq!(at.len(), 1, "{errs:?}");
+        assert!(at[0].message.contains("must be a string"), "{errs:?}");
+    }
+}

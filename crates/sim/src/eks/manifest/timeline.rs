@@ -27,11 +27,18 @@ pub(super) fn action_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
     if read::field(item, "kubectl").is_some() {
         e.push(key_path(p, "kubectl"), "an entry has `kubectl` or `action`, not both");
     }
-    let at = read::string(item, "at", p, e).and_then(|a| crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(p, "at"), m)).ok());
+    entry_at(item, p, e)
+}
+
+/// An entry's required `at` duration, in whole seconds: one error when it is missing, one when it
+/// is not a string (not also "is required"), one when it is not a duration.
+fn entry_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
     if read::field(item, "at").is_none() {
         e.push(key_path(p, "at"), "is required (a duration from the start, e.g. \"2m\")");
+        return None;
     }
-    at
+    let a = read::string(item, "at", p, e)?;
+    crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(p, "at"), m)).ok()
 }
 
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
@@ -41,13 +48,7 @@ pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
         if read::field(item, "action").is_some() {
             continue;
         }
-        let at = match read::string(item, "at", &p, e) {
-            None => {
-                e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"2m\")");
-                None
-            }
-            Some(a) => crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok(),
-        };
+        let at = entry_at(item, &p, e);
         let Some(words) = read::string(item, "kubectl", &p, e) else {
             if read::field(item, "kubectl").is_none() {
                 e.push(key_path(&p, "kubectl"), format!("is required: one of {VERBS}"));
