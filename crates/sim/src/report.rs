@@ -100,7 +100,7 @@ fn report_without_activities(sim: &Sim, options: &ReportOptions) -> Value {
             let members: Vec<Value> = sim.instances.iter().filter(|i| cp.is_some() && i.spec.capacity_provider.as_deref() == cp && i.status != crate::engine::InstanceStatus::Inactive)
                 .map(|i| json!({"InstanceId": i.spec.ec2_instance_id, "AvailabilityZone": i.spec.availability_zone, "LifecycleState": if i.status == crate::engine::InstanceStatus::Inactive { "Terminated" } else { "InService" }, "InstanceType": i.spec.instance_type}))
                 .collect();
-            json!({"AutoScalingGroupName": g.name, "MinSize": g.min_size, "MaxSize": g.max_size, "DesiredCapacity": sim.groups_state[k].desired, "AvailabilityZones": g.zones, "Instances": members})
+            json!({"AutoScalingGroupName": g.name, "MinSize": g.min_size, "MaxSize": g.max_size, "DesiredCapacity": sim.aws.auto_scaling.get(k).map_or(0, |a| a.desired()), "AvailabilityZones": g.zones, "Instances": members})
         }).collect::<Vec<_>>());
     }
     if !sim.repositories.is_empty() {

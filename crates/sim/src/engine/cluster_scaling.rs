@@ -7,19 +7,25 @@
 //!
 //! Tasks that find no room wait in PROVISIONING (no instance yet) and are placed as soon as
 //! an instance with room registers.
+//!
+//! What ECS decides stays here (the reservation, the step, which instances are busy and so
+//! keep scale-in protection under managed termination protection); the group itself —
+//! DesiredCapacity, the zone each launch goes to, which instance a scale-in takes, its
+//! activities — is the substrate's (`substrate::auto_scaling`), as for EKS node groups.
 
 use super::{InstanceStatus, Sim, TaskStatus, Wake};
 use crate::model::scaling::MetricKey;
 use crate::model::NetworkMode;
+use crate::substrate::auto_scaling::AutoScalingGroup;
 use crate::time::SimTime;
 
 /// From RunInstances to a registered container instance.
 pub const INSTANCE_LAUNCH_MS: SimTime = 90_000;
 const SCALE_IN_MINUTES: u32 = 15;
 
+/// ECS's side of one group (the group itself is `Sim::aws.auto_scaling[k]`).
 #[derive(Debug, Clone, Default)]
 pub struct GroupState {
-    pub desired: u32,
     pub launching: u32,
     pub launched_at: Vec<SimTime>,
     pub last_scale_out: Option<SimTime>,
@@ -27,7 +33,50 @@ pub struct GroupState {
     pub launches: u64,
 }
 
+/// The substrate's groups for a scenario's `autoScalingGroups` (validated by the loader; a
+/// size it refused is clamped so a Sim built anyway cannot panic).
+pub(super) fn groups(s: &crate::scenario::Scenario) -> Vec<AutoScalingGroup> {
+    s.auto_scaling_groups
+        .iter()
+        .map(|g| {
+            let max = g.max_size.max(g.min_size);
+            let group = AutoScalingGroup::new(&g.name, g.min_size, max, g.desired_capacity.clamp(g.min_size, max), g.zones.clone());
+            // ECS's groups break zone ties one zone in (`substrate::auto_scaling::policy`).
+            group.map(|a| a.with_zone_cursor(1)).unwrap_or_else(|_| AutoScalingGroup::new(&g.name, 0, 0, 0, g.zones.clone()).expect("0 ≤ 0 ≤ 0"))
+        })
+        .collect()
+}
+
+/// The target tracking policy ECS managed scaling puts on the group, as a Cause names it.
+fn managed_scaling_cause(cp: &str) -> String {
+    format!("a monitor alarm TargetTracking-ECSManagedAutoScalingPolicy-{cp}-AlarmHigh in state ALARM triggered policy ECSManagedAutoScalingPolicy-{cp}")
+}
+
 impl Sim {
+    /// A container instance registered: if its group launched it, it is the group's member
+    /// (protected from scale-in when the group's NewInstancesProtectedFromScaleIn is set).
+    pub(super) fn asg_attach(&mut self, i: usize) {
+        let spec = &self.instances[i].spec;
+        let Some(g) = spec.auto_scaling_group else { return };
+        let protected = self.scenario.auto_scaling_groups.get(g).is_some_and(|d| d.protect_from_scale_in);
+        let (id, az) = (spec.ec2_instance_id.clone(), spec.availability_zone.clone());
+        let (now, start) = (self.now, self.scenario.start_unix_s);
+        if let Some(group) = self.aws.auto_scaling.get_mut(g) {
+            let zone = group.zones.iter().position(|z| *z == az).unwrap_or(usize::MAX);
+            group.attach(&id, zone, protected, now, start);
+        }
+    }
+
+    /// EC2 took a group's instance away (Spot, a fault, a deregistration): it leaves the group.
+    pub(super) fn asg_instance_gone(&mut self, i: usize) {
+        let Some(g) = self.instances[i].spec.auto_scaling_group else { return };
+        let id = self.instances[i].spec.ec2_instance_id.clone();
+        let (now, start) = (self.now, self.scenario.start_unix_s);
+        if let Some(group) = self.aws.auto_scaling.get_mut(g) {
+            group.instance_gone(&id, now, start);
+        }
+    }
+
     fn group_instances(&self, asg: usize) -> Vec<usize> {
         let cp = self.scenario.capacity_providers.iter().find(|c| c.asg == Some(asg)).map(|c| c.name.as_str());
         (0..self.instances.len()).filter(|&i| self.instances[i].status == InstanceStatus::Active && cp.is_some() && self.instances[i].spec.capacity_provider.as_deref() == cp).collect()
@@ -113,8 +162,10 @@ impl Sim {
     fn launch_instances(&mut self, asg: usize, count: u32, cp: &str, reservation: f64) {
         let state = &mut self.groups_state[asg];
         state.launching += count;
-        state.desired += count;
         state.last_scale_out = Some(self.now);
+        let (now, start, why) = (self.now, self.scenario.start_unix_s, managed_scaling_cause(cp));
+        let group = &mut self.aws.auto_scaling[asg];
+        group.change_desired(group.desired() + count, &why, now, start);
         let name = self.scenario.auto_scaling_groups[asg].name.clone();
         self.log("instance", name.clone(), format!("{cp}: CapacityProviderReservation {reservation:.0} > target: Auto Scaling group {name} launches {count} instance(s)"));
         for _ in 0..count {
@@ -130,9 +181,8 @@ impl Sim {
         if group.templates.is_empty() {
             return;
         }
-        let preferred = (state.launches as usize) % group.templates.len();
-        // A zone that can't launch (fault injection) sends the launch to another zone.
-        let Some(k) = self.launch_template(asg, preferred) else {
+        // The group picks the zone; one that can't launch (fault injection) sends it on.
+        let Some(k) = self.launch_template(asg) else {
             let name = self.scenario.auto_scaling_groups[asg].name.clone();
             self.log("instance", name, "Launching a new EC2 instance failed: InsufficientInstanceCapacity in every zone of the group; retrying");
             self.groups_state[asg].launching += 1;
@@ -153,14 +203,25 @@ impl Sim {
     }
 
     fn terminate_instances(&mut self, asg: usize, members: &[usize], count: u32, protected: bool, cp: &str) {
-        // Empty instances first (newest first); without protection, busy ones after them.
-        let mut order: Vec<usize> = members.iter().copied().filter(|&i| !self.busy(i)).rev().collect();
-        if !protected {
-            order.extend(members.iter().copied().filter(|&i| self.busy(i)).rev());
+        // Under managed termination protection ECS keeps scale-in protection on instances
+        // running tasks and lifts it from empty ones; the group's default termination policy
+        // then picks among what is unprotected, from the instances ECS counts (ACTIVE).
+        if protected {
+            for &i in members {
+                let (id, busy) = (self.instances[i].spec.ec2_instance_id.clone(), self.busy(i));
+                self.aws.auto_scaling[asg].set_protected(&id, busy);
+            }
         }
+        let ids: Vec<&str> = members.iter().map(|&i| self.instances[i].spec.ec2_instance_id.as_str()).collect();
+        let order = self.aws.auto_scaling[asg].scale_in_order(count as usize, |m| ids.contains(&m.instance_id.as_str()));
+        let (now, start) = (self.now, self.scenario.start_unix_s);
+        let group = &mut self.aws.auto_scaling[asg];
+        let to = group.desired().saturating_sub(order.len() as u32);
+        group.change_desired(to, &managed_scaling_cause(cp).replace("AlarmHigh", "AlarmLow"), now, start);
         let name = self.scenario.auto_scaling_groups[asg].name.clone();
-        for &i in order.iter().take(count as usize) {
-            let reason = format!("Host EC2 (instance {}) terminated.", self.instances[i].spec.ec2_instance_id);
+        for ec2 in &order {
+            let Some(&i) = members.iter().find(|&&i| self.instances[i].spec.ec2_instance_id == *ec2) else { continue };
+            let reason = format!("Host EC2 (instance {ec2}) terminated.");
             for t in self.instances[i].tasks.clone() {
                 if self.tasks[t].last_status != TaskStatus::Stopped {
                     self.kill_task(t, &reason);
@@ -168,9 +229,8 @@ impl Sim {
             }
             self.instances[i].status = InstanceStatus::Inactive;
             self.instances[i].terminated_at = Some(self.now);
-            self.groups_state[asg].desired = self.groups_state[asg].desired.saturating_sub(1);
-            let id = self.instances[i].spec.ec2_instance_id.clone();
-            self.log("instance", id, format!("{cp}: scale-in: Auto Scaling group {name} terminated the instance"));
+            self.aws.auto_scaling[asg].scale_in(ec2, now, start);
+            self.log("instance", ec2.clone(), format!("{cp}: scale-in: Auto Scaling group {name} terminated the instance"));
         }
         if count > 0 {
             self.groups_state[asg].low_minutes = 0;

@@ -183,6 +183,7 @@ impl Sim {
         let owner = self.instances[i].spec.auto_scaling_group;
         if terminate || owner.is_some() {
             self.instances[i].status = InstanceStatus::Inactive;
+            self.asg_instance_gone(i);
         }
         let what = match (terminate, owner) {
             (true, None) => "terminated (INACTIVE)".to_string(),
@@ -269,10 +270,11 @@ impl Sim {
         }
     }
 
-    /// The template an Auto Scaling group launches from: `preferred`, unless its zone can't
-    /// launch now; then the zone with fewest of the group's instances that can
-    /// (balanced-best-effort, API_AvailabilityZoneDistribution). `None`: no zone can.
-    pub(super) fn launch_template(&mut self, asg: usize, preferred: usize) -> Option<usize> {
+    /// The template an Auto Scaling group launches from: the group (`substrate::auto_scaling`)
+    /// picks the zone with the fewest of its instances among those that can launch now
+    /// (a zone under an InsufficientInstanceCapacity fault fails at its percentage).
+    /// `None`: no zone can.
+    pub(super) fn launch_template(&mut self, asg: usize) -> Option<usize> {
         let templates = self.scenario.auto_scaling_groups[asg].templates.clone();
         let mut fails = vec![false; templates.len()];
         for (k, spec) in templates.iter().enumerate() {
@@ -280,10 +282,10 @@ impl Sim {
             let errors: Vec<u32> = self.faults.capacity_errors.iter().filter(|e| e.until > now && e.groups.contains(&asg) && e.zones.contains(&spec.availability_zone)).map(|e| e.percentage).collect();
             fails[k] = errors.into_iter().any(|p| p >= 100 || (self.rng.next_u64() % 100) < p as u64);
         }
-        if !fails.get(preferred).copied().unwrap_or(true) {
-            return Some(preferred);
-        }
-        let in_zone = |sim: &Sim, zone: &str| sim.instances.iter().filter(|i| i.status != InstanceStatus::Inactive && i.spec.auto_scaling_group == Some(asg) && i.spec.availability_zone == zone).count();
-        (0..templates.len()).filter(|&k| !fails[k]).min_by_key(|&k| (in_zone(self, &templates[k].availability_zone), k))
+        let group = self.aws.auto_scaling.get_mut(asg)?;
+        let template_of = |z: usize| templates.iter().position(|t| Some(&t.availability_zone) == group.zones.get(z));
+        let of: Vec<Option<usize>> = (0..group.zones.len()).map(template_of).collect();
+        let zone = group.launch_zone(|z| of[z].is_some_and(|k| !fails[k]))?;
+        of[zone]
     }
 }

@@ -222,7 +222,7 @@ impl Sim {
             explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),
-            aws: crate::substrate::Aws { elb: crate::substrate::target_groups::TargetGroups::new(scenario.target_groups.len()), ..crate::substrate::Aws::new(scenario.subnets.clone()) },
+            aws: crate::substrate::Aws { elb: crate::substrate::target_groups::TargetGroups::new(scenario.target_groups.len()), auto_scaling: cluster_scaling::groups(&scenario), ..crate::substrate::Aws::new(scenario.subnets.clone()) },
             queue: BinaryHeap::new(),
             seq: 0,
             drained: 0,
@@ -245,7 +245,7 @@ impl Sim {
             call_endpoints: vec![None; scenario.service_calls.len()],
             zone_instances: BTreeMap::new(),
             faults: faults::FaultState { cut: vec![(0, 0); scenario.subnets.len()], ..Default::default() },
-            groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
+            groups_state: vec![Default::default(); scenario.auto_scaling_groups.len()],
             scenario: std::sync::Arc::new(scenario),
         };
         for spec in sim.scenario.instances.clone() {
@@ -423,6 +423,7 @@ impl Sim {
         self.zone_instances.entry(spec.availability_zone.clone()).or_default().push(n);
         self.instances.push(Instance::new(spec, id, arn, ip));
         self.instances[n].launched_at = self.now;
+        self.asg_attach(n);
         // Launched into a subnet that fault injection cut off: its agent can't reach ECS.
         if subnet.is_some_and(|k| self.faults.cut.get(k).is_some_and(|c| c.0 > 0)) {
             self.instances[n].agent_connected = false;

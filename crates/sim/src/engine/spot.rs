@@ -59,6 +59,7 @@ impl Sim {
         }
         self.instances[i].status = InstanceStatus::Inactive;
         self.instances[i].terminated_at = Some(self.now);
+        self.asg_instance_gone(i);
         let id = self.instances[i].spec.ec2_instance_id.clone();
         self.log("instance", id, "Spot instance terminated (INACTIVE)");
         self.reconcile_all();

@@ -7,9 +7,12 @@
 //! CloudWatch's datapoint store (`metric_store`, `minute_tier`) and alarm evaluation
 //! (`cloudwatch`), target groups' rules (`elb`: health states, first verdict, slow start,
 //! draining, routing) and which targets each group holds (`target_groups`: ECS and the EKS
-//! AWS Load Balancer Controller register through it). Auto Scaling groups and Spot handling
-//! still live in `engine` (see ARCHITECTURE.md, "EKS").
+//! AWS Load Balancer Controller register through it), and EC2 Auto Scaling groups
+//! (`auto_scaling`: sizes, AZ balance, the default termination policy, scale-in protection,
+//! activities; ECS capacity providers and eksctl node groups). Spot handling still lives
+//! in each orchestrator (see ARCHITECTURE.md, "EKS").
 
+pub mod auto_scaling;
 pub mod cloudwatch;
 pub mod ec2;
 mod eksctl;
@@ -33,10 +36,12 @@ pub struct Aws {
     /// Instances ever launched: part of each new instance id's seed, so a node group that
     /// launches again (Cluster Autoscaler, a Spot replacement) never reuses an id.
     pub launches: u64,
+    /// EC2 Auto Scaling groups (ECS capacity providers' groups, eksctl node groups).
+    pub auto_scaling: Vec<auto_scaling::AutoScalingGroup>,
 }
 
 impl Aws {
     pub fn new(subnets: Vec<crate::model::Subnet>) -> Aws {
-        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0 }
+        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0, auto_scaling: Vec::new() }
     }
 }
