@@ -5,7 +5,7 @@
 
 use crate::sort::SortSmall;
 use crate::catalog::instance_types;
-use crate::substrate::{ec2, vpc::format_ip, Aws};
+use crate::substrate::{auto_scaling::AutoScalingGroup, ec2, vpc::format_ip, Aws};
 use crate::eks::objects::{ClusterConfig, NodeGroup, Resources, Taint};
 use crate::eks::selector::Labels;
 use crate::eks::vpc_cni;
@@ -45,15 +45,46 @@ pub fn memory_reserved_mib(max_pods: i64) -> i64 {
 /// kubelet eviction-hard `memory.available<100Mi`.
 pub const EVICTION_MEMORY_MIB: i64 = 100;
 
-/// Launches one node group's `desiredCapacity` nodes, spread round-robin over its zones (the
-/// ASG balances AZs), each an EC2 instance in its zone's private subnet of `aws`'s VPC. A zone
-/// without a subnet, or a full one, launches nothing.
+/// Launches one node group's `desiredCapacity` nodes through its Auto Scaling group
+/// (`node_group_asg`): each goes to the zone the group picks (the fewest of its instances;
+/// from empty that is round its zones in order), an EC2 instance in that zone's private
+/// subnet of `aws`'s VPC. A full subnet launches nothing.
 pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, aws: &mut Aws) -> Vec<Node> {
-    let zones = group_zones(cluster, g);
+    let Some(gi) = node_group_asg(cluster, g, aws) else { return Vec::new() };
+    (0..g.desired.max(0) as usize)
+        .filter_map(|k| {
+            let z = aws.auto_scaling[gi].launch_zone(|_| true)?;
+            let zone = aws.auto_scaling[gi].zones[z].clone();
+            launch_node(cluster, g, &zone, k, 0, aws)
+        })
+        .collect()
+}
+
+/// The node group's EC2 Auto Scaling group in `aws` (made on first use): eksctl's
+/// `minSize`/`maxSize`/`desiredCapacity` become MinSize/MaxSize/DesiredCapacity, and its
+/// zones are the group's zones that have a subnet (an ASG spans its VPCZoneIdentifier's
+/// subnets). The group is keyed by the node group's name. None: the group's instance type
+/// is unknown to the catalogue.
+pub fn node_group_asg(cluster: &ClusterConfig, g: &NodeGroup, aws: &mut Aws) -> Option<usize> {
+    instance_types::lookup(g.instance_types.first().map(String::as_str).unwrap_or("m5.large"))?;
+    if let Some(k) = aws.auto_scaling.iter().position(|a| a.name == g.name) {
+        return Some(k);
+    }
+    let zones: Vec<String> = group_zones(cluster, g).into_iter().filter(|z| aws.subnet_in(z).is_some()).collect();
+    let (min, max) = (g.min.max(0) as u32, g.max.max(g.min).max(0) as u32);
+    // The manifest reader already refused a desiredCapacity outside minSize..maxSize.
+    let group = AutoScalingGroup::new(&g.name, min, max, (g.desired.max(0) as u32).clamp(min, max), zones).ok()?;
+    aws.auto_scaling.push(group);
+    Some(aws.auto_scaling.len() - 1)
+}
+
+/// One node of group `g` launched in `zone` at `at_s` (its instance joins the group's ASG).
+/// `k` seeds the instance id with the launch count. None: no subnet there, or it is full.
+pub fn launch_node(cluster: &ClusterConfig, g: &NodeGroup, zone: &str, k: usize, at_s: i64, aws: &mut Aws) -> Option<Node> {
     // A group with several instanceTypes launches its first type: on-demand allocation is
     // "prioritized" (list order); Spot's capacity-optimised choice has no public rule to model.
     let ty = g.instance_types.first().map(String::as_str).unwrap_or("m5.large");
-    let Some(it) = instance_types::lookup(ty) else { return Vec::new() };
+    let it = instance_types::lookup(ty)?;
     let max_pods = if cluster.prefix_delegation {
         vpc_cni::max_pods_with_prefixes(it.name, it.vcpus, g.max_pods_per_node)
     } else {
@@ -71,46 +102,46 @@ pub fn node_group_nodes(cluster: &ClusterConfig, g: &NodeGroup, aws: &mut Aws) -
         extended: Vec::new(),
     };
     let capacity_type = if g.spot { "SPOT" } else { "ON_DEMAND" };
-    (0..g.desired.max(0) as usize)
-        .filter_map(|k| {
-            let zone = zones[k % zones.len()].clone();
-            let subnet = aws.subnet_in(&zone)?;
-            let launched = aws.launch_instance(&format!("{}/{}#{k}", cluster.name, g.name), it.name, subnet)?;
-            let ip = format_ip(launched.private_ip);
-            let name = ec2::private_dns_name(launched.private_ip, &cluster.region);
-            let mut labels = g.labels.clone();
-            for (k2, v) in [
-                ("kubernetes.io/hostname", name.as_str()),
-                ("kubernetes.io/os", "linux"),
-                ("kubernetes.io/arch", if it.arm64 { "arm64" } else { "amd64" }),
-                ("node.kubernetes.io/instance-type", it.name),
-                ("topology.kubernetes.io/region", cluster.region.as_str()),
-                ("topology.kubernetes.io/zone", zone.as_str()),
-                ("alpha.eksctl.io/nodegroup-name", g.name.as_str()),
-                ("alpha.eksctl.io/cluster-name", cluster.name.as_str()),
-            ] {
-                labels.insert(k2.into(), v.into());
-            }
-            if g.managed {
-                // Only managed node groups carry the eks.amazonaws.com labels.
-                labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
-                labels.insert("eks.amazonaws.com/capacityType".into(), capacity_type.into());
-            }
-            Some(Node {
-                name,
-                labels,
-                taints: g.taints.clone(),
-                unschedulable: false,
-                instance_type: it.name.into(),
-                zone,
-                node_group: g.name.clone(),
-                internal_ip: ip,
-                capacity: capacity.clone(),
-                allocatable: Resources { cpu: allocatable.cpu.max(0), memory: allocatable.memory.max(0), ..allocatable.clone() },
-                max_pods,
-            })
-        })
-        .collect()
+    let subnet = aws.subnet_in(zone)?;
+    let launched = aws.launch_instance(&format!("{}/{}#{k}", cluster.name, g.name), it.name, subnet)?.clone();
+    if let Some(gi) = node_group_asg(cluster, g, aws) {
+        let (group, start) = (&mut aws.auto_scaling[gi], aws.start_unix_s);
+        let z = group.zones.iter().position(|x| x == zone).unwrap_or(usize::MAX);
+        group.attach(&launched.instance_id, z, false, at_s.max(0) as u64 * 1000, start);
+    }
+    let ip = format_ip(launched.private_ip);
+    let name = ec2::private_dns_name(launched.private_ip, &cluster.region);
+    let mut labels = g.labels.clone();
+    for (k2, v) in [
+        ("kubernetes.io/hostname", name.as_str()),
+        ("kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", if it.arm64 { "arm64" } else { "amd64" }),
+        ("node.kubernetes.io/instance-type", it.name),
+        ("topology.kubernetes.io/region", cluster.region.as_str()),
+        ("topology.kubernetes.io/zone", zone),
+        ("alpha.eksctl.io/nodegroup-name", g.name.as_str()),
+        ("alpha.eksctl.io/cluster-name", cluster.name.as_str()),
+    ] {
+        labels.insert(k2.into(), v.into());
+    }
+    if g.managed {
+        // Only managed node groups carry the eks.amazonaws.com labels.
+        labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
+        labels.insert("eks.amazonaws.com/capacityType".into(), capacity_type.into());
+    }
+    Some(Node {
+        name,
+        labels,
+        taints: g.taints.clone(),
+        unschedulable: false,
+        instance_type: it.name.into(),
+        zone: zone.to_string(),
+        node_group: g.name.clone(),
+        internal_ip: ip,
+        capacity: capacity.clone(),
+        allocatable: Resources { cpu: allocatable.cpu.max(0), memory: allocatable.memory.max(0), ..allocatable.clone() },
+        max_pods,
+    })
 }
 
 /// The group's zones, else the cluster's, else the region's a/b/c (eksctl picks zones itself).

@@ -222,7 +222,7 @@ impl Sim {
             explained: 0,
             run_task_failures: vec![],
             groups: BTreeMap::new(),
-            aws: crate::substrate::Aws { elb: crate::substrate::target_groups::TargetGroups::new(scenario.target_groups.len()), auto_scaling: cluster_scaling::groups(&scenario), ..crate::substrate::Aws::new(scenario.subnets.clone()) },
+            aws: crate::substrate::Aws { elb: crate::substrate::target_groups::TargetGroups::new(scenario.target_groups.len()), auto_scaling: cluster_scaling::groups(&scenario), start_unix_s: scenario.start_unix_s, ..crate::substrate::Aws::new(scenario.subnets.clone()) },
             queue: BinaryHeap::new(),
             seq: 0,
             drained: 0,

@@ -38,10 +38,12 @@ pub struct Aws {
     pub launches: u64,
     /// EC2 Auto Scaling groups (ECS capacity providers' groups, eksctl node groups).
     pub auto_scaling: Vec<auto_scaling::AutoScalingGroup>,
+    /// The run's start (Unix seconds): scaling activities' Causes name clock times.
+    pub start_unix_s: i64,
 }
 
 impl Aws {
     pub fn new(subnets: Vec<crate::model::Subnet>) -> Aws {
-        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0, auto_scaling: Vec::new() }
+        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0, auto_scaling: Vec::new(), start_unix_s: 0 }
     }
 }

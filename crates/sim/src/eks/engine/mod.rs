@@ -184,6 +184,9 @@ impl Engine {
         // The cluster's AWS: the first nodes' instances launched in its VPC, whose subnets then
         // give every pod its address.
         let mut aws = m.cluster.as_ref().map(cluster_aws);
+        if let Some(a) = aws.as_mut() {
+            a.start_unix_s = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
+        }
         let nodes = match (m.cluster.as_ref(), aws.as_mut()) {
             (Some(c), Some(a)) => cluster_nodes_on(c, a),
             _ => Vec::new(),

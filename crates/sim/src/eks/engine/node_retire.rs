@@ -56,8 +56,18 @@ impl Engine {
             self.pods[id].deleting_at.get_or_insert(now);
             self.gone(id);
         }
+        let id = self.node_instance_id(i);
         let node = self.state.remove_node(i);
         let name = node.name.clone();
+        // Cluster Autoscaler deletes a node with TerminateInstanceInAutoScalingGroup and
+        // ShouldDecrementDesiredCapacity (its group is one smaller); a Karpenter node is in
+        // no group.
+        if let Some(aws) = self.aws.as_mut() {
+            let start = aws.start_unix_s;
+            for g in &mut aws.auto_scaling {
+                g.terminate_instance(&id, true, now.max(0) as u64 * 1000, start);
+            }
+        }
         self.events.once(now, "Node", "", &name, "RemovingNode", format!("Node {name} event: Removing Node {name} from Controller"), false, "node-controller");
         if let (Some(aws), Some(ip)) = (self.aws.as_mut(), parse_ip(&node.internal_ip)) {
             aws.terminate_instance(ip);

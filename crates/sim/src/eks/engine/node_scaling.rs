@@ -16,8 +16,8 @@ use crate::eks::autoscaler::scale_down::ScaleDown;
 use crate::eks::autoscaler::scale_up::scale_up;
 use crate::eks::autoscaler::{system_daemon_pods, GroupState, Options};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
-use crate::eks::nodes::{group_zones, node_group_nodes};
-use crate::eks::objects::{ClusterConfig, NodeGroup};
+use crate::eks::nodes::{group_zones, launch_node, node_group_asg};
+use crate::eks::objects::ClusterConfig;
 use crate::eks::run::random_suffix;
 use crate::eks::scheduler::state::PodInfo;
 use std::sync::Arc;
@@ -144,6 +144,15 @@ impl Engine {
         ca.scale_down.record_scale_up(now as u64 * 1000);
         ca.groups[up.group].1.target = up.to;
         ca.in_flight += up.to - up.from;
+        // CA's AWS cloud provider sets the group's DesiredCapacity (SetDesiredCapacity);
+        // scale_up never asks beyond the group's MaxSize, so the call is not refused.
+        let name = ca.groups[up.group].1.name.clone();
+        if let Some(aws) = self.aws.as_mut() {
+            let start = aws.start_unix_s;
+            if let Some(g) = aws.auto_scaling.iter_mut().find(|g| g.name == name) {
+                let _ = g.set_desired_capacity(up.to.max(0) as u32, now.max(0) as u64 * 1000, start);
+            }
+        }
         for _ in up.from..up.to {
             self.at(now + LAUNCH_S, Ev::NodeJoin(up.group));
         }
@@ -155,12 +164,14 @@ impl Engine {
         let Some(ca) = self.autoscaler.as_mut() else { return };
         ca.in_flight -= 1;
         let (ci, _) = ca.groups[gi];
-        let k = ca.launched[gi];
         ca.launched[gi] += 1;
-        let one = NodeGroup { desired: 1, availability_zones: vec![ca.zone_of(gi, k)], ..ca.cluster.node_groups[ci].clone() };
-        let cluster = ca.cluster.clone();
+        let (g, cluster) = (ca.cluster.node_groups[ci].clone(), ca.cluster.clone());
         let Some(aws) = self.aws.as_mut() else { return };
-        let Some(node) = node_group_nodes(&cluster, &one, aws).into_iter().next() else { return };
+        // The group's Auto Scaling group picks the zone (the fewest of its instances).
+        let Some(asg) = node_group_asg(&cluster, &g, aws) else { return };
+        let Some(z) = aws.auto_scaling[asg].launch_zone(|_| true) else { return };
+        let zone = aws.auto_scaling[asg].zones[z].clone();
+        let Some(node) = launch_node(&cluster, &g, &zone, 0, self.now, aws) else { return };
         self.join_node(node);
         self.cluster_changed();
         // Pods still pending once every new node is in: the next scan looks again.

@@ -8,14 +8,18 @@
 //! (that is AWS Node Termination Handler's job): nothing is drained, and its Auto Scaling
 //! group launches the replacement once the instance is gone.
 //!
-//! Our choices: the replacement is the group's first instance type in the interrupted node's
-//! zone and joins Ready `node_scaling::LAUNCH_S` after it is asked for; a removed node keeps its
+//! Both go through the node group's Auto Scaling group (`substrate::auto_scaling`): the
+//! reclaimed instance leaves it (DesiredCapacity unchanged, so it owes a replacement) and the
+//! replacement joins it. Our choices: the replacement is the group's first instance type;
+//! Capacity Rebalancing's goes to the interrupted node's zone, a self-managed group's to the
+//! zone its group picks once the instance is gone (the fewest instances, so usually the same
+//! zone); it joins Ready `node_scaling::LAUNCH_S` after it is asked for; a removed node keeps its
 //! index (tainted, unschedulable, no allocatable) but leaves the `List` and every controller.
 
 use super::{Engine, Ev, Owner};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use crate::eks::manifest::aws_actions::SpotNotice;
-use crate::eks::nodes::node_group_nodes;
+use crate::eks::nodes::{launch_node, node_group_asg};
 use crate::eks::objects::{Effect, NodeGroup, Resources, Taint};
 use crate::eks::run::random_suffix;
 use crate::eks::scheduler::state::PodInfo;
@@ -33,8 +37,8 @@ pub struct Spot {
     pub removed: BTreeMap<usize, i64>,
     /// Node index → when EC2 will reclaim it (notice given).
     pub reclaim_at: BTreeMap<usize, i64>,
-    /// Replacement launches asked for: (node group, zone).
-    launches: Vec<(NodeGroup, String)>,
+    /// Replacement launches asked for: (node group, zone; None: the group picks at launch).
+    launches: Vec<(NodeGroup, Option<String>)>,
 }
 
 impl Spot {
@@ -104,7 +108,8 @@ impl Engine {
             self.karpenter_spot_interruption(ci);
         } else if managed {
             if let Some(g) = group {
-                self.spot_launch(g, node, now);
+                let zone = self.state.nodes[node].node.zone.clone();
+                self.spot_launch(g, Some(zone), now);
             }
             let _ = self.drain_start(node, true, true, None);
         }
@@ -125,8 +130,7 @@ impl Engine {
         self.start_unix_s
     }
 
-    fn spot_launch(&mut self, g: NodeGroup, like: usize, now: i64) {
-        let zone = self.state.nodes[like].node.zone.clone();
+    fn spot_launch(&mut self, g: NodeGroup, zone: Option<String>, now: i64) {
         self.spot.launches.push((g, zone));
         let k = self.spot.launches.len() - 1;
         self.at(now + super::node_scaling::LAUNCH_S, Ev::SpotJoin(k));
@@ -136,9 +140,16 @@ impl Engine {
     pub(super) fn spot_join(&mut self, k: usize) {
         let Some((g, zone)) = self.spot.launches.get(k).cloned() else { return };
         let Some(cluster) = self.spot_cluster.clone() else { return };
-        let one = NodeGroup { desired: 1, availability_zones: vec![zone], ..g };
         let Some(aws) = self.aws.as_mut() else { return };
-        let Some(node) = node_group_nodes(&cluster, &one, aws).into_iter().next() else { return };
+        let zone = match zone {
+            Some(z) => z,
+            None => {
+                let Some(asg) = node_group_asg(&cluster, &g, aws) else { return };
+                let Some(z) = aws.auto_scaling[asg].launch_zone(|_| true) else { return };
+                aws.auto_scaling[asg].zones[z].clone()
+            }
+        };
+        let Some(node) = launch_node(&cluster, &g, &zone, 0, self.now, aws) else { return };
         let name = node.name.clone();
         let n = self.state.add_node(node);
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
@@ -186,9 +197,17 @@ impl Engine {
         ni.max_pods = 0;
         ni.taints.push(Taint { key: "node.kubernetes.io/unreachable".into(), value: String::new(), effect: Effect::NoSchedule });
         self.events.once(now, "Node", "", &name, "RemovingNode", format!("Node {name} event: Removing Node {name} from Controller"), false, "node-controller");
-        // A self-managed group's Auto Scaling group replaces the instance now that it is gone.
+        // The instance leaves its Auto Scaling group; a self-managed group's replaces it now
+        // that it is gone (a managed one's replacement was launched at the notice).
+        let id = self.node_instance_id(node);
+        if let Some(aws) = self.aws.as_mut() {
+            let start = aws.start_unix_s;
+            for g in &mut aws.auto_scaling {
+                g.instance_gone(&id, now.max(0) as u64 * 1000, start);
+            }
+        }
         if let Some(g) = self.group_of(node).filter(|g| !g.managed) {
-            self.spot_launch(g, node, now);
+            self.spot_launch(g, None, now);
         }
         self.cluster_changed();
     }
