@@ -1,5 +1,6 @@
 //! Nodes from eksctl node groups: EC2 instances from the shared catalogue, launched through the
-//! substrate (`substrate::Aws`: instance ids, private IPs from the VPC's subnets), with the
+//! substrate (`substrate::Aws`: instance ids, private IPs from the VPC's subnets; each node
+//! group is an EC2 Auto Scaling group there, which picks every launch's zone), with the
 //! labels, allocatable and max pods an EKS-optimised AMI node registers (eks-semantics §1.12,
 //! §5.1).
 

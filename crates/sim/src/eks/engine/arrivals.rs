@@ -23,18 +23,22 @@ impl Engine {
     /// Every node still to join, in the order it will (the agenda's).
     pub fn launching(&self) -> Vec<Launching> {
         let mut out = Vec::new();
-        let mut per_group: Vec<i64> = Vec::new();
+        // The node groups' Auto Scaling groups as they will be: each launch ahead takes the
+        // zone the group will give it (copied only when a launch is in flight).
+        let mut groups: Option<Vec<crate::substrate::auto_scaling::AutoScalingGroup>> = None;
         let mut fargate_ahead = 0;
         for (&(t, _), ev) in &self.agenda {
             match *ev {
                 Ev::NodeJoin(gi) => {
                     let Some(ca) = self.autoscaler.as_ref() else { continue };
-                    if per_group.len() <= gi {
-                        per_group.resize(gi + 1, 0);
-                    }
-                    let (group, instance_type, launched) = ca.group_facts(gi);
-                    out.push(Launching { group, zone: ca.zone_of(gi, launched + per_group[gi]), instance_type, ready_at: t, fargate: None });
-                    per_group[gi] += 1;
+                    let (group, instance_type, _) = ca.group_facts(gi);
+                    let asgs = groups.get_or_insert_with(|| self.aws.as_ref().map(|a| a.auto_scaling.clone()).unwrap_or_default());
+                    let zone = asgs.iter_mut().find(|a| a.name == group).and_then(|a| {
+                        let z = a.launch_zone(|_| true)?;
+                        a.attach("launching", z, false, 0, 0);
+                        a.zones.get(z).cloned()
+                    });
+                    out.push(Launching { group, zone: zone.unwrap_or_default(), instance_type, ready_at: t, fargate: None });
                 }
                 Ev::FargateReady(id) => {
                     let p = &self.pods[id];

@@ -1,9 +1,10 @@
 //! Cluster Autoscaler on the engine's clock (when the manifest has a `ClusterAutoscaler`).
 //! Scale-up: a pod that fails scheduling asks for a scan at the next `scanInterval` tick;
-//! the scan runs `autoscaler::scale_up` over the managed node groups and raises the chosen
-//! group's desired size. Each new node is an EC2 instance launched through the cluster's
-//! `Aws` (like the first nodes) and joins Ready `LAUNCH_S` later with aws-node and
-//! kube-proxy; the pending pods are then retried.
+//! the scan runs `autoscaler::scale_up` over the managed node groups and sets the chosen
+//! group's DesiredCapacity on its Auto Scaling group (`substrate::auto_scaling`). Each new
+//! node is an EC2 instance launched through the cluster's `Aws` (like the first nodes) into
+//! the zone the group picks, and joins Ready `LAUNCH_S` later with aws-node and kube-proxy;
+//! the pending pods are then retried.
 //!
 //! Our choices: `LAUNCH_S` = 75 s (instance launch ≈ 45 s + bootstrap and kubelet Ready ≈ 30 s;
 //! AWS documents no figure). While a scale-up is in flight no other scale-up starts: CA counts
@@ -16,7 +17,7 @@ use crate::eks::autoscaler::scale_down::ScaleDown;
 use crate::eks::autoscaler::scale_up::scale_up;
 use crate::eks::autoscaler::{system_daemon_pods, GroupState, Options};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
-use crate::eks::nodes::{group_zones, launch_node, node_group_asg};
+use crate::eks::nodes::{launch_node, node_group_asg};
 use crate::eks::objects::ClusterConfig;
 use crate::eks::run::random_suffix;
 use crate::eks::scheduler::state::PodInfo;
@@ -35,7 +36,7 @@ pub struct Autoscaler {
     in_flight: i64,
     /// A scan is on the agenda.
     pub(super) scan_due: bool,
-    /// Nodes launched per group so far (zones round-robin from there).
+    /// Nodes launched per group so far (each one's zone is its Auto Scaling group's pick).
     launched: Vec<i64>,
     /// The scale-down scan's memory (unneeded since, cool-downs).
     pub scale_down: ScaleDown,
@@ -75,12 +76,6 @@ impl Autoscaler {
     pub(super) fn tick_at_or_after(&self, t: i64) -> i64 {
         let every = self.every_s();
         (t + every - 1).div_euclid(every) * every
-    }
-
-    /// The zone of group `gi`'s `k`-th node (the ASG balances its zones round-robin).
-    pub(super) fn zone_of(&self, gi: usize, k: i64) -> String {
-        let zones = group_zones(&self.cluster, &self.cluster.node_groups[self.groups[gi].0]);
-        zones[k.max(0) as usize % zones.len().max(1)].clone()
     }
 
     /// Group `gi`'s name, instance type and the number of nodes it launched so far.
