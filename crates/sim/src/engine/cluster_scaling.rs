@@ -26,6 +26,9 @@ const SCALE_IN_MINUTES: u32 = 15;
 /// ECS's side of one group (the group itself is `Sim::aws.auto_scaling[k]`).
 #[derive(Debug, Clone, Default)]
 pub struct GroupState {
+    /// A copy of the group's DesiredCapacity (`aws.auto_scaling[k].desired()` decides), for
+    /// readers that take it from here (the app's edges); refreshed on every change.
+    pub desired: u32,
     pub launching: u32,
     pub launched_at: Vec<SimTime>,
     pub last_scale_out: Option<SimTime>,
@@ -166,6 +169,7 @@ impl Sim {
         let (now, start, why) = (self.now, self.scenario.start_unix_s, managed_scaling_cause(cp));
         let group = &mut self.aws.auto_scaling[asg];
         group.change_desired(group.desired() + count, &why, now, start);
+        self.groups_state[asg].desired = self.aws.auto_scaling[asg].desired();
         let name = self.scenario.auto_scaling_groups[asg].name.clone();
         self.log("instance", name.clone(), format!("{cp}: CapacityProviderReservation {reservation:.0} > target: Auto Scaling group {name} launches {count} instance(s)"));
         for _ in 0..count {
@@ -218,6 +222,7 @@ impl Sim {
         let group = &mut self.aws.auto_scaling[asg];
         let to = group.desired().saturating_sub(order.len() as u32);
         group.change_desired(to, &managed_scaling_cause(cp).replace("AlarmHigh", "AlarmLow"), now, start);
+        self.groups_state[asg].desired = group.desired();
         let name = self.scenario.auto_scaling_groups[asg].name.clone();
         for ec2 in &order {
             let Some(&i) = members.iter().find(|&&i| self.instances[i].spec.ec2_instance_id == *ec2) else { continue };

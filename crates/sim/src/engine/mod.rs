@@ -245,7 +245,7 @@ impl Sim {
             call_endpoints: vec![None; scenario.service_calls.len()],
             zone_instances: BTreeMap::new(),
             faults: faults::FaultState { cut: vec![(0, 0); scenario.subnets.len()], ..Default::default() },
-            groups_state: vec![Default::default(); scenario.auto_scaling_groups.len()],
+            groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario: std::sync::Arc::new(scenario),
         };
         for spec in sim.scenario.instances.clone() {
