@@ -20,6 +20,10 @@
 //! random among equals. EC2 bills these instances (Linux) per second, so that rule ties;
 //! ours breaks the tie by taking the newest instance, in place of AWS's random pick.
 //! <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html>
+//!
+//! Not modelled: the AZRebalance process (launch in the short zone, then terminate in the
+//! long one) — a group a decrementing termination or an outage left unbalanced evens out only
+//! through its later launches (fewest zone first) and scale-ins (most zone first).
 
 use super::{AutoScalingGroup, Member};
 
