@@ -32,7 +32,7 @@ impl Engine {
                 Ev::NodeJoin(gi) => {
                     let Some(ca) = self.autoscaler.as_ref() else { continue };
                     let (group, instance_type, _) = ca.group_facts(gi);
-                    let asgs = groups.get_or_insert_with(|| self.aws.as_ref().map(|a| a.auto_scaling.clone()).unwrap_or_default());
+                    let asgs = groups.get_or_insert_with(|| self.aws.as_ref().map(|a| a.auto_scaling.iter().map(|g| g.planning_copy()).collect()).unwrap_or_default());
                     let zone = asgs.iter_mut().find(|a| a.name == group).and_then(|a| {
                         let z = a.launch_zone(|_| true)?;
                         a.attach("launching", z, false, 0, 0);

@@ -71,6 +71,23 @@ impl AutoScalingGroup {
         self
     }
 
+    /// A copy without the activity history, to plan launches ahead on (`launch_zone` on it
+    /// answers what the group itself will answer).
+    pub fn planning_copy(&self) -> AutoScalingGroup {
+        AutoScalingGroup {
+            name: self.name.clone(),
+            min_size: self.min_size,
+            max_size: self.max_size,
+            desired: self.desired,
+            zones: self.zones.clone(),
+            members: self.members.clone(),
+            zone_cursor: self.zone_cursor,
+            joined: self.joined,
+            activities: Vec::new(),
+            pending: None,
+        }
+    }
+
     pub fn desired(&self) -> u32 {
         self.desired
     }

@@ -66,7 +66,7 @@ impl AutoScalingGroup {
 
     /// The order `count` scale-in terminations would take (each after the one before it left).
     pub fn scale_in_order(&self, count: usize, eligible: impl Fn(&Member) -> bool) -> Vec<String> {
-        let mut g = self.clone();
+        let mut g = self.planning_copy();
         let mut out = Vec::new();
         while out.len() < count {
             let Some(id) = g.scale_in_pick(&eligible).map(|m| m.instance_id.clone()) else { break };
