@@ -157,3 +157,24 @@ fn an_ecs_groups_replacement_goes_to_the_zone_left_short() {
     assert!(acts[0].description.starts_with("Launching a new EC2 instance: i-"), "{:?}", acts[0]);
     assert!(acts[1].cause.ends_with("in response to an EC2 health check indicating it has been terminated or stopped."), "{:?}", acts[1]);
 }
+
+/// Cluster Autoscaler empties a zone (scale-down terminates with ShouldDecrementDesiredCapacity),
+/// then scales up again: the group launches into the zones it has fewest instances in — the
+/// emptied ones — not the next zones round the group's launch count.
+#[test]
+fn after_a_scale_down_an_eks_group_refills_the_zone_it_emptied_first() {
+    let manifest = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: shop, region: us-west-2}\navailabilityZones: [us-west-2a, us-west-2b, us-west-2c]\nmanagedNodeGroups:\n  - {name: general, instanceType: m5.large, desiredCapacity: 3, minSize: 1, maxSize: 6}\n---\napiVersion: stevedore.dev/v1\nkind: ClusterAutoscaler\nspec: {expander: least-waste}\n---\napiVersion: stevedore.dev/v1\nkind: Scenario\nmetadata: {name: refill}\nspec:\n  duration: 30m\n  timeline:\n    - {at: 20m, kubectl: scale deployment/web --replicas=4}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 1500m}}}]}\n";
+    let m = stevedore_sim::eks::manifest::parse(manifest).unwrap();
+    let low = stevedore_sim::eks::run::run_until(&m, false, 19 * 60);
+    let left: Vec<&str> = low.state.nodes.iter().map(|n| n.node.zone.as_str()).collect();
+    assert_eq!(left.len(), 1, "CA scaled the idle nodes in to minSize: {left:?}");
+    let r = stevedore_sim::eks::run::run_until(&m, false, 30 * 60);
+    let zones: Vec<&str> = r.state.nodes.iter().map(|n| n.node.zone.as_str()).collect();
+    assert!(zones.len() >= 3, "{zones:?}");
+    // The two new nodes go to the two emptied zones (round the group's launch count, the
+    // second would have joined the kept node's zone).
+    assert!(!zones[1..3].contains(&left[0]), "{zones:?}");
+    for z in ["us-west-2a", "us-west-2b", "us-west-2c"] {
+        assert!(zones.contains(&z), "every zone has a node again: {zones:?}");
+    }
+}

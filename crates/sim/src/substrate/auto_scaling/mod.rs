@@ -38,7 +38,8 @@ pub struct AutoScalingGroup {
     desired: u32,
     pub zones: Vec<String>,
     members: Vec<Member>,
-    /// Where the next launch's tie between equally small zones is broken (`policy.rs`).
+    /// Where the next launch's tie between equally small zones starts: after the zone of the
+    /// last launch (`policy.rs`).
     zone_cursor: usize,
     joined: u64,
     activities: Vec<Activity>,
@@ -65,7 +66,8 @@ impl AutoScalingGroup {
         Ok(AutoScalingGroup { name: name.into(), min_size, max_size, desired, zones, members: Vec::new(), zone_cursor: 0, joined: 0, activities: Vec::new(), pending: None })
     }
 
-    /// Starts the zone cursor `k` zones in (see `policy.rs`: ECS's groups start one in).
+    /// Ties between equally small zones start at zone `k`, as if the last launch had been
+    /// into zone `k - 1` (see `policy.rs`: ECS's groups start at 1).
     pub fn with_zone_cursor(mut self, k: usize) -> AutoScalingGroup {
         self.zone_cursor = k;
         self

@@ -6,11 +6,11 @@
 //! fails, however, Amazon EC2 Auto Scaling attempts to launch the instances in another
 //! Availability Zone until it succeeds."
 //! <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html#arch-AutoScalingMultiAZ>
-//! AWS names no tie-break between equally small zones. Ours: a cursor that moves one zone on
-//! per launch attempt; the first smallest zone at or after it wins. A group growing evenly so
-//! goes round its zones in order. The cursor starts at the group's first zone (eksctl node
-//! groups); ECS's groups start it one zone in (`with_zone_cursor(1)`), as ECS runs always
-//! have (a group grown from zero over a and b launches b, then a).
+//! AWS names no tie-break between equally small zones. Ours: the first smallest zone after the
+//! zone of the group's last launch, going round its zones in order; so a group growing evenly
+//! goes round them. A new group starts at its first zone (eksctl node groups); ECS's groups
+//! start as if their last launch had been into their first zone (`with_zone_cursor(1)`), as
+//! ECS runs always have (a group grown from zero over a and b launches b, then a).
 //!
 //! Scale-in, the default termination policy: "it first identifies which of the Availability
 //! Zones have the most instances and at least one instance that is not protected from scale
@@ -41,8 +41,8 @@ impl AutoScalingGroup {
 
     /// The zone (index into `zones`) the next launch goes to: the one with the fewest instances among
     /// those where `can_launch` holds (an outage or InsufficientInstanceCapacity elsewhere
-    /// sends it on). None when no zone can launch. Each call is one attempt: the tie-break
-    /// cursor moves on.
+    /// sends it on). None when no zone can launch. The next tie-break starts after the zone
+    /// returned.
     pub fn launch_zone(&mut self, can_launch: impl Fn(usize) -> bool) -> Option<usize> {
         let n = self.zones.len();
         if n == 0 {
@@ -50,8 +50,9 @@ impl AutoScalingGroup {
         }
         let counts = self.per_zone();
         let start = self.zone_cursor % n;
-        self.zone_cursor = self.zone_cursor.wrapping_add(1);
-        (0..n).map(|k| (start + k) % n).filter(|&z| can_launch(z)).min_by_key(|&z| counts[z])
+        let z = (0..n).map(|k| (start + k) % n).filter(|&z| can_launch(z)).min_by_key(|&z| counts[z])?;
+        self.zone_cursor = z + 1;
+        Some(z)
     }
 
     /// The next instance a scale-in terminates among those `eligible` allows (the
