@@ -165,6 +165,13 @@ fn an_ecs_groups_replacement_goes_to_the_zone_left_short() {
 fn after_a_scale_down_an_eks_group_refills_the_zone_it_emptied_first() {
     let manifest = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: shop, region: us-west-2}\navailabilityZones: [us-west-2a, us-west-2b, us-west-2c]\nmanagedNodeGroups:\n  - {name: general, instanceType: m5.large, desiredCapacity: 3, minSize: 1, maxSize: 6}\n---\napiVersion: stevedore.dev/v1\nkind: ClusterAutoscaler\nspec: {expander: least-waste}\n---\napiVersion: stevedore.dev/v1\nkind: Scenario\nmetadata: {name: refill}\nspec:\n  duration: 30m\n  timeline:\n    - {at: 20m, kubectl: scale deployment/web --replicas=4}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 1500m}}}]}\n";
     let m = stevedore_sim::eks::manifest::parse(manifest).unwrap();
+    // While the nodes are on their way, the zones the app draws them in are the ones they join.
+    let mut e = stevedore_sim::eks::engine::Engine::new(&m, false);
+    e.advance_to(20 * 60 + 30);
+    let forecast: Vec<String> = e.launching().into_iter().map(|l| l.zone).collect();
+    e.advance_to(30 * 60);
+    let joined: Vec<String> = stevedore_sim::eks::run::EksRun::of(&e).state.nodes.iter().skip(1).map(|n| n.node.zone.clone()).collect();
+    assert_eq!((forecast.len(), &forecast), (3, &joined));
     let low = stevedore_sim::eks::run::run_until(&m, false, 19 * 60);
     let left: Vec<&str> = low.state.nodes.iter().map(|n| n.node.zone.as_str()).collect();
     assert_eq!(left.len(), 1, "CA scaled the idle nodes in to minSize: {left:?}");
