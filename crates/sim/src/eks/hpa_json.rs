@@ -17,7 +17,17 @@ pub fn quantity(milli: i64, memory: bool) -> String {
         }
         return b.to_string();
     }
-    if milli % 1000 == 0 { (milli / 1000).to_string() } else { format!("{milli}m") }
+    if milli % 1000 != 0 {
+        return format!("{milli}m");
+    }
+    // DecimalSI's canonical form: the largest power-of-1000 suffix that keeps an integer.
+    let units = milli / 1000;
+    for (suffix, size) in [("E", 1_000_000_000_000_000_000_i64), ("P", 1_000_000_000_000_000), ("T", 1_000_000_000_000), ("G", 1_000_000_000), ("M", 1_000_000), ("k", 1000)] {
+        if units != 0 && units % size == 0 {
+            return format!("{}{suffix}", units / size);
+        }
+    }
+    units.to_string()
 }
 
 fn is_memory(m: &MetricSpec) -> bool {
@@ -32,18 +42,47 @@ fn target_json(t: Target, memory: bool) -> Value {
     }
 }
 
-fn metric_json(m: &MetricSpec) -> Value {
-    let target = target_json(m.target(), is_memory(m));
+/// A `metav1.LabelSelector` as the API prints it (empty parts left out).
+fn selector_json(s: &crate::eks::selector::LabelSelector) -> Value {
+    let mut o = serde_json::Map::new();
+    if !s.match_labels.is_empty() {
+        o.insert("matchLabels".into(), json!(s.match_labels));
+    }
+    if !s.match_expressions.is_empty() {
+        let exprs: Vec<Value> = s.match_expressions.iter().map(|r| json!({"key": r.key, "operator": format!("{:?}", r.op), "values": r.values})).collect();
+        o.insert("matchExpressions".into(), json!(exprs));
+    }
+    Value::Object(o)
+}
+
+/// `MetricIdentifier`: the name, and the selector when the spec gives one.
+fn identifier(metric: &str, selector: &Option<crate::eks::selector::LabelSelector>) -> Value {
+    let mut id = json!({"name": metric});
+    if let Some(s) = selector {
+        id["selector"] = selector_json(s);
+    }
+    id
+}
+
+/// The metric's source object with `target` or `current` (`key`) set to `body`.
+fn source_json(m: &MetricSpec, key: &str, body: Value) -> Value {
     match m {
-        MetricSpec::Resource { name, container: None, .. } => json!({"type": "Resource", "resource": {"name": name.as_str(), "target": target}}),
-        MetricSpec::Resource { name, container: Some(c), .. } => json!({"type": "ContainerResource", "containerResource": {"name": name.as_str(), "container": c, "target": target}}),
-        MetricSpec::Pods { metric, .. } => json!({"type": "Pods", "pods": {"metric": {"name": metric}, "target": target}}),
-        MetricSpec::Object { kind, object_name, api_version, metric, .. } => json!({"type": "Object", "object": {"describedObject": {"apiVersion": api_version, "kind": kind, "name": object_name}, "metric": {"name": metric}, "target": target}}),
-        MetricSpec::External { metric, .. } => json!({"type": "External", "external": {"metric": {"name": metric}, "target": target}}),
+        MetricSpec::Resource { name, container: None, .. } => json!({"type": "Resource", "resource": {"name": name.as_str(), key: body}}),
+        MetricSpec::Resource { name, container: Some(c), .. } => json!({"type": "ContainerResource", "containerResource": {"name": name.as_str(), "container": c, key: body}}),
+        MetricSpec::Pods { metric, selector, .. } => json!({"type": "Pods", "pods": {"metric": identifier(metric, selector), key: body}}),
+        MetricSpec::Object { kind, object_name, api_version, metric, selector, .. } => {
+            json!({"type": "Object", "object": {"describedObject": {"apiVersion": api_version, "kind": kind, "name": object_name}, "metric": identifier(metric, selector), key: body}})
+        }
+        MetricSpec::External { metric, selector, .. } => json!({"type": "External", "external": {"metric": identifier(metric, selector), key: body}}),
     }
 }
 
-/// `status.currentMetrics[i]`; a metric that failed is the controller's empty `{"type": ""}`.
+fn metric_json(m: &MetricSpec) -> Value {
+    source_json(m, "target", target_json(m.target(), is_memory(m)))
+}
+
+/// `status.currentMetrics[i]` (`MetricStatus`); a metric that failed is the controller's empty
+/// `{"type": ""}`.
 fn current_json(m: &MetricSpec, cur: Option<i64>, avg: Option<i64>) -> Value {
     let Some(v) = cur else { return json!({"type": ""}) };
     let mem = is_memory(m);
@@ -52,13 +91,7 @@ fn current_json(m: &MetricSpec, cur: Option<i64>, avg: Option<i64>) -> Value {
         Target::AverageValue(_) => json!({"averageValue": quantity(v, mem)}),
         Target::Value(_) => json!({"value": quantity(v, mem)}),
     };
-    match m {
-        MetricSpec::Resource { name, container: None, .. } => json!({"type": "Resource", "resource": {"name": name.as_str(), "current": current}}),
-        MetricSpec::Resource { name, container: Some(c), .. } => json!({"type": "ContainerResource", "containerResource": {"name": name.as_str(), "container": c, "current": current}}),
-        MetricSpec::Pods { metric, .. } => json!({"type": "Pods", "pods": {"metric": {"name": metric}, "current": current}}),
-        MetricSpec::Object { metric, .. } => json!({"type": "Object", "object": {"metric": {"name": metric}, "current": current}}),
-        MetricSpec::External { metric, .. } => json!({"type": "External", "external": {"metric": {"name": metric}, "current": current}}),
-    }
+    source_json(m, "current", current)
 }
 
 pub fn hpa_json(st: &HpaState, start: i64) -> Value {

@@ -294,6 +294,11 @@ pub struct ScenarioDoc {
     pub timeline: Vec<crate::eks::manifest::timeline::TimelineEntry>,
     /// `SetPodUsage` entries of the timeline, sorted by time.
     pub pod_usage: Vec<crate::eks::manifest::pod_usage::PodUsage>,
+    /// `SetPodMetric` / `SetObjectMetric` / `SetExternalMetric` entries (the HPA's custom and
+    /// external metrics).
+    pub metrics: crate::eks::manifest::metric_sources::MetricSources,
+    /// `spec.traffic`: requests per Service and their cost (pods' cpu and memory usage).
+    pub traffic: Vec<crate::eks::manifest::traffic::ServiceTraffic>,
 }
 
 /// `v1` Service, the fields that decide its endpoints and ports.

@@ -139,8 +139,7 @@ impl Sim {
             let (cpu, memory) = (td.reserved_cpu() as f64, td.reserved_memory_mib() as f64);
             let requests = service_rps[s];
             let n = running as f64;
-            let used_cpu = n * load.base_cpu_units + load.cpu_units_per_request * requests;
-            let used_memory = n * load.base_memory_mib + load.memory_mib_per_request * requests;
+            let (used_cpu, used_memory) = load.used(n, requests);
             let [cpu_key, memory_key] = &self.service_keys[s];
             if cpu > 0.0 {
                 self.metrics.record(*cpu_key, minute, used_cpu * 100.0 / (cpu * n));

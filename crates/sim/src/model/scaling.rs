@@ -61,12 +61,21 @@ pub struct TargetGroupTraffic {
     pub noise: f64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceLoad {
     pub cpu_units_per_request: f64,
     pub memory_mib_per_request: f64,
     pub base_cpu_units: f64,
     pub base_memory_mib: f64,
+}
+
+impl ServiceLoad {
+    /// The request-cost model ECS's CPUUtilization / MemoryUtilization and the EKS pods'
+    /// metrics-server usage share: `tasks` tasks (or pods) serving `requests` per second use
+    /// `tasks × base + perRequest × requests` CPU units and MiB in all.
+    pub fn used(&self, tasks: f64, requests: f64) -> (f64, f64) {
+        (tasks * self.base_cpu_units + self.cpu_units_per_request * requests, tasks * self.base_memory_mib + self.memory_mib_per_request * requests)
+    }
 }
 
 /// A metric's identity: namespace, name, and dimensions sorted by name.

@@ -39,9 +39,9 @@ impl HpaState {
     }
 }
 
-/// Error text when a metric has no source in the simulation (only cpu and memory do).
-const NO_CUSTOM: &str = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
-const NO_EXTERNAL: &str = "unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered";
+/// What the adapters answer when they have no value (`rest_metrics_client.go`).
+const NO_CUSTOM: &str = "no metrics returned from custom metrics API";
+const NO_EXTERNAL: &str = "no metrics returned from external metrics API";
 
 impl Engine {
     /// Schedules the first sync at time 0 when the manifest has HPAs.
@@ -55,6 +55,7 @@ impl Engine {
     pub(super) fn hpa_sync(&mut self) {
         let now = self.now;
         let now_ms = (now.max(0) as u64) * 1000;
+        self.refresh_traffic();
         for h in 0..self.hpas.len() {
             let hpa = self.hpas[h].hpa.clone();
             let k = (hpa.target_kind == "Deployment").then(|| self.rollouts.iter().position(|r| r.deployment.name == hpa.target_name && r.deployment.namespace == hpa.namespace)).flatten();
@@ -62,7 +63,7 @@ impl Engine {
             let spec = self.rollouts[k].deployment.replicas;
             let pods = self.hpa_pods(k);
             let status = pods.iter().filter(|(_, deleting)| !deleting).count() as i64;
-            let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(m, &pods, now, now_ms)).collect();
+            let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(&hpa, m, &pods, now, now_ms)).collect();
             let st = &mut self.hpas[h];
             st.target_found = true;
             let out = st.controller.reconcile(&hpa, now_ms, spec, status, &observed);
@@ -93,25 +94,41 @@ impl Engine {
         ids.into_iter().map(|i| (i, self.pods[i].deleting_at.is_some())).collect()
     }
 
-    fn observe(&self, m: &MetricSpec, pods: &[(usize, bool)], now: i64, now_ms: u64) -> Observed {
+    fn observe(&self, hpa: &Hpa, m: &MetricSpec, pods: &[(usize, bool)], now: i64, now_ms: u64) -> Observed {
         let (res, container) = match m {
-            MetricSpec::Resource { name, container, .. } => (*name, container.as_deref()),
-            MetricSpec::External { .. } => return Observed::Unavailable(NO_EXTERNAL.into()),
-            _ => return Observed::Unavailable(NO_CUSTOM.into()),
+            MetricSpec::Resource { name, container, .. } => (Some(*name), container.as_deref()),
+            MetricSpec::Pods { .. } => (None, None),
+            MetricSpec::Object { kind, object_name, metric, .. } => {
+                return match self.object_metric(&hpa.namespace, kind, object_name, metric, now) {
+                    Some(value) => Observed::Value { value, pods: self.pod_inputs(pods, now, now_ms, |_| None) },
+                    // `GetObjectMetricReplicas`'s format puts its arguments in this order
+                    // (`unable to get metric %s: %v on %s %s/%s` with kind, namespace, name, err).
+                    None => Observed::Unavailable(format!("unable to get metric {metric}: {kind} on {} {object_name}/unable to fetch metrics from custom metrics API: {NO_OBJECT}", hpa.namespace)),
+                };
+            }
+            MetricSpec::External { metric, selector, .. } => {
+                return match self.external_metric(&hpa.namespace, metric, selector.as_ref(), now) {
+                    Some(value) => Observed::Value { value, pods: self.pod_inputs(pods, now, now_ms, |_| None) },
+                    None => Observed::Unavailable(format!("unable to get external metric {}/{metric}/{}: {NO_EXTERNAL}", hpa.namespace, crate::eks::hpa::go_selector(selector.as_ref()))),
+                };
+            }
+        };
+        let Some(res) = res else {
+            let MetricSpec::Pods { metric, .. } = m else { unreachable!() };
+            let inputs = self.pod_inputs(pods, now, now_ms, |p| Some((self.pod_metric(p, metric, now), Ok(0))));
+            if !inputs.iter().any(|p| p.sample.is_some()) {
+                return Observed::Unavailable(format!("unable to get metric {metric}: {NO_CUSTOM}"));
+            }
+            return Observed::Pods(inputs);
         };
         let cpu = res == ResourceName::Cpu;
         // Pods a Deployment created together share one spec (`sync_pods_of`) and, being of one
-        // ReplicaSet, their labels: their usage entry and request are the same, looked up once
+        // ReplicaSet, their labels: their usage source and request are the same, looked up once
         // per run of such pods (keyed by the shared spec, so no string is read per pod).
-        let mut memo: Option<(*const crate::eks::objects::PodSpec, Option<i64>, Result<i64, String>)> = None;
-        let mut inputs = Vec::with_capacity(pods.len());
-        for &(id, deleting) in pods {
-            let p = &self.pods[id];
-            let running = p.started(now);
-            let ms = |s: i64| (s.max(0) as u64) * 1000;
-            let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
+        let mut memo: Option<(*const crate::eks::objects::PodSpec, Usage, Result<i64, String>)> = None;
+        let inputs = self.pod_inputs(pods, now, now_ms, |p| {
             let key = matches!(p.owner, Owner::Deployment(_)).then(|| std::sync::Arc::as_ptr(&p.info.spec));
-            let (used, request) = match (&memo, key) {
+            let (u, r) = match (&memo, key) {
                 (Some((spec, u, r)), Some(mine)) if *spec == mine => (*u, r.clone()),
                 (_, key) => {
                     let u = self.usage_of(p, now, cpu);
@@ -122,6 +139,26 @@ impl Engine {
                     (u, r)
                 }
             };
+            let used = match u {
+                Usage::Fixed(v) => v,
+                Usage::Traffic { ready, unready } => Some(if p.ready(now) { ready } else { unready }),
+            };
+            Some((used, r))
+        });
+        Observed::Pods(inputs)
+    }
+
+    /// The target's pods as the calculator reads them; `sample_of` gives a pod's (value,
+    /// request) — None for Object/External metrics, which read only phases and readiness.
+    /// One `PodInput` per pod and no other allocation.
+    fn pod_inputs(&self, pods: &[(usize, bool)], now: i64, now_ms: u64, mut sample_of: impl FnMut(&super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
+        let mut inputs = Vec::with_capacity(pods.len());
+        let ms = |s: i64| (s.max(0) as u64) * 1000;
+        for &(id, deleting) in pods {
+            let p = &self.pods[id];
+            let running = p.started(now);
+            let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
+            let (used, request) = sample_of(p).unwrap_or((None, Ok(0)));
             let sample = if running && !deleting { used.map(|value| Sample { value, timestamp_ms: now_ms, window_ms: SYNC_PERIOD_MS }) } else { None };
             inputs.push(PodInput {
                 // The calculator reads no name: a String per pod per HPA every 15 s was most
@@ -135,24 +172,43 @@ impl Engine {
                 sample,
             });
         }
-        Observed::Pods(inputs)
+        inputs
     }
 }
 
+/// Where a pod's usage of one resource comes from: a `SetPodUsage` figure (or none), or its
+/// Services' traffic (its figure when a ready endpoint and when not).
+#[derive(Debug, Clone, Copy)]
+enum Usage {
+    Fixed(Option<i64>),
+    Traffic { ready: i64, unready: i64 },
+}
+
+/// The custom metrics API's answer for an object it has no value for. UNVERIFIED: adapters
+/// word their NotFound differently; this is the API server's generic one.
+const NO_OBJECT: &str = "the server could not find the requested resource";
+
 impl Engine {
-    /// The pod's usage now, from the last `SetPodUsage` entry (by time, then file order) that
-    /// matches it and sets this resource; a `cpuTotal` entry is shared evenly by the Running,
-    /// not Terminating pods it matches now (integer millicores).
-    fn usage_of(&self, p: &super::PodRecord, now: i64, cpu: bool) -> Option<i64> {
-        let u = usage(&self.usage, p, now, cpu)?;
-        match (cpu, u.cpu_total_m) {
+    /// The pod's usage now: the last `SetPodUsage` entry (by time, then file order) that
+    /// matches it and sets this resource wins — a `cpuTotal` entry is shared evenly by the
+    /// Running, not Terminating pods it matches now (integer millicores); else its Services'
+    /// traffic (`hpa_metrics`); else nothing (a missing metric).
+    fn usage_of(&self, p: &super::PodRecord, now: i64, cpu: bool) -> Usage {
+        let Some(u) = usage(&self.usage, p, now, cpu) else {
+            return match self.sources.traffic_usage(p) {
+                Some((ready, unready)) if cpu => Usage::Traffic { ready: ready.0, unready: unready.0 },
+                Some((ready, unready)) => Usage::Traffic { ready: ready.1, unready: unready.1 },
+                None => Usage::Fixed(None),
+            };
+        };
+        Usage::Fixed(match (cpu, u.cpu_total_m) {
             (true, Some(total)) => {
                 let n = self.live_pods().filter(|q| q.started(now) && q.deleting_at.is_none() && q.info.namespace == u.namespace && u.selector.matches(&q.info.labels)).count();
                 Some(total / n.max(1) as i64)
             }
             (true, None) => u.cpu_m,
             (false, _) => u.memory_milli,
-        }
+        })
     }
 }
 

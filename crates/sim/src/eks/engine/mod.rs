@@ -16,6 +16,7 @@ pub mod replicaset_ctl;
 pub mod disruption;
 pub mod events;
 pub mod fargate_nodes;
+pub mod hpa_metrics;
 pub mod hpa_sync;
 pub mod lbc_ctl;
 mod lbc_nodes;
@@ -148,6 +149,8 @@ pub struct Engine {
     pub hpas: Vec<hpa_sync::HpaState>,
     /// The Scenario's `SetPodUsage` entries, by time.
     usage: Vec<super::manifest::pod_usage::PodUsage>,
+    /// Traffic and the metrics adapters' values (`hpa_metrics.rs`).
+    sources: hpa_metrics::Sources,
     /// Fargate profiles and the nodes they provisioned.
     pub fargate: fargate_nodes::FargateNodes,
     /// Cluster Autoscaler, when the manifest has one.
@@ -246,6 +249,7 @@ impl Engine {
             prefix_delegation: m.cluster.as_ref().is_some_and(|c| c.prefix_delegation),
             prefixes: BTreeMap::new(),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
+            sources: hpa_metrics::Sources::new(m),
             lbc: None,
             spot: spot::Spot::new(m),
             calls: aws_calls::Calls::new(m),

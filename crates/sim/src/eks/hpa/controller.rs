@@ -166,7 +166,7 @@ impl Controller {
         let tol = hpa.tolerances();
         let mut best: Option<(i64, String)> = None;
         let mut invalid = 0;
-        let mut first_error: Option<(String, String)> = None;
+        let mut first_error: Option<(String, String, String)> = None;
         for (i, m) in hpa.metrics.iter().enumerate() {
             let result = match observed.get(i) {
                 None => Err("no metrics returned".to_string()),
@@ -180,21 +180,24 @@ impl Controller {
                     }
                 }
                 Err(err) => {
+                    // The event and the condition carry the calculator's error; the
+                    // FailedComputeMetricsReplicas text carries it as `computeReplicasForMetric`
+                    // wrapped it.
                     invalid += 1;
-                    let (reason, err) = failure(m, &err);
+                    let (reason, wrapped) = failure(m, &err);
                     out.events.push(Event { warning: true, reason: reason.into(), message: err.clone() });
-                    first_error.get_or_insert((reason.into(), err));
+                    first_error.get_or_insert((reason.into(), err, wrapped));
                 }
             }
         }
         let scale_down_with_invalid = invalid > 0 && best.as_ref().is_some_and(|b| b.0 < spec);
         if invalid >= hpa.metrics.len() || scale_down_with_invalid {
-            let (reason, err) = first_error.unwrap_or_default();
+            let (reason, err, wrapped) = first_error.unwrap_or_default();
             self.set(ConditionType::ScalingActive, false, &reason, format!("the HPA was unable to compute the replica count: {err}"), now);
             out.events.push(Event {
                 warning: true,
                 reason: "FailedComputeMetricsReplicas".into(),
-                message: format!("invalid metrics ({invalid} invalid out of {}), first error is: {err}", hpa.metrics.len()),
+                message: format!("invalid metrics ({invalid} invalid out of {}), first error is: {wrapped}", hpa.metrics.len()),
             });
             return None;
         }
@@ -406,14 +409,16 @@ pub fn proposal(m: &MetricSpec, o: &Observed, spec: i64, status: i64, tol: super
     }
 }
 
-/// The condition reason and error text for a failed metric (`getUnableComputeReplicaCountCondition`).
+/// The condition reason, and the error as `computeStatusFor*Metric` and `computeReplicasForMetric`
+/// wrap it (horizontal.go @00067268).
 fn failure(m: &MetricSpec, err: &str) -> (&'static str, String) {
     match m {
-        MetricSpec::Resource { name, container: None, target: Target::Utilization(_) } => ("FailedGetResourceMetric", format!("failed to get {} utilization: {err}", name.as_str())),
-        MetricSpec::Resource { name, container: None, .. } => ("FailedGetResourceMetric", format!("failed to get {} usage: {err}", name.as_str())),
+        MetricSpec::Resource { name, container: None, .. } => ("FailedGetResourceMetric", format!("failed to get {} utilization: {err}", name.as_str())),
         MetricSpec::Resource { name, container: Some(c), .. } => ("FailedGetContainerResourceMetric", format!("failed to get {} usage of container {c}: {err}", name.as_str())),
         MetricSpec::Pods { .. } => ("FailedGetPodsMetric", format!("failed to get pods metric value: {err}")),
+        MetricSpec::Object { metric, target: Target::AverageValue(_), .. } => ("FailedGetObjectMetric", format!("failed to get object metric value: failed to get {metric} object metric: {err}")),
         MetricSpec::Object { .. } => ("FailedGetObjectMetric", format!("failed to get object metric value: {err}")),
+        MetricSpec::External { metric, target: Target::AverageValue(_), .. } => ("FailedGetExternalMetric", format!("failed to get {metric} external metric: {err}")),
         MetricSpec::External { metric, .. } => ("FailedGetExternalMetric", format!("failed to get external metric {metric}: {err}")),
     }
 }

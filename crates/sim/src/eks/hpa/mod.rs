@@ -92,6 +92,8 @@ impl MetricSpec {
             }
             MetricSpec::Resource { name, container: Some(_), .. } => format!("{} container resource", name.as_str()),
             MetricSpec::Pods { metric, .. } => format!("pods metric {metric}"),
+            // horizontal.go names an AverageValue Object metric as if it were external.
+            MetricSpec::Object { metric, selector, target: Target::AverageValue(_), .. } => format!("external metric {metric}({})", go_selector(selector.as_ref())),
             MetricSpec::Object { kind, metric, .. } => format!("{kind} metric {metric}"),
             MetricSpec::External { metric, selector, .. } => format!("external metric {metric}({})", go_selector(selector.as_ref())),
         }
@@ -106,7 +108,7 @@ impl MetricSpec {
 
 /// How Go's `%+v` prints a `*metav1.LabelSelector` (its generated `String()`), which the
 /// controller puts in an external metric's reason.
-fn go_selector(s: Option<&LabelSelector>) -> String {
+pub fn go_selector(s: Option<&LabelSelector>) -> String {
     let Some(s) = s else { return "nil".into() };
     let labels: String = s.match_labels.iter().map(|(k, v)| format!("{k}: {v},")).collect();
     let exprs: String = s

@@ -64,122 +64,134 @@ pub struct Proposal {
     pub raw_average: i64,
 }
 
-#[derive(Default)]
-struct Groups {
-    ready: usize,
-    unready: Vec<usize>,
-    missing: Vec<usize>,
+/// `groupPods`' verdict on one pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Deleted or Failed: left out entirely.
+    Dropped,
+    /// Pending, or (cpu) not yet ready: set aside ("ignored").
+    Unready,
+    /// Running without a sample.
+    Missing,
+    Counted,
 }
 
-/// `groupPods`. Deleted and Failed pods drop out; Pending pods are unready; a Running pod
-/// without a sample is missing; for CPU only, readiness and the initialisation period decide.
-fn group(pods: &[PodInput], cpu: bool, now: SimTime) -> Groups {
-    let mut g = Groups::default();
-    for (i, p) in pods.iter().enumerate() {
-        if p.deleting || p.phase == Phase::Failed {
-            continue;
-        }
-        if p.phase == Phase::Pending {
-            g.unready.push(i);
-            continue;
-        }
-        let Some(sample) = p.sample else {
-            g.missing.push(i);
-            continue;
-        };
-        if cpu {
-            let unready = match (p.ready, p.start_ms) {
-                (None, _) | (_, None) => true,
-                (Some((ready, transition)), Some(start)) => {
-                    if start + CPU_INITIALIZATION_PERIOD_MS > now {
-                        // Within the initialisation period: ignore an unready pod, or a sample
-                        // whose window began before it turned Ready.
-                        !ready || sample.timestamp_ms < transition + sample.window_ms
-                    } else {
-                        // Afterwards only a pod that has never been ready is ignored.
-                        !ready && start + INITIAL_READINESS_DELAY_MS > transition
-                    }
-                }
-            };
-            if unready {
-                g.unready.push(i);
-                continue;
-            }
-        }
-        g.ready += 1;
+/// `groupPods` for one pod. Deleted and Failed pods drop out; Pending pods are unready; a
+/// Running pod without a sample is missing; for CPU only, readiness and the initialisation
+/// period decide.
+fn class(p: &PodInput, cpu: bool, now: SimTime) -> Class {
+    if p.deleting || p.phase == Phase::Failed {
+        return Class::Dropped;
     }
-    g
+    if p.phase == Phase::Pending {
+        return Class::Unready;
+    }
+    let Some(sample) = p.sample else { return Class::Missing };
+    if cpu {
+        let unready = match (p.ready, p.start_ms) {
+            (None, _) | (_, None) => true,
+            (Some((ready, transition)), Some(start)) => {
+                if start + CPU_INITIALIZATION_PERIOD_MS > now {
+                    // Within the initialisation period: ignore an unready pod, or a sample
+                    // whose window began before it turned Ready.
+                    !ready || sample.timestamp_ms < transition + sample.window_ms
+                } else {
+                    // Afterwards only a pod that has never been ready is ignored.
+                    !ready && start + INITIAL_READINESS_DELAY_MS > transition
+                }
+            }
+        };
+        if unready {
+            return Class::Unready;
+        }
+    }
+    Class::Counted
 }
 
 const NO_PODS: &str = "no pods returned by selector while calculating replica count";
 const NO_METRICS: &str = "did not receive metrics for targeted pods (pods might be unready)";
 
+/// Running totals of one group of pods: how many, Σ sample values, Σ requests.
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    n: i64,
+    usage: i64,
+    request: i64,
+}
+
 /// `GetResourceReplicas` (and the ContainerResource variant: fill `request`/`sample` for the
-/// one container). `target_utilization` in percent of request.
+/// one container). `target_utilization` in percent of request. One pass over the pods, no
+/// allocation: the fill-ins of the conservative recomputation only add to the totals.
 pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization: i64, cpu: bool, tol: Tolerances, now: SimTime) -> Result<Proposal, String> {
     let resource = if cpu { "cpu" } else { "memory" };
     if !pods.iter().any(|p| p.sample.is_some()) {
         return Err(format!("unable to get metrics for resource {resource}: no metrics returned from resource metrics API"));
     }
-    if pods.is_empty() {
-        return Err(NO_PODS.into());
-    }
-    let g = group(pods, cpu, now);
-    // Samples kept: counted pods (not deleted, not failed, not unready, with a sample).
-    let mut values: Vec<(usize, i64)> = Vec::new();
-    for (i, p) in pods.iter().enumerate() {
-        if let Some(s) = p.sample {
-            if !(p.deleting || p.phase == Phase::Failed || g.unready.contains(&i)) {
-                values.push((i, s.value));
+    let (mut counted, mut missing, mut unready) = (Sums::default(), Sums::default(), Sums::default());
+    let mut request_error: Option<&String> = None;
+    for p in pods {
+        // `calculatePodRequests` reads every pod the selector returns.
+        let request = match &p.request {
+            Ok(r) => *r,
+            Err(e) => {
+                request_error.get_or_insert(e);
+                0
             }
-        }
+        };
+        let g = match class(p, cpu, now) {
+            Class::Dropped => continue,
+            Class::Unready => &mut unready,
+            Class::Missing => &mut missing,
+            Class::Counted => &mut counted,
+        };
+        g.n += 1;
+        g.usage = g.usage.saturating_add(p.sample.map_or(0, |s| s.value));
+        g.request = g.request.saturating_add(request);
     }
-    if values.is_empty() {
+    if counted.n == 0 {
         return Err(NO_METRICS.into());
     }
-    let mut requests = Vec::with_capacity(pods.len());
-    for p in pods {
-        requests.push(p.request.clone()?);
+    if let Some(e) = request_error {
+        return Err(e.clone());
     }
-    let (ratio, utilization, raw_average) = utilization_ratio(&values, &requests, target_utilization)?;
-    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && g.missing.is_empty() {
-        if tol.is_within(ratio) {
-            return Ok(Proposal { replicas: current, utilization, raw_average });
+    // `GetResourceUtilizationRatio`: utilization is truncated to a whole percent before the ratio.
+    let ratio_of = |usage: i64, request: i64| -> Result<(f64, i64), String> {
+        if request == 0 {
+            return Err("no metrics returned matched known pods".into());
         }
-        return Ok(Proposal { replicas: (ratio * g.ready as f64).ceil() as i64, utilization, raw_average });
+        let utilization = usage.saturating_mul(100) / request;
+        Ok((utilization as f64 / target_utilization as f64, utilization))
+    };
+    let (ratio, utilization) = ratio_of(counted.usage, counted.request)?;
+    let keep = Proposal { replicas: current, utilization, raw_average: counted.usage / counted.n };
+    let scale_up_with_unready = unready.n > 0 && ratio > 1.0;
+    if !scale_up_with_unready && missing.n == 0 {
+        if tol.is_within(ratio) {
+            return Ok(keep);
+        }
+        return Ok(Proposal { replicas: (ratio * counted.n as f64).ceil() as i64, ..keep });
     }
     // Conservative fill-in: missing pods use 100 % of their request on a scale-down and 0 on a
     // scale-up; unready pods use 0 when scaling up.
-    if ratio < 1.0 {
-        values.extend(g.missing.iter().map(|&i| (i, requests[i])));
-    } else if ratio > 1.0 {
-        values.extend(g.missing.iter().map(|&i| (i, 0)));
+    let (mut usage, mut request, mut n) = (counted.usage, counted.request, counted.n);
+    if ratio != 1.0 {
+        usage += if ratio < 1.0 { missing.request } else { 0 };
+        request += missing.request;
+        n += missing.n;
     }
     if scale_up_with_unready {
-        values.extend(g.unready.iter().map(|&i| (i, 0)));
+        request += unready.request;
+        n += unready.n;
     }
-    let (new_ratio, _, _) = utilization_ratio(&values, &requests, target_utilization)?;
-    let keep = Proposal { replicas: current, utilization, raw_average };
+    let (new_ratio, _) = ratio_of(usage, request)?;
     if tol.is_within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
         return Ok(keep);
     }
-    let replicas = (new_ratio * values.len() as f64).ceil() as i64;
+    let replicas = (new_ratio * n as f64).ceil() as i64;
     if (new_ratio < 1.0 && replicas > current) || (new_ratio > 1.0 && replicas < current) {
         return Ok(keep);
     }
-    Ok(Proposal { replicas, utilization, raw_average })
-}
-
-/// `GetResourceUtilizationRatio`: utilization is truncated to a whole percent before the ratio.
-fn utilization_ratio(values: &[(usize, i64)], requests: &[i64], target: i64) -> Result<(f64, i64, i64), String> {
-    let total: i64 = values.iter().map(|v| v.1).sum();
-    let req: i64 = values.iter().map(|v| requests[v.0]).sum();
-    if req == 0 {
-        return Err("no metrics returned matched known pods".into());
-    }
-    let utilization = total.saturating_mul(100) / req;
-    Ok((utilization as f64 / target as f64, utilization, total / values.len() as i64))
+    Ok(Proposal { replicas, ..keep })
 }
 
 /// `GetRawResourceReplicas` (Resource `AverageValue`) and `GetMetricReplicas` (Pods metrics):
@@ -188,40 +200,43 @@ pub fn plain_average(pods: &[PodInput], current: i64, target: i64, cpu: bool, to
     if pods.is_empty() {
         return Err(NO_PODS.into());
     }
-    let g = group(pods, cpu, now);
-    let mut values: Vec<i64> = pods
-        .iter()
-        .enumerate()
-        .filter(|(i, p)| !(p.deleting || p.phase == Phase::Failed || g.unready.contains(i)))
-        .filter_map(|(_, p)| p.sample.map(|s| s.value))
-        .collect();
-    if values.is_empty() {
+    let (mut counted, mut missing, mut unready) = (Sums::default(), 0i64, 0i64);
+    for p in pods {
+        match class(p, cpu, now) {
+            Class::Dropped => {}
+            Class::Unready => unready += 1,
+            Class::Missing => missing += 1,
+            Class::Counted => {
+                counted.n += 1;
+                counted.usage = counted.usage.saturating_add(p.sample.map_or(0, |s| s.value));
+            }
+        }
+    }
+    if counted.n == 0 {
         return Err(NO_METRICS.into());
     }
-    let average = |v: &[i64]| v.iter().sum::<i64>() / v.len() as i64;
-    let usage = average(&values);
+    let usage = counted.usage / counted.n;
     let ratio = usage as f64 / target as f64;
     let keep = Proposal { replicas: current, utilization: usage, raw_average: usage };
-    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && g.missing.is_empty() {
+    let scale_up_with_unready = unready > 0 && ratio > 1.0;
+    if !scale_up_with_unready && missing == 0 {
         if tol.is_within(ratio) {
             return Ok(keep);
         }
-        return Ok(Proposal { replicas: (ratio * g.ready as f64).ceil() as i64, ..keep });
+        return Ok(Proposal { replicas: (ratio * counted.n as f64).ceil() as i64, ..keep });
     }
+    let (mut sum, mut n) = (counted.usage, counted.n + missing);
     if ratio < 1.0 {
-        values.extend(g.missing.iter().map(|_| target));
-    } else {
-        values.extend(g.missing.iter().map(|_| 0));
+        sum = sum.saturating_add(target.saturating_mul(missing));
     }
     if scale_up_with_unready {
-        values.extend(g.unready.iter().map(|_| 0));
+        n += unready;
     }
-    let new_ratio = average(&values) as f64 / target as f64;
+    let new_ratio = (sum / n) as f64 / target as f64;
     if tol.is_within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
         return Ok(keep);
     }
-    let replicas = (new_ratio * values.len() as f64).ceil() as i64;
+    let replicas = (new_ratio * n as f64).ceil() as i64;
     if (new_ratio < 1.0 && replicas > current) || (new_ratio > 1.0 && replicas < current) {
         return Ok(keep);
     }
@@ -245,7 +260,8 @@ fn usage_ratio_replicas(pods: &[PodInput], current: i64, ratio: f64, tol: Tolera
     if tol.is_within(ratio) {
         return Ok(current);
     }
-    Ok((ratio * ready_pods(pods)? as f64).ceil() as i64)
+    let ready = ready_pods(pods).map_err(|e| format!("unable to calculate ready pods: {e}"))?;
+    Ok((ratio * ready as f64).ceil() as i64)
 }
 
 /// Object metric with a `Value` target (`GetObjectMetricReplicas`), and External `Value`

@@ -14,12 +14,14 @@ pub mod identity;
 pub mod job;
 pub mod karpenter;
 pub mod lb_annotations;
+pub mod metric_sources;
 pub mod pod_spec;
 pub mod pod_usage;
 pub mod policy;
 pub mod read;
 pub mod service;
 pub mod timeline;
+pub mod traffic;
 pub mod vpc;
 pub mod yaml;
 
@@ -130,6 +132,11 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
     for t in m.scenario.iter().flat_map(|s| &s.timeline).filter(|t| t.action.is_deployment()) {
         if !m.deployments.iter().any(|d| d.name == t.deployment && d.namespace == t.namespace) {
             e.push(key_path(&t.path, "kubectl"), format!("deployments.apps {:?} not found in namespace {:?}", t.deployment, t.namespace));
+        }
+    }
+    for t in m.scenario.iter().flat_map(|s| &s.traffic) {
+        if !m.services.iter().any(|s| s.name == t.service && s.namespace == t.namespace && s.selector.is_some()) {
+            e.push(key_path(&t.path, "service"), format!("services {:?} with a selector not found in namespace {:?}", t.service, t.namespace));
         }
     }
     let mut taken: Vec<i64> = Vec::new();
@@ -427,7 +434,9 @@ fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
     };
     let timeline = timeline::timeline(s, &sp, e);
     let pod_usage = pod_usage::pod_usage(s, &sp, e);
-    ScenarioDoc { seed, start, duration_s, timeline, pod_usage }
+    let metrics = metric_sources::metric_sources(s, &sp, e);
+    let traffic = traffic::traffic(s, &sp, e);
+    ScenarioDoc { seed, start, duration_s, timeline, pod_usage, metrics, traffic }
 }
 
 /// " (did you mean apps/v1 Deployment?)": the same kind under another apiVersion (an old

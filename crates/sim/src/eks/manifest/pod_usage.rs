@@ -10,7 +10,7 @@ use crate::error::Errors;
 use serde_json::Value;
 
 /// The timeline actions other than kubectl words.
-pub const ACTIONS: &str = "`SetPodUsage`, `SpotInterruption`, `CallAwsApi`";
+pub const ACTIONS: &str = "`SetPodUsage`, `SetPodMetric`, `SetObjectMetric`, `SetExternalMetric`, `SpotInterruption`, `CallAwsApi`";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodUsage {
@@ -34,8 +34,8 @@ pub fn pod_usage(s: &Value, sp: &str, e: &mut Errors) -> Vec<PodUsage> {
     for (j, item) in items.iter().enumerate() {
         let p = format!("{}.timeline[{j}]", sp);
         let Some(action) = read::field(item, "action") else { continue };
-        if action.as_str().is_some_and(|a| super::aws_actions::ACTIONS.contains(&a)) {
-            continue; // read by `aws_actions`
+        if action.as_str().is_some_and(|a| super::aws_actions::ACTIONS.contains(&a) || super::metric_sources::ACTIONS.contains(&a)) {
+            continue; // read by `aws_actions` / `metric_sources`
         }
         if action.as_str() != Some("SetPodUsage") {
             e.push(key_path(&p, "action"), format!("{action} is not an action; actions are {ACTIONS} (or give `kubectl` words)"));
