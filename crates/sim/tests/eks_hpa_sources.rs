@@ -202,3 +202,22 @@ fn metric_source_errors_at_their_path() {
         assert!(paths.contains(&p), "{p} in {errs:?}");
     }
 }
+
+/// The example: the ECS target-tracking lesson's traffic alone drives the HPA, which holds cpu
+/// inside the tolerance band at each plateau (desired = ceil(current × usage ÷ target)).
+#[test]
+fn example_follows_the_ecs_lessons_traffic() {
+    let m = parse(include_str!("../../../examples/eks/hpa-traffic.yaml")).unwrap();
+    let at = |s: i64| run_until(&m, false, s);
+    let util = |r: &EksRun| hpa_item(r)["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"].as_i64().unwrap();
+    let r = at(300);
+    assert_eq!((r.rollouts[0].deployment.replicas, util(&r)), (2, 38), "100 units = 97m a pod of 250m");
+    let r = at(30 * 60);
+    let n = r.rollouts[0].deployment.replicas;
+    // 600 requests/s × 2 units = 1200 units = 1171.875m; at 125m a pod 9.4 → 10 pods (9 would
+    // be 52 %, also inside the band: which one depends on the path up the ramp).
+    assert!((9..=10).contains(&n), "{n} pods: {:?}", rescales(&r));
+    assert!((45..=55).contains(&util(&r)), "{}", util(&r));
+    let r = at(40 * 60);
+    assert_eq!(r.rollouts[0].deployment.replicas, 2, "{:?}", rescales(&r));
+}

@@ -89,9 +89,8 @@ impl Engine {
         let d = &self.rollouts[k].deployment;
         let owned = self.live_of(k).iter();
         let bare = self.live_bare.iter().filter(|i| self.pods[**i].info.namespace == d.namespace && d.selector.matches(&self.pods[**i].info.labels));
-        let mut ids: Vec<usize> = owned.chain(bare).copied().collect();
-        ids.sort_unstable();
-        ids.into_iter().map(|i| (i, self.pods[i].deleting_at.is_some())).collect()
+        // The calculator only sums over them, so their order does not matter: one pass, one Vec.
+        owned.chain(bare).map(|&i| (i, self.pods[i].deleting_at.is_some())).collect()
     }
 
     fn observe(&self, hpa: &Hpa, m: &MetricSpec, pods: &[(usize, bool)], now: i64, now_ms: u64) -> Observed {
@@ -115,7 +114,20 @@ impl Engine {
         };
         let Some(res) = res else {
             let MetricSpec::Pods { metric, .. } = m else { unreachable!() };
-            let inputs = self.pod_inputs(pods, now, now_ms, |p| Some((self.pod_metric(p, metric, now), Ok(0))));
+            // One lookup per run of pods sharing a spec (and so their labels), as for usage below.
+            let mut memo: Option<(*const crate::eks::objects::PodSpec, Option<i64>)> = None;
+            let inputs = self.pod_inputs(pods, now, now_ms, |p| {
+                let key = matches!(p.owner, Owner::Deployment(_)).then(|| std::sync::Arc::as_ptr(&p.info.spec));
+                let v = match (&memo, key) {
+                    (Some((spec, v)), Some(mine)) if *spec == mine => *v,
+                    (_, key) => {
+                        let v = self.pod_metric(p, metric, now);
+                        memo = key.map(|k| (k, v));
+                        v
+                    }
+                };
+                Some((v, Ok(0)))
+            });
             if !inputs.iter().any(|p| p.sample.is_some()) {
                 return Observed::Unavailable(format!("unable to get metric {metric}: {NO_CUSTOM}"));
             }
@@ -228,8 +240,8 @@ fn usage<'a>(list: &'a [PodUsage], p: &super::PodRecord, now: i64, cpu: bool) ->
 fn average(m: &MetricSpec, o: &Observed, current: &[Option<i64>]) -> Option<i64> {
     let (MetricSpec::Resource { .. }, Observed::Pods(pods)) = (m, o) else { return None };
     current.iter().any(|c| c.is_some()).then_some(())?;
-    let s: Vec<i64> = pods.iter().filter(|p| !p.deleting).filter_map(|p| p.sample.map(|s| s.value)).collect();
-    (!s.is_empty()).then(|| s.iter().sum::<i64>() / s.len() as i64)
+    let (sum, n) = pods.iter().filter(|p| !p.deleting).filter_map(|p| p.sample).fold((0i64, 0i64), |(s, n), x| (s.saturating_add(x.value), n + 1));
+    (n > 0).then(|| sum / n)
 }
 
 /// The controller's event reasons as the recorder's static names.
