@@ -114,12 +114,12 @@ impl Engine {
         };
         let Some(res) = res else {
             let MetricSpec::Pods { metric, .. } = m else { unreachable!() };
-            // One lookup per run of pods sharing a spec (and so their labels), as for usage below.
-            let mut memo: Option<(*const crate::eks::objects::PodSpec, Option<i64>)> = None;
+            // One lookup per run of pods of one ReplicaSet (one template: labels), as for usage below.
+            let mut memo: Option<(RunKey, Option<i64>)> = None;
             let inputs = self.pod_inputs(pods, now, now_ms, |p| {
-                let key = matches!(p.owner, Owner::Deployment(_)).then(|| std::sync::Arc::as_ptr(&p.info.spec));
+                let key = RunKey::of(p);
                 let v = match (&memo, key) {
-                    (Some((spec, v)), Some(mine)) if *spec == mine => *v,
+                    (Some((run, v)), Some(mine)) if run.same(&mine) => *v,
                     (_, key) => {
                         let v = self.pod_metric(p, metric, now);
                         memo = key.map(|k| (k, v));
@@ -134,14 +134,13 @@ impl Engine {
             return Observed::Pods(inputs);
         };
         let cpu = res == ResourceName::Cpu;
-        // Pods a Deployment created together share one spec (`sync_pods_of`) and, being of one
-        // ReplicaSet, their labels: their usage source and request are the same, looked up once
-        // per run of such pods (keyed by the shared spec, so no string is read per pod).
-        let mut memo: Option<(*const crate::eks::objects::PodSpec, Usage, Result<i64, String>)> = None;
+        // Pods of one ReplicaSet share its template — labels and requests — so their usage
+        // source and request are the same, looked up once per run of such pods.
+        let mut memo: Option<(RunKey, Usage, Result<i64, String>)> = None;
         let inputs = self.pod_inputs(pods, now, now_ms, |p| {
-            let key = matches!(p.owner, Owner::Deployment(_)).then(|| std::sync::Arc::as_ptr(&p.info.spec));
+            let key = RunKey::of(p);
             let (u, r) = match (&memo, key) {
-                (Some((spec, u, r)), Some(mine)) if *spec == mine => (*u, r.clone()),
+                (Some((run, u, r)), Some(mine)) if run.same(&mine) => (*u, r.clone()),
                 (_, key) => {
                     let u = self.usage_of(p, now, cpu);
                     let r = pod_request(&p.info.spec, &p.info.name, cpu, container);
@@ -163,7 +162,7 @@ impl Engine {
     /// The target's pods as the calculator reads them; `sample_of` gives a pod's (value,
     /// request) — None for Object/External metrics, which read only phases and readiness.
     /// One `PodInput` per pod and no other allocation.
-    fn pod_inputs(&self, pods: &[(usize, bool)], now: i64, now_ms: u64, mut sample_of: impl FnMut(&super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
+    fn pod_inputs<'s>(&'s self, pods: &[(usize, bool)], now: i64, now_ms: u64, mut sample_of: impl FnMut(&'s super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
         let mut inputs = Vec::with_capacity(pods.len());
         let ms = |s: i64| (s.max(0) as u64) * 1000;
         for &(id, deleting) in pods {
@@ -185,6 +184,28 @@ impl Engine {
             });
         }
         inputs
+    }
+}
+
+/// A Deployment pod's ReplicaSet: pods with the same one have the same template. The spec's
+/// pointer decides without reading a string when `sync_pods_of` created them together; pods
+/// created in different passes have different pointers, and then the ReplicaSet's name does.
+#[derive(Clone, Copy)]
+struct RunKey<'a> {
+    deployment: usize,
+    rs: &'a str,
+    spec: *const crate::eks::objects::PodSpec,
+}
+
+impl<'a> RunKey<'a> {
+    fn of(p: &'a super::PodRecord) -> Option<RunKey<'a>> {
+        match (&p.owner, &p.rs) {
+            (Owner::Deployment(k), Some(rs)) => Some(RunKey { deployment: *k, rs, spec: std::sync::Arc::as_ptr(&p.info.spec) }),
+            _ => None,
+        }
+    }
+    fn same(&self, other: &RunKey) -> bool {
+        self.spec == other.spec || (self.deployment == other.deployment && self.rs == other.rs)
     }
 }
 
