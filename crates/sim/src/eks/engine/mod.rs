@@ -479,7 +479,10 @@ impl Engine {
                 let spec = match specs.iter().find(|(n, _)| *n == rs.name.as_str()) {
                     Some((_, s)) => s.clone(),
                     None => {
-                        let s = Arc::new(rs.template.spec.clone());
+                        // The spec a live pod of this ReplicaSet already holds (made in an
+                        // earlier pass: one template), so the whole ReplicaSet shares one.
+                        let live = self.live_of(k).iter().map(|i| &self.pods[*i]).find(|q| q.rs.as_deref() == Some(rs.name.as_str()));
+                        let s = live.map_or_else(|| Arc::new(rs.template.spec.clone()), |q| q.info.spec.clone());
                         specs.push((rs.name.as_str(), s.clone()));
                         s
                     }
