@@ -150,6 +150,7 @@ fn object_metric_scales_the_deployment() {
     assert_eq!(cur["type"], "Object");
     assert_eq!(cur["object"]["describedObject"]["name"], "main-route");
     assert_eq!(cur["object"]["current"]["value"], "2k");
+    assert_eq!(stevedore_sim::eks::hpa_json::targets(&hpa_item(&r)), "2k/2k");
     let early = run_until(&parse(&with(tl, OBJECT_METRIC)).unwrap(), false, 30);
     let w = warnings(&early, "FailedGetObjectMetric");
     assert!(w[0].starts_with("unable to get metric requests-per-second: Ingress on default main-route/unable to fetch metrics from custom metrics API: "), "{w:?}");
@@ -171,6 +172,8 @@ fn external_metric_scales_the_deployment() {
     assert_eq!(cur["external"]["metric"]["name"], "sqs_messages_visible");
     // 90 over the 2 pods of status.replicas at that sync.
     assert_eq!(cur["external"]["current"]["averageValue"], "45");
+    // kubectl's TARGETS for an AverageValue target (kubectl printers.go formatHPAMetrics).
+    assert_eq!(stevedore_sim::eks::hpa_json::targets(&hpa_item(&r)), "45/30 (avg)");
     // Before 1m only the other queue's series exists: nothing matches the selector.
     let early = run_until(&parse(&with(tl, EXTERNAL_METRIC)).unwrap(), false, 30);
     assert_eq!(warnings(&early, "FailedGetExternalMetric")[0], format!("unable to get external metric default/sqs_messages_visible/{sel}: no metrics returned from external metrics API"));

@@ -149,7 +149,7 @@ pub fn targets(item: &Value) -> String {
         let (now, want) = if let Some(u) = t["averageUtilization"].as_i64() {
             (c["averageUtilization"].as_i64().map(|x| format!("{x}%")), format!("{u}%"))
         } else if let Some(v) = text(&t["averageValue"]) {
-            (text(&c["averageValue"]), if kind == "External" { format!("{v} (avg)") } else { v })
+            (text(&c["averageValue"]), if kind == "External" || kind == "Object" { format!("{v} (avg)") } else { v })
         } else {
             (text(&c["value"]), text(&t["value"]).unwrap_or_default())
         };
