@@ -1,7 +1,7 @@
 //! Disruption (KARP concepts/disruption.md): expiration (forceful), then consolidation —
 //! empty nodes deleted, then one underutilised node deleted (its pods fit elsewhere) or
 //! replaced by one cheaper node — each within its NodePool's disruption budgets.
-//! Not modelled: drift, multi-node consolidation, spot-to-spot replacement (feature gate off).
+//! Drift is `drift`'s. Not modelled: multi-node consolidation, spot-to-spot replacement (feature gate off).
 
 use crate::sort::SortSmall;
 use super::cron;
@@ -77,7 +77,7 @@ pub fn allowed(pool: &NodePool, reason: Reason, total: i64, disrupting: i64, now
     (best - disrupting).max(0)
 }
 
-fn fits(p: &PodInfo, n: &NodeInfo, extra: (i64, i64, i64)) -> bool {
+pub(crate) fn fits(p: &PodInfo, n: &NodeInfo, extra: (i64, i64, i64)) -> bool {
     node_unschedulable::filter(p, n).is_ok()
         && taint_toleration::filter(p, n).is_ok()
         && node_affinity::filter(p, n).is_ok()
