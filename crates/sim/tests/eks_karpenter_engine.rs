@@ -106,7 +106,7 @@ fn the_pool_limit_caps_what_it_launches() {
     assert_eq!(new.len(), 1);
     assert_eq!(new[0].instance_type, "m5.large");
     assert_eq!(bound(&r), 2);
-    assert!(r.events.iter().any(|e| e.source == "karpenter" && e.reason == "FailedScheduling" && e.message.contains("incompatible with nodepool \"default\"")));
+    assert!(r.events.iter().any(|e| e.source == "karpenter" && e.reason == "FailedScheduling" && e.message.starts_with("Failed to schedule pod, incompatible with nodepool \"default\"")));
 }
 
 #[test]

@@ -163,7 +163,11 @@ impl Engine {
         for (pi, why) in &plan.unschedulable {
             let p = &self.pods[ids[*pi]].info;
             let (ns, name) = (p.namespace.clone(), p.name.clone());
-            self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", why.clone(), true, "karpenter");
+            // kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling/events.go
+            // @22664681: Warning `FailedScheduling` "Failed to schedule pod, <error>"; `Nominated`
+            // "Pod should schedule on: nodeclaim/<name>" (`karpenter_launch`).
+            let msg = format!("Failed to schedule pod, {}", why.strip_prefix("could not schedule pod, ").unwrap_or(why));
+            self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", msg, true, "karpenter");
         }
         let launched = !plan.claims.is_empty();
         for c in plan.claims {
