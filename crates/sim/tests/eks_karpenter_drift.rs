@@ -216,3 +216,34 @@ fn apply_errors_at_their_paths() {
     let e: Vec<String> = parse(&both).unwrap_err().into_iter().map(|e| e.path).collect();
     assert!(e.contains(&"$[3].spec.timeline[0].kubectl".to_string()), "{e:?}");
 }
+
+#[test]
+fn a_widened_requirement_does_not_drift_and_applying_back_clears_the_condition() {
+    let m = parse(&scenario("0", &pool("m5.large, m5.xlarge", "0"))).unwrap();
+    assert!(drifted(&run_until(&m, false, 400)).is_empty(), "m5.large still meets In [m5.large, m5.xlarge]");
+    // Narrowed at 5m (budget 0 holds the nodes), restored at 6m: the condition goes.
+    let text = scenario("0", &pool("m5.xlarge", "0")).replace("\n---\napiVersion: apps/v1", &format!("\n    - at: 6m\n      apply:\n{}\n---\napiVersion: apps/v1", indent(&pool("m5.large", "0"), 8)));
+    let m = parse(&text).unwrap();
+    assert_eq!(drifted(&run_until(&m, false, 330)).len(), 3);
+    let r = run_until(&m, false, 400);
+    assert!(drifted(&r).is_empty());
+    assert_eq!(karpenter_nodes(&r).len(), 3);
+}
+
+#[test]
+fn drift_goes_before_consolidation_and_takes_empty_nodes_first() {
+    // At 5m one pod goes (an emptied m5.large) and the pool narrows: the empty drifted node is
+    // deleted first, as a drift command (no replacement), before consolidation could take it.
+    let text = scenario("1", &pool("m5.xlarge", "1").replace("consolidateAfter: Never", "consolidateAfter: 0s"))
+        .replace("timeline:\n", "timeline:\n    - {at: 5m, kubectl: \"scale deployment/web --replicas=3\"}\n")
+        .replace("consolidateAfter: Never", "consolidateAfter: 0s");
+    let m = parse(&text).unwrap();
+    let r = run_until(&m, false, 1200);
+    let terms: Vec<&str> = r.events.iter().filter(|e| e.reason == "DisruptionTerminating" && e.kind == "Node").map(|e| e.message.as_str()).collect();
+    assert!(!terms.is_empty() && terms.iter().all(|m| *m == "Disrupting Node: Drifted"), "{terms:?}");
+    let first = r.events.iter().find(|e| e.reason == "DisruptionTerminating").unwrap();
+    let launch = r.events.iter().find(|e| e.reason == "DisruptionLaunching").map(|e| e.first_s);
+    assert!(launch.is_none_or(|l| first.first_s <= l), "the empty node needs no replacement and goes first");
+    assert!(karpenter_nodes(&r).iter().all(|n| n.instance_type == "m5.xlarge"));
+    assert_eq!(bound(&r), 3);
+}

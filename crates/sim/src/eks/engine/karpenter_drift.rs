@@ -127,9 +127,10 @@ impl Engine {
         let live: Vec<(usize, usize)> = (0..k.claims.len()).filter(|&ci| k.claims[ci].deleted_s.is_none()).filter_map(|ci| k.node_of(&self.state, ci).map(|ni| (ci, ni))).collect();
         let pods_on = |ni: usize| -> Vec<usize> {
             let mut v: Vec<usize> = (0..self.state.pods.len()).filter(|&i| self.state.pods[i].node == ni).collect();
+            // Reschedulable pods only: not DaemonSet pods, not pods already terminating.
             v.retain(|&i| {
                 let bp = &self.state.pods[i].pod;
-                !self.by_name.get(&(bp.namespace.clone(), bp.name.clone())).is_some_and(|&id| self.pods[id].daemon())
+                !self.by_name.get(&(bp.namespace.clone(), bp.name.clone())).is_some_and(|&id| self.pods[id].daemon() || self.pods[id].deleting_at.is_some())
             });
             v
         };
