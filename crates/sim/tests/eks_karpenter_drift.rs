@@ -215,6 +215,13 @@ fn apply_errors_at_their_paths() {
     let both = scenario("1", "").replace("timeline: []", "timeline: [{at: 1m, kubectl: \"cordon x\", apply: {}}]");
     let e: Vec<String> = parse(&both).unwrap_err().into_iter().map(|e| e.path).collect();
     assert!(e.contains(&"$[3].spec.timeline[0].kubectl".to_string()), "{e:?}");
+    let no_at = scenario("1", "").replace("timeline: []", &format!("timeline: [{{apply: {{apiVersion: karpenter.k8s.aws/v1, kind: EC2NodeClass, metadata: {{name: default}}, spec: {{role: r, amiSelectorTerms: [{{alias: al2023@latest}}], subnetSelectorTerms: [{{id: s}}], securityGroupSelectorTerms: [{{id: g}}]}}}}}}]"));
+    let e: Vec<(String, String)> = parse(&no_at).unwrap_err().into_iter().map(|e| (e.path, e.message)).collect();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, "$[3].spec.timeline[0].at");
+    let bad = scenario("1", "").replace("timeline: []", "timeline: [{at: 1m, apply: [1]}]");
+    let e: Vec<(String, String)> = parse(&bad).unwrap_err().into_iter().map(|e| (e.path, e.message)).collect();
+    assert!(e.iter().any(|(p, m)| p == "$[3].spec.timeline[0].apply" && m.starts_with("must be an object")), "{e:?}");
 }
 
 #[test]

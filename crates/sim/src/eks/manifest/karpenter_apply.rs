@@ -33,20 +33,12 @@ pub fn applies(s: &Value, sp: &str, e: &mut Errors) -> Vec<KarpenterApply> {
         let p = format!("{sp}.timeline[{j}]");
         let Some(doc) = read::field(item, "apply") else { continue };
         let ap = key_path(&p, "apply");
-        for other in ["kubectl", "action"] {
-            if read::field(item, other).is_some() {
-                e.push(key_path(&p, other), format!("an entry has `apply` or `{other}`, not both"));
-            }
+        // One error for a mixed entry; the `kubectl` / `action` reader reads the rest.
+        if let Some(other) = ["kubectl", "action"].into_iter().find(|k| read::field(item, k).is_some()) {
+            e.push(key_path(&p, other), format!("an entry has `apply` or `{other}`, not both"));
+            continue;
         }
-        let at = match read::string(item, "at", &p, e) {
-            Some(a) => crate::time::parse_duration_ms(&a).map(|ms| (ms / 1000) as i64).map_err(|m| e.push(key_path(&p, "at"), m)).ok(),
-            None => {
-                if read::field(item, "at").is_none() {
-                    e.push(key_path(&p, "at"), "is required (a duration from the start, e.g. \"10m\")");
-                }
-                None
-            }
-        };
+        let at = super::timeline::entry_at(item, &p, e);
         if !doc.is_object() {
             e.push(ap, format!("must be an object (a NodePool or EC2NodeClass document), not {}", read::type_name(doc)));
             continue;
