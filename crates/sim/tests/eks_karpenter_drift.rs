@@ -226,6 +226,7 @@ fn apply_errors_at_their_paths() {
 
 #[test]
 fn a_widened_requirement_does_not_drift_and_applying_back_clears_the_condition() {
+    // disruption.md "Special Cases on Drift": m5.large still meets In [m5.large, m5.2xlarge].
     let m = parse(&scenario("0", &pool("m5.large, m5.xlarge", "0"))).unwrap();
     assert!(drifted(&run_until(&m, false, 400)).is_empty(), "m5.large still meets In [m5.large, m5.xlarge]");
     // Narrowed at 5m (budget 0 holds the nodes), restored at 6m: the condition goes.
@@ -253,4 +254,13 @@ fn drift_goes_before_consolidation_and_takes_empty_nodes_first() {
     assert!(launch.is_none_or(|l| first.first_s <= l), "the empty node needs no replacement and goes first");
     assert!(karpenter_nodes(&r).iter().all(|n| n.instance_type == "m5.xlarge"));
     assert_eq!(bound(&r), 3);
+}
+
+#[test]
+fn the_example_replaces_its_three_drifted_nodes() {
+    let m = parse(include_str!("../../../examples/eks/karpenter-drift.yaml")).unwrap();
+    assert_eq!(drifted(&run_until(&m, false, 300)), ["True=RequirementsDrifted"; 3]);
+    let r = run_until(&m, false, 1200);
+    assert_eq!(karpenter_nodes(&r).iter().map(|n| n.instance_type.as_str()).collect::<Vec<_>>(), ["m5.xlarge"; 2]);
+    assert_eq!(bound(&r), 4);
 }

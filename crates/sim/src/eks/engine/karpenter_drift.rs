@@ -4,9 +4,11 @@
 //! `karpenter::drift::drift_reason` gives it; one that matches again loses it). Each disruption
 //! pass then takes one drifted node, as Karpenter's drift method returns one command: empty
 //! ones first, then the longest drifted; within the pool's `Drifted` budget (nodes tainted or
-//! draining count against it). The node is tainted `karpenter.sh/disrupted:NoSchedule`, the
-//! replacements its pods need are launched and, once Ready, it drains through the Eviction API
-//! (PDBs honoured). The disruption controller polls every 10 s (`pollingPeriod`,
+//! draining count against it). As disruption.md's steps go (aws/karpenter-provider-aws
+//! website/content/en/docs/concepts/disruption.md @1d927085): the node is tainted
+//! `karpenter.sh/disrupted:NoSchedule`, the replacements its pods need are pre-spun and, once
+//! Ready, it drains through the Eviction API (PDBs honoured); a replacement that fails to launch
+//! un-taints it. The disruption controller polls every 10 s (`pollingPeriod`,
 //! pkg/controllers/disruption/controller.go @22664681), so a budget above 1 starts the next
 //! command 10 s later while the first is in flight.
 //!
