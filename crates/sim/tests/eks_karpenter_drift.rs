@@ -153,6 +153,10 @@ fn a_budget_of_two_runs_two_drift_commands_at_once_and_zero_blocks() {
     assert!(karpenter_nodes(&r).iter().all(|n| n.instance_type == "m5.large" && n.taints.is_empty()));
     // helpers.go `NodePoolBlockedForDisruptionReason`.
     assert!(r.events.iter().any(|e| e.kind == "NodePool" && e.name == "default" && e.reason == "DisruptionBlocked" && e.message == "No allowed disruptions for disruption reason Drifted due to blocking budget"));
+    // consolidation.go: consolidateAfter Never disables consolidation, said once per node.
+    let un: Vec<_> = r.events.iter().filter(|e| e.reason == "Unconsolidatable" && e.kind == "Node").collect();
+    assert_eq!(un.len(), 3);
+    assert!(un.iter().all(|e| e.message == "NodePool \"default\" has consolidation disabled" && e.count == 1));
 }
 
 #[test]
@@ -163,6 +167,11 @@ fn weight_limits_and_disruption_never_drift() {
     assert!(drifted(&r).is_empty());
     assert!(!r.events.iter().any(|e| e.reason.starts_with("Disruption")));
     assert_eq!(karpenter_nodes(&r).len(), 3);
+    // Before 5m consolidateAfter is Never (consolidation.go: "has consolidation disabled"); the
+    // WhenEmpty reason after it falls in the 15-minute per-node dedupe: nothing new is said.
+    let un: Vec<_> = r.events.iter().filter(|e| e.reason == "Unconsolidatable" && e.kind == "Node").collect();
+    assert_eq!(un.len(), 3);
+    assert!(un.iter().all(|e| e.first_s < 300 && e.message == "NodePool \"default\" has consolidation disabled"));
 }
 
 #[test]

@@ -134,7 +134,12 @@ fn an_emptied_node_is_consolidated_after_consolidate_after() {
     assert_eq!(e.instances().len(), 2);
     e.advance_to(420);
     assert_eq!(e.instances().len(), 1);
-    assert!(r.events.iter().filter(|x| x.kind == "NodeClaim").all(|x| x.reason == "DisruptionTerminating"));
+    assert!(r.events.iter().filter(|x| x.kind == "NodeClaim").all(|x| x.reason == "DisruptionTerminating" || x.reason == "Unconsolidatable"));
+    // Before the scale-down its two pods need the m5.xlarge: consolidation.go's
+    // `Unconsolidatable`, on the Node and its NodeClaim, once (15 min dedupe).
+    let un: Vec<_> = r.events.iter().filter(|x| x.reason == "Unconsolidatable").collect();
+    assert_eq!(un.iter().map(|x| (x.kind, x.message.as_str(), x.count)).collect::<Vec<_>>(), [("Node", "Can't replace with a cheaper node", 1), ("NodeClaim", "Can't replace with a cheaper node", 1)]);
+    assert_eq!(un[0].name, name);
 }
 
 #[test]

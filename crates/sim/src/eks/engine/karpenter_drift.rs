@@ -31,6 +31,8 @@ use crate::sort::SortSmall;
 
 /// Karpenter's disruption controller polling period.
 pub const DISRUPTION_POLL_S: i64 = 10;
+/// `Unconsolidatable`'s `DedupeTimeout`.
+const UNCONSOLIDATABLE_DEDUPE_S: i64 = 15 * 60;
 
 impl Engine {
     /// Puts every timeline `apply` on the clock.
@@ -114,6 +116,24 @@ impl Engine {
                 k.claims[ci].disrupted = None;
             }
             self.state.nodes[ni].node.taints.retain(|t| t.key != DISRUPTED_TAINT);
+        }
+    }
+
+    /// `Unconsolidatable` on the Node and its NodeClaim (events.go @22664681), at most once per
+    /// node in `DedupeTimeout` (15 min).
+    pub(super) fn karpenter_unconsolidatable(&mut self, list: &[(usize, String)]) {
+        let now = self.now;
+        for (ni, msg) in list {
+            let Some(node) = self.state.nodes.get(*ni).map(|n| n.node.name.clone()) else { continue };
+            let Some(ci) = self.karpenter_claim_of(*ni) else { continue };
+            let Some(k) = self.karpenter.as_mut() else { return };
+            if k.unconsolidatable_s.get(&node).is_some_and(|&t| now < t + UNCONSOLIDATABLE_DEDUPE_S) {
+                continue;
+            }
+            k.unconsolidatable_s.insert(node.clone(), now);
+            let claim = k.claims[ci].name.clone();
+            self.events.once(now, "Node", "", &node, "Unconsolidatable", msg.clone(), false, "karpenter");
+            self.events.once(now, "NodeClaim", "", &claim, "Unconsolidatable", msg.clone(), false, "karpenter");
         }
     }
 

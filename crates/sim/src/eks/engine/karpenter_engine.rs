@@ -73,6 +73,8 @@ pub struct Karpenter {
     pub(super) applies: Vec<crate::eks::manifest::karpenter_apply::KarpenterApply>,
     region: String,
     start_unix: i64,
+    /// When each node last got `Unconsolidatable` (Karpenter dedupes it per node for 15 min).
+    pub(super) unconsolidatable_s: std::collections::BTreeMap<String, i64>,
     scan_at: Option<i64>,
     drain_due: bool,
 }
@@ -87,7 +89,7 @@ impl Karpenter {
         let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
         let offerings = m.node_pools.iter().map(|p| offerings(p, &zones, seed)).collect();
         let start_unix = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
-        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), classes: m.node_classes.clone(), zones, seed, applies: m.karpenter_applies.clone(), region: c.region.clone(), start_unix, scan_at: None, drain_due: false })
+        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), classes: m.node_classes.clone(), zones, seed, applies: m.karpenter_applies.clone(), region: c.region.clone(), start_unix, unconsolidatable_s: Default::default(), scan_at: None, drain_due: false })
     }
 
     pub(super) fn start_unix(&self) -> i64 {
@@ -274,6 +276,7 @@ impl Engine {
             let name = self.state.nodes[*node].node.name.clone();
             self.events.repeatable(now, "Node", "", &name, "DisruptionBlocked", why.clone(), false, "karpenter");
         }
+        let unconsolidatable = out.unconsolidatable.clone();
         let claim_at = |node: usize| claims.iter().position(|c| c.node == node).map(|p| of_node[p]);
         let mut acts: Vec<(usize, Reason, Option<NodeClaim>)> = Vec::new();
         for a in out.actions {
@@ -284,6 +287,7 @@ impl Engine {
             }
         }
         let acted = !acts.is_empty();
+        self.karpenter_unconsolidatable(&unconsolidatable);
         for (ci, reason, with) in acts {
             match with {
                 Some(w) => self.karpenter_replace(ci, vec![w], reason),
