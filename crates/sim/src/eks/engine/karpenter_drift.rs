@@ -26,7 +26,6 @@ use crate::eks::karpenter::instance_types::offerings;
 use crate::eks::karpenter::provision::NodeClaim;
 use crate::eks::karpenter::{Reason, DISRUPTED_TAINT};
 use crate::eks::manifest::karpenter_apply::Applied;
-use crate::eks::objects::{Effect, Taint};
 use crate::sort::SortSmall;
 
 /// Karpenter's disruption controller polling period.
@@ -77,14 +76,6 @@ impl Engine {
                 Some(r) if c.drifted.is_none_or(|d| d.0 != r) => c.drifted = Some((r, now)),
                 Some(_) => {}
             }
-        }
-    }
-
-    /// Taints the node `karpenter.sh/disrupted:NoSchedule` (once).
-    pub(super) fn karpenter_taint(&mut self, ni: usize) {
-        let n = &mut self.state.nodes[ni].node;
-        if !n.taints.iter().any(|t| t.key == DISRUPTED_TAINT) {
-            n.taints.push(Taint { key: DISRUPTED_TAINT.into(), value: String::new(), effect: Effect::NoSchedule });
         }
     }
 

@@ -23,6 +23,7 @@ pub mod node_scaling;
 pub mod ca_scale_down;
 pub mod karpenter_engine;
 mod karpenter_drift;
+mod karpenter_termination;
 mod karpenter_forceful;
 mod node_retire;
 mod lifecycle;
