@@ -132,6 +132,10 @@ impl Engine {
     pub(super) fn karpenter_drift(&mut self) -> bool {
         let now = self.now;
         let Some(k) = self.karpenter.as_ref() else { return false };
+        // The common pass has nothing drifted: out before any per-node work.
+        if !k.claims.iter().any(|c| c.drifted.is_some() && c.deleted_s.is_none()) {
+            return false;
+        }
         // A node a command holds (tainted, draining, or waiting for a replacement).
         let held = |ci: usize| {
             let c = &k.claims[ci];
