@@ -118,10 +118,11 @@ impl Engine {
             let Some(node) = self.state.nodes.get(*ni).map(|n| n.node.name.clone()) else { continue };
             let Some(ci) = self.karpenter_claim_of(*ni) else { continue };
             let Some(k) = self.karpenter.as_mut() else { return };
-            if k.unconsolidatable_s.get(&node).is_some_and(|&t| now < t + UNCONSOLIDATABLE_DEDUPE_S) {
-                continue;
+            match k.unconsolidatable_s.iter_mut().find(|(n, _)| *n == node) {
+                Some((_, t)) if now < *t + UNCONSOLIDATABLE_DEDUPE_S => continue,
+                Some((_, t)) => *t = now,
+                None => k.unconsolidatable_s.push((node.clone(), now)),
             }
-            k.unconsolidatable_s.insert(node.clone(), now);
             let claim = k.claims[ci].name.clone();
             self.events.once(now, "Node", "", &node, "Unconsolidatable", msg.clone(), false, "karpenter");
             self.events.once(now, "NodeClaim", "", &claim, "Unconsolidatable", msg.clone(), false, "karpenter");

@@ -74,7 +74,7 @@ pub struct Karpenter {
     region: String,
     start_unix: i64,
     /// When each node last got `Unconsolidatable` (Karpenter dedupes it per node for 15 min).
-    pub(super) unconsolidatable_s: std::collections::BTreeMap<String, i64>,
+    pub(super) unconsolidatable_s: Vec<(String, i64)>,
     scan_at: Option<i64>,
     pub(super) drain_due: bool,
 }

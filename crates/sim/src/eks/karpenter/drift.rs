@@ -16,6 +16,7 @@
 //! decimal like Karpenter's: the same fields, not the same numbers.
 
 use super::{Ec2NodeClass, NodePool};
+use crate::sort::SortSmall;
 use crate::eks::selector::Labels;
 use serde_json::Value;
 
@@ -36,13 +37,13 @@ pub fn canonical(v: &Value) -> String {
     match v {
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort();
+            keys.sort_small();
             let parts: Vec<String> = keys.iter().filter(|k| !o[k.as_str()].is_null()).map(|k| format!("{}:{}", Value::String((*k).clone()), canonical(&o[k.as_str()]))).collect();
             format!("{{{}}}", parts.join(","))
         }
         Value::Array(a) => {
             let mut parts: Vec<String> = a.iter().map(canonical).collect();
-            parts.sort();
+            parts.sort_small();
             format!("[{}]", parts.join(","))
         }
         other => other.to_string(),
@@ -107,12 +108,8 @@ pub fn drift_reason(l: &Launch, labels: &Labels, pool: &NodePool, class: Option<
         return Some("RequirementsDrifted");
     }
     let c = class?;
-    let same_set = |a: &[String], b: &[String]| {
-        let (mut a, mut b) = (a.to_vec(), b.to_vec());
-        a.sort();
-        b.sort();
-        a == b
-    };
+    // Terms are a handful: compared as sets without sorting.
+    let same_set = |a: &[String], b: &[String]| a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x));
     if l.class_hash != c.hash {
         Some("NodeClassDrift")
     } else if !same_set(&l.ami_terms, &c.ami_terms) {
