@@ -27,6 +27,8 @@ fn duration_or_never(v: &Value, key: &str, path: &str, default: Option<u64>, e: 
     }
 }
 
+// Two callers (a document, a timeline `apply`): one copy in the wasm.
+#[inline(never)]
 pub fn node_pool(doc: &Value, path: &str, name: String, e: &mut Errors) -> Option<NodePool> {
     let Some((sp, s)) = read::object(doc, "spec", path, e) else {
         e.push(key_path(path, "spec"), "is required");
@@ -145,6 +147,7 @@ fn budget(b: &Value, bp: &str, e: &mut Errors) -> Option<Budget> {
     Some(Budget { nodes, reasons, schedule, duration_ms })
 }
 
+#[inline(never)]
 pub fn node_class(doc: &Value, path: &str, name: String, e: &mut Errors) -> Ec2NodeClass {
     let (sp, s) = read::object(doc, "spec", path, e).unwrap_or_else(|| {
         e.push(key_path(path, "spec"), "is required");
