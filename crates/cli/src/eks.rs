@@ -94,7 +94,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 None | Some("wide") => {
                     let wide = output.is_some();
                     let table = if kind == "NodeClaim" {
-                        stevedore_sim::eks::nodeclaim_json::get_node_claims(&items, start + at_s)
+                        stevedore_sim::eks::nodeclaim_json::get_node_claims(&items, start + at_s, wide)
                     } else if kind == "Ingress" {
                         stevedore_sim::eks::lb_json::get_ingresses(&items, start + at_s, all_namespaces)
                     } else if kind == "Service" {

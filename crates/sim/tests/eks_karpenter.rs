@@ -258,7 +258,14 @@ fn consolidation_replaces_with_a_cheaper_node_and_honours_do_not_disrupt() {
     }
     let flags = |i: usize| PodFlags { daemonset: s.pods[i].pod.namespace == "kube-system", do_not_disrupt: s.pods[i].pod.name == "a" };
     let r = disrupt(60_000, SUNDAY, &s, &claims, &pools, &offers, &flags, &system_daemon_pods());
-    assert!(r.blocked.iter().any(|b| b.1 == "pod \"default/a\" has \"karpenter.sh/do-not-disrupt\" annotation"));
+    // kubernetes-sigs/karpenter pkg/controllers/disruption/suite_test.go's expected event.
+    assert!(r.blocked.iter().any(|b| b.1 == "Pod has \"karpenter.sh/do-not-disrupt\" annotation (Pod=default/a)"), "{:?}", r.blocked);
+    // A WhenEmpty pool leaves the busy xlarge and says so (consolidation.go `Unconsolidatable`).
+    let mut when_empty = pools.clone();
+    when_empty[0].disruption.policy = stevedore_sim::eks::karpenter::ConsolidationPolicy::WhenEmpty;
+    let r = disrupt(60_000, SUNDAY, &s, &claims, &when_empty, &offers, &ds_flags(&s), &system_daemon_pods());
+    assert!(r.actions.is_empty());
+    assert!(r.unconsolidatable.contains(&(0, "NodePool \"default\" has consolidation policy WhenEmpty, but node is not empty".to_string())), "{:?}", r.unconsolidatable);
     // Expired nodes go regardless of budgets.
     let r = disrupt(720 * 3_600_000, SUNDAY + 86_400, &s, &claims, &pools, &offers, &ds_flags(&s), &system_daemon_pods());
     assert!(r.actions.contains(&Action::Expire { node: 0 }));

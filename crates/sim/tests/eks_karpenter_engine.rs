@@ -106,7 +106,7 @@ fn the_pool_limit_caps_what_it_launches() {
     assert_eq!(new.len(), 1);
     assert_eq!(new[0].instance_type, "m5.large");
     assert_eq!(bound(&r), 2);
-    assert!(r.events.iter().any(|e| e.source == "karpenter" && e.reason == "FailedScheduling" && e.message.contains("incompatible with nodepool \"default\"")));
+    assert!(r.events.iter().any(|e| e.source == "karpenter" && e.reason == "FailedScheduling" && e.message.starts_with("Failed to schedule pod, incompatible with nodepool \"default\"")));
 }
 
 #[test]
@@ -121,7 +121,10 @@ fn an_emptied_node_is_consolidated_after_consolidate_after() {
     let r = run_until(&m, false, 420);
     assert!(karpenter_nodes(&r).is_empty(), "the empty node is gone");
     let ev = r.events.iter().find(|e| e.reason == "DisruptionTerminating").expect("disrupted");
-    assert_eq!((ev.name.as_str(), ev.message.as_str()), (name.as_str(), "Disrupting Node: Empty/Delete"));
+    // kubernetes-sigs/karpenter pkg/controllers/disruption/events/events.go `Terminating`.
+    assert_eq!((ev.kind, ev.name.as_str(), ev.message.as_str()), ("Node", name.as_str(), "Disrupting Node: Empty"));
+    let on_claim = r.events.iter().find(|e| e.reason == "DisruptionTerminating" && e.kind == "NodeClaim").expect("on the NodeClaim too");
+    assert_eq!(on_claim.message, "Disrupting NodeClaim: Empty");
     assert!(ev.first_s >= 361, "at {}", ev.first_s);
     assert_eq!(r.state.nodes.len(), 1, "the managed node group's node stays");
     assert_eq!(bound(&r), 1);
@@ -131,7 +134,12 @@ fn an_emptied_node_is_consolidated_after_consolidate_after() {
     assert_eq!(e.instances().len(), 2);
     e.advance_to(420);
     assert_eq!(e.instances().len(), 1);
-    assert!(!r.events.iter().any(|x| x.kind == "NodeClaim"));
+    assert!(r.events.iter().filter(|x| x.kind == "NodeClaim").all(|x| x.reason == "DisruptionTerminating" || x.reason == "Unconsolidatable"));
+    // Before the scale-down its two pods need the m5.xlarge: consolidation.go's
+    // `Unconsolidatable`, on the Node and its NodeClaim, once (15 min dedupe).
+    let un: Vec<_> = r.events.iter().filter(|x| x.reason == "Unconsolidatable").collect();
+    assert_eq!(un.iter().map(|x| (x.kind, x.message.as_str(), x.count)).collect::<Vec<_>>(), [("Node", "Can't replace with a cheaper node", 1), ("NodeClaim", "Can't replace with a cheaper node", 1)]);
+    assert_eq!(un[0].name, name);
 }
 
 #[test]
@@ -149,9 +157,11 @@ fn an_underutilised_node_is_replaced_by_a_cheaper_one_first() {
     let m = parse(&scenario(r#"{cpu: "100"}"#, r#"{at: 5m, kubectl: "scale deployment/web --replicas=2"}"#)).unwrap();
     let r = run_until(&m, false, 600);
     let launch = r.events.iter().find(|e| e.reason == "DisruptionLaunching").expect("replacement launched");
-    assert_eq!(launch.message, "Launching NodeClaim: Underutilized/Replace");
+    // events.go `Launching`: on the replacement NodeClaim; `Terminating` on the old Node.
+    assert_eq!((launch.kind, launch.message.as_str()), ("NodeClaim", "Launching NodeClaim: Underutilized"));
+    assert!(r.events.iter().any(|e| e.reason == "DisruptionWaitingReadiness" && e.name == launch.name && e.message == "Waiting on readiness to continue disruption"));
     let term = r.events.iter().find(|e| e.reason == "DisruptionTerminating").expect("old node disrupted");
-    assert_eq!(term.message, "Disrupting Node: Underutilized/Delete");
+    assert_eq!((term.kind, term.message.as_str()), ("Node", "Disrupting Node: Underutilized"));
     assert_eq!(term.first_s, launch.first_s + REGISTER_S, "the old node drains once its replacement is Ready");
     let new = karpenter_nodes(&r);
     assert_eq!(new.len(), 1);
@@ -164,6 +174,7 @@ fn a_zero_budget_blocks_consolidation() {
     let text = scenario(r#"{cpu: "100"}"#, r#"{at: 5m, kubectl: "scale deployment/web --replicas=1"}"#).replace("consolidateAfter: 1m", "consolidateAfter: 1m\n    budgets: [{nodes: \"0\"}]");
     let r = run_until(&parse(&text).unwrap(), false, 900);
     assert_eq!(karpenter_nodes(&r).len(), 1, "the budget allows no disruption");
-    let blocked: Vec<&str> = r.events.iter().filter(|e| e.reason == "DisruptionBlocked").map(|e| e.message.as_str()).collect();
-    assert!(blocked.contains(&"disruption budget for nodepool \"default\" allows no more Empty disruptions"), "{blocked:?}");
+    // helpers.go `NodePoolBlockedForDisruptionReason`: on the NodePool.
+    let blocked: Vec<(&str, &str, &str)> = r.events.iter().filter(|e| e.reason == "DisruptionBlocked").map(|e| (e.kind, e.name.as_str(), e.message.as_str())).collect();
+    assert!(blocked.contains(&("NodePool", "default", "No allowed disruptions for disruption reason Empty due to blocking budget")), "{blocked:?}");
 }

@@ -117,7 +117,9 @@ fn the_interruption_taints_pre_spins_a_replacement_and_drains_under_the_pdb() {
     let interrupted = events(&r, "SpotInterrupted");
     assert_eq!(interrupted.iter().map(|e| e.kind).collect::<Vec<_>>(), ["Node", "NodeClaim"]);
     assert!(interrupted.iter().all(|e| e.warning && e.first_s == 180 && e.message == "Spot interruption warning was triggered"));
-    assert!(events(&r, "TerminatingOnInterruption").iter().any(|e| e.name == old && e.message == "Interruption triggered termination for the Node"));
+    // aws/karpenter-provider-aws pkg/controllers/interruption/events/events.go @1d927085.
+    assert!(events(&r, "TerminatingOnInterruption").iter().any(|e| e.name == old && e.warning && e.message == "Interruption triggered termination for the Node"));
+    assert!(events(&r, "TerminatingOnInterruption").iter().any(|e| e.kind == "NodeClaim" && e.message == "Interruption triggered termination for the NodeClaim"));
     // The replacement NodeClaim is created with the warning, not after the drain.
     assert_eq!(r.node_claims.len(), 2);
     assert_eq!(r.node_claims[1].created_s, 180);

@@ -5,10 +5,10 @@
 //! EC2 instance through the cluster's `Aws`; the node registers labelled
 //! `karpenter.sh/nodepool` and `karpenter.sh/capacity-type`. `karpenter::disruption` then
 //! consolidates — empty nodes deleted, an underutilised node deleted or replaced by a
-//! cheaper one — within the pools' disruption budgets and after `consolidateAfter`: the node
-//! is tainted `karpenter.sh/disrupted:NoSchedule`, drained through the Eviction API
-//! (PodDisruptionBudgets honoured, a refusal retried each second), then its instance is
-//! terminated.
+//! cheaper one — within the pools' disruption budgets and after `consolidateAfter`, after drift
+//! (`karpenter_drift.rs`): the node is tainted `karpenter.sh/disrupted:NoSchedule`, drained
+//! through the Eviction API (PodDisruptionBudgets honoured, a refusal retried each second), then
+//! its instance is terminated (`karpenter_termination.rs`).
 //!
 //! Our timing choices (Karpenter documents none): pods are batched `BATCH_IDLE_S` after the
 //! last one went pending (`BATCH_IDLE_DURATION`, 1 s); a NodeClaim's node is Ready
@@ -20,8 +20,8 @@ use crate::eks::autoscaler::system_daemon_pods;
 use crate::eks::karpenter::disruption::{disrupt, Action, ClaimNode, PodFlags};
 use crate::eks::karpenter::instance_types::{offerings, Offering};
 use crate::eks::karpenter::provision::{node as claim_node, provision, NodeClaim};
-use crate::eks::karpenter::{NodePool, Reason, DISRUPTED_TAINT};
-use crate::eks::objects::{Effect, Taint};
+use crate::eks::karpenter::drift::Launch;
+use crate::eks::karpenter::{Ec2NodeClass, NodePool, Reason};
 use crate::eks::run::random_suffix;
 use crate::eks::scheduler::state::PodInfo;
 use crate::substrate::ec2::private_dns_name;
@@ -50,8 +50,16 @@ pub struct Claim {
     pub deleted_s: Option<i64>,
     /// Pods it was launched for (engine ids), not counted pending again while it launches.
     pub nominated: Vec<usize>,
-    /// The claim this one replaces (consolidation Replace): drained once this one is Ready.
+    /// The claim this one replaces (consolidation Replace, drift): drained once every
+    /// replacement of it is Ready.
     pub replaces: Option<usize>,
+    /// The NodePool and EC2NodeClass it was launched under (`karpenter::drift`).
+    pub launch: Launch,
+    /// Status condition `Drifted`: its reason and since when.
+    pub drifted: Option<(&'static str, i64)>,
+    /// Tainted `karpenter.sh/disrupted:NoSchedule` by a disruption command waiting for its
+    /// replacements to be Ready (not yet draining): why.
+    pub disrupted: Option<Reason>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,10 +67,16 @@ pub struct Karpenter {
     pub pools: Vec<NodePool>,
     pub(super) offerings: Vec<Vec<Offering>>,
     pub claims: Vec<Claim>,
+    pub classes: Vec<Ec2NodeClass>,
+    pub(super) zones: Vec<String>,
+    pub(super) seed: u64,
+    pub(super) applies: Vec<crate::eks::manifest::karpenter_apply::KarpenterApply>,
     region: String,
     start_unix: i64,
+    /// When each node last got `Unconsolidatable` (Karpenter dedupes it per node for 15 min).
+    pub(super) unconsolidatable_s: Vec<(String, i64)>,
     scan_at: Option<i64>,
-    drain_due: bool,
+    pub(super) drain_due: bool,
 }
 
 impl Karpenter {
@@ -75,7 +89,11 @@ impl Karpenter {
         let seed = m.scenario.as_ref().map_or(1, |s| s.seed);
         let offerings = m.node_pools.iter().map(|p| offerings(p, &zones, seed)).collect();
         let start_unix = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
-        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), region: c.region.clone(), start_unix, scan_at: None, drain_due: false })
+        Some(Karpenter { pools: m.node_pools.clone(), offerings, claims: Vec::new(), classes: m.node_classes.clone(), zones, seed, applies: m.karpenter_applies.clone(), region: c.region.clone(), start_unix, unconsolidatable_s: Default::default(), scan_at: None, drain_due: false })
+    }
+
+    pub(super) fn start_unix(&self) -> i64 {
+        self.start_unix
     }
 
     pub(super) fn node_of(&self, state: &crate::eks::scheduler::state::ClusterState, k: usize) -> Option<usize> {
@@ -147,7 +165,11 @@ impl Engine {
         for (pi, why) in &plan.unschedulable {
             let p = &self.pods[ids[*pi]].info;
             let (ns, name) = (p.namespace.clone(), p.name.clone());
-            self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", why.clone(), true, "karpenter");
+            // kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling/events.go
+            // @22664681: Warning `FailedScheduling` "Failed to schedule pod, <error>"; `Nominated`
+            // "Pod should schedule on: nodeclaim/<name>" (`karpenter_launch`).
+            let msg = format!("Failed to schedule pod, {}", why.strip_prefix("could not schedule pod, ").unwrap_or(why));
+            self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", msg, true, "karpenter");
         }
         let launched = !plan.claims.is_empty();
         for c in plan.claims {
@@ -162,6 +184,7 @@ impl Engine {
         let now = self.now;
         let k = self.karpenter.as_mut().expect("karpenter present");
         let (pool, node_class) = (k.pools[c.pool].name.clone(), k.pools[c.pool].node_class.clone());
+        let launch = Launch::of(&k.pools[c.pool], k.classes.iter().find(|x| x.name == node_class));
         let name = format!("{pool}-{}", random_suffix(&mut self.rng, 5));
         let zone = c.offering.zone.clone();
         let (region, seed) = (k.region.clone(), format!("karpenter/{name}"));
@@ -176,7 +199,7 @@ impl Engine {
         }
         let k = self.karpenter.as_mut().expect("karpenter present");
         let idx = k.claims.len();
-        k.claims.push(Claim { name, pool: c.pool, pool_name: pool, node_class, offering: c.offering, instance_types: c.instance_types, created_s: now, node_name, ip: launched, ready_s: None, deleting: None, deleting_s: None, deleted_s: None, nominated: pods, replaces });
+        k.claims.push(Claim { name, pool: c.pool, pool_name: pool, node_class, offering: c.offering, instance_types: c.instance_types, created_s: now, node_name, ip: launched, ready_s: None, deleting: None, deleting_s: None, deleted_s: None, nominated: pods, replaces, launch, drifted: None, disrupted: None });
         if launched.is_some() {
             self.at(now + REGISTER_S, Ev::ClaimReady(idx));
         }
@@ -194,16 +217,25 @@ impl Engine {
         let replaces = c.replaces;
         self.join_node(node);
         if let Some(old) = replaces {
-            self.karpenter_start_delete(old, Reason::Underutilized);
+            // The command goes on once every replacement of the old claim is Ready.
+            let k = self.karpenter.as_ref().expect("karpenter present");
+            if !k.claims.iter().any(|x| x.replaces == Some(old) && x.ready_s.is_none() && x.node_name.is_some()) {
+                let reason = k.claims[old].disrupted.unwrap_or(Reason::Underutilized);
+                self.karpenter_start_delete(old, reason);
+            }
         }
         self.cluster_changed();
     }
 
     fn karpenter_disrupt(&mut self) {
         let now = self.now;
+        // Drift first (disruption.md: "Drift, then Consolidation"), within its budgets.
+        if self.karpenter_drift() {
+            return;
+        }
         let Some(k) = self.karpenter.as_ref() else { return };
-        // One command at a time: nothing new while a node drains or a replacement launches.
-        if k.claims.iter().any(|c| c.deleted_s.is_none() && (c.deleting.is_some() || (c.replaces.is_some() && c.ready_s.is_none()))) {
+        // One consolidation at a time: nothing new while a node drains or a replacement launches.
+        if k.claims.iter().any(|c| c.deleted_s.is_none() && (c.deleting.is_some() || c.disrupted.is_some() || (c.replaces.is_some() && c.ready_s.is_none()))) {
             return;
         }
         let mut claims: Vec<ClaimNode> = Vec::new();
@@ -228,9 +260,23 @@ impl Engine {
             .filter(|t| *t > now)
             .min();
         for (node, why) in &out.blocked {
+            // A budget that allows none is reported on the NodePool (helpers.go
+            // `NodePoolBlockedForDisruptionReason`, @22664681); one used up by this pass is not.
+            if why.starts_with("disruption budget") {
+                let Some(c) = claims.iter().find(|c| c.node == *node) else { continue };
+                let reason = if why.ends_with("Empty disruptions") { Reason::Empty } else { Reason::Underutilized };
+                let pool = &k.pools[c.pool];
+                let total = claims.iter().filter(|x| x.pool == c.pool).count() as i64;
+                if crate::eks::karpenter::disruption::allowed(pool, reason, total, 0, k.start_unix + now) <= 0 {
+                    let msg = format!("No allowed disruptions for disruption reason {} due to blocking budget", reason.as_str());
+                    self.events.repeatable(now, "NodePool", "", &pool.name.clone(), "DisruptionBlocked", msg, false, "karpenter");
+                }
+                continue;
+            }
             let name = self.state.nodes[*node].node.name.clone();
             self.events.repeatable(now, "Node", "", &name, "DisruptionBlocked", why.clone(), false, "karpenter");
         }
+        let unconsolidatable = out.unconsolidatable.clone();
         let claim_at = |node: usize| claims.iter().position(|c| c.node == node).map(|p| of_node[p]);
         let mut acts: Vec<(usize, Reason, Option<NodeClaim>)> = Vec::new();
         for a in out.actions {
@@ -241,13 +287,10 @@ impl Engine {
             }
         }
         let acted = !acts.is_empty();
+        self.karpenter_unconsolidatable(&unconsolidatable);
         for (ci, reason, with) in acts {
             match with {
-                Some(w) => {
-                    let name = self.karpenter.as_ref().map(|k| k.claims[ci].node_name.clone().unwrap_or_default()).unwrap_or_default();
-                    self.events.once(now, "Node", "", &name, "DisruptionLaunching", format!("Launching NodeClaim: {}/Replace", reason.as_str()), false, "karpenter");
-                    self.karpenter_launch(w, Vec::new(), Some(ci));
-                }
+                Some(w) => self.karpenter_replace(ci, vec![w], reason),
                 None if reason == Reason::Expired => self.karpenter_forceful(ci, reason),
                 None => self.karpenter_start_delete(ci, reason),
             }
@@ -255,58 +298,6 @@ impl Engine {
         if !acted {
             if let Some(t) = next {
                 self.karpenter_scan_at(t);
-            }
-        }
-    }
-
-    /// Taints the claim's node `karpenter.sh/disrupted:NoSchedule` and starts its drain.
-    pub(super) fn karpenter_start_delete(&mut self, ci: usize, reason: Reason) {
-        let now = self.now;
-        let Some(k) = self.karpenter.as_mut() else { return };
-        let Some(ni) = k.node_of(&self.state, ci) else { return };
-        k.claims[ci].deleting = Some(reason);
-        k.claims[ci].deleting_s = Some(now);
-        let n = &mut self.state.nodes[ni].node;
-        n.taints.push(Taint { key: DISRUPTED_TAINT.into(), value: String::new(), effect: Effect::NoSchedule });
-        let name = n.name.clone();
-        // Forceful methods record their own events (`karpenter_forceful.rs`).
-        if !matches!(reason, Reason::Expired | Reason::Interrupted) {
-            self.events.once(now, "Node", "", &name, "DisruptionTerminating", format!("Disrupting Node: {}/Delete", reason.as_str()), false, "karpenter");
-        }
-        self.karpenter_drain();
-    }
-
-    /// The termination controller: evict every non-DaemonSet pod of a deleting node (budgets
-    /// honoured), then terminate the instance and remove the node.
-    fn karpenter_drain(&mut self) {
-        let now = self.now;
-        let Some(k) = self.karpenter.as_ref() else { return };
-        let deleting: Vec<usize> = (0..k.claims.len()).filter(|&c| k.claims[c].deleting.is_some() && k.claims[c].deleted_s.is_none()).collect();
-        let mut waiting = false;
-        for ci in deleting {
-            // By name each time: removing a node moves the indices after it.
-            let Some(ni) = self.karpenter.as_ref().and_then(|k| k.node_of(&self.state, ci)) else { continue };
-            let on: Vec<usize> = (0..self.pods.len()).filter(|&id| self.pods[id].node == Some(ni) && self.pods[id].gone_at.is_none() && !self.pods[id].daemon()).collect();
-            for &id in &on {
-                if self.pods[id].deleting_at.is_none() && self.evict(id).is_ok() {
-                    let grace = self.pods[id].info.spec.grace_s();
-                    self.delete_pod(id, grace);
-                }
-            }
-            if on.iter().all(|&id| self.pods[id].gone_at.is_some()) {
-                if let Some(k) = self.karpenter.as_mut() {
-                    k.claims[ci].deleted_s = Some(now);
-                }
-                self.retire_node(ni);
-            } else {
-                waiting = true;
-            }
-        }
-        if waiting {
-            let Some(k) = self.karpenter.as_mut() else { return };
-            if !k.drain_due {
-                k.drain_due = true;
-                self.at(now + 1, Ev::KarpenterScan);
             }
         }
     }

@@ -10,9 +10,13 @@
 //!
 //! Our choices: expiration pre-spins a replacement the same way (Karpenter's docs give no
 //! separate rule for it); the drain does not wait for the replacement to be Ready, as a forceful
-//! method does not. Event wording is UNVERIFIED (the reference quotes none): `SpotInterrupted`
-//! "Spot interruption warning was triggered" and `TerminatingOnInterruption` follow the AWS
-//! provider's interruption controller as we recall it; `Expired` is ours.
+//! method does not. Event wording verified against aws/karpenter-provider-aws
+//! pkg/controllers/interruption/events/events.go @1d927085dd81 (2026-08-21): Warning
+//! `SpotInterrupted` "Spot interruption warning was triggered" and `TerminatingOnInterruption`
+//! "Interruption triggered termination for the NodeClaim" / "… for the Node", on both objects.
+//! `Expired` is ours: Karpenter's expiration controller deletes the NodeClaim and publishes no
+//! event (kubernetes-sigs/karpenter pkg/controllers/nodeclaim/expiration/controller.go
+//! @22664681); the sim records one so the timeline says why the node went.
 
 use super::Engine;
 use crate::eks::autoscaler::system_daemon_pods;

@@ -314,6 +314,7 @@ impl Engine {
             Ev::CaDrain => self.ca_drain_tick_event(),
             Ev::KarpenterScan => self.karpenter_scan(),
             Ev::ClaimReady(k) => self.karpenter_claim_ready(k),
+            Ev::KarpenterApply(i) => self.karpenter_apply(i),
         }
     }
 

@@ -23,6 +23,8 @@ mod lbc_nodes;
 pub mod node_scaling;
 pub mod ca_scale_down;
 pub mod karpenter_engine;
+mod karpenter_drift;
+mod karpenter_termination;
 mod karpenter_forceful;
 mod node_retire;
 mod lifecycle;
@@ -88,6 +90,8 @@ enum Ev {
     KarpenterScan,
     /// A NodeClaim's instance registered and its node is Ready.
     ClaimReady(usize),
+    /// A timeline `apply` of a changed NodePool or EC2NodeClass (`karpenter_drift.rs`).
+    KarpenterApply(usize),
     /// The pod sync after a failed image pull (with the failure count): ImagePullBackOff.
     PullSync(usize, u32),
     /// The image back-off ended: the kubelet pulls again (`image_pull.rs`).
@@ -290,6 +294,7 @@ impl Engine {
         e.hpa_start();
         // Node scalers look at the cluster from their first tick (scale-down needs no trigger).
         e.node_scaling_poke();
+        e.karpenter_schedule_applies();
         e
     }
 

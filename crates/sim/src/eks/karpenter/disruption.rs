@@ -1,7 +1,7 @@
 //! Disruption (KARP concepts/disruption.md): expiration (forceful), then consolidation —
 //! empty nodes deleted, then one underutilised node deleted (its pods fit elsewhere) or
 //! replaced by one cheaper node — each within its NodePool's disruption budgets.
-//! Not modelled: drift, multi-node consolidation, spot-to-spot replacement (feature gate off).
+//! Drift is `drift`'s. Not modelled: multi-node consolidation, spot-to-spot replacement (feature gate off).
 
 use crate::sort::SortSmall;
 use super::cron;
@@ -49,6 +49,9 @@ pub struct DisruptionResult {
     pub actions: Vec<Action>,
     /// Candidates held back, with why.
     pub blocked: Vec<(usize, String)>,
+    /// Nodes consolidation cannot take, in Karpenter's `Unconsolidatable` words
+    /// (kubernetes-sigs/karpenter pkg/controllers/disruption/consolidation.go @22664681).
+    pub unconsolidatable: Vec<(usize, String)>,
 }
 
 /// Disruptions a pool allows now for `reason`: the minimum over its active budgets that cover
@@ -77,7 +80,7 @@ pub fn allowed(pool: &NodePool, reason: Reason, total: i64, disrupting: i64, now
     (best - disrupting).max(0)
 }
 
-fn fits(p: &PodInfo, n: &NodeInfo, extra: (i64, i64, i64)) -> bool {
+pub(crate) fn fits(p: &PodInfo, n: &NodeInfo, extra: (i64, i64, i64)) -> bool {
     node_unschedulable::filter(p, n).is_ok()
         && taint_toleration::filter(p, n).is_ok()
         && node_affinity::filter(p, n).is_ok()
@@ -117,6 +120,12 @@ pub fn disrupt(now: SimTime, now_unix_s: i64, state: &ClusterState, claims: &[Cl
             [Reason::Empty, Reason::Drifted, Reason::Underutilized].map(|r| allowed(p, r, total, disrupting, now_unix_s))
         })
         .collect();
+    for (k, c) in claims.iter().enumerate() {
+        let Some(p) = pools.get(c.pool) else { continue };
+        if !taken[k] && !c.deleting && c.ready && p.disruption.consolidate_after_ms.is_none() {
+            out.unconsolidatable.push((c.node, format!("NodePool {:?} has consolidation disabled", p.name)));
+        }
+    }
     let settled = |c: &ClaimNode| pools.get(c.pool).and_then(|p| p.disruption.consolidate_after_ms).is_some_and(|d| now >= c.last_pod_change_ms + d);
     // Empty nodes, in parallel.
     for (k, c) in claims.iter().enumerate() {
@@ -137,6 +146,12 @@ pub fn disrupt(now: SimTime, now_unix_s: i64, state: &ClusterState, claims: &[Cl
         return out;
     }
     // One underutilised node: fewest pods first, then the oldest.
+    for (k, c) in claims.iter().enumerate() {
+        let Some(p) = pools.get(c.pool) else { continue };
+        if !taken[k] && !c.deleting && c.ready && !by_node[c.node].is_empty() && p.disruption.consolidate_after_ms.is_some() && p.disruption.policy == ConsolidationPolicy::WhenEmpty {
+            out.unconsolidatable.push((c.node, format!("NodePool {:?} has consolidation policy WhenEmpty, but node is not empty", p.name)));
+        }
+    }
     let mut cands: Vec<usize> = (0..claims.len())
         .filter(|&k| {
             let c = &claims[k];
@@ -150,7 +165,9 @@ pub fn disrupt(now: SimTime, now_unix_s: i64, state: &ClusterState, claims: &[Cl
         let pods = &by_node[c.node];
         if let Some(&i) = pods.iter().find(|&&i| flags(i).do_not_disrupt) {
             let p = &state.pods[i].pod;
-            out.blocked.push((c.node, format!("pod \"{}/{}\" has \"karpenter.sh/do-not-disrupt\" annotation", p.namespace, p.name)));
+            // `DisruptionBlocked` as kubernetes-sigs/karpenter words it (state/statenode.go, the
+            // sentence-cased error; disruption/suite_test.go @22664681).
+            out.blocked.push((c.node, format!("Pod has \"karpenter.sh/do-not-disrupt\" annotation (Pod={}/{})", p.namespace, p.name)));
             continue;
         }
         if budget[c.pool][2] <= 0 {
@@ -190,6 +207,7 @@ pub fn disrupt(now: SimTime, now_unix_s: i64, state: &ClusterState, claims: &[Cl
             out.actions.push(Action::Replace { node: c.node, with, reason: Reason::Underutilized });
             return out;
         }
+        out.unconsolidatable.push((c.node, "Can't replace with a cheaper node".into()));
     }
     out
 }

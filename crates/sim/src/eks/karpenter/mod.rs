@@ -2,10 +2,12 @@
 //! §4.2, KARP website/content/en/docs/concepts/nodepools.md and disruption.md): the cheapest
 //! instance that fits the pending pods (`provision`), consolidation under disruption budgets
 //! (`disruption`) and Spot interruption handling (`interruption`). Pure: pods, nodes and the
-//! time in; NodeClaims to launch and nodes to disrupt out.
+//! time in; NodeClaims to launch and nodes to disrupt out. `drift` says which launches no longer
+//! match their NodePool or EC2NodeClass.
 
 pub mod cron;
 pub mod disruption;
+pub mod drift;
 pub mod instance_types;
 pub mod interruption;
 pub mod provision;
@@ -115,13 +117,20 @@ pub struct NodePool {
     pub limit_cpu_m: Option<i64>,
     pub limit_memory: Option<i64>,
     pub weight: i64,
+    /// `karpenter.sh/nodepool-hash` of `spec.template` (drift::pool_hash).
+    pub hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ec2NodeClass {
     pub name: String,
     pub role: String,
     pub ami_alias: String,
     pub subnet_selector_terms: usize,
     pub security_group_selector_terms: usize,
+    /// Each selector term in canonical JSON (drift::canonical), and the static hash.
+    pub ami_terms: Vec<String>,
+    pub subnet_terms: Vec<String>,
+    pub security_group_terms: Vec<String>,
+    pub hash: String,
 }

@@ -4,6 +4,7 @@
 use super::pod_spec::taints;
 use super::read::{self, key_path};
 use crate::eks::karpenter::{cron, Budget, ConsolidationPolicy, Disruption, Ec2NodeClass, NodePool, Nodes, Reason, DEFAULT_EXPIRE_AFTER_MS};
+use crate::eks::karpenter::drift::{canonical, class_hash};
 use crate::eks::selector;
 use crate::error::Errors;
 use serde_json::Value;
@@ -26,6 +27,8 @@ fn duration_or_never(v: &Value, key: &str, path: &str, default: Option<u64>, e: 
     }
 }
 
+// Two callers (a document, a timeline `apply`): one copy in the wasm.
+#[inline(never)]
 pub fn node_pool(doc: &Value, path: &str, name: String, e: &mut Errors) -> Option<NodePool> {
     let Some((sp, s)) = read::object(doc, "spec", path, e) else {
         e.push(key_path(path, "spec"), "is required");
@@ -91,6 +94,7 @@ pub fn node_pool(doc: &Value, path: &str, name: String, e: &mut Errors) -> Optio
         limit_cpu_m,
         limit_memory,
         weight,
+        hash: crate::eks::karpenter::drift::pool_hash(t),
     })
 }
 
@@ -143,6 +147,7 @@ fn budget(b: &Value, bp: &str, e: &mut Errors) -> Option<Budget> {
     Some(Budget { nodes, reasons, schedule, duration_ms })
 }
 
+#[inline(never)]
 pub fn node_class(doc: &Value, path: &str, name: String, e: &mut Errors) -> Ec2NodeClass {
     let (sp, s) = read::object(doc, "spec", path, e).unwrap_or_else(|| {
         e.push(key_path(path, "spec"), "is required");
@@ -158,13 +163,16 @@ pub fn node_class(doc: &Value, path: &str, name: String, e: &mut Errors) -> Ec2N
     if !s.is_null() && amis.is_empty() {
         e.push(key_path(&sp, "amiSelectorTerms"), "is required, e.g. [{alias: al2023@latest}]");
     }
-    let subnets = read::list(s, "subnetSelectorTerms", &sp, e).len();
-    let sgs = read::list(s, "securityGroupSelectorTerms", &sp, e).len();
+    let terms = |key: &str, e: &mut Errors| -> Vec<String> { read::list(s, key, &sp, e).into_iter().map(|(_, t)| canonical(t)).collect() };
+    let ami_terms: Vec<String> = amis.iter().map(|(_, t)| canonical(t)).collect();
+    let subnet_terms = terms("subnetSelectorTerms", e);
+    let security_group_terms = terms("securityGroupSelectorTerms", e);
+    let (subnets, sgs) = (subnet_terms.len(), security_group_terms.len());
     if !s.is_null() && subnets == 0 {
         e.push(key_path(&sp, "subnetSelectorTerms"), "is required");
     }
     if !s.is_null() && sgs == 0 {
         e.push(key_path(&sp, "securityGroupSelectorTerms"), "is required");
     }
-    Ec2NodeClass { name, role, ami_alias, subnet_selector_terms: subnets, security_group_selector_terms: sgs }
+    Ec2NodeClass { name, role, ami_alias, subnet_selector_terms: subnets, security_group_selector_terms: sgs, ami_terms, subnet_terms, security_group_terms, hash: class_hash(s) }
 }

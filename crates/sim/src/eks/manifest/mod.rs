@@ -13,6 +13,7 @@ pub mod ingress;
 pub mod identity;
 pub mod job;
 pub mod karpenter;
+pub mod karpenter_apply;
 pub mod lb_annotations;
 pub mod metric_sources;
 pub mod pod_spec;
@@ -51,6 +52,8 @@ pub struct Manifest {
     /// Karpenter `NodePool`s and `EC2NodeClass`es (eks::karpenter).
     pub node_pools: Vec<crate::eks::karpenter::NodePool>,
     pub node_classes: Vec<crate::eks::karpenter::Ec2NodeClass>,
+    /// The Scenario timeline's `apply` of a changed NodePool or EC2NodeClass (engine::karpenter_drift).
+    pub karpenter_applies: Vec<karpenter_apply::KarpenterApply>,
     /// `apps/v1` DaemonSets (eks::engine::daemonset_ctl).
     pub daemon_sets: Vec<daemonset::DaemonSet>,
     /// `batch/v1` Jobs (eks::engine::job_ctl).
@@ -151,6 +154,7 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
         }
     }
     node_scaling_checks(&docs, &m, &mut e);
+    karpenter_apply::check(&m, &mut e);
     if docs.iter().all(Value::is_null) {
         e.push("$", "the file holds no documents");
     }
@@ -210,6 +214,7 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
             let (sp, s) = read::object(doc, "spec", path, &mut Errors::default()).unwrap_or_else(|| (key_path(path, "spec"), doc));
             m.identity.roles.extend(identity::roles(s, &sp, e));
             (m.spot_notices, m.aws_calls) = aws_actions::aws_actions(s, &sp, e);
+            m.karpenter_applies = karpenter_apply::applies(s, &sp, e);
             if let Some(spec) = s.as_object().filter(|o| o.contains_key("repositories")) {
                 // Account and start as ECS's defaults: EKS shows no repository ARN or push time.
                 let region = m.cluster.as_ref().map_or("us-east-1".to_string(), |c| c.region.clone());

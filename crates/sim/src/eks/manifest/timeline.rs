@@ -32,7 +32,7 @@ pub(super) fn action_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
 
 /// An entry's required `at` duration, in whole seconds: one error when it is missing, one when it
 /// is not a string (not also "is required"), one when it is not a duration.
-fn entry_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
+pub(super) fn entry_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
     if read::field(item, "at").is_none() {
         e.push(key_path(p, "at"), "is required (a duration from the start, e.g. \"2m\")");
         return None;
@@ -44,8 +44,9 @@ fn entry_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
 pub fn timeline(s: &Value, sp: &str, e: &mut Errors) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
     for (p, item) in read::list(s, "timeline", sp, e) {
-        // `{at, action, input}` entries (SetPodUsage) are read by `pod_usage`.
-        if read::field(item, "action").is_some() {
+        // `{at, action, input}` entries (SetPodUsage) are read by `pod_usage`, `{at, apply}`
+        // entries by `karpenter_apply`.
+        if read::field(item, "action").is_some() || read::field(item, "apply").is_some() {
             continue;
         }
         let at = entry_at(item, &p, e);
