@@ -3,9 +3,14 @@
 //! deterministic and however a run is sliced it is the same run, so the state after a seek is
 //! the state playing would have reached.
 //!
-//! Bounded: at most `max` copies, fewer for a big cluster (`budget_bytes` over an estimate of
-//! one copy's size). When full, one copy goes: the one whose removal leaves the smallest gap,
-//! weighed by age, so old stretches of the run thin out first and recent ones stay dense.
+//! Copies share what neither has changed since (tasks, scaling activities, log entries,
+//! completed hours of metrics: `shared::Shared`), so a copy costs about what the run changed
+//! since the copy before it, not a whole sim.
+//!
+//! Bounded: at most `max` copies, and their estimated cost together (each counted beyond what
+//! it shares with the copy before it) at most `budget_bytes`. When over, one copy goes: the
+//! one whose removal leaves the smallest gap, weighed by age, so old stretches of the run thin
+//! out first and recent ones stay dense.
 
 use crate::engine::Sim;
 use crate::time::SimTime;
@@ -24,6 +29,8 @@ pub const DEFAULT_BUDGET_BYTES: usize = 64 << 20;
 pub struct Checkpoints {
     /// By time, ascending; the first is the run's start and is never dropped.
     copies: Vec<Sim>,
+    /// Per copy, its estimated bytes beyond what it shares with the copy before it.
+    costs: Vec<usize>,
     max: usize,
     budget_bytes: usize,
 }
@@ -35,28 +42,35 @@ impl Checkpoints {
     }
 
     pub fn with_limits(start: &Sim, max: usize, budget_bytes: usize) -> Checkpoints {
-        Checkpoints { copies: vec![start.clone()], max: max.max(2), budget_bytes }
+        Checkpoints { copies: vec![start.clone()], costs: vec![start.approx_bytes()], max: max.max(2), budget_bytes }
     }
 
     /// The driver shows `sim` (after a frame's advance): keep a copy if the last one is far
     /// enough behind. The spacing asked for grows with the run so the store fills evenly.
     pub fn observe(&mut self, sim: &Sim) {
-        let last = self.copies.last().map_or(0, Sim::now);
-        let bytes = sim.approx_bytes();
-        let limit = (self.budget_bytes / bytes.max(1)).clamp(2, self.max);
+        let Some(last) = self.copies.last() else { return };
+        if sim.now() < last.now() + MIN_INTERVAL_MS {
+            return;
+        }
+        let bytes = sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(last));
+        // How many copies the budget holds at the cost copies have had so far (this one's too).
+        let spent: usize = self.costs[1..].iter().sum::<usize>() + bytes;
+        let limit = (self.budget_bytes.saturating_sub(self.costs[0]) / (spent / self.costs.len()).max(1)).clamp(2, self.max);
         let floor = MIN_INTERVAL_MS * (bytes / BYTES_PER_MINUTE).clamp(1, MAX_SPACING_MINUTES) as u64;
         let spacing = (sim.now() / limit as u64).max(floor);
-        if sim.now() < last + spacing {
+        if sim.now() < last.now() + spacing {
             return;
         }
         self.copies.push(sim.clone());
-        while self.copies.len() > limit {
+        self.costs.push(bytes);
+        while self.copies.len() > 2 && (self.copies.len() > self.max || self.costs.iter().sum::<usize>() > self.budget_bytes) {
             self.thin();
         }
     }
 
     /// Drops the copy (not the first, not the newest) whose neighbours are closest, counting a
-    /// gap as smaller the older it is.
+    /// gap as smaller the older it is. The copy after it now counts what it doesn't share
+    /// with the one before.
     fn thin(&mut self) {
         let newest = self.copies.last().map_or(0, Sim::now) as f64;
         let score = |k: usize| {
@@ -67,7 +81,15 @@ impl Checkpoints {
         let victim = (1..self.copies.len() - 1).min_by(|&a, &b| score(a).total_cmp(&score(b)));
         if let Some(k) = victim {
             self.copies.remove(k);
+            self.costs.remove(k);
+            let (before, after) = (&self.copies[k - 1], &self.copies[k]);
+            self.costs[k] = after.approx_bytes().saturating_sub(after.approx_bytes_shared_with(before));
         }
+    }
+
+    /// The copies' estimated bytes together (each beyond what it shares with the one before).
+    pub fn approx_bytes(&self) -> usize {
+        self.costs.iter().sum()
     }
 
     /// The state at `t`: the latest copy at or before `t`, advanced to `t`. `current` is the

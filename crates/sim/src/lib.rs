@@ -21,6 +21,7 @@ pub mod report;
 pub mod scenario;
 pub mod sort;
 pub mod schedule;
+pub mod shared;
 pub mod substrate;
 pub mod time;
 pub mod wildcard;

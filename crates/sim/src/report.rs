@@ -150,7 +150,7 @@ pub fn iso_at(sim: &Sim, t: u64) -> i64 {
 pub fn describe_service(sim: &Sim, s: usize) -> Value {
     let state = &sim.services[s];
     let def = &state.def;
-    let tasks: Vec<&Task> = state.tasks.iter().map(|&t| &sim.tasks[t]).collect();
+    let tasks: Vec<&Task> = state.tasks.iter().map(|&t| &*sim.tasks[t]).collect();
     let running = tasks.iter().filter(|t| t.desired_running && t.last_status == TaskStatus::Running).count();
     let pending = tasks.iter().filter(|t| t.desired_running && t.last_status < TaskStatus::Running).count();
     // DescribeServices lists the newest first.

@@ -71,3 +71,36 @@ fn a_seek_replays_at_most_the_gap_between_copies_and_copies_stay_bounded() {
     let later = store.seek(end + 60_000, Some(played));
     assert_eq!(later.now(), end + 60_000);
 }
+
+#[test]
+fn seeks_across_a_thinned_stretch_and_forward_from_the_current_sim_reach_the_played_state() {
+    let doc = lesson("target-tracking");
+    let mut played = sim(&doc);
+    // Few copies: most of the early run is thinned away by the end.
+    let mut store = Checkpoints::with_limits(&played, 4, usize::MAX);
+    let mut seen = Vec::new();
+    let end = 6 * 3_600_000;
+    let mut t = 0;
+    while t < end {
+        t += 60_000;
+        played.advance_to(t);
+        store.observe(&played);
+        seen.extend(store.times());
+    }
+    let kept = store.times();
+    let thinned: Vec<u64> = seen.into_iter().filter(|x| !kept.contains(x)).collect();
+    assert!(!thinned.is_empty(), "some copies were thinned: {kept:?}");
+    let reference = |at: u64| {
+        let mut r = run(&doc, 0);
+        r.advance_to(at);
+        state(&r)
+    };
+    // Backward, onto and just past a thinned copy's moment.
+    for at in [thinned[0], thinned[0] + 1, thinned[thinned.len() / 2] + 30_000] {
+        assert!(state(&store.seek(at, None)) == reference(at), "the state after a seek back to {at} ms differs from playing to it");
+    }
+    // Forward from a restored sim (the driver's current one), past a copy.
+    let back = store.seek(kept[1] - 60_000, None);
+    let ahead = store.seek(kept[1] + 90_000, Some(back));
+    assert!(state(&ahead) == reference(kept[1] + 90_000), "a forward seek from a restored sim differs from playing");
+}

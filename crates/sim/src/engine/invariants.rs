@@ -14,7 +14,7 @@ impl Sim {
             }
         }
         for (i, inst) in self.instances.iter().enumerate() {
-            let live: Vec<&super::Task> = self.tasks.iter().filter(|t| t.live() && t.instance == Some(i)).collect();
+            let live: Vec<&super::Task> = self.tasks.iter().map(|t| &**t).filter(|t| t.live() && t.instance == Some(i)).collect();
             let cpu: u32 = live.iter().map(|t| self.scenario.task_defs[t.task_def].reserved_cpu()).sum();
             let memory: u32 = live.iter().map(|t| self.scenario.task_defs[t.task_def].reserved_memory_mib()).sum();
             let id = &inst.spec.ec2_instance_id;

@@ -128,7 +128,8 @@ pub struct Sim {
     now: SimTime,
     rng: Pcg64,
     pub instances: Vec<Instance>,
-    pub tasks: Vec<Task>,
+    /// Shared between copies of a sim (checkpoints) until written (`shared::Shared`).
+    pub tasks: Vec<crate::shared::Shared<Task>>,
     pub services: Vec<ServiceState>,
     /// The newest entries (see `retention::LOG_LIMIT`); `logged` counts every entry ever,
     /// `log_dropped` those dropped from the front.
@@ -169,7 +170,8 @@ pub struct Sim {
     pub traffic: Vec<crate::model::scaling::TargetGroupTraffic>,
     pub metrics: metrics::MetricStore,
     pub alarm_states: Vec<metrics::AlarmStatus>,
-    pub activities: Vec<autoscaling::ScalingActivity>,
+    /// Shared between copies of a sim (checkpoints) until written.
+    pub activities: Vec<crate::shared::Shared<autoscaling::ScalingActivity>>,
     scaling: Vec<autoscaling::ScalingState>,
     step_proposals: Vec<autoscaling::StepProposal>,
     /// Each scalable target's (min, max) in force: scheduled actions change them.

@@ -75,7 +75,7 @@ impl Sim {
     }
 
     pub(super) fn record_activity(&mut self, activity: ScalingActivity) {
-        self.activities.push(activity);
+        self.activities.push(activity.into());
         self.activities_recorded += 1;
         // Drop expired ones in batches: an activity a minute must not move the whole list.
         let expired = self.activities.partition_point(|a| a.at + SCALING_ACTIVITY_RETENTION_MS < self.now);
@@ -87,7 +87,7 @@ impl Sim {
     /// DescribeScalingActivities: the last six weeks, newest first.
     pub fn scaling_activities(&self) -> impl Iterator<Item = &ScalingActivity> {
         let now = self.now;
-        self.activities.iter().rev().take_while(move |a| a.at + SCALING_ACTIVITY_RETENTION_MS >= now)
+        self.activities.iter().rev().map(|a| &**a).take_while(move |a| a.at + SCALING_ACTIVITY_RETENTION_MS >= now)
     }
 
     pub(super) fn record_api_call(&mut self, call: super::discovery::ApiCall) {
@@ -103,11 +103,11 @@ impl Sim {
         match self.free_tasks.pop() {
             Some(k) => {
                 task.generation = self.tasks[k].generation + 1;
-                self.tasks[k] = task;
+                self.tasks[k] = task.into();
                 k
             }
             None => {
-                self.tasks.push(task);
+                self.tasks.push(task.into());
                 self.tasks.len() - 1
             }
         }
@@ -184,7 +184,7 @@ impl Sim {
     fn vacate(&mut self, k: usize) {
         let t = &mut self.tasks[k];
         // What's left is a husk: STOPPED, no stop time (so no Describe* lists it), no ids.
-        *t = Task { generation: t.generation + 1, ..Task::vacant() };
+        *t = Task { generation: t.generation + 1, ..Task::vacant() }.into();
         self.free_tasks.push(k);
     }
 
@@ -215,6 +215,25 @@ impl Sim {
             + self.activities.len() * (size_of::<ScalingActivity>() + 300)
             + self.metrics.approx_bytes()
             + self.queue.len() * 48
+    }
+
+    /// The part of `approx_bytes` that a copy and `other` hold in common (tasks and scaling
+    /// activities neither has written since one was copied from the other, `shared::Shared`):
+    /// what keeping both costs less than twice.
+    pub fn approx_bytes_shared_with(&self, other: &Sim) -> usize {
+        use std::mem::size_of;
+        let tasks = self.tasks.iter().zip(&other.tasks).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).count();
+        // Activities are appended and dropped from the front: align them by their number.
+        let first = |s: &Sim| s.activities_recorded - s.activities.len() as u64;
+        let skip = |s: &Sim, from: u64| (from - first(s)) as usize;
+        let from = first(self).max(first(other));
+        let activities = self.activities.iter().skip(skip(self, from)).zip(other.activities.iter().skip(skip(other, from))).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).count();
+        // A task both hold shares its explanation too; log entries are shared one by one.
+        let explanations: usize = self.tasks.iter().zip(&other.tasks).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).filter_map(|(a, _)| a.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
+        let first_entry = |s: &Sim| s.log_dropped;
+        let from = first_entry(self).max(first_entry(other));
+        let entries = self.log.iter().skip((from - self.log_dropped) as usize).zip(other.log.iter().skip((from - other.log_dropped) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
+        tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 120)
     }
 
     /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.

@@ -175,7 +175,7 @@ impl Sim {
 
     fn check_steady(&mut self, s: usize) {
         let state = &self.services[s];
-        let tasks: Vec<&super::Task> = state.tasks.iter().map(|&t| &self.tasks[t]).filter(|t| t.live()).collect();
+        let tasks: Vec<&super::Task> = state.tasks.iter().map(|&t| &*self.tasks[t]).filter(|t| t.live()).collect();
         let all_running = tasks.iter().all(|t| t.desired_running && t.last_status == TaskStatus::Running);
         let target = if state.def.daemon { tasks.len() } else { state.desired_count as usize };
         if all_running && tasks.len() == target && state.unplaced.is_none() && !state.steady {
@@ -298,8 +298,8 @@ impl Sim {
             .iter()
             .map(|sh| {
                 let tasks: Box<dyn Iterator<Item = &super::Task>> = match l.service {
-                    Some(s) => Box::new(self.services[s].tasks.iter().chain(created).map(|&t| &self.tasks[t])),
-                    None => Box::new(self.tasks.iter().filter(|t| t.group == l.group)),
+                    Some(s) => Box::new(self.services[s].tasks.iter().chain(created).map(|&t| &*self.tasks[t])),
+                    None => Box::new(self.tasks.iter().map(|t| &**t).filter(|t| t.group == l.group)),
                 };
                 tasks.filter(|t| t.desired_running && t.capacity_provider.as_deref() == Some(sh.name.as_str())).count() as u32
             })

@@ -1,0 +1,39 @@
+//! What a checkpoint copy of the day benchmark's sim really allocates, by part, at 24 h:
+//! `cargo run --release -p stevedore-sim --example clone_bytes`
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+struct Counting;
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCATED.fetch_add(l.size(), Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l)
+    }
+}
+#[global_allocator]
+static A: Counting = Counting;
+
+#[path = "../benches/support/day.rs"]
+mod support;
+
+fn bytes<T: Clone>(x: &T) -> usize {
+    let before = ALLOCATED.load(Relaxed);
+    let c = x.clone();
+    let n = ALLOCATED.load(Relaxed) - before;
+    drop(c);
+    n
+}
+
+fn main() {
+    let hours: u64 = std::env::args().nth(1).and_then(|h| h.parse().ok()).unwrap_or(24);
+    let mut sim = stevedore_sim::Sim::new(support::scenario());
+    sim.advance_to(hours * 3_600_000);
+    let k = |n: usize| n >> 10;
+    println!("at {hours} h: whole sim {} KiB (estimate {} KiB)", k(bytes(&sim)), k(sim.approx_bytes()));
+    println!("  tasks {} ({} slots), instances {}, log {} ({} entries), metrics {}, activities {}, aws {}, services {}, traffic {}",
+        k(bytes(&sim.tasks)), sim.tasks.len(), k(bytes(&sim.instances)), k(bytes(&sim.log)), sim.log.len(), k(bytes(&sim.metrics)), k(bytes(&sim.activities)), k(bytes(&sim.aws)), k(bytes(&sim.services)), k(bytes(&sim.traffic)));
+}
