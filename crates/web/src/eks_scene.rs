@@ -173,6 +173,10 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     if bound(Phase::ContainerCreating) {
         items.push((c.free, c.services[0], Dash::Long, "ContainerCreating"));
     }
+    let pull = crate::palette::with_alpha(c.unhealthy, 0.22);
+    if let Some(q) = p.pods.iter().find(|q| q.node.is_some() && matches!(q.phase, Phase::Waiting(_))) {
+        items.push((&pull, c.unhealthy, Dash::Solid, q.phase.words()));
+    }
     if bound(Phase::NotReady) {
         items.push((&unready, c.services[0], Dash::Solid, "Running, not Ready"));
     }
@@ -221,3 +225,7 @@ mod tests;
 #[cfg(test)]
 #[path = "eks_lesson_tests.rs"]
 mod lesson_tests;
+
+#[cfg(test)]
+#[path = "eks_pull_tests.rs"]
+mod pull_tests;
