@@ -66,3 +66,10 @@ export async function zoomIs(page, want, message) {
   await page.waitForFunction((w) => document.querySelector('#cluster').dataset.zoom === w, want, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), want, message);
 }
+
+/** The scene the canvas last drew (`window.__stevedoreScene`). */
+export const hook = (page) => page.evaluate(() => window.__stevedoreScene);
+/** The hook's objects of one kind. */
+export const objects = (scene, kind) => scene.scene.objects.filter((o) => o.kind === kind);
+/** `a` lies inside `b` (to a pixel). */
+export const within = (a, b) => a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.w <= b.x + b.w + 1 && a.y + a.h <= b.y + b.h + 1;

@@ -23,6 +23,8 @@ use yew::prelude::*;
 // The EKS mode's view, drawing and clock (a child module: it reads the app's fields).
 #[path = "eks_view.rs"]
 mod eks_view;
+#[path = "canvas_input.rs"]
+mod canvas_input;
 
 pub const SPEEDS: &[u32] = &[1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const DEFAULT_SPEED: usize = 3; // 10×
@@ -129,6 +131,8 @@ pub struct App {
     /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
     now_wall_ms: f64,
+    /// EKS nodes arriving and leaving (wall clock only).
+    eks_motion: crate::eks_motion::NodeMotion,
     /// The cost meter and its per-minute history (a RefCell: `view` reads the meter).
     cost: std::cell::RefCell<crate::cost_meter::CostHistory>,
     /// The Compare view's runs, built when its tab opens; `Err` when a variant fails to load.
@@ -513,6 +517,7 @@ impl Component for App {
             instance_arrivals: Vec::new(),
             departures: Vec::new(),
             now_wall_ms: 0.0,
+            eks_motion: Default::default(),
             cost: Default::default(),
             compare: None,
             has_variants: false,
@@ -903,16 +908,7 @@ impl Component for App {
             };
         };
         let duration = sim.scenario.duration;
-        let on_click = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
-        let on_dblclick = link.callback(|e: MouseEvent| Msg::Focus(e.offset_x() as f64, e.offset_y() as f64));
-        let on_down = link.callback(|e: MouseEvent| Msg::DragStart(e.offset_x() as f64, e.offset_y() as f64));
-        let on_move = link.batch_callback(|e: MouseEvent| (e.buttons() & 1 == 1).then(|| Msg::DragMove(e.offset_x() as f64, e.offset_y() as f64)));
-        let on_up = link.callback(|_: MouseEvent| Msg::DragEnd);
-        let on_wheel = link.callback(|e: WheelEvent| {
-            e.prevent_default();
-            Msg::Wheel(e.offset_x() as f64, e.offset_y() as f64, (-e.delta_y() / 100.0).clamp(-3.0, 3.0))
-        });
-        let on_seek = link.callback(|e: InputEvent| Msg::Seek(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0)));
+        let input = canvas_input::CanvasInput::new(link);
         let on_query = link.callback(|e: InputEvent| Msg::Query(e.target_unchecked_into::<HtmlInputElement>().value()));
         let summary = summary(sim, !self.playing);
         // Test hook: where the first task block and instance card are drawn (CSS pixels).
@@ -949,7 +945,7 @@ impl Component for App {
                         }
                     </span>
                     { { let (usd, rate) = self.cost.borrow_mut().totals(sim); crate::cost_meter::meter_view(usd, rate) } }
-                    <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
+                    <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek} aria-label="Timeline" />
                     <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
                     <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
                     <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
@@ -962,7 +958,7 @@ impl Component for App {
                 </header>
                 { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class={classes!("main", (self.tab == Tab::Compare).then_some("comparing"))}>
-                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
+                    <canvas id="cluster" ref={self.canvas.clone()} onclick={input.click} ondblclick={input.dblclick} onmousedown={input.down} onmousemove={input.moved} onmouseup={input.up.clone()} onmouseleave={input.up} onwheel={input.wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>

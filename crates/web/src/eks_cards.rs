@@ -12,7 +12,7 @@ use crate::scene::{first_fit, fit_parts, fit_words, text_width, Align, Dash, Rec
 
 pub struct Cx<'a> {
     pub p: &'a EksPicture,
-    pub v: &'a EksView,
+    pub v: &'a EksView<'a>,
     pub c: &'static Colours,
     pub ty: Type,
     pub line: f64,
@@ -283,7 +283,16 @@ pub fn draw_nodes(cx: &Cx, members: &[Slot], area: Rect, scene: &mut Scene) {
 /// ECS instance cards do, so its chips read from the back of the room.
 fn node_card(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     let scaled = Cx { ty: cx.ty.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5)), p: cx.p, v: cx.v, c: cx.c, line: cx.line };
+    let first = scene.shapes.len();
     node_card_at_scale(&scaled, i, r, scene);
+    // A node that just joined rises into its place and fades in (wall clock only); its
+    // objects are where it lands.
+    if let Some(p) = cx.v.motion.and_then(|m| m.arriving(&cx.p.nodes[i].name)) {
+        let e = crate::eks_motion::ease(p);
+        scene.shapes[first..].iter_mut().for_each(|s| s.shift(0.0, (1.0 - e) * 24.0));
+        scene.rect(r.inset(-2.0), &crate::palette::with_alpha(cx.c.lane, 1.0 - e), None, 5.0);
+        scene.object("node-arriving", cx.p.nodes[i].name.clone(), r, format!("{p:.2}"));
+    }
 }
 
 fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
