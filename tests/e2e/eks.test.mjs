@@ -4,7 +4,7 @@
 // their YAML lines. Checked through the scene hook (`window.__stevedoreScene`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS, hook, objects, within } from './harness.mjs';
+import { startBrowser, open, SHOTS, hook, objects, within, seekEks } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
@@ -12,13 +12,7 @@ after(async () => { await env.stop(); });
 
 const LESSON = 'eks-same-web-app';
 
-async function seek(page, ms) {
-  await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);
-  await page.waitForFunction((v) => Number(document.querySelector('#timeline').value) === v, ms);
-  // Paused, the next frame rewrites the hook.
-  await page.waitForFunction(() => window.__stevedoreScene && window.__stevedoreScene.orchestrator === 'eks');
-  await page.waitForTimeout(100);
-}
+const seek = seekEks;
 
 async function startLesson(page) {
   await page.click('#tab-scenario');

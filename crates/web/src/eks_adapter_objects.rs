@@ -41,12 +41,14 @@ fn pull_failure(r: &PodRecord, now: i64) -> Option<&PullFailure> {
 }
 
 /// The waiting pod's message, its kubelet's latest event and the next retry, from the sim.
-/// The latest event skips `Error: <reason>` (it repeats the STATUS already shown) so the
-/// panel keeps the one that says why (`Failed to pull image …`, `Back-off pulling image …`).
+/// The latest event skips `Error: <reason>` (it repeats the STATUS already shown) and one
+/// saying what the waiting message says, so the panel keeps the one that says why (in
+/// back-off: `Failed to pull image "…": <the runtime's error>`).
 fn waiting(r: &PodRecord, run: &EksRun, now: i64) -> Option<WaitingView> {
     let f = pull_failure(r, now)?;
-    let last_event = run.events.iter().filter(|e| e.kind == "Pod" && e.namespace == r.info.namespace && e.name == r.info.name && e.source == "kubelet" && e.last_s <= now && !e.message.starts_with("Error: ")).max_by_key(|e| e.last_s).map(|e| e.message.clone());
-    Some(WaitingView { message: f.waiting(now).1, last_event, retry_s: f.at + backoff_s(f.failures), failures: f.failures })
+    let message = f.waiting(now).1;
+    let last_event = run.events.iter().filter(|e| e.kind == "Pod" && e.namespace == r.info.namespace && e.name == r.info.name && e.source == "kubelet" && e.last_s <= now && !e.message.starts_with("Error: ") && e.message != message).max_by_key(|e| e.last_s).map(|e| e.message.clone());
+    Some(WaitingView { message, last_event, retry_s: f.at + backoff_s(f.failures), failures: f.failures })
 }
 
 pub fn fill(p: &mut EksPicture, run: &EksRun) {

@@ -74,4 +74,6 @@ fn the_chip_the_legend_the_caption_and_the_retry_say_so() {
     let w = q.waiting.clone().unwrap();
     assert!(w.failures >= 3 && w.retry_s > first + 100, "{w:?}");
     assert_eq!(w.message, "Back-off pulling image \"123456789012.dkr.ecr.us-west-2.amazonaws.com/web:v2\"");
+    // The panel's last event says why, not the message again.
+    assert!(w.last_event.as_deref().is_some_and(|e| e.starts_with("Failed to pull image") && e.ends_with("web:v2: not found")), "{w:?}");
 }
