@@ -47,9 +47,11 @@ for (const [viewport, query, tag] of [[{ width: 1280, height: 720 }, '?projectio
     await page.mouse.click(box.x + waiting.x + waiting.w / 2, box.y + waiting.y + waiting.h - 4);
     await page.waitForSelector('#inspector[data-kind="pod"] #pod-waiting');
     assert.equal(await page.textContent('#pod-status'), 'ImagePullBackOff');
-    assert.equal(await page.textContent('#pod-waiting'), 'Back-off pulling image "123456789012.dkr.ecr.us-west-2.amazonaws.com/web:v2"');
-    assert.match(await page.textContent('#pod-last-event'), /^Failed to pull image "123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/web:v2": rpc error: .*web:v2: not found$/);
-    assert.match(await page.textContent('#pod-retry'), /^in \d+s \(at 1:\d\d\), after 1 failed pull$/);
+    // One line each: the waiting message, the kubelet's last event (the one saying why), the next pull.
+    const lines = (await page.innerText('#pod-waiting')).split('\n');
+    assert.equal(lines[0], 'Back-off pulling image "123456789012.dkr.ecr.us-west-2.amazonaws.com/web:v2"');
+    assert.match(lines[1], /^Last event: Failed to pull image "123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/web:v2": rpc error: .*web:v2: not found$/);
+    assert.match(lines[2], /^Next pull in \d+s \(at 1:\d\d\), after 1 failed pull$/);
     await page.screenshot({ path: `${SHOTS}/eks-image-pull-inspector-${tag}.png` });
     assert.deepEqual(problems, []);
     await page.close();

@@ -49,16 +49,13 @@ fn events(p: &EksPicture) -> Html {
     }
 }
 
-/// When the kubelet pulls again: the image back-off after the n-th failure (10 s doubling to 300 s).
-fn retry(now: i64, w: &crate::eks_adapter::WaitingView) -> String {
-    let n = w.failures;
-    let s = if n == 1 { "" } else { "s" };
-    if w.retry_s > now { format!("in {} (at {}), after {n} failed pull{s}", age(w.retry_s - now), clock(w.retry_s)) } else { format!("now, after {n} failed pull{s}") }
-}
-
-/// A sim second as the timeline shows it: `m:ss`.
-fn clock(s: i64) -> String {
-    format!("{}:{:02}", s / 60, s % 60)
+/// The waiting message, the kubelet's last event and when it pulls again (the image back-off
+/// after the n-th failure: 10 s doubling to 300 s), one per line.
+fn waiting(now: i64, w: &crate::eks_adapter::WaitingView) -> String {
+    let (n, r) = (w.failures, w.retry_s);
+    let when = if r > now { format!("in {} (at {}:{:02})", age(r - now), r / 60, r % 60) } else { "now".into() };
+    let last = w.last_event.as_ref().map_or(String::new(), |e| format!("\nLast event: {e}"));
+    format!("{}{last}\nNext pull {when}, after {n} failed pull{}", w.message, if n == 1 { "" } else { "s" })
 }
 
 /// kubectl's age: `45s`, `3m12s`, `12m`.
@@ -86,11 +83,7 @@ fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
                 <dt>{ "Namespace" }</dt><dd>{ &q.namespace }</dd>
                 <dt>{ "Owner" }</dt><dd>{ owner }</dd>
                 <dt>{ "Status" }</dt><dd id="pod-status">{ status }</dd>
-                if let Some(w) = &q.waiting {
-                    <dt>{ "Waiting" }</dt><dd id="pod-waiting" class="mono">{ &w.message }</dd>
-                    if let Some(e) = &w.last_event { <dt>{ "Last event" }</dt><dd id="pod-last-event" class="mono">{ e }</dd> }
-                    <dt>{ "Next pull" }</dt><dd id="pod-retry">{ retry(p.at_s, w) }</dd>
-                }
+                if let Some(w) = &q.waiting { <dt>{ "Waiting" }</dt><dd id="pod-waiting">{ waiting(p.at_s, w) }</dd> }
                 <dt>{ "Node" }</dt><dd>{ node.unwrap_or_else(|| html! { "none yet" }) }</dd>
                 <dt>{ "Pod IP" }</dt><dd id="pod-ip">{ q.ip.clone().unwrap_or_else(|| "none (not scheduled)".into()) }{ if q.system { " (host network: the node's IP)" } else { "" } }</dd>
                 <dt>{ "Requests" }</dt><dd>{ format!("cpu {}m · memory {}", q.cpu_m, mib(q.memory)) }</dd>

@@ -65,15 +65,11 @@ impl App {
     }
 
     pub(super) fn draw_eks(&mut self) {
-        let (Some(eks), Some(canvas)) = (&self.eks, self.canvas.cast::<HtmlCanvasElement>()) else { return };
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
+        if self.eks.is_none() {
+            return;
         }
-        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else { return };
+        let Some((ctx, w, h, dpr, _)) = canvas_input::canvas_2d(self) else { return };
+        let Some(eks) = &self.eks else { return };
         let (selected_pod, selected_node) = match self.selection {
             Some(Selection::Task(k)) => (Some(k), None),
             Some(Selection::Instance(i)) => (None, Some(i)),
@@ -89,12 +85,7 @@ impl App {
         // The hook follows every frame while a node moves (the test reads the motion).
         if !self.playing || !motion.is_empty() || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
             self.last_hook_ms = self.now_wall_ms;
-            if let Some(window) = web_sys::window() {
-                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"orchestrator\":\"eks\",\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, eks.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json());
-                if let Ok(value) = js_sys::JSON::parse(&json) {
-                    let _ = js_sys::Reflect::set(&window, &"__stevedoreScene".into(), &value);
-                }
-            }
+            canvas_input::set_hook(&format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"orchestrator\":\"eks\",\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, eks.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json()));
         }
         self.scene = Some(scene);
     }
@@ -125,24 +116,10 @@ impl App {
                 <header class="toolbar">
                     <h1 class="brand">{ "Stevedore" }</h1>
                     <span class="scenario-name" title={eks.description.clone()}>{ &eks.title }</span>
-                    <button id="back" class="tool" onclick={link.callback(|_| Msg::Back)} title="Back 10 s (←)">{ "◀ 10 s" }</button>
-                    <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
-                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
-                    </button>
-                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next kubectl action or lesson step (→)">{ "Step ▶" }</button>
-                    <label class="speed">{ "Speed " }
-                        <select id="speed" onchange={link.callback(|e: Event| {
-                            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-                            Msg::SetSpeed(SPEEDS.iter().position(|s| s.to_string() == v).unwrap_or(DEFAULT_SPEED))
-                        })}>
-                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={s.to_string()} selected={i == self.speed}>{ format!("{s}×") }</option> }) }
-                        </select>
-                    </label>
+                    { self.transport(link, "Step to the next kubectl action or lesson step (→)") }
                     <span class="clocks"><output id="clock" class="clock" title="Time since the scenario started">{ format_clock(self.sim_time_ms as u64) }</output></span>
                     <input id="timeline" class="timeline" type="range" min="0" max={eks.duration_ms.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek} aria-label="Timeline" />
-                    <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
-                    <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
-                    <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
+                    { self.view_toggles(link) }
                     <output id="summary" class="summary" data-orchestrator="eks"
                         data-tasks={apps.to_string()} data-running={running.to_string()}
                         data-instances={p.nodes.len().to_string()} data-pending={p.pending.len().to_string()}>
