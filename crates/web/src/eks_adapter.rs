@@ -113,8 +113,8 @@ pub enum Phase {
     /// Deleted (`metadata.deletionTimestamp` set): SIGTERM sent, out of the endpoints.
     Terminating,
     /// Bound, and a container waits for a reason the sim gives (`ErrImagePull`,
-    /// `ImagePullBackOff`): kubectl's STATUS is that reason.
-    Waiting(&'static str),
+    /// `ImagePullBackOff`: `PodView::waiting`), kubectl's STATUS.
+    Waiting,
 }
 
 impl Phase {
@@ -126,7 +126,7 @@ impl Phase {
             Phase::NotReady => "Running, not Ready",
             Phase::Ready => "Running, Ready",
             Phase::Terminating => "Terminating",
-            Phase::Waiting(reason) => reason,
+            Phase::Waiting => "Waiting",
         }
     }
 }
@@ -226,6 +226,8 @@ pub struct PodView {
 /// A container's `state.waiting` after a failed image pull, as the sim reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitingView {
+    /// `state.waiting.reason`: kubectl's STATUS.
+    pub reason: &'static str,
     /// `state.waiting.message`: the runtime's error, then `Back-off pulling image "…"`.
     pub message: String,
     /// The kubelet's latest event for the pod (`Failed`, `BackOff`), in its words.

@@ -26,7 +26,7 @@ pub fn phase(r: &PodRecord, now: i64) -> Phase {
         Phase::Terminating
     } else if !r.started(now) {
         match pull_failure(r, now) {
-            Some(f) => Phase::Waiting(f.waiting(now).0),
+            Some(_) => Phase::Waiting,
             None => Phase::ContainerCreating,
         }
     } else if r.ready(now) {
@@ -46,9 +46,9 @@ fn pull_failure(r: &PodRecord, now: i64) -> Option<&PullFailure> {
 /// back-off: `Failed to pull image "…": <the runtime's error>`).
 fn waiting(r: &PodRecord, run: &EksRun, now: i64) -> Option<WaitingView> {
     let f = pull_failure(r, now)?;
-    let message = f.waiting(now).1;
+    let (reason, message) = f.waiting(now);
     let last_event = run.events.iter().filter(|e| e.kind == "Pod" && e.namespace == r.info.namespace && e.name == r.info.name && e.source == "kubelet" && e.last_s <= now && !e.message.starts_with("Error: ") && e.message != message).max_by_key(|e| e.last_s).map(|e| e.message.clone());
-    Some(WaitingView { message, last_event, retry_s: f.at + backoff_s(f.failures), failures: f.failures })
+    Some(WaitingView { reason, message, last_event, retry_s: f.at + backoff_s(f.failures), failures: f.failures })
 }
 
 pub fn fill(p: &mut EksPicture, run: &EksRun) {
@@ -57,7 +57,7 @@ pub fn fill(p: &mut EksPicture, run: &EksRun) {
     for q in p.pods.iter_mut() {
         q.phase = match recs.get(&(q.namespace.as_str(), q.name.as_str())) {
             Some(r) => {
-                q.waiting = if matches!(phase(r, now), Phase::Waiting(_)) { waiting(r, run, now) } else { None };
+                q.waiting = if phase(r, now) == Phase::Waiting { waiting(r, run, now) } else { None };
                 phase(r, now)
             }
             None if q.node.is_some() => Phase::Ready,

@@ -126,7 +126,8 @@ fn bound_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
         }
         // A container the kubelet cannot start (its image would not pull): a pale red block
         // with a heavy solid red edge, and the sim's reason in kubectl's words.
-        Phase::Waiting(reason) => {
+        Phase::Waiting => {
+            let reason = q.waiting.as_ref().map_or("Waiting", |w| w.reason);
             scene.rect(r, &crate::palette::with_alpha(c.unhealthy, 0.22), None, 3.0);
             scene.frame(r, c.unhealthy, cx.line + 1.5, Dash::Solid, 3.0);
             // Shorter forms for a narrow chip: the reason's last word (BackOff), then a mark.
@@ -283,13 +284,11 @@ pub fn draw_nodes(cx: &Cx, members: &[Slot], area: Rect, scene: &mut Scene) {
 /// ECS instance cards do, so its chips read from the back of the room.
 fn node_card(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     let scaled = Cx { ty: cx.ty.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5)), p: cx.p, v: cx.v, c: cx.c, line: cx.line };
-    let first = scene.shapes.len();
     node_card_at_scale(&scaled, i, r, scene);
-    // A node that just joined rises into its place and fades in (wall clock only); its
-    // objects are where it lands.
+    // A node that just joined fades in (wall clock only): a veil of the lane's colour over it,
+    // thinning out.
     if let Some(p) = cx.v.motion.and_then(|m| m.arriving(&cx.p.nodes[i].name)) {
         let e = crate::eks_motion::ease(p);
-        scene.shapes[first..].iter_mut().for_each(|s| s.shift(0.0, (1.0 - e) * 24.0));
         scene.rect(r.inset(-2.0), &crate::palette::with_alpha(cx.c.lane, 1.0 - e), None, 5.0);
         scene.object("node-arriving", cx.p.nodes[i].name.clone(), r, format!("{p:.2}"));
     }

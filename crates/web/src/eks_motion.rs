@@ -1,5 +1,5 @@
 //! EKS nodes arriving and leaving, animated on the wall clock only: a node that joins (Cluster
-//! Autoscaler, Karpenter, a Spot replacement) rises and fades in, a removed one leaves a ghost
+//! Autoscaler, Karpenter, a Spot replacement) fades in, a removed one leaves a ghost
 //! of its card that fades out where it stood. The view keeps the ghost; the sim's picture at a
 //! second is the same however frames fall (ARCHITECTURE.md). Paused, seeked or under
 //! `prefers-reduced-motion` nothing moves: the final state shows at once.
@@ -11,32 +11,31 @@ pub const NODE_MOTION_MS: f64 = 600.0;
 /// More changes than this in one frame (a jump, a burst) appear in place.
 const MAX_ANIMATED: usize = 8;
 
-/// What one frame draws: arriving nodes by name with their progress 0..1, and the ghosts of
-/// removed nodes (their last card) with theirs.
+/// What one frame draws: (node name, —, progress 0..1) for a node arriving, ("", its last
+/// card, progress) for the ghost of a removed one. One list, one element type: small wasm.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MotionFrame {
-    pub arriving: Vec<(String, f64)>,
-    pub leaving: Vec<(Rect, f64)>,
+    pub moves: Vec<(String, Rect, f64)>,
 }
 
 impl MotionFrame {
     pub fn is_empty(&self) -> bool {
-        self.arriving.is_empty() && self.leaving.is_empty()
+        self.moves.is_empty()
     }
 
     /// An arriving node's progress, if it is arriving.
     pub fn arriving(&self, node: &str) -> Option<f64> {
-        self.arriving.iter().find(|(n, _)| n == node).map(|(_, p)| *p)
+        self.moves.iter().find(|(n, _, _)| !n.is_empty() && n == node).map(|m| m.2)
     }
 }
 
-/// The nodes seen last frame, and the motions under way with their wall-clock starts.
+/// The nodes seen last frame, and the motions under way with their wall-clock starts (in
+/// `MotionFrame`'s shape).
 #[derive(Debug, Default)]
 pub struct NodeMotion {
     /// None until the first frame (or after a jump): the nodes then are simply there.
     known: Option<Vec<String>>,
-    arriving: Vec<(String, f64)>,
-    leaving: Vec<(Rect, f64)>,
+    moves: Vec<(String, Rect, f64)>,
 }
 
 impl NodeMotion {
@@ -47,33 +46,26 @@ impl NodeMotion {
 
     /// The nodes now (by name) against last frame's, whose cards were drawn at `last_cards`
     /// (indexes into last frame's nodes). With `animate` false (paused, reduced motion) every
-    /// motion ends now.
+    /// motion ends now. More than `MAX_ANIMATED` new or gone at once (a burst) appear in place.
     pub fn observe(&mut self, nodes: &[String], last_cards: &[(usize, Rect)], now_ms: f64, animate: bool) {
         let known = self.known.replace(nodes.to_vec());
-        self.arriving.retain(|&(_, start)| now_ms - start < NODE_MOTION_MS);
-        self.leaving.retain(|&(_, start)| now_ms - start < NODE_MOTION_MS);
-        let Some(known) = known.filter(|_| animate) else {
-            self.arriving.clear();
-            self.leaving.clear();
-            return;
-        };
-        let new: Vec<&String> = nodes.iter().filter(|n| !known.contains(n)).collect();
-        if new.len() <= MAX_ANIMATED {
-            self.arriving.extend(new.into_iter().map(|n| (n.clone(), now_ms)));
+        self.moves.retain(|m| animate && now_ms - m.2 < NODE_MOTION_MS);
+        let Some(known) = known.filter(|_| animate) else { return };
+        let new = nodes.iter().filter(|n| !known.contains(n)).count();
+        for n in nodes.iter().filter(|n| new <= MAX_ANIMATED && !known.contains(n)) {
+            self.moves.push((n.clone(), Rect::default(), now_ms));
         }
-        let gone: Vec<Rect> = last_cards.iter().filter(|(i, _)| known.get(*i).is_some_and(|n| !nodes.contains(n))).map(|(_, r)| *r).collect();
-        if gone.len() <= MAX_ANIMATED {
-            self.leaving.extend(gone.into_iter().map(|r| (r, now_ms)));
+        let gone = |i: usize| known.get(i).is_some_and(|n| !nodes.contains(n));
+        let count = last_cards.iter().filter(|(i, _)| gone(*i)).count();
+        for &(_, r) in last_cards.iter().filter(|(i, _)| count <= MAX_ANIMATED && gone(*i)) {
+            self.moves.push((String::new(), r, now_ms));
         }
     }
 
     /// The frame at wall time `now_ms`: a pure function of the time since each motion began.
     pub fn frame(&self, now_ms: f64) -> MotionFrame {
         let p = |start: f64| ((now_ms - start) / NODE_MOTION_MS).clamp(0.0, 1.0);
-        MotionFrame {
-            arriving: self.arriving.iter().filter(|(_, s)| p(*s) < 1.0).map(|(n, s)| (n.clone(), p(*s))).collect(),
-            leaving: self.leaving.iter().filter(|(_, s)| p(*s) < 1.0).map(|(r, s)| (*r, p(*s))).collect(),
-        }
+        MotionFrame { moves: self.moves.iter().filter(|m| p(m.2) < 1.0).map(|(n, r, s)| (n.clone(), *r, p(*s))).collect() }
     }
 }
 
@@ -110,8 +102,8 @@ mod tests {
         m.observe(&names(&["a", "c"]), &[(0, Rect { x: 0.0, ..CARD }), (1, CARD)], 1016.0, true);
         for (t, want) in [(1016.0, 0.0), (1166.0, 0.25), (1316.0, 0.5), (1466.0, 0.75)] {
             let f = m.frame(t);
-            assert_eq!(f.arriving, vec![("c".to_string(), want)], "t={t}");
-            assert_eq!(f.leaving, vec![(CARD, want)], "t={t}");
+            assert_eq!(f.moves, vec![("c".to_string(), Rect::default(), want), (String::new(), CARD, want)], "t={t}");
+            assert_eq!(f.arriving("c"), Some(want));
             assert_eq!(f.arriving("a"), None);
         }
         assert!(m.frame(1016.0 + NODE_MOTION_MS).is_empty(), "done after {NODE_MOTION_MS} ms");

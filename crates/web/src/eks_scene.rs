@@ -78,11 +78,11 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         zone(&cx, k, lane, &mut scene);
     }
     // A removed node's card fades out where it stood (the view's ghost, `eks_motion`).
-    for &(r, p_) in v.motion.map_or(&[][..], |m| &m.leaving) {
+    for &(_, r, p_) in v.motion.map_or(&[][..], |m| &m.moves).iter().filter(|m| m.0.is_empty()) {
         let a = 1.0 - crate::eks_motion::ease(p_);
         scene.rect(r, &crate::palette::with_alpha(c.card, 0.9 * a), None, 5.0);
         scene.frame(r, &crate::palette::with_alpha(c.muted_text, a), cx.line, Dash::Dashed, 5.0);
-        scene.object("node-ghost", "", r, format!("{p_:.2}"));
+        scene.object("node-ghost", "", r, "");
     }
     if let Some(area) = lb_area {
         let boxes = crate::eks_load_balancers::draw_boxes(&cx, area, &mut scene);
@@ -183,8 +183,8 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
         items.push((c.free, c.services[0], Dash::Long, "ContainerCreating"));
     }
     let pull = crate::palette::with_alpha(c.unhealthy, 0.22);
-    if let Some(q) = p.pods.iter().find(|q| q.node.is_some() && matches!(q.phase, Phase::Waiting(_))) {
-        items.push((&pull, c.unhealthy, Dash::Solid, q.phase.words()));
+    if let Some(w) = p.pods.iter().find_map(|q| q.waiting.as_ref().filter(|_| q.node.is_some())) {
+        items.push((&pull, c.unhealthy, Dash::Solid, w.reason));
     }
     if bound(Phase::NotReady) {
         items.push((&unready, c.services[0], Dash::Solid, "Running, not Ready"));
