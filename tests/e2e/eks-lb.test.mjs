@@ -4,16 +4,13 @@
 // target health (initial, healthy, draining). Checked through `window.__stevedoreScene`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS } from './harness.mjs';
+import { startBrowser, open, SHOTS, hook, objects, within } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env.stop(); });
 
 const LESSON = 'eks-alb-instance-vs-ip';
-const hook = (page) => page.evaluate(() => window.__stevedoreScene);
-const objects = (scene, kind) => scene.scene.objects.filter((o) => o.kind === kind);
-const within = (a, b) => a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.w <= b.x + b.w + 1 && a.y + a.h <= b.y + b.h + 1;
 
 async function seek(page, ms) {
   await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);

@@ -7,18 +7,15 @@
 // hook (`window.__stevedoreScene`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS } from './harness.mjs';
+import { startBrowser, open, SHOTS, hook, objects, within } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env.stop(); });
 
 const SIZES = [['1280x720-projection', { width: 1280, height: 720 }, '?projection=1'], ['1920x1080', { width: 1920, height: 1080 }, '']];
-const hook = (page) => page.evaluate(() => window.__stevedoreScene);
-const objects = (h, kind) => h.scene.objects.filter((o) => o.kind === kind);
 const texts = (h) => h.scene.texts.map((t) => t.text).join(' | ');
 const overlaps = (a, b) => a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
-const inside = (a, b) => a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.w <= b.x + b.w + 1 && a.y + a.h <= b.y + b.h + 1;
 
 /** The frame checks of picture.test.mjs: text inside the canvas, ≥ 16 px in projection, no overlaps. */
 function checkFrame(label, h) {
@@ -34,13 +31,13 @@ function checkFrame(label, h) {
   // No label lies on a pod chip it does not belong to (a pod's own words are inside it).
   const pods = objects(h, 'pod');
   for (const t of ts) {
-    const on = pods.find((p) => overlaps(t, p) && !inside(t, p));
+    const on = pods.find((p) => overlaps(t, p) && !within(t, p));
     assert.ok(!on, `${label}: ${JSON.stringify(t.text)} lies on pod ${on?.id}`);
   }
   // Every node, Fargate node and launching outline lies inside a zone.
   const zones = objects(h, 'zone');
   for (const n of [...objects(h, 'node'), ...objects(h, 'fargate-node'), ...objects(h, 'node-launching')]) {
-    assert.ok(zones.some((z) => inside(n, z)), `${label}: ${n.kind} ${n.id} is inside a zone`);
+    assert.ok(zones.some((z) => within(n, z)), `${label}: ${n.kind} ${n.id} is inside a zone`);
   }
 }
 
@@ -135,7 +132,7 @@ for (const [size, viewport, query] of SIZES) {
     const sizes = objects(h, 'fargate-node').map((o) => o.note.split(' ').slice(1).join(' ')).sort();
     assert.deepEqual(sizes, ['0.25vCPU 0.5GB', '0.5vCPU 2GB', '2vCPU 9GB']);
     for (const n of objects(h, 'fargate-node')) {
-      assert.equal(objects(h, 'pod').filter((p) => inside(p, n)).length, 1, `${n.id} holds its one pod`);
+      assert.equal(objects(h, 'pod').filter((p) => within(p, n)).length, 1, `${n.id} holds its one pod`);
     }
     assert.ok(h.scene.texts.some((t) => t.text.includes('2vCPU 9GB')), 'the provisioned size is written on the node');
     const [edge] = objects(h, 'pending-pod');

@@ -5,30 +5,14 @@
 // hook (`window.__stevedoreScene`), waiting for the canvas's next frame after each input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS } from './harness.mjs';
+import { startBrowser, open, SHOTS, hook, objects, within, seekEks, startEksLesson } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env.stop(); });
 
-const hook = (page) => page.evaluate(() => window.__stevedoreScene);
-const objects = (scene, kind) => scene.scene.objects.filter((o) => o.kind === kind);
-const within = (a, b) => a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.w <= b.x + b.w + 1 && a.y + a.h <= b.y + b.h + 1;
-
-async function seek(page, ms) {
-  await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);
-  await page.waitForFunction((v) => Number(document.querySelector('#timeline').value) === v, ms);
-  // Paused, the next frame rewrites the hook: wait until it shows the second we asked for.
-  await page.waitForFunction((s) => window.__stevedoreScene && window.__stevedoreScene.orchestrator === 'eks' && window.__stevedoreScene.scene.objects.length > 0 && Number(document.querySelector('#timeline').value) === s, ms);
-  await page.waitForTimeout(150);
-}
-
-async function startLesson(page, id) {
-  await page.click('#tab-scenario');
-  await page.selectOption('#lesson', id);
-  await page.waitForSelector('#summary[data-orchestrator="eks"]', { state: 'attached' });
-  await page.click('#tab-inspect');
-}
+const seek = seekEks;
+const startLesson = startEksLesson;
 
 test('the Spot lesson: notice, PDB-paced drain, replacement, and the node gone at two minutes', async () => {
   const { page, problems } = await open(env, { width: 1280, height: 720 }, '?projection=1');

@@ -4,24 +4,15 @@
 // their YAML lines. Checked through the scene hook (`window.__stevedoreScene`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS } from './harness.mjs';
+import { startBrowser, open, SHOTS, hook, objects, within, seekEks } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env.stop(); });
 
 const LESSON = 'eks-same-web-app';
-const hook = (page) => page.evaluate(() => window.__stevedoreScene);
-const objects = (scene, kind) => scene.scene.objects.filter((o) => o.kind === kind);
-const within = (a, b) => a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.w <= b.x + b.w + 1 && a.y + a.h <= b.y + b.h + 1;
 
-async function seek(page, ms) {
-  await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);
-  await page.waitForFunction((v) => Number(document.querySelector('#timeline').value) === v, ms);
-  // Paused, the next frame rewrites the hook.
-  await page.waitForFunction(() => window.__stevedoreScene && window.__stevedoreScene.orchestrator === 'eks');
-  await page.waitForTimeout(100);
-}
+const seek = seekEks;
 
 async function startLesson(page) {
   await page.click('#tab-scenario');

@@ -66,3 +66,26 @@ export async function zoomIs(page, want, message) {
   await page.waitForFunction((w) => document.querySelector('#cluster').dataset.zoom === w, want, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.$eval('#cluster', (c) => c.dataset.zoom), want, message);
 }
+
+/** The scene the canvas last drew (`window.__stevedoreScene`). */
+export const hook = (page) => page.evaluate(() => window.__stevedoreScene);
+/** The hook's objects of one kind. */
+export const objects = (scene, kind) => scene.scene.objects.filter((o) => o.kind === kind);
+/** `a` lies inside `b` (to a pixel). */
+export const within = (a, b) => a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.w <= b.x + b.w + 1 && a.y + a.h <= b.y + b.h + 1;
+
+/** Seeks the EKS timeline to `ms` (paused) and waits for the frame that redraws the hook. */
+export async function seekEks(page, ms) {
+  await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);
+  await page.waitForFunction((v) => Number(document.querySelector('#timeline').value) === v, ms);
+  await page.waitForFunction((v) => window.__stevedoreScene?.orchestrator === 'eks' && window.__stevedoreScene.scene.objects.length > 0 && Number(document.querySelector('#timeline').value) === v, ms);
+  await page.waitForTimeout(150);
+}
+
+/** Picks an EKS lesson from the Scenario tab and waits for EKS mode; then opens Inspect. */
+export async function startEksLesson(page, id) {
+  await page.click('#tab-scenario');
+  await page.selectOption('#lesson', id);
+  await page.waitForSelector('#summary[data-orchestrator="eks"]', { state: 'attached' });
+  await page.click('#tab-inspect');
+}

@@ -3,13 +3,12 @@
 // and checked through the scene hook (`window.__stevedoreScene`: the drawn objects and texts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, open, SHOTS, zoomIs } from './harness.mjs';
+import { startBrowser, open, SHOTS, zoomIs, hook } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env.stop(); });
 
-const hook = (page) => page.evaluate(() => window.__stevedoreScene);
 
 async function seek(page, ms) {
   await page.$eval('#timeline', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, ms);

@@ -17,12 +17,14 @@ use stevedore_sim::query::{Query, QueryError};
 use stevedore_sim::time::format_clock;
 use stevedore_sim::{Scenario, Sim};
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement};
+use web_sys::{HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
 
 // The EKS mode's view, drawing and clock (a child module: it reads the app's fields).
 #[path = "eks_view.rs"]
 mod eks_view;
+#[path = "canvas_input.rs"]
+mod canvas_input;
 
 pub const SPEEDS: &[u32] = &[1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const DEFAULT_SPEED: usize = 3; // 10×
@@ -129,6 +131,8 @@ pub struct App {
     /// Tasks that just stopped: where their block was, its colour, and when they left (wall ms).
     departures: Vec<(crate::layout::Rect, &'static str, f64)>,
     now_wall_ms: f64,
+    /// EKS nodes arriving and leaving (wall clock only).
+    eks_motion: crate::eks_motion::NodeMotion,
     /// The cost meter and its per-minute history (a RefCell: `view` reads the meter).
     cost: std::cell::RefCell<crate::cost_meter::CostHistory>,
     /// The Compare view's runs, built when its tab opens; `Err` when a variant fails to load.
@@ -190,17 +194,12 @@ impl App {
         if self.eks.is_some() {
             return self.draw_eks();
         }
-        let (Some(sim), Some(canvas)) = (&self.sim, self.canvas.cast::<HtmlCanvasElement>()) else { return };
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            // Resizing clears the canvas: the next paint must happen.
-            self.painted = None;
-            canvas.set_width(pw);
-            canvas.set_height(ph);
+        if self.sim.is_none() {
+            return;
         }
-        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else { return };
+        // Resizing clears the canvas: the next paint must happen (`canvas_2d` drops the key).
+        let Some((ctx, w, h, dpr, (pw, ph))) = canvas_input::canvas_2d(self) else { return };
+        let Some(sim) = &self.sim else { return };
         let highlight = self.query_hits.as_ref().ok().and_then(|h| h.as_deref());
         let (selected_task, selected_instance) = match self.selection {
             Some(Selection::Task(t)) => (Some(t), None),
@@ -237,12 +236,7 @@ impl App {
         // ms at scale, which a playing frame can't spare) and once a second while playing.
         if !self.playing || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
             self.last_hook_ms = self.now_wall_ms;
-            if let Some(window) = web_sys::window() {
-                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, sim.scenario.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json());
-                if let Ok(value) = js_sys::JSON::parse(&json) {
-                    let _ = js_sys::Reflect::set(&window, &"__stevedoreScene".into(), &value);
-                }
-            }
+            canvas_input::set_hook(&format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, sim.scenario.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json()));
         }
         self.scene = Some(scene);
     }
@@ -513,6 +507,7 @@ impl Component for App {
             instance_arrivals: Vec::new(),
             departures: Vec::new(),
             now_wall_ms: 0.0,
+            eks_motion: Default::default(),
             cost: Default::default(),
             compare: None,
             has_variants: false,
@@ -903,16 +898,7 @@ impl Component for App {
             };
         };
         let duration = sim.scenario.duration;
-        let on_click = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
-        let on_dblclick = link.callback(|e: MouseEvent| Msg::Focus(e.offset_x() as f64, e.offset_y() as f64));
-        let on_down = link.callback(|e: MouseEvent| Msg::DragStart(e.offset_x() as f64, e.offset_y() as f64));
-        let on_move = link.batch_callback(|e: MouseEvent| (e.buttons() & 1 == 1).then(|| Msg::DragMove(e.offset_x() as f64, e.offset_y() as f64)));
-        let on_up = link.callback(|_: MouseEvent| Msg::DragEnd);
-        let on_wheel = link.callback(|e: WheelEvent| {
-            e.prevent_default();
-            Msg::Wheel(e.offset_x() as f64, e.offset_y() as f64, (-e.delta_y() / 100.0).clamp(-3.0, 3.0))
-        });
-        let on_seek = link.callback(|e: InputEvent| Msg::Seek(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0)));
+        let input = canvas_input::CanvasInput::new(link);
         let on_query = link.callback(|e: InputEvent| Msg::Query(e.target_unchecked_into::<HtmlInputElement>().value()));
         let summary = summary(sim, !self.playing);
         // Test hook: where the first task block and instance card are drawn (CSS pixels).
@@ -929,19 +915,7 @@ impl Component for App {
                 <header class="toolbar">
                     <h1 class="brand">{ "Stevedore" }</h1>
                     <span class="scenario-name" title={sim.scenario.description.clone()}>{ &sim.scenario.name }</span>
-                    <button id="back" class="tool" onclick={link.callback(|_| Msg::Back)} title="Back 10 s (←)">{ "◀ 10 s" }</button>
-                    <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
-                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
-                    </button>
-                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next moment the event log records (→)">{ "Step ▶" }</button>
-                    <label class="speed">{ "Speed " }
-                        <select id="speed" onchange={link.callback(|e: Event| {
-                            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-                            Msg::SetSpeed(SPEEDS.iter().position(|s| s.to_string() == v).unwrap_or(DEFAULT_SPEED))
-                        })}>
-                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={s.to_string()} selected={i == self.speed}>{ format!("{s}×") }</option> }) }
-                        </select>
-                    </label>
+                    { self.transport(link, "Step to the next moment the event log records (→)") }
                     <span class="clocks">
                         <output id="clock" class="clock" title="Time since the scenario started (the narrative and the event log use this clock)">{ format_clock(self.sim_time_ms as u64) }</output>
                         if let Some(wall) = wall_clock(sim, self.sim_time_ms as u64) {
@@ -949,10 +923,8 @@ impl Component for App {
                         }
                     </span>
                     { { let (usd, rate) = self.cost.borrow_mut().totals(sim); crate::cost_meter::meter_view(usd, rate) } }
-                    <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
-                    <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
-                    <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
-                    <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
+                    <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek} aria-label="Timeline" />
+                    { self.view_toggles(link) }
                     <output id="summary" class="summary"
                         data-tasks={summary.tasks.to_string()} data-running={summary.running.to_string()}
                         data-instances={summary.instances.to_string()} data-healthy-targets={summary.healthy_targets.to_string()}
@@ -962,7 +934,7 @@ impl Component for App {
                 </header>
                 { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class={classes!("main", (self.tab == Tab::Compare).then_some("comparing"))}>
-                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
+                    <canvas id="cluster" ref={self.canvas.clone()} onclick={input.click} ondblclick={input.dblclick} onmousedown={input.down} onmousemove={input.moved} onmouseup={input.up.clone()} onmouseleave={input.up} onwheel={input.wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>

@@ -227,8 +227,11 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         // A few instances in a big zone stay cards of a readable size, not huge empty boxes
         // (the type grows with the card up to 1.5×, reached at about this width): at most
         // MAX_CARD_W wide and CARD_ASPECT as tall as wide, the grid centred in the zone.
+        // One row of cards takes the zone's height up to SINGLE_ROW_ASPECT: the room under
+        // them would stay empty (a wide screen's IAM lesson), and taller blocks read better.
         let w = w.min(MAX_CARD_W.max(min_w));
-        let h = h.min(w * CARD_ASPECT).max(min_h.min(h));
+        let aspect = if n <= cols { SINGLE_ROW_ASPECT } else { CARD_ASPECT };
+        let h = h.min(w * aspect).max(min_h.min(h));
         let x0 = area.x + ((area.w - cols as f64 * w - GAP * (cols as f64 - 1.0)) / 2.0).max(0.0);
         for (k, &i) in members.iter().enumerate() {
             let r = Rect { x: x0 + (k % cols) as f64 * (w + GAP), y: area.y + (k / cols) as f64 * (h + GAP), w, h };
@@ -259,7 +262,7 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         zoomed_cards(cx, members, &card, s, scene);
         return;
     }
-    let tick = TICK / s;
+    let tick = tick_px(cx.view.projection) / s;
     let per_row = ((w - 2.0 / s) / (tick + 1.0 / s)).floor().max(0.0) as usize;
     let fits = per_row * ((h - 2.0 / s) / (tick + 1.0 / s)).floor().max(0.0) as usize;
     let marks = w * s >= 14.0 && h * s >= 10.0 && members.iter().all(|&i| cx.sim.instances[i].tasks.len() <= fits);
@@ -316,13 +319,22 @@ fn zoomed_cards(cx: &mut Ctx, members: &[usize], cell: &dyn Fn(usize) -> Rect, s
     cx.seen.capacity = true;
 }
 
+/// A task's tick in the marks level of detail (screen px): 4 px on a desk, 6 px on a projector
+/// (the smallest mark that reads from the back of a room).
 pub const TICK: f64 = 4.0;
+pub const TICK_PROJECTION: f64 = 6.0;
+
+pub fn tick_px(projection: bool) -> f64 {
+    if projection { TICK_PROJECTION } else { TICK }
+}
 
 /// Widest an instance card gets (its type is 1.9× by 627 px: wider only adds empty box). A
 /// zone of one or two instances on a projector fills most of its column.
 pub const MAX_CARD_W: f64 = 660.0;
 /// Tallest a card gets, to its width: a row of a few cards fills most of a tall zone.
 pub const CARD_ASPECT: f64 = 0.85;
+/// Tallest a card of a zone's only row gets, to its width.
+pub const SINGLE_ROW_ASPECT: f64 = 1.3;
 
 type ByColour = std::collections::BTreeMap<&'static str, Vec<Rect>>;
 
@@ -342,9 +354,10 @@ fn compact(cx: &Ctx, i: usize, r: Rect, ticks: Option<(usize, f64)>, batches: &m
     // Square corners: thousands of tiny round rects cost more to raster than they add.
     batches.cells.entry(if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }).or_default().push(r);
     match ticks {
-        // `s`: the zoom (ticks are TICK px on screen, a pixel apart).
+        // `s`: the zoom (ticks are `tick_px` on screen, a pixel apart).
         Some((per_row, s)) => {
-            let (tick, step) = (TICK / s, (TICK + 1.0) / s);
+            let px = tick_px(cx.view.projection);
+            let (tick, step) = (px / s, (px + 1.0) / s);
             for (k, &t) in inst.tasks.iter().enumerate() {
                 let m = Rect { x: r.x + 1.0 / s + (k % per_row) as f64 * step, y: r.y + 1.0 / s + (k / per_row) as f64 * step, w: tick, h: tick };
                 let k = sim.tasks[t].service.map_or(0, |s| s + 1);

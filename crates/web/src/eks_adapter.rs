@@ -112,6 +112,9 @@ pub enum Phase {
     Ready,
     /// Deleted (`metadata.deletionTimestamp` set): SIGTERM sent, out of the endpoints.
     Terminating,
+    /// Bound, and a container waits for a reason the sim gives (`ErrImagePull`,
+    /// `ImagePullBackOff`: `PodView::waiting`), kubectl's STATUS.
+    Waiting,
 }
 
 impl Phase {
@@ -123,6 +126,7 @@ impl Phase {
             Phase::NotReady => "Running, not Ready",
             Phase::Ready => "Running, Ready",
             Phase::Terminating => "Terminating",
+            Phase::Waiting => "Waiting",
         }
     }
 }
@@ -215,6 +219,22 @@ pub struct PodView {
     pub revision: Option<i64>,
     pub old: bool,
     pub phase: Phase,
+    /// While `phase` is `Waiting`: why, in the sim's words, and when the kubelet tries again.
+    pub waiting: Option<WaitingView>,
+}
+
+/// A container's `state.waiting` after a failed image pull, as the sim reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitingView {
+    /// `state.waiting.reason`: kubectl's STATUS.
+    pub reason: &'static str,
+    /// `state.waiting.message`: the runtime's error, then `Back-off pulling image "…"`.
+    pub message: String,
+    /// The kubelet's latest event for the pod (`Failed`, `BackOff`), in its words.
+    pub last_event: Option<String>,
+    /// The sim second of the next pull attempt (after the kubelet's image back-off).
+    pub retry_s: i64,
+    pub failures: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -515,6 +535,7 @@ fn pod_view(pod: &eks::scheduler::state::PodInfo, deployment: Option<usize>, sys
         revision: None,
         old: false,
         phase: Phase::Pending,
+        waiting: None,
     }
 }
 

@@ -3,7 +3,8 @@
 //! `eks_adapter` (still the only code reading `stevedore_sim::eks`).
 
 use stevedore_sim::sort::SortSmall;
-use super::{EksPicture, EventView, Phase, ServiceView, EVENTS_SHOWN};
+use super::{EksPicture, EventView, Phase, ServiceView, WaitingView, EVENTS_SHOWN};
+use stevedore_sim::eks::engine::image_pull::{backoff_s, PullFailure};
 
 /// The events the captions speak of: Cluster Autoscaler's scale-ups, refusals and scale-downs,
 /// and the HPA's rescales.
@@ -15,13 +16,19 @@ use stevedore_sim::eks::run::EksRun;
 use std::collections::BTreeMap;
 
 /// The pod's look now, from its record's instants (`PodRecord::ready` is the Ready condition).
+/// A container not started whose image failed to pull shows the sim's waiting reason, as
+/// `eks::output` reports it in `containerStatuses[].state.waiting` (a pod stuck with
+/// `FailedCreatePodSandBox` stays ContainerCreating, as kubectl shows it).
 pub fn phase(r: &PodRecord, now: i64) -> Phase {
     if r.node.is_none() {
         Phase::Pending
     } else if r.deleting_at.is_some() {
         Phase::Terminating
     } else if !r.started(now) {
-        Phase::ContainerCreating
+        match pull_failure(r, now) {
+            Some(_) => Phase::Waiting,
+            None => Phase::ContainerCreating,
+        }
     } else if r.ready(now) {
         Phase::Ready
     } else {
@@ -29,12 +36,30 @@ pub fn phase(r: &PodRecord, now: i64) -> Phase {
     }
 }
 
+fn pull_failure(r: &PodRecord, now: i64) -> Option<&PullFailure> {
+    r.pull_failure.as_ref().filter(|f| f.at <= now)
+}
+
+/// The waiting pod's message, its kubelet's latest event and the next retry, from the sim.
+/// The latest event skips `Error: <reason>` (it repeats the STATUS already shown) and one
+/// saying what the waiting message says, so the panel keeps the one that says why (in
+/// back-off: `Failed to pull image "…": <the runtime's error>`).
+fn waiting(r: &PodRecord, run: &EksRun, now: i64) -> Option<WaitingView> {
+    let f = pull_failure(r, now)?;
+    let (reason, message) = f.waiting(now);
+    let last_event = run.events.iter().filter(|e| e.kind == "Pod" && e.namespace == r.info.namespace && e.name == r.info.name && e.source == "kubelet" && e.last_s <= now && !e.message.starts_with("Error: ") && e.message != message).max_by_key(|e| e.last_s).map(|e| e.message.clone());
+    Some(WaitingView { reason, message, last_event, retry_s: f.at + backoff_s(f.failures), failures: f.failures })
+}
+
 pub fn fill(p: &mut EksPicture, run: &EksRun) {
     let recs: BTreeMap<(&str, &str), &PodRecord> = run.pods.iter().map(|r| ((r.info.namespace.as_str(), r.info.name.as_str()), r)).collect();
     let now = run.until_s;
     for q in p.pods.iter_mut() {
         q.phase = match recs.get(&(q.namespace.as_str(), q.name.as_str())) {
-            Some(r) => phase(r, now),
+            Some(r) => {
+                q.waiting = if phase(r, now) == Phase::Waiting { waiting(r, run, now) } else { None };
+                phase(r, now)
+            }
             None if q.node.is_some() => Phase::Ready,
             None => Phase::Pending,
         };
@@ -74,7 +99,9 @@ pub fn fill(p: &mut EksPicture, run: &EksRun) {
     events.sort_small_by_key(|e| e.last_s);
     // The scaling events of the last few seconds, for the captions, however many others the
     // scale itself caused (a scale-down's deletions would push its rescale out of the log).
-    p.scaling = events.iter().filter(|e| SCALING_REASONS.contains(&e.reason.as_str()) && e.last_s <= now && now - e.last_s <= CAPTION_S).cloned().collect();
+    // A pod's first failed image pull is captioned too (its repeats are the chip's to show).
+    let first_pull_failure = |e: &EventView| e.reason == "Failed" && e.count == 1 && e.message.starts_with("Failed to pull image");
+    p.scaling = events.iter().filter(|e| (SCALING_REASONS.contains(&e.reason.as_str()) || first_pull_failure(e)) && e.last_s <= now && now - e.last_s <= CAPTION_S).cloned().collect();
     // The latest few Warnings stay in view however many Normal events followed them (a
     // FailedScheduling is what the class should see); the rest of the room goes to the latest.
     let warnings: Vec<usize> = (0..events.len()).rev().filter(|&i| events[i].kind == "Warning").take(EVENTS_SHOWN / 3).collect();

@@ -1,6 +1,7 @@
 //! Captions for the room in EKS mode: the scaling events of the last few seconds — Cluster
 //! Autoscaler's scale-up (`ScaledUpGroup`, or the pods' `TriggeredScaleUp`), its refusals
-//! (`NotTriggerScaleUp`), its scale-downs, the HPA's `SuccessfulRescale` — in kubectl's words,
+//! (`NotTriggerScaleUp`), its scale-downs, the HPA's `SuccessfulRescale`, a pod's first failed
+//! image pull (the kubelet's `Failed to pull image …`) — in kubectl's words,
 //! on a strip above the zones. Read from the Events the adapter copied; nothing decided here.
 
 use crate::eks_adapter::{EksPicture, EventView};
@@ -15,6 +16,7 @@ fn speaker(e: &EventView) -> String {
     match e.reason.as_str() {
         "SuccessfulRescale" => format!("HPA {}", e.object.split('/').nth(1).unwrap_or("")),
         "TriggeredScaleUp" | "NotTriggerScaleUp" => format!("Cluster Autoscaler ({})", e.object),
+        "Failed" => format!("kubelet ({})", e.object),
         _ => "Cluster Autoscaler".into(),
     }
 }

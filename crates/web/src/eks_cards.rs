@@ -12,7 +12,7 @@ use crate::scene::{first_fit, fit_parts, fit_words, text_width, Align, Dash, Rec
 
 pub struct Cx<'a> {
     pub p: &'a EksPicture,
-    pub v: &'a EksView,
+    pub v: &'a EksView<'a>,
     pub c: &'static Colours,
     pub ty: Type,
     pub line: f64,
@@ -106,11 +106,13 @@ pub fn draw_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
 
 /// A bound application pod, drawn by phase so a room tells them apart without colour alone:
 /// ContainerCreating is an empty outline (long dashes), Running-not-Ready a pale block with a
-/// solid edge, Ready the full colour, Terminating grey with a dashed red edge; each but Ready
-/// also says so in words under its IP. Older-ReplicaSet pods keep their dimmer dashed look.
+/// solid edge, Ready the full colour, Terminating grey with a dashed red edge, a waiting
+/// container (ImagePullBackOff) pale red with a heavy red edge; each but Ready also says so in
+/// words under its IP. Older-ReplicaSet pods keep their dimmer dashed look.
 fn bound_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
     let (q, ty, c) = (&cx.p.pods[k], cx.ty, cx.c);
     let fill = c.service(q.deployment);
+    let words_buf: [&str; 3];
     let (kind, words): (&'static str, &[&str]) = match q.phase {
         Phase::ContainerCreating => {
             scene.rect(r, c.free, None, 3.0);
@@ -121,6 +123,17 @@ fn bound_pod(cx: &Cx, k: usize, r: Rect, scene: &mut Scene) {
             scene.rect(r, &crate::palette::with_alpha(fill, 0.35), None, 3.0);
             scene.frame(r, fill, cx.line, Dash::Solid, 3.0);
             ("pod-not-ready", &["not Ready", "0/1 Ready", "0/1"])
+        }
+        // A container the kubelet cannot start (its image would not pull): a pale red block
+        // with a heavy solid red edge, and the sim's reason in kubectl's words.
+        Phase::Waiting => {
+            let reason = q.waiting.as_ref().map_or("Waiting", |w| w.reason);
+            scene.rect(r, &crate::palette::with_alpha(c.unhealthy, 0.22), None, 3.0);
+            scene.frame(r, c.unhealthy, cx.line + 1.5, Dash::Solid, 3.0);
+            // Shorter forms for a narrow chip: the reason's last word (BackOff), then a mark.
+            let short: &'static str = if reason.ends_with("BackOff") { "BackOff" } else { reason.get(..3).unwrap_or(reason) };
+            words_buf = [reason, short, "!"];
+            ("pod-waiting", &words_buf)
         }
         Phase::Terminating => {
             scene.rect(r, c.card_draining, None, 3.0);
@@ -272,6 +285,13 @@ pub fn draw_nodes(cx: &Cx, members: &[Slot], area: Rect, scene: &mut Scene) {
 fn node_card(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     let scaled = Cx { ty: cx.ty.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5)), p: cx.p, v: cx.v, c: cx.c, line: cx.line };
     node_card_at_scale(&scaled, i, r, scene);
+    // A node that just joined fades in (wall clock only): a veil of the lane's colour over it,
+    // thinning out.
+    if let Some(p) = cx.v.motion.and_then(|m| m.arriving(&cx.p.nodes[i].name)) {
+        let e = crate::eks_motion::ease(p);
+        scene.rect(r.inset(-2.0), &crate::palette::with_alpha(cx.c.lane, 1.0 - e), None, 5.0);
+        scene.object("node-arriving", cx.p.nodes[i].name.clone(), r, format!("{p:.2}"));
+    }
 }
 
 fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
@@ -280,8 +300,10 @@ fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     scene.instance_cards.push((i, r));
     scene.rect(r, c.card, None, 5.0);
     let disabled = crate::eks_node_states::disabled_words(cx, i);
+    // The hatching starts under the title strip, so the title (kubectl's words) stays legible.
+    let title_h = ty.small + 10.0;
     if disabled.is_some() {
-        crate::eks_node_states::hatch(r, c.muted_text, 12.0, scene);
+        crate::eks_node_states::hatch(Rect { y: r.y + title_h, h: r.h - title_h, ..r }, c.muted_text, 12.0, scene);
     }
     let joined = crate::eks_node_states::just_joined(cx, i);
     let title = match (disabled, joined) {
@@ -295,7 +317,7 @@ fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     }
     scene.text(r.x + GAP, r.y + ty.small + 5.0, title, ty.small, title_colour, Align::Left, true);
     let foot = ty.small + 6.0;
-    let bx = Rect { x: r.x + GAP, y: r.y + ty.small + 10.0, w: r.w - 2.0 * GAP, h: (r.h - ty.small - 10.0 - 2.0 * foot - 6.0).max(0.0) };
+    let bx = Rect { x: r.x + GAP, y: r.y + title_h, w: r.w - 2.0 * GAP, h: (r.h - title_h - 2.0 * foot - 6.0).max(0.0) };
     scene.rect(bx, c.free, Some(c.region), 2.0);
     let (alloc_cpu, alloc_mem) = (node.cpu_m.max(1) as f64, node.memory.max(1) as f64);
     let fits = |w: &[f64]| w.iter().sum::<f64>() + 2.0 * w.len().saturating_sub(1) as f64 <= bx.w + 0.5;

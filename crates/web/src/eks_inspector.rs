@@ -49,6 +49,15 @@ fn events(p: &EksPicture) -> Html {
     }
 }
 
+/// The waiting message, the kubelet's last event and when it pulls again (the image back-off
+/// after the n-th failure: 10 s doubling to 300 s), one per line.
+fn waiting(now: i64, w: &crate::eks_adapter::WaitingView) -> String {
+    let (n, r) = (w.failures, w.retry_s);
+    let when = if r > now { format!("in {}", age(r - now)) } else { "now".into() };
+    let last = w.last_event.as_ref().map_or(String::new(), |e| format!("\nLast event: {e}"));
+    format!("{}{last}\nNext pull {when}, after {n} failed pull{}", w.message, if n == 1 { "" } else { "s" })
+}
+
 /// kubectl's age: `45s`, `3m12s`, `12m`.
 fn age(s: i64) -> String {
     let s = s.max(0);
@@ -62,7 +71,7 @@ fn age(s: i64) -> String {
 fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
     let q = &p.pods[k];
     let owner = q.deployment.map(|d| format!("Deployment {} (its newest ReplicaSet)", p.deployments[d])).unwrap_or_else(|| if q.system { "DaemonSet (kube-system)".into() } else { "none: a bare Pod".into() });
-    let status = if q.node.is_some() { q.phase.words().to_string() } else { "Pending (PodScheduled=False, Unschedulable)".to_string() };
+    let status = if let Some(w) = &q.waiting { w.reason.to_string() } else if q.node.is_some() { q.phase.words().to_string() } else { "Pending (PodScheduled=False, Unschedulable)".to_string() };
     let node = q.node.map(|i| {
         let on_click = select.reform(move |_| Selection::Instance(i));
         html! { <><button class="link" onclick={on_click}>{ short(&p.nodes[i].name) }</button>{ format!(" · {}", p.nodes[i].zone) }</> }
@@ -73,7 +82,8 @@ fn pod(p: &EksPicture, k: usize, select: &Callback<Selection>) -> Html {
             <dl class="facts">
                 <dt>{ "Namespace" }</dt><dd>{ &q.namespace }</dd>
                 <dt>{ "Owner" }</dt><dd>{ owner }</dd>
-                <dt>{ "Status" }</dt><dd>{ status }</dd>
+                <dt>{ "Status" }</dt><dd id="pod-status">{ status }</dd>
+                if let Some(w) = &q.waiting { <dt>{ "Waiting" }</dt><dd id="pod-waiting" class="mono">{ waiting(p.at_s, w) }</dd> }
                 <dt>{ "Node" }</dt><dd>{ node.unwrap_or_else(|| html! { "none yet" }) }</dd>
                 <dt>{ "Pod IP" }</dt><dd id="pod-ip">{ q.ip.clone().unwrap_or_else(|| "none (not scheduled)".into()) }{ if q.system { " (host network: the node's IP)" } else { "" } }</dd>
                 <dt>{ "Requests" }</dt><dd>{ format!("cpu {}m · memory {}", q.cpu_m, mib(q.memory)) }</dd>

@@ -143,6 +143,10 @@ fn a_drained_node_is_hatched_and_says_so_and_a_cordoned_one_says_scheduling_disa
     // The hatching: diagonal lines inside the card.
     let hatch = scene.shapes.iter().filter(|sh| matches!(sh, crate::scene::Shape::Line { from, to, .. } if from.0 < to.0 && from.1 > to.1 && node.r.contains(from.0 + 0.5, from.1 - 0.5) && node.r.contains(to.0 - 0.5, to.1 + 0.5))).count();
     assert!(hatch >= 5, "{hatch} hatch lines");
+    // None crosses the title strip: the title's box is clear of every hatch line.
+    let (title, _, _) = scene.text_boxes().into_iter().find(|(r, t, _)| t.ends_with("draining") && node.r.contains(r.x + 1.0, r.y + 1.0)).unwrap();
+    let crossing = scene.shapes.iter().filter(|sh| matches!(sh, crate::scene::Shape::Line { from, to, .. } if from.0 < to.0 && from.1 > to.1 && node.r.contains(from.0 + 0.5, from.1 - 0.5) && from.1.min(to.1) < title.bottom())).count();
+    assert_eq!(crossing, 0, "hatch lines cross the title {title:?}");
     // When the drain is done (or refused for good) the node stays cordoned: SchedulingDisabled.
     s.at(s.duration_ms);
     let scene = scene_at(&s, 1920.0, 1080.0, false);

@@ -12,12 +12,14 @@ use crate::palette::Colours;
 use crate::scene::{first_fit, fit_parts, fit_words, Align, Dash, Rect, Scene, Type};
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct EksView {
+pub struct EksView<'a> {
     pub width: f64,
     pub height: f64,
     pub projection: bool,
     pub selected_pod: Option<usize>,
     pub selected_node: Option<usize>,
+    /// Nodes arriving and leaving this frame (`eks_motion`; None: none).
+    pub motion: Option<&'a crate::eks_motion::MotionFrame>,
 }
 
 pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
@@ -74,6 +76,13 @@ pub fn layout(p: &EksPicture, v: &EksView) -> Scene {
         let lane = Rect { x: inner.x + k as f64 * (zw + GAP), w: zw, ..inner };
         scene.rect(lane, c.lane, Some(c.region), 6.0);
         zone(&cx, k, lane, &mut scene);
+    }
+    // A removed node's card fades out where it stood (the view's ghost, `eks_motion`).
+    for &(_, r, p_) in v.motion.map_or(&[][..], |m| &m.moves).iter().filter(|m| m.0.is_empty()) {
+        let a = 1.0 - crate::eks_motion::ease(p_);
+        scene.rect(r, &crate::palette::with_alpha(c.card, 0.9 * a), None, 5.0);
+        scene.frame(r, &crate::palette::with_alpha(c.muted_text, a), cx.line, Dash::Dashed, 5.0);
+        scene.object("node-ghost", "", r, "");
     }
     if let Some(area) = lb_area {
         let boxes = crate::eks_load_balancers::draw_boxes(&cx, area, &mut scene);
@@ -173,6 +182,10 @@ fn legend(cx: &Cx, strip: Rect, scene: &mut Scene) {
     if bound(Phase::ContainerCreating) {
         items.push((c.free, c.services[0], Dash::Long, "ContainerCreating"));
     }
+    let pull = crate::palette::with_alpha(c.unhealthy, 0.22);
+    if let Some(w) = p.pods.iter().find_map(|q| q.waiting.as_ref().filter(|_| q.node.is_some())) {
+        items.push((&pull, c.unhealthy, Dash::Solid, w.reason));
+    }
     if bound(Phase::NotReady) {
         items.push((&unready, c.services[0], Dash::Solid, "Running, not Ready"));
     }
@@ -221,3 +234,7 @@ mod tests;
 #[cfg(test)]
 #[path = "eks_lesson_tests.rs"]
 mod lesson_tests;
+
+#[cfg(test)]
+#[path = "eks_pull_tests.rs"]
+mod pull_tests;

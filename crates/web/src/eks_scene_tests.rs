@@ -188,3 +188,28 @@ fn the_pending_reason_is_never_cut_at_a_projected_1280() {
         assert!(drawn.split(' ').any(|d| d == word), "{word:?} missing from {drawn}");
     }
 }
+
+#[test]
+fn an_arriving_node_fades_in_and_a_removed_one_leaves_a_fading_ghost() {
+    use crate::eks_motion::MotionFrame;
+    let mut s = session();
+    s.at(35_000);
+    let (w, h) = canvas(1280.0, 720.0);
+    let still = layout(&s.picture, &EksView { width: w, height: h, projection: true, ..EksView::default() });
+    let node = still.objects.iter().find(|o| o.kind == "node").unwrap().clone();
+    let name = s.picture.nodes.iter().find(|n| node.id.contains(n.name.split('.').next().unwrap())).map(|n| n.name.clone()).unwrap_or_else(|| s.picture.nodes[0].name.clone());
+    let ghost = Rect { x: 40.0, y: 300.0, w: 200.0, h: 150.0 };
+    let at = |p: f64| {
+        let m = MotionFrame { moves: vec![(name.clone(), Rect::default(), p), (String::new(), ghost, p)] };
+        let scene = layout(&s.picture, &EksView { width: w, height: h, projection: true, motion: Some(&m), ..EksView::default() });
+        let veil = scene.shapes.iter().filter_map(|sh| match sh { Shape::Rect { r, fill, .. } if fill.starts_with("rgba(") && (r.w - (node.r.w + 4.0)).abs() < 1.0 && (r.h - (node.r.h + 4.0)).abs() < 1.0 => Some(fill.clone()), _ => None }).next();
+        (scene, veil)
+    };
+    let (half, veil) = at(0.5);
+    assert!(half.objects.iter().any(|o| o.kind == "node-arriving" && o.note == "0.50"), "{:?}", half.objects.iter().map(|o| o.kind).collect::<Vec<_>>());
+    assert!(veil.as_deref().is_some_and(|v| v.ends_with(",0.12)") || v.ends_with(",0.13)")), "a veil of 1 − ease(0.5) = 0.125 over the card: {veil:?}");
+    assert!(half.objects.iter().any(|o| o.kind == "node-ghost" && o.r == ghost));
+    // Where it lands: the node's objects do not move with it (clicks and the hook find it in place).
+    assert!(half.objects.iter().any(|o| o.kind == "node" && o.r == node.r));
+    assert_eq!(problems(&still, w, h, true), Vec::<String>::new());
+}

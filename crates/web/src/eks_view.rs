@@ -42,6 +42,8 @@ impl App {
         eks.at(t);
         self.sim_time_ms = t as f64;
         self.scene = None;
+        // A seek shows the nodes at `t` in place.
+        self.eks_motion.reset();
     }
 
     /// One frame of play: wall time × speed, the picture at the new second.
@@ -63,30 +65,27 @@ impl App {
     }
 
     pub(super) fn draw_eks(&mut self) {
-        let (Some(eks), Some(canvas)) = (&self.eks, self.canvas.cast::<HtmlCanvasElement>()) else { return };
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
+        if self.eks.is_none() {
+            return;
         }
-        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else { return };
+        let Some((ctx, w, h, dpr, _)) = canvas_input::canvas_2d(self) else { return };
+        let Some(eks) = &self.eks else { return };
         let (selected_pod, selected_node) = match self.selection {
             Some(Selection::Task(k)) => (Some(k), None),
             Some(Selection::Instance(i)) => (None, Some(i)),
             None => (None, None),
         };
-        let scene = eks_scene::layout(&eks.picture, &EksView { width: w, height: h, projection: self.projection, selected_pod, selected_node });
+        // Nodes joining and leaving move only while playing, and not under reduced motion.
+        let names: Vec<String> = eks.picture.nodes.iter().map(|n| n.name.clone()).collect();
+        let last_cards = self.scene.as_ref().map(|s| s.instance_cards.clone()).unwrap_or_default();
+        self.eks_motion.observe(&names, &last_cards, self.now_wall_ms, self.playing && !reduced_motion());
+        let motion = self.eks_motion.frame(self.now_wall_ms);
+        let scene = eks_scene::layout(&eks.picture, &EksView { width: w, height: h, projection: self.projection, selected_pod, selected_node, motion: Some(&motion) });
         paint::paint(&ctx, &scene, dpr, &self.zoom);
-        if !self.playing || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
+        // The hook follows every frame while a node moves (the test reads the motion).
+        if !self.playing || !motion.is_empty() || self.now_wall_ms - self.last_hook_ms >= 1000.0 {
             self.last_hook_ms = self.now_wall_ms;
-            if let Some(window) = web_sys::window() {
-                let json = format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"orchestrator\":\"eks\",\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, eks.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json());
-                if let Ok(value) = js_sys::JSON::parse(&json) {
-                    let _ = js_sys::Reflect::set(&window, &"__stevedoreScene".into(), &value);
-                }
-            }
+            canvas_input::set_hook(&format!("{{\"zoom\":[{},{},{}],\"projection\":{},\"canvas\":[{w},{h}],\"orchestrator\":\"eks\",\"narrative\":{:?},\"scene\":{}}}", self.zoom.scale, self.zoom.x, self.zoom.y, self.projection, eks.narrative.iter().map(|n| n.at).collect::<Vec<_>>(), scene.hook_json()));
         }
         self.scene = Some(scene);
     }
@@ -107,16 +106,7 @@ impl App {
     pub(super) fn view_eks(&self, ctx: &Context<Self>, eks: &EksSession) -> Html {
         let link = ctx.link();
         let p = &eks.picture;
-        let on_click = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
-        let on_dblclick = link.callback(|e: MouseEvent| Msg::Focus(e.offset_x() as f64, e.offset_y() as f64));
-        let on_down = link.callback(|e: MouseEvent| Msg::DragStart(e.offset_x() as f64, e.offset_y() as f64));
-        let on_move = link.batch_callback(|e: MouseEvent| (e.buttons() & 1 == 1).then(|| Msg::DragMove(e.offset_x() as f64, e.offset_y() as f64)));
-        let on_up = link.callback(|_: MouseEvent| Msg::DragEnd);
-        let on_wheel = link.callback(|e: WheelEvent| {
-            e.prevent_default();
-            Msg::Wheel(e.offset_x() as f64, e.offset_y() as f64, (-e.delta_y() / 100.0).clamp(-3.0, 3.0))
-        });
-        let on_seek = link.callback(|e: InputEvent| Msg::Seek(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0)));
+        let input = canvas_input::CanvasInput::new(link);
         let apps = p.pods.iter().filter(|q| !q.system).count();
         let running = p.pods.iter().filter(|q| !q.system && q.node.is_some()).count();
         // Test hook: where the first application pod block is drawn (CSS pixels).
@@ -126,24 +116,10 @@ impl App {
                 <header class="toolbar">
                     <h1 class="brand">{ "Stevedore" }</h1>
                     <span class="scenario-name" title={eks.description.clone()}>{ &eks.title }</span>
-                    <button id="back" class="tool" onclick={link.callback(|_| Msg::Back)} title="Back 10 s (←)">{ "◀ 10 s" }</button>
-                    <button id="play" class="play" onclick={link.callback(|_| Msg::TogglePlay)} aria-label={ if self.playing { "Pause" } else { "Play" } }>
-                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
-                    </button>
-                    <button id="step" class="tool" onclick={link.callback(|_| Msg::Step)} title="Step to the next kubectl action or lesson step (→)">{ "Step ▶" }</button>
-                    <label class="speed">{ "Speed " }
-                        <select id="speed" onchange={link.callback(|e: Event| {
-                            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-                            Msg::SetSpeed(SPEEDS.iter().position(|s| s.to_string() == v).unwrap_or(DEFAULT_SPEED))
-                        })}>
-                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={s.to_string()} selected={i == self.speed}>{ format!("{s}×") }</option> }) }
-                        </select>
-                    </label>
+                    { self.transport(link, "Step to the next kubectl action or lesson step (→)") }
                     <span class="clocks"><output id="clock" class="clock" title="Time since the scenario started">{ format_clock(self.sim_time_ms as u64) }</output></span>
-                    <input id="timeline" class="timeline" type="range" min="0" max={eks.duration_ms.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={on_seek} aria-label="Timeline" />
-                    <button id="projection" class="tool" onclick={link.callback(|_| Msg::ToggleProjection)} title="Projection mode (P)">{ "Projector" }</button>
-                    <button id="side-toggle" class="tool" onclick={link.callback(|_| Msg::ToggleSide)} title="Fold the side panel away (S)">{ if self.side_folded { "Panel ◂" } else { "Panel ▸" } }</button>
-                    <button id="help" class="tool" onclick={link.callback(|_| Msg::ToggleHelp)} title="Keyboard shortcuts (?)">{ "?" }</button>
+                    <input id="timeline" class="timeline" type="range" min="0" max={eks.duration_ms.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek} aria-label="Timeline" />
+                    { self.view_toggles(link) }
                     <output id="summary" class="summary" data-orchestrator="eks"
                         data-tasks={apps.to_string()} data-running={running.to_string()}
                         data-instances={p.nodes.len().to_string()} data-pending={p.pending.len().to_string()}>
@@ -152,7 +128,7 @@ impl App {
                 </header>
                 { narrative::view_steps(&eks.narrative, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class="main">
-                    <canvas id="cluster" ref={self.canvas.clone()} onclick={on_click} ondblclick={on_dblclick} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up} onwheel={on_wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_pod} aria-label="Cluster view: the EKS control plane, Availability Zones, nodes and their pods"></canvas>
+                    <canvas id="cluster" ref={self.canvas.clone()} onclick={input.click} ondblclick={input.dblclick} onmousedown={input.down} onmousemove={input.moved} onmouseup={input.up.clone()} onmouseleave={input.up} onwheel={input.wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_pod} aria-label="Cluster view: the EKS control plane, Availability Zones, nodes and their pods"></canvas>
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
                             <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab != Tab::Scenario && self.tab != Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
@@ -172,4 +148,12 @@ impl App {
             </div>
         }
     }
+}
+
+/// The user asked for less motion (`prefers-reduced-motion: reduce`), read through
+/// `window.matchMedia` (js_sys, so web-sys needs no extra feature).
+fn reduced_motion() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let Ok(f) = js_sys::Reflect::get(&w, &"matchMedia".into()).and_then(|f| f.dyn_into::<js_sys::Function>().map_err(|e| e)) else { return false };
+    f.call1(&w, &"(prefers-reduced-motion: reduce)".into()).and_then(|m| js_sys::Reflect::get(&m, &"matches".into())).is_ok_and(|v| v.is_truthy())
 }

@@ -170,7 +170,8 @@ fn thousands_of_instances_become_marks_then_density_and_still_fit() {
             assert_eq!(scene.instance_cards.len(), sim.instances.len());
             let canvas = Rect { x: 0.0, y: 0.0, w, h };
             assert!(scene.instance_cards.iter().all(|(_, r)| inside(&canvas, r)), "{n} instances at {w}x{h}: cards must fit");
-            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { rects, .. } if rects.iter().all(|r| r.w == crate::cards::TICK && r.h == crate::cards::TICK)));
+            let px = crate::cards::tick_px(projection);
+            let ticks = scene.shapes.iter().any(|s| matches!(s, Shape::Marks { rects, .. } if rects.iter().all(|r| r.w == px && r.h == px)));
             assert_eq!(ticks, marks, "{n} instances at {w}x{h}");
             // No per-instance text at this scale: nothing to overlap.
             assert!(scene.text_boxes().len() < 60, "{}", scene.text_boxes().len());
@@ -195,8 +196,10 @@ fn the_level_of_detail_follows_the_zoom() {
         // The other two zones' four instances are cards at any zoom.
         let cards_of = |scene: &Scene| scene.objects.iter().filter(|o| o.kind == "instance").count();
         let (fit, _) = at(1.0);
-        // Ticks are TICK px on screen: TICK / zoom in the world.
-        let ticks = |scene: &Scene, s: f64| scene.shapes.iter().any(|sh| matches!(sh, Shape::Marks { rects, .. } if !rects.is_empty() && rects.iter().all(|r| (r.w * s - crate::cards::TICK).abs() < 1e-9 && r.w == r.h)));
+        // Ticks are `tick_px` on screen (≥ 6 px on a projector): that / zoom in the world.
+        let px = crate::cards::tick_px(projection);
+        assert!(!projection || px >= 6.0);
+        let ticks = |scene: &Scene, s: f64| scene.shapes.iter().any(|sh| matches!(sh, Shape::Marks { rects, .. } if !rects.is_empty() && rects.iter().all(|r| (r.w * s - px).abs() < 1e-9 && r.w == r.h)));
         assert!(!ticks(&fit, 1.0) && cards_of(&fit) == 4, "{w}x{h}: density at zoom 1");
         let (mid, _) = at(4.0);
         assert!(ticks(&mid, 4.0) && cards_of(&mid) == 4, "{w}x{h}: ticks at zoom 4");
@@ -493,7 +496,7 @@ fn sparse_zones_read_well() {
     for &(w, h, projection) in SIZES {
         let scene = layout(&sim, &view(w, h, projection));
         let (_, card) = scene.instance_cards[0];
-        assert!(card.w <= crate::cards::MAX_CARD_W && card.h <= card.w * crate::cards::CARD_ASPECT + 0.01, "{w}x{h}: {card:?}");
+        assert!(card.w <= crate::cards::MAX_CARD_W && card.h <= card.w * crate::cards::SINGLE_ROW_ASPECT + 0.01, "{w}x{h}: {card:?}");
         assert!(check(&scene, w, h, projection).is_empty());
     }
 }
@@ -567,4 +570,24 @@ fn a_task_shows_which_container_is_essential_and_why_it_stopped() {
             assert_eq!(caption, exited, "{t} {w}x{h}: the stop reason is captioned once the essential container exits");
         }
     }
+}
+
+#[test]
+fn the_iam_lesson_on_a_wide_screen_uses_the_height_under_its_cards() {
+    // Two instances, one per zone: each card is its zone's only row and takes most of the
+    // subnet's height (it was 0.85 × its width, leaving a third of the zone empty).
+    let mut sim = lesson("iam-roles");
+    sim.advance_to(185_000);
+    let scene = layout(&sim, &view(1520.0, 930.0, false));
+    let zones: Vec<&crate::scene::Object> = scene.objects.iter().filter(|o| o.kind == "subnet").collect();
+    assert_eq!(zones.len(), 2);
+    for (_, card) in &scene.instance_cards {
+        let sub = zones.iter().find(|z| z.r.contains(card.x + 1.0, card.y + 1.0)).unwrap();
+        assert!(card.h > card.w * crate::cards::CARD_ASPECT + 1.0, "{card:?}");
+        // What is left under the card, to whatever is drawn below it (the Fargate lane) or the
+        // subnet's foot: a fifth of the subnet at most.
+        let below = scene.objects.iter().filter(|o| o.r.y >= card.bottom() && sub.r.contains(o.r.x + 1.0, o.r.y + 1.0)).map(|o| o.r.y).fold(sub.r.bottom(), f64::min);
+        assert!(below - card.bottom() <= 0.2 * sub.r.h, "{card:?} in {:?}, next below at {below}", sub.r);
+    }
+    assert!(check(&scene, 1520.0, 930.0, false).is_empty(), "{:?}", check(&scene, 1520.0, 930.0, false));
 }

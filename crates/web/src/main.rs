@@ -17,6 +17,7 @@ mod eks_captions;
 mod eks_cards;
 mod eks_charts;
 mod eks_node_states;
+mod eks_motion;
 mod eks_identity;
 mod eks_spot;
 mod eks_services;
