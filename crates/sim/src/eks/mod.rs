@@ -18,6 +18,7 @@ pub mod kubectl;
 pub mod lbc;
 pub mod lb_json;
 pub mod manifest;
+pub(crate) mod name_set;
 pub mod nodes;
 pub mod objects;
 pub mod output;

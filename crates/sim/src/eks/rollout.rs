@@ -136,6 +136,16 @@ pub struct Rollout {
     progress_key: (i64, i64, i64, i64),
     driven: bool,
     rng: Pcg64,
+    /// Bumped by every method that may change a pod (`observe`, `remove_pod`, `settle`).
+    pods_version: u64,
+    /// `next_change`'s pod part for (now, minReadySeconds, pods_version): the engine asks
+    /// several times per instant, and each answer walks every pod.
+    next_pod_cache: std::cell::Cell<Option<(i64, i64, u64, Option<i64>)>>,
+    /// The pod-template-hash of the template it was computed for (hashing formats the whole
+    /// template; a sync asks several times).
+    hash_cache: std::cell::RefCell<Option<(PodTemplate, String)>>,
+    /// Every pod's name (all ReplicaSets), kept as pods are created and removed (`has_pod`).
+    names: crate::eks::name_set::NameCounts,
 }
 
 impl Rollout {
@@ -161,6 +171,10 @@ impl Rollout {
             progress_key: (0, 0, 0, 0),
             driven,
             rng: Pcg64::seed_from_u64(seed ^ 0x5eed_d391),
+            pods_version: 0,
+            next_pod_cache: std::cell::Cell::new(None),
+            hash_cache: std::cell::RefCell::new(None),
+            names: Default::default(),
         };
         r.settle();
         r
@@ -168,6 +182,7 @@ impl Rollout {
 
     /// The engine's view of pods: name → (assigned, ready time or `NEVER`). Call `resync` after.
     pub fn observe(&mut self, seen: &BTreeMap<&str, (bool, i64)>) {
+        self.pods_version += 1;
         for p in self.sets.iter_mut().flat_map(|s| s.pods.iter_mut()) {
             if let Some((assigned, ready_at)) = seen.get(p.name.as_str()) {
                 p.assigned = *assigned;
@@ -179,9 +194,11 @@ impl Rollout {
     /// A pod deleted or evicted from outside: it leaves its ReplicaSet, which replaces it on
     /// the next sync. False when the Deployment has no such pod.
     pub fn remove_pod(&mut self, name: &str) -> bool {
+        self.pods_version += 1;
         for s in &mut self.sets {
             if let Some(i) = s.pods.iter().position(|p| p.name == name) {
                 s.pods.remove(i);
+                self.names.remove(name);
                 self.generation += 1;
                 return true;
             }
@@ -194,13 +211,18 @@ impl Rollout {
         self.settle();
     }
 
+    /// Whether any ReplicaSet has a pod of this name.
+    pub fn has_pod(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+
     /// Every pod of every ReplicaSet, with its ReplicaSet's name.
     pub fn pods(&self) -> impl Iterator<Item = (&ReplicaSet, &SimPod)> {
         self.sets.iter().flat_map(|s| s.pods.iter().map(move |p| (s, p)))
     }
 
     pub fn new_set(&self) -> Option<&ReplicaSet> {
-        let hash = template_hash(&self.deployment.template);
+        let hash = self.template_hash();
         self.sets.iter().find(|s| s.hash == hash)
     }
 
@@ -267,9 +289,18 @@ impl Rollout {
     /// progress deadline passing.
     pub fn next_change(&self) -> Option<i64> {
         let m = self.deployment.strategy.min_ready_seconds;
-        let times = self.sets.iter().flat_map(|s| s.pods.iter()).flat_map(|p| [p.ready_at, p.ready_at.saturating_add(m)]);
-        let deadline = self.deadline_at();
-        times.chain(deadline).filter(|x| *x > self.now && *x < NEVER).min()
+        let key = (self.now, m, self.pods_version);
+        let pods = match self.next_pod_cache.get() {
+            Some((now, min_ready, v, x)) if (now, min_ready, v) == key => x,
+            _ => {
+                let times = self.sets.iter().flat_map(|s| s.pods.iter()).flat_map(|p| [p.ready_at, p.ready_at.saturating_add(m)]);
+                let x = times.filter(|x| *x > self.now && *x < NEVER).min();
+                self.next_pod_cache.set(Some((key.0, key.1, key.2, x)));
+                x
+            }
+        };
+        let deadline = self.deadline_at().filter(|x| *x > self.now && *x < NEVER);
+        pods.into_iter().chain(deadline).min()
     }
 
     /// `DeploymentTimedOut`: timed out once now is after last progress + progressDeadlineSeconds
@@ -281,6 +312,7 @@ impl Rollout {
 
     /// Deployment sync then ReplicaSet sync, until nothing changes.
     fn settle(&mut self) {
+        self.pods_version += 1;
         for _ in 0..MAX_SYNCS {
             let changed = self.sync_deployment();
             self.sync_replica_sets();
@@ -290,6 +322,7 @@ impl Rollout {
         }
         self.cleanup_history();
         self.update_progressing();
+        self.pods_version += 1;
     }
 
     fn scale(&mut self, i: usize, to: i64) {
@@ -334,7 +367,7 @@ impl Rollout {
         let d = &self.deployment;
         let (replicas, min_ready) = (d.replicas, d.strategy.min_ready_seconds);
         let (surge, _) = resolve_fenceposts(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
-        let hash = template_hash(&d.template);
+        let hash = self.template_hash();
         let new = self.sets.iter().position(|s| s.hash == hash);
         let active: Vec<usize> = (0..self.sets.len()).filter(|i| self.sets[*i].replicas > 0).collect();
         // Creation order, ties by name (`ReplicaSetsByCreationTimestamp`).
@@ -380,8 +413,21 @@ impl Rollout {
         changed
     }
 
+    /// `pod-template-hash` of the Deployment's current template.
+    fn template_hash(&self) -> String {
+        let t = &self.deployment.template;
+        if let Some((cached, hash)) = self.hash_cache.borrow().as_ref() {
+            if cached == t {
+                return hash.clone();
+            }
+        }
+        let hash = template_hash(t);
+        *self.hash_cache.borrow_mut() = Some((t.clone(), hash.clone()));
+        hash
+    }
+
     fn new_name(&self) -> String {
-        format!("{}-{}", self.deployment.name, template_hash(&self.deployment.template))
+        format!("{}-{}", self.deployment.name, self.template_hash())
     }
 
     /// One `rolloutRolling` / `rolloutRecreate` pass; true when it scaled something.
@@ -393,7 +439,7 @@ impl Rollout {
         let (replicas, min_ready) = (d.replicas, d.strategy.min_ready_seconds);
         let (surge, _) = resolve_fenceposts(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
         let max_unavail = max_unavailable(d.strategy.max_surge, d.strategy.max_unavailable, replicas);
-        let hash = template_hash(&d.template);
+        let hash = self.template_hash();
         let max_rev = self.sets.iter().map(|s| s.revision).max().unwrap_or(0);
         let ni = match self.sets.iter().position(|s| s.hash == hash) {
             Some(i) => {
@@ -485,6 +531,7 @@ impl Rollout {
             while s.pods.len() < want {
                 let name = format!("{}-{}", s.name, random_suffix(&mut self.rng, 5));
                 let ready_at = if self.driven { NEVER } else { now + STARTUP_S };
+                self.names.add(&name);
                 s.pods.push(SimPod { name, created_at: now, ready_at, uid: self.rng.next_u64(), assigned: !self.driven });
                 self.generation += 1;
             }
@@ -493,7 +540,8 @@ impl Rollout {
                 let mut gone = pods_to_delete(&ranked, s.pods.len() - want, now);
                 gone.sort_unstable();
                 for i in gone.into_iter().rev() {
-                    s.pods.remove(i);
+                    let p = s.pods.remove(i);
+                    self.names.remove(&p.name);
                 }
                 self.generation += 1;
             }
@@ -503,7 +551,7 @@ impl Rollout {
     /// `cleanupDeployment`: old, empty ReplicaSets beyond `revisionHistoryLimit` go, oldest first.
     fn cleanup_history(&mut self) {
         let limit = self.deployment.strategy.revision_history_limit.max(0) as usize;
-        let hash = template_hash(&self.deployment.template);
+        let hash = self.template_hash();
         let empty_old = self.sets.iter().filter(|s| s.hash != hash && s.replicas == 0 && s.pods.is_empty()).count();
         let mut extra = empty_old.saturating_sub(limit);
         self.sets.retain(|s| {

@@ -114,6 +114,37 @@ fn fits(p: &PodInfo, n: &NodeInfo, extra: (i64, i64, i64)) -> bool {
         && (p.requests.memory == 0 || p.requests.memory <= a.memory - n.requested.memory - extra.1)
 }
 
+/// Bound pods' indices grouped by node, ascending within a node, in one allocation (a scan
+/// runs after most cluster changes; a Vec per node per scan was a thousand allocations).
+struct PodsByNode {
+    start: Vec<usize>,
+    ids: Vec<usize>,
+}
+
+impl PodsByNode {
+    fn new(state: &ClusterState) -> PodsByNode {
+        let n = state.nodes.len();
+        let mut start = vec![0usize; n + 1];
+        for b in state.pods.iter().filter(|b| b.node < n) {
+            start[b.node + 1] += 1;
+        }
+        for k in 0..n {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut ids = vec![0usize; start[n]];
+        for (i, b) in state.pods.iter().enumerate().filter(|(_, b)| b.node < n) {
+            ids[fill[b.node]] = i;
+            fill[b.node] += 1;
+        }
+        PodsByNode { start, ids }
+    }
+
+    fn on(&self, node: usize) -> &[usize] {
+        &self.ids[self.start[node]..self.start[node + 1]]
+    }
+}
+
 impl ScaleDown {
     pub fn new() -> ScaleDown {
         ScaleDown::default()
@@ -150,12 +181,7 @@ impl ScaleDown {
     /// nodes in `delete`, terminates them and lowers each group's desired size by one per node.
     pub fn scan(&mut self, now: SimTime, state: &ClusterState, groups: &mut [GroupState], facts: &dyn Fn(usize) -> EvictionFacts, o: &Options) -> ScaleDownResult {
         let mut out = ScaleDownResult::default();
-        let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); state.nodes.len()];
-        for (i, b) in state.pods.iter().enumerate() {
-            if let Some(v) = by_node.get_mut(b.node) {
-                v.push(i);
-            }
-        }
+        let by_node = PodsByNode::new(state);
         let node_group: Vec<Option<usize>> = state.nodes.iter().map(|n| groups.iter().position(|g| g.name == n.node.node_group)).collect();
         let mut extra = vec![(0i64, 0i64, 0i64); state.nodes.len()];
         let mut removing = vec![false; state.nodes.len()];
@@ -174,8 +200,8 @@ impl ScaleDown {
             // (DaemonSet and mirror pods too), which is the node's running total.
             let mut node_facts: Option<Vec<EvictionFacts>> = None;
             let util = if o.ignore_daemonsets_utilization {
-                let pods: Vec<&BoundPod> = by_node[ni].iter().map(|&i| &state.pods[i]).collect();
-                let f: &Vec<EvictionFacts> = node_facts.get_or_insert_with(|| by_node[ni].iter().map(|&i| facts(i)).collect());
+                let pods: Vec<&BoundPod> = by_node.on(ni).iter().map(|&i| &state.pods[i]).collect();
+                let f: &Vec<EvictionFacts> = node_facts.get_or_insert_with(|| by_node.on(ni).iter().map(|&i| facts(i)).collect());
                 utilization(n, &pods, f, true)
             } else {
                 requested_share(n)
@@ -184,8 +210,8 @@ impl ScaleDown {
                 out.unremovable.push((ni, "NotUnderutilized".into()));
                 continue;
             }
-            let node_facts = node_facts.unwrap_or_else(|| by_node[ni].iter().map(|&i| facts(i)).collect());
-            let movable: Vec<(usize, &EvictionFacts)> = by_node[ni].iter().copied().zip(&node_facts).filter(|(_, f)| !f.daemonset && !f.mirror).collect();
+            let node_facts = node_facts.unwrap_or_else(|| by_node.on(ni).iter().map(|&i| facts(i)).collect());
+            let movable: Vec<(usize, &EvictionFacts)> = by_node.on(ni).iter().copied().zip(&node_facts).filter(|(_, f)| !f.daemonset && !f.mirror).collect();
             if !movable.is_empty() {
                 // `--scale-down-non-empty-candidates-count`: CA simulates only so many drains a scan.
                 if non_empty >= o.scale_down_non_empty_candidates_count {
@@ -275,23 +301,24 @@ impl ScaleDown {
 
 /// The first rule that keeps a pod (and so its node) in place (simulator/drain.go), in CA's words.
 pub fn blocker(p: &PodInfo, f: &EvictionFacts, o: &Options) -> Option<String> {
-    let name = format!("{}/{}", p.namespace, p.name);
+    // Named only when blocking: the scan asks this of every movable pod it looks at.
+    let name = || format!("{}/{}", p.namespace, p.name);
     if f.safe_to_evict == Some(false) {
-        return Some(format!("pod annotated as not safe to evict present: {name}"));
+        return Some(format!("pod annotated as not safe to evict present: {}", name()));
     }
     if f.safe_to_evict != Some(true) {
         if !f.replicated {
-            return Some(format!("{name} is not replicated"));
+            return Some(format!("{} is not replicated", name()));
         }
         if o.skip_nodes_with_system_pods && p.namespace == "kube-system" && !f.has_pdb {
-            return Some(format!("non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: {name}"));
+            return Some(format!("non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: {}", name()));
         }
         if o.skip_nodes_with_local_storage && f.local_storage {
-            return Some(format!("pod with local storage present: {name}"));
+            return Some(format!("pod with local storage present: {}", name()));
         }
     }
     if f.pdb_blocks {
-        return Some(format!("not enough pod disruption budget to move {name}"));
+        return Some(format!("not enough pod disruption budget to move {}", name()));
     }
     None
 }

@@ -196,7 +196,7 @@ impl Engine {
         // Every image the node lacks, pulled through ECR when the Scenario models it.
         let mut need = Vec::new();
         for (k, c) in spec.containers.iter().enumerate() {
-            let fresh = !self.images.contains_key(&(node, c.image.clone()));
+            let fresh = !self.images.contains(node, &c.image);
             pulled.push(fresh);
             if !fresh {
                 continue;
@@ -207,10 +207,10 @@ impl Engine {
             }
         }
         for (image, s) in need {
-            self.images.entry((node, image)).or_insert(now + s);
+            self.images.insert_absent(node, image, now + s);
         }
         for c in spec.containers.iter() {
-            ready_images = ready_images.max(self.images.get(&(node, c.image.clone())).copied().unwrap_or(now));
+            ready_images = ready_images.max(self.images.get(node, &c.image).unwrap_or(now));
         }
         self.pods[id].pulled = pulled;
         let started = ready_images + START_S;
@@ -231,7 +231,7 @@ impl Engine {
         let did_pull = p.pulled.clone();
         let spec = p.info.spec.clone();
         for (k, c) in spec.containers.iter().enumerate() {
-            let pulled = self.images.get(&(node, c.image.clone())).copied().unwrap_or(bound_at);
+            let pulled = self.images.get(node, &c.image).unwrap_or(bound_at);
             if did_pull.get(k).copied().unwrap_or(false) {
                 self.events.once(bound_at, "Pod", &ns, &name, "Pulling", format!("Pulling image {:?}", c.image), false, "kubelet");
                 let took = pulled - bound_at;

@@ -29,6 +29,7 @@ mod karpenter_forceful;
 mod node_retire;
 mod lifecycle;
 pub mod image_pull;
+mod image_cache;
 mod pod_ips;
 mod queue;
 pub mod retention;
@@ -117,6 +118,8 @@ pub struct Engine {
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
     /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
     live_of_deployment: Vec<Vec<usize>>,
+    /// The names of `live_of_deployment`'s pods, for `sync_pods_of`'s diff.
+    live_names: Vec<crate::eks::name_set::NameCounts>,
     live_bare: Vec<usize>,
     pub rollouts: Vec<Rollout>,
     /// The manifest's DaemonSets (`daemonset_ctl`).
@@ -141,7 +144,7 @@ pub struct Engine {
     pub drain_log: Vec<(i64, String)>,
     drains: Vec<Drain>,
     /// (node, image) → when its pull finished (the kubelet's image cache).
-    images: BTreeMap<(usize, String), i64>,
+    images: image_cache::ImageCache,
     /// The Scenario's `spec.repositories` (ECR), when it declares them (`image_pull.rs`).
     repositories: Option<Vec<crate::ecr::Repository>>,
     queue: Queue,
@@ -211,6 +214,7 @@ impl Engine {
             pods: Vec::new(),
             by_name: BTreeMap::new(),
             live_of_deployment: Vec::new(),
+            live_names: Vec::new(),
             live_bare: Vec::new(),
             rollouts: Vec::new(),
             daemon_sets: m.daemon_sets.iter().cloned().map(daemonset_ctl::DaemonSetCtl::new).collect(),
@@ -236,7 +240,7 @@ impl Engine {
             events: Recorder::default(),
             drain_log: Vec::new(),
             drains: Vec::new(),
-            images: BTreeMap::new(),
+            images: image_cache::ImageCache::default(),
             repositories: m.repositories.clone(),
             queue: Queue::default(),
             agenda: BTreeMap::new(),
@@ -422,6 +426,12 @@ impl Engine {
         if let Some(list) = self.live_list(owner) {
             list.push(id);
         }
+        if let Owner::Deployment(k) = owner {
+            if self.live_names.len() <= k {
+                self.live_names.resize_with(k + 1, Default::default);
+            }
+            self.live_names[k].add(&info.name);
+        }
         self.pods.push(PodRecord::new(info, owner, rs, self.now));
         id
     }
@@ -446,6 +456,9 @@ impl Engine {
         if let Some(list) = self.live_list(owner) {
             if let Ok(at) = list.binary_search(&id) {
                 list.remove(at);
+                if let Owner::Deployment(k) = owner {
+                    self.live_names[k].remove(&self.pods[id].info.name);
+                }
             }
         }
     }
@@ -469,13 +482,14 @@ impl Engine {
         self.generations[k] = self.rollouts[k].generation;
         let r = &self.rollouts[k];
         let ns = r.deployment.namespace.clone();
-        let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
+        // Both sides' names are kept as pods come and go (`live_names`, `Rollout::has_pod`):
+        // sorted sets of thousands of names rebuilt on every generation were this sync's cost.
         let mut created = Vec::new();
-        let have: std::collections::BTreeSet<&str> = self.live_of(k).iter().map(|i| self.pods[*i].info.name.as_str()).collect();
+        let empty = crate::eks::name_set::NameCounts::default();
+        let have = self.live_names.get(k).unwrap_or(&empty);
         // One spec per ReplicaSet for the pods created here (memory, and the HPA sync's memo).
         let mut specs: Vec<(&str, Arc<super::objects::PodSpec>)> = Vec::new();
         for (rs, p) in r.pods() {
-            wanted.insert(p.name.as_str(), rs.name.as_str());
             if !have.contains(p.name.as_str()) {
                 let mut labels = rs.template.labels.clone();
                 labels.insert("pod-template-hash".into(), rs.hash.clone());
@@ -502,7 +516,7 @@ impl Engine {
             .copied()
             .filter(|i| {
                 let p = &self.pods[*i];
-                p.deleting_at.is_none() && !wanted.contains_key(p.info.name.as_str())
+                p.deleting_at.is_none() && !r.has_pod(p.info.name.as_str())
             })
             .collect();
         for id in removed {

@@ -75,8 +75,7 @@ impl Engine {
         for p in &mut self.pods {
             p.node = p.node.and_then(|j| shifted(j, i));
         }
-        let images = std::mem::take(&mut self.images);
-        self.images = images.into_iter().filter_map(|((n, img), t)| shifted(n, i).map(|n| ((n, img), t))).collect();
+        self.images.remove_node(i);
         for d in &mut self.drains {
             match shifted(d.node, i) {
                 Some(n) => d.node = n,

@@ -68,6 +68,15 @@ impl PodInfo {
     }
 }
 
+/// FNV-1a of namespace, a separator and name (a filter before the exact comparison).
+fn name_key(namespace: &str, name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in namespace.bytes().chain([0u8]).chain(name.bytes()) {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 fn sub(from: &mut Resources, r: &Resources) {
     from.cpu -= r.cpu;
     from.memory -= r.memory;
@@ -114,6 +123,9 @@ pub struct BoundPod {
 pub struct ClusterState {
     pub nodes: Vec<NodeInfo>,
     pub pods: Vec<BoundPod>,
+    /// `name_key` of each bound pod, parallel to `pods`: `unbind` scans these words instead
+    /// of comparing thousands of names.
+    pod_keys: Vec<u64>,
     /// (namespace, labels) of each label set.
     pub sets: Vec<(String, Labels)>,
     set_ids: BTreeMap<(String, Labels), u32>,
@@ -283,6 +295,7 @@ impl ClusterState {
         if pod.spec.affinity.has_pod_terms() {
             self.affinity_pods.push(self.pods.len());
         }
+        self.pod_keys.push(name_key(&pod.namespace, &pod.name));
         self.pods.push(BoundPod { pod, node, set });
         self.zone_add(node, set, 1);
     }
@@ -290,7 +303,9 @@ impl ClusterState {
     /// Forgets a bound pod (it terminated): its requests, ports and label-set count leave the
     /// node. False when no such pod is bound.
     pub fn unbind(&mut self, namespace: &str, name: &str) -> bool {
-        let Some(i) = self.pods.iter().position(|p| p.pod.name == name && p.pod.namespace == namespace) else { return false };
+        let key = name_key(namespace, name);
+        let Some(i) = (0..self.pods.len()).find(|&i| self.pod_keys[i] == key && self.pods[i].pod.name == name && self.pods[i].pod.namespace == namespace) else { return false };
+        self.pod_keys.remove(i);
         let bp = self.pods.remove(i);
         self.zone_add(bp.node, bp.set, -1);
         let n = &mut self.nodes[bp.node];
