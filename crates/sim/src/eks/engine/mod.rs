@@ -27,6 +27,7 @@ mod node_retire;
 mod lifecycle;
 pub mod image_pull;
 mod pod_ips;
+mod pod_compact;
 mod queue;
 pub mod retention;
 
@@ -107,7 +108,11 @@ struct Drain {
 pub struct Engine {
     pub now: i64,
     pub state: ClusterState,
+    /// Pods in creation order; gone ones are freed now and then (`pod_compact.rs`), so an id
+    /// is an index valid until the next compaction, and index order is creation order.
     pub pods: Vec<PodRecord>,
+    /// The pod list's length at which `pod_compact` next runs.
+    next_compact: usize,
     by_name: BTreeMap<(String, String), usize>,
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
     /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
@@ -202,6 +207,7 @@ impl Engine {
             now: 0,
             state,
             pods: Vec::new(),
+            next_compact: 0,
             by_name: BTreeMap::new(),
             live_of_deployment: Vec::new(),
             live_bare: Vec::new(),
@@ -355,9 +361,12 @@ impl Engine {
     fn step(&mut self, x: i64) {
         self.now = self.now.max(x);
         let now = self.now;
+        self.events.expire_some(now);
+        self.compact_pods_some();
         // Controllers first see the clock (a timeline action below acts at `now`).
         for r in &mut self.rollouts {
             r.advance_to(now);
+            r.expire_events(now);
         }
         for _ in 0..MAX_ROUNDS {
             let mut worked = false;
