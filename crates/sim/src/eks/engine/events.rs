@@ -25,6 +25,8 @@ pub struct KEvent {
     /// `source.component`: `default-scheduler`, `kubelet`, `replicaset-controller`…
     pub source: &'static str,
     pub count: i64,
+    /// Its number among the run's events, oldest 0 (names it in the List however many expired).
+    pub seq: u64,
     pub first_s: i64,
     pub last_s: i64,
 }
@@ -40,6 +42,8 @@ pub struct Recorder {
     /// The list's length at which `expire_some` next looks: expiring is O(list), so it runs
     /// once the list has doubled since the last time (amortised O(1) per event).
     next_look: usize,
+    /// Events recorded so far (expired ones included).
+    recorded: u64,
     /// Only repeatable events are indexed (FailedScheduling, NodeNotSchedulable…): the rest
     /// are once per object by nature, so the hot path does not build keys for them.
     index: BTreeMap<(&'static str, String, String, &'static str, String), usize>,
@@ -48,7 +52,8 @@ pub struct Recorder {
 impl Recorder {
     #[allow(clippy::too_many_arguments)]
     pub fn once(&mut self, now: i64, kind: &'static str, namespace: &str, name: &str, reason: &'static str, message: String, warning: bool, source: &'static str) {
-        self.list.push(KEvent { kind, namespace: namespace.into(), name: name.into(), reason, message, warning, source, count: 1, first_s: now, last_s: now });
+        self.list.push(KEvent { kind, namespace: namespace.into(), name: name.into(), reason, message, warning, source, count: 1, seq: self.recorded, first_s: now, last_s: now });
+        self.recorded += 1;
     }
 
     /// Whether the event still exists at `now` (its TTL since `lastTimestamp` not run out).

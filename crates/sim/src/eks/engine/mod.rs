@@ -111,8 +111,8 @@ pub struct Engine {
     /// Pods in creation order; gone ones are freed now and then (`pod_compact.rs`), so an id
     /// is an index valid until the next compaction, and index order is creation order.
     pub pods: Vec<PodRecord>,
-    /// The pod list's length at which `pod_compact` next runs.
-    next_compact: usize,
+    /// The pod and Job lists' lengths at which `pod_compact` next runs.
+    next_compact: (usize, usize),
     by_name: BTreeMap<(String, String), usize>,
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
     /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
@@ -207,7 +207,7 @@ impl Engine {
             now: 0,
             state,
             pods: Vec::new(),
-            next_compact: 0,
+            next_compact: (0, 0),
             by_name: BTreeMap::new(),
             live_of_deployment: Vec::new(),
             live_bare: Vec::new(),

@@ -15,9 +15,11 @@
 
 use super::{Engine, Ev};
 
-/// Compaction runs once the pod list has grown this much past its size after the last one
-/// (and at least `MIN_PODS`), so it costs O(1) per pod created, amortised.
-const MIN_PODS: usize = 4096;
+/// Compaction runs once the pod list (or the Job list) has doubled since the last one, and
+/// is at least this long, so it costs O(1) per pod or Job created, amortised; Job lists stay
+/// short (a CronJob's sync walks its Jobs).
+const MIN_PODS: usize = 256;
+const MIN_JOBS: usize = 64;
 
 /// Where every old id goes: `None` for a freed pod.
 struct Remap(Vec<Option<usize>>);
@@ -35,9 +37,9 @@ impl Remap {
 impl Engine {
     /// Compacts when the pod list has doubled since the last compaction.
     pub(super) fn compact_pods_some(&mut self) {
-        if self.pods.len() >= self.next_compact {
+        if self.pods.len() >= self.next_compact.0 || self.jobs.len() >= self.next_compact.1 {
             self.compact_pods();
-            self.next_compact = (2 * self.pods.len()).max(MIN_PODS);
+            self.next_compact = ((2 * self.pods.len()).max(MIN_PODS), (2 * self.jobs.len()).max(MIN_JOBS));
         }
     }
 
@@ -93,6 +95,7 @@ impl Engine {
         }
         let freed = self.pods.len() - kept;
         if freed == 0 {
+            self.compact_jobs();
             return 0;
         }
         let m = Remap(to);
