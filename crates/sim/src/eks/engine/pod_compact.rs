@@ -37,6 +37,7 @@ impl Remap {
 impl Engine {
     /// Compacts when the pod list has doubled since the last compaction.
     pub(super) fn compact_pods_some(&mut self) {
+        self.state.compact_sets_some();
         if self.pods.len() >= self.next_compact.0 || self.jobs.len() >= self.next_compact.1 {
             self.compact_pods();
             self.next_compact = ((2 * self.pods.len()).max(MIN_PODS), (2 * self.jobs.len()).max(MIN_JOBS));
