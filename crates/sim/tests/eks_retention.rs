@@ -67,6 +67,8 @@ fn pod_records_jobs_and_events_stay_bounded_under_churn() {
         let old_empty = e.rollouts[0].sets.iter().filter(|s| s.replicas == 0 && s.pods.is_empty()).count();
         assert!(old_empty <= 10, "hour {h}: revisionHistoryLimit keeps 10 old ReplicaSets, not {old_empty}");
         assert!(e.rollouts[0].sets.len() <= 13, "hour {h}: and those still scaling down");
+        // Label sets interned by the scheduler cache: each Job's pods have their own.
+        assert!(e.state.sets.len() <= 260, "hour {h}: {} label sets", e.state.sets.len());
         sizes.push((e.pods.len(), e.events.list.len(), e.rollouts[0].events.len()));
     }
     let (first, last) = (sizes[1], sizes[hours as usize - 1]);
