@@ -247,7 +247,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
         items.push(pdb_json(b, st, &created));
     }
     items.extend(r.hpas.iter().map(|h| super::hpa_json::hpa_json(h, start_unix_s)));
-    let mut events: Vec<Value> = r.events.iter().enumerate().map(|(i, e)| event_json(e, i, start_unix_s)).collect();
+    let mut events: Vec<Value> = r.events.iter().map(|e| event_json(e, e.seq, start_unix_s)).collect();
     for ro in &r.rollouts {
         events.extend(super::workloads_json::events_json(ro, start_unix_s));
     }
@@ -268,7 +268,7 @@ pub fn list(r: &EksRun, start_unix_s: i64) -> Value {
     out
 }
 
-fn event_json(e: &KEvent, i: usize, start: i64) -> Value {
+fn event_json(e: &KEvent, i: u64, start: i64) -> Value {
     let api = match e.kind {
         "ReplicaSet" | "Deployment" | "DaemonSet" => "apps/v1",
         "Job" | "CronJob" => "batch/v1",

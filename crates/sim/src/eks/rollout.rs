@@ -125,7 +125,10 @@ pub struct Rollout {
     pub deployment: Deployment,
     /// Oldest revision first.
     pub sets: Vec<ReplicaSet>,
+    /// Its `ScalingReplicaSet` events, oldest first; the engine drops those past the
+    /// apiserver's event TTL (`expire_events`), counted in `events_dropped`.
     pub events: Vec<Event>,
+    pub events_dropped: u64,
     pub now: i64,
     /// Condition Progressing: (reason, message).
     pub progressing: (&'static str, String),
@@ -164,6 +167,7 @@ impl Rollout {
             deployment,
             sets: Vec::new(),
             events: Vec::new(),
+            events_dropped: 0,
             now,
             progressing: ("", String::new()),
             generation: 0,
@@ -178,6 +182,22 @@ impl Rollout {
         };
         r.settle();
         r
+    }
+
+    /// Drops the events whose TTL (`--event-ttl`, `engine::events::EVENT_TTL_S`) ran out by `now`.
+    pub fn expire_events(&mut self, now: i64) {
+        let ttl = crate::eks::engine::events::EVENT_TTL_S;
+        if self.events.first().is_some_and(|e| now - e.at >= ttl) {
+            let k = self.events.partition_point(|e| now - e.at >= ttl);
+            self.events.drain(..k);
+            self.events_dropped += k as u64;
+        }
+    }
+
+    /// The events that exist at `self.now`, each with its number since the first.
+    pub fn live_events(&self) -> impl Iterator<Item = (u64, &Event)> {
+        let ttl = crate::eks::engine::events::EVENT_TTL_S;
+        (self.events_dropped..).zip(&self.events).filter(move |(_, e)| self.now - e.at < ttl)
     }
 
     /// The engine's view of pods: name → (assigned, ready time or `NEVER`). Call `resync` after.

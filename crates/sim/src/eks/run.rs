@@ -82,7 +82,7 @@ impl EksRun {
             timeline_errors: e.timeline_errors.clone(),
             until_s: e.now,
             pods,
-            events: e.events.list.clone(),
+            events: e.events.list.iter().filter(|x| super::engine::events::Recorder::alive(x, e.now)).cloned().collect(),
             pdbs: e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect(),
             drain_log: e.drain_log.clone(),
             services: e.services.clone(),
@@ -105,6 +105,7 @@ impl EksRun {
 
     /// The same, taking the engine apart (no copies).
     pub fn from_engine(mut e: Engine) -> EksRun {
+        e.events.expire(e.now);
         let pdbs = e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect();
         let daemon_sets = daemon_sets(&e);
         let jobs = jobs(&e);

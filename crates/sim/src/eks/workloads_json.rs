@@ -52,7 +52,7 @@ pub fn deployment_json(r: &Rollout, start: i64) -> Value {
             "progressDeadlineSeconds": d.strategy.progress_deadline_seconds,
             "template": {"metadata": {"labels": d.template.labels}, "spec": {"containers": containers(r.deployment.template.spec.containers.iter())}}},
         "status": {
-            "observedGeneration": 1 + r.events.len() as i64,
+            "observedGeneration": 1 + r.events_dropped as i64 + r.events.len() as i64,
             "replicas": pods, "updatedReplicas": new.map_or(0, |s| s.pods.len() as i64),
             "readyReplicas": ready, "availableReplicas": available, "unavailableReplicas": (spec_total - available).max(0),
             "conditions": [condition("Available", avail_ok, avail_reason, avail_msg, &at), status_condition("Progressing", progressing_status(r.progressing.0), r.progressing.0, &r.progressing.1, &at)],
@@ -90,9 +90,7 @@ pub fn replica_sets_json(r: &Rollout, start: i64) -> Vec<Value> {
 /// `ScalingReplicaSet` Normal events from `deployment-controller`.
 pub fn events_json(r: &Rollout, start: i64) -> Vec<Value> {
     let d = &r.deployment;
-    r.events
-        .iter()
-        .enumerate()
+    r.live_events()
         .map(|(i, e)| {
             let at = format_iso(start + e.at);
             json!({

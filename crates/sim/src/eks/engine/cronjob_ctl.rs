@@ -32,6 +32,12 @@ impl CronJobCtl {
         CronJobCtl { cj, start_unix, last_schedule: None, last_successful: None, jobs: Vec::new(), seen: Vec::new(), forbid_noted: None }
     }
 
+    /// Job indices moved (`pod_compact`): freed ones (None) leave both lists.
+    pub(super) fn renumber_jobs(&mut self, f: impl Fn(usize) -> Option<usize>) {
+        self.jobs = self.jobs.iter().filter_map(|&j| f(j)).collect();
+        self.seen = self.seen.iter().filter_map(|&j| f(j)).collect();
+    }
+
     /// The next scheduled sim second after sim second `t`.
     fn next_after(&self, t: i64) -> Option<i64> {
         self.cj.next_after(self.start_unix + t).map(|u| u - self.start_unix)

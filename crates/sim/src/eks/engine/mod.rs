@@ -31,6 +31,7 @@ mod lifecycle;
 pub mod image_pull;
 mod image_cache;
 mod pod_ips;
+mod pod_compact;
 mod queue;
 pub mod retention;
 
@@ -113,7 +114,11 @@ struct Drain {
 pub struct Engine {
     pub now: i64,
     pub state: ClusterState,
+    /// Pods in creation order; gone ones are freed now and then (`pod_compact.rs`), so an id
+    /// is an index valid until the next compaction, and index order is creation order.
     pub pods: Vec<PodRecord>,
+    /// The pod and Job lists' lengths at which `pod_compact` next runs.
+    next_compact: (usize, usize),
     by_name: BTreeMap<(String, String), usize>,
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
     /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
@@ -212,6 +217,7 @@ impl Engine {
             now: 0,
             state,
             pods: Vec::new(),
+            next_compact: (0, 0),
             by_name: BTreeMap::new(),
             live_of_deployment: Vec::new(),
             live_names: Vec::new(),
@@ -368,9 +374,12 @@ impl Engine {
     fn step(&mut self, x: i64) {
         self.now = self.now.max(x);
         let now = self.now;
+        self.events.expire_some(now);
+        self.compact_pods_some();
         // Controllers first see the clock (a timeline action below acts at `now`).
         for r in &mut self.rollouts {
             r.advance_to(now);
+            r.expire_events(now);
         }
         for _ in 0..MAX_ROUNDS {
             let mut worked = false;

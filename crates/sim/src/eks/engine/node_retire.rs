@@ -68,6 +68,8 @@ impl Engine {
                 g.terminate_instance(&id, true, now.max(0) as u64 * 1000, start);
             }
         }
+        // Gone from the API: nothing reports when it joined any more.
+        self.node_joined.remove(&name);
         self.events.once(now, "Node", "", &name, "RemovingNode", format!("Node {name} event: Removing Node {name} from Controller"), false, "node-controller");
         if let (Some(aws), Some(ip)) = (self.aws.as_mut(), parse_ip(&node.internal_ip)) {
             aws.terminate_instance(ip);

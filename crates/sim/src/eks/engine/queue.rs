@@ -42,6 +42,18 @@ impl Queue {
         self.active.is_empty()
     }
 
+    /// Every pod id the queue holds (active and unschedulable).
+    pub fn each(&self, f: &mut impl FnMut(usize)) {
+        self.active.iter().for_each(|x| f(x.3));
+        self.unschedulable.iter().for_each(|&id| f(id));
+    }
+
+    /// Renumbers pod ids (`pod_compact`); `f` keeps their order, so the sets' order holds.
+    pub fn renumber(&mut self, f: impl Fn(usize) -> usize) {
+        self.active = std::mem::take(&mut self.active).into_iter().map(|(p, t, s, id)| (p, t, s, f(id))).collect();
+        self.unschedulable = std::mem::take(&mut self.unschedulable).into_iter().map(&f).collect();
+    }
+
     pub fn remove(&mut self, pod: usize) {
         self.unschedulable.remove(&pod);
         self.active.retain(|x| x.3 != pod);

@@ -129,6 +129,8 @@ pub struct ClusterState {
     /// (namespace, labels) of each label set.
     pub sets: Vec<(String, Labels)>,
     set_ids: BTreeMap<(String, Labels), u32>,
+    /// `sets`' length at which `compact_sets_some` next looks.
+    next_set_gc: usize,
     /// Bound pods that carry pod (anti-)affinity terms, for the symmetric checks.
     pub affinity_pods: Vec<usize>,
     /// Namespace labels, for `namespaceSelector`.
@@ -277,6 +279,40 @@ impl ClusterState {
         self.sets.push(key.clone());
         self.set_ids.insert(key, id);
         id
+    }
+
+    /// Forgets label sets no bound pod has (each Job's pods have their own `job-name`, so a
+    /// CronJob makes a set a minute) once `sets` has doubled since the last look: ids are
+    /// renumbered in order (only counts are ever taken over them).
+    pub fn compact_sets_some(&mut self) {
+        if self.sets.len() < self.next_set_gc {
+            return;
+        }
+        let mut used = vec![false; self.sets.len()];
+        self.pods.iter().for_each(|p| used[p.set as usize] = true);
+        let mut to = vec![u32::MAX; self.sets.len()];
+        let mut kept = 0u32;
+        for (k, u) in used.iter().enumerate() {
+            if *u {
+                to[k] = kept;
+                kept += 1;
+            }
+        }
+        if (kept as usize) < self.sets.len() {
+            let mut k = 0;
+            self.sets.retain(|_| {
+                k += 1;
+                used[k - 1]
+            });
+            self.set_ids = self.sets.iter().cloned().zip(0..).collect();
+            self.pods.iter_mut().for_each(|p| p.set = to[p.set as usize]);
+            for n in &mut self.nodes {
+                n.sets.retain(|(s, c)| *c > 0 && used[*s as usize]);
+                n.sets.iter_mut().for_each(|(s, _)| *s = to[*s as usize]);
+            }
+            self.rebuild_zone_sets();
+        }
+        self.next_set_gc = (2 * self.sets.len()).max(256);
     }
 
     /// Records the pod on the node (the scheduler cache's "assume").
