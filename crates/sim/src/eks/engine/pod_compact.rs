@@ -199,13 +199,13 @@ impl Engine {
 fn pod_of(ev: &Ev) -> Option<usize> {
     match *ev {
         Ev::Started(id) | Ev::Gone(id) | Ev::Retry(id) | Ev::Flush(id, _) | Ev::Finished(id) | Ev::FargateReady(id) | Ev::PullSync(id, _) | Ev::PullRetry(id, _) => Some(id),
-        Ev::Drain(_) | Ev::HpaSync | Ev::CaScan | Ev::NodeJoin(_) | Ev::SpotReclaim(_) | Ev::SpotJoin(_) | Ev::CaDrain | Ev::KarpenterScan | Ev::ClaimReady(_) => None,
+        Ev::Drain(_) | Ev::HpaSync | Ev::CaScan | Ev::NodeJoin(_) | Ev::SpotReclaim(_) | Ev::SpotJoin(_) | Ev::CaDrain | Ev::KarpenterScan | Ev::ClaimReady(_) | Ev::KarpenterApply(_) => None,
     }
 }
 
 fn renumber_ev(ev: &mut Ev, m: &Remap) {
     match ev {
         Ev::Started(id) | Ev::Gone(id) | Ev::Retry(id) | Ev::Flush(id, _) | Ev::Finished(id) | Ev::FargateReady(id) | Ev::PullSync(id, _) | Ev::PullRetry(id, _) => *id = m.keep(*id),
-        Ev::Drain(_) | Ev::HpaSync | Ev::CaScan | Ev::NodeJoin(_) | Ev::SpotReclaim(_) | Ev::SpotJoin(_) | Ev::CaDrain | Ev::KarpenterScan | Ev::ClaimReady(_) => {}
+        Ev::Drain(_) | Ev::HpaSync | Ev::CaScan | Ev::NodeJoin(_) | Ev::SpotReclaim(_) | Ev::SpotJoin(_) | Ev::CaDrain | Ev::KarpenterScan | Ev::ClaimReady(_) | Ev::KarpenterApply(_) => {}
     }
 }
