@@ -32,7 +32,12 @@ cd "$(dirname "$0")/.."
 # about 105 KiB over the 891 KiB that the size cuts left). Budget 1,010 KiB. The plan that gets
 # under it again is EKS loaded on demand and hand-read scenario entries (issue 13; ARCHITECTURE.md
 # "Shipped size").
-BUDGET_KIB=1010
+# Raised to 1,050 KiB for 1,041 KiB measured on main once session 6's branches merged (1,006
+# before): EC2 Auto Scaling groups in the substrate for both orchestrators (issue 14), HPA
+# traffic / Pods / Object / External metric sources, Karpenter drift with Karpenter's verified
+# event wording, EKS pod compaction and event TTL (issue 15), the app's ImagePullBackOff chips
+# and node fades (about 35 KiB together; drift alone about 10). The same cuts apply (issue 13).
+BUDGET_KIB=1050
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
