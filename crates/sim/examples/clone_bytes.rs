@@ -36,4 +36,17 @@ fn main() {
     println!("at {hours} h: whole sim {} KiB (estimate {} KiB)", k(bytes(&sim)), k(sim.approx_bytes()));
     println!("  tasks {} ({} slots), instances {}, log {} ({} entries), metrics {}, activities {}, aws {}, services {}, traffic {}",
         k(bytes(&sim.tasks)), sim.tasks.len(), k(bytes(&sim.instances)), k(bytes(&sim.log)), sim.log.len(), k(bytes(&sim.metrics)), k(bytes(&sim.activities)), k(bytes(&sim.aws)), k(bytes(&sim.services)), k(bytes(&sim.traffic)));
+    let parts: Vec<String> = sim.approx_bytes_parts().iter().map(|(n, b)| format!("{n} {}", k(*b))).collect();
+    let itself = sim.clone();
+    println!("  estimate of a copy's own bytes (beyond what it shares with the sim) {} KiB", k(sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(&itself))));
+    drop(itself);
+    println!("  estimate by part: {}", parts.join(", "));
+    // What a checkpoint costs: a copy taken an hour earlier, then this one beside it.
+    let mut later = sim.clone();
+    later.advance_to((hours + 1) * 3_600_000);
+    let before = ALLOCATED.load(Relaxed);
+    let copy = later.clone();
+    let real = ALLOCATED.load(Relaxed) - before;
+    drop(copy);
+    println!("a copy an hour later: {} KiB allocated, estimate beyond what it shares with the copy before {} KiB", k(real), k(later.approx_bytes().saturating_sub(later.approx_bytes_shared_with(&sim))));
 }

@@ -104,3 +104,30 @@ fn seeks_across_a_thinned_stretch_and_forward_from_the_current_sim_reach_the_pla
     let ahead = store.seek(kept[1] + 90_000, Some(back));
     assert!(state(&ahead) == reference(kept[1] + 90_000), "a forward seek from a restored sim differs from playing");
 }
+
+#[test]
+fn over_a_long_run_the_copies_stay_within_their_count_and_byte_budget() {
+    let doc = lesson("target-tracking");
+    let mut played = sim(&doc);
+    let end = 24 * 3_600_000;
+    // A budget that holds a few whole copies of the day's end, so it, not the count, decides
+    // what is kept (a store never goes below its start and newest copy).
+    let mut whole = run(&doc, 0);
+    whole.advance_to(end);
+    let budget = 3 * whole.approx_bytes();
+    let mut store = Checkpoints::with_limits(&played, 48, budget);
+    let mut t = 0;
+    let mut most = 0;
+    while t < end {
+        t += 60_000;
+        played.advance_to(t);
+        store.observe(&played);
+        let copies = store.times().len();
+        most = most.max(copies);
+        assert!(copies <= 48, "{copies} copies at {t} ms");
+        assert!(store.approx_bytes() <= budget, "{copies} copies cost {} > budget {budget} at {t} ms", store.approx_bytes());
+    }
+    assert!(most > 3 && most < 48, "the budget, not the count, bounded the copies: at most {most}");
+    let times = store.times();
+    assert!(times.len() >= 3 && times[0] == 0, "{times:?}");
+}

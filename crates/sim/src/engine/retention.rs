@@ -202,19 +202,26 @@ impl Sim {
     /// holder of that hour's, so they count in full. The scenario and completed hours of
     /// metrics (which the live sim keeps for 15 days) don't count.
     pub fn approx_bytes(&self) -> usize {
+        self.approx_bytes_parts().iter().map(|(_, n)| n).sum()
+    }
+
+    /// `approx_bytes` by part (name, bytes), for calibrating it against real allocations
+    /// (`examples/clone_bytes.rs`).
+    pub fn approx_bytes_parts(&self) -> [(&'static str, usize); 8] {
         use std::mem::size_of;
         let targets: usize = self.aws.elb.iter().map(Vec::len).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
         let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
-        self.tasks.len() * (size_of::<Task>() + 240)
-            + explanations
-            + self.instances.len() * (size_of::<super::Instance>() + 1_500)
-            + targets * size_of::<super::Target>()
-            + self.log.len() * (size_of::<LogEntry>() + 24 + 120)
-            + events * 160
-            + self.activities.len() * (size_of::<ScalingActivity>() + 300)
-            + self.metrics.approx_bytes()
-            + self.queue.len() * 48
+        [
+            ("tasks", self.tasks.len() * (size_of::<Task>() + 240) + explanations),
+            ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
+            ("targets", targets * size_of::<super::Target>()),
+            ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 120)),
+            ("service events", events * 160),
+            ("activities", self.activities.len() * (size_of::<ScalingActivity>() + 300)),
+            ("metrics", self.metrics.approx_bytes()),
+            ("queue", self.queue.len() * 48),
+        ]
     }
 
     /// The part of `approx_bytes` that a copy and `other` hold in common (tasks and scaling
