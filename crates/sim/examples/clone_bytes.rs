@@ -37,6 +37,11 @@ fn main() {
     println!("  tasks {} ({} slots), instances {}, log {} ({} entries), metrics {}, activities {}, aws {}, services {}, traffic {}",
         k(bytes(&sim.tasks)), sim.tasks.len(), k(bytes(&sim.instances)), k(bytes(&sim.log)), sim.log.len(), k(bytes(&sim.metrics)), k(bytes(&sim.activities)), k(bytes(&sim.aws)), k(bytes(&sim.services)), k(bytes(&sim.traffic)));
     let parts: Vec<String> = sim.approx_bytes_parts().iter().map(|(n, b)| format!("{n} {}", k(*b))).collect();
+    // Tasks one by one, as a copy that shares none of them (one far from its neighbour) holds them.
+    let before = ALLOCATED.load(Relaxed);
+    let deep: Vec<stevedore_sim::engine::task::Task> = sim.tasks.iter().map(|t| (**t).clone()).collect();
+    println!("  tasks unshared {} KiB (estimate {} KiB)", k(ALLOCATED.load(Relaxed) - before), k(sim.approx_bytes_parts()[0].1));
+    drop(deep);
     let itself = sim.clone();
     println!("  estimate of a copy's own bytes (beyond what it shares with the sim) {} KiB", k(sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(&itself))));
     drop(itself);
