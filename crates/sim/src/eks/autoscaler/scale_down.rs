@@ -200,7 +200,7 @@ impl ScaleDown {
             // (DaemonSet and mirror pods too), which is the node's running total.
             let mut node_facts: Option<Vec<EvictionFacts>> = None;
             let util = if o.ignore_daemonsets_utilization {
-                let pods: Vec<&BoundPod> = by_node.on(ni).iter().map(|&i| &state.pods[i]).collect();
+                let pods: Vec<&BoundPod> = by_node.on(ni).iter().map(|&i| &*state.pods[i]).collect();
                 let f: &Vec<EvictionFacts> = node_facts.get_or_insert_with(|| by_node.on(ni).iter().map(|&i| facts(i)).collect());
                 utilization(n, &pods, f, true)
             } else {
