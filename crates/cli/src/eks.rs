@@ -10,7 +10,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
         Ok(m) => m,
         Err(errors) => {
             for e in &errors {
-                println!("{e}");
+                outln!("{e}");
             }
             eprintln!("{} error(s) in {}", errors.len(), args.file);
             return Ok(ExitCode::from(1));
@@ -31,7 +31,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
     match args.command {
         Command::Help => unreachable!("handled by main"),
         Command::Validate => {
-            println!("ok");
+            outln!("ok");
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { explain, metrics, ref until, .. } => {
@@ -51,7 +51,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 out["explanations"] = r.decisions.iter().map(|d| output::explain(&r, d)).collect();
                 out["awsCalls"] = stevedore_sim::eks::identity::calls_json(&r.aws_calls, start);
             }
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            outln!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Kubectl { ref words, ref output, ref at, all_namespaces } => {
@@ -89,7 +89,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                         .filter(|i| i["kind"] == kind && (kind == "Node" || kind == "NodeClaim" || all_namespaces || i["metadata"]["namespace"] == "default"))
                         .collect();
                     let l = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": picked, "metadata": {"resourceVersion": ""}});
-                    println!("{}", serde_json::to_string_pretty(&l).map_err(|e| e.to_string())?);
+                    outln!("{}", serde_json::to_string_pretty(&l).map_err(|e| e.to_string())?);
                 }
                 None | Some("wide") => {
                     let wide = output.is_some();
@@ -116,7 +116,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                     } else if kind == "Deployment" || kind == "ReplicaSet" {
                         kubectl::get_workloads(&items, kind, start + at_s, all_namespaces)
                     } else if kind == "Pod" { kubectl::get_pods(&items, &age, wide, all_namespaces) } else { kubectl::get_nodes_at(&items, start + at_s, wide) };
-                    print!("{table}");
+                    out!("{table}");
                 }
                 Some(other) => return Err(format!("kubectl: -o takes wide or json, not {other}")),
             }

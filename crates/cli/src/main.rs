@@ -1,5 +1,14 @@
 //! `stevedore`: validate, run and query ECS scenarios from the command line.
 
+/// `print!` / `println!` through `write_out`: a reader that stops early (`| head`, `| cmp -`)
+/// ends the command quietly instead of the panic `println!` gives on a closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::write_out(format_args!($($t)*)) };
+}
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::write_out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod args;
 mod bill;
 mod table;
@@ -21,6 +30,29 @@ const USAGE: &str = "usage:
 An EKS scenario is a YAML (or JSON-array) manifest: `run` prints a kubectl List.
 
 DURATION is seconds or a number with a unit: 90s, 15m, 2h, 1h30m.";
+
+/// Writes to stdout; a closed pipe ends the process with status 0 (the reader wanted no more),
+/// any other write error with a message and status 1.
+fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_fmt(args).and_then(|_| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("stevedore: writing the output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// An error writing a report: a closed pipe ends quietly, as `write_out` does.
+fn write_error(e: impl Into<std::io::Error>) -> String {
+    let e: std::io::Error = e.into();
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    e.to_string()
+}
 
 const EXPLAIN_FULL_MAX_INSTANCES: usize = 2000;
 
@@ -46,13 +78,13 @@ fn main() -> ExitCode {
 fn print_json(value: &serde_json::Value) -> Result<(), String> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
-    writeln!(out).and_then(|_| out.flush()).map_err(|e| e.to_string())
+    serde_json::to_writer_pretty(&mut out, value).map_err(write_error)?;
+    writeln!(out).and_then(|_| out.flush()).map_err(write_error)
 }
 
 fn run(args: Args) -> Result<ExitCode, String> {
     if let Command::Help = args.command {
-        println!("{USAGE}");
+        outln!("{USAGE}");
         return Ok(ExitCode::SUCCESS);
     }
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file))?;
@@ -63,7 +95,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
         Ok(s) => s,
         Err(errors) => {
             for e in &errors {
-                println!("{e}");
+                outln!("{e}");
             }
             eprintln!("{} error(s) in {}", errors.len(), args.file);
             return Ok(ExitCode::from(1));
@@ -75,7 +107,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
     match args.command {
         Command::Help => unreachable!("handled above"),
         Command::Validate => {
-            println!("ok");
+            outln!("ok");
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { until, json } => compare(&text, until, json),
@@ -95,7 +127,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             sim.advance_to(until_ms);
             match metrics.as_deref() {
                 Some("csv") => {
-                    print!("{}", stevedore_sim::report::metrics_csv(&sim));
+                    out!("{}", stevedore_sim::report::metrics_csv(&sim));
                     return Ok(ExitCode::SUCCESS);
                 }
                 Some(_) => {
@@ -105,14 +137,14 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 None => {}
             }
             if cost {
-                print!("{}", bill::render(&sim));
+                out!("{}", bill::render(&sim));
                 return Ok(ExitCode::SUCCESS);
             }
             // Streamed: a week-long run's report is tens of MB.
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            write_report(&sim, &ReportOptions { explain }, &mut stdout).map_err(|e| e.to_string())?;
+            write_report(&sim, &ReportOptions { explain }, &mut stdout).map_err(write_error)?;
             use std::io::Write;
-            writeln!(stdout).and_then(|_| stdout.flush()).map_err(|e| e.to_string())?;
+            writeln!(stdout).and_then(|_| stdout.flush()).map_err(write_error)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::ListContainerInstances { filter, at } => {
@@ -172,7 +204,7 @@ fn compare(text: &str, until: Option<String>, json: bool) -> Result<ExitCode, St
         Ok(r) => r,
         Err(errors) => {
             for e in &errors {
-                println!("{e}");
+                outln!("{e}");
             }
             eprintln!("{} error(s)", errors.len());
             return Ok(ExitCode::from(1));
@@ -180,9 +212,9 @@ fn compare(text: &str, until: Option<String>, json: bool) -> Result<ExitCode, St
     };
     if json {
         let out = serde_json::json!({"elapsedSeconds": runs[0].elapsed_seconds, "runs": runs});
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+        outln!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
-        print!("{}", table::render(&runs));
+        out!("{}", table::render(&runs));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -96,3 +96,18 @@ fn run_explain_lists_pods_aws_calls_with_their_identity() {
     assert_eq!(kinds, ["irsa", "irsa", "podIdentity", "irsa", "irsa", "none"]);
     assert_eq!(calls.iter().filter(|c| c["allowed"] == true).count(), 3);
 }
+
+/// A reader that stops early (`| head -c 10`) ends the command quietly: no panic, status 0.
+/// The output (> 64 KiB, a pipe's buffer) cannot all be written before the pipe closes.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::Stdio;
+    for args in [&["run", WEB, "--explain"][..], &["kubectl", WEB, "get", "pods", "-o", "json"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stevedore")).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("waits");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
