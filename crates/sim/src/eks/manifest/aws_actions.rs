@@ -36,18 +36,9 @@ pub struct AwsCall {
 /// Every `SpotInterruption` and `CallAwsApi` entry, each sorted by time (file order within one).
 pub fn aws_actions(s: &Value, sp: &str, e: &mut Errors) -> (Vec<SpotNotice>, Vec<AwsCall>) {
     let (mut spot, mut calls) = (Vec::new(), Vec::new());
-    let Some(Value::Array(items)) = read::field(s, "timeline") else { return (spot, calls) };
-    for (j, item) in items.iter().enumerate() {
-        let p = format!("{sp}.timeline[{j}]");
-        let Some(action) = read::field(item, "action").and_then(Value::as_str).filter(|a| ACTIONS.contains(a)) else { continue };
-        let at = super::timeline::action_at(item, &p, e);
-        let Some((ip, input)) = read::object(item, "input", &p, e) else {
-            if read::field(item, "input").is_none() {
-                let need = if action == "SpotInterruption" { "{node} or {nodeSelector}" } else { "{selector or pod, namespace, action, resource}" };
-                e.push(key_path(&p, "input"), format!("is required: {need}"));
-            }
-            continue;
-        };
+    let need = |action: &str| if action == "SpotInterruption" { "{node} or {nodeSelector}" } else { "{selector or pod, namespace, action, resource}" };
+    for entry in super::timeline::action_entries(s, sp, ACTIONS, need, e) {
+        let (p, action, at, ip, input) = (entry.path, entry.action, entry.at, entry.input_path, entry.input);
         if action == "SpotInterruption" {
             let node = read::string(input, "node", &ip, e);
             let node_selector = read::string_map(input, "nodeSelector", &ip, e);

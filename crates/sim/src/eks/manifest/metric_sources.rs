@@ -94,22 +94,13 @@ fn metric_name(input: &Value, ip: &str, e: &mut Errors) -> Option<String> {
 
 pub fn metric_sources(s: &Value, sp: &str, e: &mut Errors) -> MetricSources {
     let mut out = MetricSources::default();
-    let Some(Value::Array(items)) = read::field(s, "timeline") else { return out };
-    for (j, item) in items.iter().enumerate() {
-        let p = format!("{sp}.timeline[{j}]");
-        let Some(action) = read::field(item, "action").and_then(Value::as_str).filter(|a| ACTIONS.contains(a)) else { continue };
-        let at = super::timeline::action_at(item, &p, e);
-        let Some((ip, input)) = read::object(item, "input", &p, e) else {
-            if read::field(item, "input").is_none() {
-                let need = match action {
-                    "SetPodMetric" => "{selector, namespace, metric, value}",
-                    "SetObjectMetric" => "{describedObject: {kind, name}, namespace, metric, value}",
-                    _ => "{namespace, metric, labels, value}",
-                };
-                e.push(key_path(&p, "input"), format!("is required: {need}"));
-            }
-            continue;
-        };
+    let need = |action: &str| match action {
+        "SetPodMetric" => "{selector, namespace, metric, value}",
+        "SetObjectMetric" => "{describedObject: {kind, name}, namespace, metric, value}",
+        _ => "{namespace, metric, labels, value}",
+    };
+    for entry in super::timeline::action_entries(s, sp, ACTIONS, need, e) {
+        let (action, at, ip, input) = (entry.action, entry.at, entry.input_path, entry.input);
         let namespace = read::string(input, "namespace", &ip, e).unwrap_or_else(|| "default".into());
         let metric = metric_name(input, &ip, e);
         match action {

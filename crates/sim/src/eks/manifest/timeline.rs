@@ -30,6 +30,36 @@ pub(super) fn action_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
     entry_at(item, p, e)
 }
 
+/// One `{at, action, input}` entry whose `action` is one of a reader's own.
+pub(super) struct ActionEntry<'a> {
+    pub path: String,
+    pub action: &'a str,
+    pub at: Option<i64>,
+    pub input_path: String,
+    pub input: &'a Value,
+}
+
+/// The `spec.timeline[]` entries whose `action` is in `actions`, in file order, with their
+/// shared head read (`action_at`) and their `input` object: a missing one is an error naming
+/// what it needs (`need(action)`), and that entry is left out.
+pub(super) fn action_entries<'a>(s: &'a Value, sp: &str, actions: &[&str], need: fn(&str) -> &'static str, e: &mut Errors) -> Vec<ActionEntry<'a>> {
+    let mut out = Vec::new();
+    let Some(Value::Array(items)) = read::field(s, "timeline") else { return out };
+    for (j, item) in items.iter().enumerate() {
+        let path = format!("{sp}.timeline[{j}]");
+        let Some(action) = read::field(item, "action").and_then(Value::as_str).filter(|a| actions.contains(a)) else { continue };
+        let at = action_at(item, &path, e);
+        let Some((input_path, input)) = read::object(item, "input", &path, e) else {
+            if read::field(item, "input").is_none() {
+                e.push(key_path(&path, "input"), format!("is required: {}", need(action)));
+            }
+            continue;
+        };
+        out.push(ActionEntry { path, action, at, input_path, input });
+    }
+    out
+}
+
 /// An entry's required `at` duration, in whole seconds: one error when it is missing, one when it
 /// is not a string (not also "is required"), one when it is not a duration.
 pub(super) fn entry_at(item: &Value, p: &str, e: &mut Errors) -> Option<i64> {
