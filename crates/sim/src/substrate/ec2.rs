@@ -47,12 +47,14 @@ impl Aws {
     }
 
     /// Terminates the instance holding `private_ip` (a node scaled in): it leaves `launched`
-    /// and its address goes back to the subnet's book. None when no such instance runs.
+    /// and its address goes back to the subnet's book, with the /28 prefixes its ENIs held
+    /// (`eni_prefixes`). None when no such instance runs.
     /// <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html>
     pub fn terminate_instance(&mut self, private_ip: u32) -> Option<Launched> {
         let k = self.launched.iter().position(|l| l.private_ip == private_ip)?;
         let gone = self.launched.remove(k);
         self.vpc.release_ip(gone.subnet, gone.private_ip);
+        self.release_instance_prefixes(private_ip);
         Some(gone)
     }
 }

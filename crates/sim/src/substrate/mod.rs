@@ -17,6 +17,7 @@ pub mod cloudwatch;
 pub mod ec2;
 mod eksctl;
 pub mod elb;
+pub mod eni_prefixes;
 pub mod metric_store;
 pub mod target_groups;
 mod minute_tier;
@@ -40,10 +41,12 @@ pub struct Aws {
     pub auto_scaling: Vec<auto_scaling::AutoScalingGroup>,
     /// The run's start (Unix seconds): scaling activities' Causes name clock times.
     pub start_unix_s: i64,
+    /// The /28 prefixes each instance's ENIs hold (prefix delegation: `eni_prefixes`).
+    pub eni_prefixes: eni_prefixes::EniPrefixes,
 }
 
 impl Aws {
     pub fn new(subnets: Vec<crate::model::Subnet>) -> Aws {
-        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0, auto_scaling: Vec::new(), start_unix_s: 0 }
+        Aws { vpc: Vpc::new(subnets), launched: Vec::new(), elb: Default::default(), launches: 0, auto_scaling: Vec::new(), start_unix_s: 0, eni_prefixes: Default::default() }
     }
 }

@@ -185,10 +185,8 @@ pub struct Engine {
     start_unix_s: i64,
     /// Bound pods whose sandbox waits for a free address in their node's subnet.
     ip_waiting: Vec<usize>,
-    /// The VPC CNI's prefix delegation, and each node's /28 prefixes (`pod_ips.rs`).
+    /// The VPC CNI's prefix delegation (`pod_ips.rs`; the prefixes are `Aws::eni_prefixes`).
     prefix_delegation: bool,
-    /// Keyed by node name: node indices move when a node leaves.
-    prefixes: BTreeMap<String, pod_ips::Prefixes>,
 }
 
 impl Engine {
@@ -261,7 +259,6 @@ impl Engine {
             aws,
             ip_waiting: Vec::new(),
             prefix_delegation: m.cluster.as_ref().is_some_and(|c| c.prefix_delegation),
-            prefixes: BTreeMap::new(),
             usage: m.scenario.as_ref().map(|s| s.pod_usage.clone()).unwrap_or_default(),
             sources: hpa_metrics::Sources::new(m),
             lbc: None,

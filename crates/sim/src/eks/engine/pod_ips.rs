@@ -4,7 +4,8 @@
 //! `vpc-cni` addon's `ENABLE_PREFIX_DELEGATION=true`, Nitro nodes): a node takes aligned /28
 //! prefixes (16 addresses) from its subnet as its pods need them and gives pods addresses inside
 //! them; an emptied prefix goes back to the subnet unless it is the node's only free one
-//! (`WARM_PREFIX_TARGET` 1). Fargate and hostNetwork pods use the node's own address. Not
+//! (`WARM_PREFIX_TARGET` 1). The prefixes are the instance's (`substrate::eni_prefixes`): all
+//! of them go back when it terminates (`Aws::terminate_instance`) or Spot takes it back. Fargate and hostNetwork pods use the node's own address. Not
 //! modelled: the warm pool's ENIs and addresses taken before a pod needs them, and its latency.
 //! A pod that finds no address stays ContainerCreating with `FailedCreatePodSandBox` and gets
 //! one when an address in its zone is returned.
@@ -15,9 +16,6 @@ use crate::substrate::vpc::format_ip;
 
 /// What the kubelet reports when the CNI's ADD fails for want of an address.
 pub const NO_ADDRESS: &str = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container";
-
-/// A node's /28 prefixes: (first address, which of the 16 are in use).
-pub type Prefixes = Vec<(u32, u16)>;
 
 impl Engine {
     /// The CNI's ADD for a bound pod; false (and the pod waits) when no address is free.
@@ -43,24 +41,12 @@ impl Engine {
         let Some(node) = self.pods[id].node else { return false };
         let n = &self.state.nodes[node].node;
         let prefixed = self.prefix_delegation && is_nitro(&n.instance_type);
-        let (zone, node_name) = (n.zone.clone(), n.name.clone());
+        let (zone, node_ip) = (n.zone.clone(), super::node_retire::parse_ip(&n.internal_ip));
         let Some(aws) = self.aws.as_mut() else { return false };
         let Some(s) = aws.subnet_in(&zone) else { return false };
-        let ip = if prefixed {
-            let list = self.prefixes.entry(node_name).or_default();
-            match list.iter_mut().find(|(_, used)| *used != u16::MAX) {
-                Some((base, used)) => {
-                    let k = (!*used).trailing_zeros();
-                    *used |= 1 << k;
-                    Some(*base + k)
-                }
-                None => aws.vpc.allocate_prefix(s).map(|base| {
-                    list.push((base, 1));
-                    base
-                }),
-            }
-        } else {
-            aws.vpc.allocate_ip(s)
+        let ip = match node_ip.filter(|_| prefixed) {
+            Some(node_ip) => aws.lease_prefix_address(node_ip, s),
+            None => aws.vpc.allocate_ip(s),
         };
         let Some(ip) = ip else { return false };
         self.pods[id].ip = Some(format_ip(ip));
@@ -71,20 +57,12 @@ impl Engine {
     /// The pod's sandbox is torn down (gone, or its containers exited): its address goes back
     /// (to its node's prefix, or to the subnet), and pods waiting in that zone try again, oldest first.
     pub(super) fn ip_released(&mut self, id: usize) {
+        self.fargate_node_gone(id);
         let Some((s, ip)) = self.pods[id].lease.take() else { return };
-        let node = self.pods[id].node.and_then(|n| self.state.nodes.get(n)).map(|n| n.node.name.clone());
+        let node_ip = self.pods[id].node.and_then(|n| self.state.nodes.get(n)).and_then(|n| super::node_retire::parse_ip(&n.node.internal_ip));
         let Some(aws) = self.aws.as_mut() else { return };
-        match node.and_then(|n| self.prefixes.get_mut(&n)).filter(|l| l.iter().any(|(b, _)| (*b..*b + 16).contains(&ip))) {
-            Some(list) => {
-                let k = list.iter().position(|(b, _)| (*b..*b + 16).contains(&ip)).unwrap_or(0);
-                list[k].1 &= !(1u16 << (ip - list[k].0));
-                // WARM_PREFIX_TARGET 1: one wholly free prefix stays attached; others go back.
-                if list[k].1 == 0 && list.iter().filter(|(_, u)| *u == 0).count() > 1 {
-                    let (base, _) = list.remove(k);
-                    aws.vpc.release_prefix(s, base);
-                }
-            }
-            None => aws.vpc.release_ip(s, ip),
+        if !node_ip.is_some_and(|n| aws.release_prefix_address(n, ip)) {
+            aws.vpc.release_ip(s, ip);
         }
         let zone = aws.vpc.subnets[s].availability_zone.clone();
         let pods = &self.pods;
@@ -97,5 +75,38 @@ impl Engine {
                 self.tell_rollouts(&[w]);
             }
         }
+    }
+
+    /// Node `node`'s instance is gone for good while the node stays as a tombstone (EC2
+    /// reclaimed its Spot capacity): its ENIs' /28 prefixes go back to the subnet.
+    pub(super) fn node_addresses_gone(&mut self, node: usize) {
+        let ip = self.state.nodes.get(node).and_then(|n| super::node_retire::parse_ip(&n.node.internal_ip));
+        if let (Some(aws), Some(ip)) = (self.aws.as_mut(), ip) {
+            aws.release_instance_prefixes(ip);
+        }
+    }
+
+    /// A Fargate pod is gone: its one-pod node goes with it, and the node's address (the
+    /// pod's ENI) goes back to the subnet. The empty node stays in `state` (hidden from the
+    /// List), so a later Fargate node may reuse the address and its name.
+    fn fargate_node_gone(&mut self, id: usize) {
+        let p = &self.pods[id];
+        let Some(n) = p.node.filter(|_| p.gone_at.is_some()).and_then(|n| self.state.nodes.get(n)) else { return };
+        if !super::fargate_nodes::is_fargate(&n.node) {
+            return;
+        }
+        let (zone, ip) = (n.node.zone.clone(), super::node_retire::parse_ip(&n.node.internal_ip));
+        if let (Some(aws), Some(ip)) = (self.aws.as_mut(), ip) {
+            if let Some(s) = aws.subnet_in(&zone) {
+                aws.vpc.release_ip(s, ip);
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// The cluster's AWS (its VPC books and instances), when the engine keeps one.
+    pub fn aws(&self) -> Option<&crate::substrate::Aws> {
+        self.aws.as_ref()
     }
 }

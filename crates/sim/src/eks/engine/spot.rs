@@ -191,6 +191,7 @@ impl Engine {
             return;
         }
         self.spot.removed.insert(node, now);
+        self.node_addresses_gone(node);
         let ni = &mut self.state.nodes[node].node;
         ni.unschedulable = true;
         ni.allocatable = Resources::default();
