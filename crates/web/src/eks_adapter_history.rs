@@ -4,7 +4,9 @@
 //! `advance_to`, so they are the same however the frames fell (and rebuilt on a rewind).
 
 use stevedore_sim::eks::engine::Engine;
-use stevedore_sim::eks::hpa::{MetricSpec, Target};
+use stevedore_sim::eks::hpa::{MetricSpec, ResourceName, Target};
+use stevedore_sim::eks::hpa_json::quantity;
+use stevedore_sim::eks::selector::{LabelSelector, Op};
 use stevedore_sim::eks::manifest::Manifest;
 
 /// Seconds between samples (the HPA syncs every 15 s; nodes join at any second).
@@ -13,15 +15,21 @@ pub const SAMPLE_S: i64 = 5;
 /// day-long manifest stays a few thousand points.
 const MAX_SAMPLES: usize = 4096;
 
-/// One HPA's metric as its chart labels it: `cpu` with its target (percent or milli-value).
+/// One HPA's metric as its chart labels it (`eks_charts::metric_lines`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HpaMetric {
+    /// What is measured: `cpu`, `memory (app)`, a Pods metric's name, `Ingress main-route:
+    /// requests-per-second` for an Object metric, `sqs_messages_visible{queue=orders}` for an
+    /// External one.
     pub label: String,
     pub target: f64,
     /// Utilization targets are percents of request; the rest are values.
     pub percent: bool,
+    /// The target as the HPA spec gives it: `50 %`, `averageValue 10`, `value 2k`.
+    pub target_text: String,
+    /// An `averageValue` target (every Pods metric's) is compared per pod: its line says so.
+    pub per_pod: bool,
 }
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct HpaInfo {
     pub name: String,
@@ -52,15 +60,39 @@ pub struct History {
 
 pub const FARGATE_SERIES: &str = "Fargate";
 
+/// `queue=orders,tier in (a,b)`: a selector as `kubectl get -l` takes it (empty: nothing).
+pub fn selector_text(s: Option<&LabelSelector>) -> String {
+    let Some(s) = s else { return String::new() };
+    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for r in &s.match_expressions {
+        parts.push(match r.op {
+            Op::In => format!("{} in ({})", r.key, r.values.join(",")),
+            Op::NotIn => format!("{} notin ({})", r.key, r.values.join(",")),
+            Op::Exists => r.key.clone(),
+            Op::DoesNotExist => format!("!{}", r.key),
+            Op::Gt => format!("{}>{}", r.key, r.values.join(",")),
+            Op::Lt => format!("{}<{}", r.key, r.values.join(",")),
+        });
+    }
+    parts.join(",")
+}
+
 fn metric(m: &MetricSpec) -> HpaMetric {
     let label = match m {
         MetricSpec::Resource { name, container: None, .. } => name.as_str().to_string(),
         MetricSpec::Resource { name, container: Some(c), .. } => format!("{} ({c})", name.as_str()),
-        MetricSpec::Pods { metric, .. } | MetricSpec::Object { metric, .. } | MetricSpec::External { metric, .. } => metric.clone(),
+        MetricSpec::Pods { metric, .. } => metric.clone(),
+        MetricSpec::Object { kind, object_name, metric, .. } => format!("{kind} {object_name}: {metric}"),
+        MetricSpec::External { metric, selector, .. } => match selector_text(selector.as_ref()) {
+            sel if sel.is_empty() => metric.clone(),
+            sel => format!("{metric}{{{sel}}}"),
+        },
     };
+    let memory = matches!(m, MetricSpec::Resource { name: ResourceName::Memory, .. });
     match m.target() {
-        Target::Utilization(p) => HpaMetric { label, target: p as f64, percent: true },
-        Target::AverageValue(v) | Target::Value(v) => HpaMetric { label, target: v as f64 / 1000.0, percent: false },
+        Target::Utilization(p) => HpaMetric { label, target: p as f64, percent: true, target_text: format!("{p} %"), per_pod: false },
+        Target::AverageValue(v) => HpaMetric { label, target: v as f64 / 1000.0, percent: false, target_text: format!("averageValue {}", quantity(v, memory)), per_pod: true },
+        Target::Value(v) => HpaMetric { label, target: v as f64 / 1000.0, percent: false, target_text: format!("value {}", quantity(v, memory)), per_pod: false },
     }
 }
 
