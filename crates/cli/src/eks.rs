@@ -19,7 +19,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
     if let (Some(seed), Some(s)) = (args.seed, m.scenario.as_mut()) {
         s.seed = seed;
     } else if let Some(seed) = args.seed {
-        m.scenario = Some(stevedore_sim::eks::objects::ScenarioDoc { seed, start: "2025-01-01T00:00:00Z".into(), duration_s: 600, timeline: Vec::new(), pod_usage: Vec::new(), metrics: Default::default(), traffic: Vec::new() });
+        m.scenario = Some(stevedore_sim::eks::objects::ScenarioDoc { seed, start: "2025-01-01T00:00:00Z".into(), duration_s: 600, timeline: Vec::new(), pod_usage: Vec::new(), metrics: Default::default(), traffic: Vec::new(), ingress_traffic: Vec::new() });
     }
     let start = m.scenario.as_ref().map_or(Ok(1_735_689_600), |s| parse_iso_seconds(&s.start))?;
     let at_s = |at: &Option<String>| -> Result<i64, String> {

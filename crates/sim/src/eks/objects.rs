@@ -299,6 +299,8 @@ pub struct ScenarioDoc {
     pub metrics: crate::eks::manifest::metric_sources::MetricSources,
     /// `spec.traffic`: requests per Service and their cost (pods' cpu and memory usage).
     pub traffic: Vec<crate::eks::manifest::traffic::ServiceTraffic>,
+    /// `spec.traffic.ingresses`: requests at an Ingress's ALB, routed by its rules.
+    pub ingress_traffic: Vec<crate::eks::manifest::traffic::IngressTraffic>,
 }
 
 /// `v1` Service, the fields that decide its endpoints and ports.

@@ -8,7 +8,9 @@
 //! truncated to whole millicores) and `baseMemoryMiB + memoryMiBPerRequest × share` MiB — ECS's
 //! formula for one task (`ServiceLoad::used`). A Running pod that is not ready gets no requests,
 //! only the base cost. A pod several Services select adds their costs. A `SetPodUsage` entry
-//! matching the pod and setting that resource wins over traffic.
+//! matching the pod and setting that resource wins over traffic. Requests at an Ingress's ALB
+//! (`spec.traffic.ingresses`) reach pods through its rules and target groups
+//! (`ingress_traffic.rs`) and cost the same.
 
 use super::{Engine, PodRecord};
 use crate::eks::manifest::metric_sources::MetricSources;
@@ -27,6 +29,11 @@ pub struct Sources {
     selectors: Vec<Labels>,
     /// Per traffic entry, at the last `refresh`: (requests per second, ready endpoints).
     now: Vec<(f64, usize)>,
+    pub ingresses: Vec<crate::eks::manifest::traffic::IngressTraffic>,
+    /// At the last refresh, per pod behind an Ingress's ALB (namespace, name): (ingress entry,
+    /// requests per second it gets when ready). Pods of one ReplicaSet may differ here (an `ip`
+    /// target still in its first health check gets none), so they are looked up one by one.
+    pub(super) routed: std::collections::BTreeMap<(String, String), Vec<(usize, f64)>>,
 }
 
 fn selects(selector: &Labels, labels: &Labels) -> bool {
@@ -41,7 +48,7 @@ impl Sources {
             .iter()
             .map(|t| m.services.iter().find(|x| x.name == t.service && x.namespace == t.namespace).and_then(|x| x.selector.clone()).unwrap_or_default())
             .collect();
-        Sources { metrics: s.metrics.clone(), traffic: s.traffic.clone(), selectors, now: Vec::new() }
+        Sources { metrics: s.metrics.clone(), traffic: s.traffic.clone(), selectors, now: Vec::new(), ingresses: s.ingress_traffic.clone(), routed: Default::default() }
     }
 
     /// Usage from traffic for a pod whose labels some entry selects: (cpu millicores, memory
@@ -59,8 +66,21 @@ impl Sources {
             let (c, m) = t.load.used(1.0, 0.0);
             unready = (unready.0 + c, unready.1 + m);
         }
+        for &(k, share) in self.routed.get(&(p.info.namespace.clone(), p.info.name.clone())).into_iter().flatten() {
+            any = true;
+            let load = &self.ingresses[k].load;
+            let (c, m) = load.used(1.0, share);
+            ready = (ready.0 + c, ready.1 + m);
+            let (c, m) = load.used(1.0, 0.0);
+            unready = (unready.0 + c, unready.1 + m);
+        }
         let convert = |(c, m): (f64, f64)| ((c * MILLICORES_PER_CPU_UNIT) as i64, (m * MILLI_BYTES_PER_MIB) as i64);
         any.then(|| (convert(ready), convert(unready)))
+    }
+
+    /// Whether the pod's traffic is its own (behind an Ingress), not its ReplicaSet's.
+    pub(super) fn routed_alone(&self, p: &PodRecord) -> bool {
+        !self.routed.is_empty() && self.routed.contains_key(&(p.info.namespace.clone(), p.info.name.clone()))
     }
 }
 
@@ -68,6 +88,7 @@ impl Engine {
     /// Each traffic entry's requests per second now and its ready endpoints (once per sync
     /// instant, for every HPA).
     pub(super) fn refresh_traffic(&mut self) {
+        self.refresh_ingress_traffic();
         if self.sources.traffic.is_empty() {
             return;
         }

@@ -121,7 +121,7 @@ impl Engine {
             // One lookup per run of pods of one ReplicaSet (one template: labels), as for usage below.
             let mut memo: Option<(RunKey, Option<i64>)> = None;
             let inputs = self.pod_inputs(pods, now, now_ms, |p| {
-                let key = RunKey::of(p);
+                let key = RunKey::of(p).filter(|_| !self.sources.routed_alone(p));
                 let v = match (&memo, key) {
                     (Some((run, v)), Some(mine)) if run.same(&mine) => *v,
                     (_, key) => {

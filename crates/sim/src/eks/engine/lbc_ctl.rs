@@ -71,7 +71,7 @@ impl Lbc {
 }
 
 impl Engine {
-    fn backs(&self, tg: usize, pod: usize) -> bool {
+    pub(super) fn backs(&self, tg: usize, pod: usize) -> bool {
         let Some(l) = &self.lbc else { return false };
         let Some((svc, _)) = self.services.get(l.model.tgs[tg].service) else { return false };
         let p = &self.pods[pod].info;

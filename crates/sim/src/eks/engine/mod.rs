@@ -16,6 +16,7 @@ pub mod replicaset_ctl;
 pub mod disruption;
 pub mod events;
 pub mod fargate_nodes;
+mod ingress_traffic;
 pub mod hpa_metrics;
 pub mod hpa_sync;
 pub mod lbc_ctl;

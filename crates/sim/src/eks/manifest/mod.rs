@@ -142,6 +142,13 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<ValidationError>> {
             e.push(key_path(&t.path, "service"), format!("services {:?} with a selector not found in namespace {:?}", t.service, t.namespace));
         }
     }
+    for t in m.scenario.iter().flat_map(|s| &s.ingress_traffic) {
+        match m.ingresses.iter().find(|i| i.name == t.ingress && i.namespace == t.namespace) {
+            None => e.push(key_path(&t.path, "ingress"), format!("ingresses.networking.k8s.io {:?} not found in namespace {:?}: traffic must name an Ingress of the file", t.ingress, t.namespace)),
+            Some(i) if !i.alb => e.push(key_path(&t.path, "ingress"), format!("Ingress {}/{} has no ALB: only an Ingress of class `alb` (spec.ingressClassName: alb) gets a load balancer the requests can arrive at", t.namespace, t.ingress)),
+            Some(_) => {}
+        }
+    }
     let mut taken: Vec<i64> = Vec::new();
     for svc in &m.services {
         for (j, p) in svc.ports.iter().enumerate() {
@@ -440,8 +447,8 @@ fn scenario(doc: &Value, path: &str, e: &mut Errors) -> ScenarioDoc {
     let timeline = timeline::timeline(s, &sp, e);
     let pod_usage = pod_usage::pod_usage(s, &sp, e);
     let metrics = metric_sources::metric_sources(s, &sp, e);
-    let traffic = traffic::traffic(s, &sp, e);
-    ScenarioDoc { seed, start, duration_s, timeline, pod_usage, metrics, traffic }
+    let (traffic, ingress_traffic) = traffic::traffic(s, &sp, e);
+    ScenarioDoc { seed, start, duration_s, timeline, pod_usage, metrics, traffic, ingress_traffic }
 }
 
 /// " (did you mean apps/v1 Deployment?)": the same kind under another apiVersion (an old
