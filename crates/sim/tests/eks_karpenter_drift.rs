@@ -5,6 +5,10 @@
 //! pkg/cloudprovider/drift.go spell them) and replaces them within the `Drifted` budget;
 //! `weight`, `limits` and `disruption` never drift.
 
+#[path = "common/karpenter.rs"]
+mod karpenter_common;
+
+use karpenter_common::{bound, indent, karpenter_nodes, node_class, web, CLUSTER};
 use stevedore_sim::eks::engine::karpenter_engine::REGISTER_S;
 use stevedore_sim::eks::engine::Engine;
 use stevedore_sim::eks::manifest::parse;
@@ -27,21 +31,12 @@ spec:
     consolidateAfter: Never
     budgets: [{nodes: "BUDGET", reasons: [Drifted]}]"#;
 
-const CLASS: &str = r#"apiVersion: karpenter.k8s.aws/v1
-kind: EC2NodeClass
-metadata: {name: default}
-spec:
-  role: KarpenterNodeRole-shop
-  amiSelectorTerms: [{alias: AMI}]
-  subnetSelectorTerms: [{tags: {karpenter.sh/discovery: shop}}]
-  securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: shop}}]"#;
-
 fn pool(types: &str, budget: &str) -> String {
     POOL.replace("TYPES", types).replace("BUDGET", budget)
 }
 
 fn class(ami: &str) -> String {
-    CLASS.replace("AMI", ami)
+    node_class(ami)
 }
 
 /// One m5.large system node; four 1.5-vCPU pods: three m5.large Karpenter nodes (one pod each).
@@ -49,13 +44,7 @@ fn class(ami: &str) -> String {
 fn scenario(budget: &str, apply: &str) -> String {
     let timeline = if apply.is_empty() { String::new() } else { format!("\n    - at: 5m\n      apply:\n{}", indent(apply, 8)) };
     format!(
-        r#"apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata: {{name: shop, region: us-west-2}}
-availabilityZones: [us-west-2a, us-west-2b]
-managedNodeGroups:
-  - {{name: system, instanceType: m5.large, desiredCapacity: 1, minSize: 1, maxSize: 1}}
----
+        r#"{CLUSTER}---
 {}
 ---
 {}
@@ -67,33 +56,12 @@ spec:
   duration: 30m
   timeline:{timeline}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: web}}
-spec:
-  replicas: 4
-  selector: {{matchLabels: {{app: web}}}}
-  template:
-    metadata: {{labels: {{app: web}}}}
-    spec:
-      containers: [{{name: web, image: nginx:1.27, resources: {{requests: {{cpu: 1500m, memory: 1Gi}}}}}}]
-"#,
+{}"#,
         pool("m5.large", budget),
-        class("al2023@latest")
+        class("al2023@latest"),
+        web(4, "1500m", "1Gi"),
     )
     .replace("timeline:\n---", "timeline: []\n---")
-}
-
-fn indent(s: &str, n: usize) -> String {
-    s.lines().map(|l| format!("{}{l}", " ".repeat(n))).collect::<Vec<_>>().join("\n")
-}
-
-fn karpenter_nodes(r: &EksRun) -> Vec<&stevedore_sim::eks::nodes::Node> {
-    r.state.nodes.iter().map(|n| &n.node).filter(|n| n.labels.contains_key("karpenter.sh/nodepool")).collect()
-}
-
-fn bound(r: &EksRun) -> usize {
-    r.pods.iter().filter(|p| p.info.namespace == "default" && p.node.is_some() && p.deleting_at.is_none()).count()
 }
 
 fn drifted(r: &EksRun) -> Vec<String> {

@@ -4,21 +4,19 @@
 //! and `karpenter.sh/capacity-type`; `spec.limits` caps what a pool launches; an emptied node
 //! is consolidated after `consolidateAfter`, within the disruption budget.
 
+#[path = "common/karpenter.rs"]
+mod karpenter_common;
+
+use karpenter_common::{bound, karpenter_nodes, node_class, web, CLUSTER};
 use stevedore_sim::eks::engine::karpenter_engine::{BATCH_IDLE_S, REGISTER_S};
 use stevedore_sim::eks::engine::Engine;
 use stevedore_sim::eks::manifest::parse;
-use stevedore_sim::eks::run::{run_until, EksRun};
+use stevedore_sim::eks::run::run_until;
 
 /// One m5.large system node (room for one 1-vCPU pod) and a NodePool of m5 sizes.
 fn scenario(limits: &str, timeline: &str) -> String {
     format!(
-        r#"apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata: {{name: shop, region: us-west-2}}
-availabilityZones: [us-west-2a, us-west-2b]
-managedNodeGroups:
-  - {{name: system, instanceType: m5.large, desiredCapacity: 1, minSize: 1, maxSize: 1}}
----
+        r#"{CLUSTER}---
 apiVersion: karpenter.sh/v1
 kind: NodePool
 metadata: {{name: default}}
@@ -33,14 +31,7 @@ spec:
     consolidationPolicy: WhenEmptyOrUnderutilized
     consolidateAfter: 1m
 ---
-apiVersion: karpenter.k8s.aws/v1
-kind: EC2NodeClass
-metadata: {{name: default}}
-spec:
-  role: KarpenterNodeRole-shop
-  amiSelectorTerms: [{{alias: al2023@latest}}]
-  subnetSelectorTerms: [{{tags: {{karpenter.sh/discovery: shop}}}}]
-  securityGroupSelectorTerms: [{{tags: {{karpenter.sh/discovery: shop}}}}]
+{class}
 ---
 apiVersion: stevedore.dev/v1
 kind: Scenario
@@ -49,26 +40,10 @@ spec:
   duration: 20m
   timeline: [{timeline}]
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: web}}
-spec:
-  replicas: 3
-  selector: {{matchLabels: {{app: web}}}}
-  template:
-    metadata: {{labels: {{app: web}}}}
-    spec:
-      containers: [{{name: web, image: nginx:1.27, resources: {{requests: {{cpu: "1", memory: 1Gi}}}}}}]
-"#
+{web}"#,
+        class = node_class("al2023@latest"),
+        web = web(3, "\"1\"", "1Gi"),
     )
-}
-
-fn karpenter_nodes(r: &EksRun) -> Vec<&stevedore_sim::eks::nodes::Node> {
-    r.state.nodes.iter().map(|n| &n.node).filter(|n| n.labels.contains_key("karpenter.sh/nodepool")).collect()
-}
-
-fn bound(r: &EksRun) -> usize {
-    r.pods.iter().filter(|p| p.info.namespace == "default" && p.node.is_some() && p.deleting_at.is_none()).count()
 }
 
 #[test]

@@ -5,6 +5,10 @@
 //! through the Eviction API (PDBs honoured), gone at two minutes; a node past `expireAfter` is
 //! replaced the same way, disruption budgets notwithstanding.
 
+#[path = "common/karpenter.rs"]
+mod karpenter_common;
+
+use karpenter_common::{karpenter_nodes, node_class, web, CLUSTER};
 use stevedore_sim::eks::engine::events::KEvent;
 use stevedore_sim::eks::engine::karpenter_engine::REGISTER_S;
 use stevedore_sim::eks::manifest::parse;
@@ -14,13 +18,7 @@ use stevedore_sim::eks::run::{run_until, EksRun};
 /// and `extra` spec lines; web has 3 replicas and a PDB of `min_available`.
 fn scenario(capacity: &str, extra: &str, min_available: i64, timeline: &str) -> String {
     format!(
-        r#"apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata: {{name: shop, region: us-west-2}}
-availabilityZones: [us-west-2a, us-west-2b]
-managedNodeGroups:
-  - {{name: system, instanceType: m5.large, desiredCapacity: 1, minSize: 1, maxSize: 1}}
----
+        r#"{CLUSTER}---
 apiVersion: karpenter.sh/v1
 kind: NodePool
 metadata: {{name: default}}
@@ -35,14 +33,7 @@ spec:
     consolidationPolicy: WhenEmpty
     consolidateAfter: Never
 ---
-apiVersion: karpenter.k8s.aws/v1
-kind: EC2NodeClass
-metadata: {{name: default}}
-spec:
-  role: KarpenterNodeRole-shop
-  amiSelectorTerms: [{{alias: al2023@latest}}]
-  subnetSelectorTerms: [{{tags: {{karpenter.sh/discovery: shop}}}}]
-  securityGroupSelectorTerms: [{{tags: {{karpenter.sh/discovery: shop}}}}]
+{class}
 ---
 apiVersion: stevedore.dev/v1
 kind: Scenario
@@ -51,32 +42,20 @@ spec:
   duration: 40m
   timeline: [{timeline}]
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: web}}
-spec:
-  replicas: 3
-  selector: {{matchLabels: {{app: web}}}}
-  template:
-    metadata: {{labels: {{app: web}}}}
-    spec:
-      containers: [{{name: web, image: nginx:1.27, resources: {{requests: {{cpu: "1", memory: 1Gi}}}}}}]
----
+{web}---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {{name: web}}
 spec:
   minAvailable: {min_available}
   selector: {{matchLabels: {{app: web}}}}
-"#
+"#,
+        class = node_class("al2023@latest"),
+        web = web(3, "\"1\"", "1Gi"),
     )
 }
 
 const NOTICE: &str = "{at: 3m, action: SpotInterruption, input: {nodeSelector: {karpenter.sh/capacity-type: spot}}}";
-
-fn karpenter_nodes(r: &EksRun) -> Vec<&stevedore_sim::eks::nodes::Node> {
-    r.state.nodes.iter().map(|n| &n.node).filter(|n| n.labels.contains_key("karpenter.sh/nodepool")).collect()
-}
 
 fn events<'a>(r: &'a EksRun, reason: &str) -> Vec<&'a KEvent> {
     r.events.iter().filter(|e| e.reason == reason).collect()
