@@ -89,11 +89,19 @@ fn metric(m: &MetricSpec) -> HpaMetric {
         },
     };
     let memory = matches!(m, MetricSpec::Resource { name: ResourceName::Memory, .. });
+    // Memory values are plotted in MiB (bytes would make the axis unreadable).
+    let label = if memory && !matches!(m.target(), Target::Utilization(_)) { format!("{label} MiB") } else { label };
     match m.target() {
         Target::Utilization(p) => HpaMetric { label, target: p as f64, percent: true, target_text: format!("{p} %"), per_pod: false },
-        Target::AverageValue(v) => HpaMetric { label, target: v as f64 / 1000.0, percent: false, target_text: format!("averageValue {}", quantity(v, memory)), per_pod: true },
-        Target::Value(v) => HpaMetric { label, target: v as f64 / 1000.0, percent: false, target_text: format!("value {}", quantity(v, memory)), per_pod: false },
+        Target::AverageValue(v) => HpaMetric { label, target: plotted(m, v), percent: false, target_text: format!("averageValue {}", quantity(v, memory)), per_pod: true },
+        Target::Value(v) => HpaMetric { label, target: plotted(m, v), percent: false, target_text: format!("value {}", quantity(v, memory)), per_pod: false },
     }
+}
+
+/// A milli-unit value as the chart plots it: units, memory in MiB.
+fn plotted(m: &MetricSpec, milli: i64) -> f64 {
+    let units = milli as f64 / 1000.0;
+    if matches!(m, MetricSpec::Resource { name: ResourceName::Memory, .. }) { units / 1_048_576.0 } else { units }
 }
 
 impl History {
@@ -111,7 +119,7 @@ impl History {
             .hpas
             .iter()
             .map(|h| {
-                let values = h.hpa.metrics.iter().zip(&h.current_metrics).map(|(m, v)| v.map(|v| if matches!(m.target(), Target::Utilization(_)) { v as f64 } else { v as f64 / 1000.0 })).collect();
+                let values = h.hpa.metrics.iter().zip(&h.current_metrics).map(|(m, v)| v.map(|v| if matches!(m.target(), Target::Utilization(_)) { v as f64 } else { plotted(m, v) })).collect();
                 (h.current_replicas, h.desired_replicas, values)
             })
             .collect();

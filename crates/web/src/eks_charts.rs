@@ -165,8 +165,8 @@ spec:
                 "Ingress main-route: requests-per-second target value 2k",
                 "sqs_messages_visible{queue=orders} per pod (current)",
                 "sqs_messages_visible{queue=orders} target averageValue 30",
-                "memory per pod (current)",
-                "memory target averageValue 300Mi",
+                "memory MiB per pod (current)",
+                "memory MiB target averageValue 300Mi",
             ]
         );
         // The values plotted are the metrics' own: 8 per pod, 1.5k on the Ingress; the
@@ -175,6 +175,8 @@ spec:
         assert!(line(c, "Ingress main-route: requests-per-second (current)").points.iter().any(|p| p.1 == 1.5));
         assert!(line(c, "sqs_messages_visible{queue=orders} per pod (current)").points.iter().any(|p| p.1 == 10.0), "{:?}", line(c, "sqs_messages_visible{queue=orders} per pod (current)").points);
         assert!(line(c, "Ingress main-route: requests-per-second target value 2k").points.iter().all(|p| p.1 == 2000.0));
+        // Memory in MiB: the 300Mi target is 300 on the axis.
+        assert!(line(c, "memory MiB target averageValue 300Mi").points.iter().all(|p| p.1 == 300.0));
     }
 
     #[test]
