@@ -74,3 +74,21 @@ fn gone_fargate_pods_return_their_nodes_address() {
     }
     assert!(!e.events.list.iter().any(|ev| ev.message.contains("no free IP address")));
 }
+
+/// A Spot node EC2 reclaims (a managed group: the node stays as a tombstone) gives its prefixes
+/// back at the reclaim, though its index stays.
+#[test]
+fn a_reclaimed_spot_nodes_prefixes_go_back() {
+    let cluster = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-west-2}\navailabilityZones: [us-west-2a]\naddons:\n  - name: vpc-cni\n    configurationValues: '{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}'\nmanagedNodeGroups:\n  - {name: spot, spot: true, instanceTypes: [m5.large], desiredCapacity: 1}\n";
+    let m0 = parse(&format!("{cluster}{}", web(2, ""))).unwrap();
+    let node = Engine::new(&m0, false).state.nodes[0].node.name.clone();
+    let scenario = format!("---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  duration: 10m\n  timeline:\n    - {{at: 1m, action: SpotInterruption, input: {{node: {node}}}}}\n");
+    let m = parse(&format!("{cluster}{}{scenario}", web(2, ""))).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut e = Engine::new(&m, false);
+    e.advance_to(30);
+    assert_eq!(e.aws().unwrap().prefixes_held(), 1, "the first node's one prefix");
+    // The replacement (Capacity Rebalancing) takes its own; at 3m EC2 reclaims the first.
+    e.advance_to(250);
+    assert_eq!(e.state.nodes.len(), 2, "the reclaimed node stays as a tombstone");
+    assert_eq!(e.aws().unwrap().prefixes_held(), 1, "only the replacement's prefix is held");
+}
