@@ -250,7 +250,10 @@ impl Sim {
             groups_state: scenario.auto_scaling_groups.iter().map(|g| cluster_scaling::GroupState { desired: g.desired_capacity, ..Default::default() }).collect(),
             scenario: std::sync::Arc::new(scenario),
         };
-        for spec in sim.scenario.instances.clone() {
+        // One spec copied at a time (not a copy of the whole list first): 5,000 instances.
+        sim.instances.reserve_exact(sim.scenario.instances.len());
+        for k in 0..sim.scenario.instances.len() {
+            let spec = sim.scenario.instances[k].clone();
             sim.register_instance(spec);
         }
         for (i, def) in sim.scenario.services.clone().into_iter().enumerate() {

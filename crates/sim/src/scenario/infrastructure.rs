@@ -35,6 +35,7 @@ pub fn load(root: &Map<String, Value>, cluster: &CreateCluster, s: &mut Scenario
     load_subnets(&subnet_inputs, &instance_inputs, &asg_inputs, &later_zones, s, errors);
     load_asgs(&asg_inputs, s, errors);
     load_capacity_providers(root, cluster, s, errors);
+    s.instances.reserve(instance_inputs.len());
     for (path, input) in &instance_inputs {
         let start = s.instances.len();
         let specs = instances(path, input, None, start, s, errors);
