@@ -1,7 +1,6 @@
 //! Spot managed node groups (eks-semantics §9, EKSUG nodes/managed-node-groups.adoc "Spot
 //! Instances"): nodes labelled `eks.amazonaws.com/capacityType: SPOT`; on the two-minute
-//! interruption notice Capacity Rebalancing launches a replacement and the node is cordoned and
-//! drained through the Eviction API (PodDisruptionBudgets respected); EC2 takes the instance
+//! interruption notice a replacement is launched and the node is cordoned and drained at once through the Eviction API (PodDisruptionBudgets respected); EC2 takes the instance
 //! back two minutes after the notice whether or not the drain finished.
 
 use stevedore_sim::eks::engine::events::KEvent;
@@ -67,7 +66,7 @@ fn the_notice_cordons_drains_under_the_budget_and_launches_a_replacement() {
     assert_eq!(warn.len(), 1);
     assert!(warn[0].warning);
     assert!(warn[0].message.starts_with(&format!("EC2 Spot Instance Interruption Warning: {node} is reclaimed at 2025-01-01T00:03:00Z")), "{}", warn[0].message);
-    assert!(warn[0].message.contains("replacement launched (Capacity Rebalancing)"));
+    assert!(warn[0].message.ends_with("managed node group spot: node cordoned and drained now, best effort (PodDisruptionBudgets respected); a replacement is launching"), "{}", warn[0].message);
     assert!(r.state.nodes.iter().any(|n| n.node.name == node && n.node.unschedulable), "cordoned at the notice");
     assert!(events(&r, "NodeNotSchedulable").iter().any(|e| e.name == node));
     // minAvailable 5 of 6: one eviction at a time, the rest refused with the Eviction API's words.

@@ -147,6 +147,29 @@ pub struct PodSpec {
     pub host_network: bool,
     /// Every container's `ports[]` (what a Service's named `targetPort` resolves against).
     pub container_ports: Vec<ContainerPort>,
+    /// The template's `metadata.annotations` the node autoscalers read (`PodAnnotations::of`).
+    pub node_scaler: PodAnnotations,
+}
+
+/// Pod annotations that keep a node in place (eks-semantics §4.1, §4.2). Values are strings;
+/// like the controllers, only the exact values below count, any other is as if unset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PodAnnotations {
+    /// `karpenter.sh/do-not-disrupt: "true"`: Karpenter does not voluntarily disrupt its node.
+    pub do_not_disrupt: bool,
+    /// `cluster-autoscaler.kubernetes.io/safe-to-evict`: `"true"` / `"false"`.
+    pub safe_to_evict: Option<bool>,
+}
+
+impl PodAnnotations {
+    pub fn of(a: &Labels) -> PodAnnotations {
+        let safe = a.get("cluster-autoscaler.kubernetes.io/safe-to-evict").and_then(|v| match v.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        });
+        PodAnnotations { do_not_disrupt: a.get("karpenter.sh/do-not-disrupt").is_some_and(|v| v == "true"), safe_to_evict: safe }
+    }
 }
 
 /// `containers[].ports[]`: `{name, containerPort, protocol}`.

@@ -31,10 +31,10 @@ pub struct EvictionFacts {
 
 impl EvictionFacts {
     /// What the reduced model can tell: aws-node / kube-proxy are DaemonSet pods; a pod with
-    /// an owner selector belongs to a ReplicaSet.
+    /// an owner selector belongs to a ReplicaSet; safe-to-evict from its template's annotations.
     pub fn of(p: &PodInfo) -> EvictionFacts {
         let daemonset = p.namespace == "kube-system" && SYSTEM_DAEMONSETS.iter().any(|(_, app, _)| p.labels.get("k8s-app").is_some_and(|a| a == app));
-        EvictionFacts { daemonset, replicated: p.owner_selector.is_some(), ..EvictionFacts::default() }
+        EvictionFacts { daemonset, replicated: p.owner_selector.is_some(), safe_to_evict: p.spec.node_scaler.safe_to_evict, ..EvictionFacts::default() }
     }
 }
 

@@ -176,6 +176,8 @@ impl Engine {
             self.drains[k].done = true;
             let name = self.state.nodes[self.drains[k].node].node.name.clone();
             self.drain_log.push((self.now, format!("node/{name} drained")));
+            let node = self.drains[k].node;
+            self.rebalance_drained(node);
         } else {
             // Retry refused evictions in 5 s; poll for evicted pods to be gone each second.
             let wait = if self.drains[k].to_evict.is_empty() { 1 } else { EVICTION_RETRY_S };

@@ -15,7 +15,8 @@
 //! (`ScaleDownFailed`, the taint is removed, `scale-down-delay-after-failure` starts); evicted
 //! pods get at most `MAX_GRACEFUL_TERMINATION_S` (`--max-graceful-termination-sec`). Only one
 //! non-empty node drains at a time (`--max-drain-parallelism` 1): no deletion starts while a
-//! drain runs. Local storage and the safe-to-evict annotation are not in the pod model.
+//! drain runs. Local storage is not in the pod model; `cluster-autoscaler.kubernetes.io/safe-to-evict` is read
+//! from the pod template's annotations.
 
 use super::{Engine, Ev, Owner};
 use crate::eks::autoscaler::scale_down::{EvictionFacts, TO_BE_DELETED_TAINT};
@@ -85,6 +86,7 @@ impl Engine {
                 replicated: !matches!(p.owner, Owner::None),
                 has_pdb: !pdbs.is_empty(),
                 pdb_blocks: pdbs.iter().any(|&k| pdb_status[k] <= 0),
+                safe_to_evict: bp.spec.node_scaler.safe_to_evict,
                 ..EvictionFacts::default()
             }
         };

@@ -169,9 +169,17 @@ impl Engine {
             let pi = k.claims[*ci].pool;
             let pool = &k.pools[pi];
             let mine: Vec<&(usize, usize)> = live.iter().filter(|(c, _)| k.claims[*c].pool == pi).collect();
-            let disrupting = mine.iter().filter(|(c, _)| held(*c)).count() as i64;
-            if allowed(pool, Reason::Drifted, mine.len() as i64, disrupting, unix) <= 0 {
-                if allowed(pool, Reason::Drifted, mine.len() as i64, 0, unix) <= 0 && !blocked_pools.contains(&pi) {
+            // A pod annotated `karpenter.sh/do-not-disrupt: "true"` keeps its node (drift is voluntary).
+            if let Some(&i) = pods.iter().find(|&&i| self.state.pods[i].pod.spec.node_scaler.do_not_disrupt) {
+                let p = &self.state.pods[i].pod;
+                blocked_nodes.push((*ni, format!("Pod has \"karpenter.sh/do-not-disrupt\" annotation (Pod={}/{})", p.namespace, p.name)));
+                continue;
+            }
+            let ending = k.terminating(pi, now);
+            let disrupting = mine.iter().filter(|(c, _)| held(*c)).count() as i64 + ending;
+            let total = mine.len() as i64 + ending;
+            if allowed(pool, Reason::Drifted, total, disrupting, unix) <= 0 {
+                if allowed(pool, Reason::Drifted, total, 0, unix) <= 0 && !blocked_pools.contains(&pi) {
                     blocked_pools.push(pi);
                 }
                 continue;

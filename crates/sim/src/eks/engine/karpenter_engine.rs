@@ -247,15 +247,26 @@ impl Engine {
             claims.push(ClaimNode { node: ni, pool: c.pool, capacity_type: c.offering.capacity_type, usd_per_hour: c.offering.usd_per_hour, launched_ms: c.created_s as u64 * 1000, last_pod_change_ms: last as u64 * 1000, ready: true, deleting: false });
             of_node.push(ci);
         }
+        // Claims whose instance is still terminating count as deleting (`karpenter_termination`);
+        // their node is gone, so they stand at no node and are never candidates.
+        let mut terminating = false;
+        for (ci, c) in k.claims.iter().enumerate() {
+            if c.deleting.is_some() && c.deleted_s.is_some_and(|t| now < t + super::karpenter_termination::INSTANCE_TERMINATION_S) {
+                claims.push(ClaimNode { node: usize::MAX, pool: c.pool, capacity_type: c.offering.capacity_type, usd_per_hour: c.offering.usd_per_hour, launched_ms: c.created_s as u64 * 1000, last_pod_change_ms: 0, ready: true, deleting: true });
+                of_node.push(ci);
+                terminating = true;
+            }
+        }
         let flags = |i: usize| {
             let bp = &self.state.pods[i].pod;
             let daemonset = self.by_name.get(&(bp.namespace.clone(), bp.name.clone())).is_some_and(|&id| self.pods[id].daemon());
-            PodFlags { daemonset, do_not_disrupt: false }
+            PodFlags { daemonset, do_not_disrupt: bp.spec.node_scaler.do_not_disrupt }
         };
         let out = disrupt(now as u64 * 1000, k.start_unix + now, &self.state, &claims, &k.pools, &k.offerings, &flags, &system_daemon_pods());
         // The next time a settled node could consolidate: when its consolidateAfter ends.
         let next = claims
             .iter()
+            .filter(|c| !c.deleting)
             .filter_map(|c| k.pools[c.pool].disruption.consolidate_after_ms.map(|d| ((c.last_pod_change_ms + d) as i64 + 999) / 1000))
             .filter(|t| *t > now)
             .min();
@@ -296,7 +307,10 @@ impl Engine {
             }
         }
         if !acted {
-            if let Some(t) = next {
+            // The disruption controller polls every 10 s: a budget whose schedule window closes or
+            // whose deleting nodes finish terminating frees the held-back candidates then.
+            let poll = (terminating || !out.blocked.is_empty()).then_some(now + super::karpenter_drift::DISRUPTION_POLL_S);
+            if let Some(t) = next.into_iter().chain(poll).min() {
                 self.karpenter_scan_at(t);
             }
         }

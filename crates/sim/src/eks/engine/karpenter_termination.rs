@@ -3,10 +3,27 @@
 //! `karpenter.sh/disrupted:NoSchedule` and drained through the Eviction API (PodDisruptionBudgets
 //! honoured, a refusal retried each second); once its pods are gone the instance is terminated
 //! and the node leaves.
+//!
+//! The NodeClaim's finalizer waits for the instance to be gone (KARP concepts/disruption.md
+//! "Termination Controller": terminate the NodeClaim in the cloud provider, then remove the
+//! finalizer; Karpenter v1 waits for the instance's termination), and until then the claim counts
+//! as deleting against its NodePool's budgets. Our choices: EC2's shutting-down → terminated takes
+//! `INSTANCE_TERMINATION_S` (AWS documents no figure); the Node leaves when its drain ends (the
+//! simplification: only the NodeClaim lingers).
 
 use super::{Engine, Ev};
 use crate::eks::karpenter::{Reason, DISRUPTED_TAINT};
 use crate::eks::objects::{Effect, Taint};
+
+/// From TerminateInstances to the instance `terminated` (its NodeClaim gone).
+pub const INSTANCE_TERMINATION_S: i64 = 30;
+
+impl super::karpenter_engine::Karpenter {
+    /// NodeClaims of `pool` whose node is gone but whose instance is still terminating at `now`.
+    pub(super) fn terminating(&self, pool: usize, now: i64) -> i64 {
+        self.claims.iter().filter(|c| c.pool == pool && c.deleting.is_some() && c.deleted_s.is_some_and(|t| now < t + INSTANCE_TERMINATION_S)).count() as i64
+    }
+}
 
 impl Engine {
     /// Taints the node `karpenter.sh/disrupted:NoSchedule` (once).

@@ -9,6 +9,7 @@ mod actions;
 pub mod arrivals;
 pub mod aws_calls;
 pub mod spot;
+mod rebalance;
 pub mod daemonset_ctl;
 pub mod job_ctl;
 pub mod cronjob_ctl;

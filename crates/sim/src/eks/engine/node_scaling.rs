@@ -6,16 +6,21 @@
 //! the zone the group picks, and joins Ready `LAUNCH_S` later with aws-node and kube-proxy;
 //! the pending pods are then retried.
 //!
+//! Upcoming nodes (eks-semantics §4.1; CA FAQ.md, core/static_autoscaler.go): nodes a scale-up
+//! asked for and not yet registered count as capacity. Every scan adds one template node per
+//! upcoming node of each group, first-fits the pending pods onto them, and scales up only for
+//! the pods that still do not fit; while nodes are on their way CA keeps scanning every
+//! `scanInterval` (a second group can grow 10 s after the first instead of after the join).
+//!
 //! Our choices: `LAUNCH_S` = 75 s (instance launch ≈ 45 s + bootstrap and kubelet Ready ≈ 30 s;
-//! AWS documents no figure). While a scale-up is in flight no other scale-up starts: CA counts
-//! upcoming nodes as capacity, and the pods it scaled up for are waiting for them.
-//! A scan that adds no node runs scale-down (`ca_scale_down.rs`).
+//! AWS documents no figure). A scan that adds no node runs scale-down (`ca_scale_down.rs`),
+//! except while nodes are upcoming (`--scale-down-delay-after-add` would hold it anyway).
 
 use super::ca_scale_down::CaDrain;
 use super::{Engine, Ev, Owner};
 use crate::eks::autoscaler::scale_down::ScaleDown;
 use crate::eks::autoscaler::scale_up::scale_up;
-use crate::eks::autoscaler::{system_daemon_pods, GroupState, Options};
+use crate::eks::autoscaler::{assume, filter, system_daemon_pods, GroupState, Options};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use crate::eks::nodes::{launch_node, node_group_asg};
 use crate::eks::objects::ClusterConfig;
@@ -34,6 +39,8 @@ pub struct Autoscaler {
     pub groups: Vec<(usize, GroupState)>,
     /// Nodes requested and not yet joined.
     in_flight: i64,
+    /// The same, per group (index into `groups`): the upcoming nodes scans count as capacity.
+    upcoming: Vec<i64>,
     /// A scan is on the agenda.
     pub(super) scan_due: bool,
     /// Nodes launched per group so far (each one's zone is its Auto Scaling group's pick).
@@ -60,7 +67,8 @@ impl Autoscaler {
             .collect();
         let launched = groups.iter().map(|(i, _)| cluster.node_groups[*i].desired).collect();
         let start_unix = m.scenario.as_ref().and_then(|s| crate::time::parse_iso_seconds(&s.start).ok()).unwrap_or(1_735_689_600);
-        Some(Autoscaler { opts, cluster, groups, in_flight: 0, scan_due: false, launched, scale_down: ScaleDown::new(), drains: Vec::new(), drain_tick_due: false, start_unix })
+        let upcoming = vec![0; groups.len()];
+        Some(Autoscaler { opts, cluster, groups, in_flight: 0, upcoming, scan_due: false, launched, scale_down: ScaleDown::new(), drains: Vec::new(), drain_tick_due: false, start_unix })
     }
 
     fn every_s(&self) -> i64 {
@@ -85,13 +93,41 @@ impl Autoscaler {
     }
 }
 
+/// The pending pods (engine ids) that fit on none of the upcoming nodes: every group's
+/// in-flight nodes as empty template nodes, the pods first-fit onto them in pending order.
+fn onto_upcoming(ids: Vec<usize>, pods: &[super::lifecycle::PodRecord], ca: &Autoscaler) -> Vec<usize> {
+    if ca.in_flight <= 0 {
+        return ids;
+    }
+    let mut nodes: Vec<crate::eks::scheduler::state::NodeInfo> = Vec::new();
+    for (gi, (_, g)) in ca.groups.iter().enumerate() {
+        let n = ca.upcoming[gi].max(0) as usize;
+        if n > 0 {
+            let t = g.template_info();
+            nodes.extend(std::iter::repeat_n(t, n));
+        }
+    }
+    ids.into_iter()
+        .filter(|&i| {
+            let p = &pods[i].info;
+            match nodes.iter_mut().find(|n| filter(p, n).is_ok()) {
+                Some(n) => {
+                    assume(n, p);
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect()
+}
+
 impl Engine {
     /// A pod failed scheduling: CA looks at the next scan tick.
     pub(super) fn ca_pod_unschedulable(&mut self) {
         if self.karpenter.is_some() {
             self.karpenter_poke();
         }
-        if self.autoscaler.as_ref().is_some_and(|c| c.in_flight == 0) {
+        if self.autoscaler.is_some() {
             self.ca_poke();
         }
     }
@@ -100,10 +136,13 @@ impl Engine {
     pub(super) fn ca_scan(&mut self) {
         let Some(ca) = self.autoscaler.as_mut() else { return };
         ca.scan_due = false;
-        if ca.in_flight > 0 {
+        let up = self.ca_scale_up();
+        if self.autoscaler.as_ref().is_some_and(|c| c.in_flight > 0) {
+            // CA scans every scanInterval: look again while nodes are on their way.
+            self.ca_poke();
             return;
         }
-        if !self.ca_scale_up() {
+        if !up {
             self.ca_scale_down();
         }
     }
@@ -120,10 +159,17 @@ impl Engine {
         if ids.is_empty() {
             return false;
         }
+        let ca = self.autoscaler.as_mut().expect("checked above");
+        // Pods that fit an upcoming node wait for it; the others are what a scale-up is for.
+        let ids = onto_upcoming(ids, &self.pods, ca);
+        if ids.is_empty() {
+            return false;
+        }
         let pending: Vec<PodInfo> = ids.iter().map(|&i| self.pods[i].info.clone()).collect();
         let ca = self.autoscaler.as_mut().expect("checked above");
         let states: Vec<GroupState> = ca.groups.iter().map(|(_, g)| g.clone()).collect();
-        let out = scale_up(&pending, &states, self.state.nodes.len() as i64, &ca.opts, &mut self.rng);
+        let total = self.state.nodes.len() as i64 + ca.in_flight;
+        let out = scale_up(&pending, &states, total, &ca.opts, &mut self.rng);
         for ev in &out.events {
             match ev.pod {
                 Some(pi) => {
@@ -139,6 +185,7 @@ impl Engine {
         ca.scale_down.record_scale_up(now as u64 * 1000);
         ca.groups[up.group].1.target = up.to;
         ca.in_flight += up.to - up.from;
+        ca.upcoming[up.group] += up.to - up.from;
         // CA's AWS cloud provider sets the group's DesiredCapacity (SetDesiredCapacity);
         // scale_up never asks beyond the group's MaxSize, so the call is not refused.
         let name = ca.groups[up.group].1.name.clone();
@@ -158,6 +205,7 @@ impl Engine {
     pub(super) fn ca_node_join(&mut self, gi: usize) {
         let Some(ca) = self.autoscaler.as_mut() else { return };
         ca.in_flight -= 1;
+        ca.upcoming[gi] -= 1;
         let (ci, _) = ca.groups[gi];
         ca.launched[gi] += 1;
         let (g, cluster) = (ca.cluster.node_groups[ci].clone(), ca.cluster.clone());

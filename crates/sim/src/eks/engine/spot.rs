@@ -39,6 +39,9 @@ pub struct Spot {
     pub reclaim_at: BTreeMap<usize, i64>,
     /// Replacement launches asked for: (node group, zone; None: the group picks at launch).
     launches: Vec<(NodeGroup, Option<String>)>,
+    /// Nodes with a rebalance recommendation (`rebalance.rs`): name, its replacement launch,
+    /// whether that replacement is Ready.
+    pub(super) rebalancing: Vec<(String, usize, bool)>,
 }
 
 impl Spot {
@@ -63,15 +66,21 @@ impl Engine {
         while let Some(n) = self.spot.notices.get(self.spot.next).filter(|n| n.at_s <= self.now).cloned() {
             self.spot.next += 1;
             worked = true;
-            if let Err(m) = self.spot_notice(&n) {
-                self.timeline_errors.push(format!("{}: at {}s: SpotInterruption: {m}", n.path, n.at_s));
+            let (r, action) = if n.rebalance { (self.rebalance_notice(&n), "RebalanceRecommendation") } else { (self.spot_notice(&n), "SpotInterruption") };
+            if let Err(m) = r {
+                self.timeline_errors.push(format!("{}: at {}s: {action}: {m}", n.path, n.at_s));
             }
         }
         worked
     }
 
-    fn spot_notice(&mut self, n: &SpotNotice) -> Result<(), String> {
-        let live = |e: &Engine, i: usize| !e.node_removed(i) && !e.spot.reclaim_at.contains_key(&i);
+    /// The Spot node an entry names (by name, or the first by name its `nodeSelector` picks that
+    /// has had no such entry yet).
+    pub(super) fn spot_target(&self, n: &SpotNotice) -> Result<usize, String> {
+        let live = |e: &Engine, i: usize| {
+            let name = &e.state.nodes[i].node.name;
+            !e.node_removed(i) && !e.spot.reclaim_at.contains_key(&i) && !(n.rebalance && e.spot.rebalancing.iter().any(|(x, _, _)| x == name))
+        };
         let node = match &n.node {
             Some(name) => self.state.nodes.iter().position(|x| x.node.name == *name).filter(|i| !self.node_removed(*i)).ok_or_else(|| format!("nodes {name:?} not found"))?,
             None => (0..self.state.nodes.len())
@@ -87,6 +96,12 @@ impl Engine {
         if !self.is_spot(node) {
             return Err(format!("node {:?} is not a Spot instance (its node group does not set spot: true)", self.state.nodes[node].node.name));
         }
+        Ok(node)
+    }
+
+    fn spot_notice(&mut self, n: &SpotNotice) -> Result<(), String> {
+        let node = self.spot_target(n)?;
+        let claim = self.karpenter_claim_of(node);
         if self.spot.reclaim_at.contains_key(&node) {
             return Err(format!("node {:?} already had its interruption notice", self.state.nodes[node].node.name));
         }
@@ -97,8 +112,12 @@ impl Engine {
         let name = self.state.nodes[node].node.name.clone();
         let clock = crate::time::format_iso(self.start_unix_s() + at);
         let managed = group.as_ref().is_some_and(|g| g.managed);
+        // A rebalance recommendation came first (`rebalance.rs`): its replacement is launching or Ready.
+        let rebalance = self.spot.rebalancing.iter().find(|(x, _, _)| *x == name).map(|r| r.2);
         let msg = match &group {
-            Some(g) if g.managed => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; managed node group {}: replacement launched (Capacity Rebalancing), node cordoned and drained (PodDisruptionBudgets respected)", g.name),
+            Some(g) if g.managed && rebalance == Some(true) => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; managed node group {}: its replacement is Ready and the node is already draining", g.name),
+            Some(g) if g.managed && rebalance == Some(false) => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; managed node group {}: the replacement launched on the rebalance recommendation is not Ready yet, node cordoned and drained now, best effort (PodDisruptionBudgets respected)", g.name),
+            Some(g) if g.managed => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; managed node group {}: node cordoned and drained now, best effort (PodDisruptionBudgets respected); a replacement is launching", g.name),
             Some(g) => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}; self-managed node group {} has no termination handler: its pods are not drained", g.name),
             None => format!("EC2 Spot Instance Interruption Warning: {name} is reclaimed at {clock}"),
         };
@@ -106,8 +125,8 @@ impl Engine {
         self.at(at, Ev::SpotReclaim(node));
         if let Some(ci) = claim {
             self.karpenter_spot_interruption(ci);
-        } else if managed {
-            if let Some(g) = group {
+        } else if managed && rebalance != Some(true) {
+            if let Some(g) = group.filter(|_| rebalance.is_none()) {
                 let zone = self.state.nodes[node].node.zone.clone();
                 self.spot_launch(g, Some(zone), now);
             }
@@ -121,7 +140,7 @@ impl Engine {
         n.labels.get(CAPACITY_TYPE_LABEL).is_some_and(|v| v == "SPOT") || n.labels.get(crate::eks::karpenter::CAPACITY_TYPE_LABEL).is_some_and(|v| v == "spot") || self.group_of(i).is_some_and(|g| g.spot)
     }
 
-    fn group_of(&self, i: usize) -> Option<NodeGroup> {
+    pub(super) fn group_of(&self, i: usize) -> Option<NodeGroup> {
         let g = &self.state.nodes[i].node.node_group;
         self.spot_cluster.as_ref()?.node_groups.iter().find(|x| x.name == *g).cloned()
     }
@@ -130,10 +149,11 @@ impl Engine {
         self.start_unix_s
     }
 
-    fn spot_launch(&mut self, g: NodeGroup, zone: Option<String>, now: i64) {
+    pub(super) fn spot_launch(&mut self, g: NodeGroup, zone: Option<String>, now: i64) -> usize {
         self.spot.launches.push((g, zone));
         let k = self.spot.launches.len() - 1;
         self.at(now + super::node_scaling::LAUNCH_S, Ev::SpotJoin(k));
+        k
     }
 
     /// The replacement instance is Ready: it joins with aws-node and kube-proxy.
@@ -162,6 +182,7 @@ impl Engine {
             (p.node, p.scheduled_at, p.started_at, p.ready_at) = (Some(n), Some(now), Some(now), Some(now));
         }
         self.events.once(self.now, "Node", "", &name, "RegisteredNode", format!("Node {name} event: Registered Node {name} in Controller"), false, "node-controller");
+        self.rebalance_replacement_ready(k);
         self.cluster_changed();
     }
 

@@ -1,6 +1,7 @@
 //! The Scenario timeline's AWS actions, in the ECS timeline's `{at, action, input}` shape:
 //! `SpotInterruption` (EC2's two-minute notice for a Spot node:
-//! `{"node": "ip-10-0-1-5.ec2.internal"}` or `{"nodeSelector": {"eks.amazonaws.com/nodegroup": "spot"}}`)
+//! `{"node": "ip-10-0-1-5.ec2.internal"}` or `{"nodeSelector": {"eks.amazonaws.com/nodegroup": "spot"}}`),
+//! `RebalanceRecommendation` (EC2's earlier "elevated risk" signal, the same input)
 //! and `CallAwsApi` (pods' SDK calls: `{"selector": {"matchLabels": {"app": "web"}},
 //! "namespace": "default", "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key"}`,
 //! or `"pod": NAME` instead of `selector`), mirroring ECS's `CallAwsApi` (`service`/`task`).
@@ -11,7 +12,7 @@ use crate::eks::selector::{label_selector, LabelSelector, Labels};
 use crate::error::Errors;
 use serde_json::Value;
 
-pub const ACTIONS: &[&str] = &["SpotInterruption", "CallAwsApi"];
+pub const ACTIONS: &[&str] = &["SpotInterruption", "RebalanceRecommendation", "CallAwsApi"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpotNotice {
@@ -20,6 +21,8 @@ pub struct SpotNotice {
     pub node: Option<String>,
     pub node_selector: Labels,
     pub path: String,
+    /// A `RebalanceRecommendation` rather than the interruption notice.
+    pub rebalance: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,20 +36,20 @@ pub struct AwsCall {
     pub path: String,
 }
 
-/// Every `SpotInterruption` and `CallAwsApi` entry, each sorted by time (file order within one).
+/// Every `SpotInterruption`, `RebalanceRecommendation` and `CallAwsApi` entry, each sorted by time (file order within one).
 pub fn aws_actions(s: &Value, sp: &str, e: &mut Errors) -> (Vec<SpotNotice>, Vec<AwsCall>) {
     let (mut spot, mut calls) = (Vec::new(), Vec::new());
-    let need = |action: &str| if action == "SpotInterruption" { "{node} or {nodeSelector}" } else { "{selector or pod, namespace, action, resource}" };
+    let need = |action: &str| if action != "CallAwsApi" { "{node} or {nodeSelector}" } else { "{selector or pod, namespace, action, resource}" };
     for entry in super::timeline::action_entries(s, sp, ACTIONS, need, e) {
         let (p, action, at, ip, input) = (entry.path, entry.action, entry.at, entry.input_path, entry.input);
-        if action == "SpotInterruption" {
+        if action != "CallAwsApi" {
             let node = read::string(input, "node", &ip, e);
             let node_selector = read::string_map(input, "nodeSelector", &ip, e);
             if node.is_some() == read::field(input, "nodeSelector").is_some() {
                 e.push(key_path(&ip, "node"), "give `node` (a node name) or `nodeSelector` (node labels), one of them");
             }
             if let Some(at_s) = at {
-                spot.push(SpotNotice { at_s, node, node_selector, path: p });
+                spot.push(SpotNotice { at_s, node, node_selector, path: p, rebalance: action == "RebalanceRecommendation" });
             }
             continue;
         }

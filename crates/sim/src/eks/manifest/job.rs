@@ -87,7 +87,10 @@ pub fn job_spec(s: &Value, sp: &str, e: &mut Errors) -> Option<JobSpec> {
         e.push(key_path(&tp, "spec"), "is required");
         return None;
     };
-    let spec = pod_spec::pod_spec(ps, &psp, e);
+    let mut spec = pod_spec::pod_spec(ps, &psp, e);
+    if let Some((_, a)) = &annotations {
+        spec.node_scaler = crate::eks::objects::PodAnnotations::of(a);
+    }
     let restart_on_failure = match read::string(ps, "restartPolicy", &psp, e).as_deref() {
         Some("Never") => false,
         Some("OnFailure") => true,

@@ -304,7 +304,8 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                         e.push(key_path(path, "spec"), "is required");
                         return;
                     };
-                    let spec = pod_spec::pod_spec(s, &sp, e);
+                    let mut spec = pod_spec::pod_spec(s, &sp, e);
+                    spec.node_scaler = crate::eks::objects::PodAnnotations::of(&read::string_map(meta, "annotations", &mp, e));
                     m.pods.push(Pod { name: n, namespace, labels, spec });
                 }
                 "ReplicaSet" => {
@@ -373,12 +374,14 @@ pub(super) fn pod_template(s: &Value, sp: &str, e: &mut Errors) -> Option<PodTem
         e.push(key_path(sp, "template"), "is required");
         return None;
     };
-    let labels = read::object(t, "metadata", &tp, e).map(|(p, m)| read::string_map(m, "labels", &p, e)).unwrap_or_default();
+    let (labels, annotations) = read::object(t, "metadata", &tp, e).map(|(p, m)| (read::string_map(m, "labels", &p, e), read::string_map(m, "annotations", &p, e))).unwrap_or_default();
     let Some((psp, ps)) = read::object(t, "spec", &tp, e) else {
         e.push(key_path(&tp, "spec"), "is required");
         return None;
     };
-    Some(PodTemplate { labels, spec: pod_spec::pod_spec(ps, &psp, e) })
+    let mut spec = pod_spec::pod_spec(ps, &psp, e);
+    spec.node_scaler = crate::eks::objects::PodAnnotations::of(&annotations);
+    Some(PodTemplate { labels, spec })
 }
 
 /// `spec.strategy`, `minReadySeconds`, `revisionHistoryLimit`, `progressDeadlineSeconds`, with

@@ -57,6 +57,7 @@ pub fn pod_spec(v: &Value, path: &str, e: &mut Errors) -> PodSpec {
         service_account: read::string(v, "serviceAccountName", path, e).unwrap_or_default(),
         host_network: read::boolean(v, "hostNetwork", path, e).unwrap_or(false),
         container_ports,
+        node_scaler: Default::default(),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::Errors;
 use serde_json::Value;
 
 /// The timeline actions other than kubectl words.
-pub const ACTIONS: &str = "`SetPodUsage`, `SetPodMetric`, `SetObjectMetric`, `SetExternalMetric`, `SpotInterruption`, `CallAwsApi`";
+pub const ACTIONS: &str = "`SetPodUsage`, `SetPodMetric`, `SetObjectMetric`, `SetExternalMetric`, `SpotInterruption`, `RebalanceRecommendation`, `CallAwsApi`";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodUsage {
