@@ -60,7 +60,11 @@ pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
     let secs = l.joins_in_s.max(0);
     let (head, when, what): (String, Vec<String>, String) = match &l.fargate {
         Some((pod, size)) => ("Fargate provisioning".into(), vec![format!("ready in {secs} s"), format!("{secs} s")], format!("{size} · {pod}")),
-        None => ("launching".into(), vec![format!("joins in {secs} s"), format!("{secs} s")], l.instance_type.clone()),
+        None => match &l.claim {
+            // Karpenter: the NodeClaim's offering, the cheapest that fits its pods.
+            Some((_, usd)) => ("NodeClaim launching".into(), vec![format!("joins in {secs} s"), format!("{secs} s")], format!("{} · ${usd:.3}/h · cheapest that fits", l.instance_type)),
+            None => ("launching".into(), vec![format!("joins in {secs} s"), format!("{secs} s")], l.instance_type.clone()),
+        },
     };
     let room = r.w - 2.0 * GAP;
     // One line if head and time fit together, else the head over the time, else the time alone.
@@ -86,6 +90,10 @@ pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
     let note = match &l.fargate {
         Some((pod, size)) => format!("{} fargate {size} {pod} ready in {secs} s", l.zone),
         None => format!("{} {} {} joins in {secs} s", l.zone, l.group, l.instance_type),
+    };
+    let note = match &l.claim {
+        Some((name, _)) => format!("{note} nodeclaim/{name}"),
+        None => note,
     };
     scene.object("node-launching", l.group.clone(), r, note);
 }

@@ -162,6 +162,11 @@ fn band_label(p: &EksPicture, g: &str, members: &[Slot], w: f64, size: f64) -> (
         let candidates = [format!("Fargate profile {profile} · one node per pod"), format!("Fargate profile {profile}"), format!("Fargate {profile}"), "Fargate".into()];
         return (first_fit(&candidates, w, size), "fargate".into());
     }
+    // Karpenter's nodes: one NodePool, a type per NodeClaim (each card names its own).
+    if let Some(pool) = g.strip_prefix("karpenter/") {
+        let candidates = [format!("NodePool {pool} · Karpenter · a type per NodeClaim"), format!("NodePool {pool} · Karpenter"), format!("NodePool {pool}"), pool.to_string()];
+        return (first_fit(&candidates, w, size), "karpenter".into());
+    }
     let (kind, spot, ty_) = match members.iter().find_map(|s| if let Slot::Node(i) = s { Some(*i) } else { None }) {
         Some(i) => (if p.nodes[i].managed { "managed" } else { "self-managed" }, if p.nodes[i].spot { " Spot" } else { "" }, p.nodes[i].instance_type.clone()),
         None => ("managed", "", members.iter().find_map(|s| if let Slot::Launch(j) = s { Some(p.launching[*j].instance_type.clone()) } else { None }).unwrap_or_default()),
