@@ -37,7 +37,11 @@ pub fn captions(p: &EksPicture) -> Vec<(String, String, bool)> {
         if claim_twin || out.iter().any(|(r, _, _)| *r == e.reason) || (e.reason == "TriggeredScaleUp" && has_group) {
             continue;
         }
-        out.push((e.reason.clone(), format!("{}: {}", speaker(e), e.message), e.kind == "Warning"));
+        // Karpenter nominates each pod of a batch: one caption says how many, so the room
+        // reads the NodeClaim's name rather than a pod's.
+        let nominated = p.scaling.iter().filter(|x| x.reason == "Nominated" && x.message == e.message).count();
+        let who = if e.reason == "Nominated" && nominated > 1 { format!("Karpenter ({nominated} pods)") } else { speaker(e) };
+        out.push((e.reason.clone(), format!("{who}: {}", e.message), e.kind == "Warning"));
         if out.len() == MAX_CAPTIONS {
             break;
         }

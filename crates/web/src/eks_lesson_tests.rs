@@ -228,11 +228,11 @@ fn karpenter_lesson_launches_the_cheapest_nodeclaim_that_fits_then_consolidates(
         assert!(texts.iter().any(|t| t.starts_with("NodePool default")), "{w}x{h}: {texts:?}");
         assert!(texts.iter().any(|t| t.starts_with("NodeClaim launching")), "{w}x{h}: {texts:?}");
         assert!(texts.iter().any(|t| t.starts_with("c5.xlarge")), "{w}x{h}: the type is on the outline: {texts:?}");
-        assert!(caption(&scene, "Nominated").starts_with("Karpenter (pod/web-"), "{w}x{h}");
+        assert!(caption(&scene, "Nominated").starts_with("Karpenter (5 pods): Pod should schedule on: nodeclaim/default-"), "{w}x{h}: the whole caption fits");
+        assert!(scene.text_boxes().iter().any(|(_, t, _)| t.starts_with("Karpenter (5 pods): Pod should schedule on: nodeclaim/default-") && !t.ends_with('…')), "{w}x{h}");
     }
     let scene = scene_at(&s, 1920.0, 1080.0, false);
     assert!(scene.text_boxes().iter().any(|(_, t, _)| t.contains("$0.170/h")), "the price it was chosen by");
-    assert!(caption(&scene, "Nominated").contains("Pod should schedule on: nodeclaim/default-"));
     // 1m52s: its node joined labelled with its pool and type; the five pods are bound there.
     s.at(112_000);
     let p = &s.picture;

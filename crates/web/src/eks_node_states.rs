@@ -83,8 +83,16 @@ pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
             scene.text(r.x + GAP, y, line2, ty.small, c.initial, Align::Left, true);
             y += ty.small + 6.0;
         }
+        // A NodeClaim's instance type is the point (Karpenter chose it): large, centred in the
+        // room left under the price, when there is room; else first on the small line.
+        let big = l.claim.is_some() && y + ty.title + 12.0 <= r.bottom() - 4.0 && !first_fit(&[l.instance_type.clone()], room, ty.title).is_empty();
+        let what = if big { what.split_once(" · ").map_or(what.clone(), |(_, rest)| rest.to_string()) } else { what };
         if y + 4.0 <= r.bottom() {
             scene.text(r.x + GAP, y, fit_parts(&what.split(" · ").collect::<Vec<_>>(), room, ty.small), ty.small, c.muted_text, Align::Left, false);
+        }
+        if big {
+            let mid = (y + 6.0 + r.bottom()) / 2.0 + ty.title / 2.0 - 2.0;
+            scene.text(r.x + r.w / 2.0, mid.max(y + ty.title + 8.0), l.instance_type.clone(), ty.title, c.initial, Align::Centre, true);
         }
     }
     let note = match &l.fargate {
