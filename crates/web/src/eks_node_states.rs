@@ -54,7 +54,9 @@ pub fn hatch(r: Rect, colour: &str, step: f64, scene: &mut Scene) {
 
 /// A node on its way: dashed outline in the place it will take, with when it joins.
 pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
-    let (l, ty, c) = (&cx.p.launching[j], cx.ty, cx.c);
+    let (l, c) = (&cx.p.launching[j], cx.c);
+    // A NodeClaim's outline stands in for the node it becomes: type as large as a node card's.
+    let ty = if l.claim.is_some() { cx.ty.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5)) } else { cx.ty };
     scene.rect(r, &with_alpha(c.card, 0.35), None, 5.0);
     scene.frame(r, c.initial, cx.line, Dash::Long, 5.0);
     let secs = l.joins_in_s.max(0);
@@ -85,14 +87,15 @@ pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
         }
         // A NodeClaim's instance type is the point (Karpenter chose it): large, centred in the
         // room left under the price, when there is room; else first on the small line.
-        let big = l.claim.is_some() && y + ty.title + 12.0 <= r.bottom() - 4.0 && !first_fit(&[l.instance_type.clone()], room, ty.title).is_empty();
+        let size = (ty.title * 1.4).round();
+        let big = l.claim.is_some() && y + size + 12.0 <= r.bottom() - 4.0 && !first_fit(&[l.instance_type.clone()], room, size).is_empty();
         let what = if big { what.split_once(" · ").map_or(what.clone(), |(_, rest)| rest.to_string()) } else { what };
         if y + 4.0 <= r.bottom() {
             scene.text(r.x + GAP, y, fit_parts(&what.split(" · ").collect::<Vec<_>>(), room, ty.small), ty.small, c.muted_text, Align::Left, false);
         }
         if big {
-            let mid = (y + 6.0 + r.bottom()) / 2.0 + ty.title / 2.0 - 2.0;
-            scene.text(r.x + r.w / 2.0, mid.max(y + ty.title + 8.0), l.instance_type.clone(), ty.title, c.initial, Align::Centre, true);
+            let mid = (y + 6.0 + r.bottom()) / 2.0 + size / 2.0 - 2.0;
+            scene.text(r.x + r.w / 2.0, mid.max(y + size + 8.0), l.instance_type.clone(), size, c.initial, Align::Centre, true);
         }
     }
     let note = match &l.fargate {
