@@ -214,6 +214,12 @@ fn every_service_endpoint_line_ends_on_its_pod_even_beyond_the_box() {
 fn karpenter_lesson_launches_the_cheapest_nodeclaim_that_fits_then_consolidates() {
     let mut s = session("eks-karpenter");
     let caption = |scene: &Scene, reason: &str| objects(scene, "caption").into_iter().find(|o| o.id == reason).map(|o| o.note.clone()).unwrap_or_default();
+    // Before any pod waits, the empty zone says the NodePool will fill it.
+    s.at(5_000);
+    for &(w, h, projection) in SIZES {
+        let scene = scene_at(&s, w, h, projection);
+        assert!(scene.text_boxes().iter().any(|(_, t, _)| t.starts_with("No nodes yet") && !t.contains("in this zone")), "{w}x{h}");
+    }
     // 1m5s: five Pending pods batched into one NodeClaim, drawn in its zone with its NodePool
     // and the cheapest type that fits them (c5.xlarge at $0.17/h, not an m5.xlarge at $0.192/h).
     s.at(65_000);

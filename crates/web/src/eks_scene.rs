@@ -120,7 +120,14 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
     scene.object("subnet", z.cidr.clone(), sub, label.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
     if z.nodes.is_empty() && z.launching.is_empty() {
-        let words = fit_words("No nodes in this zone", inside.w - GAP, ty.body);
+        // A Karpenter cluster's empty zone is not the end of it: a NodePool launches on demand.
+        let pools: Vec<&str> = p.groups.iter().filter_map(|g| g.strip_prefix("karpenter/")).collect();
+        let candidates = match pools.first() {
+            Some(pool) => vec![format!("No nodes yet: NodePool {pool} launches them on demand"), format!("No nodes yet (NodePool {pool})"), "No nodes yet".to_string()],
+            None => vec!["No nodes in this zone".to_string()],
+        };
+        let words = first_fit(&candidates, inside.w - GAP, ty.body);
+        let words = if words.is_empty() { fit_words(&candidates[candidates.len() - 1], inside.w - GAP, ty.body) } else { words };
         scene.text(inside.x + inside.w / 2.0, inside.y + inside.h / 2.0, words, ty.body, c.muted_text, Align::Centre, false);
         return;
     }
