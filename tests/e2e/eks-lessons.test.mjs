@@ -166,7 +166,7 @@ for (const [size, viewport, query] of SIZES) {
 // Every EKS lesson, every narrative step, at the three screens a classroom uses: a projected
 // 1280×720, a plain 1280×720 (a laptop on the lectern) and 1920×1080.
 const ALL_SIZES = [...SIZES, ['1280x720', { width: 1280, height: 720 }, '']];
-const LESSONS = ['eks-same-web-app', 'eks-alb-instance-vs-ip', 'eks-spot-pdb', 'eks-irsa-vs-task-role', 'eks-node-scaling', 'eks-hpa-vs-target-tracking', 'eks-fargate-pod-sizing', 'eks-pod-density'];
+const LESSONS = ['eks-same-web-app', 'eks-alb-instance-vs-ip', 'eks-spot-pdb', 'eks-irsa-vs-task-role', 'eks-node-scaling', 'eks-karpenter', 'eks-hpa-vs-target-tracking', 'eks-fargate-pod-sizing', 'eks-pod-density'];
 for (const [size, viewport, query] of ALL_SIZES) {
   test(`every EKS lesson at ${size}: each step's frame is legible, no label on a pod chip`, async () => {
     const { page, problems } = await open(env, viewport, query);

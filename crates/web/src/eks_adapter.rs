@@ -58,7 +58,8 @@ pub struct NodeView {
     pub joined_s: i64,
 }
 
-/// A node that is on its way: launched by Cluster Autoscaler, or Fargate provisioning one.
+/// A node that is on its way: launched by Cluster Autoscaler or Karpenter, or Fargate
+/// provisioning one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchView {
     pub group: String,
@@ -68,6 +69,8 @@ pub struct LaunchView {
     pub joins_in_s: i64,
     /// Fargate: the pod's name and its `CapacityProvisioned` size.
     pub fargate: Option<(String, String)>,
+    /// Karpenter: the NodeClaim's name and its offering's price (USD per hour).
+    pub claim: Option<(String, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -396,6 +399,7 @@ fn picture(m: &Manifest, engine: &Engine) -> EksPicture {
     let run = &EksRun::of(engine);
     let at_s = run.until_s;
     let mut groups: Vec<String> = m.cluster.iter().flat_map(|c| &c.node_groups).map(|g| g.name.clone()).collect();
+    groups.extend(m.node_pools.iter().map(|np| format!("karpenter/{}", np.name)));
     let mut fargate_groups: Vec<String> = m.fargate_profiles.iter().map(|f| format!("fargate/{}", f.name)).collect();
     fargate_groups.sort();
     groups.extend(fargate_groups);
@@ -439,7 +443,13 @@ fn picture(m: &Manifest, engine: &Engine) -> EksPicture {
         })
         .collect();
     let mut p = EksPicture { cluster: m.cluster.as_ref().map_or(String::new(), |c| c.name.clone()), region: m.cluster.as_ref().map_or(String::new(), |c| c.region.clone()), nodes, deployments: m.deployments.iter().map(|d| d.name.clone()).collect(), kubernetes: kubernetes_minor(), at_s, ..EksPicture::default() };
-    p.launching = engine.launching().into_iter().map(|l| LaunchView { group: l.group, zone: l.zone, instance_type: l.instance_type, joins_in_s: l.ready_at - at_s, fargate: l.fargate.map(|(pod, size)| (pod.split('/').nth(1).unwrap_or_default().to_string(), size)) }).collect();
+    p.launching = engine.launching().into_iter().map(|l| LaunchView { group: l.group, zone: l.zone, instance_type: l.instance_type, joins_in_s: l.ready_at - at_s, fargate: l.fargate.map(|(pod, size)| (pod.split('/').nth(1).unwrap_or_default().to_string(), size)), claim: None }).collect();
+    // Karpenter's NodeClaims whose instance is launched and not yet Ready (the engine's
+    // `launching` covers node groups and Fargate only); each node's group is `karpenter/POOL`.
+    for c in run.node_claims.iter().filter(|c| c.node_name.is_some() && c.ready_s.is_none() && c.deleted_s.is_none()) {
+        let joins_in_s = c.created_s + eks::engine::karpenter_engine::REGISTER_S - at_s;
+        p.launching.push(LaunchView { group: format!("karpenter/{}", c.pool_name), zone: c.offering.zone.clone(), instance_type: c.offering.instance_type.to_string(), joins_in_s, fargate: None, claim: Some((c.name.clone(), c.offering.usd_per_hour)) });
+    }
     // Decisions name pods `namespace/name`.
     let why_of = |pod: &eks::scheduler::state::PodInfo| {
         let key = format!("{}/{}", pod.namespace, pod.name);

@@ -7,8 +7,8 @@ use super::{EksPicture, EventView, Phase, ServiceView, WaitingView, EVENTS_SHOWN
 use stevedore_sim::eks::engine::image_pull::{backoff_s, PullFailure};
 
 /// The events the captions speak of: Cluster Autoscaler's scale-ups, refusals and scale-downs,
-/// and the HPA's rescales.
-pub const SCALING_REASONS: &[&str] = &["ScaledUpGroup", "TriggeredScaleUp", "NotTriggerScaleUp", "SuccessfulRescale", "ScaleDown", "ScaleDownEmpty"];
+/// the HPA's rescales, and Karpenter's nominations (`Nominated`) and disruptions.
+pub const SCALING_REASONS: &[&str] = &["ScaledUpGroup", "TriggeredScaleUp", "NotTriggerScaleUp", "SuccessfulRescale", "ScaleDown", "ScaleDownEmpty", "Nominated", "DisruptionLaunching", "DisruptionTerminating"];
 /// A caption stays this many sim seconds after its event.
 pub const CAPTION_S: i64 = 20;
 use stevedore_sim::eks::engine::PodRecord;

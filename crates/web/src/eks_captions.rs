@@ -1,7 +1,9 @@
 //! Captions for the room in EKS mode: the scaling events of the last few seconds — Cluster
 //! Autoscaler's scale-up (`ScaledUpGroup`, or the pods' `TriggeredScaleUp`), its refusals
 //! (`NotTriggerScaleUp`), its scale-downs, the HPA's `SuccessfulRescale`, a pod's first failed
-//! image pull (the kubelet's `Failed to pull image …`) — in kubectl's words,
+//! image pull (the kubelet's `Failed to pull image …`), Karpenter's `Nominated` (a pod's
+//! NodeClaim), `DisruptionLaunching` and the Node's `DisruptionTerminating` (`Disrupting Node:
+//! Empty`) — in kubectl's words,
 //! on a strip above the zones. Read from the Events the adapter copied; nothing decided here.
 
 use crate::eks_adapter::{EksPicture, EventView};
@@ -17,6 +19,8 @@ fn speaker(e: &EventView) -> String {
         "SuccessfulRescale" => format!("HPA {}", e.object.split('/').nth(1).unwrap_or("")),
         "TriggeredScaleUp" | "NotTriggerScaleUp" => format!("Cluster Autoscaler ({})", e.object),
         "Failed" => format!("kubelet ({})", e.object),
+        // A node's object is its private DNS name: the room reads its first label.
+        "Nominated" | "DisruptionLaunching" | "DisruptionTerminating" => format!("Karpenter ({})", e.object.split('.').next().unwrap_or_default()),
         _ => "Cluster Autoscaler".into(),
     }
 }
@@ -28,10 +32,16 @@ pub fn captions(p: &EksPicture) -> Vec<(String, String, bool)> {
     let mut out: Vec<(String, String, bool)> = Vec::new();
     for e in recent {
         // One caption per reason; the group's scale-up says what each pod's TriggeredScaleUp does.
-        if out.iter().any(|(r, _, _)| *r == e.reason) || (e.reason == "TriggeredScaleUp" && has_group) {
+        // Karpenter's termination says it on the Node and on its NodeClaim: the Node's is shown.
+        let claim_twin = e.reason == "DisruptionTerminating" && !e.object.starts_with("node/");
+        if claim_twin || out.iter().any(|(r, _, _)| *r == e.reason) || (e.reason == "TriggeredScaleUp" && has_group) {
             continue;
         }
-        out.push((e.reason.clone(), format!("{}: {}", speaker(e), e.message), e.kind == "Warning"));
+        // Karpenter nominates each pod of a batch: one caption says how many, so the room
+        // reads the NodeClaim's name rather than a pod's.
+        let nominated = p.scaling.iter().filter(|x| x.reason == "Nominated" && x.message == e.message).count();
+        let who = if e.reason == "Nominated" && nominated > 1 { format!("Karpenter ({nominated} pods)") } else { speaker(e) };
+        out.push((e.reason.clone(), format!("{who}: {}", e.message), e.kind == "Warning"));
         if out.len() == MAX_CAPTIONS {
             break;
         }

@@ -307,8 +307,9 @@ fn node_card_at_scale(cx: &Cx, i: usize, r: Rect, scene: &mut Scene) {
     }
     let joined = crate::eks_node_states::just_joined(cx, i);
     let title = match (disabled, joined) {
-        (Some(words), _) => first_fit(&[format!("{} · {words}", short_node(&node.name)), words.to_string()], r.w - 2.0 * GAP, ty.small),
-        (None, true) => first_fit(&[format!("{} · joined Ready", short_node(&node.name)), "joined Ready".into(), "joined".into()], r.w - 2.0 * GAP, ty.small),
+        // The instance type stays when it fits (Karpenter chose it per node), before the name.
+        (Some(words), _) => first_fit(&[format!("{} · {} · {words}", short_node(&node.name), node.instance_type), format!("{} · {words}", node.instance_type), format!("{} · {words}", short_node(&node.name)), words.to_string()], r.w - 2.0 * GAP, ty.small),
+        (None, true) => first_fit(&[format!("{} · {} · joined Ready", short_node(&node.name), node.instance_type), format!("{} · joined Ready", node.instance_type), format!("{} · joined Ready", short_node(&node.name)), "joined Ready".into(), "joined".into()], r.w - 2.0 * GAP, ty.small),
         (None, false) => fit_parts(&[short_node(&node.name), &node.instance_type], r.w - 2.0 * GAP, ty.small),
     };
     let title_colour = if disabled.is_some() { c.unhealthy } else if joined { c.healthy } else { c.card_text };

@@ -24,7 +24,7 @@ fn scene_at(s: &EksSession, w: f64, h: f64, projection: bool) -> Scene {
 #[test]
 fn every_new_lesson_fits_every_screen_at_every_step() {
     let mut failures = Vec::new();
-    for id in ["eks-same-web-app", "eks-alb-instance-vs-ip", "eks-spot-pdb", "eks-irsa-vs-task-role", "eks-node-scaling", "eks-hpa-vs-target-tracking", "eks-fargate-pod-sizing", "eks-pod-density"] {
+    for id in ["eks-same-web-app", "eks-alb-instance-vs-ip", "eks-spot-pdb", "eks-irsa-vs-task-role", "eks-node-scaling", "eks-karpenter", "eks-hpa-vs-target-tracking", "eks-fargate-pod-sizing", "eks-pod-density"] {
         let mut s = session(id);
         let mut moments: Vec<u64> = s.narrative.iter().map(|n| n.at + 5_000).collect();
         moments.push(s.duration_ms);
@@ -208,4 +208,56 @@ fn every_service_endpoint_line_ends_on_its_pod_even_beyond_the_box() {
         }
     }
     assert!(beyond > 0, "the lesson has a pod outside its Service box's width (the case this checks)");
+}
+
+#[test]
+fn karpenter_lesson_launches_the_cheapest_nodeclaim_that_fits_then_consolidates() {
+    let mut s = session("eks-karpenter");
+    let caption = |scene: &Scene, reason: &str| objects(scene, "caption").into_iter().find(|o| o.id == reason).map(|o| o.note.clone()).unwrap_or_default();
+    // Before any pod waits, the empty zone says the NodePool will fill it.
+    s.at(5_000);
+    for &(w, h, projection) in SIZES {
+        let scene = scene_at(&s, w, h, projection);
+        assert!(scene.text_boxes().iter().any(|(_, t, _)| t.starts_with("No nodes yet") && !t.contains("in this zone")), "{w}x{h}");
+    }
+    // 1m5s: five Pending pods batched into one NodeClaim, drawn in its zone with its NodePool
+    // and the cheapest type that fits them (c5.xlarge at $0.17/h, not an m5.xlarge at $0.192/h).
+    s.at(65_000);
+    assert_eq!(s.picture.pending.len(), 5);
+    for &(w, h, projection) in SIZES {
+        let scene = scene_at(&s, w, h, projection);
+        let ghosts = objects(&scene, "node-launching");
+        assert_eq!(ghosts.len(), 1, "{ghosts:?}");
+        assert_eq!(ghosts[0].id, "karpenter/default");
+        assert!(ghosts[0].note.contains(" karpenter/default c5.xlarge joins in 4") && ghosts[0].note.contains(" nodeclaim/default-"), "{}", ghosts[0].note);
+        let texts: Vec<&str> = scene.text_boxes().into_iter().map(|(_, t, _)| t).collect();
+        assert!(texts.iter().any(|t| t.starts_with("NodePool default")), "{w}x{h}: {texts:?}");
+        assert!(texts.iter().any(|t| t.starts_with("NodeClaim launching")), "{w}x{h}: {texts:?}");
+        assert!(texts.iter().any(|t| t.starts_with("c5.xlarge")), "{w}x{h}: the type is on the outline: {texts:?}");
+        assert!(caption(&scene, "Nominated").starts_with("Karpenter (5 pods): Pod should schedule on: nodeclaim/default-"), "{w}x{h}: the whole caption fits");
+        assert!(scene.text_boxes().iter().any(|(_, t, _)| t.starts_with("Karpenter (5 pods): Pod should schedule on: nodeclaim/default-") && !t.ends_with('…')), "{w}x{h}");
+    }
+    let scene = scene_at(&s, 1920.0, 1080.0, false);
+    assert!(scene.text_boxes().iter().any(|(_, t, _)| t.contains("$0.170/h")), "the price it was chosen by");
+    // 1m52s: its node joined labelled with its pool and type; the five pods are bound there.
+    s.at(112_000);
+    let p = &s.picture;
+    assert!(p.pending.is_empty() && p.launching.is_empty());
+    let node = p.nodes.iter().find(|n| n.group == "karpenter/default").expect("the NodeClaim's node");
+    assert_eq!((node.instance_type.as_str(), node.pods.iter().filter(|&&k| !p.pods[k].system).count()), ("c5.xlarge", 5));
+    // 4m38s: scaled to 4, three pods left there; the cheaper replacement launches first.
+    s.at(278_000);
+    assert_eq!(s.picture.launching.iter().map(|l| l.instance_type.as_str()).collect::<Vec<_>>(), ["c5.large"]);
+    assert!(caption(&scene_at(&s, 1920.0, 1080.0, false), "DisruptionLaunching").ends_with("Launching NodeClaim: Underutilized"));
+    // 5m22s: the old node drained and terminated, captioned on the Node (not its NodeClaim).
+    s.at(322_000);
+    let types: Vec<&str> = s.picture.nodes.iter().filter(|n| s.picture.zones.iter().any(|z| z.nodes.iter().any(|&i| s.picture.nodes[i].name == n.name))).map(|n| n.instance_type.as_str()).collect();
+    assert_eq!(types, ["m5.large", "c5.large"]);
+    let terminated = caption(&scene_at(&s, 1280.0, 720.0, true), "DisruptionTerminating");
+    assert!(terminated.starts_with("Karpenter (node/ip-") && terminated.ends_with("): Disrupting Node: Underutilized"), "{terminated}");
+    // 7m37s: scaled to 1, the c5.large is Empty and deleted; only the system node is left.
+    s.at(457_000);
+    let zoned: usize = s.picture.zones.iter().map(|z| z.nodes.len()).sum();
+    assert_eq!(zoned, 1);
+    assert!(caption(&scene_at(&s, 1920.0, 1080.0, false), "DisruptionTerminating").ends_with("Disrupting Node: Empty"));
 }

@@ -54,13 +54,19 @@ pub fn hatch(r: Rect, colour: &str, step: f64, scene: &mut Scene) {
 
 /// A node on its way: dashed outline in the place it will take, with when it joins.
 pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
-    let (l, ty, c) = (&cx.p.launching[j], cx.ty, cx.c);
+    let (l, c) = (&cx.p.launching[j], cx.c);
+    // A NodeClaim's outline stands in for the node it becomes: type as large as a node card's.
+    let ty = if l.claim.is_some() { cx.ty.scaled((r.w / 330.0).min(r.h / 240.0).clamp(1.0, 1.5)) } else { cx.ty };
     scene.rect(r, &with_alpha(c.card, 0.35), None, 5.0);
     scene.frame(r, c.initial, cx.line, Dash::Long, 5.0);
     let secs = l.joins_in_s.max(0);
     let (head, when, what): (String, Vec<String>, String) = match &l.fargate {
         Some((pod, size)) => ("Fargate provisioning".into(), vec![format!("ready in {secs} s"), format!("{secs} s")], format!("{size} · {pod}")),
-        None => ("launching".into(), vec![format!("joins in {secs} s"), format!("{secs} s")], l.instance_type.clone()),
+        None => match &l.claim {
+            // Karpenter: the NodeClaim's offering, the cheapest that fits its pods.
+            Some((_, usd)) => ("NodeClaim launching".into(), vec![format!("joins in {secs} s"), format!("{secs} s")], format!("{} · ${usd:.3}/h · cheapest that fits", l.instance_type)),
+            None => ("launching".into(), vec![format!("joins in {secs} s"), format!("{secs} s")], l.instance_type.clone()),
+        },
     };
     let room = r.w - 2.0 * GAP;
     // One line if head and time fit together, else the head over the time, else the time alone.
@@ -79,13 +85,26 @@ pub fn launch_card(cx: &Cx, j: usize, r: Rect, scene: &mut Scene) {
             scene.text(r.x + GAP, y, line2, ty.small, c.initial, Align::Left, true);
             y += ty.small + 6.0;
         }
+        // A NodeClaim's instance type is the point (Karpenter chose it): large, centred in the
+        // room left under the price, when there is room; else first on the small line.
+        let size = (ty.title * 1.4).round();
+        let big = l.claim.is_some() && y + size + 12.0 <= r.bottom() - 4.0 && !first_fit(&[l.instance_type.clone()], room, size).is_empty();
+        let what = if big { what.split_once(" · ").map_or(what.clone(), |(_, rest)| rest.to_string()) } else { what };
         if y + 4.0 <= r.bottom() {
             scene.text(r.x + GAP, y, fit_parts(&what.split(" · ").collect::<Vec<_>>(), room, ty.small), ty.small, c.muted_text, Align::Left, false);
+        }
+        if big {
+            let mid = (y + 6.0 + r.bottom()) / 2.0 + size / 2.0 - 2.0;
+            scene.text(r.x + r.w / 2.0, mid.max(y + size + 8.0), l.instance_type.clone(), size, c.initial, Align::Centre, true);
         }
     }
     let note = match &l.fargate {
         Some((pod, size)) => format!("{} fargate {size} {pod} ready in {secs} s", l.zone),
         None => format!("{} {} {} joins in {secs} s", l.zone, l.group, l.instance_type),
+    };
+    let note = match &l.claim {
+        Some((name, _)) => format!("{note} nodeclaim/{name}"),
+        None => note,
     };
     scene.object("node-launching", l.group.clone(), r, note);
 }

@@ -120,7 +120,14 @@ fn zone(cx: &Cx, k: usize, lane: Rect, scene: &mut Scene) {
     scene.object("subnet", z.cidr.clone(), sub, label.join(" · "));
     let inside = Rect { x: sub.x + GAP / 2.0, y: sub.y + ty.small + 8.0, w: sub.w - GAP, h: sub.h - ty.small - 8.0 - GAP / 2.0 };
     if z.nodes.is_empty() && z.launching.is_empty() {
-        let words = fit_words("No nodes in this zone", inside.w - GAP, ty.body);
+        // A Karpenter cluster's empty zone is not the end of it: a NodePool launches on demand.
+        let pools: Vec<&str> = p.groups.iter().filter_map(|g| g.strip_prefix("karpenter/")).collect();
+        let candidates = match pools.first() {
+            Some(pool) => vec![format!("No nodes yet: NodePool {pool} launches them on demand"), format!("No nodes yet (NodePool {pool})"), "No nodes yet".to_string()],
+            None => vec!["No nodes in this zone".to_string()],
+        };
+        let words = first_fit(&candidates, inside.w - GAP, ty.body);
+        let words = if words.is_empty() { fit_words(&candidates[candidates.len() - 1], inside.w - GAP, ty.body) } else { words };
         scene.text(inside.x + inside.w / 2.0, inside.y + inside.h / 2.0, words, ty.body, c.muted_text, Align::Centre, false);
         return;
     }
@@ -161,6 +168,11 @@ fn band_label(p: &EksPicture, g: &str, members: &[Slot], w: f64, size: f64) -> (
     if let Some(profile) = g.strip_prefix("fargate/") {
         let candidates = [format!("Fargate profile {profile} · one node per pod"), format!("Fargate profile {profile}"), format!("Fargate {profile}"), "Fargate".into()];
         return (first_fit(&candidates, w, size), "fargate".into());
+    }
+    // Karpenter's nodes: one NodePool, a type per NodeClaim (each card names its own).
+    if let Some(pool) = g.strip_prefix("karpenter/") {
+        let candidates = [format!("NodePool {pool} · Karpenter · a type per NodeClaim"), format!("NodePool {pool} · Karpenter"), format!("NodePool {pool}"), pool.to_string()];
+        return (first_fit(&candidates, w, size), "karpenter".into());
     }
     let (kind, spot, ty_) = match members.iter().find_map(|s| if let Slot::Node(i) = s { Some(*i) } else { None }) {
         Some(i) => (if p.nodes[i].managed { "managed" } else { "self-managed" }, if p.nodes[i].spot { " Spot" } else { "" }, p.nodes[i].instance_type.clone()),

@@ -46,6 +46,7 @@ pub const EKS_BUILT_IN: &[BuiltIn] = &[
     BuiltIn { id: "eks-spot-pdb", title: "EKS: A Spot node drained under a PodDisruptionBudget", json: include_str!("../../../www/eks-scenarios/eks-spot-pdb.yaml") },
     BuiltIn { id: "eks-irsa-vs-task-role", title: "EKS: IRSA vs task role", json: include_str!("../../../www/eks-scenarios/eks-irsa-vs-task-role.yaml") },
     BuiltIn { id: "eks-node-scaling", title: "EKS: Cluster Autoscaler vs Karpenter vs ECS managed scaling", json: include_str!("../../../www/eks-scenarios/eks-node-scaling.yaml") },
+    BuiltIn { id: "eks-karpenter", title: "EKS: Karpenter: right-sized nodes and consolidation", json: include_str!("../../../www/eks-scenarios/eks-karpenter.yaml") },
     BuiltIn { id: "eks-hpa-vs-target-tracking", title: "EKS: HPA vs ECS target tracking on the same traffic", json: include_str!("../../../www/eks-scenarios/eks-hpa-vs-target-tracking.yaml") },
     BuiltIn { id: "eks-fargate-pod-sizing", title: "EKS: On Fargate: pod sizing", json: include_str!("../../../www/eks-scenarios/eks-fargate-pod-sizing.yaml") },
     BuiltIn { id: "eks-pod-density", title: "EKS: Pod density: VPC CNI max pods vs ECS awsvpc ENIs", json: include_str!("../../../www/eks-scenarios/eks-pod-density.yaml") },
