@@ -32,6 +32,7 @@ mod lifecycle;
 pub mod image_pull;
 mod image_cache;
 mod pod_ips;
+mod node_pods;
 mod pod_compact;
 mod queue;
 pub mod retention;
@@ -121,6 +122,8 @@ pub struct Engine {
     /// The pod and Job lists' lengths at which `pod_compact` next runs.
     next_compact: (usize, usize),
     by_name: BTreeMap<(String, String), usize>,
+    /// Whether `pods_on_node` may read the scheduler's bound pods (`node_pods.rs`).
+    node_pods_exact: bool,
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
     /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
     live_of_deployment: Vec<Vec<usize>>,
@@ -220,6 +223,7 @@ impl Engine {
             pods: Vec::new(),
             next_compact: (0, 0),
             by_name: BTreeMap::new(),
+            node_pods_exact: true,
             live_of_deployment: Vec::new(),
             live_names: Vec::new(),
             live_bare: Vec::new(),
@@ -432,7 +436,10 @@ impl Engine {
 
     fn add_pod(&mut self, info: PodInfo, owner: Owner, rs: Option<String>) -> usize {
         let id = self.pods.len();
-        self.by_name.insert((info.namespace.clone(), info.name.clone()), id);
+        if self.by_name.insert((info.namespace.clone(), info.name.clone()), id).is_some() {
+            // Two pods share a name: `by_name` no longer names every live pod (`node_pods.rs`).
+            self.node_pods_exact = false;
+        }
         if let Some(list) = self.live_list(owner) {
             list.push(id);
         }
