@@ -70,6 +70,11 @@ impl NameCounts {
     pub fn contains(&self, name: &str) -> bool {
         self.0.contains_key(name)
     }
+
+    /// How many holders the name has.
+    pub fn count(&self, name: &str) -> u32 {
+        self.0.get(name).copied().unwrap_or(0)
+    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub const NEVER: i64 = i64::MAX / 4;
 const MAX_SYNCS: usize = 1_000;
 const MAX_STEPS: usize = 100_000;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SimPod {
     pub name: String,
     pub created_at: i64,
@@ -35,6 +35,15 @@ pub struct SimPod {
     pub uid: u64,
     /// Bound to a node (`spec.nodeName` set).
     pub assigned: bool,
+    /// The engine's mirror bookkeeping, not the pod's state (equality ignores it): true only
+    /// while the engine has a live pod of this name, so its sync need not look the name up.
+    pub mirrored: bool,
+}
+
+impl PartialEq for SimPod {
+    fn eq(&self, o: &SimPod) -> bool {
+        (&self.name, self.created_at, self.ready_at, self.uid, self.assigned) == (&o.name, o.created_at, o.ready_at, o.uid, o.assigned)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +158,9 @@ pub struct Rollout {
     hash_cache: std::cell::RefCell<Option<(PodTemplate, String)>>,
     /// Every pod's name (all ReplicaSets), kept as pods are created and removed (`has_pod`).
     names: crate::eks::name_set::NameCounts,
+    /// Driven only: the names removed since the engine last took them (`take_removed`), so
+    /// its mirror looks at those pods instead of every pod.
+    removed_log: Vec<String>,
 }
 
 impl Rollout {
@@ -179,6 +191,7 @@ impl Rollout {
             next_pod_cache: std::cell::Cell::new(None),
             hash_cache: std::cell::RefCell::new(None),
             names: Default::default(),
+            removed_log: Vec::new(),
         };
         r.settle();
         r
@@ -219,6 +232,7 @@ impl Rollout {
             if let Some(i) = s.pods.iter().position(|p| p.name == name) {
                 s.pods.remove(i);
                 self.names.remove(name);
+                self.log_removed(name);
                 self.generation += 1;
                 return true;
             }
@@ -234,6 +248,29 @@ impl Rollout {
     /// Whether any ReplicaSet has a pod of this name.
     pub fn has_pod(&self, name: &str) -> bool {
         self.names.contains(name)
+    }
+
+    fn log_removed(&mut self, name: &str) {
+        if self.driven {
+            self.removed_log.push(name.to_string());
+        }
+    }
+
+    /// The names removed (by a ReplicaSet's scale-down or `remove_pod`) since the last call.
+    pub fn take_removed(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.removed_log)
+    }
+
+    /// The engine mirrors every pod now (it had or just created one of each name).
+    pub fn mark_mirrored(&mut self) {
+        self.sets.iter_mut().flat_map(|s| s.pods.iter_mut()).for_each(|p| p.mirrored = true);
+    }
+
+    /// The engine's last live pod of this name left: its sync must look at this name again.
+    pub fn unmirror(&mut self, name: &str) {
+        if self.names.contains(name) {
+            self.sets.iter_mut().flat_map(|s| s.pods.iter_mut()).filter(|p| p.name == name).for_each(|p| p.mirrored = false);
+        }
     }
 
     /// Every pod of every ReplicaSet, with its ReplicaSet's name.
@@ -552,7 +589,7 @@ impl Rollout {
                 let name = format!("{}-{}", s.name, random_suffix(&mut self.rng, 5));
                 let ready_at = if self.driven { NEVER } else { now + STARTUP_S };
                 self.names.add(&name);
-                s.pods.push(SimPod { name, created_at: now, ready_at, uid: self.rng.next_u64(), assigned: !self.driven });
+                s.pods.push(SimPod { name, created_at: now, ready_at, uid: self.rng.next_u64(), assigned: !self.driven, mirrored: false });
                 self.generation += 1;
             }
             if s.pods.len() > want {
@@ -562,6 +599,9 @@ impl Rollout {
                 for i in gone.into_iter().rev() {
                     let p = s.pods.remove(i);
                     self.names.remove(&p.name);
+                    if self.driven {
+                        self.removed_log.push(p.name);
+                    }
                 }
                 self.generation += 1;
             }

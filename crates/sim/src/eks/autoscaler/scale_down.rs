@@ -124,18 +124,21 @@ struct PodsByNode {
 impl PodsByNode {
     fn new(state: &ClusterState) -> PodsByNode {
         let n = state.nodes.len();
+        // The parallel node words, not each pod's box: a scan follows a box only for the
+        // pods of the nodes it looks at.
+        let nodes = state.pod_nodes();
         let mut start = vec![0usize; n + 1];
-        for b in state.pods.iter().filter(|b| b.node < n) {
-            start[b.node + 1] += 1;
+        for &b in nodes.iter().filter(|&&b| b < n) {
+            start[b + 1] += 1;
         }
         for k in 0..n {
             start[k + 1] += start[k];
         }
         let mut fill = start.clone();
         let mut ids = vec![0usize; start[n]];
-        for (i, b) in state.pods.iter().enumerate().filter(|(_, b)| b.node < n) {
-            ids[fill[b.node]] = i;
-            fill[b.node] += 1;
+        for (i, &b) in nodes.iter().enumerate().filter(|(_, &b)| b < n) {
+            ids[fill[b]] = i;
+            fill[b] += 1;
         }
         PodsByNode { start, ids }
     }

@@ -108,7 +108,7 @@ impl Engine {
         let name = self.state.nodes[n].node.name.clone();
         self.set_unschedulable(n, true);
         self.drain_log.push((self.now, format!("node/{name} cordoned")));
-        let on: Vec<usize> = (0..self.pods.len()).filter(|i| self.pods[*i].node == Some(n) && self.pods[*i].gone_at.is_none() && self.pods[*i].deleting_at.is_none()).collect();
+        let on: Vec<usize> = self.pods_on_node(n).into_iter().filter(|&i| self.pods[i].deleting_at.is_none()).collect();
         let key = |e: &Engine, i: &usize| format!("{}/{}", e.pods[*i].info.namespace, e.pods[*i].info.name);
         let daemons: Vec<String> = on.iter().filter(|i| self.pods[**i].daemon()).map(|i| key(self, i)).collect();
         let bare: Vec<String> = on.iter().filter(|i| self.pods[**i].owner == Owner::None).map(|i| key(self, i)).collect();

@@ -62,8 +62,16 @@ impl Engine {
             let Some(k) = k else { continue };
             let spec = self.rollouts[k].deployment.replicas;
             let pods = self.hpa_pods(k);
-            let status = pods.iter().filter(|(_, deleting)| !deleting).count() as i64;
             let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(&hpa, m, &pods, now, now_ms)).collect();
+            // The pods not Terminating: counted from a metric's inputs, which read every pod
+            // already, so a sync reads each pod record once.
+            let status = match observed.iter().find_map(|o| match o {
+                Observed::Pods(inputs) | Observed::Value { pods: inputs, .. } => Some(inputs),
+                Observed::Unavailable(_) => None,
+            }) {
+                Some(inputs) => inputs.iter().filter(|p| !p.deleting).count() as i64,
+                None => pods.iter().filter(|&&i| self.pods[i].deleting_at.is_none()).count() as i64,
+            };
             let st = &mut self.hpas[h];
             st.target_found = true;
             let out = st.controller.reconcile(&hpa, now_ms, spec, status, &observed);
@@ -82,22 +90,22 @@ impl Engine {
         self.at(now + (SYNC_PERIOD_MS / 1000) as i64, Ev::HpaSync);
     }
 
-    /// The pods the Deployment's selector picks in its namespace (id, Terminating): its own
-    /// live pods and the matching bare ones (HPAs here scale Deployments; other owners' pods
-    /// are no HPA's), from the live lists kept on create/gone.
-    fn hpa_pods(&self, k: usize) -> Vec<(usize, bool)> {
+    /// The pods the Deployment's selector picks in its namespace: its own live pods and the
+    /// matching bare ones (HPAs here scale Deployments; other owners' pods are no HPA's), from
+    /// the live lists kept on create/gone.
+    fn hpa_pods(&self, k: usize) -> Vec<usize> {
         let d = &self.rollouts[k].deployment;
         let owned = self.live_of(k);
         let bare = self.live_bare.iter().filter(|i| self.pods[**i].info.namespace == d.namespace && d.selector.matches(&self.pods[**i].info.labels));
         // The calculator only sums over them, so their order does not matter: one Vec. The owned
         // slice goes in by exact-size `extend` (no per-pod capacity check), the bare ones after.
         let mut out = Vec::with_capacity(owned.len());
-        out.extend(owned.iter().map(|&i| (i, self.pods[i].deleting_at.is_some())));
-        out.extend(bare.map(|&i| (i, self.pods[i].deleting_at.is_some())));
+        out.extend_from_slice(owned);
+        out.extend(bare);
         out
     }
 
-    fn observe(&self, hpa: &Hpa, m: &MetricSpec, pods: &[(usize, bool)], now: i64, now_ms: u64) -> Observed {
+    fn observe(&self, hpa: &Hpa, m: &MetricSpec, pods: &[usize], now: i64, now_ms: u64) -> Observed {
         let (res, container) = match m {
             MetricSpec::Resource { name, container, .. } => (Some(*name), container.as_deref()),
             MetricSpec::Pods { .. } => (None, None),
@@ -166,12 +174,13 @@ impl Engine {
     /// The target's pods as the calculator reads them; `sample_of` gives a pod's (value,
     /// request) — None for Object/External metrics, which read only phases and readiness.
     /// One `PodInput` per pod and no other allocation.
-    fn pod_inputs<'s>(&'s self, pods: &[(usize, bool)], now: i64, now_ms: u64, mut sample_of: impl FnMut(&'s super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
+    fn pod_inputs<'s>(&'s self, pods: &[usize], now: i64, now_ms: u64, mut sample_of: impl FnMut(&'s super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
         let mut inputs = Vec::with_capacity(pods.len());
         let ms = |s: i64| (s.max(0) as u64) * 1000;
         // `extend` over the exact-size slice: a push per pod per HPA every 15 s was a call each.
-        inputs.extend(pods.iter().map(|&(id, deleting)| {
+        inputs.extend(pods.iter().map(|&id| {
             let p = &self.pods[id];
+            let deleting = p.deleting_at.is_some();
             let running = p.started(now);
             let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
             let (used, request) = sample_of(p).unwrap_or((None, Ok(0)));

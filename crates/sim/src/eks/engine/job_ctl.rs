@@ -251,6 +251,8 @@ impl Engine {
         p.finished_at = Some(self.now);
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         self.state.unbind(&ns, &name);
+        // It stays on its node unbound (`node_pods.rs`).
+        self.node_pods_exact = false;
         // The kubelet tears the sandbox down: the CNI returns the address (podIP stays shown).
         self.ip_released(id);
         self.cluster_changed();

@@ -64,7 +64,7 @@ impl Engine {
         for ci in deleting {
             // By name each time: removing a node moves the indices after it.
             let Some(ni) = self.karpenter.as_ref().and_then(|k| k.node_of(&self.state, ci)) else { continue };
-            let on: Vec<usize> = (0..self.pods.len()).filter(|&id| self.pods[id].node == Some(ni) && self.pods[id].gone_at.is_none() && !self.pods[id].daemon()).collect();
+            let on: Vec<usize> = self.pods_on_node(ni).into_iter().filter(|&id| !self.pods[id].daemon()).collect();
             for &id in &on {
                 if self.pods[id].deleting_at.is_none() && self.evict(id).is_ok() {
                     let grace = self.pods[id].info.spec.grace_s();

@@ -14,6 +14,7 @@ pub mod daemonset_ctl;
 pub mod job_ctl;
 pub mod cronjob_ctl;
 pub mod replicaset_ctl;
+mod deployment_mirror;
 pub mod disruption;
 pub mod events;
 pub mod fargate_nodes;
@@ -33,6 +34,7 @@ mod lifecycle;
 pub mod image_pull;
 mod image_cache;
 mod pod_ips;
+mod node_pods;
 mod pod_compact;
 mod queue;
 pub mod retention;
@@ -122,6 +124,8 @@ pub struct Engine {
     /// The pod and Job lists' lengths at which `pod_compact` next runs.
     next_compact: (usize, usize),
     by_name: BTreeMap<(String, String), usize>,
+    /// Whether `pods_on_node` may read the scheduler's bound pods (`node_pods.rs`).
+    node_pods_exact: bool,
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
     /// kept on create/gone so the HPA sync and `sync_pods_of` never walk every pod ever made.
     live_of_deployment: Vec<Vec<usize>>,
@@ -219,6 +223,7 @@ impl Engine {
             pods: Vec::new(),
             next_compact: (0, 0),
             by_name: BTreeMap::new(),
+            node_pods_exact: true,
             live_of_deployment: Vec::new(),
             live_names: Vec::new(),
             live_bare: Vec::new(),
@@ -430,7 +435,10 @@ impl Engine {
 
     fn add_pod(&mut self, info: PodInfo, owner: Owner, rs: Option<String>) -> usize {
         let id = self.pods.len();
-        self.by_name.insert((info.namespace.clone(), info.name.clone()), id);
+        if self.by_name.insert((info.namespace.clone(), info.name.clone()), id).is_some() {
+            // Two pods share a name: `by_name` no longer names every live pod (`node_pods.rs`).
+            self.node_pods_exact = false;
+        }
         if let Some(list) = self.live_list(owner) {
             list.push(id);
         }
@@ -465,7 +473,11 @@ impl Engine {
             if let Ok(at) = list.binary_search(&id) {
                 list.remove(at);
                 if let Owner::Deployment(k) = owner {
-                    self.live_names[k].remove(&self.pods[id].info.name);
+                    let name = &self.pods[id].info.name;
+                    self.live_names[k].remove(name);
+                    if !self.live_names[k].contains(name) {
+                        self.rollouts[k].unmirror(name);
+                    }
                 }
             }
         }
@@ -483,60 +495,5 @@ impl Engine {
     /// Pods that exist now (not yet gone), in creation order.
     pub fn live_pods(&self) -> impl Iterator<Item = &PodRecord> {
         self.pods.iter().filter(|p| p.gone_at.is_none())
-    }
-
-    /// A Deployment's pods changed (created or deleted by its ReplicaSets): mirror them.
-    fn sync_pods_of(&mut self, k: usize) {
-        self.generations[k] = self.rollouts[k].generation;
-        let r = &self.rollouts[k];
-        let ns = r.deployment.namespace.clone();
-        // Both sides' names are kept as pods come and go (`live_names`, `Rollout::has_pod`):
-        // sorted sets of thousands of names rebuilt on every generation were this sync's cost.
-        let mut created = Vec::new();
-        let empty = crate::eks::name_set::NameCounts::default();
-        let have = self.live_names.get(k).unwrap_or(&empty);
-        // One spec per ReplicaSet for the pods created here (memory, and the HPA sync's memo).
-        let mut specs: Vec<(&str, Arc<super::objects::PodSpec>)> = Vec::new();
-        for (rs, p) in r.pods() {
-            if !have.contains(p.name.as_str()) {
-                let mut labels = rs.template.labels.clone();
-                labels.insert("pod-template-hash".into(), rs.hash.clone());
-                let mut owner = r.deployment.selector.clone();
-                owner.match_labels.insert("pod-template-hash".into(), rs.hash.clone());
-                let spec = match specs.iter().find(|(n, _)| *n == rs.name.as_str()) {
-                    Some((_, s)) => s.clone(),
-                    None => {
-                        // The spec a live pod of this ReplicaSet already holds (made in an
-                        // earlier pass: one template), so the whole ReplicaSet shares one.
-                        let live = self.live_of(k).iter().map(|i| &self.pods[*i]).find(|q| q.rs.as_deref() == Some(rs.name.as_str()));
-                        let s = live.map_or_else(|| Arc::new(rs.template.spec.clone()), |q| q.info.spec.clone());
-                        specs.push((rs.name.as_str(), s.clone()));
-                        s
-                    }
-                };
-                let info = PodInfo::new(p.name.clone(), ns.clone(), labels, spec, Some(owner));
-                created.push((info, rs.name.clone()));
-            }
-        }
-        let removed: Vec<usize> = self
-            .live_of(k)
-            .iter()
-            .copied()
-            .filter(|i| {
-                let p = &self.pods[*i];
-                p.deleting_at.is_none() && !r.has_pod(p.info.name.as_str())
-            })
-            .collect();
-        for id in removed {
-            let (rs, name) = (self.pods[id].rs.clone().unwrap_or_default(), self.pods[id].info.name.clone());
-            self.events.once(self.now, "ReplicaSet", &ns, &rs, "SuccessfulDelete", format!("Deleted pod: {name}"), false, "replicaset-controller");
-            let grace = self.pods[id].info.spec.grace_s();
-            self.terminate(id, grace);
-        }
-        for (info, rs) in created {
-            self.events.once(self.now, "ReplicaSet", &ns, &rs, "SuccessfulCreate", format!("Created pod: {}", info.name), false, "replicaset-controller");
-            let id = self.add_pod(info, Owner::Deployment(k), Some(rs));
-            self.admit(id);
-        }
     }
 }

@@ -51,7 +51,7 @@ impl Engine {
             return;
         }
         let now = self.now;
-        let here: Vec<usize> = (0..self.pods.len()).filter(|&id| self.pods[id].node == Some(i) && self.pods[id].gone_at.is_none()).collect();
+        let here = self.pods_on_node(i);
         for id in here {
             self.pods[id].deleting_at.get_or_insert(now);
             self.gone(id);

@@ -194,7 +194,7 @@ impl Engine {
         }
         let now = self.now;
         let name = self.state.nodes[node].node.name.clone();
-        let on: Vec<usize> = (0..self.pods.len()).filter(|&i| self.pods[i].node == Some(node) && self.pods[i].gone_at.is_none()).collect();
+        let on = self.pods_on_node(node);
         for id in on {
             let p = &self.pods[id];
             let (ns, pod) = (p.info.namespace.clone(), p.info.name.clone());

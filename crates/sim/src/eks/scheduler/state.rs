@@ -128,6 +128,9 @@ pub struct ClusterState {
     /// `name_key` of each bound pod, parallel to `pods`: `unbind` scans these words instead
     /// of comparing thousands of names.
     pod_keys: Vec<u64>,
+    /// Each bound pod's node, parallel to `pods`: scans by node (CA's scale-down, a node's
+    /// removal) read these words instead of following every pod's box.
+    pod_nodes: Vec<usize>,
     /// (namespace, labels) of each label set.
     pub sets: Vec<(String, Labels)>,
     set_ids: BTreeMap<(String, Labels), u32>,
@@ -199,13 +202,14 @@ impl ClusterState {
     /// there are forgotten with it; later nodes move down one index and bound pods follow, so
     /// every index stays dense (O(nodes + pods), once per removal).
     pub fn remove_node(&mut self, i: usize) -> Node {
-        let here: Vec<(String, String)> = self.pods.iter().filter(|p| p.node == i).map(|p| (p.pod.namespace.clone(), p.pod.name.clone())).collect();
+        let here: Vec<(String, String)> = (0..self.pods.len()).filter(|&k| self.pod_nodes[k] == i).map(|k| (self.pods[k].pod.namespace.clone(), self.pods[k].pod.name.clone())).collect();
         for (ns, name) in here {
             self.unbind(&ns, &name);
         }
         let gone = self.nodes.remove(i);
-        for p in &mut self.pods {
-            if p.node > i {
+        for (p, n) in self.pods.iter_mut().zip(self.pod_nodes.iter_mut()) {
+            if *n > i {
+                *n -= 1;
                 p.node -= 1;
             }
         }
@@ -334,6 +338,7 @@ impl ClusterState {
             self.affinity_pods.push(self.pods.len());
         }
         self.pod_keys.push(name_key(&pod.namespace, &pod.name));
+        self.pod_nodes.push(node);
         self.pods.push(Box::new(BoundPod { pod, node, set }));
         self.zone_add(node, set, 1);
     }
@@ -344,6 +349,7 @@ impl ClusterState {
         let key = name_key(namespace, name);
         let Some(i) = (0..self.pods.len()).find(|&i| self.pod_keys[i] == key && self.pods[i].pod.name == name && self.pods[i].pod.namespace == namespace) else { return false };
         self.pod_keys.remove(i);
+        self.pod_nodes.remove(i);
         let bp = self.pods.remove(i);
         self.zone_add(bp.node, bp.set, -1);
         let n = &mut self.nodes[bp.node];
@@ -374,6 +380,11 @@ impl ClusterState {
     /// For each label set: does it fall in `namespaces` and match `selector`?
     pub fn matching_sets(&self, selector: &LabelSelector, namespaces: &dyn Fn(&str) -> bool) -> Vec<bool> {
         self.sets.iter().map(|(ns, labels)| namespaces(ns) && selector.matches(labels)).collect()
+    }
+
+    /// Each bound pod's node, parallel to `pods`.
+    pub fn pod_nodes(&self) -> &[usize] {
+        &self.pod_nodes
     }
 
     /// Pods on `node` whose label set is marked in `matching`.
