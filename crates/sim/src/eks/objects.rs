@@ -145,6 +145,8 @@ pub struct PodSpec {
     pub service_account: String,
     /// `hostNetwork`: the pod shares the node's network (IMDS is one hop away).
     pub host_network: bool,
+    /// Names of containers (and init containers) with `securityContext.privileged: true`.
+    pub privileged: Vec<String>,
     /// Every container's `ports[]` (what a Service's named `targetPort` resolves against).
     pub container_ports: Vec<ContainerPort>,
 }
