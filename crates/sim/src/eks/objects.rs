@@ -317,6 +317,9 @@ pub struct Service {
     pub cluster_ip: Option<String>,
     /// `$[i].spec`, for errors found across documents (a nodePort taken twice).
     pub path: String,
+    /// `spec.externalTrafficPolicy` (`Cluster` | `Local`; NodePort / LoadBalancer only, default
+    /// `Cluster`; empty for ClusterIP).
+    pub external_traffic_policy: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
