@@ -122,7 +122,7 @@ fn pod_identity_associations_and_eksctl_service_accounts() {
 
 #[test]
 fn pod_identity_is_not_available_on_fargate_but_irsa_is() {
-    let iam = "iam:\n  podIdentityAssociations:\n    - {namespace: default, serviceAccountName: reader, roleARN: \"arn:aws:iam::123456789012:role/s3-reader\"}\nfargateProfiles:\n  - {name: fp, selectors: [{namespace: default, labels: {app: f}}]}\n";
+    let iam = "iam:\n  withOIDC: true\n  podIdentityAssociations:\n    - {namespace: default, serviceAccountName: reader, roleARN: \"arn:aws:iam::123456789012:role/s3-reader\"}\nfargateProfiles:\n  - {name: fp, selectors: [{namespace: default, labels: {app: f}}]}\n";
     let pod_f = |name: &str, sa: &str| pod(name, &format!("  serviceAccountName: {sa}\n")).replace(&format!("labels: {{app: {name}}}"), "labels: {app: f}");
     let text = format!("{}{}{}{}{}", cluster("", iam), sa("irsa", "s3-reader"), pod_f("pi", "reader"), pod_f("ir", "irsa"), scenario(&[("pi", "s3:GetObject", OBJ), ("ir", "s3:GetObject", OBJ)])).replace("at: 1m", "at: 100s");
     // A Fargate pod's node takes a minute to provision: the calls come once it runs.
