@@ -212,8 +212,9 @@ fn compare(text: &str, until: Option<String>, json: bool) -> Result<ExitCode, St
     let runs = match stevedore_sim::compare::compare(text, until_ms) {
         Ok(r) => r,
         Err(errors) => {
+            // As every report command: stdout is the table / JSON, the errors go to stderr.
             for e in &errors {
-                outln!("{e}");
+                eprintln!("{e}");
             }
             eprintln!("{} error(s)", errors.len());
             return Ok(ExitCode::from(1));
