@@ -8,13 +8,7 @@ use stevedore_sim::time::{parse_duration_ms, parse_iso_seconds};
 pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
     let mut m = match manifest::parse(text) {
         Ok(m) => m,
-        Err(errors) => {
-            for e in &errors {
-                outln!("{e}");
-            }
-            eprintln!("{} error(s) in {}", errors.len(), args.file);
-            return Ok(ExitCode::from(1));
-        }
+        Err(errors) => return Ok(crate::input_errors(&errors, &args)),
     };
     if let (Some(seed), Some(s)) = (args.seed, m.scenario.as_mut()) {
         s.seed = seed;
@@ -22,9 +16,10 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
         m.scenario = Some(stevedore_sim::eks::objects::ScenarioDoc { seed, start: "2025-01-01T00:00:00Z".into(), duration_s: 600, timeline: Vec::new(), pod_usage: Vec::new(), metrics: Default::default(), traffic: Vec::new(), ingress_traffic: Vec::new() });
     }
     let start = m.scenario.as_ref().map_or(Ok(1_735_689_600), |s| parse_iso_seconds(&s.start))?;
-    let at_s = |at: &Option<String>| -> Result<i64, String> {
+    // `flag` names the option the value came from (`run --until`, `kubectl --at`).
+    let at_s = |at: &Option<String>, flag: &str| -> Result<i64, String> {
         Ok(match at {
-            Some(d) => (parse_duration_ms(d).map_err(|e| format!("--at: {e}"))? / 1000) as i64,
+            Some(d) => (parse_duration_ms(d).map_err(|e| format!("{flag}: {e}"))? / 1000) as i64,
             None => m.scenario.as_ref().map_or(600, |s| s.duration_s),
         })
     };
@@ -38,7 +33,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
             if metrics.is_some() {
                 return Err("--metrics is not available for EKS scenarios yet".into());
             }
-            let r = eks_run(&m, explain, at_s(until)?);
+            let r = eks_run(&m, explain, at_s(until, "--until")?);
             // What kubectl would have printed to the person running the timeline.
             for (t, line) in &r.drain_log {
                 eprintln!("[{}] {line}", kubectl::human_duration(*t));
@@ -60,7 +55,7 @@ pub fn run(args: Args, text: &str) -> Result<ExitCode, String> {
                 ["get", r] => *r,
                 _ => return Err("kubectl: supported are `get pods|nodes|nodeclaims|deployments|replicasets|daemonsets|jobs|cronjobs|services|ingresses|endpoints|events|pdb|hpa`".into()),
             };
-            let at_s = at_s(at)?;
+            let at_s = at_s(at, "--at")?;
             let age = kubectl::human_duration(at_s);
             let r = eks_run(&m, false, at_s);
             let list = output::list(&r, start);

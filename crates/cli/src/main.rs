@@ -82,6 +82,21 @@ fn print_json(value: &serde_json::Value) -> Result<(), String> {
     writeln!(out).and_then(|_| out.flush()).map_err(write_error)
 }
 
+/// A file that does not validate: every error, then status 1. `validate`'s answer is the list
+/// itself (stdout); any other command's stdout is its report (`run … > out.json`), so there
+/// the errors go to stderr and stdout stays empty.
+fn input_errors<E: std::fmt::Display>(errors: &[E], args: &Args) -> ExitCode {
+    for e in errors {
+        if matches!(args.command, Command::Validate) {
+            outln!("{e}");
+        } else {
+            eprintln!("{e}");
+        }
+    }
+    eprintln!("{} error(s) in {}", errors.len(), args.file);
+    ExitCode::from(1)
+}
+
 fn run(args: Args) -> Result<ExitCode, String> {
     if let Command::Help = args.command {
         outln!("{USAGE}");
@@ -93,13 +108,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
     }
     let mut scenario = match load(&text) {
         Ok(s) => s,
-        Err(errors) => {
-            for e in &errors {
-                outln!("{e}");
-            }
-            eprintln!("{} error(s) in {}", errors.len(), args.file);
-            return Ok(ExitCode::from(1));
-        }
+        Err(errors) => return Ok(input_errors(&errors, &args)),
     };
     if let Some(seed) = args.seed {
         scenario.seed = seed;
@@ -203,8 +212,9 @@ fn compare(text: &str, until: Option<String>, json: bool) -> Result<ExitCode, St
     let runs = match stevedore_sim::compare::compare(text, until_ms) {
         Ok(r) => r,
         Err(errors) => {
+            // As every report command: stdout is the table / JSON, the errors go to stderr.
             for e in &errors {
-                outln!("{e}");
+                eprintln!("{e}");
             }
             eprintln!("{} error(s)", errors.len());
             return Ok(ExitCode::from(1));

@@ -192,7 +192,8 @@ fn a_bad_patch_is_an_error_at_its_path() {
     for verb in ["validate", "compare"] {
         let out = stevedore(&[verb, &file]);
         assert_eq!(out.status.code(), Some(1), "{verb}");
-        let text = String::from_utf8_lossy(&out.stdout);
+        // `validate` answers with the errors; `compare`'s stdout is its table, errors on stderr.
+        let text = String::from_utf8_lossy(if verb == "validate" { &out.stdout } else { &out.stderr });
         assert!(text.contains("$.variants[1].patch[0].path: /services/3 does not exist"), "{text}");
         assert!(text.contains("$.variants[2].name: `ok` is taken"), "{text}");
         assert!(text.contains("$.variants[3].patch[0].path: `/seed`: variants share the base's seed and traffic"), "{text}");
@@ -202,6 +203,7 @@ fn a_bad_patch_is_an_error_at_its_path() {
     ])));
     let out = stevedore(&["compare", &invalid]);
     assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.stdout.is_empty());
+    let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("$.variants[0]: the patched scenario is invalid at $.services[0].desiredCount"), "{text}");
 }

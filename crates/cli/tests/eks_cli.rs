@@ -111,3 +111,38 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+/// `run bad.yaml > out.json`: the report's stream stays empty, the errors (with their paths) go
+/// to stderr, status 1 — for EKS manifests and ECS scenarios alike; `validate` still answers on
+/// stdout. A bad duration names the flag it came from.
+#[test]
+fn input_errors_go_to_stderr_except_for_validate() {
+    let dir = std::env::temp_dir().join(format!("stevedore-eks-err-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let eks = dir.join("bad.yaml");
+    std::fs::write(&eks, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    resources: {requests: {memory: 1GB}}\n").unwrap();
+    let ecs = dir.join("bad.json");
+    std::fs::write(&ecs, r#"{"oops": 1}"#).unwrap();
+    for (file, want) in [(&eks, "$[0].spec.containers[0].resources.requests.memory"), (&ecs, "$.oops: unknown key")] {
+        for cmd in [&["run"][..], &["kubectl"][..], &["compare"][..]] {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.push(file.to_str().unwrap());
+            if cmd[0] == "kubectl" {
+                args.extend(["get", "pods"]);
+            }
+            let out = stevedore(&args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+            assert!(String::from_utf8_lossy(&out.stderr).contains(want), "{args:?}");
+        }
+        let v = stevedore(&["validate", file.to_str().unwrap()]);
+        assert_eq!(v.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&v.stdout).contains(want));
+    }
+    let until = stevedore(&["run", WEB, "--until", "-5m"]);
+    assert_eq!(until.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&until.stderr);
+    assert!(err.contains("--until: ") && !err.contains("--at"), "{err}");
+    let at = stevedore(&["kubectl", WEB, "--at", "-5m", "get", "pods"]);
+    assert!(String::from_utf8_lossy(&at.stderr).contains("--at: "));
+}

@@ -65,3 +65,67 @@ fn a_deleted_fargate_pod_takes_its_node_away() {
     let fargate_nodes = list["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "Node" && i["metadata"]["name"].as_str().unwrap().starts_with("fargate-")).count();
     assert_eq!(fargate_nodes, 1);
 }
+
+/// §6.3 (https://docs.aws.amazon.com/eks/latest/userguide/fargate.html): DaemonSets, privileged
+/// containers and HostPort/HostNetwork are not supported on Fargate. A selected hostNetwork or
+/// privileged pod stays Pending with fargate-scheduler's FailedScheduling; a DaemonSet's pods run
+/// on the EC2 nodes only, even in a profile's namespace and tolerating every taint.
+#[test]
+fn daemonsets_hostnetwork_and_privileged_pods_never_run_on_fargate() {
+    let text = r#"
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: shop, region: us-west-2}
+managedNodeGroups: [{name: general, instanceType: m5.large, desiredCapacity: 2}]
+fargateProfiles: [{name: fp, selectors: [{namespace: fg}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hn, namespace: fg}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: priv, namespace: fg}
+spec:
+  initContainers: [{name: setup, image: busybox, securityContext: {privileged: true}}]
+  containers: [{name: c, image: nginx, securityContext: {privileged: false}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: plain, namespace: fg}
+spec:
+  containers: [{name: c, image: nginx}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: fg}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers: [{name: c, image: nginx, resources: {requests: {cpu: 10m, memory: 10Mi}}}]
+"#;
+    let r = run_until(&parse(text).unwrap(), false, 180);
+    for (name, why) in [("hn", "hostNetwork: HostPort and HostNetwork aren't supported on Fargate"), ("priv", "container setup is privileged")] {
+        let p = r.record("fg", name).unwrap();
+        assert!(p.node.is_none(), "{name} must stay Pending");
+        assert!(p.message.as_deref().unwrap().contains(why), "{name}: {:?}", p.message);
+        assert!(r.events.iter().any(|e| e.name == name && e.reason == "FailedScheduling" && e.warning && e.source == "fargate-scheduler"));
+    }
+    let list = output::list(&r, 0);
+    let pods = pods_in(&list, "fg");
+    let plain = pods.iter().find(|p| p["metadata"]["name"] == "plain").unwrap();
+    assert!(plain["spec"]["nodeName"].as_str().unwrap().starts_with("fargate-"), "the plain pod runs on Fargate");
+    let agents: Vec<_> = pods.iter().filter(|p| p["metadata"]["labels"]["app"] == "agent").collect();
+    assert_eq!(agents.len(), 2, "one per EC2 node, none for the Fargate node");
+    for a in agents {
+        assert_eq!(a["status"]["phase"], "Running");
+        assert!(a["spec"]["nodeName"].as_str().unwrap().starts_with("ip-"), "{}", a["spec"]["nodeName"]);
+        assert!(a["metadata"]["annotations"].get("CapacityProvisioned").is_none());
+    }
+}

@@ -158,6 +158,23 @@ fn missing_metrics() {
     assert_eq!(surge.cpu(50), (2, 10, 200));
 }
 
+/// On a scale-down missing pods are filled in at `max(100, target)` % of their request
+/// (replica_calculator.go `fallbackUtilization`), not 100 %: with a target above 100 % the old
+/// fill-in read them as under-used and scaled down too far.
+#[test]
+fn missing_pods_fill_in_at_the_target_when_it_exceeds_100() {
+    // Target 200 %, 2 pods at 100 %, 4 missing, 4 current: (2×100 + 4×200) / 600 = 166 % → ratio
+    // 0.83 → ceil(0.83 × 6) = 5 > 4 current, a flip of direction ⇒ keep 4 (100 % fill gave 3).
+    let c = Case { phase: vec![Phase::Running; 6], ..Case::new(4, &[1000; 6], &[1000, 1000]) };
+    assert_eq!(c.cpu(200), (4, 100, 2000));
+    // Target 150 %, 2 pods at 50 %, 4 missing, 6 current: (2×50 + 4×150) / 600 = 116 % → ratio
+    // 0.773 → ceil(4.64) = 5 (100 % fill: 83 % → 0.553 → 4).
+    let c = Case::new(6, &[1000; 6], &[500, 500]);
+    assert_eq!(c.cpu(150), (5, 50, 1000));
+    // At or below 100 % the fill-in stays 100 % of request.
+    assert_eq!(Case::new(4, &[1000; 4], &[400, 95]).cpu(100), (3, 24, 495));
+}
+
 #[test]
 fn errors_in_the_controllers_words() {
     let c = Case::new(4, R1, &[]);

@@ -120,3 +120,99 @@ fn shared_load_settles_at_total_over_target_per_pod() {
     let bad = EXAMPLE.replace("cpu: 20m}", "cpuTotal: lots}");
     assert!(parse(&bad).unwrap_err().iter().any(|e| e.path == "$[1].spec.timeline[3].input.cpuTotal"));
 }
+
+const TWO_HPAS: &str = r#"
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: shop, region: us-west-2}
+managedNodeGroups: [{name: big, instanceType: m5.4xlarge, desiredCapacity: 1}]
+---
+apiVersion: stevedore.dev/v1
+kind: Scenario
+metadata: {name: two}
+spec:
+  duration: 2m
+  timeline:
+    - {at: 0s, action: SetPodUsage, input: {selector: {matchLabels: {app: web}}, cpu: 100m}}
+    - {at: 0s, action: SetPodUsage, input: {selector: {matchLabels: {app: other}}, cpu: 100m}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: front}}
+    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 10m, memory: 16Mi}}}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: other}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: other}}
+  template:
+    metadata: {labels: {app: other}}
+    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 10m, memory: 16Mi}}}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web-b}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 10
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web-a}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 10
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: lonely}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: other}
+  maxReplicas: 10
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: ghost}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: nope}
+  maxReplicas: 10
+"#;
+
+fn condition(r: &EksRun, hpa: &str, kind: &str) -> (String, String, String) {
+    let list = output::list(r, 0);
+    let h = list["items"].as_array().unwrap().iter().find(|i| i["kind"] == "HorizontalPodAutoscaler" && i["metadata"]["name"] == hpa).unwrap().clone();
+    let c = h["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == kind).unwrap().clone();
+    (c["status"].as_str().unwrap().into(), c["reason"].as_str().unwrap().into(), c["message"].as_str().unwrap().into())
+}
+
+/// horizontal.go: a missing scale target ⇒ `AbleToScale False FailedGetScale` with a Warning
+/// event; two HPAs whose selectors cover the same pods ⇒ `ScalingActive False
+/// AmbiguousSelector` ("pods by selector app=web are controlled by multiple HPAs: [ns/a ns/b]")
+/// and neither scales; an HPA alone on its target is unaffected.
+#[test]
+fn missing_target_and_ambiguous_selector_in_the_controllers_words() {
+    let r = run_until(&parse(TWO_HPAS).unwrap(), false, 120);
+    assert_eq!(
+        condition(&r, "ghost", "AbleToScale"),
+        ("False".into(), "FailedGetScale".into(), "the HPA controller was unable to get the target's current scale: deployments.apps \"nope\" not found".into())
+    );
+    assert!(r.events.iter().any(|e| e.name == "ghost" && e.reason == "FailedGetScale" && e.warning && e.message == "deployments.apps \"nope\" not found"));
+    let msg = "pods by selector app=web are controlled by multiple HPAs: [default/web-a default/web-b]";
+    for h in ["web-a", "web-b"] {
+        assert_eq!(condition(&r, h, "AbleToScale").1, "SucceededGetScale");
+        assert_eq!(condition(&r, h, "ScalingActive"), ("False".into(), "AmbiguousSelector".into(), msg.into()));
+        for reason in ["AmbiguousSelector", "FailedComputeMetricsReplicas"] {
+            assert!(r.events.iter().any(|e| e.name == h && e.reason == reason && e.warning && e.message == msg), "{h} {reason}");
+        }
+    }
+    assert_eq!(r.rollouts[0].deployment.replicas, 1, "an ambiguous HPA does not scale (usage is 10× the target)");
+    assert_eq!(condition(&r, "lonely", "ScalingActive").0, "True");
+    assert!(r.rollouts[1].deployment.replicas > 1, "the other HPA scales its own Deployment");
+}

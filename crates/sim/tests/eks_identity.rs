@@ -12,6 +12,8 @@ use stevedore_sim::eks::output;
 use stevedore_sim::eks::run::{run_until, EksRun};
 
 fn cluster(group_extra: &str, iam: &str) -> String {
+    // IRSA needs the cluster's IAM OIDC provider (`withOIDC`), as eksctl sets it up.
+    let iam = if iam.is_empty() { "iam:\n  withOIDC: true\n" } else { iam };
     format!("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {{name: c, region: us-west-2}}\navailabilityZones: [us-west-2a, us-west-2b]\n{iam}managedNodeGroups:\n  - {{name: ng, instanceType: m5.large, desiredCapacity: 1{group_extra}}}\n")
 }
 
@@ -120,7 +122,7 @@ fn pod_identity_associations_and_eksctl_service_accounts() {
 
 #[test]
 fn pod_identity_is_not_available_on_fargate_but_irsa_is() {
-    let iam = "iam:\n  podIdentityAssociations:\n    - {namespace: default, serviceAccountName: reader, roleARN: \"arn:aws:iam::123456789012:role/s3-reader\"}\nfargateProfiles:\n  - {name: fp, selectors: [{namespace: default, labels: {app: f}}]}\n";
+    let iam = "iam:\n  withOIDC: true\n  podIdentityAssociations:\n    - {namespace: default, serviceAccountName: reader, roleARN: \"arn:aws:iam::123456789012:role/s3-reader\"}\nfargateProfiles:\n  - {name: fp, selectors: [{namespace: default, labels: {app: f}}]}\n";
     let pod_f = |name: &str, sa: &str| pod(name, &format!("  serviceAccountName: {sa}\n")).replace(&format!("labels: {{app: {name}}}"), "labels: {app: f}");
     let text = format!("{}{}{}{}{}", cluster("", iam), sa("irsa", "s3-reader"), pod_f("pi", "reader"), pod_f("ir", "irsa"), scenario(&[("pi", "s3:GetObject", OBJ), ("ir", "s3:GetObject", OBJ)])).replace("at: 1m", "at: 100s");
     // A Fargate pod's node takes a minute to provision: the calls come once it runs.
@@ -158,7 +160,7 @@ fn a_selector_calls_from_every_running_pod_it_matches() {
 
 #[test]
 fn bad_identity_input_is_an_error_at_its_path() {
-    let iam = "iam:\n  serviceAccounts:\n    - metadata: {namespace: default}\n  podIdentityAssociations:\n    - {namespace: default, roleARN: \"role/x\"}\n";
+    let iam = "iam:\n  withOIDC: true\n  serviceAccounts:\n    - metadata: {namespace: default}\n  podIdentityAssociations:\n    - {namespace: default, roleARN: \"role/x\"}\n";
     let bad_sa = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s, annotations: {eks.amazonaws.com/role-arn: \"s3-reader\"}}\n";
     let calls = "---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  roles:\n    - {RoleName: \"bad name\", ManagedPolicyArns: [\"arn:aws:iam::aws:policy/Nope\"]}\n  timeline:\n    - {at: 1m, action: CallAwsApi, input: {pod: a, selector: {matchLabels: {a: b}}, action: GetObject, resource: bucket}}\n    - {at: 1m, action: CallAwsApi}\n";
     let errs: Vec<String> = parse(&format!("{}{bad_sa}{calls}", cluster("", iam))).unwrap_err().into_iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
@@ -191,4 +193,29 @@ fn explain_lists_each_call_with_its_identity() {
     assert_eq!(j[0]["identity"]["roleArn"], "arn:aws:iam::123456789012:role/s3-reader");
     assert_eq!(j[0]["allowed"], false);
     assert!(j[0]["message"].as_str().unwrap().starts_with("AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/s3-reader/api"));
+}
+
+/// eks-semantics §8: IRSA needs an IAM OIDC provider per cluster. eksctl refuses
+/// `iam.serviceAccounts` without `iam.withOIDC: true`; an annotated ServiceAccount in a cluster
+/// with no provider gets STS's InvalidIdentityToken, and the SDK does not fall back to the
+/// node role (which, with hop limit 2, would otherwise answer).
+#[test]
+fn irsa_without_an_oidc_provider_fails_the_token_exchange() {
+    let iam = "iam:\n  serviceAccounts:\n    - metadata: {name: up}\n      attachPolicyARNs: [\"arn:aws:iam::aws:policy/AmazonS3FullAccess\"]\n";
+    let errs: Vec<String> = parse(&cluster("", iam)).unwrap_err().into_iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    assert!(errs.contains(&"$[0].iam.withOIDC: iam.withOIDC must be enabled explicitly for iam.serviceAccounts to be created".to_string()), "{errs:#?}");
+    for no_oidc in ["iam:\n  withOIDC: false\n", "iam: {}\n"] {
+        let text = format!("{}{}{}{}", cluster(", httpPutResponseHopLimit: 2", no_oidc), sa("reader", "s3-reader"), pod("api", "  serviceAccountName: reader\n"), scenario(&[("api", "s3:GetObject", OBJ)]));
+        let r = run(&text);
+        assert_eq!(r.aws_calls.len(), 1);
+        let c = &r.aws_calls[0];
+        assert!(!c.allowed);
+        assert!(matches!(c.identity, PodCredentials::Irsa { .. }), "the webhook still injects the token: {:?}", c.identity);
+        assert!(c.message.starts_with("WebIdentityErr: failed to retrieve credentials caused by: InvalidIdentityToken: No OpenIDConnect provider found in your account for https://oidc.eks.us-west-2.amazonaws.com/id/"), "{}", c.message);
+        let id = c.message.split("/id/").nth(1).unwrap().split(' ').next().unwrap();
+        assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()), "{id}");
+    }
+    // With the provider the same call runs as the role.
+    let ok = format!("{}{}{}{}", cluster(", httpPutResponseHopLimit: 2", ""), sa("reader", "s3-reader"), pod("api", "  serviceAccountName: reader\n"), scenario(&[("api", "s3:GetObject", OBJ)]));
+    assert!(run(&ok).aws_calls[0].allowed);
 }

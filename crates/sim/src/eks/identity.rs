@@ -106,6 +106,13 @@ pub fn evaluate(id: &Identity, c: &PodCredentials, pod: &str, action: &str, reso
         PodCredentials::None { reason } => return (false, format!("NoCredentialProviders: Unable to locate credentials ({reason})")),
         other => other.role_arn().unwrap_or_default(),
     };
+    // No IAM OIDC provider for the cluster: STS rejects the projected token. The SDK stops at
+    // this error (the web identity provider was configured, so the chain does not fall back
+    // to the node role; eks-semantics §8 names no fallback). Wording: the Go SDK's, quoted in
+    // https://repost.aws/knowledge-center/eks-troubleshoot-oidc-and-irsa.
+    if let (PodCredentials::Irsa { .. }, Some(issuer)) = (c, &id.oidc_missing) {
+        return (false, format!("WebIdentityErr: failed to retrieve credentials caused by: InvalidIdentityToken: No OpenIDConnect provider found in your account for {issuer} (status code: 400)"));
+    }
     let name = arn.rsplit('/').next().unwrap_or(arn);
     let account = arn.strip_prefix("arn:aws:iam::").and_then(|x| x.split(':').next()).unwrap_or(crate::eks::manifest::identity::DEFAULT_ACCOUNT);
     let Some(role) = id.role(arn) else {

@@ -145,6 +145,8 @@ pub struct PodSpec {
     pub service_account: String,
     /// `hostNetwork`: the pod shares the node's network (IMDS is one hop away).
     pub host_network: bool,
+    /// Names of containers (and init containers) with `securityContext.privileged: true`.
+    pub privileged: Vec<String>,
     /// Every container's `ports[]` (what a Service's named `targetPort` resolves against).
     pub container_ports: Vec<ContainerPort>,
     /// The template's `metadata.annotations` the node autoscalers read (`PodAnnotations::of`).
@@ -340,6 +342,9 @@ pub struct Service {
     pub cluster_ip: Option<String>,
     /// `$[i].spec`, for errors found across documents (a nodePort taken twice).
     pub path: String,
+    /// `spec.externalTrafficPolicy` (`Cluster` | `Local`; NodePort / LoadBalancer only, default
+    /// `Cluster`; empty for ClusterIP).
+    pub external_traffic_policy: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

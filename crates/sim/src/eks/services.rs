@@ -29,6 +29,7 @@ pub fn kubernetes_service() -> Service {
         ports: vec![crate::eks::objects::ServicePort { name: "https".into(), protocol: "TCP".into(), port: 443, target_port: 443, target_port_name: None, node_port: None }],
         cluster_ip: Some("10.100.0.1".into()),
         path: String::new(),
+        external_traffic_policy: String::new(),
     }
 }
 

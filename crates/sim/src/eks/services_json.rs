@@ -77,8 +77,8 @@ pub fn service_json(s: &Service, a: &Allocated, created: &str) -> Value {
     if let Some(sel) = &s.selector {
         spec["selector"] = json!(sel);
     }
-    if s.kind != "ClusterIP" {
-        spec["externalTrafficPolicy"] = json!("Cluster");
+    if !s.external_traffic_policy.is_empty() {
+        spec["externalTrafficPolicy"] = json!(s.external_traffic_policy);
     }
     let status = if s.kind == "LoadBalancer" { json!({"loadBalancer": {}}) } else { json!({"loadBalancer": {}}) };
     json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": s.name, "namespace": s.namespace, "creationTimestamp": created}, "spec": spec, "status": status})

@@ -107,6 +107,12 @@ impl Engine {
         }
         let c = &self.daemon_sets[k];
         let node = &self.state.nodes[i].node;
+        // Fargate runs no DaemonSets (EKS user guide, fargate.html: "Daemonsets aren't supported
+        // on Fargate"). Our choice: the controller makes no pod for a Fargate node even when the
+        // DaemonSet tolerates its `eks.amazonaws.com/compute-type` taint.
+        if super::fargate_nodes::is_fargate(node) {
+            return false;
+        }
         let probe = PodInfo::new(String::new(), c.ds.namespace.clone(), c.ds.template.labels.clone(), Arc::new(c.ds.template.spec.clone()), None);
         if !required_matches(&probe, &node.labels) {
             return false;

@@ -9,7 +9,7 @@
 //! pulls and starts as on EC2. The node's address comes from the cluster VPC's subnet books
 //! (one ENI per pod), zones taken round-robin; the node leaves the cluster with its pod.
 
-use super::{Engine, Ev, Owner};
+use super::{Engine, Ev};
 use crate::eks::fargate::{self, FargateProfile, PodFacts, COMPUTE_TYPE_LABEL};
 use crate::substrate::vpc::format_ip;
 use crate::eks::manifest::Manifest;
@@ -50,11 +50,17 @@ pub fn is_fargate(n: &crate::eks::nodes::Node) -> bool {
 
 impl Engine {
     /// A new pod a profile selects goes to Fargate (true), or stays for kube-scheduler (false).
+    /// A DaemonSet's pod is never offered: the daemon controller made it for one EC2 node and
+    /// pinned it there (Fargate runs no DaemonSets, §6.3; EKS's webhook leaves such pods to
+    /// kube-scheduler).
     pub(super) fn fargate_admit(&mut self, id: usize) -> bool {
         let p = &self.pods[id];
+        if p.daemon() {
+            return false;
+        }
         let Some(profile) = fargate::select_profile(&self.fargate.profiles, &p.info.namespace, &p.info.labels) else { return false };
         let profile = profile.name.clone();
-        let facts = PodFacts { owned_by_daemonset: matches!(p.owner, Owner::DaemonSet(_)), ..PodFacts::default() };
+        let facts = PodFacts { owned_by_daemonset: p.daemon(), host_network: p.info.spec.host_network, privileged: p.info.spec.privileged.clone() };
         let why = fargate::unsupported(&p.info.spec, &facts);
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         if !why.is_empty() {

@@ -49,6 +49,32 @@ impl Engine {
         if !self.hpas.is_empty() {
             self.at(0, Ev::HpaSync);
         }
+        self.hpa_ambiguity();
+    }
+
+    /// horizontal.go `validateAndParseSelector`: an HPA whose target's pods are also selected by
+    /// another HPA's target selector does not scale (`AmbiguousSelector`). HPAs and Deployment
+    /// selectors are fixed for the run, so this is decided once. Our choice: a Deployment's pods
+    /// are read as its template's labels (the `pod-template-hash` it adds is in no selector).
+    fn hpa_ambiguity(&mut self) {
+        let target = |e: &Engine, h: &Hpa| (h.target_kind == "Deployment").then(|| e.rollouts.iter().position(|r| r.deployment.name == h.target_name && r.deployment.namespace == h.namespace)).flatten();
+        let targets: Vec<Option<usize>> = self.hpas.iter().map(|s| target(self, &s.hpa)).collect();
+        for h in 0..self.hpas.len() {
+            let Some(k) = targets[h] else { continue };
+            let d = &self.rollouts[k].deployment;
+            let mut selecting: Vec<String> = (0..self.hpas.len())
+                .filter(|&o| targets[o].is_some_and(|ko| {
+                    let other = &self.rollouts[ko].deployment;
+                    other.namespace == d.namespace && other.selector.matches(&d.template.labels)
+                }))
+                .map(|o| format!("{}/{}", self.hpas[o].hpa.namespace, self.hpas[o].hpa.name))
+                .collect();
+            if selecting.len() > 1 {
+                selecting.sort();
+                let sel = crate::eks::hpa::format_label_selector(&d.selector);
+                self.hpas[h].controller.selector_error = Some(format!("pods by selector {sel} are controlled by multiple HPAs: [{}]", selecting.join(" ")));
+            }
+        }
     }
 
     /// One sync of every HPA, then the next one 15 s later.
@@ -59,7 +85,13 @@ impl Engine {
         for h in 0..self.hpas.len() {
             let hpa = self.hpas[h].hpa.clone();
             let k = (hpa.target_kind == "Deployment").then(|| self.rollouts.iter().position(|r| r.deployment.name == hpa.target_name && r.deployment.namespace == hpa.namespace)).flatten();
-            let Some(k) = k else { continue };
+            let Some(k) = k else {
+                // The scale client's NotFound (`deployments.apps "web" not found`).
+                let err = format!("{} \"{}\" not found", scale_resource(&hpa.target_kind, &hpa.target_api_version), hpa.target_name);
+                let ev = self.hpas[h].controller.failed_get_scale(&err, now_ms);
+                self.events.repeatable(now, "HorizontalPodAutoscaler", &hpa.namespace, &hpa.name, reason(&ev.reason), ev.message, ev.warning, "horizontal-pod-autoscaler");
+                continue;
+            };
             let spec = self.rollouts[k].deployment.replicas;
             let pods = self.hpa_pods(k);
             let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(&hpa, m, &pods, now, now_ms)).collect();
@@ -279,6 +311,16 @@ fn average(m: &MetricSpec, o: &Observed, current: &[Option<i64>]) -> Option<i64>
     (n > 0).then(|| sum / n)
 }
 
+/// A scale target's group-resource as API errors name it (`Deployment`, `apps/v1` →
+/// `deployments.apps`; a core `v1` kind has no group).
+fn scale_resource(kind: &str, api_version: &str) -> String {
+    let resource = format!("{}s", kind.to_ascii_lowercase());
+    match api_version.split_once('/') {
+        Some((group, _)) => format!("{resource}.{group}"),
+        None => resource,
+    }
+}
+
 /// The controller's event reasons as the recorder's static names.
 fn reason(r: &str) -> &'static str {
     match r {
@@ -290,6 +332,8 @@ fn reason(r: &str) -> &'static str {
         "FailedGetObjectMetric" => "FailedGetObjectMetric",
         "FailedGetExternalMetric" => "FailedGetExternalMetric",
         "FailedRescale" => "FailedRescale",
+        "FailedGetScale" => "FailedGetScale",
+        "AmbiguousSelector" => "AmbiguousSelector",
         _ => "HorizontalPodAutoscaler",
     }
 }

@@ -1,7 +1,8 @@
 //! The AWS Load Balancer Controller reconciling target groups (eks-semantics §7.2): `ip` target
 //! groups hold the IPs of the pods behind the Service whose containers are ready; `instance`
 //! ones hold every EC2 node on the Service's NodePort (kube-proxy forwards to a ready endpoint
-//! anywhere: `externalTrafficPolicy: Cluster`). Registration, first verdict, draining for the
+//! anywhere with `externalTrafficPolicy: Cluster`; with `Local` only a node with its own ready
+//! endpoint passes). Registration, first verdict, draining for the
 //! deregistration delay and removal go through `substrate::target_groups`, as ECS's do.
 //!
 //! Choices where AWS and the LBC docs are silent: a pod registers the instant its containers
@@ -46,6 +47,8 @@ pub struct Lbc {
     pub gated: BTreeMap<usize, usize>,
     /// Per target group: a `Recheck` is on the way.
     rechecking: Vec<bool>,
+    /// Per target group: the Fargate-behind-instance Warning went out.
+    fargate_warned: Vec<bool>,
     /// The manifest's Ingresses (every class), for the report.
     pub ingresses: Vec<crate::eks::manifest::ingress::Ingress>,
 }
@@ -56,7 +59,7 @@ impl Lbc {
             return None;
         }
         let n = model.tgs.len();
-        Some(Lbc { model, elb: TargetGroups::new(n), due: BTreeMap::new(), seq: 0, announced: false, gated: BTreeMap::new(), rechecking: vec![false; n], ingresses })
+        Some(Lbc { model, elb: TargetGroups::new(n), due: BTreeMap::new(), seq: 0, announced: false, gated: BTreeMap::new(), rechecking: vec![false; n], fargate_warned: vec![false; n], ingresses })
     }
 
     /// The next second at which a verdict or a removal is due.
@@ -115,9 +118,26 @@ impl Engine {
             .collect()
     }
 
-    /// Whether the Service behind `tg` has a ready endpoint (what a NodePort check reaches).
-    fn any_endpoint(&self, tg: usize) -> bool {
-        (0..self.pods.len()).any(|id| self.pods[id].ready(self.now) && self.backs(tg, id))
+    /// What an `instance` group's NodePort checks find (one pass over the pods).
+    fn instance_health(&self, tg: usize) -> InstanceHealth {
+        let Some(l) = &self.lbc else { return InstanceHealth::default() };
+        if l.model.tgs[tg].group.target_type_ip {
+            return InstanceHealth { ip: true, ..InstanceHealth::default() };
+        }
+        let local = self.services.get(l.model.tgs[tg].service).is_some_and(|(s, _)| s.external_traffic_policy == "Local");
+        let mut h = InstanceHealth { local, ..InstanceHealth::default() };
+        for id in 0..self.pods.len() {
+            if !(self.pods[id].ready(self.now) && self.backs(tg, id)) {
+                continue;
+            }
+            let Some(n) = self.pods[id].node else { continue };
+            if super::fargate_nodes::is_fargate(&self.state.nodes[n].node) {
+                h.on_fargate = true;
+            } else if !h.nodes.contains(&n) {
+                h.nodes.push(n);
+            }
+        }
+        h
     }
 
     /// One reconcile: due verdicts and removals, then registrations and deregistrations.
@@ -147,7 +167,8 @@ impl Engine {
         }
         for (tg, owner, d) in due {
             worked = true;
-            let fails = self.instance_check_fails(tg);
+            let health = self.instance_health(tg);
+            let fails = health.fails(owner);
             let Some(l) = self.lbc.as_mut() else { break };
             let group = l.model.tgs[tg].group.clone();
             let interval = group.interval_s as u64 * 1000;
@@ -161,7 +182,7 @@ impl Engine {
                     l.rechecking[tg] = false;
                     let owners: Vec<usize> = l.elb[tg].iter().filter(|t| matches!(t.state, TargetState::Healthy | TargetState::Unhealthy)).map(|t| t.task).collect();
                     for o in owners {
-                        l.elb.set_health(tg, o, if fails { TargetState::Unhealthy } else { TargetState::Healthy }, now_ms);
+                        l.elb.set_health(tg, o, if health.fails(o) { TargetState::Unhealthy } else { TargetState::Healthy }, now_ms);
                     }
                 }
                 Due::Removed => l.elb.remove_drained(tg, owner),
@@ -170,7 +191,10 @@ impl Engine {
         let tgs = self.lbc.as_ref().map_or(0, |l| l.model.tgs.len());
         for tg in 0..tgs {
             let want = self.desired(tg);
-            let fails = self.instance_check_fails(tg);
+            let health = self.instance_health(tg);
+            if health.on_fargate && health.nodes.is_empty() {
+                self.warn_fargate_instance(tg);
+            }
             let Some(l) = self.lbc.as_mut() else { break };
             let group = l.model.tgs[tg].group.clone();
             let have: Vec<usize> = l.elb[tg].iter().filter(|t| t.state != TargetState::Draining).map(|t| t.task).collect();
@@ -183,10 +207,12 @@ impl Engine {
             }
             // Checks that now disagree with a target's state: HealthyThresholdCount passes or
             // UnhealthyThresholdCount failures in a row change it.
-            let stale = l.elb[tg].iter().any(|t| (t.state == TargetState::Healthy && fails) || (t.state == TargetState::Unhealthy && !fails));
+            let going_down = l.elb[tg].iter().any(|t| t.state == TargetState::Healthy && health.fails(t.task));
+            let stale = going_down || l.elb[tg].iter().any(|t| t.state == TargetState::Unhealthy && !health.fails(t.task));
             if stale && !l.rechecking[tg] {
                 l.rechecking[tg] = true;
-                let n = if fails { group.unhealthy_threshold } else { group.healthy_threshold };
+                // Our choice when some targets fail and others recover: the failing count decides.
+                let n = if going_down { group.unhealthy_threshold } else { group.healthy_threshold };
                 l.at(now_ms + group.interval_s as u64 * 1000 * n as u64, tg, 0, Due::Recheck);
                 worked = true;
             }
@@ -200,10 +226,41 @@ impl Engine {
         worked
     }
 
-    /// An `instance` target's check reaches the NodePort: it fails while the Service has no
-    /// ready endpoint. An `ip` target's check reaches the pod, whose probe passes.
-    fn instance_check_fails(&self, tg: usize) -> bool {
-        !self.lbc.as_ref().is_some_and(|x| x.model.tgs[tg].group.target_type_ip) && !self.any_endpoint(tg)
+    /// An `instance` group whose Service's ready pods are all on Fargate: a Warning on each
+    /// Ingress / Service it serves. The LBC's own message for this could not be found
+    /// (UNVERIFIED): reason and wording are ours, naming the rule (EKS user guide,
+    /// fargate.html: "you can only use IP targets" with load balancers on Fargate).
+    fn warn_fargate_instance(&mut self, tg: usize) {
+        let Some(l) = self.lbc.as_mut().filter(|l| !l.fargate_warned[tg]) else { return };
+        l.fargate_warned[tg] = true;
+        let Some(l) = &self.lbc else { return };
+        let Some((svc, _)) = self.services.get(l.model.tgs[tg].service) else { return };
+        let msg = format!("service {}/{}: its pods run on Fargate, which supports IP targets only; target-type instance registers EC2 nodes, which cannot reach them (use target-type ip)", svc.namespace, svc.name);
+        let owners = l.model.lbs[l.model.tgs[tg].lb].owners.clone();
+        for (kind, ns, name) in owners {
+            self.events.once(self.now, kind, &ns, &name, "FargateRequiresIPTargets", msg.clone(), true, if kind == "Ingress" { "ingress" } else { "service" });
+        }
+    }
+}
+
+/// What the NodePort health checks of one `instance` group find: the EC2 nodes with a ready
+/// endpoint of the Service, and whether any ready endpoint is on Fargate.
+#[derive(Default)]
+struct InstanceHealth {
+    ip: bool,
+    /// `externalTrafficPolicy: Local`: a node answers only for its own endpoints.
+    local: bool,
+    nodes: Vec<usize>,
+    on_fargate: bool,
+}
+
+impl InstanceHealth {
+    /// Whether node `owner`'s check fails. `ip` targets reach the pod (its probe passes).
+    /// `Cluster`: kube-proxy forwards to a ready endpoint on any EC2 node. `Local` (§7.1): a node
+    /// with no ready local endpoint fails its `healthCheckNodePort` check. Our choice: an
+    /// endpoint on Fargate is never reached through a node port (Fargate: IP targets only).
+    fn fails(&self, owner: usize) -> bool {
+        !self.ip && if self.local { !self.nodes.contains(&owner) } else { self.nodes.is_empty() }
     }
 }
 

@@ -76,6 +76,9 @@ pub struct Controller {
     pub last_scale_ms: Option<SimTime>,
     /// The first sync has recorded its initial recommendation.
     seeded: bool,
+    /// `validateAndParseSelector`'s refusal (another HPA also controls the target's pods):
+    /// set by the engine, checked where upstream computes the metrics.
+    pub selector_error: Option<String>,
 }
 
 fn ms(s: i64) -> SimTime {
@@ -113,6 +116,13 @@ impl Controller {
         self.conditions.iter().find(|c| c.kind == kind)
     }
 
+    /// The target's scale could not be read (horizontal.go `reconcileAutoscaler`): a Warning
+    /// `FailedGetScale` with the API error, and `AbleToScale=False`; nothing else is touched.
+    pub fn failed_get_scale(&mut self, err: &str, now: SimTime) -> Event {
+        self.set(ConditionType::AbleToScale, false, "FailedGetScale", format!("the HPA controller was unable to get the target's current scale: {err}"), now);
+        Event { warning: true, reason: "FailedGetScale".into(), message: err.into() }
+    }
+
     /// One sync. `spec_replicas` is the target's `spec.replicas`, `status_replicas` its
     /// `status.replicas`; `observed[i]` answers `hpa.metrics[i]`.
     pub fn reconcile(&mut self, hpa: &Hpa, now: SimTime, spec_replicas: i64, status_replicas: i64, observed: &[Observed]) -> Outcome {
@@ -132,6 +142,13 @@ impl Controller {
             (hpa.max_replicas, "Current number of replicas above Spec.MaxReplicas".to_string())
         } else if current < min {
             (min, "Current number of replicas below Spec.MinReplicas".to_string())
+        } else if let Some(msg) = self.selector_error.clone() {
+            // `validateAndParseSelector` fails inside computeReplicasForMetrics: both events carry
+            // its message and the HPA does not scale.
+            self.set(ConditionType::ScalingActive, false, "AmbiguousSelector", msg.clone(), now);
+            out.events.push(Event { warning: true, reason: "AmbiguousSelector".into(), message: msg.clone() });
+            out.events.push(Event { warning: true, reason: "FailedComputeMetricsReplicas".into(), message: msg });
+            return out;
         } else {
             let Some((proposal, metric)) = self.compute_for_metrics(hpa, now, spec_replicas, status_replicas, observed, &mut out) else {
                 return out;

@@ -108,6 +108,24 @@ impl MetricSpec {
 
 /// How Go's `%+v` prints a `*metav1.LabelSelector` (its generated `String()`), which the
 /// controller puts in an external metric's reason.
+/// `metav1.FormatLabelSelector`: what a Deployment's scale subresource reports as
+/// `status.selector` (`app=web,tier in (a,b)`; empty ⇒ `<none>`).
+pub fn format_label_selector(s: &LabelSelector) -> String {
+    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for r in &s.match_expressions {
+        parts.push(match format!("{:?}", r.op).as_str() {
+            "In" => format!("{} in ({})", r.key, r.values.join(",")),
+            "NotIn" => format!("{} notin ({})", r.key, r.values.join(",")),
+            "Exists" => r.key.clone(),
+            _ => format!("!{}", r.key),
+        });
+    }
+    if parts.is_empty() {
+        return "<none>".into();
+    }
+    parts.join(",")
+}
+
 pub fn go_selector(s: Option<&LabelSelector>) -> String {
     let Some(s) = s else { return "nil".into() };
     let labels: String = s.match_labels.iter().map(|(k, v)| format!("{k}: {v},")).collect();

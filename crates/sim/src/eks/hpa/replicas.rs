@@ -129,6 +129,12 @@ pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization:
     }
     let (mut counted, mut missing, mut unready) = (Sums::default(), Sums::default(), Sums::default());
     let mut request_error: Option<&String> = None;
+    // What the missing pods are assumed to use on a scale-down: `fallbackUtilization =
+    // max(100, targetUtilization)` percent of each one's request (newer upstream
+    // replica_calculator.go; the copy @00067268 still used 100 %), so a target above 100 % does
+    // not read missing pods as under-used.
+    let fallback = target_utilization.max(100);
+    let mut missing_fill = 0i64;
     for p in pods {
         // `calculatePodRequests` reads every pod the selector returns.
         let request = match &p.request {
@@ -147,6 +153,9 @@ pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization:
         g.n += 1;
         g.usage = g.usage.saturating_add(p.sample.map_or(0, |s| s.value));
         g.request = g.request.saturating_add(request);
+        if matches!(class(p, cpu, now), Class::Missing) {
+            missing_fill = missing_fill.saturating_add(request.saturating_mul(fallback) / 100);
+        }
     }
     if counted.n == 0 {
         return Err(NO_METRICS.into());
@@ -171,11 +180,11 @@ pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization:
         }
         return Ok(Proposal { replicas: (ratio * counted.n as f64).ceil() as i64, ..keep });
     }
-    // Conservative fill-in: missing pods use 100 % of their request on a scale-down and 0 on a
-    // scale-up; unready pods use 0 when scaling up.
+    // Conservative fill-in: missing pods use `fallback` % of their request on a scale-down and 0
+    // on a scale-up; unready pods use 0 when scaling up.
     let (mut usage, mut request, mut n) = (counted.usage, counted.request, counted.n);
     if ratio != 1.0 {
-        usage += if ratio < 1.0 { missing.request } else { 0 };
+        usage += if ratio < 1.0 { missing_fill } else { 0 };
         request += missing.request;
         n += missing.n;
     }

@@ -50,6 +50,11 @@ pub struct Identity {
     pub node_groups: Vec<NodeGroupIdentity>,
     /// Scenario `spec.roles` plus the roles eksctl creates (service accounts, node groups).
     pub roles: Vec<Role>,
+    /// The cluster's OIDC issuer when the account has no IAM OIDC provider for it (a
+    /// ClusterConfig without `iam.withOIDC: true`): IRSA's `AssumeRoleWithWebIdentity` fails.
+    /// None: a provider exists (`withOIDC: true`, or no ClusterConfig in the file [our choice:
+    /// a cluster described only by its objects is taken as set up for IRSA]).
+    pub oidc_missing: Option<String>,
 }
 
 impl Identity {
@@ -157,8 +162,21 @@ pub fn service_account(meta: &Value, mp: &str, name: String, namespace: String, 
 
 /// eksctl's `iam` section and each node group's `iam`, `disablePodIMDS` and hop limit, read
 /// from the ClusterConfig document; the roles eksctl would create join `id.roles`.
-pub fn cluster_identity(v: &Value, path: &str, cluster: &str, id: &mut Identity, e: &mut Errors) {
-    if let Some((ip, i)) = read::object(v, "iam", path, e) {
+pub fn cluster_identity(v: &Value, path: &str, cluster: &str, region: &str, id: &mut Identity, e: &mut Errors) {
+    let iam_section = read::object(v, "iam", path, e);
+    // `iam.withOIDC`: eksctl associates an IAM OIDC provider with the cluster (eks-semantics §8:
+    // IRSA needs one per cluster). Without it eksctl refuses `iam.serviceAccounts`
+    // (ValidateClusterConfig's wording) and IRSA's token exchange finds no provider.
+    let with_oidc = iam_section.as_ref().and_then(|(ip, i)| read::boolean(i, "withOIDC", ip, e)).unwrap_or(false);
+    if !with_oidc {
+        id.oidc_missing = Some(format!("https://oidc.eks.{region}.amazonaws.com/id/{}", crate::scenario::hex_id(&format!("oidc/{cluster}/{region}"), 32).to_ascii_uppercase()));
+        if let Some((ip, i)) = &iam_section {
+            if !read::list(i, "serviceAccounts", ip, &mut Errors::default()).is_empty() {
+                e.push(key_path(ip, "withOIDC"), "iam.withOIDC must be enabled explicitly for iam.serviceAccounts to be created");
+            }
+        }
+    }
+    if let Some((ip, i)) = iam_section {
         for (p, sa) in read::list(i, "serviceAccounts", &ip, e) {
             let (mp, m) = read::object(sa, "metadata", &p, e).unwrap_or_else(|| (key_path(&p, "metadata"), &Value::Null));
             let name = read::string(m, "name", &mp, e).unwrap_or_default();

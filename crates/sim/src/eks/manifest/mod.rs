@@ -212,7 +212,7 @@ fn document(doc: &Value, path: &str, m: &mut Manifest, e: &mut Errors) {
                 e.push(path, "a file may hold one ClusterConfig");
             }
             let c = cluster::cluster_config(doc, path, e);
-            identity::cluster_identity(doc, path, &c.name, &mut m.identity, e);
+            identity::cluster_identity(doc, path, &c.name, &c.region, &mut m.identity, e);
             m.cluster = Some(c);
             m.fargate_profiles = fargate_profile::profiles(doc, path, e);
         }

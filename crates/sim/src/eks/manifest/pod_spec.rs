@@ -56,9 +56,25 @@ pub fn pod_spec(v: &Value, path: &str, e: &mut Errors) -> PodSpec {
         termination_grace_s: read::int(v, "terminationGracePeriodSeconds", path, 0, i32::MAX as i64, e),
         service_account: read::string(v, "serviceAccountName", path, e).unwrap_or_default(),
         host_network: read::boolean(v, "hostNetwork", path, e).unwrap_or(false),
+        privileged: privileged(v, path, e),
         container_ports,
         node_scaler: Default::default(),
     }
+}
+
+/// `containers[]` / `initContainers[]` `securityContext.privileged: true`, by container name
+/// (only Fargate reads it: privileged containers are not supported there, §6.3).
+fn privileged(v: &Value, path: &str, e: &mut Errors) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["initContainers", "containers"] {
+        for (p, c) in read::list(v, key, path, e) {
+            let Some((sp, sc)) = read::object(c, "securityContext", &p, e) else { continue };
+            if read::boolean(sc, "privileged", &sp, e) == Some(true) {
+                out.push(read::string(c, "name", &p, &mut Errors::default()).unwrap_or_default());
+            }
+        }
+    }
+    out
 }
 
 /// The first container that has a `readinessProbe` gives the pod's (a pod is Ready when every

@@ -67,5 +67,21 @@ pub fn service(s: &Value, sp: &str, name: String, namespace: String, e: &mut Err
         ports.push(ServicePort { name: port_name, protocol, port, target_port, target_port_name, node_port });
     }
     let cluster_ip = read::string(s, "clusterIP", sp, e).filter(|c| !c.is_empty());
-    Service { name, namespace, kind, selector, ports, cluster_ip, path: sp.to_string() }
+    // `externalTrafficPolicy` (ValidateService): Cluster | Local, only for externally reachable
+    // types; the API defaults it to Cluster there.
+    let policy = read::string(s, "externalTrafficPolicy", sp, e);
+    let external_traffic_policy = match (policy, node_ports_ok) {
+        (Some(p), _) if !matches!(p.as_str(), "Cluster" | "Local") => {
+            e.push(key_path(sp, "externalTrafficPolicy"), format!("Unsupported value: {p:?}: supported values: \"Cluster\", \"Local\""));
+            String::new()
+        }
+        (Some(p), false) => {
+            e.push(key_path(sp, "externalTrafficPolicy"), format!("Invalid value: {p:?}: may only be set for externally-accessible services"));
+            String::new()
+        }
+        (Some(p), true) => p,
+        (None, true) => "Cluster".into(),
+        (None, false) => String::new(),
+    };
+    Service { name, namespace, kind, selector, ports, cluster_ip, path: sp.to_string(), external_traffic_policy }
 }
