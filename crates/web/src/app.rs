@@ -419,7 +419,7 @@ impl App {
 
     fn start_lesson(&mut self, id: &str) {
         if let Some(lesson) = scenarios::find(id) {
-            if self.apply(lesson.json) {
+            if self.apply(&lesson.text()) {
                 self.lesson = id.to_string();
             }
         }
