@@ -419,7 +419,7 @@ impl App {
 
     fn start_lesson(&mut self, id: &str) {
         if let Some(lesson) = scenarios::find(id) {
-            if self.apply(lesson.json) {
+            if self.apply(&lesson.text()) {
                 self.lesson = id.to_string();
             }
         }
@@ -923,7 +923,7 @@ impl Component for App {
                         }
                     </span>
                     { { let (usd, rate) = self.cost.borrow_mut().totals(sim); crate::cost_meter::meter_view(usd, rate) } }
-                    <input id="timeline" class="timeline" type="range" min="0" max={duration.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek} aria-label="Timeline" />
+                    { self.timeline(duration, &input) }
                     { self.view_toggles(link) }
                     <output id="summary" class="summary"
                         data-tasks={summary.tasks.to_string()} data-running={summary.running.to_string()}
@@ -934,14 +934,14 @@ impl Component for App {
                 </header>
                 { narrative::view(sim, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class={classes!("main", (self.tab == Tab::Compare).then_some("comparing"))}>
-                    <canvas id="cluster" ref={self.canvas.clone()} onclick={input.click} ondblclick={input.dblclick} onmousedown={input.down} onmousemove={input.moved} onmouseup={input.up.clone()} onmouseleave={input.up} onwheel={input.wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label="Cluster view: Availability Zones, container instances and their tasks"></canvas>
+                    { self.cluster_canvas(&input, first_task, Some(first_instance), "Cluster view: Availability Zones, container instances and their tasks") }
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
-                            <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab == Tab::Inspect).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
-                            <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
-                            <button id="tab-platform" role="tab" class={classes!("tab", (self.tab == Tab::Platform).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Platform))}>{ "Platform" }</button>
-                            <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
-                            if self.has_variants { <button id="tab-compare" role="tab" class={classes!("tab", (self.tab == Tab::Compare).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Compare))}>{ "Compare" }</button> }
+                            { self.tab_button(link, "tab-inspect", Tab::Inspect, self.tab == Tab::Inspect, "Inspect") }
+                            { self.tab_button(link, "tab-charts", Tab::Charts, self.tab == Tab::Charts, "Charts") }
+                            { self.tab_button(link, "tab-platform", Tab::Platform, self.tab == Tab::Platform, "Platform") }
+                            { self.tab_button(link, "tab-scenario", Tab::Scenario, self.tab == Tab::Scenario, "Scenario") }
+                            if self.has_variants { { self.tab_button(link, "tab-compare", Tab::Compare, self.tab == Tab::Compare, "Compare") } }
                         </nav>
                         if self.tab == Tab::Charts {
                             { self.charts_view(ctx) }

@@ -1,7 +1,8 @@
 //! What the ECS and EKS views share (a child of `app`: it speaks its `Msg`): the canvas's
 //! pointer and wheel callbacks and the timeline's seek (click selects, double-click focuses, a
 //! left-button drag pans, the wheel zooms about the pointer), and the toolbar's transport and
-//! view toggles.
+//! view toggles, the timeline, the canvas element and the side panel's tab buttons (one copy
+//! of each element's code in the wasm, not one per view: issue 13).
 
 use super::Msg;
 use web_sys::HtmlInputElement;
@@ -56,6 +57,29 @@ impl super::App {
                     </select>
                 </label>
             </>
+        }
+    }
+
+    /// The timeline slider over `0..=max_ms`.
+    pub(super) fn timeline(&self, max_ms: u64, input: &CanvasInput) -> Html {
+        html! {
+            <input id="timeline" class="timeline" type="range" min="0" max={max_ms.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek.clone()} aria-label="Timeline" />
+        }
+    }
+
+    /// The cluster canvas with its pointer callbacks and test hooks (`data-first-task`: the
+    /// centre of the first task or pod block drawn; `data-first-instance`, ECS only).
+    pub(super) fn cluster_canvas(&self, input: &CanvasInput, first_task: String, first_instance: Option<String>, label: &'static str) -> Html {
+        html! {
+            <canvas id="cluster" ref={self.canvas.clone()} onclick={input.click.clone()} ondblclick={input.dblclick.clone()} onmousedown={input.down.clone()} onmousemove={input.moved.clone()} onmouseup={input.up.clone()} onmouseleave={input.up.clone()} onwheel={input.wheel.clone()} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_task} data-first-instance={first_instance} aria-label={label}></canvas>
+        }
+    }
+
+    /// A side-panel tab; the Scenario tab shows ⚠ while the editor has errors.
+    pub(super) fn tab_button(&self, link: &Scope<super::App>, id: &'static str, tab: super::Tab, active: bool, label: &'static str) -> Html {
+        let warn = tab == super::Tab::Scenario && !self.editor_errors.is_empty();
+        html! {
+            <button id={id} role="tab" class={classes!("tab", active.then_some("active"))} onclick={link.callback(move |_| Msg::Tab(tab))}>{ label }if warn { { " ⚠" } }</button>
         }
     }
 

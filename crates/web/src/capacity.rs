@@ -38,7 +38,7 @@ fn draw_card_at_scale(cx: &mut Ctx, i: usize, r: Rect, scene: &mut Scene) {
     let title = crate::cards::title(cx, i, r.w - 2.0 * GAP);
     scene.text(r.x + GAP, r.y + ty.small + 5.0, title, ty.small, c.card_text, Align::Left, true);
     // A refused placement's reason gets two footer lines when the card is tall enough.
-    let refused_here = cx.blockers.values().any(|b| b.iter().any(|(k, _, _)| *k == i));
+    let refused_here = cx.blockers.iter().any(|(_, b)| b.iter().any(|(k, _, _)| *k == i));
     let two_lines = refused_here && r.h >= ty.small * 4.0 + blocks::full_height(cx) + 40.0;
     let footer_h = if two_lines { 2.0 * ty.small + 14.0 } else { ty.small + 8.0 };
     let bx = Rect { x: r.x + GAP, y: r.y + ty.small + 10.0, w: r.w - 2.0 * GAP - MEMORY_BAR_W - 4.0, h: r.h - ty.small - 10.0 - footer_h - 4.0 };
@@ -141,7 +141,7 @@ fn ports_in_use(cx: &Ctx, i: usize) -> String {
 fn ghosts(cx: &mut Ctx, i: usize, bx: Rect, next_x: f64, scene: &mut Scene) -> Option<(bool, Vec<String>)> {
     let sim = cx.sim;
     let ty = cx.ty;
-    for (&s, blockers) in &cx.blockers {
+    for &(s, ref blockers) in &cx.blockers {
         let Some((_, stage, reason)) = blockers.iter().find(|(k, _, _)| *k == i).cloned() else { continue };
         let Some(td) = sim.services[s].deployments.last().map(|d| &sim.scenario.task_defs[d.task_def]) else { continue };
         let inst = &sim.instances[i];

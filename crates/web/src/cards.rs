@@ -275,7 +275,7 @@ fn draw_instances(cx: &mut Ctx, members: &[usize], area: Rect, scene: &mut Scene
         compact(cx, i, r, marks.then_some((per_row, s)), &mut batches, scene);
     }
     let ticks = batches.ticks.into_iter().enumerate().filter(|(_, r)| !r.is_empty()).map(|(k, r)| (cx.c.service(k.checked_sub(1)), r));
-    for (colour, rects) in batches.cells.into_iter().chain(batches.fills).chain(ticks) {
+    for (colour, rects) in batches.cells.into_sorted().into_iter().chain(batches.fills.into_sorted()).chain(ticks) {
         scene.shapes.push(crate::scene::Shape::Marks { colour: colour.to_string(), rects });
     }
     if marks {
@@ -336,7 +336,23 @@ pub const CARD_ASPECT: f64 = 0.85;
 /// Tallest a card of a zone's only row gets, to its width.
 pub const SINGLE_ROW_ASPECT: f64 = 1.3;
 
-type ByColour = std::collections::BTreeMap<&'static str, Vec<Rect>>;
+/// Rects by fill colour, drawn in colour order (a couple of colours: a list, not a map type).
+#[derive(Default)]
+struct ByColour(Vec<(&'static str, Vec<Rect>)>);
+
+impl ByColour {
+    fn push(&mut self, colour: &'static str, r: Rect) {
+        match self.0.iter_mut().find(|(c, _)| *c == colour) {
+            Some((_, rects)) => rects.push(r),
+            None => self.0.push((colour, vec![r])),
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<(&'static str, Vec<Rect>)> {
+        stevedore_sim::sort::SortSmall::sort_small_by(&mut self.0[..], |a, b| a.0.cmp(b.0));
+        self.0
+    }
+}
 
 /// Compact cells' shapes by layer (cells, then memory fills, then ticks), each by colour;
 /// ticks by service (index + 1, 0 for standalone tasks): no string compared per tick.
@@ -352,7 +368,7 @@ fn compact(cx: &Ctx, i: usize, r: Rect, ticks: Option<(usize, f64)>, batches: &m
     let (sim, c) = (cx.sim, cx.c);
     let inst = &sim.instances[i];
     // Square corners: thousands of tiny round rects cost more to raster than they add.
-    batches.cells.entry(if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }).or_default().push(r);
+    batches.cells.push(if inst.status == InstanceStatus::Active && inst.agent_connected { c.card } else { c.card_draining }, r);
     match ticks {
         // `s`: the zoom (ticks are `tick_px` on screen, a pixel apart).
         Some((per_row, s)) => {
@@ -370,7 +386,7 @@ fn compact(cx: &Ctx, i: usize, r: Rect, ticks: Option<(usize, f64)>, batches: &m
         }
         None => {
             let frac = 1.0 - inst.remaining_memory_mib as f64 / inst.registered_memory_mib.max(1) as f64;
-            batches.fills.entry(c.memory_bar).or_default().push(Rect { w: r.w * frac.clamp(0.0, 1.0), ..r });
+            batches.fills.push(c.memory_bar, Rect { w: r.w * frac.clamp(0.0, 1.0), ..r });
             for &t in &inst.tasks {
                 scene.task_blocks.push((t, r));
             }

@@ -262,16 +262,27 @@ fn stroke(k: usize) -> Stroke {
 
 /// RUNNING tasks over all services, per minute.
 fn running_tasks(sim: &Sim) -> Vec<(f64, f64)> {
-    let mut by_minute: std::collections::BTreeMap<u64, f64> = Default::default();
+    // Every (minute, value), then summed per minute in the same order as the series (a stable
+    // sort keeps it), without a map type of its own in the wasm.
+    let mut values: Vec<(u64, f64)> = Vec::new();
     for key in sim.metrics.keys().filter(|k| k.namespace == "ECS/ContainerInsights" && k.name == "RunningTaskCount") {
         let Some(series) = sim.metrics.get(key) else { continue };
         for m in series.minutes() {
             if let Some(v) = sim.metric_value(key, Statistic::Average, m, m + 1) {
-                *by_minute.entry(m).or_default() += v;
+                values.push((m, v));
             }
         }
     }
-    by_minute.into_iter().map(|(m, v)| (m as f64, v)).collect()
+    stevedore_sim::sort::SortSmall::sort_small_by(&mut values[..], |a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(u64, f64)> = Vec::new();
+    for (m, v) in values {
+        match out.last_mut() {
+            Some(last) if last.0 == m => last.1 += v,
+            // From 0.0, as the map's entry started (so −0.0 sums as it did).
+            _ => out.push((m, 0.0 + v)),
+        }
+    }
+    out.into_iter().map(|(m, v)| (m as f64, v)).collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 
 use crate::layout::{Ctx, GAP};
 use crate::scene::{fit_parts, Align, Dash, Rect, Scene, Shape};
-use std::collections::BTreeMap;
 use stevedore_sim::engine::TaskStatus;
 use stevedore_sim::Sim;
 
@@ -176,7 +175,7 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
     let top = column.y + ty.small + 10.0;
     // Four lines where the column has room (the name and three of state), else what fits.
     let h = (ty.small * 4.0 + 25.0).min((column.bottom() - top) / nodes.len() as f64 - GAP);
-    let mut at: BTreeMap<Node, Rect> = BTreeMap::new();
+    let mut at = NodeAt(Vec::with_capacity(nodes.len()));
     for (k, &node) in nodes.iter().enumerate() {
         let r = Rect { x: column.x, y: top + k as f64 * (h + GAP), w: column.w, h };
         let st = state(sim, node);
@@ -201,7 +200,7 @@ pub fn draw(cx: &mut Ctx, nodes: &[Node], column: Rect, scene: &mut Scene) {
             line += 1.0;
         }
         scene.object("edge", node.name(), r, st);
-        at.insert(node, r);
+        at.0.push((node, r));
     }
     arrows(cx, &at, scene);
 }
@@ -214,10 +213,19 @@ pub fn arrow(cx: &Ctx, from: (f64, f64), to: (f64, f64), colour: &str, dash: Das
 
 const MAX_ARROWS: usize = 24;
 
-fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
+/// Where each node was drawn (a handful: a list, not a map type of its own in the wasm).
+struct NodeAt(Vec<(Node, Rect)>);
+
+impl NodeAt {
+    fn get(&self, node: &Node) -> Option<&Rect> {
+        self.0.iter().find(|(n, _)| n == node).map(|(_, r)| r)
+    }
+}
+
+fn arrows(cx: &mut Ctx, at: &NodeAt, scene: &mut Scene) {
     let sim = cx.sim;
     let c = cx.c;
-    let blocks: BTreeMap<usize, Rect> = scene.task_blocks.iter().copied().collect();
+    let blocks = crate::lookups::ByTask::from_pairs(&scene.task_blocks);
     let left = |r: &Rect| (r.x, r.y + r.h / 2.0);
     // A task's end of an arrow: the top of its block (unambiguous between neighbours).
     let right = |r: &Rect| (r.x + r.w / 2.0, r.y);
@@ -262,7 +270,7 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
     }
     // A task that stopped in the last minute because a secret or image was refused: a red arrow
     // from the service that refused to the instance it was on (the task itself is gone).
-    let instances: BTreeMap<&str, Rect> = scene.objects.iter().filter(|o| o.kind == "instance").map(|o| (o.id.as_str(), o.r)).collect();
+    let instances = crate::lookups::Lookup::new(scene.objects.iter().filter(|o| o.kind == "instance").map(|o| (o.id.as_str(), o.r)));
     let mut refusals = Vec::new();
     for e in sim.log.iter().rev().take(300).take_while(|e| e.at + 60_000 >= sim.now()).filter(|e| e.kind == "taskStopped") {
         let node = if e.message.contains("CannotPullContainerError") {
@@ -273,7 +281,7 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
             continue;
         };
         let Some(t) = sim.find_task(&e.subject) else { continue };
-        let Some(card) = sim.tasks[t].instance.and_then(|i| instances.get(sim.instances[i].spec.ec2_instance_id.as_str())) else { continue };
+        let Some(card) = sim.tasks[t].instance.and_then(|i| instances.get(&sim.instances[i].spec.ec2_instance_id.as_str())) else { continue };
         if let Some(r) = at.get(&node) {
             refusals.push((e.subject.clone(), left(r), (card.right() - 4.0, card.y + card.h / 2.0), node));
         }
@@ -286,7 +294,7 @@ fn arrows(cx: &mut Ctx, at: &BTreeMap<Node, Rect>, scene: &mut Scene) {
         .take(300)
         .take_while(|e| e.at + 60_000 >= sim.now())
         .filter(|e| e.kind == "instance" && e.message.ends_with("by cluster auto scaling"))
-        .filter_map(|e| instances.get(e.subject.as_str()).map(|r| (e.subject.clone(), *r)))
+        .filter_map(|e| instances.get(&e.subject.as_str()).map(|r| (e.subject.clone(), *r)))
         .take(MAX_LAUNCH_ARROWS)
         .collect();
     for (id, from, to, node) in refusals.into_iter().take(3) {

@@ -401,7 +401,7 @@ fn picture(m: &Manifest, engine: &Engine) -> EksPicture {
     let mut groups: Vec<String> = m.cluster.iter().flat_map(|c| &c.node_groups).map(|g| g.name.clone()).collect();
     groups.extend(m.node_pools.iter().map(|np| format!("karpenter/{}", np.name)));
     let mut fargate_groups: Vec<String> = m.fargate_profiles.iter().map(|f| format!("fargate/{}", f.name)).collect();
-    fargate_groups.sort();
+    stevedore_sim::sort::SortSmall::sort_small(&mut fargate_groups[..]);
     groups.extend(fargate_groups);
     let draining = engine.draining_nodes();
     let size_of = |node: usize| {
@@ -461,7 +461,7 @@ fn picture(m: &Manifest, engine: &Engine) -> EksPicture {
         m.deployments.iter().position(|d| d.namespace == pod.namespace && pod.name.strip_prefix(d.name.as_str()).is_some_and(|r| r.starts_with('-') && r.matches('-').count() == 2))
     };
     // Pod IPs are the engine's (from the node's subnet), as `kubectl get pods -o wide` prints them.
-    let ips: std::collections::BTreeMap<(&str, &str), &str> = run.pods.iter().filter_map(|r| Some(((r.info.namespace.as_str(), r.info.name.as_str()), r.ip.as_deref()?))).collect();
+    let ips = crate::lookups::Lookup::new(run.pods.iter().filter_map(|r| Some(((r.info.namespace.as_str(), r.info.name.as_str()), r.ip.as_deref()?))));
     for bp in &run.state.pods {
         let n = &run.state.nodes[bp.node].node;
         let system = bp.pod.namespace == "kube-system";

@@ -13,7 +13,6 @@ pub const SCALING_REASONS: &[&str] = &["ScaledUpGroup", "TriggeredScaleUp", "Not
 pub const CAPTION_S: i64 = 20;
 use stevedore_sim::eks::engine::PodRecord;
 use stevedore_sim::eks::run::EksRun;
-use std::collections::BTreeMap;
 
 /// The pod's look now, from its record's instants (`PodRecord::ready` is the Ready condition).
 /// A container not started whose image failed to pull shows the sim's waiting reason, as
@@ -52,7 +51,7 @@ fn waiting(r: &PodRecord, run: &EksRun, now: i64) -> Option<WaitingView> {
 }
 
 pub fn fill(p: &mut EksPicture, run: &EksRun) {
-    let recs: BTreeMap<(&str, &str), &PodRecord> = run.pods.iter().map(|r| ((r.info.namespace.as_str(), r.info.name.as_str()), r)).collect();
+    let recs: crate::lookups::Lookup<(&str, &str), &PodRecord> = crate::lookups::Lookup::new(run.pods.iter().map(|r| ((r.info.namespace.as_str(), r.info.name.as_str()), r)));
     let now = run.until_s;
     for q in p.pods.iter_mut() {
         q.phase = match recs.get(&(q.namespace.as_str(), q.name.as_str())) {

@@ -159,7 +159,7 @@ fn node_bands(p: &EksPicture, z: &crate::eks_adapter::ZoneView) -> Vec<(String, 
         }
     }
     let order = |g: &str| p.groups.iter().position(|x| x == g).unwrap_or(p.groups.len());
-    groups.sort_by_key(|(g, _)| order(g));
+    stevedore_sim::sort::SortSmall::sort_small_by_key(&mut groups[..], |(g, _)| order(g));
     groups
 }
 

@@ -118,7 +118,7 @@ impl App {
                     <span class="scenario-name" title={eks.description.clone()}>{ &eks.title }</span>
                     { self.transport(link, "Step to the next kubectl action or lesson step (→)") }
                     <span class="clocks"><output id="clock" class="clock" title="Time since the scenario started">{ format_clock(self.sim_time_ms as u64) }</output></span>
-                    <input id="timeline" class="timeline" type="range" min="0" max={eks.duration_ms.to_string()} step="1000" value={(self.sim_time_ms as u64).to_string()} oninput={input.seek} aria-label="Timeline" />
+                    { self.timeline(eks.duration_ms, &input) }
                     { self.view_toggles(link) }
                     <output id="summary" class="summary" data-orchestrator="eks"
                         data-tasks={apps.to_string()} data-running={running.to_string()}
@@ -128,12 +128,12 @@ impl App {
                 </header>
                 { narrative::view_steps(&eks.narrative, self.sim_time_ms as u64, &link.callback(Msg::Seek)) }
                 <main class="main">
-                    <canvas id="cluster" ref={self.canvas.clone()} onclick={input.click} ondblclick={input.dblclick} onmousedown={input.down} onmousemove={input.moved} onmouseup={input.up.clone()} onmouseleave={input.up} onwheel={input.wheel} data-zoom={format!("{:.2}", self.zoom.scale)} data-first-task={first_pod} aria-label="Cluster view: the EKS control plane, Availability Zones, nodes and their pods"></canvas>
+                    { self.cluster_canvas(&input, first_pod, None, "Cluster view: the EKS control plane, Availability Zones, nodes and their pods") }
                     <aside class="side" ref={self.side.clone()}>
                         <nav class="tabs" role="tablist">
-                            <button id="tab-inspect" role="tab" class={classes!("tab", (self.tab != Tab::Scenario && self.tab != Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Inspect))}>{ "Inspect" }</button>
-                            <button id="tab-charts" role="tab" class={classes!("tab", (self.tab == Tab::Charts).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Charts))}>{ "Charts" }</button>
-                            <button id="tab-scenario" role="tab" class={classes!("tab", (self.tab == Tab::Scenario).then_some("active"))} onclick={link.callback(|_| Msg::Tab(Tab::Scenario))}>{ "Scenario" }{ if self.editor_errors.is_empty() { "" } else { " ⚠" } }</button>
+                            { self.tab_button(link, "tab-inspect", Tab::Inspect, self.tab != Tab::Scenario && self.tab != Tab::Charts, "Inspect") }
+                            { self.tab_button(link, "tab-charts", Tab::Charts, self.tab == Tab::Charts, "Charts") }
+                            { self.tab_button(link, "tab-scenario", Tab::Scenario, self.tab == Tab::Scenario, "Scenario") }
                         </nav>
                         if self.tab == Tab::Scenario {
                             { self.editor_panel(link) }

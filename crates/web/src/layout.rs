@@ -7,7 +7,7 @@ use crate::palette::Colours;
 pub use crate::scene::{Align, Dash, Hit, Rect, Scene};
 use crate::scene::{fit_parts, Type};
 use crate::{cards, captions, edges, legend, moves, traffic};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::lookups::ByTask;
 use stevedore_sim::engine::TargetState;
 use stevedore_sim::Sim;
 
@@ -53,9 +53,9 @@ pub struct Ctx<'a> {
     pub c: &'static Colours,
     pub ty: Type,
     /// Task → (its target health, since, target group), for tasks registered as targets.
-    pub health: BTreeMap<usize, (TargetState, u64, usize)>,
+    pub health: ByTask<(TargetState, u64, usize)>,
     /// Task → the host port its target uses (what its chip shows).
-    pub target_port: BTreeMap<usize, u16>,
+    pub target_port: ByTask<u16>,
     /// Where new tasks travel from (the waiting box, or the VPC's corner).
     pub queue_at: (f64, f64),
     /// What the legend has to explain (set as things are drawn).
@@ -64,11 +64,12 @@ pub struct Ctx<'a> {
     pub line: f64,
     /// Task → what holds its block (an instance's box, a Fargate strip): a target line's
     /// visible stub is the part inside it.
-    pub stub_top: BTreeMap<usize, Rect>,
+    pub stub_top: ByTask<Rect>,
     /// Index in the shapes where the zones' contents begin (target lines go under them).
     pub under_zones: usize,
-    /// Per service that can't place: why each instance refuses its next task (asked once).
-    pub blockers: BTreeMap<usize, Vec<(usize, stevedore_sim::placement::Stage, String)>>,
+    /// Per service that can't place, in service order: why each instance refuses its next task
+    /// (asked once).
+    pub blockers: Vec<(usize, Vec<(usize, stevedore_sim::placement::Stage, String)>)>,
     /// Live tasks on no instance (Fargate, or waiting for EC2 capacity): found in one pass over
     /// the sim's tasks, which zones and the waiting band then share.
     pub loose: Vec<usize>,
@@ -79,16 +80,16 @@ pub const GAP: f64 = 8.0;
 pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let ty = Type::new(view.projection, view.width);
     let c = Colours::for_mode(view.projection);
-    let mut health = BTreeMap::new();
-    let mut target_port = BTreeMap::new();
+    let mut health = ByTask::default();
+    let mut target_port = ByTask::default();
     for (tg, targets) in sim.aws.elb.iter().enumerate() {
         for t in targets {
             // A task in two target groups: its first registration names the chip.
-            health.entry(t.task).or_insert((t.state, t.since, tg));
-            target_port.entry(t.task).or_insert(t.port);
+            health.insert_first(t.task, (t.state, t.since, tg));
+            target_port.insert_first(t.task, t.port);
         }
     }
-    let mut cx = Ctx { sim, view, c, ty, health, target_port, queue_at: (GAP, GAP), seen: legend::Seen::default(), line: if view.projection { 3.0 } else { 2.0 }, stub_top: BTreeMap::new(), under_zones: 0, blockers: BTreeMap::new(), loose: (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none()).collect() };
+    let mut cx = Ctx { sim, view, c, ty, health, target_port, queue_at: (GAP, GAP), seen: legend::Seen::default(), line: if view.projection { 3.0 } else { 2.0 }, stub_top: ByTask::default(), under_zones: 0, blockers: Vec::new(), loose: (0..sim.tasks.len()).filter(|&t| sim.tasks[t].live() && sim.tasks[t].instance.is_none()).collect() };
     // Only where cards are drawn in detail (a few hundred instances at most).
     if sim.instances.len() <= 400 {
         cx.blockers = (0..sim.services.len()).filter(|&s| sim.services[s].unplaced.is_some()).map(|s| (s, sim.placement_blockers(s))).collect();
@@ -154,11 +155,14 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
 /// Availability Zones in use: instances', live tasks' and subnets', sorted (never empty names:
 /// a task still waiting for capacity has no zone yet).
 pub fn zones(sim: &Sim, loose: &[usize]) -> Vec<String> {
-    let mut z: BTreeSet<String> = sim.instances.iter().map(|i| i.spec.availability_zone.clone()).collect();
+    use stevedore_sim::sort::SortSmall;
+    let mut z: Vec<String> = sim.instances.iter().map(|i| i.spec.availability_zone.clone()).collect();
     z.extend(loose.iter().map(|&t| &sim.tasks[t]).filter(|t| !t.awaiting_capacity).map(|t| t.availability_zone.clone()));
     z.extend(sim.scenario.subnets.iter().map(|s| s.availability_zone.clone()));
-    z.remove("");
-    z.into_iter().collect()
+    z.retain(|a| !a.is_empty());
+    z.sort_small();
+    z.dedup();
+    z
 }
 
 fn zone_columns(n: usize, area: Rect) -> Vec<Rect> {

@@ -2,6 +2,7 @@
 
 mod app;
 mod blocks;
+mod lookups;
 mod capacity;
 mod captions;
 mod cards;

@@ -5,7 +5,6 @@
 
 use crate::layout::Ctx;
 use crate::scene::{Dash, Rect, Scene};
-use std::collections::BTreeMap;
 use stevedore_sim::engine::InstanceStatus;
 
 /// How long after the drain began its moves are drawn (sim ms), and how many at most.
@@ -39,7 +38,7 @@ pub fn draw(cx: &mut Ctx, scene: &mut Scene) {
     if drains.is_empty() {
         return;
     }
-    let blocks: BTreeMap<usize, Rect> = scene.task_blocks.iter().copied().collect();
+    let blocks = crate::lookups::ByTask::from_pairs(&scene.task_blocks);
     let mut out = Vec::new();
     let mut moves = Vec::new();
     for (i, card, since) in drains {

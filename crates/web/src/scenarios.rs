@@ -1,14 +1,78 @@
-//! Built-in lessons, embedded at build time from `www/scenarios/`.
+//! Built-in lessons, embedded at build time from `www/scenarios/` (the ECS ones minified by
+//! `build.rs`; `BuiltIn::text` is what the editor shows) and `www/eks-scenarios/`.
 
 pub struct BuiltIn {
     pub id: &'static str,
     pub title: &'static str,
+    /// The lesson as embedded: ECS JSON minified, EKS YAML as written.
     pub json: &'static str,
+}
+
+impl BuiltIn {
+    /// The lesson's text as the file in `www/` has it (what the editor shows).
+    pub fn text(&self) -> String {
+        if self.json.starts_with('{') {
+            pretty(self.json)
+        } else {
+            self.json.to_string()
+        }
+    }
+}
+
+/// Lays minified JSON out as `www/scenarios/` writes it: 2-space indent, `"key": value`, empty
+/// `[]`/`{}` on one line. Text inside strings (escapes included) is copied as it is.
+pub fn pretty(min: &str) -> String {
+    let mut out = String::with_capacity(min.len() * 3 / 2);
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = min.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', 2 * depth));
+    };
+    while let Some(ch) = chars.next() {
+        if in_string {
+            out.push(ch);
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => {
+                in_string = true;
+                out.push(ch);
+            }
+            '{' | '[' => {
+                out.push(ch);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(ch);
+            }
+            ',' => {
+                out.push(ch);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 macro_rules! lesson {
     ($id:literal, $title:literal) => {
-        BuiltIn { id: $id, title: $title, json: include_str!(concat!("../../../www/scenarios/", $id, ".json")) }
+        BuiltIn { id: $id, title: $title, json: include_str!(concat!(env!("OUT_DIR"), "/lessons/", $id, ".json")) }
     };
 }
 
@@ -67,6 +131,17 @@ pub fn find(id: &str) -> Option<&'static BuiltIn> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_editor_shows_each_ecs_lesson_as_its_file_has_it() {
+        for b in super::BUILT_IN {
+            let path = format!("{}/../../www/scenarios/{}.json", env!("CARGO_MANIFEST_DIR"), b.id);
+            let file = std::fs::read_to_string(&path).unwrap();
+            assert!(b.json.len() < file.len(), "{}: embedded minified", b.id);
+            assert_eq!(b.text(), file, "{}", b.id);
+        }
+        assert_eq!(super::pretty(r#"{"a":[],"b":{"c":"x, y: {\"z\"}"},"d":[1,{}]}"#), "{\n  \"a\": [],\n  \"b\": {\n    \"c\": \"x, y: {\\\"z\\\"}\"\n  },\n  \"d\": [\n    1,\n    {}\n  ]\n}");
+    }
+
     #[test]
     fn every_built_in_lesson_is_a_valid_scenario() {
         for b in super::BUILT_IN {

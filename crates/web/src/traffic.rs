@@ -7,7 +7,6 @@
 use stevedore_sim::sort::SortSmall;
 use crate::layout::{health_colour, health_dash, Ctx, GAP};
 use crate::scene::{fit_parts, Align, Dash, Rect, Scene, Shape};
-use std::collections::BTreeMap;
 
 /// Dots per line at most, and lines that get dots at most (beyond, a blur that costs frames).
 pub const MAX_DOTS_PER_LINE: usize = 5;
@@ -113,7 +112,7 @@ pub fn draw_load_balancers(cx: &mut Ctx, band: Rect, zones: &[String], lanes: &[
 /// ride on top.
 pub fn draw_targets(cx: &mut Ctx, lbs: &[(Rect, Vec<usize>)], zones: &[String], lanes: &[Rect], scene: &mut Scene) {
     let (sim, c) = (cx.sim, cx.c);
-    let chips: BTreeMap<usize, crate::scene::Rect> = scene.chips.iter().copied().collect();
+    let chips = crate::lookups::ByTask::from_pairs(&scene.chips);
     let mut under = Vec::new();
     let mut over = Vec::new();
     let mut dots = Vec::new();
@@ -262,7 +261,7 @@ pub fn draw_calls(cx: &mut Ctx, scene: &mut Scene) {
     if edges.is_empty() {
         return;
     }
-    let blocks: BTreeMap<usize, Rect> = scene.task_blocks.iter().copied().collect();
+    let blocks = crate::lookups::ByTask::from_pairs(&scene.task_blocks);
     let mut out = Vec::new();
     // From and to the blocks' bottom edges: the chips and words stay readable.
     let anchor = |r: &Rect| (r.x + r.w / 2.0, r.bottom());
