@@ -131,3 +131,54 @@ fn over_a_long_run_the_copies_stay_within_their_count_and_byte_budget() {
     let times = store.times();
     assert!(times.len() >= 3 && times[0] == 0, "{times:?}");
 }
+
+#[test]
+fn with_the_default_limits_no_seek_in_a_day_replays_more_than_the_interval_and_the_copies_stay_in_budget() {
+    use stevedore_sim::checkpoints::DEFAULT_BUDGET_BYTES;
+    let doc = lesson("target-tracking");
+    let mut played = sim(&doc);
+    let mut store = Checkpoints::new(&played);
+    let end = 24 * 3_600_000;
+    let frame = 60_000;
+    let mut t = 0;
+    while t < end {
+        t += frame;
+        played.advance_to(t);
+        store.observe(&played);
+        assert!(store.approx_bytes() <= DEFAULT_BUDGET_BYTES, "{} B at {t} ms", store.approx_bytes());
+    }
+    let times = store.times();
+    // Evenly spread over the whole run: a seek anywhere starts at most an interval and a frame back.
+    let interval = store.interval();
+    assert!(interval <= 30 * 60_000 + 2 * 60_000, "a small lesson's copies are at most ~30 min apart: {interval} ms");
+    let mut ends = times.clone();
+    ends.push(end);
+    assert!(ends.windows(2).all(|w| w[1] - w[0] <= interval + frame), "interval {interval}: {times:?}");
+    assert!(times.len() > 2 && times.len() <= 96, "{} copies", times.len());
+    // And the copy a seek starts from is the one the interval promises.
+    for at in [end - 1, end / 2 + 12_345, 7 * 60_000] {
+        let (start, restored) = store.start_for(at, None);
+        assert!(restored && at - start.now() <= interval + frame, "a seek to {at} starts at {}", start.now());
+    }
+}
+
+#[test]
+fn a_budget_too_small_for_copies_a_minute_apart_widens_the_interval_and_stays_within_it() {
+    let doc = lesson("target-tracking");
+    let mut played = sim(&doc);
+    let mut end_state = run(&doc, 0);
+    end_state.advance_to(6 * 3_600_000);
+    let budget = 6 * end_state.approx_bytes();
+    let mut store = Checkpoints::with_limits(&played, 1_000, budget);
+    let end = 6 * 3_600_000;
+    let mut t = 0;
+    while t < end {
+        t += 60_000;
+        played.advance_to(t);
+        store.observe(&played);
+        assert!(store.approx_bytes() <= budget, "{} > {budget} at {t} ms", store.approx_bytes());
+    }
+    assert!(store.interval() > MIN_INTERVAL_MS, "the budget, not the count, widened the interval");
+    let times = store.times();
+    assert!(times.windows(2).all(|w| w[1] - w[0] <= store.interval() + 60_000), "{times:?}");
+}
