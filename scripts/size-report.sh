@@ -40,7 +40,12 @@ cd "$(dirname "$0")/.."
 # Lowered to 1,032 KiB for 1,024 KiB measured (1,041 before) so the cuts stay cut: session 7's
 # minified lessons, the picture's lookups without a BTreeMap type each and the shared view
 # elements (issue 13; ARCHITECTURE.md "Shipped size" has each cut's saving).
-BUDGET_KIB=1032
+# Raised to 1,053 KiB for 1,045 KiB measured on main once session 7's other branches merged
+# onto those cuts: traffic per Ingress, VPC prefixes returned, the EKS Charts' metric labels, the
+# Karpenter lesson and its NodeClaim drawing, and #15's fidelity fixes (Capacity Rebalancing, CA
+# upcoming nodes, Karpenter budget polling, externalTrafficPolicy, Fargate exclusions, OIDC, HPA
+# conditions): about 21 KiB together (issue 15; the same cuts apply, issue 13).
+BUDGET_KIB=1053
 total=0
 echo "==> shipped size (gzip -9)"
 for f in dist/*.wasm dist/*.js dist/*.css; do
