@@ -31,7 +31,7 @@ fn seek(c: &mut Criterion) {
     let (sim, store) = played();
     let times = store.times();
     let gaps: Vec<u64> = times.windows(2).map(|w| (w[1] - w[0]) / 60_000).collect();
-    eprintln!("{} copies every {} min, ~{} MB together (estimate), gaps in minutes {gaps:?}", times.len(), store.interval() / 60_000, store.approx_bytes() >> 20);
+    eprintln!("{} copies, ~{} MB each (estimate), gaps in minutes {gaps:?}", times.len(), sim.approx_bytes() >> 20);
     let mut group = c.benchmark_group("seek");
     group.sample_size(10);
     group.bench_function("10 seeks in a 24 h, 1000-instance run (each: restore + replay)", |b| {

@@ -43,18 +43,6 @@ impl<T: Clone> DerefMut for Shared<T> {
     }
 }
 
-impl<T: std::fmt::Display> std::fmt::Display for Shared<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl<T: serde::Serialize> serde::Serialize for Shared<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
 impl<T> From<T> for Shared<T> {
     fn from(value: T) -> Shared<T> {
         Shared::new(value)

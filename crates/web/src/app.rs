@@ -284,22 +284,6 @@ impl App {
         // animating every task that came and went on the way; a step animates.
         let jump = rebuilt || (t as f64 - self.sim_time_ms).abs() > 60_000.0;
         if let Some(sim) = self.sim.as_mut() {
-            // A jump ahead keeps a copy per interval on the way (`Checkpoints::observe`), so a
-            // later seek back into the stretch jumped over replays at most an interval too.
-            if let Some(store) = self.checkpoints.as_mut() {
-                // Bounded: each step reaches the next slot (or stops if the sim stopped short).
-                for _ in 0..=t.saturating_sub(sim.now()) / stevedore_sim::checkpoints::MIN_INTERVAL_MS {
-                    let (from, next) = (sim.now(), (sim.now() / store.interval() + 1) * store.interval());
-                    if from >= t {
-                        break;
-                    }
-                    self.cost.get_mut().advance(sim, next.min(t));
-                    store.observe(sim);
-                    if sim.now() <= from {
-                        break;
-                    }
-                }
-            }
             self.cost.get_mut().advance(sim, t);
             if jump {
                 self.known_tasks = sim.tasks_created();

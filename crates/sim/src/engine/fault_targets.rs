@@ -13,7 +13,7 @@ impl Sim {
                 let inst = &self.instances[i];
                 let spec = &inst.spec;
                 inst.status != InstanceStatus::Inactive
-                    && (t.ids.is_empty() || t.ids.iter().any(|id| *id == spec.ec2_instance_id || *id == *inst.id))
+                    && (t.ids.is_empty() || t.ids.iter().any(|id| *id == spec.ec2_instance_id || *id == inst.id))
                     && t.tags.iter().all(|(k, v)| spec.tags.iter().any(|(tk, tv)| tk == k && tv == v))
                     && t.filters.iter().all(|(path, values)| {
                         let value = match path {

@@ -4,7 +4,6 @@
 use crate::catalog::{eni, instance_types};
 use crate::model::{InstanceSpec, Protocol};
 use crate::query::QueryTarget;
-use crate::shared::Shared;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -28,11 +27,9 @@ impl InstanceStatus {
 
 #[derive(Debug, Clone)]
 pub struct Instance {
-    /// What it was launched as, its ids and its attributes never change once it has joined:
-    /// copies of a sim (checkpoints) share them (`shared::Shared`).
-    pub spec: Shared<InstanceSpec>,
-    pub id: Shared<String>,
-    pub arn: Shared<String>,
+    pub spec: InstanceSpec,
+    pub id: String,
+    pub arn: String,
     pub status: InstanceStatus,
     /// The EC2 instance is stopped (FIS aws:ec2:stop-instances).
     pub ec2_stopped: bool,
@@ -57,12 +54,11 @@ pub struct Instance {
     pub tasks: Vec<usize>,
     /// Group of each live task, kept beside `tasks` for the query language.
     pub task_groups: Vec<String>,
-    pub attributes: Shared<BTreeMap<String, String>>,
+    pub attributes: BTreeMap<String, String>,
     /// Cached from `ecs.cpu-architecture`: placement checks it for every instance.
     pub arm64: bool,
     /// Image digests whose layers are on the instance (the agent's image cache).
-    /// Shared between copies of a sim until a pull adds to it.
-    pub image_cache: Shared<BTreeSet<String>>,
+    pub image_cache: BTreeSet<String>,
     /// Image pulls under way: digest → when the layers are down. A second task needing the
     /// same image waits for that pull rather than starting another.
     pub pulls_in_flight: BTreeMap<String, u64>,
@@ -110,14 +106,14 @@ impl Instance {
         let dynamic_capacity = [capacity(&spec.agent.reserved_ports_tcp), capacity(&spec.agent.reserved_ports_udp)];
         Instance {
             arm64,
-            image_cache: Shared::default(),
+            image_cache: BTreeSet::new(),
             pulls_in_flight: BTreeMap::new(),
             dynamic_bound: [0, 0],
             dynamic_capacity,
             last_dynamic_port: spec.agent.dynamic_port_range.0.saturating_sub(1),
-            spec: spec.into(),
-            id: id.into(),
-            arn: arn.into(),
+            spec,
+            id,
+            arn,
             status: InstanceStatus::Active,
             ec2_stopped: false,
             agent_connected: true,
@@ -133,7 +129,7 @@ impl Instance {
             private_ip,
             tasks: vec![],
             task_groups: vec![],
-            attributes: attributes.into(),
+            attributes,
             launched_at: 0,
             terminated_at: None,
         }

@@ -146,9 +146,7 @@ pub struct Sim {
     tasks_created: usize,
     /// Expired tasks, kept for the bill (AWS bills a task after ECS forgets it): only what the
     /// bill reads (`retention::billable`).
-    /// Shared between copies of a sim (checkpoints); `expired_folded` counts those folded.
-    expired_billable: Vec<crate::shared::Shared<Task>>,
-    expired_folded: u64,
+    expired_billable: Vec<Task>,
     /// Expired tasks past `expired_kept`, folded into aggregate bill entries (`cost::rollup`).
     expired_rollup: crate::cost::rollup::Rollup,
     expired_kept: usize,
@@ -220,7 +218,6 @@ impl Sim {
             free_tasks: vec![],
             tasks_created: 0,
             expired_billable: vec![],
-            expired_folded: 0,
             expired_rollup: Default::default(),
             expired_kept: crate::cost::rollup::EXPIRED_KEPT,
             started_by: BTreeMap::new(),
@@ -415,7 +412,7 @@ impl Sim {
 
     /// Finds a container instance by ARN, container-instance id or EC2 instance id.
     pub fn find_instance(&self, reference: &str) -> Option<usize> {
-        self.instances.iter().position(|i| *i.arn == reference || *i.id == reference || i.spec.ec2_instance_id == reference)
+        self.instances.iter().position(|i| i.arn == reference || i.id == reference || i.spec.ec2_instance_id == reference)
     }
 
     pub fn find_task(&self, reference: &str) -> Option<usize> {

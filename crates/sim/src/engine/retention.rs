@@ -139,7 +139,7 @@ impl Sim {
         if self.tasks[task].pending_at.is_some() {
             let t = &self.tasks[task];
             let kept = Task { seq: t.seq, id: t.id.clone(), task_def: t.task_def, service: t.service, fargate: t.fargate, instance: t.instance, capacity_provider: t.capacity_provider.clone(), pending_at: t.pending_at, stopped_at: t.stopped_at, ..Task::vacant() };
-            self.expired_billable.push(kept.into());
+            self.expired_billable.push(kept);
             self.fold_expired();
         }
         self.vacate(task);
@@ -155,8 +155,7 @@ impl Sim {
         }
         let horizon = self.now.saturating_sub(STOPPED_TASK_RETENTION_MS);
         let n = self.expired_billable[..len - self.expired_kept / 2].iter().take_while(|t| t.stopped_at.is_some_and(|s| s <= horizon)).count();
-        let old: Vec<crate::shared::Shared<Task>> = self.expired_billable.drain(..n).collect();
-        self.expired_folded += n as u64;
+        let old: Vec<Task> = self.expired_billable.drain(..n).collect();
         let mut rollup = std::mem::take(&mut self.expired_rollup);
         for t in &old {
             rollup.fold(self, t);
@@ -178,7 +177,7 @@ impl Sim {
     /// Tasks that have expired (ECS no longer describes them) but still count on the bill (a
     /// Fargate task's charge, an EC2 task's share of its instance), in the order they expired:
     /// id, task definition, service, capacity provider, instance and billed span only.
-    pub fn expired_billable(&self) -> &[crate::shared::Shared<Task>] {
+    pub fn expired_billable(&self) -> &[Task] {
         &self.expired_billable
     }
 
@@ -198,8 +197,7 @@ impl Sim {
     }
 
     /// Roughly what a copy of this sim costs (a checkpoint): its tables times what a row
-    /// typically holds, strings included (calibrated against real allocations by
-    /// `examples/clone_bytes.rs`). Log entries and placement explanations are shared
+    /// typically holds, strings included. Log entries and placement explanations are shared
     /// with the live sim only while it still holds them: a copy of an hour ago is the only
     /// holder of that hour's, so they count in full. The scenario and completed hours of
     /// metrics (which the live sim keeps for 15 days) don't count.
@@ -209,47 +207,40 @@ impl Sim {
 
     /// `approx_bytes` by part (name, bytes), for calibrating it against real allocations
     /// (`examples/clone_bytes.rs`).
-    pub fn approx_bytes_parts(&self) -> [(&'static str, usize); 11] {
+    pub fn approx_bytes_parts(&self) -> [(&'static str, usize); 8] {
+        use std::mem::size_of;
         let targets: usize = self.aws.elb.iter().map(Vec::len).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
-        let tasks: usize = self.tasks.iter().map(|t| task_bytes(t)).sum();
-        let placed: usize = self.instances.iter().map(|i| i.tasks.len()).sum();
+        let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
         [
-            ("tasks", tasks),
-            ("expired tasks", self.expired_billable.len() * EXPIRED_TASK_BYTES),
-            ("instances", self.instances.len() * INSTANCE_BYTES + placed * PLACED_TASK_BYTES),
-            ("instance facts", self.instances.iter().map(instance_facts_bytes).sum()),
-            ("image caches", self.instances.iter().map(|i| i.image_cache.len() * 100).sum()),
-            ("targets", targets * std::mem::size_of::<super::Target>()),
-            ("log", self.log.len() * LOG_ENTRY_BYTES),
+            ("tasks", self.tasks.len() * (size_of::<Task>() + 240) + explanations),
+            ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
+            ("targets", targets * size_of::<super::Target>()),
+            ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 120)),
             ("service events", events * 160),
-            ("activities", self.activities.len() * ACTIVITY_BYTES),
+            ("activities", self.activities.len() * (size_of::<ScalingActivity>() + 300)),
             ("metrics", self.metrics.approx_bytes()),
             ("queue", self.queue.len() * 48),
         ]
     }
 
-    /// The part of `approx_bytes` that a copy and `other` hold in common (tasks, expired
-    /// tasks, instances' launch facts and image caches, scaling activities and log entries
-    /// neither has written since one was copied from the other, `shared::Shared`): what
-    /// keeping both costs less than twice.
+    /// The part of `approx_bytes` that a copy and `other` hold in common (tasks and scaling
+    /// activities neither has written since one was copied from the other, `shared::Shared`):
+    /// what keeping both costs less than twice.
     pub fn approx_bytes_shared_with(&self, other: &Sim) -> usize {
-        use crate::shared::Shared;
-        let tasks: usize = self.tasks.iter().zip(&other.tasks).filter(|(a, b)| Shared::ptr_eq(a, b)).map(|(a, _)| task_bytes(a)).sum();
-        let facts: usize = self.instances.iter().zip(&other.instances).filter(|(a, b)| Shared::ptr_eq(&a.spec, &b.spec)).map(|(a, _)| instance_facts_bytes(a)).sum();
-        let caches: usize = self.instances.iter().zip(&other.instances).filter(|(a, b)| Shared::ptr_eq(&a.image_cache, &b.image_cache)).map(|(a, _)| a.image_cache.len() * 100).sum();
-        // Lists appended at the back and dropped from the front: align them by how many
-        // each has dropped.
-        fn common<T>(a: &[T], a_dropped: u64, b: &[T], b_dropped: u64, same: impl Fn(&T, &T) -> bool) -> usize {
-            let from = a_dropped.max(b_dropped);
-            let (sa, sb) = ((from - a_dropped) as usize, (from - b_dropped) as usize);
-            a.iter().skip(sa).zip(b.iter().skip(sb)).filter(|(x, y)| same(x, y)).count()
-        }
-        let first_activity = |s: &Sim| s.activities_recorded - s.activities.len() as u64;
-        let activities = common(&self.activities, first_activity(self), &other.activities, first_activity(other), Shared::ptr_eq);
-        let entries = common(&self.log, self.log_dropped, &other.log, other.log_dropped, std::sync::Arc::ptr_eq);
-        let expired = common(&self.expired_billable, self.expired_folded, &other.expired_billable, other.expired_folded, Shared::ptr_eq);
-        tasks + facts + caches + expired * EXPIRED_TASK_BYTES + activities * ACTIVITY_BYTES + entries * LOG_ENTRY_BYTES
+        use std::mem::size_of;
+        let tasks = self.tasks.iter().zip(&other.tasks).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).count();
+        // Activities are appended and dropped from the front: align them by their number.
+        let first = |s: &Sim| s.activities_recorded - s.activities.len() as u64;
+        let skip = |s: &Sim, from: u64| (from - first(s)) as usize;
+        let from = first(self).max(first(other));
+        let activities = self.activities.iter().skip(skip(self, from)).zip(other.activities.iter().skip(skip(other, from))).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).count();
+        // A task both hold shares its explanation too; log entries are shared one by one.
+        let explanations: usize = self.tasks.iter().zip(&other.tasks).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).filter_map(|(a, _)| a.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
+        let first_entry = |s: &Sim| s.log_dropped;
+        let from = first_entry(self).max(first_entry(other));
+        let entries = self.log.iter().skip((from - self.log_dropped) as usize).zip(other.log.iter().skip((from - other.log_dropped) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
+        tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 120)
     }
 
     /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.
@@ -273,28 +264,4 @@ impl Task {
 /// Per service, its newest events (see `SERVICE_EVENTS_KEPT`).
 pub(super) fn service_event_rings(n: usize) -> Vec<VecDeque<ServiceEvent>> {
     vec![VecDeque::new(); n]
-}
-
-// What a row costs in a copy, by `examples/clone_bytes.rs` on the day benchmark (allocations,
-// not counting the allocator's own overhead).
-const LOG_ENTRY_BYTES: usize = std::mem::size_of::<LogEntry>() + 16 + 120;
-const ACTIVITY_BYTES: usize = std::mem::size_of::<ScalingActivity>() + 16 + 300;
-/// An expired task keeps its id and little else (`expire_task`).
-const EXPIRED_TASK_BYTES: usize = std::mem::size_of::<Task>() + 16 + 100;
-/// An instance's own state besides its launch facts: the struct, its port sets, and per task
-/// placed on it an index and the task's group name.
-const INSTANCE_BYTES: usize = std::mem::size_of::<super::Instance>() + 64;
-const PLACED_TASK_BYTES: usize = 8 + 24 + 24;
-
-/// A task slot: the shared box, and for a task that exists its strings and any placement
-/// explanation.
-fn task_bytes(t: &Task) -> usize {
-    let own = std::mem::size_of::<Task>() + 16;
-    let strings = if t.exists() { 240 } else { 0 };
-    own + strings + t.explanation.as_ref().map_or(0, |e| 600 + e.candidates.len() * 320)
-}
-
-/// An instance's launch facts (spec, ids, attributes), shared between copies.
-fn instance_facts_bytes(i: &super::Instance) -> usize {
-    std::mem::size_of::<crate::model::InstanceSpec>() + i.id.len() + i.arn.len() + 48 + i.attributes.iter().map(|(k, v)| 64 + k.len() + v.len()).sum::<usize>() + i.spec.attributes.len() * 64 + i.spec.tags.len() * 64
 }
