@@ -60,31 +60,26 @@ const LISTED: &[(&str, u32, u32, bool)] = &[
 ];
 
 /// Looks an instance type up by its API name (case-insensitive, as EC2 accepts `Inf1.xlarge`).
+/// No allocation: the engine looks types up per instance and per placement.
 pub fn lookup(name: &str) -> Option<InstanceType> {
-    let lower = name.to_ascii_lowercase();
-    if let Some(&(n, vcpus, memory_mib, arm64)) = LISTED.iter().find(|t| t.0 == lower) {
+    if let Some(&(n, vcpus, memory_mib, arm64)) = LISTED.iter().find(|t| t.0.eq_ignore_ascii_case(name)) {
         return Some(InstanceType { name: n, vcpus, memory_mib, arm64 });
     }
-    let (family, size) = lower.split_once('.')?;
-    let &(fam, gib_per_vcpu, arm64) = REGULAR_FAMILIES.iter().find(|f| f.0 == family)?;
-    let &(suffix, vcpus, _) = SIZES.iter().find(|s| s.0 == size)?;
-    let name = leak_name(fam, suffix);
-    Some(InstanceType { name, vcpus, memory_mib: vcpus * gib_per_vcpu * 1024, arm64 })
+    let (family, size) = name.split_once('.')?;
+    let f = REGULAR_FAMILIES.iter().position(|f| f.0.eq_ignore_ascii_case(family))?;
+    let z = SIZES.iter().position(|s| s.0.eq_ignore_ascii_case(size))?;
+    let (_, gib_per_vcpu, arm64) = REGULAR_FAMILIES[f];
+    let vcpus = SIZES[z].1;
+    Some(InstanceType { name: regular_name(f, z), vcpus, memory_mib: vcpus * gib_per_vcpu * 1024, arm64 })
 }
 
-/// Interned `family.size` names so `InstanceType` stays `Copy` with `&'static str`.
-fn leak_name(family: &str, size: &str) -> &'static str {
-    use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
-    let full = format!("{family}.{size}");
-    // The lock is never held across a panic, so poisoning cannot happen; recover anyway.
-    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = names.iter().find(|n| **n == full) {
-        return found;
-    }
-    let leaked: &'static str = Box::leak(full.into_boxed_str());
-    names.push(leaked);
-    leaked
+/// `family.size` for every regular family and size, built once, so `InstanceType` stays `Copy`
+/// with a `&'static str` name.
+fn regular_name(family: usize, size: usize) -> &'static str {
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| REGULAR_FAMILIES.iter().flat_map(|f| SIZES.iter().map(move |s| format!("{}.{}", f.0, s.0))).collect());
+    &names[family * SIZES.len() + size]
 }
 
 /// Every type the catalogue knows, for error messages and the app's pickers.
@@ -114,6 +109,9 @@ mod tests {
         assert_eq!(lookup("c6g.4xlarge").unwrap().memory_mib, 32 * 1024);
         assert!(lookup("c6g.4xlarge").unwrap().arm64);
         assert_eq!(lookup("Inf1.xlarge").unwrap().name, "inf1.xlarge");
+        assert_eq!(lookup("M5.2XLarge").unwrap().name, "m5.2xlarge");
+        assert_eq!(lookup("m5.2xlarge").unwrap().vcpus, 8);
+        assert!(lookup("m5.").is_none() && lookup("m5").is_none());
         assert!(lookup("x9.huge").is_none());
         assert!(known_names().len() > 100);
     }
