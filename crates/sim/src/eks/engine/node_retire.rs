@@ -54,6 +54,7 @@ impl Engine {
         let here = self.pods_on_node(i);
         for id in here {
             self.pods[id].deleting_at.get_or_insert(now);
+            self.touch(id);
             self.gone(id);
         }
         let id = self.node_instance_id(i);
