@@ -97,3 +97,43 @@ fn events_go_one_ttl_after_their_last_timestamp() {
     assert!(old.is_empty(), "{old:?}");
     assert!(list["items"].as_array().unwrap().iter().any(|i| i["kind"] == "Event" && i["reason"] == "ScalingReplicaSet"));
 }
+
+/// A managed Spot group of 4 m5.xlarge kept busy by 12 one-vCPU pods, one interruption
+/// notice every `every_m` minutes for `hours`: each reclaimed node is replaced, so the cluster
+/// stays 4 nodes while the run reclaims hundreds.
+fn spot_churn(hours: i64, every_m: i64) -> String {
+    let mut timeline = String::new();
+    for m in (every_m..hours * 60).step_by(every_m as usize) {
+        timeline.push_str(&format!("    - {{at: {m}m, action: SpotInterruption, input: {{nodeSelector: {{eks.amazonaws.com/nodegroup: spot}}}}}}\n"));
+    }
+    format!(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {{name: c, region: us-west-2}}\navailabilityZones: [us-west-2a, us-west-2b]\n\
+         managedNodeGroups:\n  - {{name: spot, instanceTypes: [m5.xlarge], spot: true, desiredCapacity: 4, minSize: 4, maxSize: 6}}\n\
+         ---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: 12\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      containers: [{{name: web, image: nginx:1.0, resources: {{requests: {{cpu: \"1\"}}}}}}]\n\
+         ---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  start: \"2025-01-01T00:00:00Z\"\n  duration: {hours}h\n  timeline:\n{timeline}"
+    )
+}
+
+#[test]
+fn spot_reclaimed_nodes_and_their_instances_are_freed() {
+    use stevedore_sim::eks::engine::{retention::DRAIN_LOG_KEPT, spot::REMOVED_KEPT};
+    assert!(REMOVED_KEPT <= 16);
+    let hours = 48;
+    let m = parse(&spot_churn(hours, 2)).unwrap();
+    let mut e = Engine::new(&m, false);
+    for h in (4..=hours).step_by(4) {
+        e.advance_to(h * 3600);
+        let reclaimed = e.events.list.iter().filter(|x| x.reason == "RemovingNode").count();
+        assert!(reclaimed > 0, "hour {h}: nodes were reclaimed in the last hour");
+        // 4 live nodes, at most one replacement joining, and the reclaimed ones not yet
+        // forgotten (`REMOVED_KEPT`); by hour 48 the run has reclaimed some 1,400.
+        let bound = 4 + 1 + 16;
+        assert!(e.state.nodes.len() <= bound, "hour {h}: {} scheduler nodes for 4 live ones", e.state.nodes.len());
+        assert!(e.instances().len() <= bound, "hour {h}: {} EC2 instances for 4 live nodes", e.instances().len());
+        assert!(e.drain_log.len() <= DRAIN_LOG_KEPT, "hour {h}: {} drain log lines", e.drain_log.len());
+    }
+    // Nothing listed was lost: the List has the 4 live nodes (and the ones joining).
+    let list = output::list(&EksRun::from_engine(e), 0);
+    let nodes = list["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "Node").count();
+    assert!((4..=5).contains(&nodes), "{nodes} nodes listed");
+}

@@ -107,7 +107,7 @@ impl Engine {
     pub(super) fn drain_start(&mut self, n: usize, ignore_daemonsets: bool, force: bool, grace_s: Option<i64>) -> Result<(), String> {
         let name = self.state.nodes[n].node.name.clone();
         self.set_unschedulable(n, true);
-        self.drain_log.push((self.now, format!("node/{name} cordoned")));
+        self.log_drain(format!("node/{name} cordoned"));
         let on: Vec<usize> = self.pods_on_node(n).into_iter().filter(|&i| self.pods[i].deleting_at.is_none()).collect();
         let key = |e: &Engine, i: &usize| format!("{}/{}", e.pods[*i].info.namespace, e.pods[*i].info.name);
         let daemons: Vec<String> = on.iter().filter(|i| self.pods[**i].daemon()).map(|i| key(self, i)).collect();
@@ -121,18 +121,18 @@ impl Engine {
         }
         if !refusals.is_empty() {
             let msg = format!("error: unable to drain node {name:?} due to error: {}, continuing command...", refusals.join(", "));
-            self.drain_log.push((self.now, msg.clone()));
+            self.log_drain(msg.clone());
             return Err(msg);
         }
         if !daemons.is_empty() {
-            self.drain_log.push((self.now, format!("Warning: ignoring DaemonSet-managed Pods: {}", daemons.join(", "))));
+            self.log_drain(format!("Warning: ignoring DaemonSet-managed Pods: {}", daemons.join(", ")));
         }
         if !bare.is_empty() {
-            self.drain_log.push((self.now, format!("Warning: deleting Pods that declare no controller: {}", bare.join(", "))));
+            self.log_drain(format!("Warning: deleting Pods that declare no controller: {}", bare.join(", ")));
         }
         let to_evict: Vec<usize> = on.into_iter().filter(|i| !self.pods[*i].daemon()).collect();
         for i in &to_evict {
-            self.drain_log.push((self.now, format!("evicting pod {}", key(self, i))));
+            self.log_drain(format!("evicting pod {}", key(self, i)));
         }
         self.drains.push(Drain { node: n, grace_s, to_evict, evicted: Vec::new(), done: false });
         let k = self.drains.len() - 1;
@@ -161,7 +161,7 @@ impl Engine {
                 }
                 Err(m) => {
                     let p = &self.pods[id];
-                    self.drain_log.push((self.now, format!("error when evicting pods/{:?} -n {:?} (will retry after {EVICTION_RETRY_S}s): {m}", p.info.name, p.info.namespace)));
+                    self.log_drain(format!("error when evicting pods/{:?} -n {:?} (will retry after {EVICTION_RETRY_S}s): {m}", p.info.name, p.info.namespace));
                     left.push(id);
                 }
             }
@@ -169,13 +169,13 @@ impl Engine {
         let gone: Vec<usize> = self.drains[k].evicted.iter().copied().filter(|i| self.pods[*i].gone_at.is_some()).collect();
         self.drains[k].evicted.retain(|i| !gone.contains(i));
         for id in gone {
-            self.drain_log.push((self.now, format!("pod/{} evicted", self.pods[id].info.name)));
+            self.log_drain(format!("pod/{} evicted", self.pods[id].info.name));
         }
         self.drains[k].to_evict = left;
         if self.drains[k].to_evict.is_empty() && self.drains[k].evicted.is_empty() {
             self.drains[k].done = true;
             let name = self.state.nodes[self.drains[k].node].node.name.clone();
-            self.drain_log.push((self.now, format!("node/{name} drained")));
+            self.log_drain(format!("node/{name} drained"));
             let node = self.drains[k].node;
             self.rebalance_drained(node);
         } else {

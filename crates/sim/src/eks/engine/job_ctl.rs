@@ -249,6 +249,8 @@ impl Engine {
             return;
         }
         p.finished_at = Some(self.now);
+        self.touch(id);
+        let p = &self.pods[id];
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         self.state.unbind(&ns, &name);
         // It stays on its node unbound (`node_pods.rs`).

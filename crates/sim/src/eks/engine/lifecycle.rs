@@ -176,6 +176,8 @@ impl Engine {
         p.node = Some(node);
         p.scheduled_at = Some(now);
         p.message = None;
+        self.touch(id);
+        let p = &self.pods[id];
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         self.events.once(now, "Pod", &ns, &name, "Scheduled", format!("Successfully assigned {ns}/{name} to {node_name}"), false, "default-scheduler");
         if self.assign_ip(id) {
@@ -217,6 +219,7 @@ impl Engine {
         let probe = spec.readiness.map_or(0, |p| p.initial_delay_s + (p.success_threshold - 1) * p.period_s);
         self.pods[id].started_at = Some(started);
         self.pods[id].ready_at = Some(started + probe + self.readiness_gate_s(id));
+        self.touch(id);
         self.at(started, Ev::Started(id));
     }
 
@@ -253,6 +256,8 @@ impl Engine {
             return;
         }
         p.deleting_at = Some(now);
+        self.touch(id);
+        let p = &self.pods[id];
         if p.node.is_none() || p.finished_at.is_some() {
             self.queue.remove(id);
             self.gone(id);
@@ -276,6 +281,8 @@ impl Engine {
             return;
         }
         p.gone_at = Some(self.now);
+        self.touch(id);
+        let p = &self.pods[id];
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
         if p.node.is_some() {
             self.state.unbind(&ns, &name);

@@ -21,6 +21,7 @@ pub mod fargate_nodes;
 mod ingress_traffic;
 pub mod hpa_metrics;
 pub mod hpa_sync;
+mod hpa_memo;
 pub mod lbc_ctl;
 mod lbc_nodes;
 pub mod node_scaling;
@@ -193,6 +194,9 @@ pub struct Engine {
     ip_waiting: Vec<usize>,
     /// The VPC CNI's prefix delegation (`pod_ips.rs`; the prefixes are `Aws::eni_prefixes`).
     prefix_delegation: bool,
+    /// Change counters for the HPA sync's memo, and the memo per HPA (`hpa_memo.rs`).
+    pod_epochs: hpa_memo::PodEpochs,
+    hpa_memos: Vec<Option<hpa_memo::Memo>>,
 }
 
 impl Engine {
@@ -259,6 +263,8 @@ impl Engine {
             sched,
             rng: Pcg64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
             hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
+            pod_epochs: Default::default(),
+            hpa_memos: vec![None; m.hpas.len()],
             fargate: fargate_nodes::FargateNodes::new(m),
             autoscaler: node_scaling::Autoscaler::new(m),
             karpenter: karpenter_engine::Karpenter::new(m),
@@ -449,6 +455,7 @@ impl Engine {
             self.live_names[k].add(&info.name);
         }
         self.pods.push(PodRecord::new(info, owner, rs, self.now));
+        self.touch(id);
         id
     }
 

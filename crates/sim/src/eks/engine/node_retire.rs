@@ -54,11 +54,11 @@ impl Engine {
         let here = self.pods_on_node(i);
         for id in here {
             self.pods[id].deleting_at.get_or_insert(now);
+            self.touch(id);
             self.gone(id);
         }
         let id = self.node_instance_id(i);
-        let node = self.state.remove_node(i);
-        let name = node.name.clone();
+        let name = self.state.nodes[i].node.name.clone();
         // Cluster Autoscaler deletes a node with TerminateInstanceInAutoScalingGroup and
         // ShouldDecrementDesiredCapacity (its group is one smaller); a Karpenter node is in
         // no group.
@@ -68,10 +68,19 @@ impl Engine {
                 g.terminate_instance(&id, true, now.max(0) as u64 * 1000, start);
             }
         }
-        // Gone from the API: nothing reports when it joined any more.
-        self.node_joined.remove(&name);
         self.events.once(now, "Node", "", &name, "RemovingNode", format!("Node {name} event: Removing Node {name} from Controller"), false, "node-controller");
-        if let (Some(aws), Some(ip)) = (self.aws.as_mut(), parse_ip(&node.internal_ip)) {
+        self.forget_node(i);
+        self.cluster_changed();
+    }
+
+    /// Node `i` leaves every book: the scheduler's state, its instance (its address back in
+    /// the subnet), and every index the engine holds past it moves down by one.
+    pub(super) fn forget_node(&mut self, i: usize) {
+        let ip = parse_ip(&self.state.nodes[i].node.internal_ip);
+        let node = self.state.remove_node(i);
+        // Gone from the API: nothing reports when it joined any more.
+        self.node_joined.remove(&node.name);
+        if let (Some(aws), Some(ip)) = (self.aws.as_mut(), ip) {
             aws.terminate_instance(ip);
         }
         for p in &mut self.pods {
@@ -108,6 +117,5 @@ impl Engine {
         }).collect();
         self.karpenter_node_removed(i);
         self.lbc_node_removed(i);
-        self.cluster_changed();
     }
 }

@@ -100,6 +100,7 @@ impl Engine {
             return 0;
         }
         let m = Remap(to);
+        self.touch_all();
         let mut id = 0;
         self.pods.retain(|_| {
             id += 1;

@@ -1,7 +1,9 @@
 //! What the engine keeps of its past, so memory stays bounded over long runs (as the ECS
 //! engine's `engine/retention.rs` does). Kubernetes keeps no scheduling-decision log at all
 //! (the scheduler only emits Events), so the bound on `decisions` (the `--explain` records)
-//! is ours: the newest are kept, the oldest dropped in a batch so dropping is rare.
+//! is ours: the newest are kept, the oldest dropped in a batch so dropping is rare. The drain
+//! log (what `kubectl drain` and the Spot handler's drains printed) is bounded the same way:
+//! endless Spot churn drains a node every few minutes.
 
 use super::Engine;
 use crate::eks::scheduler::decision::Decision;
@@ -10,6 +12,9 @@ use crate::eks::scheduler::decision::Decision;
 /// go at once.
 pub const DECISIONS_KEPT: usize = 20_000;
 const DECISIONS_DROP: usize = 5_000;
+/// Drain log lines kept; past it the oldest `DRAIN_LOG_DROP` go at once.
+pub const DRAIN_LOG_KEPT: usize = 10_000;
+const DRAIN_LOG_DROP: usize = 2_500;
 
 impl Engine {
     /// Records one scheduling attempt's decision, dropping the oldest past the bound.
@@ -18,6 +23,14 @@ impl Engine {
             self.decisions.drain(..DECISIONS_DROP);
         }
         self.decisions.push(d);
+    }
+
+    /// One line of a drain's output at now, dropping the oldest past the bound.
+    pub(super) fn log_drain(&mut self, line: String) {
+        if self.drain_log.len() >= DRAIN_LOG_KEPT {
+            self.drain_log.drain(..DRAIN_LOG_DROP);
+        }
+        self.drain_log.push((self.now, line));
     }
 }
 

@@ -13,8 +13,10 @@
 //! replacement joins it. Our choices: the replacement is the group's first instance type;
 //! Capacity Rebalancing's goes to the interrupted node's zone, a self-managed group's to the
 //! zone its group picks once the instance is gone (the fewest instances, so usually the same
-//! zone); it joins Ready `node_scaling::LAUNCH_S` after it is asked for; a removed node keeps its
-//! index (tainted, unschedulable, no allocatable) but leaves the `List` and every controller.
+//! zone); it joins Ready `node_scaling::LAUNCH_S` after it is asked for. A removed node keeps
+//! its index for a while (tainted, unschedulable, no allocatable) but leaves the `List` and
+//! every controller; once `REMOVED_KEPT` such nodes pile up they all leave the engine's books
+//! (`forget_node`), so memory follows the cluster under endless Spot churn, not the clock.
 
 use super::{Engine, Ev, Owner};
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
@@ -28,6 +30,9 @@ use std::sync::Arc;
 
 pub const NOTICE_S: i64 = (crate::substrate::ec2::SPOT_NOTICE_MS / 1000) as i64;
 pub const CAPACITY_TYPE_LABEL: &str = "eks.amazonaws.com/capacityType";
+/// Reclaimed nodes kept by index before they are forgotten together (each is a scheduler
+/// node every pod's filter pass still walks, and a substrate instance).
+pub const REMOVED_KEPT: usize = 16;
 
 #[derive(Debug, Clone, Default)]
 pub struct Spot {
@@ -38,7 +43,8 @@ pub struct Spot {
     /// Node index → when EC2 will reclaim it (notice given).
     pub reclaim_at: BTreeMap<usize, i64>,
     /// Replacement launches asked for: (node group, zone; None: the group picks at launch).
-    launches: Vec<(NodeGroup, Option<String>)>,
+    /// Taken when the replacement joins (boxed: the list is as long as the run's launches).
+    launches: Vec<Option<Box<(NodeGroup, Option<String>)>>>,
     /// Nodes with a rebalance recommendation (`rebalance.rs`): name, its replacement launch,
     /// whether that replacement is Ready.
     pub(super) rebalancing: Vec<(String, usize, bool)>,
@@ -150,7 +156,7 @@ impl Engine {
     }
 
     pub(super) fn spot_launch(&mut self, g: NodeGroup, zone: Option<String>, now: i64) -> usize {
-        self.spot.launches.push((g, zone));
+        self.spot.launches.push(Some(Box::new((g, zone))));
         let k = self.spot.launches.len() - 1;
         self.at(now + super::node_scaling::LAUNCH_S, Ev::SpotJoin(k));
         k
@@ -158,7 +164,7 @@ impl Engine {
 
     /// The replacement instance is Ready: it joins with aws-node and kube-proxy.
     pub(super) fn spot_join(&mut self, k: usize) {
-        let Some((g, zone)) = self.spot.launches.get(k).cloned() else { return };
+        let Some((g, zone)) = self.spot.launches.get_mut(k).and_then(Option::take).map(|b| *b) else { return };
         let Some(cluster) = self.spot_cluster.clone() else { return };
         let Some(aws) = self.aws.as_mut() else { return };
         let zone = match zone {
@@ -230,6 +236,12 @@ impl Engine {
         }
         if let Some(g) = self.group_of(node).filter(|g| !g.managed) {
             self.spot_launch(g, None, now);
+        }
+        if self.spot.removed.len() >= REMOVED_KEPT {
+            // Highest index first: forgetting one moves only the indices above it.
+            while let Some((&i, _)) = self.spot.removed.last_key_value() {
+                self.forget_node(i);
+            }
         }
         self.cluster_changed();
     }
