@@ -6,17 +6,8 @@
 #[path = "../benches/support/runs.rs"]
 mod runs;
 
-use std::time::Instant;
-
-fn cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
-}
+#[path = "../benches/support/timing.rs"]
+mod timing;
 
 fn main() {
     let name = std::env::args().nth(1).unwrap_or_else(|| "load".into());
@@ -29,18 +20,9 @@ fn main() {
     let want = runs::prepare(k);
     runs::setup(k);
     assert_eq!(runs::run(k), want, "warm-up");
-    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
-    for _ in 0..n {
-        runs::setup(k);
-        let (t0, c0) = (Instant::now(), cpu_ns());
-        assert_eq!(runs::run(k), want);
-        wall.push(t0.elapsed().as_secs_f64() * 1000.0);
-        if let (Some(a), Some(b)) = (c0, cpu_ns()) {
-            cpu.push((b - a) as f64 / 1e6);
-        }
-    }
-    println!("native {name}: median wall {:.2} ms", median(wall));
-    if !cpu.is_empty() {
-        println!("native {name}: median cpu {:.2} ms", median(cpu));
+    let (wall, cpu) = timing::medians(n, || runs::setup(k), || assert_eq!(runs::run(k), want));
+    println!("native {name}: median wall {wall:.2} ms");
+    if let Some(c) = cpu {
+        println!("native {name}: median cpu {c:.2} ms");
     }
 }
