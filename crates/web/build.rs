@@ -3,11 +3,15 @@
 //! byte for byte (a test compares it with `www/scenarios/`).
 use std::{env, fs, path::Path};
 
+#[path = "src/json_strings.rs"]
+mod json_strings;
+
 fn main() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/scenarios");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("lessons");
     fs::create_dir_all(&out).unwrap();
     println!("cargo:rerun-if-changed={}", src.display());
+    println!("cargo:rerun-if-changed=src/json_strings.rs");
     for entry in fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "json") {
@@ -22,18 +26,10 @@ fn main() {
 /// ends as the file does).
 fn minify(text: &str) -> String {
     let body = text.trim_end();
-    let (mut out, mut in_string, mut escaped) = (String::with_capacity(body.len()), false, false);
+    let mut out = String::with_capacity(body.len());
+    let mut strings = json_strings::Strings::default();
     for ch in body.chars() {
-        if in_string {
-            out.push(ch);
-            match ch {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if !ch.is_whitespace() {
-            in_string = ch == '"';
+        if strings.step(ch) || !ch.is_whitespace() {
             out.push(ch);
         }
     }

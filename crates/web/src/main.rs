@@ -28,6 +28,7 @@ mod eks_scene;
 mod event_log;
 mod inspector;
 mod json_locate;
+mod json_strings;
 mod keys;
 mod layout;
 mod legend;

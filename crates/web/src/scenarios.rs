@@ -23,28 +23,19 @@ impl BuiltIn {
 /// `[]`/`{}` on one line. Text inside strings (escapes included) is copied as it is.
 pub fn pretty(min: &str) -> String {
     let mut out = String::with_capacity(min.len() * 3 / 2);
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut depth = 0usize;
+    let mut strings = crate::json_strings::Strings::default();
     let mut chars = min.chars().peekable();
     let newline = |out: &mut String, depth: usize| {
         out.push('\n');
         out.extend(std::iter::repeat_n(' ', 2 * depth));
     };
     while let Some(ch) = chars.next() {
-        if in_string {
+        if strings.step(ch) {
             out.push(ch);
-            match ch {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
             continue;
         }
         match ch {
-            '"' => {
-                in_string = true;
-                out.push(ch);
-            }
             '{' | '[' => {
                 out.push(ch);
                 if matches!(chars.peek(), Some('}' | ']')) {
