@@ -216,10 +216,19 @@ impl Rollout {
     /// The engine's view of pods: name → (assigned, ready time or `NEVER`). Call `resync` after.
     pub fn observe(&mut self, seen: &BTreeMap<&str, (bool, i64)>) {
         self.pods_version += 1;
+        // Usually a few names against every pod: a name's length and last 8 bytes (its random
+        // suffix) rule out almost every pod before a string compare.
+        let few: Vec<((usize, u64), &str, (bool, i64))> = if seen.len() <= 16 { seen.iter().map(|(n, v)| (tail(n), *n, *v)).collect() } else { Vec::new() };
         for p in self.sets.iter_mut().flat_map(|s| s.pods.iter_mut()) {
-            if let Some((assigned, ready_at)) = seen.get(p.name.as_str()) {
-                p.assigned = *assigned;
-                p.ready_at = *ready_at;
+            let hit = if seen.len() <= 16 {
+                let t = tail(&p.name);
+                few.iter().find(|f| f.0 == t && f.1 == p.name).map(|f| f.2)
+            } else {
+                seen.get(p.name.as_str()).copied()
+            };
+            if let Some((assigned, ready_at)) = hit {
+                p.assigned = assigned;
+                p.ready_at = ready_at;
             }
         }
     }
@@ -657,4 +666,13 @@ impl Rollout {
 /// Every sim pod is bound and Running; Ready after its startup.
 fn rank(p: &SimPod, now: i64) -> RankedPod {
     RankedPod { assigned: p.assigned, phase_rank: if p.assigned { 2 } else { 0 }, ready: p.ready_at <= now, deletion_cost: 0, rank: 0, ready_since: p.ready_at, restarts: 0, created_at: p.created_at, uid: p.uid }
+}
+
+/// A name's length and its last (up to) 8 bytes as a word: a cheap first compare.
+fn tail(name: &str) -> (usize, u64) {
+    let b = name.as_bytes();
+    let k = b.len().saturating_sub(8);
+    let mut w = [0u8; 8];
+    w[..b.len() - k].copy_from_slice(&b[k..]);
+    (b.len(), u64::from_le_bytes(w))
 }

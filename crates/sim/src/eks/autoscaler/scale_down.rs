@@ -213,13 +213,22 @@ impl ScaleDown {
                 out.unremovable.push((ni, "NotUnderutilized".into()));
                 continue;
             }
-            let node_facts = node_facts.unwrap_or_else(|| by_node.on(ni).iter().map(|&i| facts(i)).collect());
-            let movable: Vec<(usize, &EvictionFacts)> = by_node.on(ni).iter().copied().zip(&node_facts).filter(|(_, f)| !f.daemonset && !f.mirror).collect();
-            if !movable.is_empty() {
-                // `--scale-down-non-empty-candidates-count`: CA simulates only so many drains a scan.
-                if non_empty >= o.scale_down_non_empty_candidates_count {
+            // `--scale-down-non-empty-candidates-count`: CA simulates only so many drains a scan.
+            // Past that, a node with a movable pod is skipped, which the first such pod decides:
+            // no facts for the rest of its pods.
+            let movable_pod = |f: &EvictionFacts| !f.daemonset && !f.mirror;
+            if non_empty >= o.scale_down_non_empty_candidates_count {
+                let any = match &node_facts {
+                    Some(f) => f.iter().any(movable_pod),
+                    None => by_node.on(ni).iter().any(|&i| movable_pod(&facts(i))),
+                };
+                if any {
                     continue;
                 }
+            }
+            let node_facts = node_facts.unwrap_or_else(|| by_node.on(ni).iter().map(|&i| facts(i)).collect());
+            let movable: Vec<(usize, &EvictionFacts)> = by_node.on(ni).iter().copied().zip(&node_facts).filter(|(_, f)| movable_pod(*f)).collect();
+            if !movable.is_empty() {
                 non_empty += 1;
             }
             if let Some(reason) = movable.iter().find_map(|&(i, f)| blocker(&state.pods[i].pod, f, o)) {

@@ -98,23 +98,21 @@ impl Engine {
         self.decisions.retain(|d| d.node != Some(i));
         for d in &mut self.decisions {
             d.node = d.node.and_then(|j| shifted(j, i));
-            d.verdicts.retain(|v| v.node != i);
-            for v in &mut d.verdicts {
-                v.node = shifted(v.node, i).unwrap_or(v.node);
-            }
-            d.scores.retain(|s| s.node != i);
-            for s in &mut d.scores {
-                s.node = shifted(s.node, i).unwrap_or(s.node);
-            }
+            // One pass each: drop the node's entries, renumber the rest.
+            d.verdicts.retain_mut(|v| shifted(v.node, i).map(|n| v.node = n).is_some());
+            d.scores.retain_mut(|s| shifted(s.node, i).map(|n| s.node = n).is_some());
         }
         // Spot's books (`spot.rs`) key nodes by index too, and so do its reclaim events.
         self.spot.removed = std::mem::take(&mut self.spot.removed).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();
         self.spot.reclaim_at = std::mem::take(&mut self.spot.reclaim_at).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();
-        let agenda = std::mem::take(&mut self.agenda);
-        self.agenda = agenda.into_iter().filter_map(|(k, ev)| match ev {
-            super::Ev::SpotReclaim(n) => shifted(n, i).map(|n| (k, super::Ev::SpotReclaim(n))),
-            other => Some((k, other)),
-        }).collect();
+        // The agenda is rebuilt only when a reclaim event names a node at or past `i`.
+        if self.agenda.values().any(|ev| matches!(ev, super::Ev::SpotReclaim(n) if *n >= i)) {
+            let agenda = std::mem::take(&mut self.agenda);
+            self.agenda = agenda.into_iter().filter_map(|(k, ev)| match ev {
+                super::Ev::SpotReclaim(n) => shifted(n, i).map(|n| (k, super::Ev::SpotReclaim(n))),
+                other => Some((k, other)),
+            }).collect();
+        }
         self.karpenter_node_removed(i);
         self.lbc_node_removed(i);
     }

@@ -10,30 +10,42 @@ pub const WEIGHT: i64 = 1;
 
 /// Pod count first, then every requested resource that does not fit; all reasons are kept.
 pub fn filter(pod: &PodInfo, n: &NodeInfo) -> Result<(), Reject> {
+    let mut reasons: Vec<Cow<'static, str>> = Vec::new();
+    check(pod, n, |r| reasons.push(r));
+    if reasons.is_empty() { Ok(()) } else { Err(Reject { plugin: NAME, reasons, unresolvable: false }) }
+}
+
+/// `filter(..).is_ok()` without building the reasons (the scheduler's loop once it no longer
+/// needs them).
+pub fn fits(pod: &PodInfo, n: &NodeInfo) -> bool {
+    let mut ok = true;
+    check(pod, n, |_| ok = false);
+    ok
+}
+
+fn check(pod: &PodInfo, n: &NodeInfo, mut reasons: impl FnMut(Cow<'static, str>)) {
     let a = &n.node.allocatable;
     let used = &n.requested;
     let r = &pod.requests;
-    let mut reasons: Vec<Cow<'static, str>> = Vec::new();
     if n.pod_count + 1 > n.node.max_pods {
-        reasons.push("Too many pods".into());
+        reasons("Too many pods".into());
     }
     if r.cpu > 0 && r.cpu > a.cpu - used.cpu {
-        reasons.push("Insufficient cpu".into());
+        reasons("Insufficient cpu".into());
     }
     if r.memory > 0 && r.memory > a.memory - used.memory {
-        reasons.push("Insufficient memory".into());
+        reasons("Insufficient memory".into());
     }
     if r.ephemeral > 0 && r.ephemeral > a.ephemeral - used.ephemeral {
-        reasons.push("Insufficient ephemeral-storage".into());
+        reasons("Insufficient ephemeral-storage".into());
     }
     for (name, want) in &r.extended {
         let have = a.extended.iter().find(|(n, _)| n == name).map_or(0, |x| x.1);
         let taken = used.extended.iter().find(|(n, _)| n == name).map_or(0, |x| x.1);
         if *want > 0 && *want > have - taken {
-            reasons.push(format!("Insufficient {name}").into());
+            reasons(format!("Insufficient {name}").into());
         }
     }
-    if reasons.is_empty() { Ok(()) } else { Err(Reject { plugin: NAME, reasons, unresolvable: false }) }
 }
 
 /// `(allocatable − requested) × 100 / allocatable`, 0 when over; integer division.

@@ -83,12 +83,18 @@ impl Scheduler {
             let i = (self.next_start + k) % n;
             processed += 1;
             let info = &state.nodes[i];
+            // The reasons are read only when explaining or while no node fits yet.
+            let need_reasons = self.explain || feasible.is_empty();
             let verdict = node_unschedulable::filter(pod, info)
                 .and_then(|_| node_name::filter(pod, info))
                 .and_then(|_| taint_toleration::filter(pod, info))
                 .and_then(|_| node_affinity::filter(pod, info))
                 .and_then(|_| node_ports::filter(pod, info))
-                .and_then(|_| fit::filter(pod, info))
+                .and_then(|_| match need_reasons {
+                    true => fit::filter(pod, info),
+                    false if fit::fits(pod, info) => Ok(()),
+                    false => Err(Reject { plugin: fit::NAME, reasons: Vec::new(), unresolvable: false }),
+                })
                 .and_then(|_| pts.as_ref().map_or(Ok(()), |s| topology_spread::filter(s, info)))
                 .and_then(|_| ipa.as_ref().map_or(Ok(()), |s| inter_pod_affinity::filter(s, pod, info)));
             match verdict {
@@ -102,7 +108,9 @@ impl Scheduler {
                     if self.explain {
                         d.verdicts.push(Verdict { node: i, rejected: Some(r.clone()) });
                     }
-                    rejects.push(r);
+                    if feasible.is_empty() {
+                        rejects.push(r);
+                    }
                 }
             }
         }
