@@ -94,10 +94,19 @@ impl Engine {
             };
             let spec = self.rollouts[k].deployment.replicas;
             let key = self.hpa_memo_key(k, &hpa.metrics);
-            let prior = std::mem::take(&mut self.hpa_memos[h]).filter(|m| key.as_ref() == Some(&m.key));
-            let pods = self.hpa_pods(k);
-            let mut until = Vec::new();
-            let observed: Vec<Observed> = hpa.metrics.iter().enumerate().map(|(mi, m)| self.observe(&hpa, m, &pods, now, now_ms, &mut until, prior.as_ref().and_then(|p| self.prior(p, mi)))).collect();
+            let memo = std::mem::take(&mut self.hpa_memos[h]).filter(|m| key.as_ref() == Some(&m.key) && now_ms < m.valid_until_ms);
+            let (observed, valid_until_ms) = match memo {
+                Some(mut m) => {
+                    hpa_memo::restamp(&mut m.observed, now_ms);
+                    (m.observed, m.valid_until_ms)
+                }
+                None => {
+                    let pods = self.hpa_pods(k);
+                    let mut until = u64::MAX;
+                    let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(&hpa, m, &pods, now, now_ms, &mut until)).collect();
+                    (observed, until)
+                }
+            };
             // The pods not Terminating: counted from a metric's inputs, which read every pod
             // already, so a sync reads each pod record once.
             let status = match observed.iter().find_map(|o| match o {
@@ -122,8 +131,7 @@ impl Engine {
                 self.events.repeatable(now, "HorizontalPodAutoscaler", &hpa.namespace, &hpa.name, reason(&ev.reason), ev.message.clone(), ev.warning, "horizontal-pod-autoscaler");
             }
             if let Some(key) = key {
-                let seq = self.pod_seq().1;
-                self.hpa_memos[h] = Some(hpa_memo::Memo { key, pods, until, seq, observed });
+                self.hpa_memos[h] = Some(hpa_memo::Memo { key, valid_until_ms, observed });
             }
         }
         self.at(now + (SYNC_PERIOD_MS / 1000) as i64, Ev::HpaSync);
@@ -144,21 +152,13 @@ impl Engine {
         out
     }
 
-    /// The memo's reading of metric `mi`, when it has one.
-    fn prior<'a>(&'a self, m: &'a hpa_memo::Memo, mi: usize) -> Option<hpa_memo::Prior<'a>> {
-        let Some(Observed::Pods(inputs)) = m.observed.get(mi) else { return None };
-        let (pod_seq, _) = self.pod_seq();
-        Some(hpa_memo::Prior { pods: &m.pods, inputs, until: &m.until, seq: m.seq, pod_seq })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn observe(&self, hpa: &Hpa, m: &MetricSpec, pods: &[usize], now: i64, now_ms: u64, until: &mut Vec<u64>, prior: Option<hpa_memo::Prior>) -> Observed {
+    fn observe(&self, hpa: &Hpa, m: &MetricSpec, pods: &[usize], now: i64, now_ms: u64, until: &mut u64) -> Observed {
         let (res, container) = match m {
             MetricSpec::Resource { name, container, .. } => (Some(*name), container.as_deref()),
             MetricSpec::Pods { .. } => (None, None),
             MetricSpec::Object { kind, object_name, metric, .. } => {
                 return match self.object_metric(&hpa.namespace, kind, object_name, metric, now) {
-                    Some(value) => Observed::Value { value, pods: self.pod_inputs(pods, now, now_ms, until, None, |_| None) },
+                    Some(value) => Observed::Value { value, pods: self.pod_inputs(pods, now, now_ms, until, |_| None) },
                     // `GetObjectMetricReplicas`'s format puts its arguments in this order
                     // (`unable to get metric %s: %v on %s %s/%s` with kind, namespace, name, err).
                     None => Observed::Unavailable(format!("unable to get metric {metric}: {kind} on {} {object_name}/unable to fetch metrics from custom metrics API: {NO_OBJECT}", hpa.namespace)),
@@ -166,7 +166,7 @@ impl Engine {
             }
             MetricSpec::External { metric, selector, .. } => {
                 return match self.external_metric(&hpa.namespace, metric, selector.as_ref(), now) {
-                    Some(value) => Observed::Value { value, pods: self.pod_inputs(pods, now, now_ms, until, None, |_| None) },
+                    Some(value) => Observed::Value { value, pods: self.pod_inputs(pods, now, now_ms, until, |_| None) },
                     None => Observed::Unavailable(format!("unable to get external metric {}/{metric}/{}: {NO_EXTERNAL}", hpa.namespace, crate::eks::hpa::go_selector(selector.as_ref()))),
                 };
             }
@@ -175,7 +175,7 @@ impl Engine {
             let MetricSpec::Pods { metric, .. } = m else { unreachable!() };
             // One lookup per run of pods of one ReplicaSet (one template: labels), as for usage below.
             let mut memo: Option<(RunKey, Option<i64>)> = None;
-            let inputs = self.pod_inputs(pods, now, now_ms, until, None, |p| {
+            let inputs = self.pod_inputs(pods, now, now_ms, until, |p| {
                 let key = RunKey::of(p).filter(|_| !self.sources.routed_alone(p));
                 let v = match (&memo, key) {
                     (Some((run, v)), Some(mine)) if run.same(&mine) => *v,
@@ -196,7 +196,7 @@ impl Engine {
         // Pods of one ReplicaSet share its template — labels and requests — so their usage
         // source and request are the same, looked up once per run of such pods.
         let mut memo: Option<(RunKey, Usage, Result<i64, String>)> = None;
-        let inputs = self.pod_inputs(pods, now, now_ms, until, prior.as_ref(), |p| {
+        let inputs = self.pod_inputs(pods, now, now_ms, until, |p| {
             let key = RunKey::of(p);
             let (u, r) = match (&memo, key) {
                 (Some((run, u, r)), Some(mine)) if run.same(&mine) => (*u, r.clone()),
@@ -220,64 +220,37 @@ impl Engine {
 
     /// The target's pods as the calculator reads them; `sample_of` gives a pod's (value,
     /// request) — None for Object/External metrics, which read only phases and readiness.
-    /// `until` gets, per pod, the first instant its reading changes by the clock alone. With a
-    /// `prior` reading (`hpa_memo`), a pod it read that still holds is copied, not read.
-    #[allow(clippy::too_many_arguments)]
-    fn pod_inputs<'s>(&'s self, pods: &[usize], now: i64, now_ms: u64, until: &mut Vec<u64>, prior: Option<&hpa_memo::Prior>, mut sample_of: impl FnMut(&'s super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
+    /// One `PodInput` per pod and no other allocation.
+    fn pod_inputs<'s>(&'s self, pods: &[usize], now: i64, now_ms: u64, until: &mut u64, mut sample_of: impl FnMut(&'s super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> Vec<PodInput> {
         let mut inputs = Vec::with_capacity(pods.len());
-        until.clear();
-        until.reserve(pods.len());
-        // Both lists ascend when they are a Deployment's own pods (creation order): one merge walk.
-        let prior = prior.filter(|p| p.pods.is_sorted() && pods.is_sorted());
-        let mut j = 0;
-        for &id in pods {
-            if let Some(p) = prior {
-                while p.pods.get(j).is_some_and(|&o| o < id) {
-                    j += 1;
-                }
-                if p.holds(j, id, now_ms) {
-                    let mut input = p.inputs[j].clone();
-                    if let Some(s) = input.sample.as_mut() {
-                        s.timestamp_ms = now_ms;
-                    }
-                    inputs.push(input);
-                    until.push(p.until[j]);
-                    continue;
-                }
-            }
-            let (input, t) = self.pod_input(id, now, now_ms, &mut sample_of);
-            inputs.push(input);
-            until.push(t);
-        }
-        inputs
-    }
-
-    /// One pod read afresh, and the first instant its reading changes by the clock alone: it
-    /// starts, turns Ready or finishes; the calculator's CPU initialisation period ends, or its
-    /// first sample window after turning Ready.
-    fn pod_input<'s>(&'s self, id: usize, now: i64, now_ms: u64, sample_of: &mut impl FnMut(&'s super::PodRecord) -> Option<(Option<i64>, Result<i64, String>)>) -> (PodInput, u64) {
         let ms = |s: i64| (s.max(0) as u64) * 1000;
-        let p = &self.pods[id];
-        let deleting = p.deleting_at.is_some();
-        let running = p.started(now);
-        let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
-        let (used, request) = sample_of(p).unwrap_or((None, Ok(0)));
-        let sample = if running && !deleting { used.map(|value| Sample { value, timestamp_ms: now_ms, window_ms: SYNC_PERIOD_MS }) } else { None };
-        let start_ms = p.scheduled_at.map(ms);
-        let clock = [p.started_at, p.ready_at, p.finished_at].into_iter().flatten().map(ms).chain(start_ms.map(|s| s + CPU_INITIALIZATION_PERIOD_MS)).chain([ready.1 + SYNC_PERIOD_MS]);
-        let until = clock.filter(|&t| t > now_ms).fold(u64::MAX, u64::min);
-        let input = PodInput {
-            // The calculator reads no name: a String per pod per HPA every 15 s was most of the
-            // sync's cost, so the engine leaves it empty.
-            name: String::new(),
-            phase: if running { Phase::Running } else { Phase::Pending },
-            deleting,
-            start_ms,
-            ready: Some(ready),
-            request,
-            sample,
-        };
-        (input, until)
+        // `extend` over the exact-size slice: a push per pod per HPA every 15 s was a call each.
+        inputs.extend(pods.iter().map(|&id| {
+            let p = &self.pods[id];
+            let deleting = p.deleting_at.is_some();
+            let running = p.started(now);
+            let ready = if p.ready(now) { (true, ms(p.ready_at.unwrap_or(0))) } else { (false, ms(p.started_at.filter(|t| *t <= now).unwrap_or(p.created_at))) };
+            let (used, request) = sample_of(p).unwrap_or((None, Ok(0)));
+            let sample = if running && !deleting { used.map(|value| Sample { value, timestamp_ms: now_ms, window_ms: SYNC_PERIOD_MS }) } else { None };
+            // The first instant this reading changes by the clock alone (`hpa_memo`): the pod
+            // starts, turns Ready or finishes; the calculator's CPU initialisation period ends,
+            // or its first sample window after turning Ready.
+            let start_ms = p.scheduled_at.map(ms);
+            let clock = [p.started_at, p.ready_at, p.finished_at].into_iter().flatten().map(ms).chain(start_ms.map(|s| s + CPU_INITIALIZATION_PERIOD_MS)).chain([ready.1 + SYNC_PERIOD_MS]);
+            *until = clock.filter(|&t| t > now_ms).fold(*until, u64::min);
+            PodInput {
+                // The calculator reads no name: a String per pod per HPA every 15 s was most
+                // of the sync's cost, so the engine leaves it empty.
+                name: String::new(),
+                phase: if running { Phase::Running } else { Phase::Pending },
+                deleting,
+                start_ms,
+                ready: Some(ready),
+                request,
+                sample,
+            }
+        }));
+        inputs
     }
 }
 
