@@ -4,38 +4,13 @@
 //! whole day on the engine (5,760 HPA syncs).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use stevedore_sim::eks::manifest::{parse, Manifest};
+#[path = "support/eks_day.rs"]
+mod support;
+
 use stevedore_sim::eks::run::run;
 
-fn manifest() -> Manifest {
-    let mut text = String::from(
-        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: day, region: us-west-2}\n\
-         availabilityZones: [us-west-2a, us-west-2b, us-west-2c]\nmanagedNodeGroups:\n\
-         - {name: general, instanceType: m5.xlarge, desiredCapacity: 600, minSize: 100, maxSize: 800}\n\
-         - {name: compute, instanceType: c5.2xlarge, desiredCapacity: 400, minSize: 100, maxSize: 600}\n\
-         ---\napiVersion: stevedore.dev/v1\nkind: ClusterAutoscaler\nspec: {expander: least-waste}\n\
-         ---\napiVersion: stevedore.dev/v1\nkind: Scenario\nspec:\n  duration: 24h\n  timeline:\n",
-    );
-    let apps = [("web", "250m", "512Mi"), ("api", "500m", "1Gi"), ("worker", "1", "2Gi"), ("cache", "200m", "1536Mi"), ("batch", "100m", "256Mi")];
-    for h in 0..24 {
-        // A daily cycle: per-pod usage from 30 % to 70 % of request.
-        let pct = 50.0 + 20.0 * ((h as f64 - 8.0) / 24.0 * std::f64::consts::TAU).sin();
-        for (name, cpu, _) in apps {
-            let req_m = if let Some(m) = cpu.strip_suffix('m') { m.parse::<f64>().unwrap() } else { cpu.parse::<f64>().unwrap() * 1000.0 };
-            text.push_str(&format!("    - {{at: {h}h, action: SetPodUsage, input: {{selector: {{matchLabels: {{app: {name}}}}}, cpu: {}m}}}}\n", (req_m * pct / 100.0).round() as i64));
-        }
-    }
-    for (name, cpu, mem) in apps {
-        text.push_str(&format!(
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: 1000\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: c, image: {name}:1, resources: {{requests: {{cpu: {cpu}, memory: {mem}}}}}}}]\n\
-             ---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: {name}}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: {name}}}\n  minReplicas: 500\n  maxReplicas: 1500\n  metrics: [{{type: Resource, resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 50}}}}}}]\n"
-        ));
-    }
-    parse(&text).expect("benchmark manifest parses")
-}
-
 fn day(c: &mut Criterion) {
-    let m = manifest();
+    let m = support::manifest();
     let mut g = c.benchmark_group("eks_day");
     g.sample_size(10);
     g.bench_function("1000_nodes_hpa_ca_24h", |b| b.iter(|| run(&m, false)));

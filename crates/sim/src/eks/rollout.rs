@@ -151,7 +151,8 @@ pub struct Rollout {
     /// Bumped by every method that may change a pod (`observe`, `remove_pod`, `settle`).
     pods_version: u64,
     /// `next_change`'s pod part for (now, minReadySeconds, pods_version): the engine asks
-    /// several times per instant, and each answer walks every pod.
+    /// several times per instant, and each answer walks every pod; it stands for later
+    /// instants too, up to the time it names.
     next_pod_cache: std::cell::Cell<Option<(i64, i64, u64, Option<i64>)>>,
     /// The pod-template-hash of the template it was computed for (hashing formats the whole
     /// template; a sync asks several times).
@@ -238,7 +239,9 @@ impl Rollout {
     pub fn remove_pod(&mut self, name: &str) -> bool {
         self.pods_version += 1;
         for s in &mut self.sets {
-            if let Some(i) = s.pods.iter().position(|p| p.name == name) {
+            // A ReplicaSet's pod names share their prefix and differ in the random suffix:
+            // the last byte first rejects most without a string comparison.
+            if let Some(i) = s.pods.iter().position(|p| p.name.as_bytes().last() == name.as_bytes().last() && p.name == name) {
                 s.pods.remove(i);
                 self.names.remove(name);
                 self.log_removed(name);
@@ -357,7 +360,9 @@ impl Rollout {
         let m = self.deployment.strategy.min_ready_seconds;
         let key = (self.now, m, self.pods_version);
         let pods = match self.next_pod_cache.get() {
-            Some((now, min_ready, v, x)) if (now, min_ready, v) == key => x,
+            // Worked out at an earlier `now` with the same pods: the earliest time after that
+            // `now` is still the earliest after this one until the clock reaches it.
+            Some((now, min_ready, v, x)) if (min_ready, v) == (key.1, key.2) && now <= key.0 && x.is_none_or(|x| key.0 < x) => x,
             _ => {
                 let times = self.sets.iter().flat_map(|s| s.pods.iter()).flat_map(|p| [p.ready_at, p.ready_at.saturating_add(m)]);
                 let x = times.filter(|x| *x > self.now && *x < NEVER).min();

@@ -185,7 +185,20 @@ impl ScaleDown {
     pub fn scan(&mut self, now: SimTime, state: &ClusterState, groups: &mut [GroupState], facts: &dyn Fn(usize) -> EvictionFacts, o: &Options) -> ScaleDownResult {
         let mut out = ScaleDownResult::default();
         let by_node = PodsByNode::new(state);
-        let node_group: Vec<Option<usize>> = state.nodes.iter().map(|n| groups.iter().position(|g| g.name == n.node.node_group)).collect();
+        // Neighbouring nodes are mostly of one group: the last match is tried first.
+        let mut last: Option<usize> = None;
+        let node_group: Vec<Option<usize>> = state
+            .nodes
+            .iter()
+            .map(|n| {
+                if let Some(k) = last.filter(|&k| groups[k].name == n.node.node_group) {
+                    return Some(k);
+                }
+                let k = groups.iter().position(|g| g.name == n.node.node_group);
+                last = k.or(last);
+                k
+            })
+            .collect();
         let mut extra = vec![(0i64, 0i64, 0i64); state.nodes.len()];
         let mut removing = vec![false; state.nodes.len()];
         let mut still: BTreeMap<String, SimTime> = BTreeMap::new();
@@ -220,7 +233,9 @@ impl ScaleDown {
             if non_empty >= o.scale_down_non_empty_candidates_count {
                 let any = match &node_facts {
                     Some(f) => f.iter().any(movable_pod),
-                    None => by_node.on(ni).iter().any(|&i| movable_pod(&facts(i))),
+                    // Newest first: a node's DaemonSet pods came with it, so its workload
+                    // pods are usually later and the answer comes after one pod's facts.
+                    None => by_node.on(ni).iter().rev().any(|&i| movable_pod(&facts(i))),
                 };
                 if any {
                     continue;

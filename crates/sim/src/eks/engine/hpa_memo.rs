@@ -35,6 +35,8 @@ pub(super) struct Key {
 
 #[derive(Debug, Clone)]
 pub(super) struct Memo {
+    /// Which reading this is, for the controller's proposal reuse (`Controller::observation`).
+    pub id: u64,
     pub key: Key,
     pub valid_until_ms: u64,
     pub observed: Vec<Observed>,

@@ -95,16 +95,17 @@ impl Engine {
             let spec = self.rollouts[k].deployment.replicas;
             let key = self.hpa_memo_key(k, &hpa.metrics);
             let memo = std::mem::take(&mut self.hpa_memos[h]).filter(|m| key.as_ref() == Some(&m.key) && now_ms < m.valid_until_ms);
-            let (observed, valid_until_ms) = match memo {
+            let (observed, valid_until_ms, id) = match memo {
                 Some(mut m) => {
                     hpa_memo::restamp(&mut m.observed, now_ms);
-                    (m.observed, m.valid_until_ms)
+                    (m.observed, m.valid_until_ms, m.id)
                 }
                 None => {
                     let pods = self.hpa_pods(k);
                     let mut until = u64::MAX;
                     let observed: Vec<Observed> = hpa.metrics.iter().map(|m| self.observe(&hpa, m, &pods, now, now_ms, &mut until)).collect();
-                    (observed, until)
+                    self.hpa_readings += 1;
+                    (observed, until, self.hpa_readings)
                 }
             };
             // The pods not Terminating: counted from a metric's inputs, which read every pod
@@ -118,6 +119,8 @@ impl Engine {
             };
             let st = &mut self.hpas[h];
             st.target_found = true;
+            // A reading without a memo key (traffic, a shared cpuTotal…) is never reused.
+            st.controller.observation = key.is_some().then_some(id);
             let out = st.controller.reconcile(&hpa, now_ms, spec, status, &observed);
             st.current_replicas = status;
             st.desired_replicas = out.desired;
@@ -131,7 +134,7 @@ impl Engine {
                 self.events.repeatable(now, "HorizontalPodAutoscaler", &hpa.namespace, &hpa.name, reason(&ev.reason), ev.message.clone(), ev.warning, "horizontal-pod-autoscaler");
             }
             if let Some(key) = key {
-                self.hpa_memos[h] = Some(hpa_memo::Memo { key, valid_until_ms, observed });
+                self.hpa_memos[h] = Some(hpa_memo::Memo { id, key, valid_until_ms, observed });
             }
         }
         self.at(now + (SYNC_PERIOD_MS / 1000) as i64, Ev::HpaSync);

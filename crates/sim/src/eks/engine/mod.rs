@@ -197,6 +197,8 @@ pub struct Engine {
     /// Change counters for the HPA sync's memo, and the memo per HPA (`hpa_memo.rs`).
     pod_epochs: hpa_memo::PodEpochs,
     hpa_memos: Vec<Option<hpa_memo::Memo>>,
+    /// HPA readings taken so far (each memo's id).
+    hpa_readings: u64,
 }
 
 impl Engine {
@@ -265,6 +267,7 @@ impl Engine {
             hpas: m.hpas.iter().cloned().map(hpa_sync::HpaState::new).collect(),
             pod_epochs: Default::default(),
             hpa_memos: vec![None; m.hpas.len()],
+            hpa_readings: 0,
             fargate: fargate_nodes::FargateNodes::new(m),
             autoscaler: node_scaling::Autoscaler::new(m),
             karpenter: karpenter_engine::Karpenter::new(m),

@@ -37,9 +37,12 @@ impl Engine {
     /// without one, which no scaler or load balancer needs, names it from the node's name).
     pub fn node_instance_id(&self, node: usize) -> String {
         let n = &self.state.nodes[node].node;
+        // The node's address as a number: formatting every instance's to compare was most
+        // of a node's retirement.
+        let ip = parse_ip(&n.internal_ip);
         self.aws
             .as_ref()
-            .and_then(|a| a.launched.iter().find(|l| crate::substrate::vpc::format_ip(l.private_ip) == n.internal_ip))
+            .and_then(|a| a.launched.iter().find(|l| Some(l.private_ip) == ip))
             .map(|l| l.instance_id.clone())
             .unwrap_or_else(|| crate::substrate::ec2::instance_id(&n.name))
     }
@@ -94,14 +97,25 @@ impl Engine {
             }
         }
         // Decisions name nodes by index: the removed node's verdicts and scores go; a
-        // decision that bound a pod there goes too (that pod is gone).
-        self.decisions.retain(|d| d.node != Some(i));
-        for d in &mut self.decisions {
-            d.node = d.node.and_then(|j| shifted(j, i));
-            // One pass each: drop the node's entries, renumber the rest.
-            d.verdicts.retain_mut(|v| shifted(v.node, i).map(|n| v.node = n).is_some());
-            d.scores.retain_mut(|s| shifted(s.node, i).map(|n| s.node = n).is_some());
-        }
+        // decision that bound a pod there goes too (that pod is gone). One pass over the (up
+        // to `DECISIONS_KEPT`) decisions: a second was a visible share of a day with a
+        // thousand node removals.
+        self.decisions.retain_mut(|d| {
+            match d.node.map(|j| shifted(j, i)) {
+                Some(None) => return false,
+                Some(Some(n)) => d.node = Some(n),
+                None => {}
+            }
+            // One pass each: drop the node's entries, renumber the rest. Only explained
+            // decisions have verdicts and scores: most have neither.
+            if !d.verdicts.is_empty() {
+                d.verdicts.retain_mut(|v| shifted(v.node, i).map(|n| v.node = n).is_some());
+            }
+            if !d.scores.is_empty() {
+                d.scores.retain_mut(|s| shifted(s.node, i).map(|n| s.node = n).is_some());
+            }
+            true
+        });
         // Spot's books (`spot.rs`) key nodes by index too, and so do its reclaim events.
         self.spot.removed = std::mem::take(&mut self.spot.removed).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();
         self.spot.reclaim_at = std::mem::take(&mut self.spot.reclaim_at).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();

@@ -79,7 +79,16 @@ pub struct Controller {
     /// `validateAndParseSelector`'s refusal (another HPA also controls the target's pods):
     /// set by the engine, checked where upstream computes the metrics.
     pub selector_error: Option<String>,
+    /// Set by the engine before `reconcile`: which observation it passes. The same id again
+    /// means the same pods, each in the same `groupPods` class, with the same samples (the
+    /// engine's memo, `engine/hpa_memo.rs`), so a metric's proposal for the same scale and
+    /// tolerances is the last one. None: always computed.
+    pub observation: Option<u64>,
+    /// Per metric: (observation, spec, status, tolerances) and the proposal made for them.
+    proposals: Vec<Option<ProposalMemo>>,
 }
+
+type ProposalMemo = ((u64, i64, i64, super::Tolerances), Result<Proposal, String>);
 
 fn ms(s: i64) -> SimTime {
     (s.max(0) as u64) * 1000
@@ -187,7 +196,7 @@ impl Controller {
         for (i, m) in hpa.metrics.iter().enumerate() {
             let result = match observed.get(i) {
                 None => Err("no metrics returned".to_string()),
-                Some(o) => proposal(m, o, spec, status, tol, now),
+                Some(o) => self.proposal_for(i, m, o, (spec, status), tol, now),
             };
             match result {
                 Ok(p) => {
@@ -221,6 +230,24 @@ impl Controller {
         let best = best?;
         self.set(ConditionType::ScalingActive, true, "ValidMetricFound", format!("the HPA was able to successfully calculate a replica count from {}", best.1), now);
         Some(best)
+    }
+
+    /// `proposal`, or the one made for the same observation, scale and tolerances (the
+    /// replica calculator walks every pod: a settled HPA's syncs would repeat it unchanged).
+    fn proposal_for(&mut self, i: usize, m: &MetricSpec, o: &Observed, (spec, status): (i64, i64), tol: super::Tolerances, now: SimTime) -> Result<Proposal, String> {
+        let Some(id) = self.observation else { return proposal(m, o, spec, status, tol, now) };
+        let key = (id, spec, status, tol);
+        if let Some(Some((k, r))) = self.proposals.get(i) {
+            if *k == key {
+                return r.clone();
+            }
+        }
+        let r = proposal(m, o, spec, status, tol, now);
+        if self.proposals.len() <= i {
+            self.proposals.resize(i + 1, None);
+        }
+        self.proposals[i] = Some((key, r.clone()));
+        r
     }
 
     /// Without `behavior` (`normalizeDesiredReplicas`): the highest recommendation of the last

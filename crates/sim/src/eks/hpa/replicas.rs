@@ -144,7 +144,8 @@ pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization:
                 0
             }
         };
-        let g = match class(p, cpu, now) {
+        let c = class(p, cpu, now);
+        let g = match c {
             Class::Dropped => continue,
             Class::Unready => &mut unready,
             Class::Missing => &mut missing,
@@ -153,7 +154,7 @@ pub fn resource_utilization(pods: &[PodInput], current: i64, target_utilization:
         g.n += 1;
         g.usage = g.usage.saturating_add(p.sample.map_or(0, |s| s.value));
         g.request = g.request.saturating_add(request);
-        if matches!(class(p, cpu, now), Class::Missing) {
+        if c == Class::Missing {
             missing_fill = missing_fill.saturating_add(request.saturating_mul(fallback) / 100);
         }
     }

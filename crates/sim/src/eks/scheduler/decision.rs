@@ -61,29 +61,49 @@ pub struct Decision {
 /// unresolvable read "Preemption is not helpful for scheduling", the others "No preemption
 /// victims found for incoming pod". Reason strings are counted and sorted lexicographically.
 /// We print one final period (eks-semantics §1.11, §12.7: punctuation varies by release).
-pub fn failed_scheduling_message(total_nodes: usize, rejects: &[&Reject]) -> String {
-    if total_nodes == 0 {
-        return "no nodes available to schedule pods".into();
-    }
-    // Borrowed keys: a thousand rejected nodes count without a String each.
-    let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut pre: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in rejects {
-        for reason in &r.reasons {
-            *hist.entry(reason.as_ref()).or_default() += 1;
+#[derive(Debug, Default)]
+pub struct RejectTally {
+    reasons: BTreeMap<Cow<'static, str>, usize>,
+    unresolvable: usize,
+    resolvable: usize,
+}
+
+impl RejectTally {
+    /// Counts one rejected node: the tally keeps counts, not the rejections (a pod no node fits
+    /// is rejected by every node, and is retried).
+    pub fn add(&mut self, r: Reject) {
+        for reason in r.reasons {
+            self.reason(reason);
         }
-        let p = if r.unresolvable { "Preemption is not helpful for scheduling" } else { "No preemption victims found for incoming pod" };
-        *pre.entry(p).or_default() += 1;
+        self.node(r.unresolvable);
     }
-    format!(
-        "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {}.",
-        histogram(&hist),
-        histogram(&pre)
-    )
+
+    /// One reason of the node being counted (`node` ends it).
+    pub fn reason(&mut self, reason: Cow<'static, str>) {
+        *self.reasons.entry(reason).or_default() += 1;
+    }
+
+    /// One more node rejected, preemption helping or not.
+    pub fn node(&mut self, unresolvable: bool) {
+        if unresolvable {
+            self.unresolvable += 1;
+        } else {
+            self.resolvable += 1;
+        }
+    }
+
+    pub fn message(&self, total_nodes: usize) -> String {
+        if total_nodes == 0 {
+            return "no nodes available to schedule pods".into();
+        }
+        let hist: Vec<(&str, usize)> = self.reasons.iter().map(|(r, c)| (r.as_ref(), *c)).collect();
+        let pre: Vec<(&str, usize)> = [("No preemption victims found for incoming pod", self.resolvable), ("Preemption is not helpful for scheduling", self.unresolvable)].into_iter().filter(|(_, c)| *c > 0).collect();
+        format!("0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {}.", histogram(&hist), histogram(&pre))
+    }
 }
 
 /// "count reason" entries, sorted by their full text as Kubernetes sorts them.
-fn histogram(h: &BTreeMap<&str, usize>) -> String {
+fn histogram(h: &[(&str, usize)]) -> String {
     let mut parts: Vec<String> = h.iter().map(|(r, c)| format!("{c} {r}")).collect();
     parts.sort_small();
     parts.join(", ")

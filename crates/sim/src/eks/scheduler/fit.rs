@@ -1,7 +1,7 @@
 //! NodeResourcesFit (filter + score with strategy LeastAllocated, weight 1;
 //! K8S …/noderesources/fit.go `fitsRequest`, least_allocated.go).
 
-use super::decision::Reject;
+use super::decision::{Reject, RejectTally};
 use super::state::{NodeInfo, PodInfo};
 use std::borrow::Cow;
 
@@ -21,6 +21,13 @@ pub fn fits(pod: &PodInfo, n: &NodeInfo) -> bool {
     let mut ok = true;
     check(pod, n, |_| ok = false);
     ok
+}
+
+/// A node `fits` refused, counted for the FailedScheduling message: the reasons go straight
+/// into the tally (a pod no node fits is refused by every node, every retry).
+pub fn tally(pod: &PodInfo, n: &NodeInfo, t: &mut RejectTally) {
+    check(pod, n, |r| t.reason(r));
+    t.node(false);
 }
 
 fn check(pod: &PodInfo, n: &NodeInfo, mut reasons: impl FnMut(Cow<'static, str>)) {

@@ -15,7 +15,7 @@ pub mod state;
 pub mod taint_toleration;
 pub mod topology_spread;
 
-use decision::{failed_scheduling_message, Decision, NodeScore, PluginScore, Reject, Verdict};
+use decision::{Decision, NodeScore, PluginScore, Reject, RejectTally, Verdict};
 use rand_core::{RngCore, SeedableRng};
 use rand_pcg::Pcg64;
 use state::{ClusterState, PodInfo};
@@ -74,7 +74,7 @@ impl Scheduler {
         let pts = topology_spread::prefilter(state, pod);
         let ipa = inter_pod_affinity::prefilter(state, pod);
         let mut feasible = Vec::with_capacity(want.min(n));
-        let mut rejects: Vec<Reject> = Vec::new();
+        let mut rejects = RejectTally::default();
         let mut processed = 0;
         for k in 0..n {
             if feasible.len() >= want {
@@ -83,8 +83,9 @@ impl Scheduler {
             let i = (self.next_start + k) % n;
             processed += 1;
             let info = &state.nodes[i];
-            // The reasons are read only when explaining or while no node fits yet.
-            let need_reasons = self.explain || feasible.is_empty();
+            // The reasons are built only when explaining; while no node fits yet, a refusal
+            // by NodeResourcesFit is counted from the node itself (`fit::tally`).
+            let need_reasons = self.explain;
             let verdict = node_unschedulable::filter(pod, info)
                 .and_then(|_| node_name::filter(pod, info))
                 .and_then(|_| taint_toleration::filter(pod, info))
@@ -109,7 +110,11 @@ impl Scheduler {
                         d.verdicts.push(Verdict { node: i, rejected: Some(r.clone()) });
                     }
                     if feasible.is_empty() {
-                        rejects.push(r);
+                        if r.plugin == fit::NAME && r.reasons.is_empty() {
+                            fit::tally(pod, info, &mut rejects);
+                        } else {
+                            rejects.add(r);
+                        }
                     }
                 }
             }
@@ -120,8 +125,7 @@ impl Scheduler {
         d.evaluated = processed;
         match feasible.len() {
             0 => {
-                let refs: Vec<&Reject> = rejects.iter().collect();
-                d.message = Some(failed_scheduling_message(n, &refs));
+                d.message = Some(rejects.message(n));
             }
             1 => d.node = Some(feasible[0]),
             _ => {

@@ -186,16 +186,44 @@ impl ClusterState {
         s
     }
 
-    /// A node joining the cluster mid-run (a Fargate node, a scaled-up group's node); the
-    /// topology ids are rebuilt (O(nodes), once per join).
+    /// A node joining the cluster mid-run (a Fargate node, a scaled-up group's node): only its
+    /// own topology ids are worked out (renumbering every node's, and recounting every pod by
+    /// zone, was a twentieth of a busy day).
     pub fn add_node(&mut self, node: Node) -> usize {
         self.nodes.push(NodeInfo { node, requested: Resources::default(), nonzero_cpu: 0, nonzero_memory: 0, pod_count: 0, sets: Vec::new(), ports: Vec::new() });
+        let last = self.nodes.len() - 1;
         for key in INDEXED_KEYS {
-            let ids = self.compute_domains(key);
-            self.topology.insert(key.to_string(), ids);
+            let id = self.new_domain_id(key, last);
+            self.topology.entry(key.to_string()).or_default().push(id);
         }
-        self.rebuild_zone_sets();
-        self.nodes.len() - 1
+        // A new node has no pods: its zone's counts stand; a new zone id needs its (empty) list.
+        if let Some(Some(z)) = self.topology.get(ZONE_KEY).and_then(|ids| ids.last()) {
+            if self.zone_sets.len() <= *z as usize {
+                self.zone_sets.resize(*z as usize + 1, Vec::new());
+            }
+        }
+        last
+    }
+
+    /// The domain id for `key` of node `last`, just pushed: that of an earlier node with the same
+    /// value, else the lowest id no node holds. Ids are only compared and used as indices, never
+    /// ordered, so they need not be numbered as `compute_domains` would number them; reusing
+    /// the lowest free one keeps them below the node count, and so every table sized by them,
+    /// over endless churn. A free zone id's counts are all zero: its pods unbound with its nodes.
+    fn new_domain_id(&self, key: &str, last: usize) -> Option<u32> {
+        let v = self.nodes[last].node.labels.get(key)?;
+        let ids = self.topology.get(key).map_or(&[][..], |ids| ids.as_slice());
+        let same = self.nodes[..last].iter().zip(ids).find(|(n, id)| id.is_some() && n.node.labels.get(key) == Some(v));
+        if let Some((_, id)) = same {
+            return *id;
+        }
+        let mut used = vec![false; ids.len() + 1];
+        for &id in ids.iter().flatten() {
+            if let Some(u) = used.get_mut(id as usize) {
+                *u = true;
+            }
+        }
+        used.iter().position(|u| !u).map(|k| k as u32)
     }
 
     /// A node leaving the cluster (scaled down, its instance terminated). Pods still bound
@@ -343,11 +371,24 @@ impl ClusterState {
         self.zone_add(node, set, 1);
     }
 
+    /// Where the bound pod is in `pods`: a plain scan of the key words (which the compiler
+    /// vectorises), the names compared only where a key matches.
+    fn bound_index(&self, namespace: &str, name: &str) -> Option<usize> {
+        let key = name_key(namespace, name);
+        let mut from = 0;
+        loop {
+            let i = from + self.pod_keys[from..].iter().position(|&k| k == key)?;
+            if self.pods[i].pod.name == name && self.pods[i].pod.namespace == namespace {
+                return Some(i);
+            }
+            from = i + 1;
+        }
+    }
+
     /// Forgets a bound pod (it terminated): its requests, ports and label-set count leave the
     /// node. False when no such pod is bound.
     pub fn unbind(&mut self, namespace: &str, name: &str) -> bool {
-        let key = name_key(namespace, name);
-        let Some(i) = (0..self.pods.len()).find(|&i| self.pod_keys[i] == key && self.pods[i].pod.name == name && self.pods[i].pod.namespace == namespace) else { return false };
+        let Some(i) = self.bound_index(namespace, name) else { return false };
         self.pod_keys.remove(i);
         self.pod_nodes.remove(i);
         let bp = self.pods.remove(i);
