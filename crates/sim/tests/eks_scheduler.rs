@@ -346,3 +346,47 @@ fn zone_counts_match_the_nodes_they_sum() {
         }
     }
 }
+
+#[test]
+fn nodes_joining_after_removals_get_their_own_zone_counts_and_ids_stay_bounded() {
+    // A join works out only the new node's topology ids (state.rs `new_domain_id`): a node in a
+    // new zone must not inherit a zone's pod counts, one in an old zone must share them, and
+    // endless churn must not grow the ids (tables are sized by them).
+    const ZONE: &str = "topology.kubernetes.io/zone";
+    const HOST: &str = "kubernetes.io/hostname";
+    let mut s = ClusterState::new(vec![node("a1", 4000, 1 << 30, "a"), node("b1", 4000, 1 << 30, "b")]);
+    let labelled = |name: &str| {
+        let mut p = pod(name, &[(100, 1)]);
+        p.labels.insert("app".into(), "x".into());
+        p
+    };
+    s.bind(labelled("x1"), 1);
+    s.bind(labelled("x2"), 1);
+    s.remove_node(0);
+    s.add_node(node("c1", 4000, 1 << 30, "c"));
+    s.add_node(node("b2", 4000, 1 << 30, "b"));
+    let zones = s.domains(ZONE).into_owned();
+    let every: Vec<bool> = vec![true; s.sets.len()];
+    let (b, c) = (zones[0].unwrap(), zones[1].unwrap());
+    assert_ne!(b, c, "zone c is not zone b");
+    assert_eq!(zones[2], Some(b), "b2 is in b1's zone");
+    assert_eq!(s.count_in_zone(b, &every), 2);
+    assert_eq!(s.count_in_zone(c, &every), 0, "the new zone starts empty");
+    s.bind(labelled("x3"), 1);
+    assert_eq!(s.count_in_zone(c, &every), 1);
+    // Churn: a node in and the oldest out, many times over. The cluster never holds more than
+    // 4 nodes, so no id need reach 4.
+    for k in 0..200 {
+        s.add_node(node(&format!("n{k}"), 4000, 1 << 30, ["a", "b", "c", "d"][k % 4]));
+        s.remove_node(0);
+        for key in [HOST, ZONE] {
+            assert!(s.domains(key).iter().flatten().all(|&id| id < 4), "{key} ids stay below 4 after {k} joins");
+        }
+    }
+    let zones = s.domains(ZONE).into_owned();
+    for (i, n) in s.nodes.iter().enumerate() {
+        for (j, m) in s.nodes.iter().enumerate() {
+            assert_eq!(zones[i] == zones[j], n.node.zone == m.node.zone, "{} and {}", n.node.name, m.node.name);
+        }
+    }
+}
