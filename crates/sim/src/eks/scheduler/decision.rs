@@ -56,7 +56,8 @@ pub struct Decision {
     pub scores: Vec<NodeScore>,
 }
 
-/// `FitError.Error()` (K8S pkg/scheduler/framework/types.go) with DefaultPreemption's message
+/// The FailedScheduling message, counted node by node: `FitError.Error()` (K8S
+/// pkg/scheduler/framework/types.go) with DefaultPreemption's message
 /// for a cluster where no pod has a lower priority (no PriorityClasses): nodes rejected as
 /// unresolvable read "Preemption is not helpful for scheduling", the others "No preemption
 /// victims found for incoming pod". Reason strings are counted and sorted lexicographically.
@@ -92,6 +93,7 @@ impl RejectTally {
         }
     }
 
+    /// The message once every node has been counted.
     pub fn message(&self, total_nodes: usize) -> String {
         if total_nodes == 0 {
             return "no nodes available to schedule pods".into();
