@@ -85,13 +85,12 @@ impl Scheduler {
             let info = &state.nodes[i];
             // The reasons are built only when explaining; while no node fits yet, a refusal
             // by NodeResourcesFit is counted from the node itself (`fit::tally`).
-            let need_reasons = self.explain;
             let verdict = node_unschedulable::filter(pod, info)
                 .and_then(|_| node_name::filter(pod, info))
                 .and_then(|_| taint_toleration::filter(pod, info))
                 .and_then(|_| node_affinity::filter(pod, info))
                 .and_then(|_| node_ports::filter(pod, info))
-                .and_then(|_| match need_reasons {
+                .and_then(|_| match self.explain {
                     true => fit::filter(pod, info),
                     false if fit::fits(pod, info) => Ok(()),
                     false => Err(Reject { plugin: fit::NAME, reasons: Vec::new(), unresolvable: false }),

@@ -208,8 +208,8 @@ impl ClusterState {
     /// The domain id for `key` of node `last`, just pushed: that of an earlier node with the same
     /// value, else the lowest id no node holds. Ids are only compared and used as indices, never
     /// ordered, so they need not be numbered as `compute_domains` would number them; reusing
-    /// the lowest free one keeps them below the node count, and so every table sized by them,
-    /// over endless churn. A free zone id's counts are all zero: its pods unbound with its nodes.
+    /// the lowest free one keeps them below the most nodes the cluster has held at once, and so
+    /// every table sized by them, over endless churn. A free zone id's counts are all zero: its pods unbound with its nodes.
     fn new_domain_id(&self, key: &str, last: usize) -> Option<u32> {
         let v = self.nodes[last].node.labels.get(key)?;
         let ids = self.topology.get(key).map_or(&[][..], |ids| ids.as_slice());
@@ -371,8 +371,8 @@ impl ClusterState {
         self.zone_add(node, set, 1);
     }
 
-    /// Where the bound pod is in `pods`: a plain scan of the key words (which the compiler
-    /// vectorises), the names compared only where a key matches.
+    /// Where the bound pod is in `pods`: a plain scan of the key words, the names compared
+    /// only where a key matches.
     fn bound_index(&self, namespace: &str, name: &str) -> Option<usize> {
         let key = name_key(namespace, name);
         let mut from = 0;
