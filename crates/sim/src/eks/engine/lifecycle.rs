@@ -114,18 +114,35 @@ impl Engine {
     /// One pass over the active queue: each pod through filter and score, in queue order.
     pub(super) fn schedule_cycle(&mut self) {
         let mut bound: Vec<usize> = Vec::new();
+        // The last failure, while no pod has bound since: a pod that schedules like it (same
+        // template: `PodInfo::schedules_like`) meets the same filters on the same cluster, so it
+        // fails alike. A failure evaluates every node, so the scheduler's start index comes
+        // back where it was, and it draws nothing from the RNG: reusing it changes no later
+        // decision. (A scale-up of hundreds of pods on a full cluster was most of the day's
+        // scheduling.)
+        let mut failed: Option<(usize, super::Decision)> = None;
         for _ in 0..self.pods.len() + 1 {
             let Some(id) = self.queue.pop() else { break };
             if self.pods[id].deleting_at.is_some() || self.pods[id].node.is_some() {
                 continue;
             }
-            let d = self.sched.schedule_one(&self.state, &self.pods[id].info);
+            let info = &self.pods[id].info;
+            let d = match &failed {
+                Some((like, d)) if self.pods[*like].info.schedules_like(info) => {
+                    super::Decision { pod: format!("{}/{}", info.namespace, info.name), ..d.clone() }
+                }
+                _ => self.sched.schedule_one(&self.state, info),
+            };
             match d.node {
                 Some(n) => {
+                    failed = None;
                     self.bind(id, n);
                     bound.push(id);
                 }
-                None => self.unschedulable(id, d.message.clone()),
+                None => {
+                    failed = Some((id, d.clone()));
+                    self.unschedulable(id, d.message.clone());
+                }
             }
             self.record_decision(d);
         }

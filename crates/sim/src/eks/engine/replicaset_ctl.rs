@@ -78,10 +78,12 @@ impl Engine {
         if have == want {
             return false;
         }
+        // One spec for the batch: the pods share it (nothing mutates a pod's spec).
+        let spec = Arc::new(self.replica_sets[k].rs.template.spec.clone());
         for _ in 0..(want - have).min(100_000) {
             let r = &self.replica_sets[k].rs;
             let pn = format!("{name}-{}", random_suffix(&mut self.rng, 5));
-            let info = PodInfo::new(pn.clone(), ns.clone(), r.template.labels.clone(), Arc::new(r.template.spec.clone()), Some(r.selector.clone()));
+            let info = PodInfo::new(pn.clone(), ns.clone(), r.template.labels.clone(), spec.clone(), Some(r.selector.clone()));
             self.events.once(now, "ReplicaSet", &ns, &name, "SuccessfulCreate", format!("Created pod: {pn}"), false, "replicaset-controller");
             let id = self.add_pod(info, Owner::ReplicaSet(k), None);
             self.replica_sets[k].pods.push(id);

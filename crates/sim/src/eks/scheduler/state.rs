@@ -63,6 +63,15 @@ impl PodInfo {
         }
     }
 
+    /// Whether every filter and score plugin sees the two pods alike: the same namespace,
+    /// labels, owner and spec (pods of one template; the name is the only difference).
+    pub fn schedules_like(&self, other: &PodInfo) -> bool {
+        self.namespace == other.namespace
+            && self.labels == other.labels
+            && self.owner_selector == other.owner_selector
+            && (Arc::ptr_eq(&self.spec, &other.spec) || self.spec == other.spec)
+    }
+
     pub fn best_effort(&self) -> bool {
         self.requests.cpu == 0 && self.requests.memory == 0
     }
