@@ -154,3 +154,27 @@ fn the_node_scaling_lesson_tells_the_truth() {
     assert_eq!(r.events.iter().filter(|e| e.message == "node removed by cluster autoscaler").count(), 2);
     assert!(r.events.iter().filter(|e| e.reason == "ScaleDownEmpty").count() == 2);
 }
+
+#[test]
+fn explained_decisions_still_name_the_right_nodes_after_removals() {
+    // Decisions name nodes by index; two nodes leave, so every index past them moves. Each bound
+    // pod's latest decision must still name the node it is on, and every verdict a node that is
+    // there, whether the report is taken by value or by reference.
+    let m = parse(&cluster(1, "")).unwrap();
+    let mut e = Engine::new(&m, true);
+    e.advance_to(30 * 60);
+    let by_ref = EksRun::of(&e);
+    let by_value = run_until(&m, true, 30 * 60);
+    for r in [&by_ref, &by_value] {
+        assert_eq!(r.state.nodes.len(), 1, "two of three nodes left");
+        for bp in &r.state.pods {
+            let key = format!("{}/{}", bp.pod.namespace, bp.pod.name);
+            if let Some(d) = r.decisions.iter().rev().find(|d| d.pod == key) {
+                assert_eq!(d.node, Some(bp.node), "{key}");
+            }
+        }
+        let moved = r.decisions.iter().filter(|d| d.pod.starts_with("default/web-") && d.node.is_some()).count();
+        assert!(moved >= 3, "the web pods were placed and replaced: {moved}");
+        assert!(r.decisions.iter().all(|d| d.verdicts.iter().all(|v| v.node < r.state.nodes.len())));
+    }
+}

@@ -76,7 +76,7 @@ impl EksRun {
         let pending = pods.iter().filter(|p| p.node.is_none()).map(|p| PendingPod { pod: p.info.clone(), message: p.message.clone() }).collect();
         EksRun {
             state: e.state.clone(),
-            decisions: e.decisions.clone(),
+            decisions: e.settled_decisions(),
             pending,
             rollouts: e.rollouts.clone(),
             timeline_errors: e.timeline_errors.clone(),
@@ -106,6 +106,7 @@ impl EksRun {
     /// The same, taking the engine apart (no copies).
     pub fn from_engine(mut e: Engine) -> EksRun {
         e.events.expire(e.now);
+        e.settle_decisions();
         let pdbs = e.pdbs.iter().map(|b| (b.clone(), e.pdb_status(b))).collect();
         let daemon_sets = daemon_sets(&e);
         let jobs = jobs(&e);

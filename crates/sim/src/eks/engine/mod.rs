@@ -31,6 +31,7 @@ mod karpenter_drift;
 mod karpenter_termination;
 mod karpenter_forceful;
 mod node_retire;
+mod decision_nodes;
 mod lifecycle;
 pub mod image_pull;
 mod image_cache;
@@ -151,6 +152,10 @@ pub struct Engine {
     next_entry: usize,
     pub timeline_errors: Vec<String>,
     pub decisions: Vec<Decision>,
+    /// Per decision: how many of `node_removals` had happened when it was recorded.
+    decision_epochs: Vec<u32>,
+    /// Node indices removed since the decisions were last renumbered (`decision_nodes.rs`).
+    node_removals: Vec<usize>,
     pub events: Recorder,
     /// What `kubectl drain` printed, at its instant.
     pub drain_log: Vec<(i64, String)>,
@@ -254,6 +259,8 @@ impl Engine {
             next_entry: 0,
             timeline_errors: Vec::new(),
             decisions: Vec::new(),
+            decision_epochs: Vec::new(),
+            node_removals: Vec::new(),
             events: Recorder::default(),
             drain_log: Vec::new(),
             drains: Vec::new(),
@@ -329,6 +336,7 @@ impl Engine {
     /// Runs at most `max_steps` instants up to `t`; true when the clock reached `t`. The same
     /// instants run in the same order however the calls slice them.
     pub fn advance_within(&mut self, t: i64, max_steps: usize) -> bool {
+        let mut reached = false;
         for _ in 0..max_steps {
             match self.next_instant().filter(|x| *x <= t) {
                 Some(x) => self.step(x),
@@ -337,11 +345,13 @@ impl Engine {
                     for r in &mut self.rollouts {
                         r.advance_to(self.now);
                     }
-                    return true;
+                    reached = true;
+                    break;
                 }
             }
         }
-        false
+        self.settle_decisions();
+        reached
     }
 
     /// The next instant with work: now (queued pods), an agenda entry, a timeline entry or a

@@ -2,7 +2,8 @@
 //! consolidation): the pods still on it (its DaemonSet pods) go with it, its EC2 instance is
 //! terminated through the substrate (its address back in the subnet's book), and it leaves
 //! the scheduler's `ClusterState`. Node indices stay dense: every index the engine holds past
-//! the removed node moves down by one (pods, the image cache, drains, decisions, NodeClaims).
+//! the removed node moves down by one (pods, the image cache, drains, NodeClaims; decisions when
+//! next read, `decision_nodes.rs`).
 
 use super::Engine;
 
@@ -18,7 +19,7 @@ pub fn parse_ip(text: &str) -> Option<u32> {
 }
 
 /// Where index `j` goes once node `gone` is removed (None: it was that node).
-fn shifted(j: usize, gone: usize) -> Option<usize> {
+pub(super) fn shifted(j: usize, gone: usize) -> Option<usize> {
     match j.cmp(&gone) {
         std::cmp::Ordering::Less => Some(j),
         std::cmp::Ordering::Equal => None,
@@ -96,26 +97,9 @@ impl Engine {
                 None => d.done = true,
             }
         }
-        // Decisions name nodes by index: the removed node's verdicts and scores go; a
-        // decision that bound a pod there goes too (that pod is gone). One pass over the (up
-        // to `DECISIONS_KEPT`) decisions: a second was a visible share of a day with a
-        // thousand node removals.
-        self.decisions.retain_mut(|d| {
-            match d.node.map(|j| shifted(j, i)) {
-                Some(None) => return false,
-                Some(Some(n)) => d.node = Some(n),
-                None => {}
-            }
-            // One pass each: drop the node's entries, renumber the rest. Only explained
-            // decisions have verdicts and scores: most have neither.
-            if !d.verdicts.is_empty() {
-                d.verdicts.retain_mut(|v| shifted(v.node, i).map(|n| v.node = n).is_some());
-            }
-            if !d.scores.is_empty() {
-                d.scores.retain_mut(|s| shifted(s.node, i).map(|n| s.node = n).is_some());
-            }
-            true
-        });
+        // Decisions name nodes by index too: the removal is logged and applied to them all at
+        // once when they are next read (`decision_nodes.rs`).
+        self.node_removals.push(i);
         // Spot's books (`spot.rs`) key nodes by index too, and so do its reclaim events.
         self.spot.removed = std::mem::take(&mut self.spot.removed).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();
         self.spot.reclaim_at = std::mem::take(&mut self.spot.reclaim_at).into_iter().filter_map(|(n, t)| shifted(n, i).map(|n| (n, t))).collect();

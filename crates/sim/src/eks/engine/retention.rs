@@ -20,9 +20,31 @@ impl Engine {
     /// Records one scheduling attempt's decision, dropping the oldest past the bound.
     pub(super) fn record_decision(&mut self, d: Decision) {
         if self.decisions.len() >= DECISIONS_KEPT {
+            // Decisions on removed nodes are dropped first, as if removed at once.
+            self.settle_decisions();
+        }
+        if self.decisions.len() >= DECISIONS_KEPT {
             self.decisions.drain(..DECISIONS_DROP);
+            self.decision_epochs.drain(..DECISIONS_DROP);
         }
         self.decisions.push(d);
+        self.decision_epochs.push(self.node_removals.len() as u32);
+    }
+
+    /// Applies the logged node removals to the decisions (`decision_nodes.rs`).
+    pub(crate) fn settle_decisions(&mut self) {
+        if !self.node_removals.is_empty() {
+            super::decision_nodes::settle(&mut self.decisions, &mut self.decision_epochs, &self.node_removals, self.state.nodes.len());
+            self.node_removals.clear();
+        }
+    }
+
+    /// The decisions with every node removal applied, for a report taken without `&mut`.
+    pub fn settled_decisions(&self) -> Vec<Decision> {
+        let mut list = self.decisions.clone();
+        let mut epochs = self.decision_epochs.clone();
+        super::decision_nodes::settle(&mut list, &mut epochs, &self.node_removals, self.state.nodes.len());
+        list
     }
 
     /// One line of a drain's output at now, dropping the oldest past the bound.
