@@ -144,12 +144,7 @@ impl Engine {
         let now = self.now;
         let Some(k) = self.karpenter.as_ref() else { return false };
         let nominated: std::collections::BTreeSet<usize> = k.claims.iter().filter(|c| c.ready_s.is_none() && c.node_name.is_some()).flat_map(|c| c.nominated.iter().copied()).collect();
-        let ids: Vec<usize> = (0..self.pods.len())
-            .filter(|&i| {
-                let p = &self.pods[i];
-                p.node.is_none() && p.gone_at.is_none() && p.deleting_at.is_none() && !p.unowned && p.attempts > 0 && !nominated.contains(&i)
-            })
-            .collect();
+        let ids: Vec<usize> = self.failed_unbound.iter().copied().filter(|&i| self.pending_for_scaler(i) && !nominated.contains(&i)).collect();
         // Pods that fit a NodeClaim still launching wait for it (Karpenter schedules onto
         // in-flight capacity before creating more), e.g. the replacements of an interrupted node's pods.
         let ids = self.karpenter_onto_in_flight(ids);

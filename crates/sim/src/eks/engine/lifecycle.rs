@@ -155,6 +155,7 @@ impl Engine {
         p.attempts += 1;
         p.last_attempt = now;
         let attempt = p.attempts;
+        self.failed_unbound.insert(id);
         if let Some(m) = &message {
             let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());
             self.events.repeatable(now, "Pod", &ns, &name, "FailedScheduling", m.clone(), true, "default-scheduler");
@@ -192,6 +193,7 @@ impl Engine {
         let p = &mut self.pods[id];
         p.node = Some(node);
         p.scheduled_at = Some(now);
+        self.failed_unbound.remove(&id);
         p.message = None;
         self.touch(id);
         let p = &self.pods[id];
@@ -298,6 +300,7 @@ impl Engine {
             return;
         }
         p.gone_at = Some(self.now);
+        self.failed_unbound.remove(&id);
         self.touch(id);
         let p = &self.pods[id];
         let (ns, name) = (p.info.namespace.clone(), p.info.name.clone());

@@ -126,6 +126,9 @@ pub struct Engine {
     /// The pod and Job lists' lengths at which `pod_compact` next runs.
     next_compact: (usize, usize),
     by_name: BTreeMap<(String, String), usize>,
+    /// Pods that failed to schedule and are not bound or gone yet, ascending: what the node
+    /// autoscalers' scans look at, instead of every pod record.
+    failed_unbound: std::collections::BTreeSet<usize>,
     /// Whether `pods_on_node` may read the scheduler's bound pods (`node_pods.rs`).
     node_pods_exact: bool,
     /// Live (not gone) pod ids per Deployment, and of bare pods (`Owner::None`), ascending:
@@ -234,6 +237,7 @@ impl Engine {
             pods: Vec::new(),
             next_compact: (0, 0),
             by_name: BTreeMap::new(),
+            failed_unbound: std::collections::BTreeSet::new(),
             node_pods_exact: true,
             live_of_deployment: Vec::new(),
             live_names: Vec::new(),

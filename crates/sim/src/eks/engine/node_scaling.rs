@@ -148,14 +148,16 @@ impl Engine {
     }
 
     /// True when a group was scaled up.
+    /// A pod a node autoscaler provisions for: it failed to schedule and still waits (unbound,
+    /// not deleted, ours to schedule).
+    pub(super) fn pending_for_scaler(&self, i: usize) -> bool {
+        let p = &self.pods[i];
+        p.node.is_none() && p.gone_at.is_none() && p.deleting_at.is_none() && !p.unowned && p.attempts > 0
+    }
+
     fn ca_scale_up(&mut self) -> bool {
         let now = self.now;
-        let ids: Vec<usize> = (0..self.pods.len())
-            .filter(|&i| {
-                let p = &self.pods[i];
-                p.node.is_none() && p.gone_at.is_none() && p.deleting_at.is_none() && !p.unowned && p.attempts > 0
-            })
-            .collect();
+        let ids: Vec<usize> = self.failed_unbound.iter().copied().filter(|&i| self.pending_for_scaler(i)).collect();
         if ids.is_empty() {
             return false;
         }

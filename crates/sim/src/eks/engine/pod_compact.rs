@@ -115,6 +115,7 @@ impl Engine {
             list.iter_mut().for_each(|id| *id = m.keep(*id));
         }
         self.queue.renumber(|id| m.keep(id));
+        self.failed_unbound = std::mem::take(&mut self.failed_unbound).into_iter().filter_map(|id| m.get(id)).collect();
         self.ip_waiting.iter_mut().for_each(|id| *id = m.keep(*id));
         for ev in self.agenda.values_mut() {
             renumber_ev(ev, &m);
