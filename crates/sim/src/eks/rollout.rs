@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use super::fenceposts::{max_unavailable, resolve_fenceposts};
 use super::objects::{Deployment, PodTemplate};
-use super::run::{random_suffix, template_hash};
+use super::run::{fresh_name, template_hash};
 use super::scale_down::{pods_to_delete, RankedPod};
 use rand_core::{RngCore, SeedableRng};
 use rand_pcg::Pcg64;
@@ -600,7 +600,8 @@ impl Rollout {
         for s in &mut self.sets {
             let want = s.replicas.max(0) as usize;
             while s.pods.len() < want {
-                let name = format!("{}-{}", s.name, random_suffix(&mut self.rng, 5));
+                // Not a name one of the Deployment's pods has (`fresh_name`).
+                let name = fresh_name(&mut self.rng, &format!("{}-", s.name), |n| self.names.contains(n));
                 let ready_at = if self.driven { NEVER } else { now + STARTUP_S };
                 self.names.add(&name);
                 s.pods.push(SimPod { name, created_at: now, ready_at, uid: self.rng.next_u64(), assigned: !self.driven, mirrored: false });

@@ -174,6 +174,21 @@ pub(crate) fn random_suffix(rng: &mut Pcg64, len: usize) -> String {
     (0..len).map(|_| ALPHANUMS[(rng.next_u64() % ALPHANUMS.len() as u64) as usize] as char).collect()
 }
 
+/// Draws again past a taken name: for `generateName` the API server refuses a name a live
+/// object already has (AlreadyExists) and the controller creates again with a new one. Two
+/// live pods never share a name. (27^5 names: a thousand pods of one ReplicaSet meet a taken
+/// one about once in 14,000 creations; 64 draws in a row is a full namespace, not luck.)
+pub(crate) fn fresh_name(rng: &mut Pcg64, prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = format!("{prefix}{}", random_suffix(rng, 5));
+    for _ in 0..64 {
+        if !taken(&name) {
+            break;
+        }
+        name = format!("{prefix}{}", random_suffix(rng, 5));
+    }
+    name
+}
+
 /// `pod-template-hash`: a stable 32-bit FNV-1a of the template, in the same alphabet (the real
 /// hash covers the Go struct; ours covers the parsed template, so values differ from a cluster).
 pub(crate) fn template_hash(t: &PodTemplate) -> String {
@@ -230,4 +245,21 @@ fn instance_ids(e: &Engine) -> std::collections::BTreeMap<String, String> {
         .filter(|&i| !super::engine::fargate_nodes::is_fargate(&e.state.nodes[i].node))
         .map(|i| (e.state.nodes[i].node.name.clone(), e.node_instance_id(i)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fresh_name;
+    use rand_core::SeedableRng;
+    use rand_pcg::Pcg64;
+
+    #[test]
+    fn a_generated_name_is_drawn_again_while_it_is_taken() {
+        let first = fresh_name(&mut Pcg64::seed_from_u64(7), "web-", |_| false);
+        let second = fresh_name(&mut Pcg64::seed_from_u64(7), "web-", |n| n == first);
+        assert_ne!(first, second);
+        assert!(second.starts_with("web-") && second.len() == first.len(), "{second}");
+        // The same draws give the same names: the run stays reproducible.
+        assert_eq!(second, fresh_name(&mut Pcg64::seed_from_u64(7), "web-", |n| n == first));
+    }
 }

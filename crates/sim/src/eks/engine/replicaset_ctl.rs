@@ -5,7 +5,7 @@
 
 use super::{Engine, Owner};
 use crate::eks::objects::Deployment;
-use crate::eks::run::random_suffix;
+use crate::eks::run::fresh_name;
 use crate::eks::scale_down::{pods_to_delete, RankedPod};
 use crate::eks::scheduler::state::PodInfo;
 use std::sync::Arc;
@@ -82,7 +82,7 @@ impl Engine {
         let spec = Arc::new(self.replica_sets[k].rs.template.spec.clone());
         for _ in 0..(want - have).min(100_000) {
             let r = &self.replica_sets[k].rs;
-            let pn = format!("{name}-{}", random_suffix(&mut self.rng, 5));
+            let pn = fresh_name(&mut self.rng, &format!("{name}-"), |n| self.by_name.contains_key(&(ns.clone(), n.to_string())));
             let info = PodInfo::new(pn.clone(), ns.clone(), r.template.labels.clone(), spec.clone(), Some(r.selector.clone()));
             self.events.once(now, "ReplicaSet", &ns, &name, "SuccessfulCreate", format!("Created pod: {pn}"), false, "replicaset-controller");
             let id = self.add_pod(info, Owner::ReplicaSet(k), None);
