@@ -107,15 +107,27 @@ fn onto_upcoming(ids: Vec<usize>, pods: &[super::lifecycle::PodRecord], ca: &Aut
             nodes.extend(std::iter::repeat_n(t, n));
         }
     }
+    // First fit. A node that refused a pod refuses the next pod of the same template too (only
+    // the node each pod went to has changed), so such a pod starts where the last one ended.
+    let mut from = 0;
+    let mut last: Option<usize> = None;
     ids.into_iter()
         .filter(|&i| {
             let p = &pods[i].info;
-            match nodes.iter_mut().find(|n| filter(p, n).is_ok()) {
-                Some(n) => {
-                    assume(n, p);
+            if !last.is_some_and(|l| pods[l].info.schedules_like(p)) {
+                from = 0;
+            }
+            last = Some(i);
+            match nodes[from..].iter().position(|n| filter(p, n).is_ok()) {
+                Some(k) => {
+                    from += k;
+                    assume(&mut nodes[from], p);
                     false
                 }
-                None => true,
+                None => {
+                    from = nodes.len();
+                    true
+                }
             }
         })
         .collect()
