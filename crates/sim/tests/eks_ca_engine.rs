@@ -57,3 +57,21 @@ fn without_a_cluster_autoscaler_nothing_scales() {
     let r = run_until(&parse(&text).unwrap(), false, 180);
     assert_eq!((r.state.nodes.len(), bound(&r)), (1, 3));
 }
+
+#[test]
+fn pending_pods_still_scale_the_group_up_after_their_records_are_compacted() {
+    // A bare pod made before the web pods is deleted and gone by 5 s; compacting then moves
+    // every later pod id down one, the pending web pods' ids included. CA's scan at 10 s must
+    // still find those three and scale up for them.
+    let bare = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: tmp}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers: [{name: c, image: busybox, resources: {requests: {cpu: 10m}}}]\n";
+    let text = EXAMPLE.replace("spec:\n  duration: 5m\n", "spec:\n  duration: 5m\n  timeline:\n    - {at: 1s, kubectl: \"delete pod tmp\"}\n");
+    let m = parse(&format!("{text}{bare}")).unwrap();
+    let mut e = stevedore_sim::eks::engine::Engine::new(&m, false);
+    e.advance_to(5);
+    assert!(e.pod("default", "tmp").is_none(), "the bare pod is gone");
+    assert!(e.compact_pods() >= 1, "its record is freed");
+    e.advance_to(180);
+    let r = EksRun::of(&e);
+    assert_eq!(r.events.iter().filter(|x| x.reason == "TriggeredScaleUp").count(), 3);
+    assert_eq!(bound(&r), 6);
+}

@@ -115,7 +115,11 @@ impl Engine {
             list.iter_mut().for_each(|id| *id = m.keep(*id));
         }
         self.queue.renumber(|id| m.keep(id));
-        self.failed_unbound = std::mem::take(&mut self.failed_unbound).into_iter().filter_map(|id| m.get(id)).collect();
+        // Inserted one by one: a `collect` into a set sorts first, one more copy of std's sort in the wasm.
+        let failed = std::mem::take(&mut self.failed_unbound);
+        for id in failed.into_iter().filter_map(|id| m.get(id)) {
+            self.failed_unbound.insert(id);
+        }
         self.ip_waiting.iter_mut().for_each(|id| *id = m.keep(*id));
         for ev in self.agenda.values_mut() {
             renumber_ev(ev, &m);
