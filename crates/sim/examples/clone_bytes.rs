@@ -1,5 +1,5 @@
 //! What a checkpoint copy of the day benchmark's sim really allocates, by part, at 24 h:
-//! `cargo run --release -p stevedore-sim --example clone_bytes`
+//! `cargo run --release -p stevedore-sim --example clone_bytes [-- HOURS [SCENARIO.json]]`
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -30,7 +30,12 @@ fn bytes<T: Clone>(x: &T) -> usize {
 
 fn main() {
     let hours: u64 = std::env::args().nth(1).and_then(|h| h.parse().ok()).unwrap_or(24);
-    let mut sim = stevedore_sim::Sim::new(support::scenario());
+    // An optional scenario file instead of the day benchmark's.
+    let scenario = match std::env::args().nth(2) {
+        Some(path) => stevedore_sim::load(&std::fs::read_to_string(path).expect("readable")).expect("valid scenario"),
+        None => support::scenario(),
+    };
+    let mut sim = stevedore_sim::Sim::new(scenario);
     sim.advance_to(hours * 3_600_000);
     let k = |n: usize| n >> 10;
     println!("at {hours} h: whole sim {} KiB (estimate {} KiB)", k(bytes(&sim)), k(sim.approx_bytes()));
@@ -42,6 +47,13 @@ fn main() {
     let deep: Vec<stevedore_sim::engine::task::Task> = sim.tasks.iter().map(|t| (**t).clone()).collect();
     println!("  tasks unshared {} KiB (estimate {} KiB)", k(ALLOCATED.load(Relaxed) - before), k(sim.approx_bytes_parts()[0].1));
     drop(deep);
+    // Placement explanations (shared `Arc`s, so a task's clone does not copy them): deep-copied.
+    let before = ALLOCATED.load(Relaxed);
+    let notes: usize = sim.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| e.candidates.len()).sum();
+    let explained: Vec<stevedore_sim::placement::Explanation> = sim.tasks.iter().filter_map(|t| t.explanation.as_deref().cloned()).collect();
+    let real = ALLOCATED.load(Relaxed) - before;
+    println!("  explanations {} KiB for {} ({} candidate notes; {} B each with its notes)", k(real), explained.len(), notes, real / explained.len().max(1));
+    drop(explained);
     let itself = sim.clone();
     println!("  estimate of a copy's own bytes (beyond what it shares with the sim) {} KiB", k(sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(&itself))));
     drop(itself);
