@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 
 /// `approx_bytes`' estimate of a placement explanation: its own strings, and per candidate
 /// note (`placement::CandidateNote`, numbers only), calibrated with `examples/clone_bytes.rs`.
-const EXPLANATION_BYTES: usize = 1_500;
-const NOTE_BYTES: usize = 48;
+const EXPLANATION_BYTES: usize = 600;
+const NOTE_BYTES: usize = 86;
 
 /// "Stopped tasks only appear in the Amazon ECS console, AWS CLI, and AWS SDKs for at least 1
 /// hour after the task stops. After that, the details of the stopped task expire and aren't

@@ -2,7 +2,7 @@
 
 use crate::sort::SortSmall;
 use super::{Failure, Request, Stage};
-use crate::engine::instance::{Instance, InstanceStatus};
+use crate::engine::instance::Instance;
 use crate::model::Strategy;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -11,15 +11,17 @@ use std::collections::BTreeMap;
 /// still knows (stopped ones for an hour), each with a note per instance, and the rewind
 /// checkpoints keep theirs, so these were most of a small cluster's memory (about 300 B a note
 /// as strings; 60 instances, a task placed every few seconds). The instance is its index in
-/// the sim's list (instances are never removed from it), a refusal its numbers (a rare one's
-/// text in `Explanation::texts`), the scores in `Explanation::keys`; `Explanation::candidates`
-/// spells them out as they read. 28 bytes.
+/// the sim's list (instances are never removed from it), a refusal its numbers, the scores
+/// their keys; `Explanation::candidates` spells them out as they read.
 #[derive(Debug, Clone)]
 pub struct CandidateNote {
     pub instance: u32,
     /// The stage that dropped it, if any.
     pub dropped_at: Option<Stage>,
     why: Why,
+    /// For eligible instances: one key per ranked strategy (`Explanation::score_labels`);
+    /// lower keys win.
+    scores: Box<[i64]>,
     /// 1 = best; equal keys share a rank.
     pub rank: Option<u32>,
     pub chosen: bool,
@@ -30,13 +32,12 @@ pub struct CandidateNote {
 #[derive(Debug, Clone)]
 enum Why {
     None,
-    Status(InstanceStatus),
+    Status(&'static str),
     CapacityProvider,
     Cpu { need: u32, left: u32 },
     Memory { need: u32, left: u32 },
     Eni(u32),
-    /// Index in `Explanation::texts`.
-    Text(u32),
+    Text(Box<str>),
 }
 
 /// A note as it reads: the instance's id and zone, the refusal in words, the scores labelled.
@@ -59,51 +60,33 @@ pub struct CandidateView<'a> {
     pub chosen: bool,
 }
 
-/// What placement notes as it goes through the instances (`place` with explanations on): the
-/// notes, their score keys side by side (`width` per note), and the rare refusals' words.
-#[derive(Debug, Default)]
-pub struct Notes {
-    list: Vec<CandidateNote>,
-    keys: Vec<i64>,
-    texts: Vec<Box<str>>,
-}
-
-impl Notes {
-    pub fn dropped(&mut self, i: usize, inst: &Instance, stage: Stage, req: &Request, width: usize) {
+impl CandidateNote {
+    pub fn dropped(i: usize, inst: &Instance, stage: Stage, req: &Request) -> CandidateNote {
         let why = match stage {
-            Stage::Status => Why::Status(inst.status),
+            Stage::Status => Why::Status(inst.status.as_str()),
             Stage::CapacityProvider => Why::CapacityProvider,
             Stage::Cpu => Why::Cpu { need: req.td.reserved_cpu(), left: inst.remaining_cpu },
             Stage::Memory => Why::Memory { need: req.td.reserved_memory_mib(), left: inst.remaining_memory_mib },
             Stage::Eni => Why::Eni(inst.awsvpc_limit),
-            Stage::Attribute | Stage::Ports | Stage::Constraint => {
-                self.texts.push(super::requirements::reason(stage, inst, req).into());
-                Why::Text(self.texts.len() as u32 - 1)
-            }
+            Stage::Attribute | Stage::Ports | Stage::Constraint => Why::Text(super::requirements::reason(stage, inst, req).into()),
         };
-        self.list.push(CandidateNote { instance: i as u32, dropped_at: Some(stage), why, rank: None, chosen: false });
-        self.keys.extend(std::iter::repeat_n(0, width));
+        CandidateNote { instance: i as u32, dropped_at: Some(stage), why, scores: Box::default(), rank: None, chosen: false }
     }
 
-    /// An eligible instance with its `width` score keys.
-    pub fn eligible(&mut self, i: usize, key: &[i64]) {
-        self.list.push(CandidateNote { instance: i as u32, dropped_at: None, why: Why::None, rank: None, chosen: false });
-        self.keys.extend_from_slice(key);
+    pub fn eligible(i: usize, ranked: &[Strategy], key: &[i64]) -> CandidateNote {
+        CandidateNote { instance: i as u32, dropped_at: None, why: Why::None, scores: key[..ranked.len()].into(), rank: None, chosen: false }
     }
-}
-
-impl CandidateNote {
 
     /// The refusal in `requirements::reason`'s words (`capacity_provider`: the request's).
-    fn reason(&self, capacity_provider: Option<&str>, texts: &[Box<str>]) -> Option<String> {
+    fn reason(&self, capacity_provider: Option<&str>) -> Option<String> {
         Some(match &self.why {
             Why::None => return None,
-            Why::Status(s) => format!("instance is {}", s.as_str()),
+            Why::Status(s) => format!("instance is {s}"),
             Why::CapacityProvider => format!("not launched by capacity provider {}", capacity_provider.unwrap_or("?")),
             Why::Cpu { need, left } => format!("needs {need} CPU units, {left} remaining"),
             Why::Memory { need, left } => format!("needs {need} MiB, {left} MiB remaining"),
             Why::Eni(limit) => format!("all {limit} awsvpc task ENIs in use"),
-            Why::Text(k) => texts.get(*k as usize).map_or_else(String::new, |t| t.to_string()),
+            Why::Text(t) => t.to_string(),
         })
     }
 }
@@ -149,12 +132,6 @@ pub struct Explanation {
     /// The ranked strategies' labels, one per score key.
     #[serde(skip)]
     score_labels: Vec<String>,
-    /// Each note's score keys, `score_labels.len()` of them (zeros for a dropped note).
-    #[serde(skip)]
-    keys: Vec<i64>,
-    /// The words of the refusals kept as text.
-    #[serde(skip)]
-    texts: Vec<Box<str>>,
     /// The request's capacity provider, for its refusal's words.
     #[serde(skip)]
     capacity_provider: Option<String>,
@@ -163,21 +140,16 @@ pub struct Explanation {
 impl Explanation {
     /// The notes as they read, with the instances' ids and zones (`instances`: the sim's).
     pub fn candidates<'a>(&'a self, instances: &'a [Instance]) -> Vec<CandidateView<'a>> {
-        let width = self.score_labels.len();
         self.notes
             .iter()
-            .enumerate()
-            .map(|(k, n)| {
+            .map(|n| {
                 let inst = instances.get(n.instance as usize);
                 CandidateView {
                     ec2_instance_id: inst.map_or("", |i| i.spec.ec2_instance_id.as_str()),
                     availability_zone: inst.map_or("", |i| i.spec.availability_zone.as_str()),
                     dropped_at: n.dropped_at.map(Stage::name),
-                    reason: n.reason(self.capacity_provider.as_deref(), &self.texts),
-                    scores: match n.dropped_at {
-                        Some(_) => Vec::new(),
-                        None => self.score_labels.iter().map(String::as_str).zip(self.keys[k * width..].iter().copied()).collect(),
-                    },
+                    reason: n.reason(self.capacity_provider.as_deref()),
+                    scores: self.score_labels.iter().map(String::as_str).zip(n.scores.iter().copied()).collect(),
                     rank: n.rank,
                     chosen: n.chosen,
                 }
@@ -187,22 +159,21 @@ impl Explanation {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn build(instances: &[Instance], req: &Request, notes: Notes, stage_counts: [u32; Stage::COUNT], eligible: u32, chosen: &Result<usize, Failure>, tied: usize, random: bool) -> Explanation {
+pub fn build(instances: &[Instance], req: &Request, mut notes: Vec<CandidateNote>, stage_counts: [u32; Stage::COUNT], eligible: u32, chosen: &Result<usize, Failure>, tied: usize, random: bool) -> Explanation {
     let dropped = Stage::ALL.iter().filter(|s| stage_counts[**s as usize] > 0).map(|s| (s.name(), stage_counts[*s as usize])).collect();
     let chosen_id = chosen.as_ref().ok().map(|&i| instances[i].spec.ec2_instance_id.clone());
-    let Notes { list: mut notes, keys: flat, texts } = notes;
-    let width = if notes.is_empty() { 0 } else { flat.len() / notes.len() };
-    let key_of = |k: usize| &flat[k * width..(k + 1) * width];
     // Dense ranks over the eligible notes' keys.
-    let mut keys: Vec<&[i64]> = (0..notes.len()).filter(|&k| notes[k].dropped_at.is_none()).map(key_of).collect();
+    let mut keys: Vec<&[i64]> = notes.iter().filter(|n| n.dropped_at.is_none()).map(|n| &*n.scores).collect();
     keys.sort_small();
     keys.dedup();
+    let ranks: Vec<Option<u32>> = notes.iter().map(|n| if n.dropped_at.is_none() { keys.binary_search(&&*n.scores).ok().map(|r| r as u32 + 1) } else { None }).collect();
     let chosen_index = chosen.as_ref().ok().copied();
-    for (k, n) in notes.iter_mut().enumerate().filter(|(_, n)| n.dropped_at.is_none()) {
-        n.rank = keys.binary_search(&key_of(k)).ok().map(|r| r as u32 + 1);
-        n.chosen = Some(n.instance as usize) == chosen_index;
+    for (n, rank) in notes.iter_mut().zip(ranks) {
+        if n.dropped_at.is_none() {
+            n.rank = rank;
+            n.chosen = Some(n.instance as usize) == chosen_index;
+        }
     }
-    drop(keys);
     let strategies: Vec<String> = req.strategies.iter().map(Strategy::describe).collect();
     let outcome = match chosen {
         Ok(i) => {
@@ -230,8 +201,6 @@ pub fn build(instances: &[Instance], req: &Request, notes: Notes, stage_counts: 
         outcome,
         score_labels: if notes.is_empty() { Vec::new() } else { ranked_labels(req) },
         capacity_provider: req.capacity_provider.map(str::to_string),
-        keys: flat,
-        texts,
         notes,
     }
 }
