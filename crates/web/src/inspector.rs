@@ -62,7 +62,7 @@ fn task(sim: &Sim, t: usize, select: &Callback<Selection>) -> Html {
             </dl>
             { identity(sim, t) }
             { for td.containers.iter().enumerate().map(|(k, c)| container(sim, t, k, c)) }
-            { why_here(task.explanation.as_deref(), &sim.instances) }
+            { why_here(task.explanation.as_deref()) }
         </section>
     }
 }
@@ -148,13 +148,12 @@ fn container(sim: &Sim, t: usize, k: usize, c: &stevedore_sim::model::ContainerD
     }
 }
 
-fn why_here(explanation: Option<&Explanation>, instances: &[stevedore_sim::engine::Instance]) -> Html {
+fn why_here(explanation: Option<&Explanation>) -> Html {
     let Some(e) = explanation else {
         return html! { <div class="why"><h3>{ "Why here?" }</h3><p>{ "Fargate places tasks itself: it spreads them across the Availability Zones of the service's subnets." }</p></div> };
     };
     let dropped: Vec<String> = e.dropped.iter().map(|(stage, n)| format!("{n} dropped at {stage}")).collect();
-    let more = e.notes.len().saturating_sub(CANDIDATE_ROWS);
-    let candidates = e.candidates(instances);
+    let more = e.candidates.len().saturating_sub(CANDIDATE_ROWS);
     html! {
         <div class="why" id="why-here">
             <h3>{ "Why here?" }</h3>
@@ -162,11 +161,11 @@ fn why_here(explanation: Option<&Explanation>, instances: &[stevedore_sim::engin
             <p>{ format!("Constraints: {}", if e.constraints.is_empty() { "none".to_string() } else { e.constraints.join(", ") }) }</p>
             <p>{ format!("Strategies, in order: {}", e.strategies.join(" → ")) }</p>
             if !dropped.is_empty() { <p>{ dropped.join(" · ") }</p> }
-            if !candidates.is_empty() {
+            if !e.candidates.is_empty() {
                 <table class="candidates">
                     <thead><tr><th>{ "Instance" }</th><th>{ "Verdict (lower wins)" }</th><th>{ "Rank" }</th></tr></thead>
                     <tbody>
-                        { for candidates.iter().take(CANDIDATE_ROWS).map(|c| {
+                        { for e.candidates.iter().take(CANDIDATE_ROWS).map(|c| {
                             let verdict = match (&c.dropped_at, &c.reason) {
                                 (Some(stage), Some(reason)) => format!("dropped at {stage}: {reason}"),
                                 _ => c.scores.iter().map(|(s, v)| format!("{s} {v}")).collect::<Vec<_>>().join(" · "),

@@ -7,45 +7,11 @@ use crate::model::Strategy;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One instance's part in a placement, kept small: a run keeps an explanation per task it
-/// still knows (stopped ones for an hour), each with a note per instance, and the rewind
-/// checkpoints keep theirs, so these were most of a small cluster's memory (about 300 B a note
-/// as strings; 60 instances, a task placed every few seconds). The instance is its index in
-/// the sim's list (instances are never removed from it), a refusal its numbers, the scores
-/// their keys; `Explanation::candidates` spells them out as they read.
-#[derive(Debug, Clone)]
-pub struct CandidateNote {
-    pub instance: u32,
-    /// The stage that dropped it, if any.
-    pub dropped_at: Option<Stage>,
-    why: Why,
-    /// For eligible instances: one key per ranked strategy (`Explanation::score_labels`);
-    /// lower keys win.
-    scores: Box<[i64]>,
-    /// 1 = best; equal keys share a rank.
-    pub rank: Option<u32>,
-    pub chosen: bool,
-}
-
-/// Why a stage dropped an instance, as `requirements::reason` words it: the common refusals as
-/// their numbers, the rare ones (attributes, ports, constraints) as their text.
-#[derive(Debug, Clone)]
-enum Why {
-    None,
-    Status(&'static str),
-    CapacityProvider,
-    Cpu { need: u32, left: u32 },
-    Memory { need: u32, left: u32 },
-    Eni(u32),
-    Text(Box<str>),
-}
-
-/// A note as it reads: the instance's id and zone, the refusal in words, the scores labelled.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CandidateView<'a> {
-    pub ec2_instance_id: &'a str,
-    pub availability_zone: &'a str,
+pub struct CandidateNote {
+    pub ec2_instance_id: String,
+    pub availability_zone: String,
     /// The stage that dropped it (`cpu`, `memory`, `ports`, `constraints`...), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropped_at: Option<&'static str>,
@@ -53,48 +19,41 @@ pub struct CandidateView<'a> {
     pub reason: Option<String>,
     /// For eligible instances: `(strategy, key)`; lower keys win.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub scores: Vec<(&'a str, i64)>,
+    pub scores: Vec<(String, i64)>,
     /// 1 = best; equal keys share a rank.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<u32>,
     pub chosen: bool,
+    #[serde(skip)]
+    key: Vec<i64>,
 }
 
 impl CandidateNote {
-    pub fn dropped(i: usize, inst: &Instance, stage: Stage, req: &Request) -> CandidateNote {
-        let why = match stage {
-            Stage::Status => Why::Status(inst.status.as_str()),
-            Stage::CapacityProvider => Why::CapacityProvider,
-            Stage::Cpu => Why::Cpu { need: req.td.reserved_cpu(), left: inst.remaining_cpu },
-            Stage::Memory => Why::Memory { need: req.td.reserved_memory_mib(), left: inst.remaining_memory_mib },
-            Stage::Eni => Why::Eni(inst.awsvpc_limit),
-            Stage::Attribute | Stage::Ports | Stage::Constraint => Why::Text(super::requirements::reason(stage, inst, req).into()),
-        };
-        CandidateNote { instance: i as u32, dropped_at: Some(stage), why, scores: Box::default(), rank: None, chosen: false }
+    pub fn dropped(inst: &Instance, stage: Stage, reason: String) -> CandidateNote {
+        CandidateNote {
+            ec2_instance_id: inst.spec.ec2_instance_id.clone(),
+            availability_zone: inst.spec.availability_zone.clone(),
+            dropped_at: Some(stage.name()),
+            reason: Some(reason),
+            scores: vec![],
+            rank: None,
+            chosen: false,
+            key: vec![],
+        }
     }
 
-    pub fn eligible(i: usize, ranked: &[Strategy], key: &[i64]) -> CandidateNote {
-        CandidateNote { instance: i as u32, dropped_at: None, why: Why::None, scores: key[..ranked.len()].into(), rank: None, chosen: false }
+    pub fn eligible(inst: &Instance, ranked: &[Strategy], key: &[i64]) -> CandidateNote {
+        CandidateNote {
+            ec2_instance_id: inst.spec.ec2_instance_id.clone(),
+            availability_zone: inst.spec.availability_zone.clone(),
+            dropped_at: None,
+            reason: None,
+            scores: ranked.iter().zip(key).map(|(s, k)| (score_label(s), *k)).collect(),
+            rank: None,
+            chosen: false,
+            key: key[..ranked.len()].to_vec(),
+        }
     }
-
-    /// The refusal in `requirements::reason`'s words (`capacity_provider`: the request's).
-    fn reason(&self, capacity_provider: Option<&str>) -> Option<String> {
-        Some(match &self.why {
-            Why::None => return None,
-            Why::Status(s) => format!("instance is {s}"),
-            Why::CapacityProvider => format!("not launched by capacity provider {}", capacity_provider.unwrap_or("?")),
-            Why::Cpu { need, left } => format!("needs {need} CPU units, {left} remaining"),
-            Why::Memory { need, left } => format!("needs {need} MiB, {left} MiB remaining"),
-            Why::Eni(limit) => format!("all {limit} awsvpc task ENIs in use"),
-            Why::Text(t) => t.to_string(),
-        })
-    }
-}
-
-/// The labels of the strategies placement ranks by (those before a `random`).
-fn ranked_labels(req: &Request) -> Vec<String> {
-    let random_at = req.strategies.iter().position(|s| *s == Strategy::Random).unwrap_or(req.strategies.len());
-    req.strategies[..random_at].iter().map(score_label).collect()
 }
 
 /// Short labels: binpack keys are what would remain after placing, spread keys the tasks of
@@ -125,37 +84,9 @@ pub struct Explanation {
     pub eligible: u32,
     pub chosen: Option<String>,
     pub outcome: String,
-    /// One note per instance, when placement ran with explanations on (`candidates` reads
-    /// them; the report writes them as `candidates`).
-    #[serde(skip)]
-    pub notes: Vec<CandidateNote>,
-    /// The ranked strategies' labels, one per score key.
-    #[serde(skip)]
-    score_labels: Vec<String>,
-    /// The request's capacity provider, for its refusal's words.
-    #[serde(skip)]
-    capacity_provider: Option<String>,
-}
-
-impl Explanation {
-    /// The notes as they read, with the instances' ids and zones (`instances`: the sim's).
-    pub fn candidates<'a>(&'a self, instances: &'a [Instance]) -> Vec<CandidateView<'a>> {
-        self.notes
-            .iter()
-            .map(|n| {
-                let inst = instances.get(n.instance as usize);
-                CandidateView {
-                    ec2_instance_id: inst.map_or("", |i| i.spec.ec2_instance_id.as_str()),
-                    availability_zone: inst.map_or("", |i| i.spec.availability_zone.as_str()),
-                    dropped_at: n.dropped_at.map(Stage::name),
-                    reason: n.reason(self.capacity_provider.as_deref()),
-                    scores: self.score_labels.iter().map(String::as_str).zip(n.scores.iter().copied()).collect(),
-                    rank: n.rank,
-                    chosen: n.chosen,
-                }
-            })
-            .collect()
-    }
+    /// One note per instance, when placement ran with explanations on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<CandidateNote>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -163,16 +94,12 @@ pub fn build(instances: &[Instance], req: &Request, mut notes: Vec<CandidateNote
     let dropped = Stage::ALL.iter().filter(|s| stage_counts[**s as usize] > 0).map(|s| (s.name(), stage_counts[*s as usize])).collect();
     let chosen_id = chosen.as_ref().ok().map(|&i| instances[i].spec.ec2_instance_id.clone());
     // Dense ranks over the eligible notes' keys.
-    let mut keys: Vec<&[i64]> = notes.iter().filter(|n| n.dropped_at.is_none()).map(|n| &*n.scores).collect();
+    let mut keys: Vec<Vec<i64>> = notes.iter().filter(|n| n.dropped_at.is_none()).map(|n| n.key.clone()).collect();
     keys.sort_small();
     keys.dedup();
-    let ranks: Vec<Option<u32>> = notes.iter().map(|n| if n.dropped_at.is_none() { keys.binary_search(&&*n.scores).ok().map(|r| r as u32 + 1) } else { None }).collect();
-    let chosen_index = chosen.as_ref().ok().copied();
-    for (n, rank) in notes.iter_mut().zip(ranks) {
-        if n.dropped_at.is_none() {
-            n.rank = rank;
-            n.chosen = Some(n.instance as usize) == chosen_index;
-        }
+    for n in notes.iter_mut().filter(|n| n.dropped_at.is_none()) {
+        n.rank = keys.binary_search(&n.key).ok().map(|r| r as u32 + 1);
+        n.chosen = Some(&n.ec2_instance_id) == chosen_id.as_ref();
     }
     let strategies: Vec<String> = req.strategies.iter().map(Strategy::describe).collect();
     let outcome = match chosen {
@@ -199,8 +126,6 @@ pub fn build(instances: &[Instance], req: &Request, mut notes: Vec<CandidateNote
         eligible,
         chosen: chosen_id,
         outcome,
-        score_labels: if notes.is_empty() { Vec::new() } else { ranked_labels(req) },
-        capacity_provider: req.capacity_provider.map(str::to_string),
-        notes,
+        candidates: notes,
     }
 }

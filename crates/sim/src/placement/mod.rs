@@ -13,7 +13,7 @@ mod requirements;
 mod why_not;
 
 pub use batch::Batch;
-pub use explain::{CandidateNote, CandidateView, Explanation};
+pub use explain::{CandidateNote, Explanation};
 pub use index::Index;
 pub use requirements::Stage;
 pub use why_not::why_not;
@@ -78,7 +78,7 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
                 closest = Some(score);
             }
             if explain {
-                notes.push(CandidateNote::dropped(i, inst, stage, req));
+                notes.push(CandidateNote::dropped(inst, stage, requirements::reason(stage, inst, req)));
             }
             continue;
         }
@@ -93,7 +93,7 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
             };
         }
         if explain {
-            notes.push(CandidateNote::eligible(i, ranked, &key));
+            notes.push(CandidateNote::eligible(inst, ranked, &key));
         }
         match key.cmp(&best_key) {
             std::cmp::Ordering::Less => {
