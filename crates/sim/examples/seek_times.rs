@@ -20,8 +20,8 @@ fn main() {
         t = (t + 60_000).min(end);
         sim.advance_to(t);
         store.observe(&sim);
-        if t % (4 * 3_600_000) == 0 {
-            println!("{:>3} h: {} MiB RSS, {} copies (~{} KiB each)", t / 3_600_000, rss_mib(), store.times().len(), sim.approx_bytes() / 1024);
+        if t % (2 * 3_600_000) == 0 {
+            println!("{:>3} h: {} MiB RSS, {} copies (~{} KiB each; {} MiB together), sim {} KiB", t / 3_600_000, rss_mib(), store.times().len(), store.approx_bytes() / 1024 / store.times().len().max(1), store.approx_bytes() >> 20, sim.approx_bytes() / 1024);
         }
     }
     let mut times = Vec::new();
