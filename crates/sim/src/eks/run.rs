@@ -175,9 +175,11 @@ pub(crate) fn random_suffix(rng: &mut Pcg64, len: usize) -> String {
 }
 
 /// Draws again past a taken name: for `generateName` the API server refuses a name a live
-/// object already has (AlreadyExists) and the controller creates again with a new one. Two
-/// live pods never share a name. (27^5 names: a thousand pods of one ReplicaSet meet a taken
-/// one about once in 14,000 creations; 64 draws in a row is a full namespace, not luck.)
+/// object already has (AlreadyExists) and the controller creates again with a new one, so no
+/// two live pods share a name. `taken` is what the caller knows to be live (the engine: every
+/// pod not gone; a Deployment's rollout: its own pods). (27^5 names: a thousand pods of one
+/// ReplicaSet meet a taken one about once in 14,000 creations; 64 draws in a row is a full
+/// namespace, not luck.)
 pub(crate) fn fresh_name(rng: &mut Pcg64, prefix: &str, taken: impl Fn(&str) -> bool) -> String {
     let mut name = format!("{prefix}{}", random_suffix(rng, 5));
     for _ in 0..64 {

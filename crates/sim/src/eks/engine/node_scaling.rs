@@ -159,7 +159,6 @@ impl Engine {
         }
     }
 
-    /// True when a group was scaled up.
     /// A pod a node autoscaler provisions for: it failed to schedule and still waits (unbound,
     /// not deleted, ours to schedule).
     pub(super) fn pending_for_scaler(&self, i: usize) -> bool {
@@ -167,6 +166,7 @@ impl Engine {
         p.node.is_none() && p.gone_at.is_none() && p.deleting_at.is_none() && !p.unowned && p.attempts > 0
     }
 
+    /// True when a group was scaled up.
     fn ca_scale_up(&mut self) -> bool {
         let now = self.now;
         let ids: Vec<usize> = self.failed_unbound.iter().copied().filter(|&i| self.pending_for_scaler(i)).collect();
