@@ -17,7 +17,7 @@ use super::{Engine, Owner};
 use crate::eks::fenceposts::IntOrPercent;
 use crate::eks::manifest::daemonset::DaemonSet;
 use crate::eks::objects::{Effect, NodeSelectorTerm, PodSpec, Toleration};
-use crate::eks::run::{fresh_name, template_hash};
+use crate::eks::run::template_hash;
 use crate::eks::scheduler::node_affinity::required_matches;
 use crate::eks::scheduler::state::PodInfo;
 use crate::eks::selector::{Op, Requirement};
@@ -192,7 +192,7 @@ impl Engine {
             labels.insert("controller-revision-hash".into(), c.hash.clone());
             labels.insert("pod-template-generation".into(), c.generation.to_string());
             let spec = Arc::new(c.pod_spec(&node));
-            let name = fresh_name(&mut self.rng, &format!("{dsname}-"), |n| self.by_name.contains_key(&(ns.clone(), n.to_string())));
+            let name = self.generate_pod_name(&ns, &format!("{dsname}-"));
             let info = PodInfo::new(name.clone(), ns.clone(), labels, spec, None);
             self.events.once(self.now, "DaemonSet", &ns, &dsname, "SuccessfulCreate", format!("Created pod: {name}"), false, "daemonset-controller");
             let id = self.add_pod(info, Owner::UserDaemonSet(k), None);

@@ -127,11 +127,9 @@ impl Engine {
                 continue;
             }
             let info = &self.pods[id].info;
-            let d = match &failed {
-                Some((like, d)) if self.pods[*like].info.schedules_like(info) => {
-                    super::Decision { pod: format!("{}/{}", info.namespace, info.name), ..d.clone() }
-                }
-                _ => self.sched.schedule_one(&self.state, info),
+            let (d, reused) = match &failed {
+                Some((like, d)) if self.pods[*like].info.schedules_like(info) => (super::Decision { pod: format!("{}/{}", info.namespace, info.name), ..d.clone() }, true),
+                _ => (self.sched.schedule_one(&self.state, info), false),
             };
             match d.node {
                 Some(n) => {
@@ -140,7 +138,10 @@ impl Engine {
                     bound.push(id);
                 }
                 None => {
-                    failed = Some((id, d.clone()));
+                    // A reused failure's pod is like the one kept: keep that one, uncloned.
+                    if !reused {
+                        failed = Some((id, d.clone()));
+                    }
                     self.unschedulable(id, d.message.clone());
                 }
             }

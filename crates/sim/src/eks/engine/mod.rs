@@ -456,6 +456,13 @@ impl Engine {
         self.agenda.insert((t, self.agenda_seq), ev);
     }
 
+    /// `generateName` for a pod: `prefix` and five random characters no pod in `namespace`
+    /// that is not gone has (`run::fresh_name`).
+    fn generate_pod_name(&mut self, namespace: &str, prefix: &str) -> String {
+        let by_name = &self.by_name;
+        crate::eks::run::fresh_name(&mut self.rng, prefix, |n| by_name.contains_key(&(namespace.to_string(), n.to_string())))
+    }
+
     fn add_pod(&mut self, info: PodInfo, owner: Owner, rs: Option<String>) -> usize {
         let id = self.pods.len();
         if self.by_name.insert((info.namespace.clone(), info.name.clone()), id).is_some() {

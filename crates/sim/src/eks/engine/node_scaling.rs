@@ -24,7 +24,6 @@ use crate::eks::autoscaler::{assume, filter, system_daemon_pods, GroupState, Opt
 use crate::eks::daemonsets::{daemon_labels, daemon_pod_spec, SYSTEM_DAEMONSETS};
 use crate::eks::nodes::{launch_node, node_group_asg};
 use crate::eks::objects::ClusterConfig;
-use crate::eks::run::fresh_name;
 use crate::eks::scheduler::state::PodInfo;
 use std::sync::Arc;
 
@@ -242,7 +241,7 @@ impl Engine {
         self.node_joined.insert(node.name.clone(), self.now);
         let n = self.state.add_node(node);
         for (ds, app, cpu) in SYSTEM_DAEMONSETS {
-            let name = fresh_name(&mut self.rng, &format!("{ds}-"), |n| self.by_name.contains_key(&("kube-system".to_string(), n.to_string())));
+            let name = self.generate_pod_name("kube-system", &format!("{ds}-"));
             let info = PodInfo::new(name, "kube-system".into(), daemon_labels(app), Arc::new(daemon_pod_spec(ds, *cpu)), None);
             let id = self.add_pod(info, Owner::DaemonSet(ds), None);
             self.state.bind(self.pods[id].info.clone(), n);

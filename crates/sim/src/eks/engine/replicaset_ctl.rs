@@ -5,7 +5,6 @@
 
 use super::{Engine, Owner};
 use crate::eks::objects::Deployment;
-use crate::eks::run::fresh_name;
 use crate::eks::scale_down::{pods_to_delete, RankedPod};
 use crate::eks::scheduler::state::PodInfo;
 use std::sync::Arc;
@@ -81,8 +80,8 @@ impl Engine {
         // One spec for the batch: the pods share it (nothing mutates a pod's spec).
         let spec = Arc::new(self.replica_sets[k].rs.template.spec.clone());
         for _ in 0..(want - have).min(100_000) {
+            let pn = self.generate_pod_name(&ns, &format!("{name}-"));
             let r = &self.replica_sets[k].rs;
-            let pn = fresh_name(&mut self.rng, &format!("{name}-"), |n| self.by_name.contains_key(&(ns.clone(), n.to_string())));
             let info = PodInfo::new(pn.clone(), ns.clone(), r.template.labels.clone(), spec.clone(), Some(r.selector.clone()));
             self.events.once(now, "ReplicaSet", &ns, &name, "SuccessfulCreate", format!("Created pod: {pn}"), false, "replicaset-controller");
             let id = self.add_pod(info, Owner::ReplicaSet(k), None);
