@@ -49,7 +49,7 @@ fn main() {
     drop(deep);
     // Placement explanations (shared `Arc`s, so a task's clone does not copy them): deep-copied.
     let before = ALLOCATED.load(Relaxed);
-    let notes: usize = sim.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| e.candidates.len()).sum();
+    let notes: usize = sim.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| e.notes.len()).sum();
     let explained: Vec<stevedore_sim::placement::Explanation> = sim.tasks.iter().filter_map(|t| t.explanation.as_deref().cloned()).collect();
     let real = ALLOCATED.load(Relaxed) - before;
     println!("  explanations {} KiB for {} ({} candidate notes; {} B each with its notes)", k(real), explained.len(), notes, real / explained.len().max(1));

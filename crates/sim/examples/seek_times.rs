@@ -1,8 +1,27 @@
 //! Plays a scenario for its duration in 60-second steps (one frame at 3600×) with a checkpoint
 //! store, then times seeks to moments across the run and prints memory as it goes:
 //! `cargo run --release -p stevedore-sim --example seek_times -- scenario.json`
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 use stevedore_sim::checkpoints::Checkpoints;
+
+/// Live heap bytes (allocated less freed): what the store and the sim really hold, to set
+/// against their estimates.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Relaxed);
+        System.dealloc(p, l)
+    }
+}
+#[global_allocator]
+static A: Counting = Counting;
 
 fn rss_mib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -21,7 +40,7 @@ fn main() {
         sim.advance_to(t);
         store.observe(&sim);
         if t % (2 * 3_600_000) == 0 {
-            println!("{:>3} h: {} MiB RSS, {} copies (~{} KiB each; {} MiB together), sim {} KiB", t / 3_600_000, rss_mib(), store.times().len(), store.approx_bytes() / 1024 / store.times().len().max(1), store.approx_bytes() >> 20, sim.approx_bytes() / 1024);
+            println!("{:>3} h: {} MiB RSS, {} MiB live heap, {} copies (~{} KiB each; {} MiB together), sim {} KiB", t / 3_600_000, rss_mib(), LIVE.load(Relaxed) >> 20, store.times().len(), store.approx_bytes() / 1024 / store.times().len().max(1), store.approx_bytes() >> 20, sim.approx_bytes() / 1024);
         }
     }
     let mut times = Vec::new();

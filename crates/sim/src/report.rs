@@ -125,9 +125,26 @@ fn report_without_activities(sim: &Sim, options: &ReportOptions) -> Value {
     }
     out["cost"] = crate::cost::report::section(sim);
     if options.explain {
-        out["placements"] = serde_json::to_value(sim.explanations()).unwrap_or(Value::Null);
+        out["placements"] = placements(sim);
     }
     out
+}
+
+/// `--explain`'s placements: each explanation with its notes spelled out (`candidates`, only
+/// when there are any).
+fn placements(sim: &Sim) -> Value {
+    Value::Array(
+        sim.explanations()
+            .into_iter()
+            .map(|e| {
+                let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+                if !e.notes.is_empty() {
+                    v["candidates"] = serde_json::to_value(e.candidates(&sim.instances)).unwrap_or(Value::Null);
+                }
+                v
+            })
+            .collect(),
+    )
 }
 
 /// `1.2 GiB`, `350 MiB`, `12 KiB`.

@@ -152,10 +152,11 @@ fn placement_explanations_name_the_stage_and_rank() {
     let e = s.explanations()[0];
     assert_eq!(e.eligible, 2);
     assert_eq!(e.dropped.get("memory"), Some(&1));
-    let micro = &e.candidates[0];
+    let candidates = e.candidates(&s.instances);
+    let micro = &candidates[0];
     assert_eq!(micro.dropped_at, Some("memory"));
     assert!(micro.reason.as_deref().unwrap().contains("needs 2048 MiB"));
-    let chosen: Vec<_> = e.candidates.iter().filter(|c| c.chosen).collect();
+    let chosen: Vec<_> = candidates.iter().filter(|c| c.chosen).collect();
     assert_eq!(chosen.len(), 1);
     assert_eq!(chosen[0].rank, Some(1));
     assert_eq!(chosen[0].ec2_instance_id, s.instances[1].spec.ec2_instance_id);
@@ -189,4 +190,30 @@ fn scale_in_keeps_the_zones_balanced() {
     let b = counts[2] + counts[3];
     assert!((a as i64 - b as i64).abs() <= 1, "{counts:?}");
     assert!(counts.iter().all(|&c| c <= 1), "scale-in favours the instances with the most tasks: {counts:?}");
+}
+
+#[test]
+fn explanation_notes_read_in_words_with_their_ranked_scores() {
+    // A c5.large (2048 CPU units) can't take a 3072-unit task; two c5.2xlarge (8192) can. With
+    // spread(attribute:ecs.availability-zone) then binpack(cpu), the second task's notes rank
+    // the empty zone's instance first and spell out the refusal.
+    let d = doc(
+        instances(&[("c5.large", "us-east-1a"), ("c5.2xlarge", "us-east-1a"), ("c5.2xlarge", "us-east-1b")]),
+        json!([td("app", 3072, 128, json!([]))]),
+        json!([service("s", 2, json!([{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "cpu"}]), json!([]))]),
+    );
+    let s = run(&d, 60);
+    let e = s.explanations()[1];
+    let c = e.candidates(&s.instances);
+    assert_eq!(c.len(), 3);
+    assert_eq!((c[0].dropped_at, c[0].reason.as_deref()), (Some("cpu"), Some("needs 3072 CPU units, 2048 remaining")));
+    assert_eq!(c[0].ec2_instance_id, s.instances[0].spec.ec2_instance_id);
+    assert_eq!(c[2].availability_zone, "us-east-1b");
+    // The first task took one zone: its zone's instance scores 1 task, the other 0.
+    let scored: Vec<(Vec<(&str, i64)>, Option<u32>, bool)> = c[1..].iter().map(|n| (n.scores.clone(), n.rank, n.chosen)).collect();
+    let (first, second) = (&scored[0], &scored[1]);
+    assert_eq!(first.0.iter().map(|(l, _)| *l).collect::<Vec<_>>(), ["tasks in AZ", "CPU left"]);
+    assert_ne!(first.0[0].1, second.0[0].1, "one zone holds the first task");
+    let winner = if first.1 == Some(1) { first } else { second };
+    assert!(winner.2 && winner.0[0].1 == 0, "the empty zone's instance ranks first and is chosen: {scored:?}");
 }

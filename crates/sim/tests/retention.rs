@@ -157,3 +157,21 @@ fn folded_expired_tasks_keep_the_bill_exact() {
     assert!(close(folded.cost_so_far(), b.total_usd), "meter {} vs bill {}", folded.cost_so_far(), b.total_usd);
     assert!(close(kept.cost_so_far(), a.total_usd), "meter {} vs bill {}", kept.cost_so_far(), a.total_usd);
 }
+
+#[test]
+fn a_stopped_task_keeps_its_placements_outcome_but_not_a_note_per_instance() {
+    let s = run(&churn(2, "10m"), 2 * 3600);
+    let r = report(&s, &ReportOptions { explain: true });
+    let placements = r["placements"].as_array().unwrap();
+    let status = |arn: &Value| r["tasks"].as_array().unwrap().iter().find(|t| &t["taskArn"] == arn).map(|t| t["lastStatus"].clone());
+    let (running, stopped): (Vec<&Value>, Vec<&Value>) = placements.iter().partition(|p| status(&p["taskArn"]) != Some(json!("STOPPED")));
+    assert!(!stopped.is_empty() && !running.is_empty(), "{} running, {} stopped", running.len(), stopped.len());
+    for p in &running {
+        assert_eq!(p["candidates"].as_array().map(Vec::len), Some(2), "a running task's placement notes each instance: {p}");
+    }
+    for p in &stopped {
+        assert!(p.get("candidates").is_none(), "a stopped task's placement keeps no per-instance notes: {p}");
+        assert!(p["outcome"].as_str().unwrap().starts_with("placed on i-"), "but keeps its outcome: {p}");
+        assert_eq!(p["eligible"], 2);
+    }
+}

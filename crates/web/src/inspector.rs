@@ -62,7 +62,7 @@ fn task(sim: &Sim, t: usize, select: &Callback<Selection>) -> Html {
             </dl>
             { identity(sim, t) }
             { for td.containers.iter().enumerate().map(|(k, c)| container(sim, t, k, c)) }
-            { why_here(task.explanation.as_deref()) }
+            { why_here(task.explanation.as_deref(), &sim.instances, !task.live()) }
         </section>
     }
 }
@@ -148,12 +148,13 @@ fn container(sim: &Sim, t: usize, k: usize, c: &stevedore_sim::model::ContainerD
     }
 }
 
-fn why_here(explanation: Option<&Explanation>) -> Html {
+fn why_here(explanation: Option<&Explanation>, instances: &[stevedore_sim::engine::Instance], stopped: bool) -> Html {
     let Some(e) = explanation else {
         return html! { <div class="why"><h3>{ "Why here?" }</h3><p>{ "Fargate places tasks itself: it spreads them across the Availability Zones of the service's subnets." }</p></div> };
     };
     let dropped: Vec<String> = e.dropped.iter().map(|(stage, n)| format!("{n} dropped at {stage}")).collect();
-    let more = e.candidates.len().saturating_sub(CANDIDATE_ROWS);
+    let more = e.notes.len().saturating_sub(CANDIDATE_ROWS);
+    let candidates = e.candidates(instances);
     html! {
         <div class="why" id="why-here">
             <h3>{ "Why here?" }</h3>
@@ -161,11 +162,11 @@ fn why_here(explanation: Option<&Explanation>) -> Html {
             <p>{ format!("Constraints: {}", if e.constraints.is_empty() { "none".to_string() } else { e.constraints.join(", ") }) }</p>
             <p>{ format!("Strategies, in order: {}", e.strategies.join(" → ")) }</p>
             if !dropped.is_empty() { <p>{ dropped.join(" · ") }</p> }
-            if !e.candidates.is_empty() {
+            if !candidates.is_empty() {
                 <table class="candidates">
                     <thead><tr><th>{ "Instance" }</th><th>{ "Verdict (lower wins)" }</th><th>{ "Rank" }</th></tr></thead>
                     <tbody>
-                        { for e.candidates.iter().take(CANDIDATE_ROWS).map(|c| {
+                        { for candidates.iter().take(CANDIDATE_ROWS).map(|c| {
                             let verdict = match (&c.dropped_at, &c.reason) {
                                 (Some(stage), Some(reason)) => format!("dropped at {stage}: {reason}"),
                                 _ => c.scores.iter().map(|(s, v)| format!("{s} {v}")).collect::<Vec<_>>().join(" · "),
@@ -182,6 +183,8 @@ fn why_here(explanation: Option<&Explanation>) -> Html {
                 </table>
             }
             if more > 0 { <p>{ format!("… and {more} more instances") }</p> }
+            // The sim drops the per-instance notes when a task stops (they were most of a long run's memory).
+            if stopped && candidates.is_empty() { <p class="muted">{ "Each instance's verdict is kept while the task runs." }</p> }
         </div>
     }
 }

@@ -316,6 +316,13 @@ impl Sim {
         self.set_status(task, TaskStatus::Stopped);
         self.tasks[task].stopped_at = Some(self.now);
         self.schedule_expiry(task);
+        // A stopped task keeps its placement's outcome, not a note per instance.
+        if let Some(e) = self.tasks[task].explanation.as_mut().filter(|e| !e.notes.is_empty()) {
+            match std::sync::Arc::get_mut(e) {
+                Some(own) => own.drop_notes(),
+                None => *e = std::sync::Arc::new(e.without_notes()),
+            }
+        }
         let t = self.tasks[task].clone();
         if let (Some(s), Some(ip)) = (t.subnet, t.private_ip) {
             self.release_ip(s, ip);

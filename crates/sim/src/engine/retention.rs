@@ -9,6 +9,11 @@ use super::{LogEntry, Sim, Wake};
 use crate::time::SimTime;
 use std::collections::VecDeque;
 
+/// `approx_bytes`' estimate of a placement explanation: its own strings, and per candidate
+/// note (`placement::CandidateNote`, numbers only), calibrated with `examples/clone_bytes.rs`.
+const EXPLANATION_BYTES: usize = 1_500;
+const NOTE_BYTES: usize = 48;
+
 /// "Stopped tasks only appear in the Amazon ECS console, AWS CLI, and AWS SDKs for at least 1
 /// hour after the task stops. After that, the details of the stopped task expire and aren't
 /// available in Amazon ECS."
@@ -211,7 +216,7 @@ impl Sim {
         use std::mem::size_of;
         let targets: usize = self.aws.elb.iter().map(Vec::len).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
-        let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
+        let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| EXPLANATION_BYTES + e.notes.len() * NOTE_BYTES).sum();
         [
             ("tasks", self.tasks.len() * (size_of::<Task>() + 240) + explanations),
             ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
@@ -235,8 +240,17 @@ impl Sim {
         let skip = |s: &Sim, from: u64| (from - first(s)) as usize;
         let from = first(self).max(first(other));
         let activities = self.activities.iter().skip(skip(self, from)).zip(other.activities.iter().skip(skip(other, from))).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).count();
-        // A task both hold shares its explanation too; log entries are shared one by one.
-        let explanations: usize = self.tasks.iter().zip(&other.tasks).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).filter_map(|(a, _)| a.explanation.as_ref()).map(|e| 600 + e.candidates.len() * 320).sum();
+        // An explanation is shared while both hold it, even when the task record changed
+        // since (a task that stopped keeps its explanation); log entries are shared one by one.
+        let explanations: usize = self
+            .tasks
+            .iter()
+            .zip(&other.tasks)
+            .filter_map(|(a, b)| match (&a.explanation, &b.explanation) {
+                (Some(x), Some(y)) if std::sync::Arc::ptr_eq(x, y) => Some(EXPLANATION_BYTES + x.notes.len() * NOTE_BYTES),
+                _ => None,
+            })
+            .sum();
         let first_entry = |s: &Sim| s.log_dropped;
         let from = first_entry(self).max(first_entry(other));
         let entries = self.log.iter().skip((from - self.log_dropped) as usize).zip(other.log.iter().skip((from - other.log_dropped) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();

@@ -2,16 +2,49 @@
 
 use crate::sort::SortSmall;
 use super::{Failure, Request, Stage};
-use crate::engine::instance::Instance;
+use crate::engine::instance::{Instance, InstanceStatus};
 use crate::model::Strategy;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// One instance's part in a placement, kept small: a run keeps an explanation per task it
+/// still knows (stopped ones for an hour), each with a note per instance, and the rewind
+/// checkpoints keep theirs, so these were most of a small cluster's memory (about 300 B a note
+/// as strings; 60 instances, a task placed every few seconds). The instance is its index in
+/// the sim's list (instances are never removed from it), a refusal its numbers (a rare one's
+/// text in `Explanation::texts`), the scores in `Explanation::keys`; `Explanation::candidates`
+/// spells them out as they read. 28 bytes.
+#[derive(Debug, Clone)]
+pub struct CandidateNote {
+    pub instance: u32,
+    /// The stage that dropped it, if any.
+    pub dropped_at: Option<Stage>,
+    why: Why,
+    /// 1 = best; equal keys share a rank.
+    pub rank: Option<u32>,
+    pub chosen: bool,
+}
+
+/// Why a stage dropped an instance, as `requirements::reason` words it: the common refusals as
+/// their numbers, the rare ones (attributes, ports, constraints) as their text.
+#[derive(Debug, Clone)]
+enum Why {
+    None,
+    Status(InstanceStatus),
+    CapacityProvider,
+    Cpu { need: u32, left: u32 },
+    Memory { need: u32, left: u32 },
+    Eni(u32),
+    /// Index in `Explanation::texts`.
+    Text(u32),
+}
+
+/// A note as it reads: the instance's id and zone, the refusal in words, the scores labelled.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CandidateNote {
-    pub ec2_instance_id: String,
-    pub availability_zone: String,
+pub struct CandidateView<'a> {
+    pub ec2_instance_id: &'a str,
+    pub availability_zone: &'a str,
     /// The stage that dropped it (`cpu`, `memory`, `ports`, `constraints`...), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropped_at: Option<&'static str>,
@@ -19,41 +52,66 @@ pub struct CandidateNote {
     pub reason: Option<String>,
     /// For eligible instances: `(strategy, key)`; lower keys win.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub scores: Vec<(String, i64)>,
+    pub scores: Vec<(&'a str, i64)>,
     /// 1 = best; equal keys share a rank.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<u32>,
     pub chosen: bool,
-    #[serde(skip)]
-    key: Vec<i64>,
+}
+
+/// What placement notes as it goes through the instances (`place` with explanations on): the
+/// notes, their score keys side by side (`width` per note), and the rare refusals' words.
+#[derive(Debug, Default)]
+pub struct Notes {
+    list: Vec<CandidateNote>,
+    keys: Vec<i64>,
+    texts: Vec<Box<str>>,
+}
+
+impl Notes {
+    pub fn dropped(&mut self, i: usize, inst: &Instance, stage: Stage, req: &Request, width: usize) {
+        let why = match stage {
+            Stage::Status => Why::Status(inst.status),
+            Stage::CapacityProvider => Why::CapacityProvider,
+            Stage::Cpu => Why::Cpu { need: req.td.reserved_cpu(), left: inst.remaining_cpu },
+            Stage::Memory => Why::Memory { need: req.td.reserved_memory_mib(), left: inst.remaining_memory_mib },
+            Stage::Eni => Why::Eni(inst.awsvpc_limit),
+            Stage::Attribute | Stage::Ports | Stage::Constraint => {
+                self.texts.push(super::requirements::reason(stage, inst, req).into());
+                Why::Text(self.texts.len() as u32 - 1)
+            }
+        };
+        self.list.push(CandidateNote { instance: i as u32, dropped_at: Some(stage), why, rank: None, chosen: false });
+        self.keys.extend(std::iter::repeat_n(0, width));
+    }
+
+    /// An eligible instance with its `width` score keys.
+    pub fn eligible(&mut self, i: usize, key: &[i64]) {
+        self.list.push(CandidateNote { instance: i as u32, dropped_at: None, why: Why::None, rank: None, chosen: false });
+        self.keys.extend_from_slice(key);
+    }
 }
 
 impl CandidateNote {
-    pub fn dropped(inst: &Instance, stage: Stage, reason: String) -> CandidateNote {
-        CandidateNote {
-            ec2_instance_id: inst.spec.ec2_instance_id.clone(),
-            availability_zone: inst.spec.availability_zone.clone(),
-            dropped_at: Some(stage.name()),
-            reason: Some(reason),
-            scores: vec![],
-            rank: None,
-            chosen: false,
-            key: vec![],
-        }
-    }
 
-    pub fn eligible(inst: &Instance, ranked: &[Strategy], key: &[i64]) -> CandidateNote {
-        CandidateNote {
-            ec2_instance_id: inst.spec.ec2_instance_id.clone(),
-            availability_zone: inst.spec.availability_zone.clone(),
-            dropped_at: None,
-            reason: None,
-            scores: ranked.iter().zip(key).map(|(s, k)| (score_label(s), *k)).collect(),
-            rank: None,
-            chosen: false,
-            key: key[..ranked.len()].to_vec(),
-        }
+    /// The refusal in `requirements::reason`'s words (`capacity_provider`: the request's).
+    fn reason(&self, capacity_provider: Option<&str>, texts: &[Box<str>]) -> Option<String> {
+        Some(match &self.why {
+            Why::None => return None,
+            Why::Status(s) => format!("instance is {}", s.as_str()),
+            Why::CapacityProvider => format!("not launched by capacity provider {}", capacity_provider.unwrap_or("?")),
+            Why::Cpu { need, left } => format!("needs {need} CPU units, {left} remaining"),
+            Why::Memory { need, left } => format!("needs {need} MiB, {left} MiB remaining"),
+            Why::Eni(limit) => format!("all {limit} awsvpc task ENIs in use"),
+            Why::Text(k) => texts.get(*k as usize).map_or_else(String::new, |t| t.to_string()),
+        })
     }
+}
+
+/// The labels of the strategies placement ranks by (those before a `random`).
+fn ranked_labels(req: &Request) -> Vec<String> {
+    let random_at = req.strategies.iter().position(|s| *s == Strategy::Random).unwrap_or(req.strategies.len());
+    req.strategies[..random_at].iter().map(score_label).collect()
 }
 
 /// Short labels: binpack keys are what would remain after placing, spread keys the tasks of
@@ -84,23 +142,99 @@ pub struct Explanation {
     pub eligible: u32,
     pub chosen: Option<String>,
     pub outcome: String,
-    /// One note per instance, when placement ran with explanations on.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub candidates: Vec<CandidateNote>,
+    /// One note per instance, when placement ran with explanations on (`candidates` reads
+    /// them; the report writes them as `candidates`).
+    #[serde(skip)]
+    pub notes: Vec<CandidateNote>,
+    /// The ranked strategies' labels, one per score key.
+    #[serde(skip)]
+    score_labels: Vec<String>,
+    /// Each note's score keys, `score_labels.len()` of them (zeros for a dropped note).
+    #[serde(skip)]
+    keys: Vec<i64>,
+    /// The words of the refusals kept as text.
+    #[serde(skip)]
+    texts: Vec<Box<str>>,
+    /// The request's capacity provider, for its refusal's words.
+    #[serde(skip)]
+    capacity_provider: Option<String>,
+}
+
+impl Explanation {
+    /// The explanation without its per-instance notes: what a stopped task keeps. Our choice
+    /// (explanations are Stevedore's, not an AWS API's): the notes are what "Why here?" reads
+    /// for a task on the map, and kept for every stopped task of the last hour they were most
+    /// of a churning cluster's memory and of every rewind copy's.
+    pub fn drop_notes(&mut self) {
+        self.score_labels = Vec::new();
+        self.notes = Vec::new();
+        self.keys = Vec::new();
+        self.texts = Vec::new();
+    }
+
+    /// A copy without the per-instance notes (`drop_notes`), for a shared explanation.
+    pub fn without_notes(&self) -> Explanation {
+        Explanation {
+            at: self.at.clone(),
+            task_arn: self.task_arn.clone(),
+            group: self.group.clone(),
+            task_definition: self.task_definition.clone(),
+            constraints: self.constraints.clone(),
+            strategies: self.strategies.clone(),
+            dropped: self.dropped.clone(),
+            eligible: self.eligible,
+            chosen: self.chosen.clone(),
+            outcome: self.outcome.clone(),
+            notes: Vec::new(),
+            score_labels: Vec::new(),
+            keys: Vec::new(),
+            texts: Vec::new(),
+            capacity_provider: self.capacity_provider.clone(),
+        }
+    }
+
+    /// The notes as they read, with the instances' ids and zones (`instances`: the sim's).
+    pub fn candidates<'a>(&'a self, instances: &'a [Instance]) -> Vec<CandidateView<'a>> {
+        let width = self.score_labels.len();
+        self.notes
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                let inst = instances.get(n.instance as usize);
+                CandidateView {
+                    ec2_instance_id: inst.map_or("", |i| i.spec.ec2_instance_id.as_str()),
+                    availability_zone: inst.map_or("", |i| i.spec.availability_zone.as_str()),
+                    dropped_at: n.dropped_at.map(Stage::name),
+                    reason: n.reason(self.capacity_provider.as_deref(), &self.texts),
+                    scores: match n.dropped_at {
+                        Some(_) => Vec::new(),
+                        None => self.score_labels.iter().map(String::as_str).zip(self.keys[k * width..].iter().copied()).collect(),
+                    },
+                    rank: n.rank,
+                    chosen: n.chosen,
+                }
+            })
+            .collect()
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn build(instances: &[Instance], req: &Request, mut notes: Vec<CandidateNote>, stage_counts: [u32; Stage::COUNT], eligible: u32, chosen: &Result<usize, Failure>, tied: usize, random: bool) -> Explanation {
+pub fn build(instances: &[Instance], req: &Request, notes: Notes, stage_counts: [u32; Stage::COUNT], eligible: u32, chosen: &Result<usize, Failure>, tied: usize, random: bool) -> Explanation {
     let dropped = Stage::ALL.iter().filter(|s| stage_counts[**s as usize] > 0).map(|s| (s.name(), stage_counts[*s as usize])).collect();
     let chosen_id = chosen.as_ref().ok().map(|&i| instances[i].spec.ec2_instance_id.clone());
+    let Notes { list: mut notes, keys: flat, texts } = notes;
+    let width = if notes.is_empty() { 0 } else { flat.len() / notes.len() };
+    let key_of = |k: usize| &flat[k * width..(k + 1) * width];
     // Dense ranks over the eligible notes' keys.
-    let mut keys: Vec<Vec<i64>> = notes.iter().filter(|n| n.dropped_at.is_none()).map(|n| n.key.clone()).collect();
+    let mut keys: Vec<&[i64]> = (0..notes.len()).filter(|&k| notes[k].dropped_at.is_none()).map(key_of).collect();
     keys.sort_small();
     keys.dedup();
-    for n in notes.iter_mut().filter(|n| n.dropped_at.is_none()) {
-        n.rank = keys.binary_search(&n.key).ok().map(|r| r as u32 + 1);
-        n.chosen = Some(&n.ec2_instance_id) == chosen_id.as_ref();
+    let chosen_index = chosen.as_ref().ok().copied();
+    for (k, n) in notes.iter_mut().enumerate().filter(|(_, n)| n.dropped_at.is_none()) {
+        n.rank = keys.binary_search(&key_of(k)).ok().map(|r| r as u32 + 1);
+        n.chosen = Some(n.instance as usize) == chosen_index;
     }
+    drop(keys);
     let strategies: Vec<String> = req.strategies.iter().map(Strategy::describe).collect();
     let outcome = match chosen {
         Ok(i) => {
@@ -126,6 +260,10 @@ pub fn build(instances: &[Instance], req: &Request, mut notes: Vec<CandidateNote
         eligible,
         chosen: chosen_id,
         outcome,
-        candidates: notes,
+        score_labels: if notes.is_empty() { Vec::new() } else { ranked_labels(req) },
+        capacity_provider: req.capacity_provider.map(str::to_string),
+        keys: flat,
+        texts,
+        notes,
     }
 }

@@ -13,7 +13,7 @@ mod requirements;
 mod why_not;
 
 pub use batch::Batch;
-pub use explain::{CandidateNote, Explanation};
+pub use explain::{CandidateNote, CandidateView, Explanation, Notes};
 pub use index::Index;
 pub use requirements::Stage;
 pub use why_not::why_not;
@@ -64,7 +64,7 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
     let need_cpu = req.need_cpu as i64;
     let need_memory = req.need_memory_mib as i64;
 
-    let mut notes = Vec::new();
+    let mut notes = Notes::default();
     let mut stage_counts = [0u32; Stage::COUNT];
     let mut closest: Option<(Stage, i64, usize)> = None;
     let mut best_key = [i64::MAX; MAX_KEYS];
@@ -78,7 +78,7 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
                 closest = Some(score);
             }
             if explain {
-                notes.push(CandidateNote::dropped(inst, stage, requirements::reason(stage, inst, req)));
+                notes.dropped(i, inst, stage, req, ranked.len());
             }
             continue;
         }
@@ -93,7 +93,7 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
             };
         }
         if explain {
-            notes.push(CandidateNote::eligible(inst, ranked, &key));
+            notes.eligible(i, &key[..ranked.len()]);
         }
         match key.cmp(&best_key) {
             std::cmp::Ordering::Less => {
@@ -121,7 +121,7 @@ pub fn place(instances: &[Instance], req: &Request, batch: &Batch, rng: &mut dyn
 /// The explanation for a placement the index made: counts per stage and the winner, without
 /// a note per instance.
 pub fn summarize(instances: &[Instance], req: &Request, index: &Index, chosen: usize) -> Explanation {
-    explain::build(instances, req, Vec::new(), index.stage_counts, index.eligible(), &Ok(chosen), 1, false)
+    explain::build(instances, req, Notes::default(), index.stage_counts, index.eligible(), &Ok(chosen), 1, false)
 }
 
 /// Stages 1-2 only (resources and constraints), for the daemon scheduler, which targets every
