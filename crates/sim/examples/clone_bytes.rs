@@ -54,10 +54,23 @@ fn main() {
     let real = ALLOCATED.load(Relaxed) - before;
     println!("  explanations {} KiB for {} ({} candidate notes; {} B each with its notes)", k(real), explained.len(), notes, real / explained.len().max(1));
     drop(explained);
+    // Log entries (shared `Arc`s too): deep-copied.
+    let before = ALLOCATED.load(Relaxed);
+    let entries: Vec<stevedore_sim::engine::LogEntry> = sim.log.iter().map(|e| (**e).clone()).collect();
+    let real = ALLOCATED.load(Relaxed) - before;
+    println!("  log entries {} KiB for {} ({} B each; estimate {} KiB)", k(real), entries.len(), real / entries.len().max(1), k(sim.approx_bytes_parts()[3].1));
+    drop(entries);
     let itself = sim.clone();
     println!("  estimate of a copy's own bytes (beyond what it shares with the sim) {} KiB", k(sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(&itself))));
     drop(itself);
     println!("  estimate by part: {}", parts.join(", "));
+    // How fast task records stop being shared with a copy (each write unshares one).
+    for minutes in [1, 10, 60] {
+        let mut later = sim.clone();
+        later.advance_to(hours * 3_600_000 + minutes * 60_000);
+        let same = later.tasks.iter().zip(&sim.tasks).filter(|(a, b)| stevedore_sim::shared::Shared::ptr_eq(a, b)).count();
+        println!("  {minutes} min later: {same} of {} task records still shared", sim.tasks.len());
+    }
     // What a checkpoint costs: a copy taken an hour earlier, then this one beside it.
     let mut later = sim.clone();
     later.advance_to((hours + 1) * 3_600_000);

@@ -134,16 +134,7 @@ fn report_without_activities(sim: &Sim, options: &ReportOptions) -> Value {
 /// when there are any).
 fn placements(sim: &Sim) -> Value {
     Value::Array(
-        sim.explanations()
-            .into_iter()
-            .map(|e| {
-                let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-                if !e.notes.is_empty() {
-                    v["candidates"] = serde_json::to_value(e.candidates(&sim.instances)).unwrap_or(Value::Null);
-                }
-                v
-            })
-            .collect(),
+        sim.explained_tasks().into_iter().map(|(t, e)| e.to_json(&t.arn, &sim.instances)).collect(),
     )
 }
 

@@ -151,7 +151,7 @@ fn placement_explanations_name_the_stage_and_rank() {
     let s = run(&d, 60);
     let e = s.explanations()[0];
     assert_eq!(e.eligible, 2);
-    assert_eq!(e.dropped.get("memory"), Some(&1));
+    assert_eq!(e.dropped().get("memory"), Some(&1));
     let candidates = e.candidates(&s.instances);
     let micro = &candidates[0];
     assert_eq!(micro.dropped_at, Some("memory"));
@@ -160,7 +160,7 @@ fn placement_explanations_name_the_stage_and_rank() {
     assert_eq!(chosen.len(), 1);
     assert_eq!(chosen[0].rank, Some(1));
     assert_eq!(chosen[0].ec2_instance_id, s.instances[1].spec.ec2_instance_id);
-    assert!(e.outcome.contains("binpack(memory)"));
+    assert!(e.outcome(&s.instances).contains("binpack(memory)"));
 }
 
 #[test]

@@ -152,15 +152,15 @@ fn why_here(explanation: Option<&Explanation>, instances: &[stevedore_sim::engin
     let Some(e) = explanation else {
         return html! { <div class="why"><h3>{ "Why here?" }</h3><p>{ "Fargate places tasks itself: it spreads them across the Availability Zones of the service's subnets." }</p></div> };
     };
-    let dropped: Vec<String> = e.dropped.iter().map(|(stage, n)| format!("{n} dropped at {stage}")).collect();
+    let dropped: Vec<String> = e.dropped().iter().map(|(stage, n)| format!("{n} dropped at {stage}")).collect();
     let more = e.notes.len().saturating_sub(CANDIDATE_ROWS);
     let candidates = e.candidates(instances);
     html! {
         <div class="why" id="why-here">
             <h3>{ "Why here?" }</h3>
-            <p class="outcome">{ &e.outcome }</p>
-            <p>{ format!("Constraints: {}", if e.constraints.is_empty() { "none".to_string() } else { e.constraints.join(", ") }) }</p>
-            <p>{ format!("Strategies, in order: {}", e.strategies.join(" → ")) }</p>
+            <p class="outcome">{ e.outcome(instances) }</p>
+            <p>{ format!("Constraints: {}", if e.constraints().is_empty() { "none".to_string() } else { e.constraints().join(", ") }) }</p>
+            <p>{ format!("Strategies, in order: {}", e.strategies().join(" → ")) }</p>
             if !dropped.is_empty() { <p>{ dropped.join(" · ") }</p> }
             if !candidates.is_empty() {
                 <table class="candidates">

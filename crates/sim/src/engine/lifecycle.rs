@@ -98,8 +98,8 @@ impl Sim {
     }
 
     fn store_explanation(&mut self, task: usize, mut e: crate::placement::Explanation) {
-        e.at = crate::time::format_clock(self.now);
-        e.task_arn = self.tasks[task].arn.clone();
+        e.at = self.now;
+        e.share_context(&mut self.explain_contexts);
         self.explained += 1;
         let t = &mut self.tasks[task];
         t.explanation = Some(std::sync::Arc::new(e));

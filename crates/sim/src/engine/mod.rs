@@ -153,6 +153,8 @@ pub struct Sim {
     /// Per `startedBy`: tasks started and when the last one was (tasks themselves expire).
     started_by: BTreeMap<String, (u64, SimTime)>,
     explained: u64,
+    /// One placement context per group, shared by its explanations (`Explanation::share_context`).
+    explain_contexts: Vec<std::sync::Arc<crate::placement::Context>>,
     pub run_task_failures: Vec<RunTaskFailure>,
     /// Live tasks per group per instance, for spread and distinctInstance.
     groups: BTreeMap<String, BTreeMap<usize, u32>>,
@@ -222,6 +224,7 @@ impl Sim {
             expired_kept: crate::cost::rollup::EXPIRED_KEPT,
             started_by: BTreeMap::new(),
             explained: 0,
+            explain_contexts: vec![],
             run_task_failures: vec![],
             groups: BTreeMap::new(),
             aws: crate::substrate::Aws { elb: crate::substrate::target_groups::TargetGroups::new(scenario.target_groups.len()), auto_scaling: cluster_scaling::groups(&scenario), start_unix_s: scenario.start_unix_s, ..crate::substrate::Aws::new(scenario.subnets.clone()) },
@@ -405,9 +408,14 @@ impl Sim {
 
     /// Placement explanations of the tasks still known, in the order they were made.
     pub fn explanations(&self) -> Vec<&Explanation> {
-        let mut v: Vec<(u64, &Explanation)> = self.tasks.iter().filter_map(|t| t.explanation.as_deref().map(|e| (t.explanation_seq, e))).collect();
-        v.sort_small_by_key(|(k, _)| *k);
-        v.into_iter().map(|(_, e)| e).collect()
+        self.explained_tasks().into_iter().map(|(_, e)| e).collect()
+    }
+
+    /// The tasks still known that were placed with an explanation, with it, in placement order.
+    pub fn explained_tasks(&self) -> Vec<(&Task, &Explanation)> {
+        let mut v: Vec<(&Task, &Explanation)> = self.tasks.iter().filter_map(|t| t.explanation.as_deref().map(|e| (&**t, e))).collect();
+        v.sort_small_by_key(|(t, _)| t.explanation_seq);
+        v
     }
 
     /// Finds a container instance by ARN, container-instance id or EC2 instance id.

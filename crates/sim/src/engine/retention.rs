@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 /// `approx_bytes`' estimate of a placement explanation: its own strings, and per candidate
 /// note (`placement::CandidateNote`, numbers only), calibrated with `examples/clone_bytes.rs`.
-const EXPLANATION_BYTES: usize = 1_500;
+const EXPLANATION_BYTES: usize = 180;
 const NOTE_BYTES: usize = 48;
 
 /// "Stopped tasks only appear in the Amazon ECS console, AWS CLI, and AWS SDKs for at least 1
@@ -221,7 +221,7 @@ impl Sim {
             ("tasks", self.tasks.len() * (size_of::<Task>() + 240) + explanations),
             ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
             ("targets", targets * size_of::<super::Target>()),
-            ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 120)),
+            ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 80)),
             ("service events", events * 160),
             ("activities", self.activities.len() * (size_of::<ScalingActivity>() + 300)),
             ("metrics", self.metrics.approx_bytes()),
@@ -254,7 +254,7 @@ impl Sim {
         let first_entry = |s: &Sim| s.log_dropped;
         let from = first_entry(self).max(first_entry(other));
         let entries = self.log.iter().skip((from - self.log_dropped) as usize).zip(other.log.iter().skip((from - other.log_dropped) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
-        tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 120)
+        tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 80)
     }
 
     /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.

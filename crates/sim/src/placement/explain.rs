@@ -4,8 +4,10 @@ use crate::sort::SortSmall;
 use super::{Failure, Request, Stage};
 use crate::engine::instance::{Instance, InstanceStatus};
 use crate::model::Strategy;
+use crate::time::SimTime;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One instance's part in a placement, kept small: a run keeps an explanation per task it
 /// still knows (stopped ones for an hour), each with a note per instance, and the rewind
@@ -128,45 +130,147 @@ fn score_label(s: &Strategy) -> String {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Explanation {
-    pub at: String,
-    pub task_arn: String,
-    pub group: String,
-    pub task_definition: String,
-    pub constraints: Vec<String>,
-    pub strategies: Vec<String>,
-    /// Instances dropped at each stage.
-    pub dropped: BTreeMap<&'static str, u32>,
-    pub eligible: u32,
-    pub chosen: Option<String>,
-    pub outcome: String,
-    /// One note per instance, when placement ran with explanations on (`candidates` reads
-    /// them; the report writes them as `candidates`).
-    #[serde(skip)]
-    pub notes: Vec<CandidateNote>,
+/// What every placement of one request shares (the service's group, task definition,
+/// constraints and strategies in words): one copy per request, kept by the sim
+/// (`Explanation::share_context`) instead of one per task.
+#[derive(Debug, PartialEq)]
+pub struct Context {
+    group: String,
+    task_definition: String,
+    constraints: Vec<String>,
+    strategies: Vec<String>,
     /// The ranked strategies' labels, one per score key.
-    #[serde(skip)]
     score_labels: Vec<String>,
-    /// Each note's score keys, `score_labels.len()` of them (zeros for a dropped note).
-    #[serde(skip)]
-    keys: Vec<i64>,
-    /// The words of the refusals kept as text.
-    #[serde(skip)]
-    texts: Vec<Box<str>>,
     /// The request's capacity provider, for its refusal's words.
-    #[serde(skip)]
     capacity_provider: Option<String>,
 }
 
+/// The record of one placement, kept small: a run keeps one for every task it still knows
+/// (10,000 at AWS quota scale, stopped ones for an hour) and each rewind copy keeps its own,
+/// so it holds numbers and a shared `Context`, and is spelled out when read (`to_json`,
+/// `outcome`, `candidates`).
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// When it was placed.
+    pub at: SimTime,
+    context: Arc<Context>,
+    /// Instances dropped at each stage, by `Stage` index.
+    dropped: [u32; Stage::COUNT],
+    pub eligible: u32,
+    /// The sim's instances at the time (the outcome's "of N instances").
+    considered: u32,
+    /// The chosen instance's index in the sim's list (instances are never removed from it).
+    chosen: Option<u32>,
+    /// Instances tied for best, and whether `random` broke the tie.
+    tied: u32,
+    random: bool,
+    /// For a task not placed: the service-event sentence.
+    failure: Option<Box<str>>,
+    /// One note per instance, when placement ran with explanations on (`candidates` reads
+    /// them; the report writes them as `candidates`).
+    pub notes: Vec<CandidateNote>,
+    /// Each note's score keys, `score_labels.len()` of them (zeros for a dropped note).
+    keys: Vec<i64>,
+    /// The words of the refusals kept as text.
+    texts: Vec<Box<str>>,
+}
+
+/// An explanation as the report writes it (`Explanation::to_json`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct View<'a> {
+    at: String,
+    task_arn: &'a str,
+    group: &'a str,
+    task_definition: &'a str,
+    constraints: &'a [String],
+    strategies: &'a [String],
+    dropped: BTreeMap<&'static str, u32>,
+    eligible: u32,
+    chosen: Option<&'a str>,
+    outcome: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    candidates: Vec<CandidateView<'a>>,
+}
+
 impl Explanation {
-    /// The explanation without its per-instance notes: what a stopped task keeps. Our choice
-    /// (explanations are Stevedore's, not an AWS API's): the notes are what "Why here?" reads
-    /// for a task on the map, and kept for every stopped task of the last hour they were most
-    /// of a churning cluster's memory and of every rewind copy's.
+    pub fn group(&self) -> &str {
+        &self.context.group
+    }
+
+    pub fn task_definition(&self) -> &str {
+        &self.context.task_definition
+    }
+
+    /// The constraints in words (`memberOf(...)`, `distinctInstance`).
+    pub fn constraints(&self) -> &[String] {
+        &self.context.constraints
+    }
+
+    /// The strategies in words, in order.
+    pub fn strategies(&self) -> &[String] {
+        &self.context.strategies
+    }
+
+    /// Instances dropped at each stage that dropped any, by stage name.
+    pub fn dropped(&self) -> BTreeMap<&'static str, u32> {
+        Stage::ALL.iter().filter(|s| self.dropped[**s as usize] > 0).map(|s| (s.name(), self.dropped[*s as usize])).collect()
+    }
+
+    /// The chosen instance's index in the sim's instances.
+    pub fn chosen(&self) -> Option<usize> {
+        self.chosen.map(|i| i as usize)
+    }
+
+    /// The decision in a sentence (`instances`: the sim's).
+    pub fn outcome(&self, instances: &[Instance]) -> String {
+        let Some(inst) = self.chosen.and_then(|i| instances.get(i as usize)) else {
+            return format!("not placed: {}", self.failure.as_deref().unwrap_or(""));
+        };
+        let tied = self.tied;
+        let how = if tied > 1 && self.random {
+            format!("picked at random among {tied} equally ranked instances")
+        } else if tied > 1 {
+            format!("{tied} instances tied; the earliest registered wins")
+        } else {
+            "the best-ranked instance".into()
+        };
+        format!("placed on {} ({}): {} of {} instances met the requirements and constraints; {} ranked them; {how}", inst.spec.ec2_instance_id, inst.spec.availability_zone, self.eligible, self.considered, self.context.strategies.join(" then "))
+    }
+
+    /// The explanation as the report's `placements[]` entry reads (`task_arn`: its task's).
+    pub fn to_json(&self, task_arn: &str, instances: &[Instance]) -> serde_json::Value {
+        let view = View {
+            at: crate::time::format_clock(self.at),
+            task_arn,
+            group: &self.context.group,
+            task_definition: &self.context.task_definition,
+            constraints: &self.context.constraints,
+            strategies: &self.context.strategies,
+            dropped: self.dropped(),
+            eligible: self.eligible,
+            chosen: self.chosen.and_then(|i| instances.get(i as usize)).map(|i| i.spec.ec2_instance_id.as_str()),
+            outcome: self.outcome(instances),
+            candidates: self.candidates(instances),
+        };
+        serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Uses the context of an earlier placement of the same request, if `kept` has it (else
+    /// keeps this one's there, one per group), so all of a service's explanations share one.
+    pub fn share_context(&mut self, kept: &mut Vec<Arc<Context>>) {
+        match kept.iter_mut().find(|c| c.group == self.context.group) {
+            Some(c) if **c == *self.context => self.context = c.clone(),
+            Some(c) => *c = self.context.clone(),
+            None => kept.push(self.context.clone()),
+        }
+    }
+
+    /// Drops the per-instance notes: what a stopped task keeps. Our choice (explanations are
+    /// Stevedore's, not an AWS API's): the notes are what "Why here?" reads for a task on the
+    /// map, and kept for every stopped task of the last hour they were most of a churning
+    /// cluster's memory and of every rewind copy's.
     pub fn drop_notes(&mut self) {
-        self.score_labels = Vec::new();
         self.notes = Vec::new();
         self.keys = Vec::new();
         self.texts = Vec::new();
@@ -174,28 +278,12 @@ impl Explanation {
 
     /// A copy without the per-instance notes (`drop_notes`), for a shared explanation.
     pub fn without_notes(&self) -> Explanation {
-        Explanation {
-            at: self.at.clone(),
-            task_arn: self.task_arn.clone(),
-            group: self.group.clone(),
-            task_definition: self.task_definition.clone(),
-            constraints: self.constraints.clone(),
-            strategies: self.strategies.clone(),
-            dropped: self.dropped.clone(),
-            eligible: self.eligible,
-            chosen: self.chosen.clone(),
-            outcome: self.outcome.clone(),
-            notes: Vec::new(),
-            score_labels: Vec::new(),
-            keys: Vec::new(),
-            texts: Vec::new(),
-            capacity_provider: self.capacity_provider.clone(),
-        }
+        Explanation { notes: Vec::new(), keys: Vec::new(), texts: Vec::new(), failure: self.failure.clone(), context: self.context.clone(), ..*self }
     }
 
     /// The notes as they read, with the instances' ids and zones (`instances`: the sim's).
     pub fn candidates<'a>(&'a self, instances: &'a [Instance]) -> Vec<CandidateView<'a>> {
-        let width = self.score_labels.len();
+        let width = self.context.score_labels.len();
         self.notes
             .iter()
             .enumerate()
@@ -205,10 +293,10 @@ impl Explanation {
                     ec2_instance_id: inst.map_or("", |i| i.spec.ec2_instance_id.as_str()),
                     availability_zone: inst.map_or("", |i| i.spec.availability_zone.as_str()),
                     dropped_at: n.dropped_at.map(Stage::name),
-                    reason: n.reason(self.capacity_provider.as_deref(), &self.texts),
+                    reason: n.reason(self.context.capacity_provider.as_deref(), &self.texts),
                     scores: match n.dropped_at {
                         Some(_) => Vec::new(),
-                        None => self.score_labels.iter().map(String::as_str).zip(self.keys[k * width..].iter().copied()).collect(),
+                        None => self.context.score_labels.iter().map(String::as_str).zip(self.keys[k * width..].iter().copied()).collect(),
                     },
                     rank: n.rank,
                     chosen: n.chosen,
@@ -220,8 +308,6 @@ impl Explanation {
 
 #[allow(clippy::too_many_arguments)]
 pub fn build(instances: &[Instance], req: &Request, notes: Notes, stage_counts: [u32; Stage::COUNT], eligible: u32, chosen: &Result<usize, Failure>, tied: usize, random: bool) -> Explanation {
-    let dropped = Stage::ALL.iter().filter(|s| stage_counts[**s as usize] > 0).map(|s| (s.name(), stage_counts[*s as usize])).collect();
-    let chosen_id = chosen.as_ref().ok().map(|&i| instances[i].spec.ec2_instance_id.clone());
     let Notes { list: mut notes, keys: flat, texts } = notes;
     let width = if notes.is_empty() { 0 } else { flat.len() / notes.len() };
     let key_of = |k: usize| &flat[k * width..(k + 1) * width];
@@ -235,33 +321,24 @@ pub fn build(instances: &[Instance], req: &Request, notes: Notes, stage_counts: 
         n.chosen = Some(n.instance as usize) == chosen_index;
     }
     drop(keys);
-    let strategies: Vec<String> = req.strategies.iter().map(Strategy::describe).collect();
-    let outcome = match chosen {
-        Ok(i) => {
-            let how = if tied > 1 && random {
-                format!("picked at random among {tied} equally ranked instances")
-            } else if tied > 1 {
-                format!("{tied} instances tied; the earliest registered wins")
-            } else {
-                "the best-ranked instance".into()
-            };
-            format!("placed on {} ({}): {eligible} of {} instances met the requirements and constraints; {} ranked them; {how}", instances[*i].spec.ec2_instance_id, instances[*i].spec.availability_zone, instances.len(), strategies.join(" then "))
-        }
-        Err(f) => format!("not placed: {}", f.message),
-    };
-    Explanation {
-        at: String::new(),
-        task_arn: String::new(),
+    let context = Context {
         group: req.group.to_string(),
         task_definition: req.td.family_revision(),
         constraints: req.constraints.iter().map(|c| c.describe()).collect(),
-        strategies,
-        dropped,
-        eligible,
-        chosen: chosen_id,
-        outcome,
-        score_labels: if notes.is_empty() { Vec::new() } else { ranked_labels(req) },
+        strategies: req.strategies.iter().map(Strategy::describe).collect(),
+        score_labels: ranked_labels(req),
         capacity_provider: req.capacity_provider.map(str::to_string),
+    };
+    Explanation {
+        at: 0,
+        context: Arc::new(context),
+        dropped: stage_counts,
+        eligible,
+        considered: instances.len() as u32,
+        chosen: chosen_index.map(|i| i as u32),
+        tied: tied as u32,
+        random,
+        failure: chosen.as_ref().err().map(|f| f.message.as_str().into()),
         keys: flat,
         texts,
         notes,

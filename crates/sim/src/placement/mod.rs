@@ -13,7 +13,7 @@ mod requirements;
 mod why_not;
 
 pub use batch::Batch;
-pub use explain::{CandidateNote, CandidateView, Explanation, Notes};
+pub use explain::{CandidateNote, CandidateView, Context, Explanation, Notes};
 pub use index::Index;
 pub use requirements::Stage;
 pub use why_not::why_not;
