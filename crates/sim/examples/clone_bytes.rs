@@ -59,6 +59,12 @@ fn main() {
     let entries: Vec<stevedore_sim::engine::LogEntry> = sim.log.iter().map(|e| (**e).clone()).collect();
     let real = ALLOCATED.load(Relaxed) - before;
     println!("  log entries {} KiB for {} ({} B each; estimate {} KiB)", k(real), entries.len(), real / entries.len().max(1), k(sim.approx_bytes_parts()[3].1));
+    let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+    for e in &entries {
+        *kinds.entry(e.kind).or_default() += 1;
+    }
+    let span = entries.last().map_or(0, |e| e.at) - entries.first().map_or(0, |e| e.at);
+    println!("  log entries by kind over the last {} min: {kinds:?}", span / 60_000);
     drop(entries);
     let itself = sim.clone();
     println!("  estimate of a copy's own bytes (beyond what it shares with the sim) {} KiB", k(sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(&itself))));

@@ -165,7 +165,7 @@ pub fn describe_service(sim: &Sim, s: usize) -> Value {
     let events: Vec<Value> = sim
         .service_events(s)
         .take(SERVICE_EVENTS_SHOWN)
-        .map(|e| json!({"id": crate::scenario::hex_id(&format!("{}#{}", def.name, e.seq), 32), "createdAt": format_iso(iso_at(sim, e.at)), "message": e.message}))
+        .map(|e| json!({"id": crate::scenario::hex_id(&format!("{}#{}", def.name, e.seq), 32), "createdAt": format_iso(iso_at(sim, e.entry.at)), "message": e.entry.message}))
         .collect();
     let mut v = json!({
         "serviceArn": def.arn,

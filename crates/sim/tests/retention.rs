@@ -127,7 +127,7 @@ fn expired_fargate_tasks_stay_on_the_bill() {
     assert!(!s.expired_billable().is_empty(), "interrupted Spot tasks should have expired by 4h");
     let b = stevedore_sim::cost::bill(&s);
     let lines: std::collections::BTreeSet<&str> = b.lines.iter().filter(|l| l.resource_type == "Fargate").map(|l| l.resource_id.as_str()).collect();
-    for t in s.expired_billable().iter().filter(|t| t.fargate).chain(s.tasks.iter().map(|t| &**t).filter(|t| t.exists() && t.fargate && t.pending_at.is_some())) {
+    for t in s.expired_billable().iter().map(|t| &**t).filter(|t| t.fargate).chain(s.tasks.iter().map(|t| &**t).filter(|t| t.exists() && t.fargate && t.pending_at.is_some())) {
         assert!(lines.contains(t.id.as_str()), "task {} is missing from the bill", t.id);
     }
 }

@@ -211,7 +211,7 @@ pub fn bill(sim: &Sim) -> Bill {
     }
     // Folded expired tasks, then expired ones: they started before any task still described.
     lines.extend(sim.expired_rollup().lines().cloned());
-    for t in sim.expired_billable().iter().chain(sim.tasks.iter().map(|t| &**t)) {
+    for t in sim.expired_billable().iter().chain(&sim.tasks).map(|t| &**t) {
         let (Some((rates, size)), Some(start)) = (fargate_terms(sim, t), t.pending_at) else { continue };
         let end = t.stopped_at.unwrap_or(sim.now());
         let (s, usage) = billing::fargate_charge(&rates, size, start, end);
@@ -260,7 +260,7 @@ fn instance_size(inst: &Instance) -> (f64, f64) {
 /// by `split`'s rule: per instance, its tasks in the order they started, then its unused capacity.
 fn split_instances(sim: &Sim, lines: &[Line], terms: &[(split::UnitCosts, u64, u64)]) -> Vec<split::Share> {
     let mut per_instance: Vec<Vec<split::Share>> = (0..terms.len()).map(|i| sim.expired_rollup().shares_of(i).cloned().collect()).collect();
-    for t in sim.expired_billable().iter().chain(sim.tasks.iter().map(|t| &**t)) {
+    for t in sim.expired_billable().iter().chain(&sim.tasks).map(|t| &**t) {
         let (false, Some(i), Some(start)) = (t.fargate, t.instance, t.pending_at) else { continue };
         let Some(&(units, from, to)) = terms.get(i) else { continue };
         let held_h = split::overlap_ms(start, t.stopped_at.unwrap_or(sim.now()), from, to) as f64 / 3_600_000.0;

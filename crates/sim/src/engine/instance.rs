@@ -27,7 +27,8 @@ impl InstanceStatus {
 
 #[derive(Debug, Clone)]
 pub struct Instance {
-    pub spec: InstanceSpec,
+    /// What it was launched as; never changes, so shared (`Arc`) by every rewind copy.
+    pub spec: std::sync::Arc<InstanceSpec>,
     pub id: String,
     pub arn: String,
     pub status: InstanceStatus,
@@ -54,7 +55,7 @@ pub struct Instance {
     pub tasks: Vec<usize>,
     /// Group of each live task, kept beside `tasks` for the query language.
     pub task_groups: Vec<String>,
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: std::sync::Arc<BTreeMap<String, String>>,
     /// Cached from `ecs.cpu-architecture`: placement checks it for every instance.
     pub arm64: bool,
     /// Image digests whose layers are on the instance (the agent's image cache).
@@ -111,7 +112,7 @@ impl Instance {
             dynamic_bound: [0, 0],
             dynamic_capacity,
             last_dynamic_port: spec.agent.dynamic_port_range.0.saturating_sub(1),
-            spec,
+            spec: std::sync::Arc::new(spec),
             id,
             arn,
             status: InstanceStatus::Active,
@@ -129,7 +130,7 @@ impl Instance {
             private_ip,
             tasks: vec![],
             task_groups: vec![],
-            attributes,
+            attributes: std::sync::Arc::new(attributes),
             launched_at: 0,
             terminated_at: None,
         }

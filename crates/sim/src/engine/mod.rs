@@ -146,7 +146,7 @@ pub struct Sim {
     tasks_created: usize,
     /// Expired tasks, kept for the bill (AWS bills a task after ECS forgets it): only what the
     /// bill reads (`retention::billable`).
-    expired_billable: Vec<Task>,
+    expired_billable: Vec<crate::shared::Shared<Task>>,
     /// Expired tasks past `expired_kept`, folded into aggregate bill entries (`cost::rollup`).
     expired_rollup: crate::cost::rollup::Rollup,
     expired_kept: usize,

@@ -38,28 +38,29 @@ const LOG_DROP: usize = 5_000;
 /// Containers' AWS calls kept for the inspector and the report (our bound, newest kept).
 pub const API_CALLS_KEPT: usize = 1_000;
 
-/// One DescribeServices event: `seq` is its place among every log entry of the run (its id).
+/// One DescribeServices event: `seq` is its place among every log entry of the run (its id);
+/// the entry is the log's own (shared, so a rewind copy doesn't copy its words).
 #[derive(Debug, Clone)]
 pub struct ServiceEvent {
     pub seq: u64,
-    pub at: SimTime,
-    pub message: String,
+    pub entry: std::sync::Arc<LogEntry>,
 }
 
 impl Sim {
     pub(super) fn push_log(&mut self, entry: LogEntry) {
         let seq = self.logged;
         self.logged += 1;
+        let entry = std::sync::Arc::new(entry);
         if entry.kind == "service" {
             if let Some(s) = self.services.iter().position(|s| s.def.name == entry.subject) {
                 let events = &mut self.service_events[s];
                 if events.len() == SERVICE_EVENTS_KEPT {
                     events.pop_front();
                 }
-                events.push_back(ServiceEvent { seq, at: entry.at, message: entry.message.clone() });
+                events.push_back(ServiceEvent { seq, entry: entry.clone() });
             }
         }
-        self.log.push(std::sync::Arc::new(entry));
+        self.log.push(entry);
         if self.log.len() > LOG_LIMIT {
             self.log.drain(..LOG_DROP);
             self.log_dropped += LOG_DROP as u64 - 1; // the old marker, if any, was among them
@@ -144,7 +145,7 @@ impl Sim {
         if self.tasks[task].pending_at.is_some() {
             let t = &self.tasks[task];
             let kept = Task { seq: t.seq, id: t.id.clone(), task_def: t.task_def, service: t.service, fargate: t.fargate, instance: t.instance, capacity_provider: t.capacity_provider.clone(), pending_at: t.pending_at, stopped_at: t.stopped_at, ..Task::vacant() };
-            self.expired_billable.push(kept);
+            self.expired_billable.push(crate::shared::Shared::new(kept));
             self.fold_expired();
         }
         self.vacate(task);
@@ -160,7 +161,7 @@ impl Sim {
         }
         let horizon = self.now.saturating_sub(STOPPED_TASK_RETENTION_MS);
         let n = self.expired_billable[..len - self.expired_kept / 2].iter().take_while(|t| t.stopped_at.is_some_and(|s| s <= horizon)).count();
-        let old: Vec<Task> = self.expired_billable.drain(..n).collect();
+        let old: Vec<crate::shared::Shared<Task>> = self.expired_billable.drain(..n).collect();
         let mut rollup = std::mem::take(&mut self.expired_rollup);
         for t in &old {
             rollup.fold(self, t);
@@ -182,7 +183,8 @@ impl Sim {
     /// Tasks that have expired (ECS no longer describes them) but still count on the bill (a
     /// Fargate task's charge, an EC2 task's share of its instance), in the order they expired:
     /// id, task definition, service, capacity provider, instance and billed span only.
-    pub fn expired_billable(&self) -> &[Task] {
+    /// Shared records, so a rewind copy holds pointers to them, not copies.
+    pub fn expired_billable(&self) -> &[crate::shared::Shared<Task>] {
         &self.expired_billable
     }
 
@@ -222,7 +224,7 @@ impl Sim {
             ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
             ("targets", targets * size_of::<super::Target>()),
             ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 80)),
-            ("service events", events * 160),
+            ("service events", events * size_of::<ServiceEvent>()),
             ("activities", self.activities.len() * (size_of::<ScalingActivity>() + 300)),
             ("metrics", self.metrics.approx_bytes()),
             ("queue", self.queue.len() * 48),
