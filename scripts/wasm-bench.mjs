@@ -4,6 +4,7 @@
 //   --bench load           5,000 container instances, text to a built Sim (benches/load.rs)
 //   --bench placement      5,000 tasks onto 5,000 instances (benches/placement.rs)
 //   --bench day            24 h, 1,000 instances, 100 services (benches/day.rs)
+//   --bench seek           10 seeks in that day, played with its checkpoints (benches/seek.rs)
 //
 //   cargo build --profile bench --target wasm32-unknown-unknown -p stevedore-sim \
 //     --example eks_scheduler_wasm --example sim_benches_wasm
@@ -22,7 +23,7 @@ const arg = (name, fallback) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const bench = arg('--bench', 'eks_scheduler');
-const SIM_BENCHES = ['load', 'placement', 'day'];
+const SIM_BENCHES = ['load', 'placement', 'day', 'seek'];
 if (bench !== 'eks_scheduler' && !SIM_BENCHES.includes(bench)) throw new Error(`no bench ${bench} (eks_scheduler, ${SIM_BENCHES.join(', ')})`);
 const runs = Number(arg('--runs', '10'));
 const nativeMs = arg('--native-ms', null);
@@ -35,7 +36,7 @@ const x = instance.exports;
 const k = SIM_BENCHES.indexOf(bench);
 const api = bench === 'eks_scheduler'
   ? { prepare: () => x.prepare(), setup: () => {}, run: () => x.run(), unit: 'pods' }
-  : { prepare: () => x.prepare(k), setup: () => x.setup(k), run: () => x.run(k), unit: { load: 'instances', placement: 'tasks', day: '' }[bench] };
+  : { prepare: () => x.prepare(k), setup: () => x.setup(k), run: () => x.run(k), unit: { load: 'instances', placement: 'tasks', day: '', seek: 'seeks' }[bench] };
 const want = api.prepare();
 // One warm-up run (the engine's first allocations, V8's tier-up).
 api.setup();

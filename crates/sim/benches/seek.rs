@@ -4,31 +4,15 @@
 //! under 100 ms in wasm. Also prints the copies kept and their estimated size.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use stevedore_sim::checkpoints::Checkpoints;
-use stevedore_sim::Sim;
 
 #[path = "support/day.rs"]
+mod day;
+#[path = "support/seek.rs"]
 mod support;
-use support::scenario;
-
-const DAY: u64 = 24 * 3_600_000;
-/// 10 moments (hours) across the day, back and forth.
-const MOMENTS: [f64; 10] = [23.5, 1.0, 12.25, 6.75, 20.0, 0.5, 17.1, 3.3, 9.9, 14.6];
-
-fn played() -> (Sim, Checkpoints) {
-    let mut sim = Sim::new(scenario());
-    let mut store = Checkpoints::new(&sim);
-    let mut t = 0;
-    while t < DAY {
-        t = (t + 60_000).min(DAY);
-        sim.advance_to(t);
-        store.observe(&sim);
-    }
-    (sim, store)
-}
+use support::{played, MOMENTS};
 
 fn seek(c: &mut Criterion) {
-    let (sim, store) = played();
+    let (sim, store) = played(day::scenario());
     let times = store.times();
     let gaps: Vec<u64> = times.windows(2).map(|w| (w[1] - w[0]) / 60_000).collect();
     eprintln!("{} copies, ~{} MB each (estimate), gaps in minutes {gaps:?}", times.len(), sim.approx_bytes() >> 20);

@@ -1,7 +1,7 @@
 //! The sim benches' runs (`benches/support/runs.rs`) timed natively the way
 //! `scripts/wasm-bench.mjs` times them in wasm: one warm-up, then the median wall and CPU time
 //! of N runs (CPU from /proc/thread-self/schedstat, so a loaded machine's waiting is left out).
-//! `cargo run --profile bench -p stevedore-sim --example bench_time -- load|placement|day [RUNS]`
+//! `cargo run --profile bench -p stevedore-sim --example bench_time -- load|placement|day|seek [RUNS]`
 
 #[path = "../benches/support/runs.rs"]
 mod runs;

@@ -5,12 +5,14 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 struct Counting;
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+static FREED: AtomicUsize = AtomicUsize::new(0);
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         ALLOCATED.fetch_add(l.size(), Relaxed);
         System.alloc(l)
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        FREED.fetch_add(l.size(), Relaxed);
         System.dealloc(p, l)
     }
 }
@@ -41,6 +43,8 @@ fn main() {
     println!("at {hours} h: whole sim {} KiB (estimate {} KiB)", k(bytes(&sim)), k(sim.approx_bytes()));
     println!("  tasks {} ({} slots), instances {}, log {} ({} entries), metrics {}, activities {}, aws {}, services {}, traffic {}",
         k(bytes(&sim.tasks)), sim.tasks.len(), k(bytes(&sim.instances)), k(bytes(&sim.log)), sim.log.len(), k(bytes(&sim.metrics)), k(bytes(&sim.activities)), k(bytes(&sim.aws)), k(bytes(&sim.services)), k(bytes(&sim.traffic)));
+    println!("  api calls {} ({}), discovery {}, repositories {}, run task failures {}, groups {}, faults {}, instances' specs (shared) {}",
+        k(bytes(&sim.api_calls)), sim.api_calls.len(), k(bytes(&sim.discovery)), k(bytes(&sim.repositories)), k(bytes(&sim.run_task_failures)), k(bytes(&sim.groups_state)), k(bytes(&sim.faults)), k(sim.instances.iter().map(|i| bytes(&*i.spec)).sum::<usize>()));
     let parts: Vec<String> = sim.approx_bytes_parts().iter().map(|(n, b)| format!("{n} {}", k(*b))).collect();
     // Tasks one by one, as a copy that shares none of them (one far from its neighbour) holds them.
     let before = ALLOCATED.load(Relaxed);
@@ -85,4 +89,20 @@ fn main() {
     let real = ALLOCATED.load(Relaxed) - before;
     drop(copy);
     println!("a copy an hour later: {} KiB allocated, estimate beyond what it shares with the copy before {} KiB", k(real), k(later.approx_bytes().saturating_sub(later.approx_bytes_shared_with(&sim))));
+    // A copy's estimated cost against what it really holds alone: copies an hour apart, the
+    // live sim then moved 3 h on (so it shares little with them), the later copy dropped.
+    let a = sim.clone();
+    sim.advance_to((hours + 1) * 3_600_000);
+    let b = sim.clone();
+    sim.advance_to((hours + 4) * 3_600_000);
+    let estimate = b.approx_bytes().saturating_sub(b.approx_bytes_shared_with(&a));
+    let tasks = b.tasks.iter().enumerate().filter(|(k, t)| a.tasks.get(*k).is_none_or(|o| !stevedore_sim::shared::Shared::ptr_eq(t, o))).count();
+    let expl = b.tasks.iter().enumerate().filter(|(k, t)| t.explanation.is_some() && a.tasks.get(*k).is_none_or(|o| match (&o.explanation, &t.explanation) { (Some(x), Some(y)) => !std::sync::Arc::ptr_eq(x, y), _ => true })).count();
+    let notes: usize = b.tasks.iter().enumerate().filter(|(k, t)| t.explanation.is_some() && a.tasks.get(*k).is_none_or(|o| match (&o.explanation, &t.explanation) { (Some(x), Some(y)) => !std::sync::Arc::ptr_eq(x, y), _ => true })).map(|(_, t)| t.explanation.as_ref().unwrap().notes.len()).sum();
+    let entries = b.log.iter().filter(|e| !a.log.iter().rev().take(30_000).any(|x| std::sync::Arc::ptr_eq(x, e))).count();
+    println!("  unshared: {tasks} task records of {}, {expl} explanations ({notes} notes), {entries} log entries of {}; parts {:?}", b.tasks.len(), b.log.len(), b.approx_bytes_parts().iter().map(|(n, v)| (*n, v >> 10)).collect::<Vec<_>>());
+    let freed = FREED.load(Relaxed);
+    drop(b);
+    println!("a copy an hour after another: estimate {} KiB, really its own {} KiB", k(estimate), k(FREED.load(Relaxed) - freed));
+    drop(a);
 }

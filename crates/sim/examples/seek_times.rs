@@ -33,12 +33,26 @@ fn main() {
     let scenario = stevedore_sim::load(&std::fs::read_to_string(&path).expect("readable")).expect("valid scenario");
     let end = scenario.duration;
     let mut sim = stevedore_sim::Sim::new(scenario);
-    let mut store = Checkpoints::new(&sim);
+    // The app's store, or with `CHECKPOINT_MAX=N` / `CHECKPOINT_BUDGET_MIB=M` one of at most N
+    // copies costing M MiB together.
+    let env = |name: &str| std::env::var(name).ok().and_then(|n| n.parse::<usize>().ok());
+    let mut store = match (env("CHECKPOINT_MAX"), env("CHECKPOINT_BUDGET_MIB")) {
+        (None, None) => Checkpoints::new(&sim),
+        (max, mib) => Checkpoints::with_limits(&sim, max.unwrap_or(stevedore_sim::checkpoints::DEFAULT_MAX), mib.map_or(stevedore_sim::checkpoints::DEFAULT_BUDGET_BYTES, |m| m << 20)),
+    };
     let mut t = 0;
     while t < end {
         t = (t + 60_000).min(end);
         sim.advance_to(t);
         store.observe(&sim);
+        // `STORE_REAL_AT=H`: at hour H, what the store really holds (live heap freed by
+        // dropping it) against its estimate, then stop.
+        if std::env::var("STORE_REAL_AT").ok().and_then(|h| h.parse::<u64>().ok()) == Some(t / 3_600_000) && t % 3_600_000 == 0 {
+            let (estimate, copies, before) = (store.approx_bytes(), store.times().len(), LIVE.load(Relaxed));
+            drop(store);
+            println!("{} h: {copies} copies really hold {} KiB (estimate {} KiB)", t / 3_600_000, (before - LIVE.load(Relaxed)) >> 10, estimate >> 10);
+            return;
+        }
         if t % (2 * 3_600_000) == 0 {
             println!("{:>3} h: {} MiB RSS, {} MiB live heap, {} copies (~{} KiB each; {} MiB together), sim {} KiB", t / 3_600_000, rss_mib(), LIVE.load(Relaxed) >> 20, store.times().len(), store.approx_bytes() / 1024 / store.times().len().max(1), store.approx_bytes() >> 20, sim.approx_bytes() / 1024);
         }

@@ -1,6 +1,6 @@
 //! The sim's criterion benches (load, placement, day: `benches/support/runs.rs`) as a wasm module
 //! with no imports, so Node can time the very runs the native benches time
-//! (`scripts/wasm-bench.mjs --bench load|placement|day`). Exports take the bench's number
+//! (`scripts/wasm-bench.mjs --bench load|placement|day|seek`). Exports take the bench's number
 //! (`runs::NAMES`).
 
 #[path = "../benches/support/runs.rs"]

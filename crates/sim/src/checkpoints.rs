@@ -21,10 +21,14 @@ use crate::time::SimTime;
 pub const MIN_INTERVAL_MS: SimTime = 60_000;
 const BYTES_PER_MINUTE: usize = 256 << 10;
 const MAX_SPACING_MINUTES: usize = 30;
-const DEFAULT_MAX: usize = 48;
+pub const DEFAULT_MAX: usize = 48;
 /// What the copies may cost together, at most (our choice: a phone's tab survives it, and a
-/// lesson's memory stays flat once the store is full).
-pub const DEFAULT_BUDGET_BYTES: usize = 64 << 20;
+/// lesson's memory stays flat once the store is full: a churning 60-instance cluster's copies
+/// change about 4.4 MiB an hour, so they fill this in about 11 hours).
+pub const DEFAULT_BUDGET_BYTES: usize = 48 << 20;
+/// ...or this many whole sims, if that is more: a 1,000-instance sim alone is ~22 MB, and a
+/// store of two copies would make every seek replay half the day.
+pub const DEFAULT_BUDGET_SIMS: usize = 3;
 
 pub struct Checkpoints {
     /// By time, ascending; the first is the run's start and is never dropped.
@@ -33,16 +37,19 @@ pub struct Checkpoints {
     costs: Vec<usize>,
     max: usize,
     budget_bytes: usize,
+    /// The budget is at least this many times the observed sim's estimated size.
+    budget_sims: usize,
 }
 
 impl Checkpoints {
     /// A store whose first copy is `start` (a sim nothing has advanced yet).
     pub fn new(start: &Sim) -> Checkpoints {
-        Checkpoints::with_limits(start, DEFAULT_MAX, DEFAULT_BUDGET_BYTES)
+        Checkpoints { budget_sims: DEFAULT_BUDGET_SIMS, ..Checkpoints::with_limits(start, DEFAULT_MAX, DEFAULT_BUDGET_BYTES) }
     }
 
+    /// At most `max` copies costing `budget_bytes` together.
     pub fn with_limits(start: &Sim, max: usize, budget_bytes: usize) -> Checkpoints {
-        Checkpoints { copies: vec![start.clone()], costs: vec![start.approx_bytes()], max: max.max(2), budget_bytes }
+        Checkpoints { copies: vec![start.clone()], costs: vec![start.approx_bytes()], max: max.max(2), budget_bytes, budget_sims: 0 }
     }
 
     /// The driver shows `sim` (after a frame's advance): keep a copy if the last one is far
@@ -52,10 +59,12 @@ impl Checkpoints {
         if sim.now() < last.now() + MIN_INTERVAL_MS {
             return;
         }
-        let bytes = sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(last));
+        let whole = sim.approx_bytes();
+        let budget = self.budget_bytes.max(self.budget_sims.saturating_mul(whole));
+        let bytes = whole.saturating_sub(sim.approx_bytes_shared_with(last));
         // How many copies the budget holds at the cost copies have had so far (this one's too).
         let spent: usize = self.costs[1..].iter().sum::<usize>() + bytes;
-        let limit = (self.budget_bytes.saturating_sub(self.costs[0]) / (spent / self.costs.len()).max(1)).clamp(2, self.max);
+        let limit = (budget.saturating_sub(self.costs[0]) / (spent / self.costs.len()).max(1)).clamp(2, self.max);
         let floor = MIN_INTERVAL_MS * (bytes / BYTES_PER_MINUTE).clamp(1, MAX_SPACING_MINUTES) as u64;
         let spacing = (sim.now() / limit as u64).max(floor);
         if sim.now() < last.now() + spacing {
@@ -63,7 +72,7 @@ impl Checkpoints {
         }
         self.copies.push(sim.clone());
         self.costs.push(bytes);
-        while self.copies.len() > 2 && (self.copies.len() > self.max || self.costs.iter().sum::<usize>() > self.budget_bytes) {
+        while self.copies.len() > 2 && (self.copies.len() > self.max || self.costs.iter().sum::<usize>() > budget) {
             self.thin();
         }
     }

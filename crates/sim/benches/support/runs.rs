@@ -12,17 +12,20 @@ mod day;
 mod load;
 #[path = "placement.rs"]
 mod placement;
+#[path = "seek.rs"]
+mod seek;
 
 use std::cell::RefCell;
 use stevedore_sim::{Scenario, Sim};
 
 /// The benches, by the number the wasm module's exports take.
-pub const NAMES: [&str; 3] = ["load", "placement", "day"];
+pub const NAMES: [&str; 4] = ["load", "placement", "day", "seek"];
 
 thread_local! {
     static LOAD_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
     static SCENARIO: RefCell<Option<Scenario>> = const { RefCell::new(None) };
     static SIM: RefCell<Option<Sim>> = const { RefCell::new(None) };
+    static STORE: RefCell<Option<stevedore_sim::checkpoints::Checkpoints>> = const { RefCell::new(None) };
 }
 
 /// Builds bench `k`'s input; returns the count `run` must return.
@@ -40,6 +43,12 @@ pub fn prepare(k: u32) -> u32 {
             SCENARIO.with(|s| *s.borrow_mut() = Some(day::scenario()));
             // The day's check is "traffic drove scaling" (over 100 activities): run returns 1.
             1
+        }
+        3 => {
+            // The day played with its checkpoints (untimed); each run seeks to every moment.
+            let (_, store) = seek::played(day::scenario());
+            STORE.with(|s| *s.borrow_mut() = Some(store));
+            seek::MOMENTS.len() as u32
         }
         _ => 0,
     }
@@ -82,6 +91,7 @@ pub fn run(k: u32) -> u32 {
             sim.advance_to(24 * 3_600_000);
             u32::from(sim.activities.len() > 100)
         }),
+        3 => STORE.with(|s| seek::seek_all(s.borrow().as_ref().expect("prepared"))),
         _ => 0,
     }
 }

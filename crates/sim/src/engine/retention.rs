@@ -253,9 +253,11 @@ impl Sim {
                 _ => None,
             })
             .sum();
-        let first_entry = |s: &Sim| s.log_dropped;
+        // Each drop removes `LOG_DROP` places from the front (the new front becomes the marker):
+        // the place of `log[0]` in the run's log is the drops so far times `LOG_DROP`.
+        let first_entry = |s: &Sim| s.log_dropped / (LOG_DROP as u64 - 1) * LOG_DROP as u64;
         let from = first_entry(self).max(first_entry(other));
-        let entries = self.log.iter().skip((from - self.log_dropped) as usize).zip(other.log.iter().skip((from - other.log_dropped) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
+        let entries = self.log.iter().skip((from - first_entry(self)) as usize).zip(other.log.iter().skip((from - first_entry(other)) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
         tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 80)
     }
 
