@@ -131,3 +131,25 @@ fn over_a_long_run_the_copies_stay_within_their_count_and_byte_budget() {
     let times = store.times();
     assert!(times.len() >= 3 && times[0] == 0, "{times:?}");
 }
+
+#[test]
+fn copies_a_minute_apart_share_their_log_even_when_the_log_drops_its_oldest_entries_between_them() {
+    // 40 tasks exiting every 2 minutes: the event log reaches its limit within hours.
+    let td = serde_json::json!({"family": "job", "containerDefinitions": [{"name": "app", "image": "app:1", "cpu": 32, "memory": 32, "exitAfter": "2m"}]});
+    let d = doc(serde_json::json!([{"instanceType": "m5.large", "availabilityZone": "us-east-1a", "count": 2}]), serde_json::json!([td]), serde_json::json!([{"serviceName": "jobs", "taskDefinition": "job", "desiredCount": 40, "launchType": "EC2"}]));
+    let mut s = sim(&d);
+    let mut t = 0;
+    let (before, after) = loop {
+        let a = s.clone();
+        t += 60_000;
+        s.advance_to(t);
+        if s.log_dropped() > a.log_dropped() {
+            break (a, s.clone());
+        }
+        assert!(t < 24 * 3_600_000, "the log never dropped entries");
+    };
+    // A minute apart they hold nearly everything in common: the later copy's own part is the
+    // minute's new records, not its whole log.
+    let own = after.approx_bytes() - after.approx_bytes_shared_with(&before);
+    assert!(own * 5 < after.approx_bytes(), "a copy a minute later counted {own} B of its {} B as its own", after.approx_bytes());
+}
