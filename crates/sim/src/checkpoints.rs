@@ -78,14 +78,17 @@ impl Checkpoints {
     }
 
     /// Drops the copy (not the first, not the newest) whose neighbours are closest, counting a
-    /// gap as smaller the older it is. The copy after it now counts what it doesn't share
-    /// with the one before.
+    /// gap as smaller the older it is, mildly (a gap 6 h old counts as 1/√2 of its length): a
+    /// seek anywhere should stay short, so old stretches thin only a little faster (on the
+    /// 1,000-instance day, weighing by hours instead left a 7 h gap at the start: seeks max
+    /// 564 ms natively against 267 ms). The copy after it now counts what it doesn't share with
+    /// the one before.
     fn thin(&mut self) {
         let newest = self.copies.last().map_or(0, Sim::now) as f64;
         let score = |k: usize| {
             let gap = (self.copies[k + 1].now() - self.copies[k - 1].now()) as f64;
             let age = newest - self.copies[k].now() as f64;
-            gap / (1.0 + age / 3_600_000.0).sqrt()
+            gap / (1.0 + age / 21_600_000.0).sqrt()
         };
         let victim = (1..self.copies.len() - 1).min_by(|&a, &b| score(a).total_cmp(&score(b)));
         if let Some(k) = victim {
