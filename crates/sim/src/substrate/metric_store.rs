@@ -198,8 +198,9 @@ impl Data {
 /// reports, alarms on custom metrics) go through a sorted map.
 #[derive(Debug, Clone, Default)]
 pub struct MetricStore {
-    ids: BTreeMap<MetricKey, usize>,
-    keys: Vec<MetricKey>,
+    /// The metrics' names, set up once and rarely added to: shared by rewind copies.
+    ids: std::sync::Arc<BTreeMap<MetricKey, usize>>,
+    keys: std::sync::Arc<Vec<MetricKey>>,
     series: Vec<Data>,
 }
 
@@ -245,8 +246,8 @@ impl MetricStore {
             return id;
         }
         let id = self.keys.len();
-        self.ids.insert(key.clone(), id);
-        self.keys.push(key.clone());
+        std::sync::Arc::make_mut(&mut self.ids).insert(key.clone(), id);
+        std::sync::Arc::make_mut(&mut self.keys).push(key.clone());
         self.series.push(Data::default());
         id
     }
@@ -277,7 +278,7 @@ impl MetricStore {
     /// What a copy of the store costs beyond what it shares with the original.
     pub fn approx_bytes(&self) -> usize {
         let per = |d: &Data| d.minutes.approx_bytes() + (d.five.points.len() + d.hour.points.len()) * std::mem::size_of::<Stat>() + d.extra.len() * 64;
-        self.series.iter().map(per).sum::<usize>() + self.keys.len() * 256
+        self.series.iter().map(per).sum::<usize>() + self.series.len() * std::mem::size_of::<Data>()
     }
 
     pub(crate) fn series(&self, id: usize) -> Series<'_> {
