@@ -74,6 +74,13 @@ fn main() {
     println!("  estimate of a copy's own bytes (beyond what it shares with the sim) {} KiB", k(sim.approx_bytes().saturating_sub(sim.approx_bytes_shared_with(&itself))));
     drop(itself);
     println!("  estimate by part: {}", parts.join(", "));
+    // How many instances change in a while (a copy could share the others).
+    for minutes in [10, 60, 180] {
+        let mut later = sim.clone();
+        later.advance_to(hours * 3_600_000 + minutes * 60_000);
+        let same = later.instances.iter().zip(&sim.instances).filter(|(a, b)| a.tasks == b.tasks && a.status == b.status && a.image_cache == b.image_cache && a.pulls_in_flight == b.pulls_in_flight).count();
+        println!("  {minutes} min later: {same} of {} instances unchanged", sim.instances.len());
+    }
     // How fast task records stop being shared with a copy (each write unshares one).
     for minutes in [1, 10, 60] {
         let mut later = sim.clone();

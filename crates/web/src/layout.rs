@@ -83,7 +83,7 @@ pub fn layout(sim: &Sim, view: &View<'_>) -> Scene {
     let mut health = ByTask::default();
     let mut target_port = ByTask::default();
     for (tg, targets) in sim.aws.elb.iter().enumerate() {
-        for t in targets {
+        for t in targets.iter() {
             // A task in two target groups: its first registration names the chip.
             health.insert_first(t.task, (t.state, t.since, tg));
             target_port.insert_first(t.task, t.port);

@@ -50,7 +50,7 @@ impl Sim {
             }
         }
         for (tg, targets) in self.aws.elb.iter().enumerate() {
-            for t in targets {
+            for t in targets.iter() {
                 let task = &self.tasks[t.task];
                 if t.state == TargetState::Healthy && task.last_status != TaskStatus::Running {
                     return Err(format!("target group {tg}: task {} is a healthy target while {}", task.id, task.last_status.as_str()));

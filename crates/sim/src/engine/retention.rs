@@ -216,13 +216,13 @@ impl Sim {
     /// (`examples/clone_bytes.rs`).
     pub fn approx_bytes_parts(&self) -> [(&'static str, usize); 8] {
         use std::mem::size_of;
-        let targets: usize = self.aws.elb.iter().map(Vec::len).sum();
+        let targets: usize = self.aws.elb.iter().map(|g| g.len()).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
         let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| EXPLANATION_BYTES + e.notes.len() * NOTE_BYTES).sum();
         [
             ("tasks", self.tasks.len() * (size_of::<Task>() + 240) + explanations),
             ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
-            ("targets", targets * size_of::<super::Target>()),
+            ("targets", targets * (size_of::<super::Target>() + 24)),
             ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 80)),
             ("service events", events * size_of::<ServiceEvent>()),
             ("activities", self.activities.len() * (size_of::<ScalingActivity>() + 300)),
@@ -258,7 +258,9 @@ impl Sim {
         let first_entry = |s: &Sim| s.log_dropped / (LOG_DROP as u64 - 1) * LOG_DROP as u64;
         let from = first_entry(self).max(first_entry(other));
         let entries = self.log.iter().skip((from - first_entry(self)) as usize).zip(other.log.iter().skip((from - first_entry(other)) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
-        tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 80)
+        // Target groups whose targets neither has moved since are one list.
+        let targets: usize = self.aws.elb.iter().zip(other.aws.elb.iter()).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).map(|(a, _)| a.len()).sum();
+        tasks * (size_of::<Task>() + 240) + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 80) + targets * (size_of::<super::Target>() + 24)
     }
 
     /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.

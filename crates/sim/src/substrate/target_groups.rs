@@ -8,16 +8,19 @@
 //! there is no mutable access besides these methods.
 
 use super::elb::{Target, TargetState};
+use crate::shared::Shared;
 use crate::time::SimTime;
 
+/// Each group's list is `Shared`: a rewind copy shares the groups whose targets haven't moved
+/// since (most of them, most of the time), copying a group on its first change.
 #[derive(Debug, Clone, Default)]
 pub struct TargetGroups {
-    groups: Vec<Vec<Target>>,
+    groups: Vec<Shared<Vec<Target>>>,
 }
 
 impl std::ops::Deref for TargetGroups {
-    type Target = [Vec<Target>];
-    fn deref(&self) -> &[Vec<Target>] {
+    type Target = [Shared<Vec<Target>>];
+    fn deref(&self) -> &[Shared<Vec<Target>>] {
         &self.groups
     }
 }
@@ -25,7 +28,7 @@ impl std::ops::Deref for TargetGroups {
 impl TargetGroups {
     /// `n` empty target groups (index = the group's position in its scenario).
     pub fn new(n: usize) -> TargetGroups {
-        TargetGroups { groups: vec![Vec::new(); n] }
+        TargetGroups { groups: (0..n).map(|_| Shared::new(Vec::new())).collect() }
     }
 
     /// RegisterTargets: the target starts `initial` now.
@@ -76,7 +79,7 @@ impl TargetGroups {
     /// The owners' numbering changed (an orchestrator's index moved): every target of `tg`
     /// takes `f(owner)` as its owner, keeping its state.
     pub fn renumber(&mut self, tg: usize, f: impl Fn(usize) -> usize) {
-        for t in &mut self.groups[tg] {
+        for t in self.groups[tg].iter_mut() {
             t.task = f(t.task);
         }
     }
