@@ -51,6 +51,10 @@ fn main() {
     let deep: Vec<stevedore_sim::engine::task::Task> = sim.tasks.iter().map(|t| (**t).clone()).collect();
     println!("  tasks unshared {} KiB (estimate {} KiB)", k(ALLOCATED.load(Relaxed) - before), k(sim.approx_bytes_parts()[0].1));
     drop(deep);
+    let before = ALLOCATED.load(Relaxed);
+    let known: Vec<stevedore_sim::engine::task::Task> = sim.tasks.iter().filter(|t| t.exists()).map(|t| (**t).clone()).collect();
+    println!("  known tasks {} of {} slots: {} B each deep (size_of Task {} B)", known.len(), sim.tasks.len(), (ALLOCATED.load(Relaxed) - before) / known.len().max(1), std::mem::size_of::<stevedore_sim::engine::task::Task>());
+    drop(known);
     // Placement explanations (shared `Arc`s, so a task's clone does not copy them): deep-copied.
     let before = ALLOCATED.load(Relaxed);
     let notes: usize = sim.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| e.notes.len()).sum();
