@@ -96,7 +96,7 @@ test('wasm memory stays flat over 24 simulated hours at 3600x', async () => {
   console.log(`seek in the 24 h run (seek + render): median ${sorted[sorted.length >> 1].toFixed(0)} ms, max ${sorted.at(-1).toFixed(0)} ms (goal < 100 ms): ${times.map((t) => t.toFixed(0)).join(', ')}`);
   assert.equal(await clockSeconds(page), Math.round(3.3 * 3600));
   // A regression guard for a busy 2-core machine, not the goal: this churning cluster keeps
-  // about 12 copies by the end of the day, so a seek replays an hour or two at most.
+  // about 10 copies by the end of the day, so a seek replays an hour or two at most.
   assert.ok(sorted.at(-1) < 5000, `a seek took ${sorted.at(-1).toFixed(0)} ms`);
   assert.deepEqual(problems, []);
   await page.close();

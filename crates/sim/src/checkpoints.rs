@@ -26,7 +26,7 @@ pub const DEFAULT_MAX: usize = 48;
 /// lesson's memory stays flat once the store is full: a churning 60-instance cluster's copies
 /// change about 4.4 MiB an hour, so they fill this in about 11 hours).
 pub const DEFAULT_BUDGET_BYTES: usize = 48 << 20;
-/// ...or this many whole sims, if that is more: a 1,000-instance sim alone is ~22 MB, and a
+/// ...or this many whole sims, if that is more: a 1,000-instance sim alone is ~37 MB, and a
 /// store of two copies would make every seek replay half the day.
 pub const DEFAULT_BUDGET_SIMS: usize = 3;
 
