@@ -108,9 +108,20 @@ fn main() {
     sim.advance_to((hours + 4) * 3_600_000);
     let estimate = b.approx_bytes().saturating_sub(b.approx_bytes_shared_with(&a));
     let tasks = b.tasks.iter().enumerate().filter(|(k, t)| a.tasks.get(*k).is_none_or(|o| !stevedore_sim::shared::Shared::ptr_eq(t, o))).count();
-    let expl = b.tasks.iter().enumerate().filter(|(k, t)| t.explanation.is_some() && a.tasks.get(*k).is_none_or(|o| match (&o.explanation, &t.explanation) { (Some(x), Some(y)) => !std::sync::Arc::ptr_eq(x, y), _ => true })).count();
-    let notes: usize = b.tasks.iter().enumerate().filter(|(k, t)| t.explanation.is_some() && a.tasks.get(*k).is_none_or(|o| match (&o.explanation, &t.explanation) { (Some(x), Some(y)) => !std::sync::Arc::ptr_eq(x, y), _ => true })).map(|(_, t)| t.explanation.as_ref().unwrap().notes.len()).sum();
-    let entries = b.log.iter().filter(|e| !a.log.iter().rev().take(30_000).any(|x| std::sync::Arc::ptr_eq(x, e))).count();
+    // Explanations `b` holds that `a` doesn't (at the same slot).
+    let own: Vec<&stevedore_sim::placement::Explanation> = b
+        .tasks
+        .iter()
+        .enumerate()
+        .filter_map(|(k, t)| {
+            let e = t.explanation.as_ref()?;
+            let shared = a.tasks.get(k).and_then(|o| o.explanation.as_ref()).is_some_and(|x| std::sync::Arc::ptr_eq(x, e));
+            (!shared).then_some(&**e)
+        })
+        .collect();
+    let (expl, notes) = (own.len(), own.iter().map(|e| e.notes.len()).sum::<usize>());
+    let earlier: std::collections::BTreeSet<*const stevedore_sim::engine::LogEntry> = a.log.iter().map(std::sync::Arc::as_ptr).collect();
+    let entries = b.log.iter().filter(|e| !earlier.contains(&std::sync::Arc::as_ptr(e))).count();
     println!("  unshared: {tasks} task records of {}, {expl} explanations ({notes} notes), {entries} log entries of {}; parts {:?}", b.tasks.len(), b.log.len(), b.approx_bytes_parts().iter().map(|(n, v)| (*n, v >> 10)).collect::<Vec<_>>());
     let freed = FREED.load(Relaxed);
     drop(b);
