@@ -120,6 +120,11 @@ test('the Secrets lesson: its stopped task opens from the event log, as the narr
   await page.waitForSelector('#stopped-reason');
   assert.match(await page.textContent('#stopped-reason'), /ResourceInitializationError/);
   assert.match(await page.textContent('#inspector'), /STOPPED/);
+  // A stopped task keeps its placement's outcome, and says the per-instance verdicts went.
+  const why = await page.textContent('#why-here');
+  assert.match(why, /placed on i-[0-9a-f]+/);
+  assert.match(why, /Each instance's verdict is kept while the task runs\./);
+  assert.equal(await page.$$eval('#why-here tbody tr', (r) => r.length), 0);
   assert.equal(await page.$eval('.side', (s) => s.scrollTop), 0, 'the panel shows the new selection from its top');
   await page.screenshot({ path: `${SHOTS}/secrets-stopped-task-1280x720.png` });
   assert.deepEqual(problems, []);
