@@ -1,23 +1,12 @@
 //! What a checkpoint copy of the day benchmark's sim really allocates, by part, at 24 h:
 //! `cargo run --release -p stevedore-sim --example clone_bytes [-- HOURS [SCENARIO.json]]`
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 
-struct Counting;
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-static FREED: AtomicUsize = AtomicUsize::new(0);
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        ALLOCATED.fetch_add(l.size(), Relaxed);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        FREED.fetch_add(l.size(), Relaxed);
-        System.dealloc(p, l)
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
+use counting::{ALLOCATED, FREED};
 #[global_allocator]
-static A: Counting = Counting;
+static A: counting::Counting = counting::Counting;
 
 #[path = "../benches/support/day.rs"]
 mod support;

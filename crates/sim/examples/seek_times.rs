@@ -1,27 +1,15 @@
 //! Plays a scenario for its duration in 60-second steps (one frame at 3600×) with a checkpoint
 //! store, then times seeks to moments across the run and prints memory as it goes:
 //! `cargo run --release -p stevedore-sim --example seek_times -- scenario.json`
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 use stevedore_sim::checkpoints::Checkpoints;
 
-/// Live heap bytes (allocated less freed): what the store and the sim really hold, to set
-/// against their estimates.
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Relaxed);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        System.dealloc(p, l)
-    }
-}
+/// Live heap bytes (`counting::live`): what the store and the sim really hold, to set against
+/// their estimates.
+#[path = "support/counting.rs"]
+mod counting;
 #[global_allocator]
-static A: Counting = Counting;
+static A: counting::Counting = counting::Counting;
 
 fn rss_mib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -48,13 +36,13 @@ fn main() {
         // `STORE_REAL_AT=H`: at hour H, what the store really holds (live heap freed by
         // dropping it) against its estimate, then stop.
         if std::env::var("STORE_REAL_AT").ok().and_then(|h| h.parse::<u64>().ok()) == Some(t / 3_600_000) && t % 3_600_000 == 0 {
-            let (estimate, copies, before) = (store.approx_bytes(), store.times().len(), LIVE.load(Relaxed));
+            let (estimate, copies, before) = (store.approx_bytes(), store.times().len(), counting::live());
             drop(store);
-            println!("{} h: {copies} copies really hold {} KiB (estimate {} KiB)", t / 3_600_000, (before - LIVE.load(Relaxed)) >> 10, estimate >> 10);
+            println!("{} h: {copies} copies really hold {} KiB (estimate {} KiB)", t / 3_600_000, (before - counting::live()) >> 10, estimate >> 10);
             return;
         }
         if t % (2 * 3_600_000) == 0 {
-            println!("{:>3} h: {} MiB RSS, {} MiB live heap, {} copies (~{} KiB each; {} MiB together), sim {} KiB", t / 3_600_000, rss_mib(), LIVE.load(Relaxed) >> 20, store.times().len(), store.approx_bytes() / 1024 / store.times().len().max(1), store.approx_bytes() >> 20, sim.approx_bytes() / 1024);
+            println!("{:>3} h: {} MiB RSS, {} MiB live heap, {} copies (~{} KiB each; {} MiB together), sim {} KiB", t / 3_600_000, rss_mib(), counting::live() >> 20, store.times().len(), store.approx_bytes() / 1024 / store.times().len().max(1), store.approx_bytes() >> 20, sim.approx_bytes() / 1024);
         }
     }
     let mut times = Vec::new();

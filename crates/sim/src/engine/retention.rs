@@ -18,6 +18,15 @@ const NOTE_BYTES: usize = 48;
 /// record itself 496 B on 64-bit); a vacant slot holds nothing.
 const TASK_HEAP_BYTES: usize = 1_150;
 
+/// `approx_bytes`' estimate of a task slot: its record, and a known task's own heap.
+fn task_bytes(t: &Task) -> usize {
+    std::mem::size_of::<Task>() + if t.exists() { TASK_HEAP_BYTES } else { 0 }
+}
+
+fn explanation_bytes(e: &crate::placement::Explanation) -> usize {
+    EXPLANATION_BYTES + e.notes.len() * NOTE_BYTES
+}
+
 /// "Stopped tasks only appear in the Amazon ECS console, AWS CLI, and AWS SDKs for at least 1
 /// hour after the task stops. After that, the details of the stopped task expire and aren't
 /// available in Amazon ECS."
@@ -222,9 +231,9 @@ impl Sim {
         use std::mem::size_of;
         let targets: usize = self.aws.elb.iter().map(|g| g.len()).sum();
         let events: usize = self.service_events.iter().map(VecDeque::len).sum();
-        let explanations: usize = self.tasks.iter().filter_map(|t| t.explanation.as_ref()).map(|e| EXPLANATION_BYTES + e.notes.len() * NOTE_BYTES).sum();
+        let tasks: usize = self.tasks.iter().map(|t| task_bytes(t) + t.explanation.as_deref().map_or(0, explanation_bytes)).sum();
         [
-            ("tasks", self.tasks.len() * size_of::<Task>() + self.tasks.iter().filter(|t| t.exists()).count() * TASK_HEAP_BYTES + explanations),
+            ("tasks", tasks),
             ("instances", self.instances.len() * (size_of::<super::Instance>() + 1_500)),
             ("targets", targets * (size_of::<super::Target>() + 24)),
             ("log", self.log.len() * (size_of::<LogEntry>() + 24 + 80)),
@@ -240,33 +249,35 @@ impl Sim {
     /// what keeping both costs less than twice.
     pub fn approx_bytes_shared_with(&self, other: &Sim) -> usize {
         use std::mem::size_of;
-        let shared_tasks = || self.tasks.iter().zip(&other.tasks).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b));
-        let tasks = shared_tasks().count();
-        let known = shared_tasks().filter(|(a, _)| a.exists()).count();
+        // A task record both hold, and an explanation both hold (even when the task record
+        // changed since: a task that stopped keeps its explanation).
+        let tasks: usize = self
+            .tasks
+            .iter()
+            .zip(&other.tasks)
+            .map(|(a, b)| {
+                let record = if crate::shared::Shared::ptr_eq(a, b) { task_bytes(a) } else { 0 };
+                let explanation = match (&a.explanation, &b.explanation) {
+                    (Some(x), Some(y)) if std::sync::Arc::ptr_eq(x, y) => explanation_bytes(x),
+                    _ => 0,
+                };
+                record + explanation
+            })
+            .sum();
         // Activities are appended and dropped from the front: align them by their number.
         let first = |s: &Sim| s.activities_recorded - s.activities.len() as u64;
         let skip = |s: &Sim, from: u64| (from - first(s)) as usize;
         let from = first(self).max(first(other));
         let activities = self.activities.iter().skip(skip(self, from)).zip(other.activities.iter().skip(skip(other, from))).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).count();
-        // An explanation is shared while both hold it, even when the task record changed
-        // since (a task that stopped keeps its explanation); log entries are shared one by one.
-        let explanations: usize = self
-            .tasks
-            .iter()
-            .zip(&other.tasks)
-            .filter_map(|(a, b)| match (&a.explanation, &b.explanation) {
-                (Some(x), Some(y)) if std::sync::Arc::ptr_eq(x, y) => Some(EXPLANATION_BYTES + x.notes.len() * NOTE_BYTES),
-                _ => None,
-            })
-            .sum();
-        // Each drop removes `LOG_DROP` places from the front (the new front becomes the marker):
-        // the place of `log[0]` in the run's log is the drops so far times `LOG_DROP`.
+        // Log entries are shared one by one. Each drop removes `LOG_DROP` places from the front
+        // (the new front becomes the marker): the place of `log[0]` in the run's log is the
+        // drops so far times `LOG_DROP`.
         let first_entry = |s: &Sim| s.log_dropped / (LOG_DROP as u64 - 1) * LOG_DROP as u64;
         let from = first_entry(self).max(first_entry(other));
         let entries = self.log.iter().skip((from - first_entry(self)) as usize).zip(other.log.iter().skip((from - first_entry(other)) as usize)).filter(|(a, b)| std::sync::Arc::ptr_eq(a, b)).count();
         // Target groups whose targets neither has moved since are one list.
         let targets: usize = self.aws.elb.iter().zip(other.aws.elb.iter()).filter(|(a, b)| crate::shared::Shared::ptr_eq(a, b)).map(|(a, _)| a.len()).sum();
-        tasks * size_of::<Task>() + known * TASK_HEAP_BYTES + explanations + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 80) + targets * (size_of::<super::Target>() + 24)
+        tasks + activities * (size_of::<ScalingActivity>() + 300) + entries * (size_of::<LogEntry>() + 24 + 80) + targets * (size_of::<super::Target>() + 24)
     }
 
     /// Tasks started with `startedBy` = `by` in the whole run, and when the last one was.

@@ -194,14 +194,6 @@ struct View<'a> {
 }
 
 impl Explanation {
-    pub fn group(&self) -> &str {
-        &self.context.group
-    }
-
-    pub fn task_definition(&self) -> &str {
-        &self.context.task_definition
-    }
-
     /// The constraints in words (`memberOf(...)`, `distinctInstance`).
     pub fn constraints(&self) -> &[String] {
         &self.context.constraints
@@ -215,11 +207,6 @@ impl Explanation {
     /// Instances dropped at each stage that dropped any, by stage name.
     pub fn dropped(&self) -> BTreeMap<&'static str, u32> {
         Stage::ALL.iter().filter(|s| self.dropped[**s as usize] > 0).map(|s| (s.name(), self.dropped[*s as usize])).collect()
-    }
-
-    /// The chosen instance's index in the sim's instances.
-    pub fn chosen(&self) -> Option<usize> {
-        self.chosen.map(|i| i as usize)
     }
 
     /// The decision in a sentence (`instances`: the sim's).
