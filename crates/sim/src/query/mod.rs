@@ -22,7 +22,7 @@ mod tests;
 
 pub use eval::QueryTarget;
 
-use regex_lite::Regex;
+use crate::regex::Regex;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QueryError {

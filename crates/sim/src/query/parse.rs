@@ -3,7 +3,7 @@
 
 use super::lex::{lex, Tok};
 use super::{Argument, Expr, Op, QueryError, Subject};
-use regex_lite::Regex;
+use crate::regex::Regex;
 
 pub fn parse(text: &str) -> Result<Expr, QueryError> {
     let tokens = lex(text)?;

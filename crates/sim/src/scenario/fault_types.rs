@@ -2,12 +2,13 @@
 //! `actions`, with FIS's own field names (camelCase). Part of the scenario file's shape, kept
 //! beside `types.rs` as `scaling_types.rs` is.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use stevedore_derive::FromJson;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// An experiment template target.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct FisTarget {
     pub resource_type: Option<String>,
@@ -18,7 +19,7 @@ pub struct FisTarget {
     pub parameters: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct FisFilter {
     pub path: Option<String>,
     pub values: Option<Vec<String>>,
@@ -26,7 +27,7 @@ pub struct FisFilter {
 
 /// An experiment template action. In a template `targets` name template targets; given alone
 /// on the timeline, `targets` holds the target objects themselves.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct FisAction {
     pub action_id: Option<String>,
@@ -37,7 +38,7 @@ pub struct FisAction {
 }
 
 /// CreateExperimentTemplate's body (the parts an experiment runs on).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperimentTemplate {
     pub description: Option<String>,
@@ -46,7 +47,7 @@ pub struct ExperimentTemplate {
 }
 
 /// The StartExperiment timeline input: a template, or a scenario from FIS's scenario library.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct StartExperimentInput {
     pub experiment_template: Option<ExperimentTemplate>,

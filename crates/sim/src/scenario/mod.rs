@@ -20,7 +20,6 @@ mod services;
 pub mod target_groups;
 mod task_definitions;
 mod timeline;
-mod tracked;
 pub mod types;
 mod wording;
 
@@ -30,7 +29,7 @@ use crate::sort::SortSmall;
 use crate::error::{Errors, ValidationError};
 use crate::model::*;
 use crate::time::{parse_duration_ms, parse_iso_seconds, SimTime};
-use serde::de::DeserializeOwned;
+use crate::json::FromJson;
 use serde_json::{Map, Value};
 use types::*;
 
@@ -331,7 +330,7 @@ pub(crate) fn duration_input(path: &str, d: &DurationInput, errors: &mut Errors)
 }
 
 /// Deserializes one object-valued key, reporting type errors with their JSON path.
-fn one<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Option<T> {
+fn one<T: FromJson>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Option<T> {
     let value = root.get(key)?;
     if value.is_null() {
         return None;
@@ -341,12 +340,12 @@ fn one<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut E
 
 /// Deserializes each entry of a list-valued key on its own, so one bad entry doesn't hide
 /// the errors of the others. Returns `(path, entry)` pairs.
-fn list<T: DeserializeOwned>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
+fn list<T: FromJson>(root: &Map<String, Value>, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
     list_at(root, "$", key, errors)
 }
 
 /// `list` for a key of an object at `prefix` (an EKS Scenario's `spec`, say).
-pub(crate) fn list_at<T: DeserializeOwned>(root: &Map<String, Value>, prefix: &str, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
+pub(crate) fn list_at<T: FromJson>(root: &Map<String, Value>, prefix: &str, key: &str, errors: &mut Errors) -> Vec<(String, T)> {
     match root.get(key) {
         None | Some(Value::Null) => vec![],
         Some(Value::Array(items)) => items
@@ -364,11 +363,11 @@ pub(crate) fn list_at<T: DeserializeOwned>(root: &Map<String, Value>, prefix: &s
     }
 }
 
-pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value, errors: &mut Errors) -> Option<T> {
-    match tracked::deserialize::<T>(value) {
+pub(crate) fn typed<T: FromJson>(path: &str, value: &Value, errors: &mut Errors) -> Option<T> {
+    match crate::json::read::<T>(value) {
         Ok(t) => Some(t),
-        Err((inner, e)) => {
-            type_error_at(path, &inner, &e, errors);
+        Err(e) => {
+            type_error_at(path, &e, errors);
             None
         }
     }
@@ -376,9 +375,10 @@ pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value, errors: &mut
 
 // Out of line, not generic: one copy of the path and wording code for every entry type.
 #[inline(never)]
-fn type_error_at(path: &str, inner: &str, e: &serde_json::Error, errors: &mut Errors) {
-    let full = if inner == "." { path.to_string() } else { format!("{path}.{inner}") };
-    errors.push(full, wording::type_error(&e.to_string()));
+fn type_error_at(path: &str, e: &crate::json::JsonError, errors: &mut Errors) {
+    let inner = e.path();
+    let full = if inner == "." { path.to_string() } else if inner.starts_with('[') { format!("{path}{inner}") } else { format!("{path}.{inner}") };
+    errors.push(full, wording::type_error(e.message()));
 }
 
 #[inline(never)]

@@ -14,11 +14,11 @@ use crate::iam::{self, Effect, Role, Statement};
 use crate::model::platform::*;
 use crate::model::NetworkMode;
 use crate::scenario::hex_id;
-use serde::Deserialize;
+use stevedore_derive::FromJson;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct RepositoryInput {
     repository_name: Option<String>,
@@ -33,21 +33,21 @@ struct RepositoryInput {
     lifecycle_policy_text: Option<Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct ExclusionFilter {
     filter_type: Option<String>,
     filter: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct ScanConfig {
     scan_on_push: Option<bool>,
 }
 
 /// A DescribeImages `imageDetails` entry.
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ImageInput {
     pub image_tags: Option<Vec<String>>,
@@ -59,13 +59,13 @@ pub(super) struct ImageInput {
     pub image_scan_findings_summary: Option<FindingsSummary>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct FindingsSummary {
     pub finding_severity_counts: Option<BTreeMap<String, i64>>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct RoleInput {
     role_name: Option<String>,
@@ -77,24 +77,33 @@ struct RoleInput {
     instance_profile_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct InlinePolicy {
     policy_name: Option<String>,
     policy_document: Option<PolicyDocument>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct PolicyDocument {
     statement: Option<OneOrMany<StatementInput>>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// serde's `untagged`: an object, else a list of them.
 enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
+}
+
+impl<T: crate::json::FromJson> crate::json::FromJson for OneOrMany<T> {
+    fn from_json(v: &Value) -> Result<Self, crate::json::JsonError> {
+        // Like serde's untagged enums: each shape in turn, the inner errors not reported.
+        if let Ok(one) = T::from_json(v) {
+            return Ok(OneOrMany::One(one));
+        }
+        Vec::<T>::from_json(v).map(OneOrMany::Many).map_err(|_| crate::json::no_variant("OneOrMany"))
+    }
 }
 
 impl<T> OneOrMany<T> {
@@ -106,7 +115,7 @@ impl<T> OneOrMany<T> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct StatementInput {
     effect: Option<String>,
@@ -115,7 +124,7 @@ struct StatementInput {
     condition: Option<Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct ParameterInput {
     name: Option<String>,
@@ -123,7 +132,7 @@ struct ParameterInput {
     kind: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct SecretInput {
     name: Option<String>,
@@ -132,7 +141,7 @@ struct SecretInput {
     json_keys: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct NamespaceInput {
     name: Option<String>,
@@ -141,7 +150,7 @@ struct NamespaceInput {
     kind: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct DiscoveryServiceInput {
     name: Option<String>,
@@ -149,13 +158,13 @@ struct DiscoveryServiceInput {
     dns_config: Option<DnsConfig>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct DnsConfig {
     dns_records: Option<Vec<DnsRecord>>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct DnsRecord {
     #[serde(rename = "Type")]
@@ -164,7 +173,7 @@ struct DnsRecord {
     ttl: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct ServiceRegistryInput {
     registry_arn: Option<String>,
@@ -173,7 +182,7 @@ struct ServiceRegistryInput {
     port: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct ServiceConnectInput {
     enabled: Option<bool>,
@@ -181,7 +190,7 @@ struct ServiceConnectInput {
     services: Option<Vec<ServiceConnectService>>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct ServiceConnectService {
     port_name: Option<String>,
@@ -189,14 +198,14 @@ struct ServiceConnectService {
     client_aliases: Option<Vec<ClientAlias>>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct ClientAlias {
     port: Option<i64>,
     dns_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct ScheduleInput {
     name: Option<String>,
@@ -209,14 +218,14 @@ struct ScheduleInput {
     target: Option<ScheduleTarget>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct FlexibleWindow {
     mode: Option<String>,
     maximum_window_in_minutes: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "PascalCase")]
 struct ScheduleTarget {
     arn: Option<String>,
@@ -224,7 +233,7 @@ struct ScheduleTarget {
     ecs_parameters: Option<Map<String, Value>>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ServiceCallInput {
     from: Option<String>,

@@ -3,9 +3,10 @@
 //! PutMetricAlarm / PutMetricData, in their own PascalCase.
 
 use super::types::DurationInput;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use stevedore_derive::FromJson;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 // Stevedore's own shape: an unknown key is a typo, not a field of some AWS request.
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrafficInput {
@@ -13,7 +14,7 @@ pub struct TrafficInput {
     pub services: Option<Vec<ServiceLoadInput>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 // Stevedore's own shape: an unknown key is a typo, not a field of some AWS request.
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TargetGroupTraffic {
@@ -23,7 +24,7 @@ pub struct TargetGroupTraffic {
     pub noise: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum CurveInput {
     Constant { value: f64 },
@@ -35,13 +36,42 @@ pub enum CurveInput {
     Points { points: Vec<CurvePoint> },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// serde's internally tagged enum: `type` names the variant, the object's other keys are its
+/// fields (unknown ones ignored). Errors name the field's key.
+impl crate::json::FromJson for CurveInput {
+    fn from_json(v: &serde_json::Value) -> Result<Self, crate::json::JsonError> {
+        use crate::json::{field, invalid_type, missing, unknown_variant, JsonError};
+        let map = crate::json::object(v, "internally tagged enum CurveInput")?;
+        fn req<T: crate::json::FromJson>(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Result<T, JsonError> {
+            map.get(key).map_or_else(|| Err(missing(key)), |v| field(key, v))
+        }
+        fn opt<T: crate::json::FromJson>(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Result<Option<T>, JsonError> {
+            map.get(key).map_or(Ok(None), |v| field(key, v))
+        }
+        let tag = match map.get("type") {
+            None => return Err(missing("type")),
+            Some(serde_json::Value::String(s)) => s.as_str(),
+            Some(other) => return Err(invalid_type(other, "variant identifier").at_key("type")),
+        };
+        Ok(match tag {
+            "constant" => CurveInput::Constant { value: req(map, "value")? },
+            "steps" => CurveInput::Steps { steps: req(map, "steps")? },
+            "ramp" => CurveInput::Ramp { from: req(map, "from")?, to: req(map, "to")?, start: req(map, "start")?, end: req(map, "end")? },
+            "sine" => CurveInput::Sine { mean: req(map, "mean")?, amplitude: req(map, "amplitude")?, period: opt(map, "period")?, peak_at: opt(map, "peakAt")? },
+            "spike" => CurveInput::Spike { base: req(map, "base")?, peak: req(map, "peak")?, at: req(map, "at")?, duration: req(map, "duration")? },
+            "points" => CurveInput::Points { points: req(map, "points")? },
+            other => return Err(unknown_variant(other, &["constant", "steps", "ramp", "sine", "spike", "points"])),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct CurvePoint {
     pub at: DurationInput,
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 // Stevedore's own shape: an unknown key is a typo, not a field of some AWS request.
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceLoadInput {
@@ -55,7 +85,7 @@ pub struct ServiceLoadInput {
     pub base_memory_mib: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct RegisterScalableTarget {
     pub service_namespace: Option<String>,
@@ -66,7 +96,7 @@ pub struct RegisterScalableTarget {
     pub suspended_state: Option<SuspendedState>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct SuspendedState {
     pub dynamic_scaling_in_suspended: Option<bool>,
@@ -74,7 +104,7 @@ pub struct SuspendedState {
     pub scheduled_scaling_suspended: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutScalingPolicy {
     pub policy_name: Option<String>,
@@ -86,7 +116,7 @@ pub struct PutScalingPolicy {
     pub step_scaling_policy_configuration: Option<StepScalingConfig>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct TargetTrackingConfig {
     pub target_value: Option<f64>,
@@ -97,14 +127,14 @@ pub struct TargetTrackingConfig {
     pub disable_scale_in: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct PredefinedMetric {
     pub predefined_metric_type: Option<String>,
     pub resource_label: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct CustomizedMetric {
     pub metric_name: Option<String>,
@@ -113,14 +143,14 @@ pub struct CustomizedMetric {
     pub statistic: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct Dimension {
     pub name: Option<String>,
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct StepScalingConfig {
     pub adjustment_type: Option<String>,
@@ -130,7 +160,7 @@ pub struct StepScalingConfig {
     pub metric_aggregation_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct StepAdjustmentInput {
     pub metric_interval_lower_bound: Option<f64>,
@@ -138,7 +168,7 @@ pub struct StepAdjustmentInput {
     pub scaling_adjustment: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutMetricAlarm {
     pub alarm_name: Option<String>,
@@ -154,14 +184,14 @@ pub struct PutMetricAlarm {
     pub alarm_actions: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutMetricData {
     pub namespace: Option<String>,
     pub metric_data: Option<Vec<MetricDatum>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct MetricDatum {
     pub metric_name: Option<String>,
@@ -169,7 +199,7 @@ pub struct MetricDatum {
     pub value: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutScheduledAction {
     pub service_namespace: Option<String>,
@@ -183,7 +213,7 @@ pub struct PutScheduledAction {
     pub scalable_target_action: Option<ScalableTargetAction>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct ScalableTargetAction {
     pub min_capacity: Option<i64>,

@@ -5,7 +5,7 @@ use super::types::*;
 use super::{duration_input, list, typed, Scenario};
 use crate::error::Errors;
 use crate::model::*;
-use serde::Deserialize;
+use stevedore_derive::FromJson;
 use serde_json::{Map, Value};
 
 pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateContainerInstancesState", "DeregisterContainerInstance", "RegisterContainerInstance", "PutMetricData", "SetTraffic", "SpotInterruption", "PutImage", "PutLifecyclePolicy", "CallAwsApi", "StartExperiment"];
@@ -13,7 +13,7 @@ pub const ACTIONS: &[&str] = &["UpdateService", "RunTask", "StopTask", "UpdateCo
 /// Container instances per cluster (ECS quota), counting those registered by the timeline.
 const MAX_INSTANCES: usize = super::infrastructure::MAX_INSTANCES;
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct UpdateServiceInput {
     service: Option<String>,
@@ -23,7 +23,7 @@ struct UpdateServiceInput {
     availability_zone_rebalancing: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct SpotInput {
     ec2_instance_id: Option<String>,
@@ -31,21 +31,21 @@ struct SpotInput {
     count: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct StopTaskInput {
     task: Option<String>,
     reason: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct UpdateStateInput {
     container_instances: Option<Vec<String>>,
     status: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct DeregisterInput {
     container_instance: Option<String>,
@@ -219,7 +219,7 @@ fn put_lifecycle_policy(ip: &str, input: &Value, s: &Scenario, errors: &mut Erro
     Some(Action::PutLifecyclePolicy { repository, policy })
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 #[serde(rename_all = "camelCase")]
 struct CallInput {
     service: Option<String>,

@@ -3,13 +3,14 @@
 //! PascalCase for EC2, Auto Scaling and ELBv2). Unknown keys inside an entry are ignored so a
 //! user can paste a full AWS request or a Describe* output; unknown *top-level* keys are errors.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use stevedore_derive::FromJson;
 use serde_json::Value;
 
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A number of seconds, or a string such as "90s", "15m", "1h30m".
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum DurationInput {
     Seconds(f64),
@@ -17,14 +18,35 @@ pub enum DurationInput {
 }
 
 /// ECS accepts task cpu/memory as strings ("256", "1 vCPU", "2GB") and users write numbers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum StringOrNumber {
     Number(f64),
     Text(String),
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A number, else a string (serde's `untagged` for these two enums).
+fn number_or_text<T>(v: &Value, name: &str, number: fn(f64) -> T, text: fn(String) -> T) -> Result<T, crate::json::JsonError> {
+    match v {
+        Value::Number(n) => Ok(number(n.as_f64().unwrap_or(f64::NAN))),
+        Value::String(s) => Ok(text(s.clone())),
+        _ => Err(crate::json::no_variant(name)),
+    }
+}
+
+impl crate::json::FromJson for DurationInput {
+    fn from_json(v: &Value) -> Result<Self, crate::json::JsonError> {
+        number_or_text(v, "DurationInput", DurationInput::Seconds, DurationInput::Text)
+    }
+}
+
+impl crate::json::FromJson for StringOrNumber {
+    fn from_json(v: &Value) -> Result<Self, crate::json::JsonError> {
+        number_or_text(v, "StringOrNumber", StringOrNumber::Number, StringOrNumber::Text)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCluster {
     pub cluster_name: Option<String>,
@@ -32,7 +54,7 @@ pub struct CreateCluster {
     pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityProviderStrategyItem {
     pub capacity_provider: String,
@@ -40,13 +62,13 @@ pub struct CapacityProviderStrategyItem {
     pub base: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct KeyValue {
     pub name: Option<String>,
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerInstanceInput {
     pub instance_type: Option<String>,
@@ -91,14 +113,14 @@ pub struct ContainerInstanceInput {
 }
 
 /// An EC2 / Auto Scaling tag.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct Tag {
     pub key: Option<String>,
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct SubnetInput {
     pub subnet_id: Option<String>,
@@ -106,7 +128,7 @@ pub struct SubnetInput {
     pub cidr_block: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct AutoScalingGroupInput {
     pub auto_scaling_group_name: Option<String>,
@@ -130,14 +152,14 @@ pub struct AutoScalingGroupInput {
     pub tags: Option<Vec<Tag>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityProviderInput {
     pub name: Option<String>,
     pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoScalingGroupProvider {
     pub auto_scaling_group_arn: Option<String>,
@@ -145,7 +167,7 @@ pub struct AutoScalingGroupProvider {
     pub managed_termination_protection: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedScaling {
     pub status: Option<String>,
@@ -155,7 +177,7 @@ pub struct ManagedScaling {
     pub instance_warmup_period: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDefinitionInput {
     pub family: Option<String>,
@@ -173,20 +195,20 @@ pub struct TaskDefinitionInput {
     pub ipc_mode: Option<Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EphemeralStorage {
     pub size_in_gi_b: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RuntimePlatform {
     pub cpu_architecture: Option<String>,
     pub operating_system_family: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerDefinition {
     pub name: Option<String>,
@@ -219,7 +241,7 @@ pub struct ContainerDefinition {
     pub system_controls: Option<Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct LogConfigurationInput {
     pub log_driver: Option<String>,
@@ -227,7 +249,7 @@ pub struct LogConfigurationInput {
     pub secret_options: Option<Vec<Secret>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthCheck {
     pub command: Option<Vec<String>>,
@@ -237,7 +259,7 @@ pub struct HealthCheck {
     pub start_period: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PortMapping {
     pub container_port: Option<i64>,
@@ -247,34 +269,34 @@ pub struct PortMapping {
     pub app_protocol: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Secret {
     pub name: Option<String>,
     pub value_from: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct PlacementConstraint {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub expression: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct PlacementStrategy {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub field: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkConfiguration {
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct AwsVpcConfiguration {
     pub subnets: Option<Vec<String>>,
@@ -282,7 +304,7 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct LoadBalancerRef {
     pub target_group_arn: Option<String>,
@@ -290,7 +312,7 @@ pub struct LoadBalancerRef {
     pub container_port: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentConfiguration {
     pub maximum_percent: Option<i64>,
@@ -298,13 +320,13 @@ pub struct DeploymentConfiguration {
     pub deployment_circuit_breaker: Option<CircuitBreaker>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct CircuitBreaker {
     pub enable: Option<bool>,
     pub rollback: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateService {
     pub cluster: Option<String>,
@@ -325,7 +347,7 @@ pub struct CreateService {
     pub availability_zone_rebalancing: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RunTask {
     /// Stevedore: when to call RunTask (default: at start).
@@ -342,7 +364,7 @@ pub struct RunTask {
     pub started_by: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateTargetGroup {
     pub name: Option<String>,
@@ -362,20 +384,20 @@ pub struct CreateTargetGroup {
     pub attributes: Option<Vec<TargetGroupAttribute>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct MatcherInput {
     pub http_code: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct TargetGroupAttribute {
     pub key: Option<String>,
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateLoadBalancer {
     pub name: Option<String>,
@@ -389,7 +411,7 @@ pub struct CreateLoadBalancer {
     pub attributes: Option<Vec<TargetGroupAttribute>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateListener {
     pub protocol: Option<String>,
@@ -397,7 +419,7 @@ pub struct CreateListener {
     pub default_actions: Option<Vec<ListenerAction>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListenerAction {
     #[serde(rename = "Type")]
@@ -405,7 +427,7 @@ pub struct ListenerAction {
     pub target_group_arn: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct TimelineEntry {
     pub at: DurationInput,
     pub action: String,
@@ -413,7 +435,7 @@ pub struct TimelineEntry {
     pub input: Value,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, FromJson)]
 pub struct NarrativeInput {
     pub at: DurationInput,
     pub title: Option<String>,

@@ -54,7 +54,7 @@ pub fn best(expander: &Expander, options: Vec<ExpansionOption>) -> Vec<Expansion
             let prio = |name: &str| -> Option<i64> {
                 table
                     .iter()
-                    .filter(|(_, res)| res.iter().any(|r| regex_lite::Regex::new(r).is_ok_and(|re| re.is_match(name))))
+                    .filter(|(_, res)| res.iter().any(|r| crate::regex::Regex::new(r).is_ok_and(|re| re.is_match(name))))
                     .map(|(p, _)| *p)
                     .max()
             };

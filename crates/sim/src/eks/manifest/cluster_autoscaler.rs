@@ -94,7 +94,7 @@ fn priorities(s: &Value, sp: &str, e: &mut Errors) -> Vec<(i64, Vec<String>)> {
         };
         let res = read::strings(p, k, &pp, e);
         for (i, r) in res.iter().enumerate() {
-            if let Err(err) = regex_lite::Regex::new(r) {
+            if let Err(err) = crate::regex::Regex::new(r) {
                 e.push(format!("{}[{i}]", key_path(&pp, k)), format!("{r:?} is not a regular expression: {err}"));
             }
         }

@@ -77,7 +77,7 @@ fn entry(item: &Value, p: &str, name_key: &str, keys: &[&str], e: &mut Errors) -
             e.push(rp.clone(), "is required: a curve such as {type: constant, value: 100}");
             None
         }
-        Some(c) => match serde_json::from_value::<crate::scenario::scaling_types::CurveInput>(c.clone()) {
+        Some(c) => match crate::json::read::<crate::scenario::scaling_types::CurveInput>(c) {
             Ok(input) => crate::scenario::scaling::curve(&rp, &input, e),
             Err(err) => {
                 e.push(rp.clone(), format!("is not a curve ({err}); types are constant, steps, ramp, sine, spike, points"));
