@@ -178,7 +178,10 @@ impl Parser {
             Op::Matches | Op::NotMatches => {
                 let column = self.column();
                 let pattern = self.value()?;
-                Regex::new(&format!("^(?:{pattern})$"))
+                // The pattern alone first: unbalanced parentheses (`a)|(b`) would otherwise
+                // escape the whole-value anchoring the wrapper adds.
+                Regex::new(&pattern)
+                    .and_then(|_| Regex::new(&format!("^(?:{pattern})$")))
                     .map(Argument::Pattern)
                     .map_err(|e| QueryError { column, message: format!("invalid regular expression `{pattern}`: {e}") })
             }

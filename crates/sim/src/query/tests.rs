@@ -137,6 +137,8 @@ fn errors_point_at_the_column() {
         ("agentVersion in [1]", 14),
         ("attribute:x =~ '['", 16),
         ("attribute:x =~ (a", 16),
+        // Unbalanced on its own, balanced once wrapped in `^(?:...)$`: still an error.
+        ("attribute:x =~ 'a)|(b'", 16),
         ("attribute:x == 'a", 16),
         ("", 1),
         ("attribute:x == a b", 18),

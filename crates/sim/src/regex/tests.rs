@@ -226,8 +226,7 @@ fn arbitrary_patterns_never_panic() {
     let alphabet: Vec<char> = r"a(|)*+?{}[]^$\.-1,:P<=i".chars().collect();
     let mut patterns = vec![String::new()];
     for _ in 0..3 {
-        let longer: Vec<String> =
-            patterns.iter().flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}"))).collect();
+        let longer: Vec<String> = patterns.iter().flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}"))).collect();
         patterns.extend(longer);
         patterns.dedup();
     }
